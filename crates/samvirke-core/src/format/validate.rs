@@ -1,0 +1,346 @@
+//! Checks that need the whole document (or several): references, numbering, overlaps, consistency.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::ids::{MunicipalityId, PartyId, ServiceId};
+use crate::model::*;
+use crate::municipalities::MunicipalityRegister;
+
+use super::read::{Origins, Spans};
+
+pub(crate) struct Checker<'a> {
+    pub(crate) doc: &'a CooperationDoc,
+    pub(crate) origins: &'a Origins,
+    pub(crate) spans: &'a Spans,
+    pub(crate) map: &'a SourceMap,
+    pub(crate) errors: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, path: &str, message: String) {
+        let span = self.spans.of(path);
+        let diagnostic = self.map.diagnostic(&span, path, message);
+        self.errors.push(diagnostic);
+    }
+
+    fn is_party(&self, id: &PartyId) -> bool {
+        self.doc.cooperation.parties.iter().any(|p| &p.id == id)
+    }
+
+    fn party_list(&self) -> String {
+        self.doc.cooperation.parties.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// An organisation that is referred to must be defined in `[[organisation]]`.
+    fn check_known_body(&mut self, path: &str, id: &PartyId) {
+        if let PartyId::Organisation(o) = id {
+            if self.doc.organisation(o).is_none() {
+                self.error(path, format!("organisation \"{o}\" is not defined; add an [[organisation]] with id = \"{o}\", name and country"));
+            }
+        }
+    }
+
+    fn check_party(&mut self, path: &str, id: &PartyId, what: &str) {
+        self.check_known_body(path, id);
+        if !self.is_party(id) {
+            let list = self.party_list();
+            self.error(path, format!("{id} is the {what} but not a party to the cooperation; add a [[party]] with id = \"{id}\" (parties now: {list})"));
+        }
+    }
+
+    fn check_service(&mut self, path: &str, id: &ServiceId) {
+        if self.doc.services.iter().any(|s| &s.id == id) {
+            return;
+        }
+        let closest = self.doc.services.iter().map(|s| s.id.as_str()).min_by_key(|s| strsim::levenshtein(s, id.as_str()));
+        let hint = match closest {
+            Some(c) if strsim::levenshtein(c, id.as_str()) <= 4 => format!("did you mean \"{c}\"? "),
+            _ => String::new(),
+        };
+        self.error(path, format!("unknown service \"{id}\"; {hint}define it with a [[service]] table in this file"));
+    }
+
+    pub(crate) fn run(mut self) -> Vec<Diagnostic> {
+        self.check_header();
+        self.check_parties();
+        self.check_services();
+        self.check_main_agreement();
+        self.check_sub_agreements();
+        self.check_delegations();
+        self.check_take_backs();
+        self.check_others();
+        self.errors
+    }
+
+    fn check_header(&mut self) {
+        let c = &self.doc.cooperation;
+        if let Some(form_country) = c.legal_form.country() {
+            if form_country != c.country {
+                self.error("cooperation.legal_form", format!("\"{}\" is a legal form of {form_country}, but the cooperation's country is {}; pick one of the {} forms: {}", c.legal_form, c.country, c.country, LegalForm::ALL.iter().filter(|f| f.country() == Some(c.country)).map(|f| f.as_str()).collect::<Vec<_>>().join(", ")));
+            }
+        } else if c.status != CooperationStatus::Exploring {
+            self.error("cooperation.legal_form", format!("\"undecided\" is only allowed while status = \"exploring\" (status is \"{}\"); name the legal form", c.status));
+        }
+        if c.parties.is_empty() {
+            self.error("cooperation", "the cooperation has no parties; add a [[party]] table for each".to_string());
+        }
+        let mut seen = BTreeSet::new();
+        for org in &c.organisations {
+            if !seen.insert(org.id.clone()) {
+                self.error("organisation", format!("organisation \"{}\" is defined twice; keep one", org.id));
+            }
+        }
+    }
+
+    fn check_parties(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, party) in doc.cooperation.parties.iter().enumerate() {
+            let path = format!("party[{}].id", self.origins.party[i]);
+            if !seen.insert(party.id.clone()) {
+                self.error(&path, format!("{} is listed as a party twice; keep one [[party]] for it", party.id));
+            }
+            self.check_known_body(&path, &party.id);
+            let performs = doc.delegations.iter().any(|d| d.performer == party.id);
+            let delegates = doc.delegations.iter().any(|d| party.id.municipality().is_some_and(|m| d.for_municipalities.contains(&m)));
+            if party.roles.is_empty() && !performs && !delegates {
+                self.error(&path, format!("party {} has no role: it performs no service, delegates none and has no `roles`; add e.g. roles = [\"member\"] or a [[delegation]] that names it", party.id));
+            }
+            if let (Some(joined), Some(left)) = (party.joined, party.left) {
+                if !(joined < left) {
+                    self.error(&format!("party[{}].left", self.origins.party[i]), format!("left ({left}) is not after joined ({joined})"));
+                }
+            }
+        }
+    }
+
+    fn check_services(&mut self) {
+        let mut seen = BTreeSet::new();
+        for (i, service) in self.doc.services.iter().enumerate() {
+            if !seen.insert(service.id.clone()) {
+                let path = format!("service[{}].id", self.origins.service[i]);
+                self.error(&path, format!("service \"{}\" is defined twice; keep one [[service]] table for it", service.id));
+            }
+        }
+    }
+
+    fn check_main_agreement(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, version) in doc.main_agreement.iter().enumerate() {
+            let base = format!("main_agreement[{}]", self.origins.main_agreement[i]);
+            if !seen.insert(version.number) {
+                self.error(&format!("{base}.version"), format!("main agreement version {} appears twice; number each version once", version.number));
+            }
+            if version.counts_from().is_none() {
+                self.error(&base, "the version has neither `effective` nor any `adopted` date; give at least one so it can be placed in time".to_string());
+            }
+            for (j, adoption) in version.adopted.iter().enumerate() {
+                self.check_party(&format!("{base}.adopted[{j}].party"), &adoption.party, "adopting party");
+            }
+        }
+    }
+
+    fn check_sub_agreements(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, sub) in doc.sub_agreements.iter().enumerate() {
+            let base = format!("sub_agreement[{}]", self.origins.sub_agreement[i]);
+            if !seen.insert(sub.number) {
+                self.error(&format!("{base}.number"), format!("sub-agreement {} appears twice; each number is used once (gaps are fine)", sub.number));
+            }
+            if sub.services.is_empty() {
+                self.error(&format!("{base}.services"), format!("sub-agreement {} covers no service; list them, e.g. services = [\"genoptraening-sel86\"]", sub.number));
+            }
+            for (j, service) in sub.services.iter().enumerate() {
+                self.check_service(&format!("{base}.services[{j}]"), service);
+            }
+            for (j, revision) in sub.revisions.iter().enumerate() {
+                if !sub.valid.contains(revision.effective) && sub.valid.to() != Some(revision.effective) {
+                    self.error(&format!("{base}.revision[{j}].effective"), format!("the revision takes effect {} but sub-agreement {} applies {}; move the date inside", revision.effective, sub.number, sub.valid));
+                }
+            }
+        }
+    }
+
+    fn check_delegations(&mut self) {
+        let doc = self.doc;
+        for (i, d) in doc.delegations.iter().enumerate() {
+            let base = format!("delegation[{}]", self.origins.delegation[i]);
+            self.check_service(&format!("{base}.service"), &d.service);
+            self.check_party(&format!("{base}.performer"), &d.performer, "performer");
+            if d.for_municipalities.is_empty() {
+                self.error(&format!("{base}.for"), "names no municipality; list whose residents it serves, e.g. for = [\"DK-0155\"]".to_string());
+            }
+            for (j, m) in d.for_municipalities.iter().enumerate() {
+                self.check_party(&format!("{base}.for[{j}]"), &PartyId::Municipality(*m), "delegating municipality");
+            }
+            for (key, body) in [("complaints_to", &d.complaints_to), ("access_requests_to", &d.access_requests_to)] {
+                if let Some(body) = body {
+                    self.check_known_body(&format!("{base}.{key}"), body);
+                }
+            }
+            if let Some(number) = d.sub_agreement {
+                match doc.sub_agreements.iter().find(|s| s.number == number) {
+                    None => self.error(&format!("{base}.sub_agreement"), format!("sub-agreement {number} does not exist in this file; add a [[sub_agreement]] with number = {number} or fix the number")),
+                    Some(sub) => {
+                        if !sub.services.contains(&d.service) {
+                            self.error(&format!("{base}.service"), format!("\"{}\" is not among the services of sub-agreement {number} ({}); add it there or point to the right sub-agreement", d.service, sub.services.iter().map(ServiceId::as_str).collect::<Vec<_>>().join(", ")));
+                        }
+                        if sub.valid.intersection(&d.valid) != Some(d.valid) {
+                            self.error(&format!("{base}.from"), format!("the delegation applies {} but sub-agreement {number} only {}; keep the delegation inside its sub-agreement", d.valid, sub.valid));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_take_backs(&mut self) {
+        let doc = self.doc;
+        for (i, t) in doc.take_backs.iter().enumerate() {
+            let base = format!("take_back[{}]", self.origins.take_back[i]);
+            self.check_party(&format!("{base}.by"), &PartyId::Municipality(t.by), "municipality taking back");
+            self.check_party(&format!("{base}.from"), &t.from, "municipality handing back");
+            if t.services.is_empty() {
+                self.error(&format!("{base}.services"), "lists no service; name the services taken back".to_string());
+            }
+            for (j, service) in t.services.iter().enumerate() {
+                let path = format!("{base}.services[{j}]");
+                self.check_service(&path, service);
+                let ends_here = doc.delegations.iter().any(|d| &d.service == service && d.performer == t.from && d.for_municipalities.contains(&t.by) && d.valid.to() == Some(t.effective));
+                if !ends_here {
+                    self.error(&path, format!("no delegation of \"{service}\" from {} for {} ends on {}; set `to = {}` on that [[delegation]] (the take-back's effective date is the first day {} performs it itself)", t.from, t.by, t.effective, t.effective, t.by));
+                }
+            }
+            for (j, number) in t.sub_agreements_ended.iter().enumerate() {
+                let path = format!("{base}.sub_agreements_ended[{j}]");
+                match doc.sub_agreements.iter().find(|s| s.number == *number) {
+                    None => self.error(&path, format!("sub-agreement {number} does not exist in this file")),
+                    Some(sub) if sub.valid.to() != Some(t.effective) => self.error(&path, format!("sub-agreement {number} ends {} but the take-back says it ends {}; set `to = {}` on it", sub.valid.to().map_or("never".to_string(), |d| d.to_string()), t.effective, t.effective)),
+                    Some(_) => {}
+                }
+            }
+            for (j, number) in t.sub_agreements_revised.iter().enumerate() {
+                let path = format!("{base}.sub_agreements_revised[{j}]");
+                match doc.sub_agreements.iter().find(|s| s.number == *number) {
+                    None => self.error(&path, format!("sub-agreement {number} does not exist in this file")),
+                    Some(sub) if !sub.revisions.iter().any(|r| r.effective == t.effective) => self.error(&path, format!("sub-agreement {number} has no [[sub_agreement.revision]] effective {}; add one that says what changed", t.effective)),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+
+    fn check_others(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, d) in doc.decisions.iter().enumerate() {
+            let base = format!("decision[{}]", self.origins.decision[i]);
+            if !seen.insert(d.id.clone()) {
+                self.error(&format!("{base}.id"), format!("decision id \"{}\" is used twice; ids must differ", d.id));
+            }
+            if let Some(body) = &d.body {
+                self.check_known_body(&format!("{base}.body"), body);
+            }
+        }
+        for (i, s) in doc.staff_transfers.iter().enumerate() {
+            let base = format!("staff_transfer[{}]", self.origins.staff_transfer[i]);
+            self.check_party(&format!("{base}.from"), &s.from, "sending party");
+            self.check_party(&format!("{base}.to"), &s.to, "receiving party");
+        }
+        let mut seen = BTreeSet::new();
+        for (i, c) in doc.candidate_areas.iter().enumerate() {
+            let base = format!("candidate_area[{}]", self.origins.candidate_area[i]);
+            if !seen.insert(c.id.clone()) {
+                self.error(&format!("{base}.id"), format!("candidate area id \"{}\" is used twice; ids must differ", c.id));
+            }
+            for (j, p) in c.participants.iter().enumerate() {
+                self.check_party(&format!("{base}.participants[{j}]"), p, "participant");
+            }
+        }
+        for (i, p) in doc.payment_agreements.iter().enumerate() {
+            let base = format!("payment_agreement[{}]", self.origins.payment_agreement[i]);
+            if !doc.sub_agreements.iter().any(|s| s.number == p.sub_agreement) {
+                let numbers: Vec<String> = doc.sub_agreements.iter().map(|s| s.number.to_string()).collect();
+                self.error(&format!("{base}.sub_agreement"), format!("sub-agreement {} does not exist; a payment agreement belongs to one of the sub-agreements in this file ({})", p.sub_agreement, if numbers.is_empty() { "none".to_string() } else { numbers.join(", ") }));
+            }
+            for (j, payer) in p.payers.iter().enumerate() {
+                self.check_party(&format!("{base}.payers[{j}]"), payer, "payer");
+            }
+            self.check_party(&format!("{base}.payee"), &p.payee, "payee");
+        }
+    }
+}
+
+/// Where a delegation was written: a place in a file being checked, or a cooperation already stored.
+#[derive(Clone, Debug)]
+pub enum DelegationSource {
+    /// In a file; the diagnostic points at the delegation.
+    File(Diagnostic),
+    /// Already in the registry.
+    Stored(String),
+}
+
+/// One delegation with its cooperation and where it came from, for the cross-cooperation check.
+pub struct PlacedDelegation<'a> {
+    /// The cooperation.
+    pub cooperation: &'a str,
+    /// The delegation.
+    pub delegation: &'a Delegation,
+    /// Where it was written.
+    pub source: DelegationSource,
+}
+
+/// Two performers for one municipality, service and day.
+#[derive(Clone, Debug)]
+pub struct PerformerConflict {
+    /// Where and what.
+    pub diagnostic: Diagnostic,
+    /// Whether the two delegations are in different cooperations.
+    pub across_cooperations: bool,
+}
+
+/// Finds two performers for the same municipality, service and day, across all delegations given.
+/// Municipalities are compared through their renumbering lineage (`NO-0119` and `NO-3122` are one).
+/// Each conflict is reported once, at a delegation that comes from a file when there is one.
+pub fn check_performers(delegations: &[PlacedDelegation<'_>]) -> Vec<PerformerConflict> {
+    let register = MunicipalityRegister::embedded();
+    let mut groups: BTreeMap<(&ServiceId, MunicipalityId), Vec<usize>> = BTreeMap::new();
+    for (idx, placed) in delegations.iter().enumerate() {
+        for m in &placed.delegation.for_municipalities {
+            let lineage_root = register.lineage(*m).first().map_or(*m, |v| v.id);
+            groups.entry((&placed.delegation.service, lineage_root)).or_default().push(idx);
+        }
+    }
+    let mut out = Vec::new();
+    let mut reported = BTreeSet::new();
+    for ((service, municipality), members) in groups {
+        for (a_pos, &a) in members.iter().enumerate() {
+            for &b in &members[a_pos + 1..] {
+                let (da, db) = (&delegations[a], &delegations[b]);
+                let Some(shared) = da.delegation.valid.intersection(&db.delegation.valid) else { continue };
+                let (here, there) = match (&da.source, &db.source) {
+                    (_, DelegationSource::File(_)) => (db, da),
+                    _ => (da, db),
+                };
+                let DelegationSource::File(place) = &here.source else { continue };
+                if !reported.insert((a.min(b), a.max(b), municipality)) {
+                    continue;
+                }
+                let other = match &there.source {
+                    DelegationSource::File(p) => format!("{}:{}:{}", p.file, p.line, p.column),
+                    DelegationSource::Stored(c) => format!("cooperation \"{c}\" in the database"),
+                };
+                let mut diagnostic = place.clone();
+                diagnostic.message = format!(
+                    "two performers for {municipality}, service \"{service}\", {shared}: {} here (cooperation \"{}\") and {} at {other} (cooperation \"{}\"); end one delegation before the other starts",
+                    here.delegation.performer, here.cooperation, there.delegation.performer, there.cooperation
+                );
+                out.push(PerformerConflict { diagnostic, across_cooperations: here.cooperation != there.cooperation });
+            }
+        }
+    }
+    out
+}

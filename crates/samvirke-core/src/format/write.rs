@@ -1,0 +1,276 @@
+//! Writes a [`CooperationDoc`] as an agreement file in the canonical layout. Reading the output
+//! gives back an equal document (tested by property tests).
+
+use std::fmt::Write as _;
+
+use crate::ids::PartyId;
+use crate::model::*;
+use crate::time::{Date, Interval};
+
+use super::FORMAT_VERSION;
+
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn list<T>(items: &[T], show: impl Fn(&T) -> String) -> String {
+    let parts: Vec<String> = items.iter().map(show).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+struct Out(String);
+
+impl Out {
+    fn line(&mut self, key: &str, value: String) {
+        let _ = writeln!(self.0, "{key} = {value}");
+    }
+    fn str(&mut self, key: &str, value: &str) {
+        self.line(key, quote(value));
+    }
+    fn opt_str(&mut self, key: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.str(key, v);
+        }
+    }
+    fn date(&mut self, key: &str, value: Date) {
+        self.line(key, value.to_string());
+    }
+    fn opt_date(&mut self, key: &str, value: Option<Date>) {
+        if let Some(v) = value {
+            self.date(key, v);
+        }
+    }
+    fn interval(&mut self, value: &Interval) {
+        self.date("from", value.from());
+        self.opt_date("to", value.to());
+    }
+    fn parties(&mut self, key: &str, value: &[PartyId]) {
+        if !value.is_empty() {
+            self.line(key, list(value, |p| quote(&p.to_string())));
+        }
+    }
+    fn header(&mut self, header: &str) {
+        let _ = writeln!(self.0, "\n{header}");
+    }
+}
+
+fn percent(basis_points: u32) -> String {
+    let (whole, frac) = (basis_points / 100, basis_points % 100);
+    if frac % 10 == 0 {
+        format!("{whole}.{}", frac / 10)
+    } else {
+        format!("{whole}.{frac:02}")
+    }
+}
+
+/// The document as an agreement file.
+pub fn write_toml(doc: &CooperationDoc) -> String {
+    let mut o = Out(String::new());
+    let c = &doc.cooperation;
+    let _ = writeln!(o.0, "# Samvirke agreement file: {} (format described in docs/agreement-format.md)", c.name);
+    o.line("format", FORMAT_VERSION.to_string());
+    o.header("[cooperation]");
+    o.str("id", c.id.as_str());
+    o.str("name", &c.name);
+    o.str("country", c.country.code());
+    o.str("legal_form", c.legal_form.as_str());
+    o.str("status", c.status.as_str());
+    o.str("language", c.language.as_str());
+    o.opt_str("purpose", &c.purpose);
+    if let Some(valid) = &c.valid {
+        o.interval(valid);
+    }
+    if !c.sources.is_empty() {
+        o.line("sources", list(&c.sources, |s| quote(s)));
+    }
+    if let Some(term) = &c.term {
+        o.header("[cooperation.term]");
+        o.date("start", term.start);
+        for (key, value) in [("initial_term_months", term.initial_term_months), ("renewal_term_months", term.renewal_term_months), ("notice_period_months", term.notice_period_months)] {
+            if let Some(v) = value {
+                o.line(key, v.to_string());
+            }
+        }
+        if let Some(v) = term.tacit_renewal {
+            o.line("tacit_renewal", v.to_string());
+        }
+        if let Some(v) = term.notice_anchor {
+            o.str("notice_anchor", v.as_str());
+        }
+    }
+    for org in &c.organisations {
+        o.header("[[organisation]]");
+        o.str("id", org.id.as_str());
+        o.str("name", &org.name);
+        o.str("country", org.country.code());
+        o.opt_str("org_number", &org.org_number);
+        o.opt_str("kind", &org.kind);
+    }
+    for party in &c.parties {
+        o.header("[[party]]");
+        o.str("id", &party.id.to_string());
+        if !party.roles.is_empty() {
+            o.line("roles", list(&party.roles, |r| quote(r.as_str())));
+        }
+        o.opt_date("joined", party.joined);
+        o.opt_date("left", party.left);
+    }
+    for s in &doc.services {
+        o.header("[[service]]");
+        o.str("id", s.id.as_str());
+        let names: Vec<String> = [("da", &s.names.da), ("sv", &s.names.sv), ("nb", &s.names.nb), ("en", &s.names.en)]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {}", quote(v))))
+            .collect();
+        o.line("name", format!("{{ {} }}", names.join(", ")));
+        if !s.legal_basis.is_empty() {
+            o.line("legal_basis", list(&s.legal_basis, |s| quote(s)));
+        }
+        o.opt_str("public_code", &s.public_code);
+    }
+    for v in &doc.main_agreement {
+        o.header("[[main_agreement]]");
+        o.line("version", v.number.to_string());
+        o.opt_str("title", &v.title);
+        o.opt_date("effective", v.effective);
+        o.str("summary", &v.summary);
+        for a in &v.adopted {
+            o.header("[[main_agreement.adopted]]");
+            o.str("party", &a.party.to_string());
+            o.date("date", a.date);
+        }
+    }
+    for s in &doc.sub_agreements {
+        o.header("[[sub_agreement]]");
+        o.line("number", s.number.to_string());
+        o.str("title", &s.title);
+        o.line("services", list(&s.services, |s| quote(s.as_str())));
+        o.interval(&s.valid);
+        o.opt_str("note", &s.note);
+        for r in &s.revisions {
+            o.header("[[sub_agreement.revision]]");
+            o.date("effective", r.effective);
+            o.str("summary", &r.summary);
+        }
+    }
+    for d in &doc.delegations {
+        o.header("[[delegation]]");
+        o.str("service", d.service.as_str());
+        o.str("performer", &d.performer.to_string());
+        o.line("for", list(&d.for_municipalities, |m| quote(&m.to_string())));
+        o.interval(&d.valid);
+        if let Some(n) = d.sub_agreement {
+            o.line("sub_agreement", n.to_string());
+        }
+        o.opt_str("clause", &d.clause);
+        if let Some(p) = &d.complaints_to {
+            o.str("complaints_to", &p.to_string());
+        }
+        if let Some(p) = &d.access_requests_to {
+            o.str("access_requests_to", &p.to_string());
+        }
+    }
+    for t in &doc.take_backs {
+        o.header("[[take_back]]");
+        o.str("by", &t.by.to_string());
+        o.str("from", &t.from.to_string());
+        o.date("effective", t.effective);
+        o.line("services", list(&t.services, |s| quote(s.as_str())));
+        if !t.sub_agreements_ended.is_empty() {
+            o.line("sub_agreements_ended", list(&t.sub_agreements_ended, u32::to_string));
+        }
+        if !t.sub_agreements_revised.is_empty() {
+            o.line("sub_agreements_revised", list(&t.sub_agreements_revised, u32::to_string));
+        }
+        o.str("summary", &t.summary);
+    }
+    for d in &doc.decisions {
+        o.header("[[decision]]");
+        o.str("id", &d.id);
+        o.str("kind", d.kind.as_str());
+        o.opt_date("date", d.date);
+        if let Some(b) = &d.body {
+            o.str("body", &b.to_string());
+        }
+        o.str("subject", &d.subject);
+        o.opt_str("note", &d.note);
+        if let Some(r) = &d.referendum {
+            o.header("[decision.referendum]");
+            o.str("question", &r.question);
+            for (key, value) in [("yes", Some(r.yes)), ("no", Some(r.no)), ("cast", Some(r.cast)), ("valid", Some(r.valid)), ("blank_invalid", r.blank_invalid), ("electorate", r.electorate)] {
+                if let Some(v) = value {
+                    o.line(key, v.to_string());
+                }
+            }
+            if let Some(t) = r.turnout_basis_points {
+                o.line("turnout_percent", percent(t));
+            }
+        }
+    }
+    for s in &doc.staff_transfers {
+        o.header("[[staff_transfer]]");
+        o.str("from", &s.from.to_string());
+        o.str("to", &s.to.to_string());
+        o.line("approx_count", s.approx_count.to_string());
+        o.opt_date("date", s.date);
+        o.opt_str("note", &s.note);
+    }
+    for c in &doc.candidate_areas {
+        o.header("[[candidate_area]]");
+        o.str("id", &c.id);
+        o.str("area", &c.area);
+        if let Some(k) = c.kind {
+            o.str("kind", k.as_str());
+        }
+        o.parties("participants", &c.participants);
+        if !c.expected_gains.is_empty() {
+            o.line("expected_gains", list(&c.expected_gains, |s| quote(s)));
+        }
+        o.str("status", c.status.as_str());
+        o.opt_str("note", &c.note);
+    }
+    for p in &doc.payment_agreements {
+        o.header("[[payment_agreement]]");
+        o.line("sub_agreement", p.sub_agreement.to_string());
+        o.interval(&p.valid);
+        o.parties("payers", &p.payers);
+        o.str("payee", &p.payee.to_string());
+        o.str("currency", &p.currency);
+        o.str("principle", &p.principle);
+    }
+    o.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_keep_their_digits() {
+        assert_eq!(percent(6580), "65.8");
+        assert_eq!(percent(6500), "65.0");
+        assert_eq!(percent(6583), "65.83");
+        assert_eq!(percent(5), "0.05");
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(quote("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c\\nd\"");
+    }
+}

@@ -1,0 +1,27 @@
+//! # samvirke-core
+//!
+//! The domain of Samvirke, the system of record for inter-municipal cooperation: ids, the
+//! municipality register with its code history, cooperations and their agreements, valid time,
+//! the agreement file format, the registry projection and the responsibility resolver.
+//!
+//! Key design decision: **no I/O here**. Everything takes values and returns values, so the domain
+//! is tested without databases or files, and the store and the CLI stay thin. The municipality data
+//! files are compiled in with `include_str!`.
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod diagnostic;
+pub mod format;
+pub mod ids;
+pub mod model;
+pub mod municipalities;
+pub mod registry;
+pub mod resolver;
+pub mod time;
+
+pub use diagnostic::Diagnostic;
+pub use ids::{CooperationId, Country, MunicipalityId, OrganisationId, PartyId, ServiceId};
+pub use municipalities::MunicipalityRegister;
+pub use registry::{RecordedFact, Registry, ResolveError};
+pub use time::{Date, Interval, Timestamp};

@@ -1,0 +1,821 @@
+//! The domain model: cooperations, parties, agreements, services, delegations, take-backs,
+//! decisions, staff transfers and candidate areas. Plain data with serde, no I/O.
+//!
+//! A whole cooperation is a [`CooperationDoc`] (what one agreement file holds). For the journal it is
+//! split into [`Fact`]s, each with a stable [`Fact::key`], so that an edit records exactly the facts
+//! that changed.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{CooperationId, Country, MunicipalityId, OrganisationId, PartyId, ServiceId};
+use crate::time::{Date, Interval};
+
+macro_rules! slug_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as written in files and JSON.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Reads the written form; `None` when it is not one of [`Self::ALL`].
+            pub fn parse(text: &str) -> Option<$name> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The allowed written forms, for error messages.
+            pub fn choices() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+slug_enum!(
+    /// Legal form of a cooperation, per country (DESIGN.md, "Legal forms by country").
+    LegalForm {
+        /// DK: § 60 fællesskab (kommunestyrelsesloven § 60).
+        DkParagraph60 = "dk-paragraf-60-faellesskab",
+        /// DK: forpligtende kommunalt samarbejde (the 2007 reform's binding cooperation).
+        DkBinding = "dk-forpligtende-samarbejde",
+        /// DK: agreement-based cooperation without a joint body.
+        DkAgreement = "dk-aftalebaseret-samarbejde",
+        /// SE: kommunalförbund.
+        SeFederation = "se-kommunalforbund",
+        /// SE: gemensam nämnd.
+        SeJointCommittee = "se-gemensam-namnd",
+        /// SE: avtalssamverkan (KL 9 kap. 37 §).
+        SeAgreement = "se-avtalssamverkan",
+        /// SE: IKE, schools at cost price.
+        SeIke = "se-ike",
+        /// NO: interkommunalt politisk råd (kommuneloven kap. 18).
+        NoIpr = "no-ipr",
+        /// NO: kommunalt oppgavefellesskap (kommuneloven kap. 19).
+        NoKo = "no-kommunalt-oppgavefellesskap",
+        /// NO: vertskommune (kommuneloven §§ 20-2, 20-3).
+        NoHost = "no-vertskommune",
+        /// NO: interkommunalt selskap (IKS-loven).
+        NoIks = "no-iks",
+        /// NO: aksjeselskap.
+        NoAs = "no-as",
+        /// NO: samvirkeforetak.
+        NoCooperative = "no-samvirkeforetak",
+        /// NO: forening.
+        NoAssociation = "no-forening",
+        /// Any country: not chosen yet (only while the cooperation is being explored).
+        Undecided = "undecided",
+    }
+);
+
+impl LegalForm {
+    /// The country whose law the form belongs to; `None` for [`LegalForm::Undecided`].
+    pub fn country(self) -> Option<Country> {
+        match self.as_str().get(..3) {
+            Some("dk-") => Some(Country::Dk),
+            Some("se-") => Some(Country::Se),
+            Some("no-") => Some(Country::No),
+            _ => None,
+        }
+    }
+}
+
+slug_enum!(
+    /// Where a cooperation stands.
+    CooperationStatus {
+        /// Being explored; nothing agreed yet.
+        Exploring = "exploring",
+        /// Agreed, not yet in force.
+        Agreed = "agreed",
+        /// In force.
+        InForce = "in_force",
+        /// Ended; the history stays.
+        Ended = "ended",
+    }
+);
+
+slug_enum!(
+    /// The language of a cooperation's documents.
+    Language {
+        /// Danish
+        Da = "da",
+        /// Swedish
+        Sv = "sv",
+        /// Norwegian Bokmål
+        Nb = "nb",
+        /// English
+        En = "en",
+    }
+);
+
+slug_enum!(
+    /// A party's role in a cooperation beyond what its delegations show.
+    PartyRole {
+        /// Performs services for others (entreprenør, värdkommun, vertskommune).
+        Performer = "performer",
+        /// Delegates services to another party.
+        Delegating = "delegating",
+        /// A member of a joint body or a joint initiative.
+        Member = "member",
+        /// Signed a letter of intent or agreement without being a member.
+        Signatory = "signatory",
+        /// Chairs the cooperation.
+        Chair = "chair",
+        /// Joint body that performs on behalf of the members.
+        JointBody = "joint_body",
+    }
+);
+
+slug_enum!(
+    /// How the notice period of a term is anchored.
+    NoticeAnchor {
+        /// Notice runs to the end of the current term.
+        EndOfTerm = "end_of_term",
+        /// Notice runs to the end of a calendar year.
+        EndOfYear = "end_of_year",
+        /// Notice runs to the end of a month.
+        EndOfMonth = "end_of_month",
+        /// Notice runs from any day.
+        AnyDay = "any_day",
+    }
+);
+
+slug_enum!(
+    /// Kind of decision.
+    DecisionKind {
+        /// A council (kommunalbestyrelse, kommunfullmäktige, kommunestyre) adopted something.
+        CouncilAdoption = "council_adoption",
+        /// An executive committee (kommunstyrelse, formannskap) decided.
+        BoardDecision = "board_decision",
+        /// A letter of intent was signed.
+        LetterOfIntent = "letter_of_intent",
+        /// A referendum, with its counts.
+        Referendum = "referendum",
+    }
+);
+
+slug_enum!(
+    /// Where a candidate area for cooperation stands.
+    CandidateStatus {
+        /// Named as a possibility.
+        Identified = "identified",
+        /// Studied.
+        Assessed = "assessed",
+        /// Chosen as a priority.
+        Prioritised = "prioritised",
+        /// Decided.
+        Decided = "decided",
+        /// In operation.
+        Established = "established",
+        /// Given up.
+        Dropped = "dropped",
+    }
+);
+
+slug_enum!(
+    /// What kind of work a candidate area is (the Marker page's three kinds).
+    CandidateKind {
+        /// Development tasks (e.g. smart communities).
+        Development = "development",
+        /// Operations (e.g. PPT).
+        Operations = "operations",
+        /// Staff functions (e.g. legal questions).
+        Staff = "staff",
+    }
+);
+
+/// Names of a service in the four languages; at least one is set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Names {
+    /// Danish
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub da: Option<String>,
+    /// Swedish
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sv: Option<String>,
+    /// Norwegian Bokmål
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nb: Option<String>,
+    /// English
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Names {
+    /// The name in `language`, else the first one set (da, sv, nb, en).
+    pub fn get(&self, language: Language) -> &str {
+        let preferred = match language {
+            Language::Da => &self.da,
+            Language::Sv => &self.sv,
+            Language::Nb => &self.nb,
+            Language::En => &self.en,
+        };
+        preferred
+            .as_deref()
+            .or(self.da.as_deref())
+            .or(self.sv.as_deref())
+            .or(self.nb.as_deref())
+            .or(self.en.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// An organisation that is not a municipality.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Slug id.
+    pub id: OrganisationId,
+    /// Name as the organisation writes it.
+    pub name: String,
+    /// Country.
+    pub country: Country,
+    /// Official organisation number, e.g. SE `212000-2122`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_number: Option<String>,
+    /// What kind of body it is, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// A party to a cooperation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// The municipality or organisation.
+    pub id: PartyId,
+    /// Roles beyond what its delegations show.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<PartyRole>,
+    /// When it joined, if not from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined: Option<Date>,
+    /// When it left (first day no longer a party).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Date>,
+}
+
+/// The term model, kept as separate fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermModel {
+    /// Start of the first term.
+    pub start: Date,
+    /// Length of the first term in months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_term_months: Option<u32>,
+    /// Length of each renewal in months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_term_months: Option<u32>,
+    /// Whether the agreement renews itself unless notice is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tacit_renewal: Option<bool>,
+    /// Notice period in months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_period_months: Option<u32>,
+    /// What the notice period runs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_anchor: Option<NoticeAnchor>,
+}
+
+/// The cooperation itself: its header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cooperation {
+    /// Slug id.
+    pub id: CooperationId,
+    /// Name in the cooperation's language.
+    pub name: String,
+    /// Country whose law governs it.
+    pub country: Country,
+    /// Legal form.
+    pub legal_form: LegalForm,
+    /// Status.
+    pub status: CooperationStatus,
+    /// Language of its documents.
+    pub language: Language,
+    /// What it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// When it was in force, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Interval>,
+    /// The parties.
+    pub parties: Vec<Party>,
+    /// Organisations that are parties or bodies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organisations: Vec<Organisation>,
+    /// The term model of the main agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<TermModel>,
+    /// Where the facts come from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+/// A service (task) and its legal basis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable slug.
+    pub id: ServiceId,
+    /// Names per language.
+    pub names: Names,
+    /// Legal basis references such as `DK:SEL §86`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal_basis: Vec<String>,
+    /// KOSTRA function (NO) or another public code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_code: Option<String>,
+}
+
+/// An adoption of an agreement version by one party.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adoption {
+    /// Who adopted.
+    pub party: PartyId,
+    /// When.
+    pub date: Date,
+}
+
+/// One numbered version of the main agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MainAgreementVersion {
+    /// Version number, 1 for the first.
+    pub number: u32,
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// First day in force; when not stated, the latest adoption date counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<Date>,
+    /// Adoption per party.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adopted: Vec<Adoption>,
+    /// What changed in this version.
+    pub summary: String,
+}
+
+impl MainAgreementVersion {
+    /// The day the version counts from: `effective`, else the latest adoption.
+    pub fn counts_from(&self) -> Option<Date> {
+        self.effective
+            .or_else(|| self.adopted.iter().map(|a| a.date).max())
+    }
+}
+
+/// A revision of a sub-agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    /// First day the revised text applies.
+    pub effective: Date,
+    /// What changed.
+    pub summary: String,
+}
+
+/// A numbered sub-agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubAgreement {
+    /// The number the parties use (gaps allowed).
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// Services it covers.
+    pub services: Vec<ServiceId>,
+    /// When it applies.
+    pub valid: Interval,
+    /// Revisions, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<Revision>,
+    /// Notes, e.g. where the source is ambiguous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Who performs a service for whom in a period, and who handles complaints and access requests.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegation {
+    /// The service.
+    pub service: ServiceId,
+    /// Who performs it.
+    pub performer: PartyId,
+    /// For whose residents (may include the performer itself).
+    #[serde(rename = "for")]
+    pub for_municipalities: Vec<MunicipalityId>,
+    /// When.
+    pub valid: Interval,
+    /// The sub-agreement it rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_agreement: Option<u32>,
+    /// The clause, in the agreement's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    /// The body that handles complaints, when the agreement names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaints_to: Option<PartyId>,
+    /// The body that handles access requests, when the agreement names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_requests_to: Option<PartyId>,
+}
+
+impl Delegation {
+    /// The stable part of the journal key: service, start and performer.
+    pub fn key_suffix(&self) -> String {
+        format!("{}/{}/{}", self.service, self.valid.from(), self.performer)
+    }
+}
+
+/// A take-back (hjemtagelse): a municipality takes services back from a performer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TakeBack {
+    /// Who takes the services back.
+    pub by: MunicipalityId,
+    /// From whom.
+    pub from: PartyId,
+    /// First day the municipality performs them itself.
+    pub effective: Date,
+    /// The services.
+    pub services: Vec<ServiceId>,
+    /// Sub-agreements that end.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_agreements_ended: Vec<u32>,
+    /// Sub-agreements revised to match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_agreements_revised: Vec<u32>,
+    /// What happened, in words.
+    pub summary: String,
+}
+
+/// Counts of a referendum; validated so that `valid = yes + no` and `cast ≥ valid`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferendumCounts {
+    /// The question put to the voters.
+    pub question: String,
+    /// Yes votes.
+    pub yes: u64,
+    /// No votes.
+    pub no: u64,
+    /// Votes cast.
+    pub cast: u64,
+    /// Valid votes.
+    pub valid: u64,
+    /// Blank and invalid votes (`cast − valid`), when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blank_invalid: Option<u64>,
+    /// The electorate, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub electorate: Option<u64>,
+    /// Turnout in hundredths of a percent (65.8 % is 6580), when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnout_basis_points: Option<u32>,
+}
+
+impl ReferendumCounts {
+    /// Every inconsistency in the counts, in words.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.yes + self.no != self.valid {
+            out.push(format!(
+                "yes ({}) + no ({}) = {}, but valid = {}; valid votes must be yes + no",
+                self.yes,
+                self.no,
+                self.yes + self.no,
+                self.valid
+            ));
+        }
+        if self.cast < self.valid {
+            out.push(format!(
+                "cast ({}) is less than valid ({}); votes cast include all valid votes",
+                self.cast, self.valid
+            ));
+        }
+        if let Some(blank) = self.blank_invalid {
+            if self.cast >= self.valid && blank != self.cast - self.valid {
+                out.push(format!(
+                    "blank_invalid ({blank}) should be cast − valid = {}",
+                    self.cast - self.valid
+                ));
+            }
+        }
+        if let Some(electorate) = self.electorate {
+            if electorate < self.cast {
+                out.push(format!(
+                    "electorate ({electorate}) is less than votes cast ({})",
+                    self.cast
+                ));
+            }
+        }
+        if self.turnout_basis_points.is_some_and(|t| t > 10_000) {
+            out.push("turnout is above 100 %".to_string());
+        }
+        if self.electorate.is_none() && self.turnout_basis_points.is_none() {
+            out.push("give the electorate or the turnout (turnout_percent)".to_string());
+        }
+        out
+    }
+}
+
+/// A decision: an adoption, a letter of intent, a referendum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// Kind.
+    pub kind: DecisionKind,
+    /// When, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// The deciding body (a municipality or organisation), if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<PartyId>,
+    /// What was decided.
+    pub subject: String,
+    /// Referendum counts (kind = referendum only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referendum: Option<ReferendumCounts>,
+    /// Notes, e.g. what the source leaves open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Staff moved between parties.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffTransfer {
+    /// From.
+    pub from: PartyId,
+    /// To.
+    pub to: PartyId,
+    /// About how many people.
+    pub approx_count: u32,
+    /// When, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl StaffTransfer {
+    /// The stable part of the journal key.
+    pub fn key_suffix(&self) -> String {
+        format!("{}/{}", self.from, self.to)
+    }
+}
+
+/// An area where cooperation is being explored, or that exists already.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateArea {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// The area, in the source's words.
+    pub area: String,
+    /// Kind of work, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CandidateKind>,
+    /// Who takes part (empty: all parties).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<PartyId>,
+    /// Expected gains, in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expected_gains: Vec<String>,
+    /// Status.
+    pub status: CandidateStatus,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A payment agreement (betalingsaftale): who pays whom for a sub-agreement, in which currency, on
+/// which principle. The settlement engine adds cost bases and allocation keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentAgreement {
+    /// The sub-agreement it belongs to.
+    pub sub_agreement: u32,
+    /// When it applies.
+    pub valid: Interval,
+    /// Who pays.
+    pub payers: Vec<PartyId>,
+    /// Who is paid.
+    pub payee: PartyId,
+    /// `DKK`, `SEK` or `NOK`.
+    pub currency: String,
+    /// The payment principle, in the agreement's words.
+    pub principle: String,
+}
+
+/// A whole cooperation as one agreement file holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CooperationDoc {
+    /// The header.
+    pub cooperation: Cooperation,
+    /// Services defined here.
+    pub services: Vec<Service>,
+    /// Main agreement versions.
+    pub main_agreement: Vec<MainAgreementVersion>,
+    /// Sub-agreements.
+    pub sub_agreements: Vec<SubAgreement>,
+    /// Delegations.
+    pub delegations: Vec<Delegation>,
+    /// Take-backs.
+    pub take_backs: Vec<TakeBack>,
+    /// Decisions.
+    pub decisions: Vec<Decision>,
+    /// Staff transfers.
+    pub staff_transfers: Vec<StaffTransfer>,
+    /// Candidate areas.
+    pub candidate_areas: Vec<CandidateArea>,
+    /// Payment agreements.
+    pub payment_agreements: Vec<PaymentAgreement>,
+}
+
+/// One fact in the journal: a part of a cooperation that changes on its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fact {
+    /// The cooperation header.
+    Cooperation(Cooperation),
+    /// A service definition.
+    Service {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The service.
+        service: Service,
+    },
+    /// A main agreement version.
+    MainAgreementVersion {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The version.
+        version: MainAgreementVersion,
+    },
+    /// A sub-agreement.
+    SubAgreement {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The sub-agreement.
+        sub_agreement: SubAgreement,
+    },
+    /// A delegation.
+    Delegation {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The delegation.
+        delegation: Delegation,
+    },
+    /// A take-back.
+    TakeBack {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The take-back.
+        take_back: TakeBack,
+    },
+    /// A decision.
+    Decision {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The decision.
+        decision: Decision,
+    },
+    /// A staff transfer.
+    StaffTransfer {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The transfer.
+        staff_transfer: StaffTransfer,
+    },
+    /// A candidate area.
+    CandidateArea {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The area.
+        candidate_area: CandidateArea,
+    },
+    /// A payment agreement.
+    PaymentAgreement {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The payment agreement.
+        payment_agreement: PaymentAgreement,
+    },
+}
+
+impl Fact {
+    /// The cooperation the fact belongs to.
+    pub fn cooperation(&self) -> &CooperationId {
+        match self {
+            Fact::Cooperation(c) => &c.id,
+            Fact::Service { cooperation, .. }
+            | Fact::MainAgreementVersion { cooperation, .. }
+            | Fact::SubAgreement { cooperation, .. }
+            | Fact::Delegation { cooperation, .. }
+            | Fact::TakeBack { cooperation, .. }
+            | Fact::Decision { cooperation, .. }
+            | Fact::StaffTransfer { cooperation, .. }
+            | Fact::CandidateArea { cooperation, .. }
+            | Fact::PaymentAgreement { cooperation, .. } => cooperation,
+        }
+    }
+
+    /// The stable key: two facts with the same key are two versions of the same thing.
+    pub fn key(&self) -> String {
+        let coop = self.cooperation();
+        match self {
+            Fact::Cooperation(_) => format!("{coop}"),
+            Fact::Service { service, .. } => format!("{coop}/service/{}", service.id),
+            Fact::MainAgreementVersion { version, .. } => format!("{coop}/main/{}", version.number),
+            Fact::SubAgreement { sub_agreement, .. } => format!("{coop}/sub/{}", sub_agreement.number),
+            Fact::Delegation { delegation, .. } => format!("{coop}/delegation/{}", delegation.key_suffix()),
+            Fact::TakeBack { take_back, .. } => format!("{coop}/take-back/{}/{}", take_back.by, take_back.effective),
+            Fact::Decision { decision, .. } => format!("{coop}/decision/{}", decision.id),
+            Fact::StaffTransfer { staff_transfer, .. } => format!("{coop}/staff-transfer/{}", staff_transfer.key_suffix()),
+            Fact::CandidateArea { candidate_area, .. } => format!("{coop}/candidate-area/{}", candidate_area.id),
+            Fact::PaymentAgreement { payment_agreement: p, .. } => format!("{coop}/payment/{}/{}", p.sub_agreement, p.valid.from()),
+        }
+    }
+}
+
+impl CooperationDoc {
+    /// Splits the document into journal facts, header first.
+    pub fn to_facts(&self) -> Vec<Fact> {
+        let coop = self.cooperation.id.clone();
+        let mut out = vec![Fact::Cooperation(self.cooperation.clone())];
+        out.extend(self.services.iter().map(|s| Fact::Service { cooperation: coop.clone(), service: s.clone() }));
+        out.extend(self.main_agreement.iter().map(|v| Fact::MainAgreementVersion { cooperation: coop.clone(), version: v.clone() }));
+        out.extend(self.sub_agreements.iter().map(|s| Fact::SubAgreement { cooperation: coop.clone(), sub_agreement: s.clone() }));
+        out.extend(self.delegations.iter().map(|d| Fact::Delegation { cooperation: coop.clone(), delegation: d.clone() }));
+        out.extend(self.take_backs.iter().map(|t| Fact::TakeBack { cooperation: coop.clone(), take_back: t.clone() }));
+        out.extend(self.decisions.iter().map(|d| Fact::Decision { cooperation: coop.clone(), decision: d.clone() }));
+        out.extend(self.staff_transfers.iter().map(|s| Fact::StaffTransfer { cooperation: coop.clone(), staff_transfer: s.clone() }));
+        out.extend(self.candidate_areas.iter().map(|c| Fact::CandidateArea { cooperation: coop.clone(), candidate_area: c.clone() }));
+        out.extend(self.payment_agreements.iter().map(|p| Fact::PaymentAgreement { cooperation: coop.clone(), payment_agreement: p.clone() }));
+        out
+    }
+
+    /// Reassembles a document from the facts of one cooperation, in a canonical order (the order
+    /// export writes). Returns `None` when the header fact is missing.
+    pub fn from_facts<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Option<CooperationDoc> {
+        let facts: Vec<&Fact> = facts.into_iter().collect();
+        let header = facts.iter().find_map(|f| match f {
+            Fact::Cooperation(c) => Some(c.clone()),
+            _ => None,
+        })?;
+        let mut doc = CooperationDoc {
+            cooperation: header,
+            services: Vec::new(),
+            main_agreement: Vec::new(),
+            sub_agreements: Vec::new(),
+            delegations: Vec::new(),
+            take_backs: Vec::new(),
+            decisions: Vec::new(),
+            staff_transfers: Vec::new(),
+            candidate_areas: Vec::new(),
+            payment_agreements: Vec::new(),
+        };
+        for fact in facts {
+            match fact {
+                Fact::Cooperation(_) => {}
+                Fact::Service { service, .. } => doc.services.push(service.clone()),
+                Fact::MainAgreementVersion { version, .. } => doc.main_agreement.push(version.clone()),
+                Fact::SubAgreement { sub_agreement, .. } => doc.sub_agreements.push(sub_agreement.clone()),
+                Fact::Delegation { delegation, .. } => doc.delegations.push(delegation.clone()),
+                Fact::TakeBack { take_back, .. } => doc.take_backs.push(take_back.clone()),
+                Fact::Decision { decision, .. } => doc.decisions.push(decision.clone()),
+                Fact::StaffTransfer { staff_transfer, .. } => doc.staff_transfers.push(staff_transfer.clone()),
+                Fact::CandidateArea { candidate_area, .. } => doc.candidate_areas.push(candidate_area.clone()),
+                Fact::PaymentAgreement { payment_agreement, .. } => doc.payment_agreements.push(payment_agreement.clone()),
+            }
+        }
+        doc.canonicalise();
+        Some(doc)
+    }
+
+    /// Sorts every list into the canonical order (by key), so that two documents with the same facts
+    /// compare equal whatever order the file had.
+    pub fn canonicalise(&mut self) {
+        self.services.sort_by(|a, b| a.id.cmp(&b.id));
+        self.main_agreement.sort_by_key(|v| v.number);
+        self.sub_agreements.sort_by_key(|s| s.number);
+        self.delegations.sort_by_key(|d| (d.service.clone(), d.valid.from(), d.performer.clone()));
+        self.take_backs.sort_by_key(|t| (t.effective, t.by));
+        self.decisions.sort_by(|a, b| a.id.cmp(&b.id));
+        self.staff_transfers.sort_by_key(StaffTransfer::key_suffix);
+        self.candidate_areas.sort_by(|a, b| a.id.cmp(&b.id));
+        self.payment_agreements.sort_by_key(|p| (p.sub_agreement, p.valid.from()));
+    }
+
+    /// The organisation with this id, if the document defines it.
+    pub fn organisation(&self, id: &OrganisationId) -> Option<&Organisation> {
+        self.cooperation.organisations.iter().find(|o| &o.id == id)
+    }
+}

@@ -1,0 +1,263 @@
+//! The resolver: "who is responsible for service S for residents of municipality M on date D?",
+//! with the proof chain from cooperation to delegation.
+
+use serde::Serialize;
+
+use crate::ids::{MunicipalityId, PartyId, ServiceId};
+use crate::model::{CooperationDoc, Delegation, Language};
+use crate::municipalities::MunicipalityRegister;
+use crate::registry::{RecordInfo, Registry, ResolveError};
+use crate::time::{Date, Interval, Timestamp};
+
+/// An id with its name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Named {
+    /// Id (`DK-0185` or an organisation slug).
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A body that handles complaints or access requests.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Body {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Whether the agreement names this body (`false`: it is the performer, by default).
+    pub stated_in_agreement: bool,
+}
+
+/// A validity interval as JSON: `from`, `to` (exclusive, as stored) and `last_day` (inclusive).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Validity {
+    /// First day.
+    pub from: Date,
+    /// First day no longer valid (`null` if open).
+    pub to: Option<Date>,
+    /// Last valid day, for people.
+    pub last_day: Option<Date>,
+}
+
+impl From<Interval> for Validity {
+    fn from(i: Interval) -> Validity {
+        Validity { from: i.from(), to: i.to(), last_day: i.last_day() }
+    }
+}
+
+/// One step of the proof chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BasisStep {
+    /// `cooperation`, `main_agreement`, `sub_agreement`, `delegation`, `take_back` or `own_performer`.
+    pub step: &'static str,
+    /// The thing's id or number, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What the step says, in words.
+    pub text: String,
+    /// When it is valid in the world.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Validity>,
+    /// When the system learned it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<RecordInfo>,
+}
+
+/// The answer to a `who` question.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    /// The municipality asked about, as in force on the date.
+    pub municipality: Named,
+    /// Notes on how the id asked for was resolved (renumbering, merger).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub municipality_notes: Vec<String>,
+    /// The service.
+    pub service: Named,
+    /// Its legal basis.
+    pub legal_basis: Vec<String>,
+    /// The date asked about.
+    pub on: Date,
+    /// The record time the answer reflects (`null`: everything recorded).
+    pub as_known_on: Option<Timestamp>,
+    /// Who performs the service.
+    pub responsible: Named,
+    /// Where complaints go.
+    pub complaints_to: Body,
+    /// Where access requests go.
+    pub access_requests_to: Body,
+    /// The proof chain, from cooperation to delegation.
+    pub basis: Vec<BasisStep>,
+}
+
+fn party_name(doc: Option<&CooperationDoc>, party: &PartyId, on: Date) -> String {
+    match party {
+        PartyId::Municipality(m) => municipality_name(*m, on),
+        PartyId::Organisation(o) => doc.and_then(|d| d.organisation(o)).map_or_else(|| o.to_string(), |org| org.name.clone()),
+    }
+}
+
+fn municipality_name(m: MunicipalityId, on: Date) -> String {
+    let register = MunicipalityRegister::embedded();
+    register.resolve(m, on).map(|r| r.version.name.clone()).ok().or_else(|| register.name(m).map(str::to_string)).unwrap_or_else(|| m.to_string())
+}
+
+fn named(doc: Option<&CooperationDoc>, party: &PartyId, on: Date) -> Named {
+    Named { id: party.to_string(), name: party_name(doc, party, on) }
+}
+
+fn body(doc: Option<&CooperationDoc>, stated: Option<&PartyId>, performer: &PartyId, on: Date) -> Body {
+    let party = stated.unwrap_or(performer);
+    Body { id: party.to_string(), name: party_name(doc, party, on), stated_in_agreement: stated.is_some() }
+}
+
+impl Registry {
+    /// Answers who performs `service` for residents of `municipality` on `on`. `as_known_on` is only
+    /// echoed in the answer: the caller built this registry from the facts known at that time.
+    pub fn who(&self, municipality: MunicipalityId, service: &str, on: Date, as_known_on: Option<Timestamp>) -> Result<Answer, ResolveError> {
+        let register = MunicipalityRegister::embedded();
+        let resolved = register.resolve(municipality, on)?;
+        let m = resolved.id();
+        let Some(service_idx) = self.service_index_str(service) else {
+            return Err(ResolveError::UnknownService { input: service.to_string(), suggestions: self.suggest_services(service).iter().map(ToString::to_string).collect() });
+        };
+        let service_id = self.service_ids()[service_idx as usize].clone();
+        let definition = self.service(&service_id);
+        let self_party = PartyId::Municipality(m);
+        let mut answer = Answer {
+            municipality: Named { id: m.to_string(), name: resolved.version.name.clone() },
+            municipality_notes: resolved.notes(),
+            service: Named { id: service_id.to_string(), name: definition.map(|s| s.names.get(Language::En).to_string()).unwrap_or_default() },
+            legal_basis: definition.map(|s| s.legal_basis.clone()).unwrap_or_default(),
+            on,
+            as_known_on,
+            responsible: named(None, &self_party, on),
+            complaints_to: body(None, None, &self_party, on),
+            access_requests_to: body(None, None, &self_party, on),
+            basis: Vec::new(),
+        };
+        match self.performer_index(m, service_idx, on) {
+            Some((first, true)) => {
+                let others: Vec<String> = self
+                    .delegations_for(m, service_idx)
+                    .into_iter()
+                    .filter(|r| self.delegation(*r).1.valid.contains(on))
+                    .map(|r| {
+                        let (doc, d) = self.delegation(r);
+                        format!("{} (cooperation \"{}\")", d.performer, doc.cooperation.id)
+                    })
+                    .collect();
+                let (doc, d) = self.delegation(first);
+                return Err(ResolveError::Conflict {
+                    municipality: m,
+                    service: service_id,
+                    on,
+                    first: format!("{} (cooperation \"{}\")", d.performer, doc.cooperation.id),
+                    second: others.into_iter().nth(1).unwrap_or_default(),
+                });
+            }
+            Some((r, false)) => {
+                let (doc, d) = self.delegation(r);
+                answer.service.name = definition_in(doc, &service_id).unwrap_or(answer.service.name);
+                answer.responsible = named(Some(doc), &d.performer, on);
+                answer.complaints_to = body(Some(doc), d.complaints_to.as_ref(), &d.performer, on);
+                answer.access_requests_to = body(Some(doc), d.access_requests_to.as_ref(), &d.performer, on);
+                answer.basis = self.proof_chain(doc, d, on);
+            }
+            None => {
+                answer.basis = self.own_performer_chain(m, &service_id, service_idx, on);
+            }
+        }
+        Ok(answer)
+    }
+
+    fn step_record(&self, key: String) -> Option<RecordInfo> {
+        self.record_of(&key)
+    }
+
+    fn proof_chain(&self, doc: &CooperationDoc, d: &Delegation, on: Date) -> Vec<BasisStep> {
+        let c = &doc.cooperation;
+        let mut steps = vec![BasisStep {
+            step: "cooperation",
+            id: Some(c.id.to_string()),
+            text: format!("{} ({}, {})", c.name, c.legal_form, c.status),
+            valid: c.valid.map(Validity::from),
+            recorded: self.step_record(c.id.to_string()),
+        }];
+        let version = doc.main_agreement.iter().filter(|v| v.counts_from().is_some_and(|f| f <= on)).max_by_key(|v| (v.counts_from(), v.number));
+        if let Some(v) = version {
+            let from = v.counts_from().unwrap_or(on);
+            let how = if v.effective.is_some() { "in force" } else { "effective date not stated; counted from its adoption" };
+            let next = doc.main_agreement.iter().filter_map(|n| n.counts_from()).filter(|f| *f > from).min();
+            steps.push(BasisStep {
+                step: "main_agreement",
+                id: Some(v.number.to_string()),
+                text: format!("main agreement version {}{}: {} ({how})", v.number, v.title.as_ref().map(|t| format!(" \"{t}\"")).unwrap_or_default(), v.summary),
+                valid: Interval::new(from, next).ok().map(Validity::from),
+                recorded: self.step_record(format!("{}/main/{}", c.id, v.number)),
+            });
+        }
+        if let Some(number) = d.sub_agreement {
+            if let Some(sub) = doc.sub_agreements.iter().find(|s| s.number == number) {
+                let revision = sub.revisions.iter().filter(|r| r.effective <= on).max_by_key(|r| r.effective);
+                let revised = revision.map(|r| format!("; revised {}: {}", r.effective, r.summary)).unwrap_or_default();
+                steps.push(BasisStep {
+                    step: "sub_agreement",
+                    id: Some(number.to_string()),
+                    text: format!("sub-agreement {number} \"{}\"{revised}", sub.title),
+                    valid: Some(sub.valid.into()),
+                    recorded: self.step_record(format!("{}/sub/{number}", c.id)),
+                });
+            }
+        }
+        let for_list: Vec<String> = d.for_municipalities.iter().map(|m| format!("{m} {}", municipality_name(*m, on))).collect();
+        let clause = d.clause.as_ref().map(|c| format!(" under {c}")).unwrap_or_default();
+        steps.push(BasisStep {
+            step: "delegation",
+            id: Some(d.key_suffix()),
+            text: format!("{} {} performs \"{}\" for {}{clause}", d.performer, party_name(Some(doc), &d.performer, on), d.service, for_list.join(", ")),
+            valid: Some(d.valid.into()),
+            recorded: self.step_record(format!("{}/delegation/{}", c.id, d.key_suffix())),
+        });
+        steps
+    }
+
+    fn own_performer_chain(&self, m: MunicipalityId, service: &ServiceId, service_idx: u32, on: Date) -> Vec<BasisStep> {
+        let mut steps = Vec::new();
+        let history = self.delegations_for(m, service_idx);
+        let ended_before = history.iter().map(|r| self.delegation(*r)).filter(|(_, d)| d.valid.to().is_some_and(|to| to <= on)).max_by_key(|(_, d)| d.valid.to());
+        if let Some((doc, d)) = ended_before {
+            let take_back = doc.take_backs.iter().find(|t| t.by == m && t.services.contains(service) && Some(t.effective) == d.valid.to());
+            match take_back {
+                Some(t) => steps.push(BasisStep {
+                    step: "take_back",
+                    id: Some(format!("{}/{}", t.by, t.effective)),
+                    text: format!("{} took \"{service}\" back from {} {} from {} (cooperation \"{}\"): {}", m, t.from, party_name(Some(doc), &t.from, on), t.effective, doc.cooperation.id, t.summary),
+                    valid: Some(Interval::starting(t.effective).into()),
+                    recorded: self.step_record(format!("{}/take-back/{}/{}", doc.cooperation.id, t.by, t.effective)),
+                }),
+                None => steps.push(BasisStep {
+                    step: "delegation",
+                    id: Some(d.key_suffix()),
+                    text: format!("the delegation of \"{service}\" to {} under cooperation \"{}\" ended; its last day was {}", d.performer, doc.cooperation.id, d.valid.last_day().map_or(String::new(), |d| d.to_string())),
+                    valid: Some(d.valid.into()),
+                    recorded: self.step_record(format!("{}/delegation/{}", doc.cooperation.id, d.key_suffix())),
+                }),
+            }
+        }
+        let starts_later = history.iter().map(|r| self.delegation(*r)).filter(|(_, d)| d.valid.from() > on).min_by_key(|(_, d)| d.valid.from());
+        let later = starts_later.map(|(doc, d)| format!("; from {} it is delegated to {} under cooperation \"{}\"", d.valid.from(), d.performer, doc.cooperation.id)).unwrap_or_default();
+        steps.push(BasisStep {
+            step: "own_performer",
+            id: None,
+            text: format!("no cooperation covers \"{service}\" for {m} on {on}; the municipality performs it itself{later}"),
+            valid: None,
+            recorded: None,
+        });
+        steps
+    }
+}
+
+fn definition_in(doc: &CooperationDoc, service: &ServiceId) -> Option<String> {
+    doc.services.iter().find(|s| &s.id == service).map(|s| s.names.get(doc.cooperation.language).to_string())
+}

@@ -35,14 +35,12 @@ impl Country {
 
     /// Parses `DK`, `dk`, `SE`, `NO` (any case).
     pub fn parse(text: &str) -> Result<Country, IdError> {
-        match text.to_ascii_uppercase().as_str() {
-            "DK" => Ok(Country::Dk),
-            "SE" => Ok(Country::Se),
-            "NO" => Ok(Country::No),
-            _ => Err(IdError(format!(
-                "\"{text}\" is not a country; use DK, SE or NO"
-            ))),
+        for country in Country::ALL {
+            if text.eq_ignore_ascii_case(country.code()) {
+                return Ok(country);
+            }
         }
+        Err(IdError(format!("\"{text}\" is not a country; use DK, SE or NO")))
     }
 
     /// The currency of the country's municipalities.

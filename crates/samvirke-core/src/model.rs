@@ -267,6 +267,9 @@ pub struct Party {
     /// When it left (first day no longer a party).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left: Option<Date>,
+    /// Official organisation number of the party, e.g. Arboga kommun's SE `212000-2122`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_number: Option<String>,
 }
 
 /// The term model, kept as separate fields.

@@ -154,6 +154,13 @@ impl Registry {
         self.docs.get(coop as usize)?.services.get(idx as usize)
     }
 
+    /// The service's name in the language of the cooperation that defines it.
+    pub fn service_name(&self, id: &ServiceId) -> Option<&str> {
+        let (coop, idx) = *self.services.get(id)?;
+        let doc = self.docs.get(coop as usize)?;
+        doc.services.get(idx as usize).map(|s| s.names.get(doc.cooperation.language))
+    }
+
     /// All service ids, sorted.
     pub fn service_ids(&self) -> &[ServiceId] {
         &self.service_ids

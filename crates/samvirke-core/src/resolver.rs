@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::ids::{MunicipalityId, PartyId, ServiceId};
-use crate::model::{CooperationDoc, Delegation, Language};
+use crate::model::{CooperationDoc, Delegation};
 use crate::municipalities::MunicipalityRegister;
 use crate::registry::{RecordInfo, Registry, ResolveError};
 use crate::time::{Date, Interval, Timestamp};
@@ -127,7 +127,7 @@ impl Registry {
         let mut answer = Answer {
             municipality: Named { id: m.to_string(), name: resolved.version.name.clone() },
             municipality_notes: resolved.notes(),
-            service: Named { id: service_id.to_string(), name: definition.map(|s| s.names.get(Language::En).to_string()).unwrap_or_default() },
+            service: Named { id: service_id.to_string(), name: self.service_name(&service_id).unwrap_or_default().to_string() },
             legal_basis: definition.map(|s| s.legal_basis.clone()).unwrap_or_default(),
             on,
             as_known_on,

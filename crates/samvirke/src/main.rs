@@ -1,1 +1,86 @@
-fn main(){}
+//! The `samvirke` command: CLI definition plus glue. The domain lives in `samvirke-core`, the
+//! journal in `samvirke-store`; this crate parses arguments, reads and writes files, and prints.
+//!
+//! Exit codes: 0 success; 1 `db verify` found a broken journal; 2 bad input (unknown id, invalid
+//! file, bad flag); 3 conflict with another writer (nothing written; run again); 4 database or
+//! other failure.
+
+mod cli_error;
+mod commands;
+mod examples;
+mod files;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::cli_error::CliError;
+
+/// Samvirke: the system of record for inter-municipal cooperation in Denmark, Sweden and Norway.
+///
+/// Keep cooperations as agreement files (TOML), import them into a journal that never forgets,
+/// and ask who is responsible for a service for a municipality's residents on any date.
+#[derive(Parser, Debug)]
+#[command(name = "samvirke", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 success, 1 broken journal (db verify), 2 bad input, 3 conflict with another writer (nothing written; run again), 4 database failure.\n\nExamples:\n  samvirke --demo who DK-0155 genoptraening-sel86 --on 2021-08-31\n  samvirke import examples/cooperations\n  samvirke who DK-0183 beskaeftigelse --json")]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options for every command.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Database: a SQLite file path (created if missing) or a postgres:// URL.
+    #[arg(long, global = true, env = "SAMVIRKE_DB", default_value = "samvirke.db", value_name = "PATH|URL")]
+    pub db: String,
+    /// Use a fresh temporary database with the five example cooperations loaded (ignores --db).
+    #[arg(long, global = true)]
+    pub demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Who performs a service for a municipality's residents on a date, with the legal basis.
+    Who(commands::who::WhoArgs),
+    /// Import agreement files (or directories of them): all or nothing, idempotent.
+    Import(commands::import::ImportArgs),
+    /// Check agreement files without writing anything.
+    Check(commands::import::CheckArgs),
+    /// Write a cooperation as an agreement file that imports back to the same state.
+    Export(commands::export::ExportArgs),
+    /// List municipalities in force on a date.
+    Municipalities(commands::list::MunicipalitiesArgs),
+    /// List the services the registry knows.
+    Services(commands::list::ServicesArgs),
+    /// List the cooperations in the registry.
+    Cooperations(commands::list::CooperationsArgs),
+    /// Database maintenance: verify the journal, show its events.
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let demo = if cli.global.demo { Some(examples::DemoDatabase::create()?) } else { None };
+    let db = demo.as_ref().map_or(cli.global.db.clone(), |d| d.location());
+    match cli.command {
+        Command::Who(args) => commands::who::run(&db, args),
+        Command::Import(args) => commands::import::run(&db, args),
+        Command::Check(args) => commands::import::check(&db, cli.global.demo, args),
+        Command::Export(args) => commands::export::run(&db, args),
+        Command::Municipalities(args) => commands::list::municipalities(args),
+        Command::Services(args) => commands::list::services(&db, args),
+        Command::Cooperations(args) => commands::list::cooperations(&db, args),
+        Command::Db(command) => commands::db::run(&db, command),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}

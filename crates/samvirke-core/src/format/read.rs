@@ -454,8 +454,9 @@ fn read_party(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Party> {
     let roles = r.list(&mut t, "roles", "\"performer\"", enum_value(PartyRole::parse, PartyRole::choices()));
     let joined = r.date(&mut t, "joined", false);
     let left = r.date(&mut t, "left", false);
-    r.finish(t, &["id", "roles", "joined", "left"]);
-    Some(Party { id: id?, roles, joined, left })
+    let org_number = r.opt_str(&mut t, "org_number");
+    r.finish(t, &["id", "roles", "joined", "left", "org_number"]);
+    Some(Party { id: id?, roles, joined, left, org_number })
 }
 
 fn read_service(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Service> {

@@ -130,6 +130,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         }
         o.opt_date("joined", party.joined);
         o.opt_date("left", party.left);
+        o.opt_str("org_number", &party.org_number);
     }
     for s in &doc.services {
         o.header("[[service]]");

@@ -1,0 +1,130 @@
+//! SQLite: the embedded default. One file; WAL journal; `BEGIN IMMEDIATE` takes the write lock
+//! before the head is compared, so two writers cannot both append after the same head.
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use samvirke_core::Timestamp;
+
+use crate::{Backend, Event, GENESIS_HASH, SCHEMA_VERSION, StoreError, failpoint};
+
+const BUSY_TIMEOUT_MS: u64 = 10_000;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS samvirke_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (
+    seq INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: events are never changed; record a correcting event instead'); END;
+CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: events are never deleted; record a correcting event instead'); END;
+";
+
+/// The SQLite journal.
+pub struct SqliteBackend {
+    conn: Connection,
+    location: String,
+}
+
+impl SqliteBackend {
+    /// Opens (and if needed creates) the database file at `path`.
+    pub fn open(path: &str) -> Result<SqliteBackend, StoreError> {
+        let location = path.to_string();
+        let db_err = |e: rusqlite::Error| StoreError::Database { location: location.clone(), message: e.to_string() };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Database {
+            location: location.clone(),
+            message: format!("{e}; check that the directory exists and is writable"),
+        })?;
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(db_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(db_err)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(db_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
+        let mut backend = SqliteBackend { conn, location };
+        backend.migrate()?;
+        Ok(backend)
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::Database { location: self.location.clone(), message: e.to_string() }
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+        tx.execute_batch(SCHEMA).map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+        let found: Option<String> = tx
+            .query_row("SELECT value FROM samvirke_meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+            .map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+        match found.as_deref().map(str::parse::<i64>) {
+            None => {
+                tx.execute("INSERT INTO samvirke_meta (key, value) VALUES ('schema_version', ?1)", params![SCHEMA_VERSION.to_string()])
+                    .map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+            }
+            Some(Ok(v)) if v > SCHEMA_VERSION => return Err(StoreError::SchemaTooNew { location: self.location.clone(), found: v }),
+            Some(Ok(_)) => {}
+            Some(Err(_)) => return Err(StoreError::Database { location: self.location.clone(), message: "samvirke_meta.schema_version is not a number; this file was not written by samvirke".to_string() }),
+        }
+        tx.commit().map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })
+    }
+}
+
+fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    let seq: i64 = row.get(0)?;
+    let recorded_text: String = row.get(1)?;
+    let recorded_at = Timestamp::parse(&recorded_text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))?;
+    Ok(Event { seq: seq as u64, recorded_at, actor: row.get(2)?, reason: row.get(3)?, payload: row.get(4)?, prev_hash: row.get(5)?, hash: row.get(6)? })
+}
+
+impl Backend for SqliteBackend {
+    fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn head(&mut self) -> Result<(u64, String), StoreError> {
+        let head = self
+            .conn
+            .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+            .map_err(|e| self.err(e))?;
+        Ok(head.unwrap_or((0, GENESIS_HASH.to_string())))
+    }
+
+    fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > ?1 ORDER BY seq")
+            .map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+        let rows = stmt.query_map(params![after as i64], row_to_event).map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+        rows.collect::<rusqlite::Result<Vec<Event>>>().map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })
+    }
+
+    fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError> {
+        let location = self.location.clone();
+        let err = |e: rusqlite::Error| StoreError::Database { location: location.clone(), message: e.to_string() };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        let actual: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| r.get(0)).map_err(err)?;
+        if actual as u64 != expected_head {
+            return Err(StoreError::Conflict { expected: expected_head, actual: actual as u64 });
+        }
+        {
+            let mut insert = tx
+                .prepare_cached("INSERT INTO journal (seq, recorded_at, actor, reason, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .map_err(err)?;
+            for event in events {
+                insert
+                    .execute(params![event.seq as i64, event.recorded_at.to_string(), event.actor, event.reason, event.payload, event.prev_hash, event.hash])
+                    .map_err(err)?;
+            }
+        }
+        failpoint("append-before-commit");
+        tx.commit().map_err(err)
+    }
+}

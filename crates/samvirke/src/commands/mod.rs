@@ -1,0 +1,49 @@
+//! One module per command.
+
+pub mod db;
+pub mod export;
+pub mod import;
+pub mod list;
+pub mod who;
+
+use samvirke_core::{Date, MunicipalityRegister, Timestamp};
+use samvirke_store::Store;
+
+use crate::cli_error::CliError;
+
+/// The current time as a record-time timestamp.
+pub fn now() -> Timestamp {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
+    Timestamp::from_micros(micros)
+}
+
+/// Today's date (UTC).
+pub fn today() -> Date {
+    Date::today_utc(now())
+}
+
+/// Parses a `--on` style date flag, naming the flag in the error.
+pub fn parse_date_flag(flag: &str, text: &str) -> Result<Date, CliError> {
+    Date::parse(text).map_err(|e| CliError::Input(format!("{flag}: {e}")))
+}
+
+/// Opens the store, with a message that names the database.
+pub fn open_store(db: &str) -> Result<Store, CliError> {
+    Ok(Store::open(db)?)
+}
+
+/// The embedded municipality register.
+pub fn register() -> &'static MunicipalityRegister {
+    MunicipalityRegister::embedded()
+}
+
+/// Writes JSON to stdout with a trailing newline.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Failure(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! `samvirke who`: the resolver, one question or a batch.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+use samvirke_core::resolver::{Answer, BasisStep, Body};
+use samvirke_core::{Country, Date, MunicipalityId, Registry, ResolveError, Timestamp};
+
+use super::{now, open_store, parse_date_flag, print_json, register, today};
+use crate::cli_error::CliError;
+use crate::files::{read_text, write_atomically};
+
+/// Arguments of `samvirke who`.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  samvirke who DK-0155 genoptraening-sel86 --on 2021-08-31\n  samvirke who NO-0119 ppt --on 2025-01-01 --json\n  samvirke who DK-155 ppr --on 2020-03-01 --as-known-on 2021-06-01\n  samvirke who --batch queries.csv -o answers.csv")]
+pub struct WhoArgs {
+    /// Municipality id: DK-0155, DK-155, dk-0155, or a bare code with --country.
+    #[arg(required_unless_present = "batch")]
+    municipality: Option<String>,
+    /// Service id, e.g. genoptraening-sel86 (see `samvirke services`).
+    #[arg(required_unless_present = "batch")]
+    service: Option<String>,
+    /// The date the question is about (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "DATE")]
+    on: Option<String>,
+    /// Answer as the registry knew it then: YYYY-MM-DD (end of that day, UTC) or an RFC 3339 time.
+    #[arg(long, value_name = "TIMESTAMP")]
+    as_known_on: Option<String>,
+    /// Country for a bare municipality code such as 0119.
+    #[arg(long, value_name = "DK|SE|NO")]
+    country: Option<String>,
+    /// Print the answer as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Answer every row of a CSV file with columns municipality,service,date.
+    #[arg(long, value_name = "QUERIES.csv", conflicts_with_all = ["municipality", "service", "on", "json"])]
+    batch: Option<PathBuf>,
+    /// Where to write the batch answers (default: stdout).
+    #[arg(short, long, value_name = "FILE", requires = "batch")]
+    output: Option<PathBuf>,
+}
+
+fn resolve_error(e: ResolveError) -> CliError {
+    match e {
+        ResolveError::Conflict { .. } => CliError::Failure(e.to_string()),
+        _ => CliError::Input(e.to_string()),
+    }
+}
+
+/// Runs the command.
+pub fn run(db: &str, args: WhoArgs) -> Result<(), CliError> {
+    let as_known_on = match &args.as_known_on {
+        Some(text) => Some(Timestamp::parse(text).map_err(|e| CliError::Input(format!("--as-known-on: {e}")))?),
+        None => None,
+    };
+    if as_known_on.is_some_and(|k| k > now()) {
+        return Err(CliError::Input("--as-known-on: the time is in the future; the registry cannot know what it has not recorded yet".to_string()));
+    }
+    let country = match &args.country {
+        Some(text) => Some(Country::parse(text).map_err(|e| CliError::Input(format!("--country: {e}")))?),
+        None => None,
+    };
+    let mut store = open_store(db)?;
+    let registry = store.projection(as_known_on)?.registry();
+    if let Some(path) = &args.batch {
+        return batch(&registry, path, args.output.as_deref(), country);
+    }
+    let (Some(municipality), Some(service)) = (&args.municipality, &args.service) else {
+        return Err(CliError::Input("give MUNICIPALITY and SERVICE, or --batch FILE".to_string()));
+    };
+    let on = match &args.on {
+        Some(text) => parse_date_flag("--on", text)?,
+        None => today(),
+    };
+    let id = MunicipalityId::parse(municipality, country).map_err(|e| CliError::Input(e.to_string()))?;
+    if !register().is_known(id) {
+        let suggestions = register().suggest(municipality);
+        let hint = if suggestions.is_empty() { "; list them with `samvirke municipalities`".to_string() } else { format!("; did you mean {}?", suggestions.iter().map(|(i, n)| format!("{i} ({n})")).collect::<Vec<_>>().join(", ")) };
+        return Err(CliError::Input(format!("unknown municipality {id}{hint}")));
+    }
+    let answer = registry.who(id, service, on, as_known_on).map_err(resolve_error)?;
+    if args.json {
+        print_json(&answer)
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(render_text(&answer).as_bytes())?;
+        Ok(())
+    }
+}
+
+fn body_text(label: &str, body: &Body) -> String {
+    let how = if body.stated_in_agreement { "named in the agreement" } else { "not named in the agreement; the performing municipality handles it" };
+    format!("  {label:<17}{} ({}), {how}\n", body.name, body.id)
+}
+
+fn step_text(idx: usize, step: &BasisStep) -> String {
+    let mut out = format!("  {}. {}\n", idx + 1, step.text);
+    let mut details = Vec::new();
+    if let Some(v) = &step.valid {
+        let to = v.last_day.map_or("open-ended".to_string(), |d| d.to_string());
+        details.push(format!("valid {} – {to}", v.from));
+    }
+    if let Some(r) = &step.recorded {
+        details.push(format!("recorded {} (event {})", r.recorded_at, r.event));
+    }
+    if !details.is_empty() {
+        let _ = writeln!(out, "     {}", details.join("; "));
+    }
+    out
+}
+
+/// The answer for people.
+pub fn render_text(a: &Answer) -> String {
+    let mut out = String::new();
+    let known = a.as_known_on.map(|k| format!(", as known on {k}")).unwrap_or_default();
+    let _ = writeln!(out, "{} ({}) performs \"{}\" for residents of {} ({}) on {}{known}.", a.responsible.name, a.responsible.id, a.service.id, a.municipality.name, a.municipality.id, a.on);
+    for note in &a.municipality_notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    let _ = writeln!(out, "  {:<17}{}", "Service:", a.service.name);
+    if !a.legal_basis.is_empty() {
+        let _ = writeln!(out, "  {:<17}{}", "Legal basis:", a.legal_basis.join("; "));
+    }
+    out.push_str(&body_text("Complaints:", &a.complaints_to));
+    out.push_str(&body_text("Access requests:", &a.access_requests_to));
+    out.push_str("Basis:\n");
+    for (idx, step) in a.basis.iter().enumerate() {
+        out.push_str(&step_text(idx, step));
+    }
+    out
+}
+
+const BATCH_ERRORS_SHOWN_MAX: usize = 20;
+
+/// Answers a CSV of questions. Every row is checked first; any bad row rejects the whole batch
+/// (exit 2, the rows named, nothing written).
+fn batch(registry: &Registry, path: &std::path::Path, output: Option<&std::path::Path>, country: Option<Country>) -> Result<(), CliError> {
+    let text = read_text(path)?;
+    let name = path.display().to_string();
+    let mut lines = text.split('\n').enumerate();
+    let header = lines.next().map(|(_, h)| h.trim_start_matches('\u{feff}').trim_end_matches('\r')).unwrap_or_default();
+    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    if columns != ["municipality", "service", "date"] {
+        return Err(CliError::Input(format!("{name}:1: the header is \"{header}\"; it must be municipality,service,date")));
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 3);
+    out.push_str("municipality,service,date,responsible\n");
+    let mut errors: Vec<String> = Vec::new();
+    let mut error_count = 0usize;
+    let mut rows = 0usize;
+    for (idx, line) in lines {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            continue;
+        }
+        rows += 1;
+        match answer_row(registry, line, country) {
+            Ok(responsible) => {
+                out.push_str(line);
+                out.push(',');
+                let _ = write!(out, "{responsible}");
+                out.push('\n');
+            }
+            Err(message) => {
+                error_count += 1;
+                if errors.len() < BATCH_ERRORS_SHOWN_MAX {
+                    errors.push(format!("{name}:{}: {message}", idx + 1));
+                }
+            }
+        }
+    }
+    if error_count > 0 {
+        let more = if error_count > errors.len() { format!(" (first {} shown)", errors.len()) } else { String::new() };
+        return Err(CliError::Input(format!("{}\n{error_count} of {rows} rows could not be answered{more}; nothing was written. Fix the rows and run again.", errors.join("\n"))));
+    }
+    match output {
+        Some(path) => write_atomically(path, out.as_bytes()),
+        None => {
+            std::io::stdout().lock().write_all(out.as_bytes())?;
+            Ok(())
+        }
+    }
+}
+
+fn answer_row(registry: &Registry, line: &str, country: Option<Country>) -> Result<samvirke_core::PartyId, String> {
+    let mut fields = line.split(',');
+    let (Some(m), Some(s), Some(d), None) = (fields.next(), fields.next(), fields.next(), fields.next()) else {
+        return Err(format!("expected 3 fields (municipality,service,date), found {}", line.split(',').count()));
+    };
+    let (m, s, d) = (m.trim(), s.trim(), d.trim());
+    let id = MunicipalityId::parse(m, country).map_err(|e| format!("municipality: {e}"))?;
+    let on = Date::parse(d).map_err(|e| format!("date: {e}"))?;
+    let resolved = register().resolve(id, on).map_err(|e| format!("municipality: {e}"))?;
+    let Some(service) = registry.service_index_str(s) else {
+        let suggestions: Vec<String> = registry.suggest_services(s).iter().map(|x| x.to_string()).collect();
+        return Err(format!("service: unknown service \"{s}\"{}", if suggestions.is_empty() { String::new() } else { format!("; did you mean {}?", suggestions.join(", ")) }));
+    };
+    registry.performer(resolved.id(), service, on).ok_or_else(|| format!("two performers for {} and \"{s}\" on {on}; run `samvirke who {} {s} --on {on}` for details", resolved.id(), resolved.id()))
+}

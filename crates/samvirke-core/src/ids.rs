@@ -40,7 +40,9 @@ impl Country {
                 return Ok(country);
             }
         }
-        Err(IdError(format!("\"{text}\" is not a country; use DK, SE or NO")))
+        Err(IdError(format!(
+            "\"{text}\" is not a country; use DK, SE or NO"
+        )))
     }
 
     /// The currency of the country's municipalities.
@@ -290,7 +292,10 @@ impl PartyId {
     pub fn parse(text: &str) -> Result<PartyId, IdError> {
         let looks_like_municipality = text.len() >= 3
             && Country::parse(&text[..2]).is_ok()
-            && text[2..].trim_start_matches('-').bytes().all(|b| b.is_ascii_digit());
+            && text[2..]
+                .trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit());
         if looks_like_municipality {
             return MunicipalityId::parse(text, None).map(PartyId::Municipality);
         }
@@ -354,22 +359,37 @@ mod tests {
     fn municipality_ids_accept_the_documented_forms() {
         let dragoer = "DK-0155";
         for input in ["DK-0155", "DK-155", "dk-0155", "DK0155", " dk-155 "] {
-            assert_eq!(MunicipalityId::parse(input, None).unwrap().to_string(), dragoer);
+            assert_eq!(
+                MunicipalityId::parse(input, None).unwrap().to_string(),
+                dragoer
+            );
         }
         assert_eq!(
-            MunicipalityId::parse("0119", Some(Country::No)).unwrap().to_string(),
+            MunicipalityId::parse("0119", Some(Country::No))
+                .unwrap()
+                .to_string(),
             "NO-0119"
         );
         let bare = MunicipalityId::parse("0119", None).unwrap_err().to_string();
-        assert!(bare.contains("bare code") && bare.contains("NO-0119"), "{bare}");
+        assert!(
+            bare.contains("bare code") && bare.contains("NO-0119"),
+            "{bare}"
+        );
         assert!(MunicipalityId::parse("DK-12345", None).is_err());
-        assert!(MunicipalityId::parse("Dragør", None).unwrap_err().to_string().contains("DK-0155"));
+        assert!(
+            MunicipalityId::parse("Dragør", None)
+                .unwrap_err()
+                .to_string()
+                .contains("DK-0155")
+        );
     }
 
     #[test]
     fn slugs_are_checked_and_suggested() {
         assert!(CooperationId::parse("dragoer-taarnby").is_ok());
-        let err = CooperationId::parse("Dragør-Tårnby").unwrap_err().to_string();
+        let err = CooperationId::parse("Dragør-Tårnby")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("\"dragoer-taarnby\""), "{err}");
         assert!(ServiceId::parse("-x").is_err());
         assert!(ServiceId::parse("a--b").is_err());
@@ -378,7 +398,10 @@ mod tests {
 
     #[test]
     fn party_ids_tell_municipalities_from_organisations() {
-        assert!(matches!(PartyId::parse("SE-1984"), Ok(PartyId::Municipality(_))));
+        assert!(matches!(
+            PartyId::parse("SE-1984"),
+            Ok(PartyId::Municipality(_))
+        ));
         assert!(matches!(
             PartyId::parse("industriforeningen-vastra-malardalen"),
             Ok(PartyId::Organisation(_))

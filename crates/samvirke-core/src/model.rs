@@ -737,13 +737,26 @@ impl Fact {
             Fact::Cooperation(_) => format!("{coop}"),
             Fact::Service { service, .. } => format!("{coop}/service/{}", service.id),
             Fact::MainAgreementVersion { version, .. } => format!("{coop}/main/{}", version.number),
-            Fact::SubAgreement { sub_agreement, .. } => format!("{coop}/sub/{}", sub_agreement.number),
-            Fact::Delegation { delegation, .. } => format!("{coop}/delegation/{}", delegation.key_suffix()),
-            Fact::TakeBack { take_back, .. } => format!("{coop}/take-back/{}/{}", take_back.by, take_back.effective),
+            Fact::SubAgreement { sub_agreement, .. } => {
+                format!("{coop}/sub/{}", sub_agreement.number)
+            }
+            Fact::Delegation { delegation, .. } => {
+                format!("{coop}/delegation/{}", delegation.key_suffix())
+            }
+            Fact::TakeBack { take_back, .. } => {
+                format!("{coop}/take-back/{}/{}", take_back.by, take_back.effective)
+            }
             Fact::Decision { decision, .. } => format!("{coop}/decision/{}", decision.id),
-            Fact::StaffTransfer { staff_transfer, .. } => format!("{coop}/staff-transfer/{}", staff_transfer.key_suffix()),
-            Fact::CandidateArea { candidate_area, .. } => format!("{coop}/candidate-area/{}", candidate_area.id),
-            Fact::PaymentAgreement { payment_agreement: p, .. } => format!("{coop}/payment/{}/{}", p.sub_agreement, p.valid.from()),
+            Fact::StaffTransfer { staff_transfer, .. } => {
+                format!("{coop}/staff-transfer/{}", staff_transfer.key_suffix())
+            }
+            Fact::CandidateArea { candidate_area, .. } => {
+                format!("{coop}/candidate-area/{}", candidate_area.id)
+            }
+            Fact::PaymentAgreement {
+                payment_agreement: p,
+                ..
+            } => format!("{coop}/payment/{}/{}", p.sub_agreement, p.valid.from()),
         }
     }
 }
@@ -753,15 +766,50 @@ impl CooperationDoc {
     pub fn to_facts(&self) -> Vec<Fact> {
         let coop = self.cooperation.id.clone();
         let mut out = vec![Fact::Cooperation(self.cooperation.clone())];
-        out.extend(self.services.iter().map(|s| Fact::Service { cooperation: coop.clone(), service: s.clone() }));
-        out.extend(self.main_agreement.iter().map(|v| Fact::MainAgreementVersion { cooperation: coop.clone(), version: v.clone() }));
-        out.extend(self.sub_agreements.iter().map(|s| Fact::SubAgreement { cooperation: coop.clone(), sub_agreement: s.clone() }));
-        out.extend(self.delegations.iter().map(|d| Fact::Delegation { cooperation: coop.clone(), delegation: d.clone() }));
-        out.extend(self.take_backs.iter().map(|t| Fact::TakeBack { cooperation: coop.clone(), take_back: t.clone() }));
-        out.extend(self.decisions.iter().map(|d| Fact::Decision { cooperation: coop.clone(), decision: d.clone() }));
-        out.extend(self.staff_transfers.iter().map(|s| Fact::StaffTransfer { cooperation: coop.clone(), staff_transfer: s.clone() }));
-        out.extend(self.candidate_areas.iter().map(|c| Fact::CandidateArea { cooperation: coop.clone(), candidate_area: c.clone() }));
-        out.extend(self.payment_agreements.iter().map(|p| Fact::PaymentAgreement { cooperation: coop.clone(), payment_agreement: p.clone() }));
+        out.extend(self.services.iter().map(|s| Fact::Service {
+            cooperation: coop.clone(),
+            service: s.clone(),
+        }));
+        out.extend(
+            self.main_agreement
+                .iter()
+                .map(|v| Fact::MainAgreementVersion {
+                    cooperation: coop.clone(),
+                    version: v.clone(),
+                }),
+        );
+        out.extend(self.sub_agreements.iter().map(|s| Fact::SubAgreement {
+            cooperation: coop.clone(),
+            sub_agreement: s.clone(),
+        }));
+        out.extend(self.delegations.iter().map(|d| Fact::Delegation {
+            cooperation: coop.clone(),
+            delegation: d.clone(),
+        }));
+        out.extend(self.take_backs.iter().map(|t| Fact::TakeBack {
+            cooperation: coop.clone(),
+            take_back: t.clone(),
+        }));
+        out.extend(self.decisions.iter().map(|d| Fact::Decision {
+            cooperation: coop.clone(),
+            decision: d.clone(),
+        }));
+        out.extend(self.staff_transfers.iter().map(|s| Fact::StaffTransfer {
+            cooperation: coop.clone(),
+            staff_transfer: s.clone(),
+        }));
+        out.extend(self.candidate_areas.iter().map(|c| Fact::CandidateArea {
+            cooperation: coop.clone(),
+            candidate_area: c.clone(),
+        }));
+        out.extend(
+            self.payment_agreements
+                .iter()
+                .map(|p| Fact::PaymentAgreement {
+                    cooperation: coop.clone(),
+                    payment_agreement: p.clone(),
+                }),
+        );
         out
     }
 
@@ -789,14 +837,24 @@ impl CooperationDoc {
             match fact {
                 Fact::Cooperation(_) => {}
                 Fact::Service { service, .. } => doc.services.push(service.clone()),
-                Fact::MainAgreementVersion { version, .. } => doc.main_agreement.push(version.clone()),
-                Fact::SubAgreement { sub_agreement, .. } => doc.sub_agreements.push(sub_agreement.clone()),
+                Fact::MainAgreementVersion { version, .. } => {
+                    doc.main_agreement.push(version.clone())
+                }
+                Fact::SubAgreement { sub_agreement, .. } => {
+                    doc.sub_agreements.push(sub_agreement.clone())
+                }
                 Fact::Delegation { delegation, .. } => doc.delegations.push(delegation.clone()),
                 Fact::TakeBack { take_back, .. } => doc.take_backs.push(take_back.clone()),
                 Fact::Decision { decision, .. } => doc.decisions.push(decision.clone()),
-                Fact::StaffTransfer { staff_transfer, .. } => doc.staff_transfers.push(staff_transfer.clone()),
-                Fact::CandidateArea { candidate_area, .. } => doc.candidate_areas.push(candidate_area.clone()),
-                Fact::PaymentAgreement { payment_agreement, .. } => doc.payment_agreements.push(payment_agreement.clone()),
+                Fact::StaffTransfer { staff_transfer, .. } => {
+                    doc.staff_transfers.push(staff_transfer.clone())
+                }
+                Fact::CandidateArea { candidate_area, .. } => {
+                    doc.candidate_areas.push(candidate_area.clone())
+                }
+                Fact::PaymentAgreement {
+                    payment_agreement, ..
+                } => doc.payment_agreements.push(payment_agreement.clone()),
             }
         }
         doc.canonicalise();
@@ -809,12 +867,14 @@ impl CooperationDoc {
         self.services.sort_by(|a, b| a.id.cmp(&b.id));
         self.main_agreement.sort_by_key(|v| v.number);
         self.sub_agreements.sort_by_key(|s| s.number);
-        self.delegations.sort_by_key(|d| (d.service.clone(), d.valid.from(), d.performer.clone()));
+        self.delegations
+            .sort_by_key(|d| (d.service.clone(), d.valid.from(), d.performer.clone()));
         self.take_backs.sort_by_key(|t| (t.effective, t.by));
         self.decisions.sort_by(|a, b| a.id.cmp(&b.id));
         self.staff_transfers.sort_by_key(StaffTransfer::key_suffix);
         self.candidate_areas.sort_by(|a, b| a.id.cmp(&b.id));
-        self.payment_agreements.sort_by_key(|p| (p.sub_agreement, p.valid.from()));
+        self.payment_agreements
+            .sort_by_key(|p| (p.sub_agreement, p.valid.from()));
     }
 
     /// The organisation with this id, if the document defines it.

@@ -53,7 +53,10 @@ impl CodeVersion {
             (None, None) => "in force (no recorded start)".to_string(),
             (Some(from), None) => format!("in force from {from}"),
             (None, Some(to)) => format!("in force until {}", to.pred()),
-            (Some(from), Some(to)) => format!("in force {}", Interval::new(from, Some(to)).map_or_else(|_| from.to_string(), |i| i.to_string())),
+            (Some(from), Some(to)) => format!(
+                "in force {}",
+                Interval::new(from, Some(to)).map_or_else(|_| from.to_string(), |i| i.to_string())
+            ),
         }
     }
 }
@@ -96,9 +99,21 @@ pub struct CodeChange {
 impl fmt::Display for CodeChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            ChangeKind::Renumbered => write!(f, "{} was renumbered to {} on {}", self.old, self.new, self.date),
-            ChangeKind::Merged => write!(f, "{} was merged into {} on {}", self.old, self.new, self.date),
-            ChangeKind::Split => write!(f, "{} was split on {}; one part became {}", self.old, self.date, self.new),
+            ChangeKind::Renumbered => write!(
+                f,
+                "{} was renumbered to {} on {}",
+                self.old, self.new, self.date
+            ),
+            ChangeKind::Merged => write!(
+                f,
+                "{} was merged into {} on {}",
+                self.old, self.new, self.date
+            ),
+            ChangeKind::Split => write!(
+                f,
+                "{} was split on {}; one part became {}",
+                self.old, self.date, self.new
+            ),
         }
     }
 }
@@ -197,7 +212,11 @@ fn csv_rows(
     let header = lines.next().map(|(_, h)| h).unwrap_or_default();
     let expected = columns.join(",");
     if header != expected {
-        return Err(DataError { file, line: 1, message: format!("header is {header:?}, expected {expected:?}") });
+        return Err(DataError {
+            file,
+            line: 1,
+            message: format!("header is {header:?}, expected {expected:?}"),
+        });
     }
     let mut rows = Vec::new();
     for (idx, line) in lines {
@@ -205,23 +224,44 @@ fn csv_rows(
             continue;
         }
         if line.contains('"') {
-            return Err(DataError { file, line: idx + 1, message: "quoted fields are not expected".into() });
+            return Err(DataError {
+                file,
+                line: idx + 1,
+                message: "quoted fields are not expected".into(),
+            });
         }
         let fields: Vec<&str> = line.split(',').collect();
         if fields.len() != columns.len() {
-            return Err(DataError { file, line: idx + 1, message: format!("{} fields, expected {}", fields.len(), columns.len()) });
+            return Err(DataError {
+                file,
+                line: idx + 1,
+                message: format!("{} fields, expected {}", fields.len(), columns.len()),
+            });
         }
         rows.push((idx + 1, fields));
     }
     Ok(rows)
 }
 
-fn data_id(file: &'static str, line: usize, country: Country, code: &str) -> Result<MunicipalityId, DataError> {
-    MunicipalityId::parse(code, Some(country)).map_err(|e| DataError { file, line, message: e.to_string() })
+fn data_id(
+    file: &'static str,
+    line: usize,
+    country: Country,
+    code: &str,
+) -> Result<MunicipalityId, DataError> {
+    MunicipalityId::parse(code, Some(country)).map_err(|e| DataError {
+        file,
+        line,
+        message: e.to_string(),
+    })
 }
 
 fn data_date(file: &'static str, line: usize, text: &str) -> Result<Date, DataError> {
-    Date::parse(text).map_err(|e| DataError { file, line, message: e.to_string() })
+    Date::parse(text).map_err(|e| DataError {
+        file,
+        line,
+        message: e.to_string(),
+    })
 }
 
 impl MunicipalityRegister {
@@ -244,7 +284,13 @@ impl MunicipalityRegister {
         ] {
             for (line, f) in csv_rows(file, text, &["code", "name", region_col])? {
                 let id = data_id(file, line, country, f[0])?;
-                let version = CodeVersion { id, name: f[1].to_string(), region: f[2].to_string(), from: None, to: None };
+                let version = CodeVersion {
+                    id,
+                    name: f[1].to_string(),
+                    region: f[2].to_string(),
+                    from: None,
+                    to: None,
+                };
                 versions.entry(id).or_default().push(version);
             }
         }
@@ -252,13 +298,30 @@ impl MunicipalityRegister {
         for (line, f) in csv_rows(file, NO_CSV, &["code", "name", "county", "valid_from"])? {
             let id = data_id(file, line, Country::No, f[0])?;
             let from = data_date(file, line, f[3])?;
-            let version = CodeVersion { id, name: f[1].to_string(), region: f[2].to_string(), from: Some(from), to: None };
+            let version = CodeVersion {
+                id,
+                name: f[1].to_string(),
+                region: f[2].to_string(),
+                from: Some(from),
+                to: None,
+            };
             versions.entry(id).or_default().push(version);
         }
         let file = "no_municipality_code_changes.csv";
         let mut changes = Vec::new();
         let mut old_names = BTreeMap::new();
-        for (line, f) in csv_rows(file, NO_CHANGES_CSV, &["old_code", "old_name", "new_code", "new_name", "change_date", "kind"])? {
+        for (line, f) in csv_rows(
+            file,
+            NO_CHANGES_CSV,
+            &[
+                "old_code",
+                "old_name",
+                "new_code",
+                "new_name",
+                "change_date",
+                "kind",
+            ],
+        )? {
             let old = data_id(file, line, Country::No, f[0])?;
             let new = data_id(file, line, Country::No, f[2])?;
             let date = data_date(file, line, f[4])?;
@@ -266,20 +329,43 @@ impl MunicipalityRegister {
                 "renumbered" => ChangeKind::Renumbered,
                 "merged" => ChangeKind::Merged,
                 "split" => ChangeKind::Split,
-                other => return Err(DataError { file, line, message: format!("unknown kind {other:?}") }),
+                other => {
+                    return Err(DataError {
+                        file,
+                        line,
+                        message: format!("unknown kind {other:?}"),
+                    });
+                }
             };
             old_names.insert((old, date), f[1].to_string());
-            changes.push(CodeChange { old, new, date, kind });
+            changes.push(CodeChange {
+                old,
+                new,
+                date,
+                kind,
+            });
         }
         // A code that continues (a row `X → X`, e.g. 1103 Stavanger absorbing Finnøy) is not retired.
         for ((old, date), name) in &old_names {
-            let continues = changes.iter().any(|c| c.old == *old && c.new == *old && c.date == *date);
+            let continues = changes
+                .iter()
+                .any(|c| c.old == *old && c.new == *old && c.date == *date);
             if continues {
                 continue;
             }
-            let from = changes.iter().filter(|c| c.new == *old && c.date < *date).map(|c| c.date).max();
+            let from = changes
+                .iter()
+                .filter(|c| c.new == *old && c.date < *date)
+                .map(|c| c.date)
+                .max();
             let region = county_of(&versions, *old);
-            versions.entry(*old).or_default().push(CodeVersion { id: *old, name: name.clone(), region, from, to: Some(*date) });
+            versions.entry(*old).or_default().push(CodeVersion {
+                id: *old,
+                name: name.clone(),
+                region,
+                from,
+                to: Some(*date),
+            });
         }
         for list in versions.values_mut() {
             list.sort_by_key(|v| v.from);
@@ -306,7 +392,10 @@ impl MunicipalityRegister {
 
     /// The latest name of an id, if known.
     pub fn name(&self, id: MunicipalityId) -> Option<&str> {
-        self.versions.get(&id).and_then(|v| v.last()).map(|v| v.name.as_str())
+        self.versions
+            .get(&id)
+            .and_then(|v| v.last())
+            .map(|v| v.name.as_str())
     }
 
     /// The change rows.
@@ -315,30 +404,61 @@ impl MunicipalityRegister {
     }
 
     /// Which municipality `id` means on `day`. See the module docs.
-    pub fn resolve(&self, id: MunicipalityId, day: Date) -> Result<Resolved<'_>, MunicipalityError> {
+    pub fn resolve(
+        &self,
+        id: MunicipalityId,
+        day: Date,
+    ) -> Result<Resolved<'_>, MunicipalityError> {
         let Some(list) = self.versions.get(&id) else {
-            return Err(MunicipalityError::Unknown { input: id.to_string(), suggestions: self.suggest(&id.to_string()) });
+            return Err(MunicipalityError::Unknown {
+                input: id.to_string(),
+                suggestions: self.suggest(&id.to_string()),
+            });
         };
         if let Some(version) = list.iter().find(|v| v.in_force_on(day)) {
-            return Ok(Resolved { version, changes: Vec::new() });
+            return Ok(Resolved {
+                version,
+                changes: Vec::new(),
+            });
         }
-        let retired_before = list.iter().filter(|v| v.to.is_some_and(|to| to <= day)).max_by_key(|v| v.to);
+        let retired_before = list
+            .iter()
+            .filter(|v| v.to.is_some_and(|to| to <= day))
+            .max_by_key(|v| v.to);
         if let Some(version) = retired_before {
             return self.follow_forward(version, day);
         }
-        let introduced_after = list.iter().filter(|v| v.from.is_some_and(|from| day < from)).min_by_key(|v| v.from);
+        let introduced_after = list
+            .iter()
+            .filter(|v| v.from.is_some_and(|from| day < from))
+            .min_by_key(|v| v.from);
         if let Some(version) = introduced_after {
             return self.follow_backward(version, day);
         }
         let version = &list[0];
-        Err(MunicipalityError::NotInForce { id, name: version.name.clone(), on: day, validity: version.validity_text() })
+        Err(MunicipalityError::NotInForce {
+            id,
+            name: version.name.clone(),
+            on: day,
+            validity: version.validity_text(),
+        })
     }
 
     fn version_at(&self, id: MunicipalityId, boundary: Date, ending: bool) -> Option<&CodeVersion> {
-        self.versions.get(&id)?.iter().find(|v| if ending { v.to == Some(boundary) } else { v.from == Some(boundary) || v.in_force_on(boundary) })
+        self.versions.get(&id)?.iter().find(|v| {
+            if ending {
+                v.to == Some(boundary)
+            } else {
+                v.from == Some(boundary) || v.in_force_on(boundary)
+            }
+        })
     }
 
-    fn follow_forward<'r>(&'r self, version: &'r CodeVersion, day: Date) -> Result<Resolved<'r>, MunicipalityError> {
+    fn follow_forward<'r>(
+        &'r self,
+        version: &'r CodeVersion,
+        day: Date,
+    ) -> Result<Resolved<'r>, MunicipalityError> {
         let mut current = version;
         let mut followed = Vec::new();
         loop {
@@ -346,10 +466,16 @@ impl MunicipalityRegister {
             if day < to {
                 break;
             }
-            let next: Vec<&CodeChange> = self.changes.iter().filter(|c| c.old == current.id && c.date == to).collect();
+            let next: Vec<&CodeChange> = self
+                .changes
+                .iter()
+                .filter(|c| c.old == current.id && c.date == to)
+                .collect();
             match next.as_slice() {
                 [change] => {
-                    let Some(successor) = self.version_at(change.new, to, false) else { break };
+                    let Some(successor) = self.version_at(change.new, to, false) else {
+                        break;
+                    };
                     followed.push((*change).clone());
                     current = successor;
                 }
@@ -358,19 +484,37 @@ impl MunicipalityRegister {
                     return Err(MunicipalityError::Ambiguous {
                         id: version.id,
                         on: day,
-                        reason: format!("{} ({}) was {} on {}", current.id, current.name, several[0].kind, to),
-                        candidates: several.iter().map(|c| (c.new, self.name(c.new).unwrap_or_default().to_string())).collect(),
+                        reason: format!(
+                            "{} ({}) was {} on {}",
+                            current.id, current.name, several[0].kind, to
+                        ),
+                        candidates: several
+                            .iter()
+                            .map(|c| (c.new, self.name(c.new).unwrap_or_default().to_string()))
+                            .collect(),
                     });
                 }
             }
         }
         if !current.in_force_on(day) {
-            return Err(MunicipalityError::NotInForce { id: version.id, name: version.name.clone(), on: day, validity: version.validity_text() });
+            return Err(MunicipalityError::NotInForce {
+                id: version.id,
+                name: version.name.clone(),
+                on: day,
+                validity: version.validity_text(),
+            });
         }
-        Ok(Resolved { version: current, changes: followed })
+        Ok(Resolved {
+            version: current,
+            changes: followed,
+        })
     }
 
-    fn follow_backward<'r>(&'r self, version: &'r CodeVersion, day: Date) -> Result<Resolved<'r>, MunicipalityError> {
+    fn follow_backward<'r>(
+        &'r self,
+        version: &'r CodeVersion,
+        day: Date,
+    ) -> Result<Resolved<'r>, MunicipalityError> {
         let mut current = version;
         let mut followed = Vec::new();
         loop {
@@ -378,10 +522,16 @@ impl MunicipalityRegister {
             if from <= day {
                 break;
             }
-            let previous: Vec<&CodeChange> = self.changes.iter().filter(|c| c.new == current.id && c.date == from).collect();
+            let previous: Vec<&CodeChange> = self
+                .changes
+                .iter()
+                .filter(|c| c.new == current.id && c.date == from)
+                .collect();
             match previous.as_slice() {
                 [change] if change.kind == ChangeKind::Renumbered => {
-                    let Some(predecessor) = self.version_at(change.old, from, true) else { break };
+                    let Some(predecessor) = self.version_at(change.old, from, true) else {
+                        break;
+                    };
                     followed.push((*change).clone());
                     current = predecessor;
                 }
@@ -390,27 +540,49 @@ impl MunicipalityRegister {
                     return Err(MunicipalityError::Ambiguous {
                         id: version.id,
                         on: day,
-                        reason: format!("{} ({}) was formed on {from} from more than one earlier municipality", current.id, current.name),
-                        candidates: several.iter().map(|c| (c.old, self.name(c.old).unwrap_or_default().to_string())).collect(),
+                        reason: format!(
+                            "{} ({}) was formed on {from} from more than one earlier municipality",
+                            current.id, current.name
+                        ),
+                        candidates: several
+                            .iter()
+                            .map(|c| (c.old, self.name(c.old).unwrap_or_default().to_string()))
+                            .collect(),
                     });
                 }
             }
         }
         if !current.in_force_on(day) {
-            return Err(MunicipalityError::NotInForce { id: version.id, name: version.name.clone(), on: day, validity: version.validity_text() });
+            return Err(MunicipalityError::NotInForce {
+                id: version.id,
+                name: version.name.clone(),
+                on: day,
+                validity: version.validity_text(),
+            });
         }
         followed.reverse();
-        Ok(Resolved { version: current, changes: followed })
+        Ok(Resolved {
+            version: current,
+            changes: followed,
+        })
     }
 
     /// The ids that denote the same municipality as `id` through one-to-one renumberings, each with
     /// the days it was in force (`NO-0119`, `NO-3013`, `NO-3122` for Marker). Merges and splits end
     /// the lineage: the municipality after them is a different one.
     pub fn lineage(&self, id: MunicipalityId) -> Vec<&CodeVersion> {
-        let mut out: Vec<&CodeVersion> = self.versions.get(&id).map(|l| l.iter().collect()).unwrap_or_default();
+        let mut out: Vec<&CodeVersion> = self
+            .versions
+            .get(&id)
+            .map(|l| l.iter().collect())
+            .unwrap_or_default();
         let mut frontier: Vec<&CodeVersion> = out.clone();
         while let Some(version) = frontier.pop() {
-            for change in self.changes.iter().filter(|c| c.kind == ChangeKind::Renumbered) {
+            for change in self
+                .changes
+                .iter()
+                .filter(|c| c.kind == ChangeKind::Renumbered)
+            {
                 let linked = if change.old == version.id && Some(change.date) == version.to {
                     self.version_at(change.new, change.date, false)
                 } else if change.new == version.id && Some(change.date) == version.from {
@@ -438,9 +610,10 @@ impl MunicipalityRegister {
         for version in self.all_versions().filter(|v| v.to.is_none()) {
             let name_score = strsim::levenshtein(&wanted, &version.name.to_lowercase());
             let code_score = match parsed {
-                Some(p) if p.country() == version.id.country() => {
-                    strsim::levenshtein(&format!("{:04}", p.code()), &format!("{:04}", version.id.code()))
-                }
+                Some(p) if p.country() == version.id.country() => strsim::levenshtein(
+                    &format!("{:04}", p.code()),
+                    &format!("{:04}", version.id.code()),
+                ),
                 Some(_) => usize::MAX,
                 None => strsim::levenshtein(&wanted, &version.id.to_string().to_lowercase()),
             };
@@ -450,7 +623,11 @@ impl MunicipalityRegister {
             }
         }
         scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().take(3).map(|(_, id, name)| (id, name.to_string())).collect()
+        scored
+            .into_iter()
+            .take(3)
+            .map(|(_, id, name)| (id, name.to_string()))
+            .collect()
     }
 }
 
@@ -462,7 +639,10 @@ fn county_of(versions: &BTreeMap<MunicipalityId, Vec<CodeVersion>>, id: Municipa
         .values()
         .flatten()
         .find(|v| v.id.country() == Country::No && v.id.code() / 100 == prefix && v.to.is_none())
-        .map_or_else(|| format!("county {prefix:02} (before 2024)"), |v| v.region.clone())
+        .map_or_else(
+            || format!("county {prefix:02} (before 2024)"),
+            |v| v.region.clone(),
+        )
 }
 
 #[cfg(test)]
@@ -510,31 +690,52 @@ mod tests {
         let backward = reg().resolve(id("NO-3122"), day("2019-06-01")).unwrap();
         assert_eq!(backward.id(), id("NO-0119"));
         assert_eq!(backward.changes.len(), 2);
-        let lineage: Vec<String> = reg().lineage(id("NO-3013")).iter().map(|v| v.id.to_string()).collect();
+        let lineage: Vec<String> = reg()
+            .lineage(id("NO-3013"))
+            .iter()
+            .map(|v| v.id.to_string())
+            .collect();
         assert_eq!(lineage, ["NO-0119", "NO-3013", "NO-3122"]);
     }
 
     #[test]
     fn splits_list_every_successor_and_pick_none() {
         let err = reg().resolve(id("NO-5012"), day("2021-01-01")).unwrap_err();
-        let MunicipalityError::Ambiguous { candidates, .. } = &err else { panic!("{err:?}") };
+        let MunicipalityError::Ambiguous { candidates, .. } = &err else {
+            panic!("{err:?}")
+        };
         let ids: Vec<String> = candidates.iter().map(|(i, _)| i.to_string()).collect();
         assert_eq!(ids, ["NO-5055", "NO-5056", "NO-5059"]);
         assert!(err.to_string().contains("split"), "{err}");
         let err = reg().resolve(id("NO-1507"), day("2024-06-01")).unwrap_err();
-        assert!(err.to_string().contains("NO-1508") && err.to_string().contains("NO-1580"), "{err}");
+        assert!(
+            err.to_string().contains("NO-1508") && err.to_string().contains("NO-1580"),
+            "{err}"
+        );
     }
 
     #[test]
     fn merges_resolve_to_the_one_successor_with_a_note() {
         let finnoy = reg().resolve(id("NO-1141"), day("2021-01-01")).unwrap();
         assert_eq!(finnoy.id(), id("NO-1103"));
-        assert_eq!(finnoy.notes(), ["NO-1141 was merged into NO-1103 on 2020-01-01"]);
+        assert_eq!(
+            finnoy.notes(),
+            ["NO-1141 was merged into NO-1103 on 2020-01-01"]
+        );
         // Stavanger kept its code through the merger: in force on both sides.
-        assert!(reg().resolve(id("NO-1103"), day("2019-01-01")).unwrap().changes.is_empty());
+        assert!(
+            reg()
+                .resolve(id("NO-1103"), day("2019-01-01"))
+                .unwrap()
+                .changes
+                .is_empty()
+        );
         // A code formed by merging cannot be taken back to one of its parts.
         let sandnes = reg().resolve(id("NO-1108"), day("2019-01-01")).unwrap_err();
-        assert!(matches!(sandnes, MunicipalityError::Ambiguous { .. }), "{sandnes:?}");
+        assert!(
+            matches!(sandnes, MunicipalityError::Ambiguous { .. }),
+            "{sandnes:?}"
+        );
     }
 
     #[test]

@@ -67,10 +67,22 @@ impl Registry {
         let mut by_coop: BTreeMap<CooperationId, Vec<Fact>> = BTreeMap::new();
         let mut records = FxHashMap::default();
         for recorded in facts {
-            records.insert(recorded.fact.key(), RecordInfo { event: recorded.seq, recorded_at: recorded.recorded_at });
-            by_coop.entry(recorded.fact.cooperation().clone()).or_default().push(recorded.fact);
+            records.insert(
+                recorded.fact.key(),
+                RecordInfo {
+                    event: recorded.seq,
+                    recorded_at: recorded.recorded_at,
+                },
+            );
+            by_coop
+                .entry(recorded.fact.cooperation().clone())
+                .or_default()
+                .push(recorded.fact);
         }
-        let docs = by_coop.values().filter_map(|facts| CooperationDoc::from_facts(facts)).collect();
+        let docs = by_coop
+            .values()
+            .filter_map(|facts| CooperationDoc::from_facts(facts))
+            .collect();
         Registry::from_docs(docs, records)
     }
 
@@ -83,18 +95,33 @@ impl Registry {
 
     fn from_docs(docs: Vec<CooperationDoc>, records: FxHashMap<String, RecordInfo>) -> Registry {
         let register = MunicipalityRegister::embedded();
-        let mut registry = Registry { docs, records, ..Registry::default() };
+        let mut registry = Registry {
+            docs,
+            records,
+            ..Registry::default()
+        };
         for (coop_idx, doc) in registry.docs.iter().enumerate() {
             for (service_idx, service) in doc.services.iter().enumerate() {
-                registry.services.entry(service.id.clone()).or_insert((coop_idx as u32, service_idx as u32));
+                registry
+                    .services
+                    .entry(service.id.clone())
+                    .or_insert((coop_idx as u32, service_idx as u32));
             }
         }
         registry.service_ids = registry.services.keys().cloned().collect();
-        let mut lineage_cache: FxHashMap<MunicipalityId, Vec<(MunicipalityId, Option<Date>, Option<Date>)>> = FxHashMap::default();
+        let mut lineage_cache: FxHashMap<
+            MunicipalityId,
+            Vec<(MunicipalityId, Option<Date>, Option<Date>)>,
+        > = FxHashMap::default();
         for (coop_idx, doc) in registry.docs.iter().enumerate() {
             for (del_idx, d) in doc.delegations.iter().enumerate() {
-                let Some(service) = registry.service_index(&d.service) else { continue };
-                let delegation = DelegationRef { cooperation: coop_idx as u32, delegation: del_idx as u32 };
+                let Some(service) = registry.service_index(&d.service) else {
+                    continue;
+                };
+                let delegation = DelegationRef {
+                    cooperation: coop_idx as u32,
+                    delegation: del_idx as u32,
+                };
                 for m in &d.for_municipalities {
                     let lineage = lineage_cache.entry(*m).or_insert_with(|| {
                         let versions = register.lineage(*m);
@@ -106,13 +133,21 @@ impl Registry {
                     });
                     for (id, from, to) in lineage.iter() {
                         let version_interval = Interval::new(from.unwrap_or(d.valid.from()), *to);
-                        let Some(valid) = version_interval.ok().and_then(|v| v.intersection(&d.valid)) else { continue };
+                        let Some(valid) =
+                            version_interval.ok().and_then(|v| v.intersection(&d.valid))
+                        else {
+                            continue;
+                        };
                         let entry = IndexEntry {
                             from: valid.from().days_since_epoch(),
                             to: valid.to().map_or(i32::MAX, Date::days_since_epoch),
                             delegation,
                         };
-                        registry.index.entry((*id, service)).or_default().push(entry);
+                        registry
+                            .index
+                            .entry((*id, service))
+                            .or_default()
+                            .push(entry);
                     }
                 }
             }
@@ -145,7 +180,10 @@ impl Registry {
 
     /// The dense index of a service by its text id (no allocation; for bulk paths).
     pub fn service_index_str(&self, id: &str) -> Option<u32> {
-        self.service_ids.binary_search_by(|s| s.as_str().cmp(id)).ok().map(|i| i as u32)
+        self.service_ids
+            .binary_search_by(|s| s.as_str().cmp(id))
+            .ok()
+            .map(|i| i as u32)
     }
 
     /// The service definition (from the first cooperation in id order that defines it).
@@ -158,7 +196,9 @@ impl Registry {
     pub fn service_name(&self, id: &ServiceId) -> Option<&str> {
         let (coop, idx) = *self.services.get(id)?;
         let doc = self.docs.get(coop as usize)?;
-        doc.services.get(idx as usize).map(|s| s.names.get(doc.cooperation.language))
+        doc.services
+            .get(idx as usize)
+            .map(|s| s.names.get(doc.cooperation.language))
     }
 
     /// All service ids, sorted.
@@ -174,7 +214,12 @@ impl Registry {
 
     /// The hot path: which delegations cover `municipality` (an id in force on `on`) for the service
     /// with dense index `service` on `on`. Returns the first match and whether there are more.
-    pub fn performer_index(&self, municipality: MunicipalityId, service: u32, on: Date) -> Option<(DelegationRef, bool)> {
+    pub fn performer_index(
+        &self,
+        municipality: MunicipalityId,
+        service: u32,
+        on: Date,
+    ) -> Option<(DelegationRef, bool)> {
         let entries = self.index.get(&(municipality, service))?;
         let day = on.days_since_epoch();
         let mut found = None;
@@ -195,7 +240,12 @@ impl Registry {
     /// The performer of a service for a municipality on a day: the delegation's performer, or the
     /// municipality itself when no cooperation covers it. `None` when two delegations claim it
     /// (which validation prevents; the full resolver reports it).
-    pub fn performer(&self, municipality: MunicipalityId, service: u32, on: Date) -> Option<PartyId> {
+    pub fn performer(
+        &self,
+        municipality: MunicipalityId,
+        service: u32,
+        on: Date,
+    ) -> Option<PartyId> {
         match self.performer_index(municipality, service, on) {
             None => Some(PartyId::Municipality(municipality)),
             Some((r, false)) => Some(self.delegation(r).1.performer.clone()),
@@ -204,8 +254,15 @@ impl Registry {
     }
 
     /// All delegations of a service that cover a municipality (any time), in start order.
-    pub fn delegations_for(&self, municipality: MunicipalityId, service: u32) -> Vec<DelegationRef> {
-        self.index.get(&(municipality, service)).map(|entries| entries.iter().map(|e| e.delegation).collect()).unwrap_or_default()
+    pub fn delegations_for(
+        &self,
+        municipality: MunicipalityId,
+        service: u32,
+    ) -> Vec<DelegationRef> {
+        self.index
+            .get(&(municipality, service))
+            .map(|entries| entries.iter().map(|e| e.delegation).collect())
+            .unwrap_or_default()
     }
 
     /// The closest service ids to what was typed: ids that start with it (or it with them) first,
@@ -241,7 +298,9 @@ pub enum ResolveError {
     },
     /// Two delegations claim the same municipality, service and day (stored data that predates
     /// validation, or an "as known on" state that was later corrected).
-    #[error("the registry has two performers for {municipality}, service \"{service}\" on {on}: {first} and {second}; correct the agreements")]
+    #[error(
+        "the registry has two performers for {municipality}, service \"{service}\" on {on}: {first} and {second}; correct the agreements"
+    )]
     Conflict {
         /// Municipality.
         municipality: MunicipalityId,

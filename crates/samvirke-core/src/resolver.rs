@@ -42,7 +42,11 @@ pub struct Validity {
 
 impl From<Interval> for Validity {
     fn from(i: Interval) -> Validity {
-        Validity { from: i.from(), to: i.to(), last_day: i.last_day() }
+        Validity {
+            from: i.from(),
+            to: i.to(),
+            last_day: i.last_day(),
+        }
     }
 }
 
@@ -93,42 +97,85 @@ pub struct Answer {
 fn party_name(doc: Option<&CooperationDoc>, party: &PartyId, on: Date) -> String {
     match party {
         PartyId::Municipality(m) => municipality_name(*m, on),
-        PartyId::Organisation(o) => doc.and_then(|d| d.organisation(o)).map_or_else(|| o.to_string(), |org| org.name.clone()),
+        PartyId::Organisation(o) => doc
+            .and_then(|d| d.organisation(o))
+            .map_or_else(|| o.to_string(), |org| org.name.clone()),
     }
 }
 
 fn municipality_name(m: MunicipalityId, on: Date) -> String {
     let register = MunicipalityRegister::embedded();
-    register.resolve(m, on).map(|r| r.version.name.clone()).ok().or_else(|| register.name(m).map(str::to_string)).unwrap_or_else(|| m.to_string())
+    register
+        .resolve(m, on)
+        .map(|r| r.version.name.clone())
+        .ok()
+        .or_else(|| register.name(m).map(str::to_string))
+        .unwrap_or_else(|| m.to_string())
 }
 
 fn named(doc: Option<&CooperationDoc>, party: &PartyId, on: Date) -> Named {
-    Named { id: party.to_string(), name: party_name(doc, party, on) }
+    Named {
+        id: party.to_string(),
+        name: party_name(doc, party, on),
+    }
 }
 
-fn body(doc: Option<&CooperationDoc>, stated: Option<&PartyId>, performer: &PartyId, on: Date) -> Body {
+fn body(
+    doc: Option<&CooperationDoc>,
+    stated: Option<&PartyId>,
+    performer: &PartyId,
+    on: Date,
+) -> Body {
     let party = stated.unwrap_or(performer);
-    Body { id: party.to_string(), name: party_name(doc, party, on), stated_in_agreement: stated.is_some() }
+    Body {
+        id: party.to_string(),
+        name: party_name(doc, party, on),
+        stated_in_agreement: stated.is_some(),
+    }
 }
 
 impl Registry {
     /// Answers who performs `service` for residents of `municipality` on `on`. `as_known_on` is only
     /// echoed in the answer: the caller built this registry from the facts known at that time.
-    pub fn who(&self, municipality: MunicipalityId, service: &str, on: Date, as_known_on: Option<Timestamp>) -> Result<Answer, ResolveError> {
+    pub fn who(
+        &self,
+        municipality: MunicipalityId,
+        service: &str,
+        on: Date,
+        as_known_on: Option<Timestamp>,
+    ) -> Result<Answer, ResolveError> {
         let register = MunicipalityRegister::embedded();
         let resolved = register.resolve(municipality, on)?;
         let m = resolved.id();
         let Some(service_idx) = self.service_index_str(service) else {
-            return Err(ResolveError::UnknownService { input: service.to_string(), suggestions: self.suggest_services(service).iter().map(ToString::to_string).collect() });
+            return Err(ResolveError::UnknownService {
+                input: service.to_string(),
+                suggestions: self
+                    .suggest_services(service)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            });
         };
         let service_id = self.service_ids()[service_idx as usize].clone();
         let definition = self.service(&service_id);
         let self_party = PartyId::Municipality(m);
         let mut answer = Answer {
-            municipality: Named { id: m.to_string(), name: resolved.version.name.clone() },
+            municipality: Named {
+                id: m.to_string(),
+                name: resolved.version.name.clone(),
+            },
             municipality_notes: resolved.notes(),
-            service: Named { id: service_id.to_string(), name: self.service_name(&service_id).unwrap_or_default().to_string() },
-            legal_basis: definition.map(|s| s.legal_basis.clone()).unwrap_or_default(),
+            service: Named {
+                id: service_id.to_string(),
+                name: self
+                    .service_name(&service_id)
+                    .unwrap_or_default()
+                    .to_string(),
+            },
+            legal_basis: definition
+                .map(|s| s.legal_basis.clone())
+                .unwrap_or_default(),
             on,
             as_known_on,
             responsible: named(None, &self_party, on),
@@ -158,10 +205,12 @@ impl Registry {
             }
             Some((r, false)) => {
                 let (doc, d) = self.delegation(r);
-                answer.service.name = definition_in(doc, &service_id).unwrap_or(answer.service.name);
+                answer.service.name =
+                    definition_in(doc, &service_id).unwrap_or(answer.service.name);
                 answer.responsible = named(Some(doc), &d.performer, on);
                 answer.complaints_to = body(Some(doc), d.complaints_to.as_ref(), &d.performer, on);
-                answer.access_requests_to = body(Some(doc), d.access_requests_to.as_ref(), &d.performer, on);
+                answer.access_requests_to =
+                    body(Some(doc), d.access_requests_to.as_ref(), &d.performer, on);
                 answer.basis = self.proof_chain(doc, d, on);
             }
             None => {
@@ -184,23 +233,50 @@ impl Registry {
             valid: c.valid.map(Validity::from),
             recorded: self.step_record(c.id.to_string()),
         }];
-        let version = doc.main_agreement.iter().filter(|v| v.counts_from().is_some_and(|f| f <= on)).max_by_key(|v| (v.counts_from(), v.number));
+        let version = doc
+            .main_agreement
+            .iter()
+            .filter(|v| v.counts_from().is_some_and(|f| f <= on))
+            .max_by_key(|v| (v.counts_from(), v.number));
         if let Some(v) = version {
             let from = v.counts_from().unwrap_or(on);
-            let how = if v.effective.is_some() { "in force" } else { "effective date not stated; counted from its adoption" };
-            let next = doc.main_agreement.iter().filter_map(|n| n.counts_from()).filter(|f| *f > from).min();
+            let how = if v.effective.is_some() {
+                "in force"
+            } else {
+                "effective date not stated; counted from its adoption"
+            };
+            let next = doc
+                .main_agreement
+                .iter()
+                .filter_map(|n| n.counts_from())
+                .filter(|f| *f > from)
+                .min();
             steps.push(BasisStep {
                 step: "main_agreement",
                 id: Some(v.number.to_string()),
-                text: format!("main agreement version {}{}: {} ({how})", v.number, v.title.as_ref().map(|t| format!(" \"{t}\"")).unwrap_or_default(), v.summary),
+                text: format!(
+                    "main agreement version {}{}: {} ({how})",
+                    v.number,
+                    v.title
+                        .as_ref()
+                        .map(|t| format!(" \"{t}\""))
+                        .unwrap_or_default(),
+                    v.summary
+                ),
                 valid: Interval::new(from, next).ok().map(Validity::from),
                 recorded: self.step_record(format!("{}/main/{}", c.id, v.number)),
             });
         }
         if let Some(number) = d.sub_agreement {
             if let Some(sub) = doc.sub_agreements.iter().find(|s| s.number == number) {
-                let revision = sub.revisions.iter().filter(|r| r.effective <= on).max_by_key(|r| r.effective);
-                let revised = revision.map(|r| format!("; revised {}: {}", r.effective, r.summary)).unwrap_or_default();
+                let revision = sub
+                    .revisions
+                    .iter()
+                    .filter(|r| r.effective <= on)
+                    .max_by_key(|r| r.effective);
+                let revised = revision
+                    .map(|r| format!("; revised {}: {}", r.effective, r.summary))
+                    .unwrap_or_default();
                 steps.push(BasisStep {
                     step: "sub_agreement",
                     id: Some(number.to_string()),
@@ -210,24 +286,50 @@ impl Registry {
                 });
             }
         }
-        let for_list: Vec<String> = d.for_municipalities.iter().map(|m| format!("{m} {}", municipality_name(*m, on))).collect();
-        let clause = d.clause.as_ref().map(|c| format!(" under {c}")).unwrap_or_default();
+        let for_list: Vec<String> = d
+            .for_municipalities
+            .iter()
+            .map(|m| format!("{m} {}", municipality_name(*m, on)))
+            .collect();
+        let clause = d
+            .clause
+            .as_ref()
+            .map(|c| format!(" under {c}"))
+            .unwrap_or_default();
         steps.push(BasisStep {
             step: "delegation",
             id: Some(d.key_suffix()),
-            text: format!("{} {} performs \"{}\" for {}{clause}", d.performer, party_name(Some(doc), &d.performer, on), d.service, for_list.join(", ")),
+            text: format!(
+                "{} {} performs \"{}\" for {}{clause}",
+                d.performer,
+                party_name(Some(doc), &d.performer, on),
+                d.service,
+                for_list.join(", ")
+            ),
             valid: Some(d.valid.into()),
             recorded: self.step_record(format!("{}/delegation/{}", c.id, d.key_suffix())),
         });
         steps
     }
 
-    fn own_performer_chain(&self, m: MunicipalityId, service: &ServiceId, service_idx: u32, on: Date) -> Vec<BasisStep> {
+    fn own_performer_chain(
+        &self,
+        m: MunicipalityId,
+        service: &ServiceId,
+        service_idx: u32,
+        on: Date,
+    ) -> Vec<BasisStep> {
         let mut steps = Vec::new();
         let history = self.delegations_for(m, service_idx);
-        let ended_before = history.iter().map(|r| self.delegation(*r)).filter(|(_, d)| d.valid.to().is_some_and(|to| to <= on)).max_by_key(|(_, d)| d.valid.to());
+        let ended_before = history
+            .iter()
+            .map(|r| self.delegation(*r))
+            .filter(|(_, d)| d.valid.to().is_some_and(|to| to <= on))
+            .max_by_key(|(_, d)| d.valid.to());
         if let Some((doc, d)) = ended_before {
-            let take_back = doc.take_backs.iter().find(|t| t.by == m && t.services.contains(service) && Some(t.effective) == d.valid.to());
+            let take_back = doc.take_backs.iter().find(|t| {
+                t.by == m && t.services.contains(service) && Some(t.effective) == d.valid.to()
+            });
             match take_back {
                 Some(t) => steps.push(BasisStep {
                     step: "take_back",
@@ -245,8 +347,21 @@ impl Registry {
                 }),
             }
         }
-        let starts_later = history.iter().map(|r| self.delegation(*r)).filter(|(_, d)| d.valid.from() > on).min_by_key(|(_, d)| d.valid.from());
-        let later = starts_later.map(|(doc, d)| format!("; from {} it is delegated to {} under cooperation \"{}\"", d.valid.from(), d.performer, doc.cooperation.id)).unwrap_or_default();
+        let starts_later = history
+            .iter()
+            .map(|r| self.delegation(*r))
+            .filter(|(_, d)| d.valid.from() > on)
+            .min_by_key(|(_, d)| d.valid.from());
+        let later = starts_later
+            .map(|(doc, d)| {
+                format!(
+                    "; from {} it is delegated to {} under cooperation \"{}\"",
+                    d.valid.from(),
+                    d.performer,
+                    doc.cooperation.id
+                )
+            })
+            .unwrap_or_default();
         steps.push(BasisStep {
             step: "own_performer",
             id: None,
@@ -259,5 +374,8 @@ impl Registry {
 }
 
 fn definition_in(doc: &CooperationDoc, service: &ServiceId) -> Option<String> {
-    doc.services.iter().find(|s| &s.id == service).map(|s| s.names.get(doc.cooperation.language).to_string())
+    doc.services
+        .iter()
+        .find(|s| &s.id == service)
+        .map(|s| s.names.get(doc.cooperation.language).to_string())
 }

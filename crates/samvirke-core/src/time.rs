@@ -24,7 +24,9 @@ impl Date {
     /// Builds a date from year, month and day, checking that the day exists.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Result<Date, TimeError> {
         if !(DATE_YEAR_MIN..=DATE_YEAR_MAX).contains(&year) {
-            return Err(TimeError(format!("year {year} is outside {DATE_YEAR_MIN}–{DATE_YEAR_MAX}")));
+            return Err(TimeError(format!(
+                "year {year} is outside {DATE_YEAR_MIN}–{DATE_YEAR_MAX}"
+            )));
         }
         if !(1..=12).contains(&month) {
             return Err(TimeError(format!("month {month} is not 1–12")));
@@ -373,8 +375,18 @@ mod tests {
         assert_eq!(d("1970-01-01").days_since_epoch(), 0);
         assert_eq!(d("2021-09-01").to_string(), "2021-09-01");
         assert_eq!(d("2024-02-29").succ().to_string(), "2024-03-01");
-        assert!(Date::parse("2023-02-29").unwrap_err().to_string().contains("28 days"));
-        assert!(Date::parse("1.9.2021").unwrap_err().to_string().contains("YYYY-MM-DD"));
+        assert!(
+            Date::parse("2023-02-29")
+                .unwrap_err()
+                .to_string()
+                .contains("28 days")
+        );
+        assert!(
+            Date::parse("1.9.2021")
+                .unwrap_err()
+                .to_string()
+                .contains("YYYY-MM-DD")
+        );
         assert!(Date::parse("2021-13-01").is_err());
     }
 
@@ -398,7 +410,10 @@ mod tests {
         assert_eq!(take_back.to_string(), "2007-01-01 – 2021-08-31");
         assert!(Interval::new(d("2021-09-01"), Some(d("2021-09-01"))).is_err());
         let err = Interval::new(d("2021-09-01"), Some(d("2020-01-01"))).unwrap_err();
-        assert!(err.to_string().contains("ends (2020-01-01) before it starts (2021-09-01)"));
+        assert!(
+            err.to_string()
+                .contains("ends (2020-01-01) before it starts (2021-09-01)")
+        );
     }
 
     fn any_date() -> impl Strategy<Value = Date> {

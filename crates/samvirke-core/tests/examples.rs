@@ -12,7 +12,12 @@ fn examples() -> Vec<(String, String)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -23,17 +28,39 @@ fn docs() -> Vec<CooperationDoc> {
         .iter()
         .map(|(name, text)| match parse_file(name, text) {
             Ok(parsed) => parsed.doc,
-            Err(errors) => panic!("{name}:\n{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")),
+            Err(errors) => panic!(
+                "{name}:\n{}",
+                errors
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
         })
         .collect()
 }
 
 #[test]
 fn all_five_examples_parse_and_check_together() {
-    let files: Vec<_> = examples().iter().map(|(n, t)| parse_file(n, t).unwrap()).collect();
+    let files: Vec<_> = examples()
+        .iter()
+        .map(|(n, t)| parse_file(n, t).unwrap())
+        .collect();
     assert_eq!(files.len(), 5);
-    let ids: Vec<String> = files.iter().map(|f| f.doc.cooperation.id.to_string()).collect();
-    assert_eq!(ids, ["dragoer-taarnby", "ishoej-vallensbaek", "koebenhavn-syd", "marker-ostfold-kartlegging", "vastra-malardalen"]);
+    let ids: Vec<String> = files
+        .iter()
+        .map(|f| f.doc.cooperation.id.to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "dragoer-taarnby",
+            "ishoej-vallensbaek",
+            "koebenhavn-syd",
+            "marker-ostfold-kartlegging",
+            "vastra-malardalen"
+        ]
+    );
     assert!(check_set(&files, &[]).is_empty());
 }
 
@@ -49,37 +76,94 @@ fn examples_round_trip_through_the_writer() {
 
 fn who(registry: &Registry, m: &str, service: &str, on: &str) -> String {
     let m = MunicipalityId::parse(m, None).unwrap();
-    registry.who(m, service, Date::parse(on).unwrap(), None).unwrap().responsible.id
+    registry
+        .who(m, service, Date::parse(on).unwrap(), None)
+        .unwrap()
+        .responsible
+        .id
 }
 
 #[test]
 fn seed_facts_resolve() {
     let registry = Registry::from_documents(docs());
-    assert_eq!(who(&registry, "DK-0155", "genoptraening-sel86", "2021-08-31"), "DK-0185");
-    assert_eq!(who(&registry, "DK-0155", "genoptraening-sel86", "2021-09-01"), "DK-0155");
+    assert_eq!(
+        who(&registry, "DK-0155", "genoptraening-sel86", "2021-08-31"),
+        "DK-0185"
+    );
+    assert_eq!(
+        who(&registry, "DK-0155", "genoptraening-sel86", "2021-09-01"),
+        "DK-0155"
+    );
     assert_eq!(who(&registry, "DK-0155", "ppr", "2020-03-01"), "DK-0185");
-    assert_eq!(who(&registry, "DK-0155", "natur-miljoe", "2025-01-01"), "DK-0185");
-    assert_eq!(who(&registry, "DK-0183", "beskaeftigelse", "2025-01-01"), "DK-0187");
-    assert_eq!(who(&registry, "DK-0187", "beskaeftigelse", "2025-01-01"), "DK-0187");
-    assert_eq!(who(&registry, "DK-0187", "genoptraening", "2025-01-01"), "DK-0183");
+    assert_eq!(
+        who(&registry, "DK-0155", "natur-miljoe", "2025-01-01"),
+        "DK-0185"
+    );
+    assert_eq!(
+        who(&registry, "DK-0183", "beskaeftigelse", "2025-01-01"),
+        "DK-0187"
+    );
+    assert_eq!(
+        who(&registry, "DK-0187", "beskaeftigelse", "2025-01-01"),
+        "DK-0187"
+    );
+    assert_eq!(
+        who(&registry, "DK-0187", "genoptraening", "2025-01-01"),
+        "DK-0183"
+    );
     // København is in no cooperation: its own performer.
-    assert_eq!(who(&registry, "DK-0101", "genoptraening", "2025-01-01"), "DK-0101");
-    let answer = registry.who(MunicipalityId::parse("DK-0155", None).unwrap(), "genoptraening-sel86", Date::parse("2021-09-01").unwrap(), None).unwrap();
+    assert_eq!(
+        who(&registry, "DK-0101", "genoptraening", "2025-01-01"),
+        "DK-0101"
+    );
+    let answer = registry
+        .who(
+            MunicipalityId::parse("DK-0155", None).unwrap(),
+            "genoptraening-sel86",
+            Date::parse("2021-09-01").unwrap(),
+            None,
+        )
+        .unwrap();
     let steps: Vec<&str> = answer.basis.iter().map(|s| s.step).collect();
     assert_eq!(steps, ["take_back", "own_performer"]);
-    let before = registry.who(MunicipalityId::parse("DK-155", None).unwrap(), "genoptraening-sel86", Date::parse("2020-03-01").unwrap(), None).unwrap();
+    let before = registry
+        .who(
+            MunicipalityId::parse("DK-155", None).unwrap(),
+            "genoptraening-sel86",
+            Date::parse("2020-03-01").unwrap(),
+            None,
+        )
+        .unwrap();
     let steps: Vec<&str> = before.basis.iter().map(|s| s.step).collect();
-    assert_eq!(steps, ["cooperation", "main_agreement", "sub_agreement", "delegation"]);
-    assert_eq!(before.basis[1].id.as_deref(), Some("2"), "version 2 counts from Dragør's adoption 2019-12-19");
+    assert_eq!(
+        steps,
+        [
+            "cooperation",
+            "main_agreement",
+            "sub_agreement",
+            "delegation"
+        ]
+    );
+    assert_eq!(
+        before.basis[1].id.as_deref(),
+        Some("2"),
+        "version 2 counts from Dragør's adoption 2019-12-19"
+    );
     assert!(!before.complaints_to.stated_in_agreement);
 }
 
 #[test]
 fn vallensbaek_referendum_counts() {
     let docs = docs();
-    let iv = docs.iter().find(|d| d.cooperation.id.as_str() == "ishoej-vallensbaek").unwrap();
+    let iv = docs
+        .iter()
+        .find(|d| d.cooperation.id.as_str() == "ishoej-vallensbaek")
+        .unwrap();
     let counts = iv.decisions[0].referendum.as_ref().unwrap();
-    assert_eq!((counts.yes, counts.no, counts.cast, counts.valid), (5620, 561, 6218, 6181));
+    assert_eq!(
+        (counts.yes, counts.no, counts.cast, counts.valid),
+        (5620, 561, 6218, 6181)
+    );
     assert_eq!(counts.turnout_basis_points, Some(6580));
     assert!(counts.problems().is_empty());
 }

@@ -52,7 +52,12 @@ impl Payload {
     pub fn to_json(&self) -> String {
         // Serialising plain data to a String cannot fail; fall back to an explicit marker rather
         // than panic if serde ever reports an error.
-        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"op\":\"unserialisable\",\"error\":{:?}}}", e.to_string()))
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(
+                "{{\"op\":\"unserialisable\",\"error\":{:?}}}",
+                e.to_string()
+            )
+        })
     }
 }
 
@@ -100,18 +105,47 @@ pub struct NewEvent {
 impl NewEvent {
     /// Chains the event to the previous hash.
     pub fn seal(self, prev_hash: &str) -> Event {
-        let hash = event_hash(prev_hash, self.seq, self.recorded_at, &self.actor, &self.reason, &self.payload);
-        Event { seq: self.seq, recorded_at: self.recorded_at, actor: self.actor, reason: self.reason, payload: self.payload, prev_hash: prev_hash.to_string(), hash }
+        let hash = event_hash(
+            prev_hash,
+            self.seq,
+            self.recorded_at,
+            &self.actor,
+            &self.reason,
+            &self.payload,
+        );
+        Event {
+            seq: self.seq,
+            recorded_at: self.recorded_at,
+            actor: self.actor,
+            reason: self.reason,
+            payload: self.payload,
+            prev_hash: prev_hash.to_string(),
+            hash,
+        }
     }
 }
 
 /// SHA-256 over the previous hash and every field of the event, each length-prefixed so that no
 /// two different events hash the same input.
-pub fn event_hash(prev_hash: &str, seq: u64, recorded_at: Timestamp, actor: &str, reason: &str, payload: &str) -> String {
+pub fn event_hash(
+    prev_hash: &str,
+    seq: u64,
+    recorded_at: Timestamp,
+    actor: &str,
+    reason: &str,
+    payload: &str,
+) -> String {
     let mut hasher = Sha256::new();
     let recorded = recorded_at.to_string();
     let seq_text = seq.to_string();
-    for part in [prev_hash, seq_text.as_str(), recorded.as_str(), actor, reason, payload] {
+    for part in [
+        prev_hash,
+        seq_text.as_str(),
+        recorded.as_str(),
+        actor,
+        reason,
+        payload,
+    ] {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());
     }

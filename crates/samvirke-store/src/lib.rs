@@ -13,8 +13,21 @@
 //! - **Tamper evidence.** Each event's hash covers its content and the previous hash;
 //!   [`Store::verify`] recomputes the chain and reports the first event that does not match.
 #![deny(missing_docs)]
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod event;
 mod postgres_backend;
@@ -26,7 +39,7 @@ use samvirke_core::model::Fact;
 use samvirke_core::registry::{RecordedFact, Registry};
 use samvirke_core::{CooperationId, Timestamp};
 
-pub use event::{Change, Event, NewEvent, Payload, GENESIS_HASH, event_hash};
+pub use event::{Change, Event, GENESIS_HASH, NewEvent, Payload, event_hash};
 pub use postgres_backend::PostgresBackend;
 pub use sqlite_backend::SqliteBackend;
 
@@ -37,7 +50,9 @@ pub const SCHEMA_VERSION: i64 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another writer appended after this writer read the journal.
-    #[error("conflict: the journal moved from event {expected} to event {actual} while this change was being prepared (another writer got there first); nothing was written; run the command again to apply it on top of the new state")]
+    #[error(
+        "conflict: the journal moved from event {expected} to event {actual} while this change was being prepared (another writer got there first); nothing was written; run the command again to apply it on top of the new state"
+    )]
     Conflict {
         /// The head the writer read.
         expected: u64,
@@ -53,7 +68,9 @@ pub enum StoreError {
         message: String,
     },
     /// The database was written by a newer Samvirke.
-    #[error("database {location} has schema version {found}, this samvirke knows up to {SCHEMA_VERSION}; upgrade samvirke")]
+    #[error(
+        "database {location} has schema version {found}, this samvirke knows up to {SCHEMA_VERSION}; upgrade samvirke"
+    )]
     SchemaTooNew {
         /// Which database.
         location: String,
@@ -120,7 +137,10 @@ impl Projection {
 
     /// The facts of one cooperation.
     pub fn facts_of(&self, cooperation: &CooperationId) -> Vec<&RecordedFact> {
-        self.facts.values().filter(|f| f.fact.cooperation() == cooperation).collect()
+        self.facts
+            .values()
+            .filter(|f| f.fact.cooperation() == cooperation)
+            .collect()
     }
 }
 
@@ -133,11 +153,12 @@ impl Store {
     /// Opens `location`: a `postgres://` or `postgresql://` URL, otherwise a SQLite file path
     /// (created if missing). The schema is created on first use.
     pub fn open(location: &str) -> Result<Store, StoreError> {
-        let backend: Box<dyn Backend> = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-            Box::new(PostgresBackend::connect(location)?)
-        } else {
-            Box::new(SqliteBackend::open(location)?)
-        };
+        let backend: Box<dyn Backend> =
+            if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+                Box::new(PostgresBackend::connect(location)?)
+            } else {
+                Box::new(SqliteBackend::open(location)?)
+            };
         Ok(Store { backend })
     }
 
@@ -170,10 +191,21 @@ impl Store {
             if as_known_on.is_some_and(|k| event.recorded_at > k) {
                 break;
             }
-            let payload = event.payload().map_err(|message| StoreError::BadPayload { location: location.clone(), seq: event.seq, message })?;
+            let payload = event.payload().map_err(|message| StoreError::BadPayload {
+                location: location.clone(),
+                seq: event.seq,
+                message,
+            })?;
             match payload.change {
                 Change::Put { fact, .. } => {
-                    projection.facts.insert(fact.key(), RecordedFact { fact, seq: event.seq, recorded_at: event.recorded_at });
+                    projection.facts.insert(
+                        fact.key(),
+                        RecordedFact {
+                            fact,
+                            seq: event.seq,
+                            recorded_at: event.recorded_at,
+                        },
+                    );
                 }
                 Change::Retract { key, .. } => {
                     projection.facts.remove(&key);
@@ -186,8 +218,16 @@ impl Store {
 
     /// The changes that turn the facts of `cooperation` in `projection` into `wanted`: a put for
     /// every new or different fact, a retract for every fact no longer there. Empty when equal.
-    pub fn diff(projection: &Projection, cooperation: &CooperationId, wanted: &[Fact]) -> Vec<Change> {
-        let current: BTreeMap<String, &RecordedFact> = projection.facts_of(cooperation).into_iter().map(|f| (f.fact.key(), f)).collect();
+    pub fn diff(
+        projection: &Projection,
+        cooperation: &CooperationId,
+        wanted: &[Fact],
+    ) -> Vec<Change> {
+        let current: BTreeMap<String, &RecordedFact> = projection
+            .facts_of(cooperation)
+            .into_iter()
+            .map(|f| (f.fact.key(), f))
+            .collect();
         let mut changes = Vec::new();
         let mut wanted_keys = std::collections::BTreeSet::new();
         for fact in wanted {
@@ -195,13 +235,22 @@ impl Store {
             wanted_keys.insert(key.clone());
             match current.get(&key) {
                 Some(existing) if &existing.fact == fact => {}
-                Some(existing) => changes.push(Change::Put { fact: fact.clone(), supersedes: Some(existing.seq) }),
-                None => changes.push(Change::Put { fact: fact.clone(), supersedes: None }),
+                Some(existing) => changes.push(Change::Put {
+                    fact: fact.clone(),
+                    supersedes: Some(existing.seq),
+                }),
+                None => changes.push(Change::Put {
+                    fact: fact.clone(),
+                    supersedes: None,
+                }),
             }
         }
         for (key, existing) in current {
             if !wanted_keys.contains(&key) {
-                changes.push(Change::Retract { key, supersedes: existing.seq });
+                changes.push(Change::Retract {
+                    key,
+                    supersedes: existing.seq,
+                });
             }
         }
         changes
@@ -209,24 +258,44 @@ impl Store {
 
     /// Appends `changes` as events by `actor` for `reason`, atomically, provided the journal's head
     /// is still `expected_head` (the head the changes were computed from). Returns the events written.
-    pub fn commit(&mut self, expected_head: u64, actor: &str, reason: &str, changes: Vec<Change>, now: Timestamp) -> Result<Vec<Event>, StoreError> {
+    pub fn commit(
+        &mut self,
+        expected_head: u64,
+        actor: &str,
+        reason: &str,
+        changes: Vec<Change>,
+        now: Timestamp,
+    ) -> Result<Vec<Event>, StoreError> {
         if changes.is_empty() {
             return Ok(Vec::new());
         }
         let (head_seq, head_hash) = self.backend.head()?;
         if head_seq != expected_head {
-            return Err(StoreError::Conflict { expected: expected_head, actual: head_seq });
+            return Err(StoreError::Conflict {
+                expected: expected_head,
+                actual: head_seq,
+            });
         }
         let last_recorded = match self.backend.read_events(head_seq.saturating_sub(1))?.last() {
             Some(e) => e.recorded_at,
             None => Timestamp::from_micros(i64::MIN),
         };
         // Record time never goes backwards, even if the clock does.
-        let recorded_at = if now > last_recorded { now } else { Timestamp::from_micros(last_recorded.micros() + 1) };
+        let recorded_at = if now > last_recorded {
+            now
+        } else {
+            Timestamp::from_micros(last_recorded.micros() + 1)
+        };
         let mut prev_hash = head_hash;
         let mut events = Vec::with_capacity(changes.len());
         for (offset, change) in changes.into_iter().enumerate() {
-            let new = NewEvent { seq: head_seq + 1 + offset as u64, recorded_at, actor: actor.to_string(), reason: reason.to_string(), payload: Payload { change }.to_json() };
+            let new = NewEvent {
+                seq: head_seq + 1 + offset as u64,
+                recorded_at,
+                actor: actor.to_string(),
+                reason: reason.to_string(),
+                payload: Payload { change }.to_json(),
+            };
             let event = new.seal(&prev_hash);
             prev_hash = event.hash.clone();
             events.push(event);
@@ -242,19 +311,42 @@ impl Store {
         let mut expected_seq = 1;
         for event in &events {
             if event.seq != expected_seq {
-                return Ok(Verification::Broken { seq: event.seq, reason: format!("expected event {expected_seq} here; an event is missing or was inserted") });
+                return Ok(Verification::Broken {
+                    seq: event.seq,
+                    reason: format!(
+                        "expected event {expected_seq} here; an event is missing or was inserted"
+                    ),
+                });
             }
             if event.prev_hash != prev_hash {
-                return Ok(Verification::Broken { seq: event.seq, reason: "its link to the previous event does not match that event's hash".to_string() });
+                return Ok(Verification::Broken {
+                    seq: event.seq,
+                    reason: "its link to the previous event does not match that event's hash"
+                        .to_string(),
+                });
             }
-            let recomputed = event_hash(&prev_hash, event.seq, event.recorded_at, &event.actor, &event.reason, &event.payload);
+            let recomputed = event_hash(
+                &prev_hash,
+                event.seq,
+                event.recorded_at,
+                &event.actor,
+                &event.reason,
+                &event.payload,
+            );
             if recomputed != event.hash {
-                return Ok(Verification::Broken { seq: event.seq, reason: "its content does not match its hash (it was changed after it was written)".to_string() });
+                return Ok(Verification::Broken {
+                    seq: event.seq,
+                    reason:
+                        "its content does not match its hash (it was changed after it was written)"
+                            .to_string(),
+                });
             }
             prev_hash = event.hash.clone();
             expected_seq += 1;
         }
-        Ok(Verification::Intact { events: events.len() as u64 })
+        Ok(Verification::Intact {
+            events: events.len() as u64,
+        })
     }
 }
 

@@ -39,7 +39,9 @@ pub struct PostgresBackend {
 
 /// The URL with any password replaced, for messages.
 fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
     match rest.split_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
             Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
@@ -55,7 +57,9 @@ impl PostgresBackend {
         let location = redact(url);
         let client = Client::connect(url, NoTls).map_err(|e| StoreError::Database {
             location: location.clone(),
-            message: format!("cannot connect: {e}; check that PostgreSQL is running and the URL is right"),
+            message: format!(
+                "cannot connect: {e}; check that PostgreSQL is running and the URL is right"
+            ),
         })?;
         let mut backend = PostgresBackend { client, location };
         backend.migrate()?;
@@ -68,7 +72,10 @@ impl PostgresBackend {
                 Some(db) => db.message().to_string(),
                 None => e.to_string(),
             };
-            StoreError::Database { location: location.to_string(), message }
+            StoreError::Database {
+                location: location.to_string(),
+                message,
+            }
         }
     }
 
@@ -76,14 +83,29 @@ impl PostgresBackend {
         let err = Self::err(&self.location);
         let mut tx = self.client.transaction().map_err(&err)?;
         // Serialise concurrent first-time set-ups of the same database.
-        tx.execute("SELECT pg_advisory_xact_lock(7405297110)", &[]).map_err(&err)?;
+        tx.execute("SELECT pg_advisory_xact_lock(7405297110)", &[])
+            .map_err(&err)?;
         tx.batch_execute(SCHEMA).map_err(&err)?;
-        let found = tx.query_opt("SELECT value FROM samvirke_meta WHERE key = 'schema_version'", &[]).map_err(&err)?;
+        let found = tx
+            .query_opt(
+                "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",
+                &[],
+            )
+            .map_err(&err)?;
         match found.map(|row| row.get::<_, String>(0).parse::<i64>()) {
             None => {
-                tx.execute("INSERT INTO samvirke_meta (key, value) VALUES ('schema_version', $1)", &[&SCHEMA_VERSION.to_string()]).map_err(&err)?;
+                tx.execute(
+                    "INSERT INTO samvirke_meta (key, value) VALUES ('schema_version', $1)",
+                    &[&SCHEMA_VERSION.to_string()],
+                )
+                .map_err(&err)?;
             }
-            Some(Ok(v)) if v > SCHEMA_VERSION => return Err(StoreError::SchemaTooNew { location: self.location.clone(), found: v }),
+            Some(Ok(v)) if v > SCHEMA_VERSION => {
+                return Err(StoreError::SchemaTooNew {
+                    location: self.location.clone(),
+                    found: v,
+                });
+            }
             Some(Ok(_)) => {}
             Some(Err(_)) => {
                 return Err(StoreError::Database { location: self.location.clone(), message: "samvirke_meta.schema_version is not a number; this database was not written by samvirke".to_string() });
@@ -95,7 +117,10 @@ impl PostgresBackend {
 
 fn row_to_event(location: &str, row: &postgres::Row) -> Result<Event, StoreError> {
     let recorded_text: String = row.get(1);
-    let recorded_at = Timestamp::parse(&recorded_text).map_err(|e| StoreError::Database { location: location.to_string(), message: format!("bad recorded_at: {e}") })?;
+    let recorded_at = Timestamp::parse(&recorded_text).map_err(|e| StoreError::Database {
+        location: location.to_string(),
+        message: format!("bad recorded_at: {e}"),
+    })?;
     Ok(Event {
         seq: row.get::<_, i64>(0) as u64,
         recorded_at,
@@ -114,8 +139,16 @@ impl Backend for PostgresBackend {
 
     fn head(&mut self) -> Result<(u64, String), StoreError> {
         let err = Self::err(&self.location);
-        let row = self.client.query_opt("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", &[]).map_err(&err)?;
-        Ok(row.map_or((0, GENESIS_HASH.to_string()), |r| (r.get::<_, i64>(0) as u64, r.get(1))))
+        let row = self
+            .client
+            .query_opt(
+                "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
+                &[],
+            )
+            .map_err(&err)?;
+        Ok(row.map_or((0, GENESIS_HASH.to_string()), |r| {
+            (r.get::<_, i64>(0) as u64, r.get(1))
+        }))
     }
 
     fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError> {
@@ -124,22 +157,43 @@ impl Backend for PostgresBackend {
             .client
             .query("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > $1 ORDER BY seq", &[&(after as i64)])
             .map_err(&err)?;
-        rows.iter().map(|row| row_to_event(&self.location, row)).collect()
+        rows.iter()
+            .map(|row| row_to_event(&self.location, row))
+            .collect()
     }
 
     fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError> {
         let err = Self::err(&self.location);
         let mut tx = self.client.transaction().map_err(&err)?;
-        tx.batch_execute("LOCK TABLE journal IN EXCLUSIVE MODE").map_err(&err)?;
-        let actual: i64 = tx.query_one("SELECT COALESCE(MAX(seq), 0) FROM journal", &[]).map_err(&err)?.get(0);
+        tx.batch_execute("LOCK TABLE journal IN EXCLUSIVE MODE")
+            .map_err(&err)?;
+        let actual: i64 = tx
+            .query_one("SELECT COALESCE(MAX(seq), 0) FROM journal", &[])
+            .map_err(&err)?
+            .get(0);
         if actual as u64 != expected_head {
-            return Err(StoreError::Conflict { expected: expected_head, actual: actual as u64 });
+            return Err(StoreError::Conflict {
+                expected: expected_head,
+                actual: actual as u64,
+            });
         }
         let insert = tx
             .prepare("INSERT INTO journal (seq, recorded_at, actor, reason, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .map_err(&err)?;
         for event in events {
-            tx.execute(&insert, &[&(event.seq as i64), &event.recorded_at.to_string(), &event.actor, &event.reason, &event.payload, &event.prev_hash, &event.hash]).map_err(&err)?;
+            tx.execute(
+                &insert,
+                &[
+                    &(event.seq as i64),
+                    &event.recorded_at.to_string(),
+                    &event.actor,
+                    &event.reason,
+                    &event.payload,
+                    &event.prev_hash,
+                    &event.hash,
+                ],
+            )
+            .map_err(&err)?;
         }
         failpoint("append-before-commit");
         tx.commit().map_err(&err)
@@ -152,7 +206,13 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
-        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
     }
 }

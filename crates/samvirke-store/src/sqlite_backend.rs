@@ -35,33 +35,67 @@ impl SqliteBackend {
     /// Opens (and if needed creates) the database file at `path`.
     pub fn open(path: &str) -> Result<SqliteBackend, StoreError> {
         let location = path.to_string();
-        let db_err = |e: rusqlite::Error| StoreError::Database { location: location.clone(), message: e.to_string() };
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let db_err = |e: rusqlite::Error| StoreError::Database {
+            location: location.clone(),
+            message: e.to_string(),
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Database {
             location: location.clone(),
             message: format!("{e}; check that the directory exists and is writable"),
         })?;
-        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(db_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db_err)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(db_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
+            .map_err(db_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db_err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(db_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(db_err)?;
         let mut backend = SqliteBackend { conn, location };
         backend.migrate()?;
         Ok(backend)
     }
 
     fn err(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::Database { location: self.location.clone(), message: e.to_string() }
+        StoreError::Database {
+            location: self.location.clone(),
+            message: e.to_string(),
+        }
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
-        tx.execute_batch(SCHEMA).map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::Database {
+                location: self.location.clone(),
+                message: e.to_string(),
+            })?;
+        tx.execute_batch(SCHEMA).map_err(|e| StoreError::Database {
+            location: self.location.clone(),
+            message: e.to_string(),
+        })?;
         let found: Option<String> = tx
-            .query_row("SELECT value FROM samvirke_meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
             .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
-            .map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+            .or_else(|e| {
+                if e == rusqlite::Error::QueryReturnedNoRows {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(|e| StoreError::Database {
+                location: self.location.clone(),
+                message: e.to_string(),
+            })?;
         match found.as_deref().map(str::parse::<i64>) {
             None => {
                 tx.execute("INSERT INTO samvirke_meta (key, value) VALUES ('schema_version', ?1)", params![SCHEMA_VERSION.to_string()])
@@ -71,15 +105,28 @@ impl SqliteBackend {
             Some(Ok(_)) => {}
             Some(Err(_)) => return Err(StoreError::Database { location: self.location.clone(), message: "samvirke_meta.schema_version is not a number; this file was not written by samvirke".to_string() }),
         }
-        tx.commit().map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })
+        tx.commit().map_err(|e| StoreError::Database {
+            location: self.location.clone(),
+            message: e.to_string(),
+        })
     }
 }
 
 fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     let seq: i64 = row.get(0)?;
     let recorded_text: String = row.get(1)?;
-    let recorded_at = Timestamp::parse(&recorded_text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))?;
-    Ok(Event { seq: seq as u64, recorded_at, actor: row.get(2)?, reason: row.get(3)?, payload: row.get(4)?, prev_hash: row.get(5)?, hash: row.get(6)? })
+    let recorded_at = Timestamp::parse(&recorded_text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(Event {
+        seq: seq as u64,
+        recorded_at,
+        actor: row.get(2)?,
+        reason: row.get(3)?,
+        payload: row.get(4)?,
+        prev_hash: row.get(5)?,
+        hash: row.get(6)?,
+    })
 }
 
 impl Backend for SqliteBackend {
@@ -90,9 +137,19 @@ impl Backend for SqliteBackend {
     fn head(&mut self) -> Result<(u64, String), StoreError> {
         let head = self
             .conn
-            .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))
+            .query_row(
+                "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)),
+            )
             .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+            .or_else(|e| {
+                if e == rusqlite::Error::QueryReturnedNoRows {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })
             .map_err(|e| self.err(e))?;
         Ok(head.unwrap_or((0, GENESIS_HASH.to_string())))
     }
@@ -102,17 +159,39 @@ impl Backend for SqliteBackend {
             .conn
             .prepare_cached("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > ?1 ORDER BY seq")
             .map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
-        let rows = stmt.query_map(params![after as i64], row_to_event).map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
-        rows.collect::<rusqlite::Result<Vec<Event>>>().map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })
+        let rows = stmt
+            .query_map(params![after as i64], row_to_event)
+            .map_err(|e| StoreError::Database {
+                location: self.location.clone(),
+                message: e.to_string(),
+            })?;
+        rows.collect::<rusqlite::Result<Vec<Event>>>()
+            .map_err(|e| StoreError::Database {
+                location: self.location.clone(),
+                message: e.to_string(),
+            })
     }
 
     fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError> {
         let location = self.location.clone();
-        let err = |e: rusqlite::Error| StoreError::Database { location: location.clone(), message: e.to_string() };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let actual: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| r.get(0)).map_err(err)?;
+        let err = |e: rusqlite::Error| StoreError::Database {
+            location: location.clone(),
+            message: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let actual: i64 = tx
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| {
+                r.get(0)
+            })
+            .map_err(err)?;
         if actual as u64 != expected_head {
-            return Err(StoreError::Conflict { expected: expected_head, actual: actual as u64 });
+            return Err(StoreError::Conflict {
+                expected: expected_head,
+                actual: actual as u64,
+            });
         }
         {
             let mut insert = tx
@@ -120,7 +199,15 @@ impl Backend for SqliteBackend {
                 .map_err(err)?;
             for event in events {
                 insert
-                    .execute(params![event.seq as i64, event.recorded_at.to_string(), event.actor, event.reason, event.payload, event.prev_hash, event.hash])
+                    .execute(params![
+                        event.seq as i64,
+                        event.recorded_at.to_string(),
+                        event.actor,
+                        event.reason,
+                        event.payload,
+                        event.prev_hash,
+                        event.hash
+                    ])
                     .map_err(err)?;
             }
         }

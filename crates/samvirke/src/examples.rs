@@ -7,11 +7,26 @@ use crate::cli_error::CliError;
 
 /// The example files, by name.
 pub const EXAMPLES: [(&str, &str); 5] = [
-    ("examples/cooperations/dragoer-taarnby.toml", include_str!("../../../examples/cooperations/dragoer-taarnby.toml")),
-    ("examples/cooperations/ishoej-vallensbaek.toml", include_str!("../../../examples/cooperations/ishoej-vallensbaek.toml")),
-    ("examples/cooperations/koebenhavn-syd.toml", include_str!("../../../examples/cooperations/koebenhavn-syd.toml")),
-    ("examples/cooperations/marker-ostfold-kartlegging.toml", include_str!("../../../examples/cooperations/marker-ostfold-kartlegging.toml")),
-    ("examples/cooperations/vastra-malardalen.toml", include_str!("../../../examples/cooperations/vastra-malardalen.toml")),
+    (
+        "examples/cooperations/dragoer-taarnby.toml",
+        include_str!("../../../examples/cooperations/dragoer-taarnby.toml"),
+    ),
+    (
+        "examples/cooperations/ishoej-vallensbaek.toml",
+        include_str!("../../../examples/cooperations/ishoej-vallensbaek.toml"),
+    ),
+    (
+        "examples/cooperations/koebenhavn-syd.toml",
+        include_str!("../../../examples/cooperations/koebenhavn-syd.toml"),
+    ),
+    (
+        "examples/cooperations/marker-ostfold-kartlegging.toml",
+        include_str!("../../../examples/cooperations/marker-ostfold-kartlegging.toml"),
+    ),
+    (
+        "examples/cooperations/vastra-malardalen.toml",
+        include_str!("../../../examples/cooperations/vastra-malardalen.toml"),
+    ),
 ];
 
 /// A temporary SQLite database with the examples imported; removed when dropped.
@@ -22,7 +37,14 @@ pub struct DemoDatabase {
 impl DemoDatabase {
     /// Creates the database and imports the examples.
     pub fn create() -> Result<DemoDatabase, CliError> {
-        let dir = tempfile::Builder::new().prefix("samvirke-demo-").tempdir().map_err(|e| CliError::Failure(format!("cannot create a temporary directory for the demo database: {e}")))?;
+        let dir = tempfile::Builder::new()
+            .prefix("samvirke-demo-")
+            .tempdir()
+            .map_err(|e| {
+                CliError::Failure(format!(
+                    "cannot create a temporary directory for the demo database: {e}"
+                ))
+            })?;
         let demo = DemoDatabase { dir };
         let mut store = Store::open(&demo.location())?;
         load_examples(&mut store)?;
@@ -31,7 +53,11 @@ impl DemoDatabase {
 
     /// The database path.
     pub fn location(&self) -> String {
-        self.dir.path().join("demo.db").to_string_lossy().to_string()
+        self.dir
+            .path()
+            .join("demo.db")
+            .to_string_lossy()
+            .to_string()
     }
 }
 
@@ -39,19 +65,37 @@ impl DemoDatabase {
 pub fn load_examples(store: &mut Store) -> Result<usize, CliError> {
     let mut files = Vec::new();
     for (name, text) in EXAMPLES {
-        let parsed = parse_file(name, text).map_err(|errors| CliError::Diagnostics(errors, "the built-in examples do not validate (a build defect)".to_string()))?;
+        let parsed = parse_file(name, text).map_err(|errors| {
+            CliError::Diagnostics(
+                errors,
+                "the built-in examples do not validate (a build defect)".to_string(),
+            )
+        })?;
         files.push(parsed);
     }
     let problems = check_set(&files, &[]);
     if !problems.is_empty() {
-        return Err(CliError::Diagnostics(problems, "the built-in examples do not validate (a build defect)".to_string()));
+        return Err(CliError::Diagnostics(
+            problems,
+            "the built-in examples do not validate (a build defect)".to_string(),
+        ));
     }
     let projection: Projection = store.projection(None)?;
     let mut changes = Vec::new();
     for file in &files {
-        changes.extend(Store::diff(&projection, &file.doc.cooperation.id, &file.doc.to_facts()));
+        changes.extend(Store::diff(
+            &projection,
+            &file.doc.cooperation.id,
+            &file.doc.to_facts(),
+        ));
     }
     let count = changes.len();
-    store.commit(projection.head, "samvirke-demo", "example cooperations loaded for the demo", changes, crate::commands::now())?;
+    store.commit(
+        projection.head,
+        "samvirke-demo",
+        "example cooperations loaded for the demo",
+        changes,
+        crate::commands::now(),
+    )?;
     Ok(count)
 }

@@ -10,12 +10,20 @@ use crate::cli_error::CliError;
 pub fn agreement_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut out = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| CliError::Input(format!("{}: {e}; give an agreement file or a directory of them", path.display())))?;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            CliError::Input(format!(
+                "{}: {e}; give an agreement file or a directory of them",
+                path.display()
+            ))
+        })?;
         if meta.is_dir() {
             let before = out.len();
             collect_toml(path, &mut out)?;
             if out.len() == before {
-                return Err(CliError::Input(format!("{}: the directory has no .toml agreement files", path.display())));
+                return Err(CliError::Input(format!(
+                    "{}: the directory has no .toml agreement files",
+                    path.display()
+                )));
             }
         } else {
             out.push(path.clone());
@@ -42,8 +50,15 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
 
 /// Reads a whole UTF-8 text file; the error names the file and what is wrong.
 pub fn read_text(path: &Path) -> Result<String, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|e| CliError::Input(format!("{}: not UTF-8 text (invalid byte at offset {}); save the file as UTF-8", path.display(), e.utf8_error().valid_up_to())))
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::Input(format!(
+            "{}: not UTF-8 text (invalid byte at offset {}); save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so
@@ -53,9 +68,18 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), CliError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| CliError::Failure(format!("{}: cannot create a temporary file: {e}", dir.display())))?;
-    temp.write_all(contents).map_err(|e| CliError::Failure(format!("{}: {e}", path.display())))?;
-    temp.as_file().sync_all().map_err(|e| CliError::Failure(format!("{}: {e}", path.display())))?;
-    temp.persist(path).map_err(|e| CliError::Failure(format!("{}: {}", path.display(), e.error)))?;
+    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
+        CliError::Failure(format!(
+            "{}: cannot create a temporary file: {e}",
+            dir.display()
+        ))
+    })?;
+    temp.write_all(contents)
+        .map_err(|e| CliError::Failure(format!("{}: {e}", path.display())))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| CliError::Failure(format!("{}: {e}", path.display())))?;
+    temp.persist(path)
+        .map_err(|e| CliError::Failure(format!("{}: {}", path.display(), e.error)))?;
     Ok(())
 }

@@ -21,8 +21,15 @@ use crate::cli_error::CliError;
 /// Keep cooperations as agreement files (TOML), import them into a journal that never forgets,
 /// and ask who is responsible for a service for a municipality's residents on any date.
 #[derive(Parser, Debug)]
-#[command(name = "samvirke", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Exit codes: 0 success, 1 broken journal (db verify), 2 bad input, 3 conflict with another writer (nothing written; run again), 4 database failure.\n\nExamples:\n  samvirke --demo who DK-0155 genoptraening-sel86 --on 2021-08-31\n  samvirke import examples/cooperations\n  samvirke who DK-0183 beskaeftigelse --json")]
+#[command(
+    name = "samvirke",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 broken journal (db verify), 2 bad input, 3 conflict with another writer (nothing written; run again), 4 database failure.\n\nExamples:\n  samvirke --demo who DK-0155 genoptraening-sel86 --on 2021-08-31\n  samvirke import examples/cooperations\n  samvirke who DK-0183 beskaeftigelse --json"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -34,7 +41,13 @@ struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Database: a SQLite file path (created if missing) or a postgres:// URL.
-    #[arg(long, global = true, env = "SAMVIRKE_DB", default_value = "samvirke.db", value_name = "PATH|URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "SAMVIRKE_DB",
+        default_value = "samvirke.db",
+        value_name = "PATH|URL"
+    )]
     pub db: String,
     /// Use a fresh temporary database with the five example cooperations loaded (ignores --db).
     #[arg(long, global = true)]
@@ -63,8 +76,14 @@ enum Command {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let demo = if cli.global.demo { Some(examples::DemoDatabase::create()?) } else { None };
-    let db = demo.as_ref().map_or(cli.global.db.clone(), |d| d.location());
+    let demo = if cli.global.demo {
+        Some(examples::DemoDatabase::create()?)
+    } else {
+        None
+    };
+    let db = demo
+        .as_ref()
+        .map_or(cli.global.db.clone(), |d| d.location());
     match cli.command {
         Command::Who(args) => commands::who::run(&db, args),
         Command::Import(args) => commands::import::run(&db, args),

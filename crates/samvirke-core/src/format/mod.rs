@@ -44,7 +44,11 @@ impl ParsedFile {
                 PlacedDelegation {
                     cooperation: self.doc.cooperation.id.as_str(),
                     delegation,
-                    source: DelegationSource::File(self.map.diagnostic(&span, &path, String::new())),
+                    source: DelegationSource::File(self.map.diagnostic(
+                        &span,
+                        &path,
+                        String::new(),
+                    )),
                 }
             })
             .collect()
@@ -77,15 +81,40 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, Vec<Diagnostic>>
         reader.error(&span, "", message);
     }
     let read = read::read_document(&mut reader, &root);
-    let read::Reader { map, mut errors, spans, .. } = reader;
+    let read::Reader {
+        map,
+        mut errors,
+        spans,
+        ..
+    } = reader;
     let Some((file_order, origins)) = read else {
         errors.sort_by_key(|d| (d.line, d.column));
         return Err(errors);
     };
-    let checker = validate::Checker { doc: &file_order, origins: &origins, spans: &spans, map: &map, errors: Vec::new() };
+    let checker = validate::Checker {
+        doc: &file_order,
+        origins: &origins,
+        spans: &spans,
+        map: &map,
+        errors: Vec::new(),
+    };
     errors.extend(checker.run());
-    let parsed = ParsedFile { doc: { let mut d = file_order.clone(); d.canonicalise(); d }, file_order, origins, spans, map };
-    errors.extend(check_performers(&parsed.placed_delegations()).into_iter().map(|c| c.diagnostic));
+    let parsed = ParsedFile {
+        doc: {
+            let mut d = file_order.clone();
+            d.canonicalise();
+            d
+        },
+        file_order,
+        origins,
+        spans,
+        map,
+    };
+    errors.extend(
+        check_performers(&parsed.placed_delegations())
+            .into_iter()
+            .map(|c| c.diagnostic),
+    );
     if errors.is_empty() {
         Ok(parsed)
     } else {
@@ -101,8 +130,15 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, Vec<Diagnostic>>
 pub fn check_set(files: &[ParsedFile], stored: &[&CooperationDoc]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, file) in files.iter().enumerate() {
-        if let Some(first) = files[..i].iter().find(|f| f.doc.cooperation.id == file.doc.cooperation.id) {
-            out.push(file.at_cooperation_id(format!("cooperation \"{}\" is also defined in {}; keep one file per cooperation", file.doc.cooperation.id, first.file_name())));
+        if let Some(first) = files[..i]
+            .iter()
+            .find(|f| f.doc.cooperation.id == file.doc.cooperation.id)
+        {
+            out.push(file.at_cooperation_id(format!(
+                "cooperation \"{}\" is also defined in {}; keep one file per cooperation",
+                file.doc.cooperation.id,
+                first.file_name()
+            )));
         }
     }
     let mut placed: Vec<PlacedDelegation<'_>> = Vec::new();
@@ -117,6 +153,11 @@ pub fn check_set(files: &[ParsedFile], stored: &[&CooperationDoc]) -> Vec<Diagno
         placed.extend(file.placed_delegations());
     }
     // Conflicts inside one file were reported by `parse_file`; keep only those across cooperations.
-    out.extend(check_performers(&placed).into_iter().filter(|c| c.across_cooperations).map(|c| c.diagnostic));
+    out.extend(
+        check_performers(&placed)
+            .into_iter()
+            .filter(|c| c.across_cooperations)
+            .map(|c| c.diagnostic),
+    );
     out
 }

@@ -66,7 +66,11 @@ type Val<'a, 'i> = &'a Spanned<DeValue<'i>>;
 
 impl Reader {
     pub(crate) fn new(map: SourceMap) -> Reader {
-        Reader { map, errors: Vec::new(), spans: Spans::default() }
+        Reader {
+            map,
+            errors: Vec::new(),
+            spans: Spans::default(),
+        }
     }
 
     pub(crate) fn error(&mut self, span: &Range<usize>, field: &str, message: String) {
@@ -82,22 +86,44 @@ impl Reader {
     }
 
     fn missing(&mut self, t: &Tbl<'_, '_>, key: &str, example: &str) {
-        let where_ = if t.path.is_empty() { "the file".to_string() } else { format!("[{}]", t.path) };
-        self.error(&t.span, &t.field(key), format!("missing; {where_} needs `{key} = {example}`"));
+        let where_ = if t.path.is_empty() {
+            "the file".to_string()
+        } else {
+            format!("[{}]", t.path)
+        };
+        self.error(
+            &t.span,
+            &t.field(key),
+            format!("missing; {where_} needs `{key} = {example}`"),
+        );
     }
 
     fn type_error(&mut self, value: Val<'_, '_>, field: &str, expected: &str, example: &str) {
         let found = value.get_ref().type_str();
-        self.error(&value.span(), field, format!("expected {expected}, found {found}; write e.g. `{example}`"));
+        self.error(
+            &value.span(),
+            field,
+            format!("expected {expected}, found {found}; write e.g. `{example}`"),
+        );
     }
 
-    fn string(&mut self, t: &mut Tbl<'_, '_>, key: &str, example: &str) -> Option<(String, Range<usize>)> {
+    fn string(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &str,
+        example: &str,
+    ) -> Option<(String, Range<usize>)> {
         let value = self.value(t, key)?;
         match value.get_ref().as_str() {
             Some(s) => Some((s.to_string(), value.span())),
             None => {
                 let field = t.field(key);
-                self.type_error(value, &field, "a string in quotes", &format!("{key} = {example}"));
+                self.type_error(
+                    value,
+                    &field,
+                    "a string in quotes",
+                    &format!("{key} = {example}"),
+                );
                 None
             }
         }
@@ -110,7 +136,11 @@ impl Reader {
         }
         let (text, span) = self.string(t, key, example)?;
         if text.trim().is_empty() {
-            self.error(&span, &t.field(key), format!("is empty; write e.g. `{key} = {example}`"));
+            self.error(
+                &span,
+                &t.field(key),
+                format!("is empty; write e.g. `{key} = {example}`"),
+            );
             return None;
         }
         Some(text)
@@ -121,7 +151,14 @@ impl Reader {
     }
 
     /// A string parsed by `parse`; the error message of `parse` is shown with the field.
-    fn parsed<T>(&mut self, t: &mut Tbl<'_, '_>, key: &str, example: &str, required: bool, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &str,
+        example: &str,
+        required: bool,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
         if !t.table.contains_key(key) {
             if required {
                 self.missing(t, key, example);
@@ -149,8 +186,13 @@ impl Reader {
         let field = t.field(key);
         let parsed = match value.get_ref() {
             DeValue::Datetime(dt) => match (dt.date, dt.time) {
-                (Some(d), None) => Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)).map_err(|e| e.to_string()),
-                _ => Err(format!("{dt} has a time of day; a date is only YYYY-MM-DD, e.g. {key} = 2021-09-01")),
+                (Some(d), None) => {
+                    Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                        .map_err(|e| e.to_string())
+                }
+                _ => Err(format!(
+                    "{dt} has a time of day; a date is only YYYY-MM-DD, e.g. {key} = 2021-09-01"
+                )),
             },
             DeValue::String(s) => Date::parse(s).map_err(|e| e.to_string()),
             _ => {
@@ -167,7 +209,14 @@ impl Reader {
         }
     }
 
-    fn integer(&mut self, t: &mut Tbl<'_, '_>, key: &str, required: bool, range: Range<i64>, example: &str) -> Option<i64> {
+    fn integer(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &str,
+        required: bool,
+        range: Range<i64>,
+        example: &str,
+    ) -> Option<i64> {
         let Some(value) = self.value(t, key) else {
             if required {
                 self.missing(t, key, example);
@@ -176,14 +225,28 @@ impl Reader {
         };
         let field = t.field(key);
         let Some(int) = value.get_ref().as_integer() else {
-            self.type_error(value, &field, "a whole number", &format!("{key} = {example}"));
+            self.type_error(
+                value,
+                &field,
+                "a whole number",
+                &format!("{key} = {example}"),
+            );
             return None;
         };
         let digits = int.as_str().replace('_', "");
         match i64::from_str_radix(&digits, int.radix()) {
             Ok(n) if range.contains(&n) => Some(n),
             _ => {
-                self.error(&value.span(), &field, format!("{} is out of range; it must be between {} and {}", int.as_str(), range.start, range.end - 1));
+                self.error(
+                    &value.span(),
+                    &field,
+                    format!(
+                        "{} is out of range; it must be between {} and {}",
+                        int.as_str(),
+                        range.start,
+                        range.end - 1
+                    ),
+                );
                 None
             }
         }
@@ -202,8 +265,16 @@ impl Reader {
     }
 
     /// A list of strings, each parsed by `parse`. Missing → empty.
-    fn list<T>(&mut self, t: &mut Tbl<'_, '_>, key: &str, example: &str, parse: impl Fn(&str) -> Result<T, String>) -> Vec<T> {
-        let Some(value) = self.value(t, key) else { return Vec::new() };
+    fn list<T>(
+        &mut self,
+        t: &mut Tbl<'_, '_>,
+        key: &str,
+        example: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Vec<T> {
+        let Some(value) = self.value(t, key) else {
+            return Vec::new();
+        };
         let field = t.field(key);
         let Some(items) = value.get_ref().as_array() else {
             self.type_error(value, &field, "a list", &format!("{key} = [{example}]"));
@@ -218,32 +289,59 @@ impl Reader {
                     Ok(v) => out.push(v),
                     Err(message) => self.error(&item.span(), &item_field, message),
                 },
-                None => self.type_error(item, &item_field, "a string in quotes", &format!("{key} = [{example}]")),
+                None => self.type_error(
+                    item,
+                    &item_field,
+                    "a string in quotes",
+                    &format!("{key} = [{example}]"),
+                ),
             }
         }
         out
     }
 
     fn int_list(&mut self, t: &mut Tbl<'_, '_>, key: &str) -> Vec<u32> {
-        let Some(value) = self.value(t, key) else { return Vec::new() };
+        let Some(value) = self.value(t, key) else {
+            return Vec::new();
+        };
         let field = t.field(key);
         let Some(items) = value.get_ref().as_array() else {
-            self.type_error(value, &field, "a list of numbers", &format!("{key} = [1, 2]"));
+            self.type_error(
+                value,
+                &field,
+                "a list of numbers",
+                &format!("{key} = [1, 2]"),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
         for (idx, item) in items.iter().enumerate() {
             let item_field = format!("{field}[{idx}]");
             self.spans.0.insert(item_field.clone(), item.span());
-            match item.get_ref().as_integer().and_then(|i| u32::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()) {
+            match item
+                .get_ref()
+                .as_integer()
+                .and_then(|i| u32::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok())
+            {
                 Some(n) => out.push(n),
-                None => self.type_error(item, &item_field, "a whole number", &format!("{key} = [1, 2]")),
+                None => self.type_error(
+                    item,
+                    &item_field,
+                    "a whole number",
+                    &format!("{key} = [1, 2]"),
+                ),
             }
         }
         out
     }
 
-    fn sub_table<'a, 'i>(&mut self, t: &mut Tbl<'a, 'i>, key: &str, required: bool, example: &str) -> Option<Tbl<'a, 'i>> {
+    fn sub_table<'a, 'i>(
+        &mut self,
+        t: &mut Tbl<'a, 'i>,
+        key: &str,
+        required: bool,
+        example: &str,
+    ) -> Option<Tbl<'a, 'i>> {
         let Some(value) = self.value(t, key) else {
             if required {
                 self.missing(t, key, example);
@@ -252,7 +350,12 @@ impl Reader {
         };
         let field = t.field(key);
         match value.get_ref().as_table() {
-            Some(table) => Some(Tbl { table, span: value.span(), path: field, used: BTreeSet::new() }),
+            Some(table) => Some(Tbl {
+                table,
+                span: value.span(),
+                path: field,
+                used: BTreeSet::new(),
+            }),
             None => {
                 self.type_error(value, &field, "a table", &format!("[{field}]"));
                 None
@@ -261,7 +364,9 @@ impl Reader {
     }
 
     fn tables<'a, 'i>(&mut self, t: &mut Tbl<'a, 'i>, key: &str) -> Vec<Tbl<'a, 'i>> {
-        let Some(value) = self.value(t, key) else { return Vec::new() };
+        let Some(value) = self.value(t, key) else {
+            return Vec::new();
+        };
         let field = t.field(key);
         let Some(items) = value.get_ref().as_array() else {
             self.type_error(value, &field, "a list of tables", &format!("[[{field}]]"));
@@ -272,7 +377,12 @@ impl Reader {
             let item_field = format!("{field}[{idx}]");
             self.spans.0.insert(item_field.clone(), item.span());
             match item.get_ref().as_table() {
-                Some(table) => out.push(Tbl { table, span: item.span(), path: item_field, used: BTreeSet::new() }),
+                Some(table) => out.push(Tbl {
+                    table,
+                    span: item.span(),
+                    path: item_field,
+                    used: BTreeSet::new(),
+                }),
                 None => self.type_error(item, &item_field, "a table", &format!("[[{field}]]")),
             }
         }
@@ -286,16 +396,26 @@ impl Reader {
             if t.used.contains(name) || known.contains(&name) {
                 continue;
             }
-            let closest = known.iter().min_by_key(|k| strsim::levenshtein(k, name)).filter(|k| strsim::levenshtein(k, name) <= 3);
+            let closest = known
+                .iter()
+                .min_by_key(|k| strsim::levenshtein(k, name))
+                .filter(|k| strsim::levenshtein(k, name) <= 3);
             let hint = match closest {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("known fields here are: {}", known.join(", ")),
             };
-            let where_ = if t.path.is_empty() { "at the top level".to_string() } else { format!("in [{}]", t.path) };
-            self.error(&key.span(), &t.field(name), format!("unknown field {where_}; {hint}"));
+            let where_ = if t.path.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in [{}]", t.path)
+            };
+            self.error(
+                &key.span(),
+                &t.field(name),
+                format!("unknown field {where_}; {hint}"),
+            );
         }
     }
-
 }
 
 fn party(text: &str) -> Result<PartyId, String> {
@@ -321,12 +441,22 @@ fn municipality_exists(id: MunicipalityId) -> Result<(), String> {
     let hint = if suggestions.is_empty() {
         "list the valid ids with `samvirke municipalities`".to_string()
     } else {
-        format!("did you mean {}?", suggestions.iter().map(|(i, n)| format!("{i} ({n})")).collect::<Vec<_>>().join(", "))
+        format!(
+            "did you mean {}?",
+            suggestions
+                .iter()
+                .map(|(i, n)| format!("{i} ({n})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     Err(format!("unknown municipality {id}; {hint}"))
 }
 
-fn enum_value<T>(parse: fn(&str) -> Option<T>, choices: String) -> impl Fn(&str) -> Result<T, String> {
+fn enum_value<T>(
+    parse: fn(&str) -> Option<T>,
+    choices: String,
+) -> impl Fn(&str) -> Result<T, String> {
     move |text| parse(text).ok_or_else(|| format!("\"{text}\" is not one of: {choices}"))
 }
 
@@ -335,10 +465,18 @@ fn service_id(text: &str) -> Result<ServiceId, String> {
 }
 
 fn local_id(text: &str) -> Result<String, String> {
-    OrganisationId::parse(text).map(|o| o.to_string()).map_err(|e| e.to_string().replace("organisation id", "id"))
+    OrganisationId::parse(text)
+        .map(|o| o.to_string())
+        .map_err(|e| e.to_string().replace("organisation id", "id"))
 }
 
-fn interval(reader: &mut Reader, t: &mut Tbl<'_, '_>, from_key: &str, to_key: &str, required: bool) -> Option<Interval> {
+fn interval(
+    reader: &mut Reader,
+    t: &mut Tbl<'_, '_>,
+    from_key: &str,
+    to_key: &str,
+    required: bool,
+) -> Option<Interval> {
     let from = reader.date(t, from_key, required);
     let to = reader.date(t, to_key, false);
     let from = from?;
@@ -368,7 +506,13 @@ pub struct Origins {
     pub(crate) payment_agreement: Vec<usize>,
 }
 
-fn read_all<'a, 'i, T>(r: &mut Reader, top: &mut Tbl<'a, 'i>, key: &str, origins: &mut Vec<usize>, read: fn(&mut Reader, Tbl<'a, 'i>) -> Option<T>) -> Vec<T> {
+fn read_all<'a, 'i, T>(
+    r: &mut Reader,
+    top: &mut Tbl<'a, 'i>,
+    key: &str,
+    origins: &mut Vec<usize>,
+    read: fn(&mut Reader, Tbl<'a, 'i>) -> Option<T>,
+) -> Vec<T> {
     let mut out = Vec::new();
     for (idx, t) in r.tables(top, key).into_iter().enumerate() {
         if let Some(item) = read(r, t) {
@@ -380,8 +524,16 @@ fn read_all<'a, 'i, T>(r: &mut Reader, top: &mut Tbl<'a, 'i>, key: &str, origins
 }
 
 /// Reads the whole document. `None` when a required part could not be read; the errors say why.
-pub(crate) fn read_document(reader: &mut Reader, root: &Spanned<DeTable<'_>>) -> Option<(CooperationDoc, Origins)> {
-    let mut top = Tbl { table: root.get_ref(), span: 0..0, path: String::new(), used: BTreeSet::new() };
+pub(crate) fn read_document(
+    reader: &mut Reader,
+    root: &Spanned<DeTable<'_>>,
+) -> Option<(CooperationDoc, Origins)> {
+    let mut top = Tbl {
+        table: root.get_ref(),
+        span: 0..0,
+        path: String::new(),
+        used: BTreeSet::new(),
+    };
     if let Some(version) = reader.integer(&mut top, "format", true, 0..i64::MAX, "1") {
         if version != FORMAT_VERSION {
             let span = reader.spans.of("format");
@@ -392,99 +544,310 @@ pub(crate) fn read_document(reader: &mut Reader, root: &Spanned<DeTable<'_>>) ->
     let r = reader;
     let cooperation = read_cooperation(r, &mut top);
     let mut organisation_origins = Vec::new();
-    let organisations = read_all(r, &mut top, "organisation", &mut organisation_origins, read_organisation);
+    let organisations = read_all(
+        r,
+        &mut top,
+        "organisation",
+        &mut organisation_origins,
+        read_organisation,
+    );
     let parties = read_all(r, &mut top, "party", &mut o.party, read_party);
     let services = read_all(r, &mut top, "service", &mut o.service, read_service);
-    let main_agreement = read_all(r, &mut top, "main_agreement", &mut o.main_agreement, read_main_version);
-    let sub_agreements = read_all(r, &mut top, "sub_agreement", &mut o.sub_agreement, read_sub_agreement);
-    let delegations = read_all(r, &mut top, "delegation", &mut o.delegation, read_delegation);
+    let main_agreement = read_all(
+        r,
+        &mut top,
+        "main_agreement",
+        &mut o.main_agreement,
+        read_main_version,
+    );
+    let sub_agreements = read_all(
+        r,
+        &mut top,
+        "sub_agreement",
+        &mut o.sub_agreement,
+        read_sub_agreement,
+    );
+    let delegations = read_all(
+        r,
+        &mut top,
+        "delegation",
+        &mut o.delegation,
+        read_delegation,
+    );
     let take_backs = read_all(r, &mut top, "take_back", &mut o.take_back, read_take_back);
     let decisions = read_all(r, &mut top, "decision", &mut o.decision, read_decision);
-    let staff_transfers = read_all(r, &mut top, "staff_transfer", &mut o.staff_transfer, read_staff_transfer);
-    let candidate_areas = read_all(r, &mut top, "candidate_area", &mut o.candidate_area, read_candidate_area);
-    let payment_agreements = read_all(r, &mut top, "payment_agreement", &mut o.payment_agreement, read_payment_agreement);
-    r.finish(top, &["format", "cooperation", "organisation", "party", "service", "main_agreement", "sub_agreement", "delegation", "take_back", "decision", "staff_transfer", "candidate_area", "payment_agreement"]);
+    let staff_transfers = read_all(
+        r,
+        &mut top,
+        "staff_transfer",
+        &mut o.staff_transfer,
+        read_staff_transfer,
+    );
+    let candidate_areas = read_all(
+        r,
+        &mut top,
+        "candidate_area",
+        &mut o.candidate_area,
+        read_candidate_area,
+    );
+    let payment_agreements = read_all(
+        r,
+        &mut top,
+        "payment_agreement",
+        &mut o.payment_agreement,
+        read_payment_agreement,
+    );
+    r.finish(
+        top,
+        &[
+            "format",
+            "cooperation",
+            "organisation",
+            "party",
+            "service",
+            "main_agreement",
+            "sub_agreement",
+            "delegation",
+            "take_back",
+            "decision",
+            "staff_transfer",
+            "candidate_area",
+            "payment_agreement",
+        ],
+    );
     let mut cooperation = cooperation?;
     cooperation.parties = parties;
     cooperation.organisations = organisations;
-    Some((CooperationDoc { cooperation, services, main_agreement, sub_agreements, delegations, take_backs, decisions, staff_transfers, candidate_areas, payment_agreements }, o))
+    Some((
+        CooperationDoc {
+            cooperation,
+            services,
+            main_agreement,
+            sub_agreements,
+            delegations,
+            take_backs,
+            decisions,
+            staff_transfers,
+            candidate_areas,
+            payment_agreements,
+        },
+        o,
+    ))
 }
 
 fn read_cooperation(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Cooperation> {
     let mut t = r.sub_table(top, "cooperation", true, "{ id = \"...\", ... }")?;
-    let id = r.parsed(&mut t, "id", "\"dragoer-taarnby\"", true, |s| CooperationId::parse(s).map_err(|e| e.to_string()));
-    let name = r.req_str(&mut t, "name", "\"Forpligtende samarbejde mellem Dragør og Tårnby\"");
-    let country = r.parsed(&mut t, "country", "\"DK\"", true, |s| Country::parse(s).map_err(|e| e.to_string()));
-    let legal_form = r.parsed(&mut t, "legal_form", "\"dk-forpligtende-samarbejde\"", true, enum_value(LegalForm::parse, LegalForm::choices()));
-    let status = r.parsed(&mut t, "status", "\"in_force\"", true, enum_value(CooperationStatus::parse, CooperationStatus::choices()));
-    let language = r.parsed(&mut t, "language", "\"da\"", true, enum_value(Language::parse, Language::choices()));
+    let id = r.parsed(&mut t, "id", "\"dragoer-taarnby\"", true, |s| {
+        CooperationId::parse(s).map_err(|e| e.to_string())
+    });
+    let name = r.req_str(
+        &mut t,
+        "name",
+        "\"Forpligtende samarbejde mellem Dragør og Tårnby\"",
+    );
+    let country = r.parsed(&mut t, "country", "\"DK\"", true, |s| {
+        Country::parse(s).map_err(|e| e.to_string())
+    });
+    let legal_form = r.parsed(
+        &mut t,
+        "legal_form",
+        "\"dk-forpligtende-samarbejde\"",
+        true,
+        enum_value(LegalForm::parse, LegalForm::choices()),
+    );
+    let status = r.parsed(
+        &mut t,
+        "status",
+        "\"in_force\"",
+        true,
+        enum_value(CooperationStatus::parse, CooperationStatus::choices()),
+    );
+    let language = r.parsed(
+        &mut t,
+        "language",
+        "\"da\"",
+        true,
+        enum_value(Language::parse, Language::choices()),
+    );
     let purpose = r.opt_str(&mut t, "purpose");
     let has_from = t.table.contains_key("from");
-    let valid = if has_from || t.table.contains_key("to") { interval(r, &mut t, "from", "to", true) } else { None };
+    let valid = if has_from || t.table.contains_key("to") {
+        interval(r, &mut t, "from", "to", true)
+    } else {
+        None
+    };
     let sources = r.list(&mut t, "sources", "\"...\"", |s| Ok(s.to_string()));
-    let term = r.sub_table(&mut t, "term", false, "").and_then(|tt| read_term(r, tt));
-    r.finish(t, &["id", "name", "country", "legal_form", "status", "language", "purpose", "from", "to", "sources", "term"]);
-    Some(Cooperation { id: id?, name: name?, country: country?, legal_form: legal_form?, status: status?, language: language?, purpose, valid, parties: Vec::new(), organisations: Vec::new(), term, sources })
+    let term = r
+        .sub_table(&mut t, "term", false, "")
+        .and_then(|tt| read_term(r, tt));
+    r.finish(
+        t,
+        &[
+            "id",
+            "name",
+            "country",
+            "legal_form",
+            "status",
+            "language",
+            "purpose",
+            "from",
+            "to",
+            "sources",
+            "term",
+        ],
+    );
+    Some(Cooperation {
+        id: id?,
+        name: name?,
+        country: country?,
+        legal_form: legal_form?,
+        status: status?,
+        language: language?,
+        purpose,
+        valid,
+        parties: Vec::new(),
+        organisations: Vec::new(),
+        term,
+        sources,
+    })
 }
 
 fn read_term(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<TermModel> {
     let start = r.date(&mut t, "start", true);
-    let months = |r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str| r.integer(t, key, false, 1..1201, "48").map(|n| n as u32);
+    let months = |r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str| {
+        r.integer(t, key, false, 1..1201, "48").map(|n| n as u32)
+    };
     let initial_term_months = months(r, &mut t, "initial_term_months");
     let renewal_term_months = months(r, &mut t, "renewal_term_months");
     let tacit_renewal = r.boolean(&mut t, "tacit_renewal");
-    let notice_period_months = r.integer(&mut t, "notice_period_months", false, 0..121, "6").map(|n| n as u32);
-    let notice_anchor = r.parsed(&mut t, "notice_anchor", "\"end_of_year\"", false, enum_value(NoticeAnchor::parse, NoticeAnchor::choices()));
-    r.finish(t, &["start", "initial_term_months", "renewal_term_months", "tacit_renewal", "notice_period_months", "notice_anchor"]);
-    Some(TermModel { start: start?, initial_term_months, renewal_term_months, tacit_renewal, notice_period_months, notice_anchor })
+    let notice_period_months = r
+        .integer(&mut t, "notice_period_months", false, 0..121, "6")
+        .map(|n| n as u32);
+    let notice_anchor = r.parsed(
+        &mut t,
+        "notice_anchor",
+        "\"end_of_year\"",
+        false,
+        enum_value(NoticeAnchor::parse, NoticeAnchor::choices()),
+    );
+    r.finish(
+        t,
+        &[
+            "start",
+            "initial_term_months",
+            "renewal_term_months",
+            "tacit_renewal",
+            "notice_period_months",
+            "notice_anchor",
+        ],
+    );
+    Some(TermModel {
+        start: start?,
+        initial_term_months,
+        renewal_term_months,
+        tacit_renewal,
+        notice_period_months,
+        notice_anchor,
+    })
 }
 
 fn read_organisation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Organisation> {
-    let id = r.parsed(&mut t, "id", "\"industriforeningen-vastra-malardalen\"", true, |s| OrganisationId::parse(s).map_err(|e| e.to_string()));
+    let id = r.parsed(
+        &mut t,
+        "id",
+        "\"industriforeningen-vastra-malardalen\"",
+        true,
+        |s| OrganisationId::parse(s).map_err(|e| e.to_string()),
+    );
     let name = r.req_str(&mut t, "name", "\"Industriföreningen Västra Mälardalen\"");
-    let country = r.parsed(&mut t, "country", "\"SE\"", true, |s| Country::parse(s).map_err(|e| e.to_string()));
+    let country = r.parsed(&mut t, "country", "\"SE\"", true, |s| {
+        Country::parse(s).map_err(|e| e.to_string())
+    });
     let org_number = r.opt_str(&mut t, "org_number");
     let kind = r.opt_str(&mut t, "kind");
     r.finish(t, &["id", "name", "country", "org_number", "kind"]);
-    Some(Organisation { id: id?, name: name?, country: country?, org_number, kind })
+    Some(Organisation {
+        id: id?,
+        name: name?,
+        country: country?,
+        org_number,
+        kind,
+    })
 }
 
 fn read_party(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Party> {
     let id = r.parsed(&mut t, "id", "\"DK-0155\"", true, party);
-    let roles = r.list(&mut t, "roles", "\"performer\"", enum_value(PartyRole::parse, PartyRole::choices()));
+    let roles = r.list(
+        &mut t,
+        "roles",
+        "\"performer\"",
+        enum_value(PartyRole::parse, PartyRole::choices()),
+    );
     let joined = r.date(&mut t, "joined", false);
     let left = r.date(&mut t, "left", false);
     let org_number = r.opt_str(&mut t, "org_number");
     r.finish(t, &["id", "roles", "joined", "left", "org_number"]);
-    Some(Party { id: id?, roles, joined, left, org_number })
+    Some(Party {
+        id: id?,
+        roles,
+        joined,
+        left,
+        org_number,
+    })
 }
 
 fn read_service(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Service> {
     let id = r.parsed(&mut t, "id", "\"genoptraening-sel86\"", true, service_id);
-    let names = match r.sub_table(&mut t, "name", true, "{ da = \"Genoptræning\", en = \"Rehabilitation\" }") {
+    let names = match r.sub_table(
+        &mut t,
+        "name",
+        true,
+        "{ da = \"Genoptræning\", en = \"Rehabilitation\" }",
+    ) {
         Some(mut nt) => {
-            let names = Names { da: r.opt_str(&mut nt, "da"), sv: r.opt_str(&mut nt, "sv"), nb: r.opt_str(&mut nt, "nb"), en: r.opt_str(&mut nt, "en") };
+            let names = Names {
+                da: r.opt_str(&mut nt, "da"),
+                sv: r.opt_str(&mut nt, "sv"),
+                nb: r.opt_str(&mut nt, "nb"),
+                en: r.opt_str(&mut nt, "en"),
+            };
             if names == Names::default() {
                 let field = nt.path.clone();
-                r.error(&nt.span, &field, "has no name; give at least one of da, sv, nb, en".into());
+                r.error(
+                    &nt.span,
+                    &field,
+                    "has no name; give at least one of da, sv, nb, en".into(),
+                );
             }
             r.finish(nt, &["da", "sv", "nb", "en"]);
             Some(names)
         }
         None => None,
     };
-    let legal_basis = r.list(&mut t, "legal_basis", "\"DK:SEL §86\"", |s| check_legal_basis(s));
+    let legal_basis = r.list(&mut t, "legal_basis", "\"DK:SEL §86\"", |s| {
+        check_legal_basis(s)
+    });
     let public_code = r.opt_str(&mut t, "public_code");
     r.finish(t, &["id", "name", "legal_basis", "public_code"]);
-    Some(Service { id: id?, names: names?, legal_basis, public_code })
+    Some(Service {
+        id: id?,
+        names: names?,
+        legal_basis,
+        public_code,
+    })
 }
 
 fn check_legal_basis(text: &str) -> Result<String, String> {
-    let well_formed = text.len() > 3 && Country::parse(&text[..2]).is_ok() && text.as_bytes()[2] == b':' && !text[3..].trim().is_empty();
+    let well_formed = text.len() > 3
+        && Country::parse(&text[..2]).is_ok()
+        && text.as_bytes()[2] == b':'
+        && !text[3..].trim().is_empty();
     if well_formed {
         Ok(text.to_string())
     } else {
-        Err(format!("\"{text}\" is not a legal-basis reference; write COUNTRY:LAW §, e.g. \"DK:SEL §86\" or \"NO:kommuneloven §20-2\""))
+        Err(format!(
+            "\"{text}\" is not a legal-basis reference; write COUNTRY:LAW §, e.g. \"DK:SEL §86\" or \"NO:kommuneloven §20-2\""
+        ))
     }
 }
 
@@ -492,7 +855,11 @@ fn read_main_version(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<MainAgreement
     let number = r.integer(&mut t, "version", true, 1..10_000, "1");
     let title = r.opt_str(&mut t, "title");
     let effective = r.date(&mut t, "effective", false);
-    let summary = r.req_str(&mut t, "summary", "\"Revised after the 2019 service review\"");
+    let summary = r.req_str(
+        &mut t,
+        "summary",
+        "\"Revised after the 2019 service review\"",
+    );
     let mut adopted = Vec::new();
     for mut at in r.tables(&mut t, "adopted") {
         let party = r.parsed(&mut at, "party", "\"DK-0155\"", true, party);
@@ -503,7 +870,13 @@ fn read_main_version(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<MainAgreement
         }
     }
     r.finish(t, &["version", "title", "effective", "summary", "adopted"]);
-    Some(MainAgreementVersion { number: number? as u32, title, effective, adopted, summary: summary? })
+    Some(MainAgreementVersion {
+        number: number? as u32,
+        title,
+        effective,
+        adopted,
+        summary: summary?,
+    })
 }
 
 fn read_sub_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<SubAgreement> {
@@ -521,24 +894,66 @@ fn read_sub_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<SubAgreement
             revisions.push(Revision { effective, summary });
         }
     }
-    r.finish(t, &["number", "title", "services", "from", "to", "note", "revision"]);
-    Some(SubAgreement { number: number? as u32, title: title?, services, valid: valid?, revisions, note })
+    r.finish(
+        t,
+        &[
+            "number", "title", "services", "from", "to", "note", "revision",
+        ],
+    );
+    Some(SubAgreement {
+        number: number? as u32,
+        title: title?,
+        services,
+        valid: valid?,
+        revisions,
+        note,
+    })
 }
 
 fn read_delegation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Delegation> {
-    let service = r.parsed(&mut t, "service", "\"genoptraening-sel86\"", true, service_id);
+    let service = r.parsed(
+        &mut t,
+        "service",
+        "\"genoptraening-sel86\"",
+        true,
+        service_id,
+    );
     let performer = r.parsed(&mut t, "performer", "\"DK-0185\"", true, party);
     if !t.table.contains_key("for") {
         r.missing(&t, "for", "[\"DK-0155\"]");
     }
     let for_municipalities = r.list(&mut t, "for", "\"DK-0155\"", municipality);
     let valid = interval(r, &mut t, "from", "to", true);
-    let sub_agreement = r.integer(&mut t, "sub_agreement", false, 0..100_000, "1").map(|n| n as u32);
+    let sub_agreement = r
+        .integer(&mut t, "sub_agreement", false, 0..100_000, "1")
+        .map(|n| n as u32);
     let clause = r.opt_str(&mut t, "clause");
     let complaints_to = r.parsed(&mut t, "complaints_to", "\"DK-0185\"", false, party);
     let access_requests_to = r.parsed(&mut t, "access_requests_to", "\"DK-0185\"", false, party);
-    r.finish(t, &["service", "performer", "for", "from", "to", "sub_agreement", "clause", "complaints_to", "access_requests_to"]);
-    Some(Delegation { service: service?, performer: performer?, for_municipalities, valid: valid?, sub_agreement, clause, complaints_to, access_requests_to })
+    r.finish(
+        t,
+        &[
+            "service",
+            "performer",
+            "for",
+            "from",
+            "to",
+            "sub_agreement",
+            "clause",
+            "complaints_to",
+            "access_requests_to",
+        ],
+    );
+    Some(Delegation {
+        service: service?,
+        performer: performer?,
+        for_municipalities,
+        valid: valid?,
+        sub_agreement,
+        clause,
+        complaints_to,
+        access_requests_to,
+    })
 }
 
 fn read_take_back(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<TakeBack> {
@@ -549,32 +964,93 @@ fn read_take_back(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<TakeBack> {
     let sub_agreements_ended = r.int_list(&mut t, "sub_agreements_ended");
     let sub_agreements_revised = r.int_list(&mut t, "sub_agreements_revised");
     let summary = r.req_str(&mut t, "summary", "\"Dragør takes back ...\"");
-    r.finish(t, &["by", "from", "effective", "services", "sub_agreements_ended", "sub_agreements_revised", "summary"]);
-    Some(TakeBack { by: by?, from: from?, effective: effective?, services, sub_agreements_ended, sub_agreements_revised, summary: summary? })
+    r.finish(
+        t,
+        &[
+            "by",
+            "from",
+            "effective",
+            "services",
+            "sub_agreements_ended",
+            "sub_agreements_revised",
+            "summary",
+        ],
+    );
+    Some(TakeBack {
+        by: by?,
+        from: from?,
+        effective: effective?,
+        services,
+        sub_agreements_ended,
+        sub_agreements_revised,
+        summary: summary?,
+    })
 }
 
 fn read_decision(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Decision> {
     let id = r.parsed(&mut t, "id", "\"council-adoption-2019\"", true, local_id);
-    let kind = r.parsed(&mut t, "kind", "\"council_adoption\"", true, enum_value(DecisionKind::parse, DecisionKind::choices()));
+    let kind = r.parsed(
+        &mut t,
+        "kind",
+        "\"council_adoption\"",
+        true,
+        enum_value(DecisionKind::parse, DecisionKind::choices()),
+    );
     let date = r.date(&mut t, "date", false);
     let body = r.parsed(&mut t, "body", "\"DK-0155\"", false, party);
     let subject = r.req_str(&mut t, "subject", "\"Adopted the revised main agreement\"");
     let note = r.opt_str(&mut t, "note");
-    let referendum = r.sub_table(&mut t, "referendum", false, "").and_then(|rt| read_referendum(r, rt));
+    let referendum = r
+        .sub_table(&mut t, "referendum", false, "")
+        .and_then(|rt| read_referendum(r, rt));
     if kind == Some(DecisionKind::Referendum) && !t.table.contains_key("referendum") {
-        r.missing(&t, "referendum", "{ question = \"...\", yes = 0, no = 0, cast = 0, valid = 0, turnout_percent = 0.0 }");
+        r.missing(
+            &t,
+            "referendum",
+            "{ question = \"...\", yes = 0, no = 0, cast = 0, valid = 0, turnout_percent = 0.0 }",
+        );
     }
     if kind.is_some_and(|k| k != DecisionKind::Referendum) && t.table.contains_key("referendum") {
         let span = r.spans.of(&t.field("referendum"));
-        r.error(&span, &t.field("referendum"), "counts belong only to a decision with kind = \"referendum\"".into());
+        r.error(
+            &span,
+            &t.field("referendum"),
+            "counts belong only to a decision with kind = \"referendum\"".into(),
+        );
     }
-    r.finish(t, &["id", "kind", "date", "body", "subject", "note", "referendum"]);
-    Some(Decision { id: id?, kind: kind?, date, body, subject: subject?, referendum, note })
+    r.finish(
+        t,
+        &[
+            "id",
+            "kind",
+            "date",
+            "body",
+            "subject",
+            "note",
+            "referendum",
+        ],
+    );
+    Some(Decision {
+        id: id?,
+        kind: kind?,
+        date,
+        body,
+        subject: subject?,
+        referendum,
+        note,
+    })
 }
 
 fn read_referendum(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<ReferendumCounts> {
-    let question = r.req_str(&mut t, "question", "\"Skal Vallensbæk fortsætte med at være en selvstændig kommune?\"");
-    let count = |r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, required: bool| r.integer(t, key, required, 0..10_000_000_000, "0").map(|n| n as u64);
+    let question = r.req_str(
+        &mut t,
+        "question",
+        "\"Skal Vallensbæk fortsætte med at være en selvstændig kommune?\"",
+    );
+    let count = |r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, required: bool| {
+        r.integer(t, key, required, 0..10_000_000_000, "0")
+            .map(|n| n as u64)
+    };
     let yes = count(r, &mut t, "yes", true);
     let no = count(r, &mut t, "no", true);
     let cast = count(r, &mut t, "cast", true);
@@ -584,13 +1060,42 @@ fn read_referendum(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<ReferendumCount
     let turnout_basis_points = read_percent(r, &mut t, "turnout_percent");
     let field = t.path.clone();
     let span = t.span.clone();
-    r.finish(t, &["question", "yes", "no", "cast", "valid", "blank_invalid", "electorate", "turnout_percent"]);
-    let counts = ReferendumCounts { question: question?, yes: yes?, no: no?, cast: cast?, valid: valid?, blank_invalid, electorate, turnout_basis_points };
+    r.finish(
+        t,
+        &[
+            "question",
+            "yes",
+            "no",
+            "cast",
+            "valid",
+            "blank_invalid",
+            "electorate",
+            "turnout_percent",
+        ],
+    );
+    let counts = ReferendumCounts {
+        question: question?,
+        yes: yes?,
+        no: no?,
+        cast: cast?,
+        valid: valid?,
+        blank_invalid,
+        electorate,
+        turnout_basis_points,
+    };
     let problems = counts.problems();
     for problem in &problems {
-        r.error(&span, &field, format!("the counts do not add up: {problem}"));
+        r.error(
+            &span,
+            &field,
+            format!("the counts do not add up: {problem}"),
+        );
     }
-    if problems.is_empty() { Some(counts) } else { None }
+    if problems.is_empty() {
+        Some(counts)
+    } else {
+        None
+    }
 }
 
 /// A percentage with at most two decimals, as hundredths of a percent (65.8 → 6580). Read from the
@@ -609,13 +1114,25 @@ fn read_percent(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str) -> Option<u32> {
     };
     let text = text.replace('_', "");
     let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let ok = !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()) && frac.len() <= 2 && frac.bytes().all(|b| b.is_ascii_digit()) && whole.len() <= 3;
+    let ok = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && whole.len() <= 3;
     if !ok {
-        r.error(&value.span(), &field, format!("{text} is not a percentage with at most two decimals, e.g. 65.8"));
+        r.error(
+            &value.span(),
+            &field,
+            format!("{text} is not a percentage with at most two decimals, e.g. 65.8"),
+        );
         return None;
     }
     let whole: u32 = whole.parse().ok()?;
-    let frac_value: u32 = if frac.is_empty() { 0 } else { frac.parse::<u32>().ok()? * if frac.len() == 1 { 10 } else { 1 } };
+    let frac_value: u32 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse::<u32>().ok()? * if frac.len() == 1 { 10 } else { 1 }
+    };
     let bp = whole * 100 + frac_value;
     if bp > 10_000 {
         r.error(&value.span(), &field, format!("{text} % is above 100 %"));
@@ -627,38 +1144,103 @@ fn read_percent(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str) -> Option<u32> {
 fn read_staff_transfer(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<StaffTransfer> {
     let from = r.parsed(&mut t, "from", "\"DK-0183\"", true, party);
     let to = r.parsed(&mut t, "to", "\"DK-0187\"", true, party);
-    let approx_count = r.integer(&mut t, "approx_count", true, 0..1_000_000, "35").map(|n| n as u32);
+    let approx_count = r
+        .integer(&mut t, "approx_count", true, 0..1_000_000, "35")
+        .map(|n| n as u32);
     let date = r.date(&mut t, "date", false);
     let note = r.opt_str(&mut t, "note");
     r.finish(t, &["from", "to", "approx_count", "date", "note"]);
-    Some(StaffTransfer { from: from?, to: to?, approx_count: approx_count?, date, note })
+    Some(StaffTransfer {
+        from: from?,
+        to: to?,
+        approx_count: approx_count?,
+        date,
+        note,
+    })
 }
 
 fn read_candidate_area(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<CandidateArea> {
     let id = r.parsed(&mut t, "id", "\"ppt\"", true, local_id);
     let area = r.req_str(&mut t, "area", "\"PPT\"");
-    let kind = r.parsed(&mut t, "kind", "\"operations\"", false, enum_value(CandidateKind::parse, CandidateKind::choices()));
+    let kind = r.parsed(
+        &mut t,
+        "kind",
+        "\"operations\"",
+        false,
+        enum_value(CandidateKind::parse, CandidateKind::choices()),
+    );
     let participants = r.list(&mut t, "participants", "\"NO-3122\"", party);
     let expected_gains = r.list(&mut t, "expected_gains", "\"...\"", |s| Ok(s.to_string()));
-    let status = r.parsed(&mut t, "status", "\"identified\"", true, enum_value(CandidateStatus::parse, CandidateStatus::choices()));
+    let status = r.parsed(
+        &mut t,
+        "status",
+        "\"identified\"",
+        true,
+        enum_value(CandidateStatus::parse, CandidateStatus::choices()),
+    );
     let note = r.opt_str(&mut t, "note");
-    r.finish(t, &["id", "area", "kind", "participants", "expected_gains", "status", "note"]);
-    Some(CandidateArea { id: id?, area: area?, kind, participants, expected_gains, status: status?, note })
+    r.finish(
+        t,
+        &[
+            "id",
+            "area",
+            "kind",
+            "participants",
+            "expected_gains",
+            "status",
+            "note",
+        ],
+    );
+    Some(CandidateArea {
+        id: id?,
+        area: area?,
+        kind,
+        participants,
+        expected_gains,
+        status: status?,
+        note,
+    })
 }
 
 fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentAgreement> {
-    let sub_agreement = r.integer(&mut t, "sub_agreement", true, 0..100_000, "1").map(|n| n as u32);
+    let sub_agreement = r
+        .integer(&mut t, "sub_agreement", true, 0..100_000, "1")
+        .map(|n| n as u32);
     let valid = interval(r, &mut t, "from", "to", true);
     let payer = r.list(&mut t, "payers", "\"DK-0155\"", party);
     let payee = r.parsed(&mut t, "payee", "\"DK-0185\"", true, party);
     let currency = r.parsed(&mut t, "currency", "\"DKK\"", true, |s| match s {
         "DKK" | "SEK" | "NOK" => Ok(s.to_string()),
-        _ => Err(format!("\"{s}\" is not a currency Samvirke settles in; use DKK, SEK or NOK")),
+        _ => Err(format!(
+            "\"{s}\" is not a currency Samvirke settles in; use DKK, SEK or NOK"
+        )),
     });
-    let principle = r.req_str(&mut t, "principle", "\"The delegating municipality pays the calculated annual cost (§ 3.2)\"");
+    let principle = r.req_str(
+        &mut t,
+        "principle",
+        "\"The delegating municipality pays the calculated annual cost (§ 3.2)\"",
+    );
     if payer.is_empty() {
         r.missing(&t, "payers", "[\"DK-0155\"]");
     }
-    r.finish(t, &["sub_agreement", "from", "to", "payers", "payee", "currency", "principle"]);
-    Some(PaymentAgreement { sub_agreement: sub_agreement?, valid: valid?, payers: payer, payee: payee?, currency: currency?, principle: principle? })
+    r.finish(
+        t,
+        &[
+            "sub_agreement",
+            "from",
+            "to",
+            "payers",
+            "payee",
+            "currency",
+            "principle",
+        ],
+    );
+    Some(PaymentAgreement {
+        sub_agreement: sub_agreement?,
+        valid: valid?,
+        payers: payer,
+        payee: payee?,
+        currency: currency?,
+        principle: principle?,
+    })
 }

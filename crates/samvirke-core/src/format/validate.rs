@@ -29,7 +29,13 @@ impl Checker<'_> {
     }
 
     fn party_list(&self) -> String {
-        self.doc.cooperation.parties.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join(", ")
+        self.doc
+            .cooperation
+            .parties
+            .iter()
+            .map(|p| p.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// An organisation that is referred to must be defined in `[[organisation]]`.
@@ -53,12 +59,24 @@ impl Checker<'_> {
         if self.doc.services.iter().any(|s| &s.id == id) {
             return;
         }
-        let closest = self.doc.services.iter().map(|s| s.id.as_str()).min_by_key(|s| strsim::levenshtein(s, id.as_str()));
+        let closest = self
+            .doc
+            .services
+            .iter()
+            .map(|s| s.id.as_str())
+            .min_by_key(|s| strsim::levenshtein(s, id.as_str()));
         let hint = match closest {
-            Some(c) if strsim::levenshtein(c, id.as_str()) <= 4 => format!("did you mean \"{c}\"? "),
+            Some(c) if strsim::levenshtein(c, id.as_str()) <= 4 => {
+                format!("did you mean \"{c}\"? ")
+            }
             _ => String::new(),
         };
-        self.error(path, format!("unknown service \"{id}\"; {hint}define it with a [[service]] table in this file"));
+        self.error(
+            path,
+            format!(
+                "unknown service \"{id}\"; {hint}define it with a [[service]] table in this file"
+            ),
+        );
     }
 
     pub(crate) fn run(mut self) -> Vec<Diagnostic> {
@@ -83,12 +101,18 @@ impl Checker<'_> {
             self.error("cooperation.legal_form", format!("\"undecided\" is only allowed while status = \"exploring\" (status is \"{}\"); name the legal form", c.status));
         }
         if c.parties.is_empty() {
-            self.error("cooperation", "the cooperation has no parties; add a [[party]] table for each".to_string());
+            self.error(
+                "cooperation",
+                "the cooperation has no parties; add a [[party]] table for each".to_string(),
+            );
         }
         let mut seen = BTreeSet::new();
         for org in &c.organisations {
             if !seen.insert(org.id.clone()) {
-                self.error("organisation", format!("organisation \"{}\" is defined twice; keep one", org.id));
+                self.error(
+                    "organisation",
+                    format!("organisation \"{}\" is defined twice; keep one", org.id),
+                );
             }
         }
     }
@@ -99,17 +123,31 @@ impl Checker<'_> {
         for (i, party) in doc.cooperation.parties.iter().enumerate() {
             let path = format!("party[{}].id", self.origins.party[i]);
             if !seen.insert(party.id.clone()) {
-                self.error(&path, format!("{} is listed as a party twice; keep one [[party]] for it", party.id));
+                self.error(
+                    &path,
+                    format!(
+                        "{} is listed as a party twice; keep one [[party]] for it",
+                        party.id
+                    ),
+                );
             }
             self.check_known_body(&path, &party.id);
             let performs = doc.delegations.iter().any(|d| d.performer == party.id);
-            let delegates = doc.delegations.iter().any(|d| party.id.municipality().is_some_and(|m| d.for_municipalities.contains(&m)));
+            let delegates = doc.delegations.iter().any(|d| {
+                party
+                    .id
+                    .municipality()
+                    .is_some_and(|m| d.for_municipalities.contains(&m))
+            });
             if party.roles.is_empty() && !performs && !delegates {
                 self.error(&path, format!("party {} has no role: it performs no service, delegates none and has no `roles`; add e.g. roles = [\"member\"] or a [[delegation]] that names it", party.id));
             }
             if let (Some(joined), Some(left)) = (party.joined, party.left) {
                 if !(joined < left) {
-                    self.error(&format!("party[{}].left", self.origins.party[i]), format!("left ({left}) is not after joined ({joined})"));
+                    self.error(
+                        &format!("party[{}].left", self.origins.party[i]),
+                        format!("left ({left}) is not after joined ({joined})"),
+                    );
                 }
             }
         }
@@ -120,7 +158,13 @@ impl Checker<'_> {
         for (i, service) in self.doc.services.iter().enumerate() {
             if !seen.insert(service.id.clone()) {
                 let path = format!("service[{}].id", self.origins.service[i]);
-                self.error(&path, format!("service \"{}\" is defined twice; keep one [[service]] table for it", service.id));
+                self.error(
+                    &path,
+                    format!(
+                        "service \"{}\" is defined twice; keep one [[service]] table for it",
+                        service.id
+                    ),
+                );
             }
         }
     }
@@ -131,13 +175,23 @@ impl Checker<'_> {
         for (i, version) in doc.main_agreement.iter().enumerate() {
             let base = format!("main_agreement[{}]", self.origins.main_agreement[i]);
             if !seen.insert(version.number) {
-                self.error(&format!("{base}.version"), format!("main agreement version {} appears twice; number each version once", version.number));
+                self.error(
+                    &format!("{base}.version"),
+                    format!(
+                        "main agreement version {} appears twice; number each version once",
+                        version.number
+                    ),
+                );
             }
             if version.counts_from().is_none() {
                 self.error(&base, "the version has neither `effective` nor any `adopted` date; give at least one so it can be placed in time".to_string());
             }
             for (j, adoption) in version.adopted.iter().enumerate() {
-                self.check_party(&format!("{base}.adopted[{j}].party"), &adoption.party, "adopting party");
+                self.check_party(
+                    &format!("{base}.adopted[{j}].party"),
+                    &adoption.party,
+                    "adopting party",
+                );
             }
         }
     }
@@ -148,7 +202,13 @@ impl Checker<'_> {
         for (i, sub) in doc.sub_agreements.iter().enumerate() {
             let base = format!("sub_agreement[{}]", self.origins.sub_agreement[i]);
             if !seen.insert(sub.number) {
-                self.error(&format!("{base}.number"), format!("sub-agreement {} appears twice; each number is used once (gaps are fine)", sub.number));
+                self.error(
+                    &format!("{base}.number"),
+                    format!(
+                        "sub-agreement {} appears twice; each number is used once (gaps are fine)",
+                        sub.number
+                    ),
+                );
             }
             if sub.services.is_empty() {
                 self.error(&format!("{base}.services"), format!("sub-agreement {} covers no service; list them, e.g. services = [\"genoptraening-sel86\"]", sub.number));
@@ -157,7 +217,9 @@ impl Checker<'_> {
                 self.check_service(&format!("{base}.services[{j}]"), service);
             }
             for (j, revision) in sub.revisions.iter().enumerate() {
-                if !sub.valid.contains(revision.effective) && sub.valid.to() != Some(revision.effective) {
+                if !sub.valid.contains(revision.effective)
+                    && sub.valid.to() != Some(revision.effective)
+                {
                     self.error(&format!("{base}.revision[{j}].effective"), format!("the revision takes effect {} but sub-agreement {} applies {}; move the date inside", revision.effective, sub.number, sub.valid));
                 }
             }
@@ -174,9 +236,16 @@ impl Checker<'_> {
                 self.error(&format!("{base}.for"), "names no municipality; list whose residents it serves, e.g. for = [\"DK-0155\"]".to_string());
             }
             for (j, m) in d.for_municipalities.iter().enumerate() {
-                self.check_party(&format!("{base}.for[{j}]"), &PartyId::Municipality(*m), "delegating municipality");
+                self.check_party(
+                    &format!("{base}.for[{j}]"),
+                    &PartyId::Municipality(*m),
+                    "delegating municipality",
+                );
             }
-            for (key, body) in [("complaints_to", &d.complaints_to), ("access_requests_to", &d.access_requests_to)] {
+            for (key, body) in [
+                ("complaints_to", &d.complaints_to),
+                ("access_requests_to", &d.access_requests_to),
+            ] {
                 if let Some(body) = body {
                     self.check_known_body(&format!("{base}.{key}"), body);
                 }
@@ -201,15 +270,31 @@ impl Checker<'_> {
         let doc = self.doc;
         for (i, t) in doc.take_backs.iter().enumerate() {
             let base = format!("take_back[{}]", self.origins.take_back[i]);
-            self.check_party(&format!("{base}.by"), &PartyId::Municipality(t.by), "municipality taking back");
-            self.check_party(&format!("{base}.from"), &t.from, "municipality handing back");
+            self.check_party(
+                &format!("{base}.by"),
+                &PartyId::Municipality(t.by),
+                "municipality taking back",
+            );
+            self.check_party(
+                &format!("{base}.from"),
+                &t.from,
+                "municipality handing back",
+            );
             if t.services.is_empty() {
-                self.error(&format!("{base}.services"), "lists no service; name the services taken back".to_string());
+                self.error(
+                    &format!("{base}.services"),
+                    "lists no service; name the services taken back".to_string(),
+                );
             }
             for (j, service) in t.services.iter().enumerate() {
                 let path = format!("{base}.services[{j}]");
                 self.check_service(&path, service);
-                let ends_here = doc.delegations.iter().any(|d| &d.service == service && d.performer == t.from && d.for_municipalities.contains(&t.by) && d.valid.to() == Some(t.effective));
+                let ends_here = doc.delegations.iter().any(|d| {
+                    &d.service == service
+                        && d.performer == t.from
+                        && d.for_municipalities.contains(&t.by)
+                        && d.valid.to() == Some(t.effective)
+                });
                 if !ends_here {
                     self.error(&path, format!("no delegation of \"{service}\" from {} for {} ends on {}; set `to = {}` on that [[delegation]] (the take-back's effective date is the first day {} performs it itself)", t.from, t.by, t.effective, t.effective, t.by));
                 }
@@ -239,7 +324,10 @@ impl Checker<'_> {
         for (i, d) in doc.decisions.iter().enumerate() {
             let base = format!("decision[{}]", self.origins.decision[i]);
             if !seen.insert(d.id.clone()) {
-                self.error(&format!("{base}.id"), format!("decision id \"{}\" is used twice; ids must differ", d.id));
+                self.error(
+                    &format!("{base}.id"),
+                    format!("decision id \"{}\" is used twice; ids must differ", d.id),
+                );
             }
             if let Some(body) = &d.body {
                 self.check_known_body(&format!("{base}.body"), body);
@@ -254,7 +342,13 @@ impl Checker<'_> {
         for (i, c) in doc.candidate_areas.iter().enumerate() {
             let base = format!("candidate_area[{}]", self.origins.candidate_area[i]);
             if !seen.insert(c.id.clone()) {
-                self.error(&format!("{base}.id"), format!("candidate area id \"{}\" is used twice; ids must differ", c.id));
+                self.error(
+                    &format!("{base}.id"),
+                    format!(
+                        "candidate area id \"{}\" is used twice; ids must differ",
+                        c.id
+                    ),
+                );
             }
             for (j, p) in c.participants.iter().enumerate() {
                 self.check_party(&format!("{base}.participants[{j}]"), p, "participant");
@@ -262,8 +356,16 @@ impl Checker<'_> {
         }
         for (i, p) in doc.payment_agreements.iter().enumerate() {
             let base = format!("payment_agreement[{}]", self.origins.payment_agreement[i]);
-            if !doc.sub_agreements.iter().any(|s| s.number == p.sub_agreement) {
-                let numbers: Vec<String> = doc.sub_agreements.iter().map(|s| s.number.to_string()).collect();
+            if !doc
+                .sub_agreements
+                .iter()
+                .any(|s| s.number == p.sub_agreement)
+            {
+                let numbers: Vec<String> = doc
+                    .sub_agreements
+                    .iter()
+                    .map(|s| s.number.to_string())
+                    .collect();
                 self.error(&format!("{base}.sub_agreement"), format!("sub-agreement {} does not exist; a payment agreement belongs to one of the sub-agreements in this file ({})", p.sub_agreement, if numbers.is_empty() { "none".to_string() } else { numbers.join(", ") }));
             }
             for (j, payer) in p.payers.iter().enumerate() {
@@ -311,7 +413,10 @@ pub fn check_performers(delegations: &[PlacedDelegation<'_>]) -> Vec<PerformerCo
     for (idx, placed) in delegations.iter().enumerate() {
         for m in &placed.delegation.for_municipalities {
             let lineage_root = register.lineage(*m).first().map_or(*m, |v| v.id);
-            groups.entry((&placed.delegation.service, lineage_root)).or_default().push(idx);
+            groups
+                .entry((&placed.delegation.service, lineage_root))
+                .or_default()
+                .push(idx);
         }
     }
     let mut out = Vec::new();
@@ -320,12 +425,16 @@ pub fn check_performers(delegations: &[PlacedDelegation<'_>]) -> Vec<PerformerCo
         for (a_pos, &a) in members.iter().enumerate() {
             for &b in &members[a_pos + 1..] {
                 let (da, db) = (&delegations[a], &delegations[b]);
-                let Some(shared) = da.delegation.valid.intersection(&db.delegation.valid) else { continue };
+                let Some(shared) = da.delegation.valid.intersection(&db.delegation.valid) else {
+                    continue;
+                };
                 let (here, there) = match (&da.source, &db.source) {
                     (_, DelegationSource::File(_)) => (db, da),
                     _ => (da, db),
                 };
-                let DelegationSource::File(place) = &here.source else { continue };
+                let DelegationSource::File(place) = &here.source else {
+                    continue;
+                };
                 if !reported.insert((a.min(b), a.max(b), municipality)) {
                     continue;
                 }
@@ -336,9 +445,15 @@ pub fn check_performers(delegations: &[PlacedDelegation<'_>]) -> Vec<PerformerCo
                 let mut diagnostic = place.clone();
                 diagnostic.message = format!(
                     "two performers for {municipality}, service \"{service}\", {shared}: {} here (cooperation \"{}\") and {} at {other} (cooperation \"{}\"); end one delegation before the other starts",
-                    here.delegation.performer, here.cooperation, there.delegation.performer, there.cooperation
+                    here.delegation.performer,
+                    here.cooperation,
+                    there.delegation.performer,
+                    there.cooperation
                 );
-                out.push(PerformerConflict { diagnostic, across_cooperations: here.cooperation != there.cooperation });
+                out.push(PerformerConflict {
+                    diagnostic,
+                    across_cooperations: here.cooperation != there.cooperation,
+                });
             }
         }
     }

@@ -83,7 +83,11 @@ fn percent(basis_points: u32) -> String {
 pub fn write_toml(doc: &CooperationDoc) -> String {
     let mut o = Out(String::new());
     let c = &doc.cooperation;
-    let _ = writeln!(o.0, "# Samvirke agreement file: {} (format described in docs/agreement-format.md)", c.name);
+    let _ = writeln!(
+        o.0,
+        "# Samvirke agreement file: {} (format described in docs/agreement-format.md)",
+        c.name
+    );
     o.line("format", FORMAT_VERSION.to_string());
     o.header("[cooperation]");
     o.str("id", c.id.as_str());
@@ -102,7 +106,11 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
     if let Some(term) = &c.term {
         o.header("[cooperation.term]");
         o.date("start", term.start);
-        for (key, value) in [("initial_term_months", term.initial_term_months), ("renewal_term_months", term.renewal_term_months), ("notice_period_months", term.notice_period_months)] {
+        for (key, value) in [
+            ("initial_term_months", term.initial_term_months),
+            ("renewal_term_months", term.renewal_term_months),
+            ("notice_period_months", term.notice_period_months),
+        ] {
             if let Some(v) = value {
                 o.line(key, v.to_string());
             }
@@ -135,10 +143,15 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
     for s in &doc.services {
         o.header("[[service]]");
         o.str("id", s.id.as_str());
-        let names: Vec<String> = [("da", &s.names.da), ("sv", &s.names.sv), ("nb", &s.names.nb), ("en", &s.names.en)]
-            .into_iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {}", quote(v))))
-            .collect();
+        let names: Vec<String> = [
+            ("da", &s.names.da),
+            ("sv", &s.names.sv),
+            ("nb", &s.names.nb),
+            ("en", &s.names.en),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {}", quote(v))))
+        .collect();
         o.line("name", format!("{{ {} }}", names.join(", ")));
         if !s.legal_basis.is_empty() {
             o.line("legal_basis", list(&s.legal_basis, |s| quote(s)));
@@ -174,7 +187,10 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.header("[[delegation]]");
         o.str("service", d.service.as_str());
         o.str("performer", &d.performer.to_string());
-        o.line("for", list(&d.for_municipalities, |m| quote(&m.to_string())));
+        o.line(
+            "for",
+            list(&d.for_municipalities, |m| quote(&m.to_string())),
+        );
         o.interval(&d.valid);
         if let Some(n) = d.sub_agreement {
             o.line("sub_agreement", n.to_string());
@@ -194,10 +210,16 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.date("effective", t.effective);
         o.line("services", list(&t.services, |s| quote(s.as_str())));
         if !t.sub_agreements_ended.is_empty() {
-            o.line("sub_agreements_ended", list(&t.sub_agreements_ended, u32::to_string));
+            o.line(
+                "sub_agreements_ended",
+                list(&t.sub_agreements_ended, u32::to_string),
+            );
         }
         if !t.sub_agreements_revised.is_empty() {
-            o.line("sub_agreements_revised", list(&t.sub_agreements_revised, u32::to_string));
+            o.line(
+                "sub_agreements_revised",
+                list(&t.sub_agreements_revised, u32::to_string),
+            );
         }
         o.str("summary", &t.summary);
     }
@@ -214,7 +236,14 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         if let Some(r) = &d.referendum {
             o.header("[decision.referendum]");
             o.str("question", &r.question);
-            for (key, value) in [("yes", Some(r.yes)), ("no", Some(r.no)), ("cast", Some(r.cast)), ("valid", Some(r.valid)), ("blank_invalid", r.blank_invalid), ("electorate", r.electorate)] {
+            for (key, value) in [
+                ("yes", Some(r.yes)),
+                ("no", Some(r.no)),
+                ("cast", Some(r.cast)),
+                ("valid", Some(r.valid)),
+                ("blank_invalid", r.blank_invalid),
+                ("electorate", r.electorate),
+            ] {
                 if let Some(v) = value {
                     o.line(key, v.to_string());
                 }

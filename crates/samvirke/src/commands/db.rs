@@ -30,7 +30,11 @@ pub fn run(db: &str, command: DbCommand) -> Result<(), CliError> {
     match command {
         DbCommand::Verify => match store.verify()? {
             Verification::Intact { events } => {
-                writeln!(std::io::stdout().lock(), "The journal in {} is intact: {events} events, every hash matches.", store.location())?;
+                writeln!(
+                    std::io::stdout().lock(),
+                    "The journal in {} is intact: {events} events, every hash matches.",
+                    store.location()
+                )?;
                 Ok(())
             }
             Verification::Broken { seq, reason } => Err(CliError::Broken(format!(
@@ -42,7 +46,9 @@ pub fn run(db: &str, command: DbCommand) -> Result<(), CliError> {
             let events = store.events()?;
             let mut rows = Vec::new();
             for event in &events {
-                let payload = event.payload().map_err(|message| CliError::Failure(format!("event {}: {message}", event.seq)))?;
+                let payload = event.payload().map_err(|message| {
+                    CliError::Failure(format!("event {}: {message}", event.seq))
+                })?;
                 let fact_key = payload.change.key();
                 if key.as_deref().is_some_and(|k| !fact_key.starts_with(k)) {
                     continue;
@@ -59,11 +65,22 @@ pub fn run(db: &str, command: DbCommand) -> Result<(), CliError> {
             let mut out = std::io::stdout().lock();
             for (event, payload, fact_key) in &rows {
                 let op = match &payload.change {
-                    samvirke_store::Change::Put { supersedes: None, .. } => "put".to_string(),
-                    samvirke_store::Change::Put { supersedes: Some(s), .. } => format!("put (replaces {s})"),
-                    samvirke_store::Change::Retract { supersedes, .. } => format!("retract (withdraws {supersedes})"),
+                    samvirke_store::Change::Put {
+                        supersedes: None, ..
+                    } => "put".to_string(),
+                    samvirke_store::Change::Put {
+                        supersedes: Some(s),
+                        ..
+                    } => format!("put (replaces {s})"),
+                    samvirke_store::Change::Retract { supersedes, .. } => {
+                        format!("retract (withdraws {supersedes})")
+                    }
                 };
-                writeln!(out, "{:>6}  {}  {:<14} {op:<18} {fact_key}  — {}", event.seq, event.recorded_at, event.actor, event.reason)?;
+                writeln!(
+                    out,
+                    "{:>6}  {}  {:<14} {op:<18} {fact_key}  — {}",
+                    event.seq, event.recorded_at, event.actor, event.reason
+                )?;
             }
             Ok(())
         }

@@ -29,20 +29,36 @@ pub struct ExportArgs {
 pub fn run(db: &str, args: ExportArgs) -> Result<(), CliError> {
     let id = CooperationId::parse(&args.cooperation).map_err(|e| CliError::Input(e.to_string()))?;
     let as_known_on = match &args.as_known_on {
-        Some(text) => Some(Timestamp::parse(text).map_err(|e| CliError::Input(format!("--as-known-on: {e}")))?),
+        Some(text) => Some(
+            Timestamp::parse(text).map_err(|e| CliError::Input(format!("--as-known-on: {e}")))?,
+        ),
         None => None,
     };
     let mut store = open_store(db)?;
     let projection = store.projection(as_known_on)?;
-    let facts: Vec<_> = projection.facts_of(&id).into_iter().map(|f| &f.fact).collect();
+    let facts: Vec<_> = projection
+        .facts_of(&id)
+        .into_iter()
+        .map(|f| &f.fact)
+        .collect();
     let Some(doc) = CooperationDoc::from_facts(facts) else {
-        let known: Vec<String> = projection.registry().cooperations().iter().map(|d| d.cooperation.id.to_string()).collect();
-        let closest = known.iter().min_by_key(|k| strsim::levenshtein(k, id.as_str()));
+        let known: Vec<String> = projection
+            .registry()
+            .cooperations()
+            .iter()
+            .map(|d| d.cooperation.id.to_string())
+            .collect();
+        let closest = known
+            .iter()
+            .min_by_key(|k| strsim::levenshtein(k, id.as_str()));
         let hint = match closest {
             Some(c) => format!("; did you mean {c}? (known: {})", known.join(", ")),
-            None => "; the registry has no cooperations yet (import some with `samvirke import`)".to_string(),
+            None => "; the registry has no cooperations yet (import some with `samvirke import`)"
+                .to_string(),
         };
-        return Err(CliError::Input(format!("unknown cooperation \"{id}\"{hint}")));
+        return Err(CliError::Input(format!(
+            "unknown cooperation \"{id}\"{hint}"
+        )));
     };
     let text = write_toml(&doc);
     match &args.output {

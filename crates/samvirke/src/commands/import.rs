@@ -20,7 +20,9 @@ use crate::files::{agreement_files, read_text};
 
 /// Arguments of `samvirke import`.
 #[derive(Args, Debug)]
-#[command(after_help = "Importing the same files again records nothing. Importing an edited file records exactly the facts that changed; changing or removing recorded facts needs --reason.\n\nExamples:\n  samvirke import examples/cooperations\n  samvirke import dragoer-taarnby.toml --reason \"Take-back of 2021-09-01 decided by Dragør's council\"")]
+#[command(
+    after_help = "Importing the same files again records nothing. Importing an edited file records exactly the facts that changed; changing or removing recorded facts needs --reason.\n\nExamples:\n  samvirke import examples/cooperations\n  samvirke import dragoer-taarnby.toml --reason \"Take-back of 2021-09-01 decided by Dragør's council\""
+)]
 pub struct ImportArgs {
     /// Agreement files or directories (searched for *.toml).
     #[arg(required = true, value_name = "PATH")]
@@ -47,7 +49,9 @@ pub struct CheckArgs {
     against_db: bool,
 }
 
-fn read_and_parse(paths: &[PathBuf]) -> Result<(Vec<ParsedFile>, Vec<samvirke_core::Diagnostic>, usize), CliError> {
+fn read_and_parse(
+    paths: &[PathBuf],
+) -> Result<(Vec<ParsedFile>, Vec<samvirke_core::Diagnostic>, usize), CliError> {
     let files = agreement_files(paths)?;
     let mut parsed = Vec::new();
     let mut problems = Vec::new();
@@ -61,35 +65,77 @@ fn read_and_parse(paths: &[PathBuf]) -> Result<(Vec<ParsedFile>, Vec<samvirke_co
     Ok((parsed, problems, files.len()))
 }
 
-fn stored_others<'p>(projection_docs: &'p [CooperationDoc], files: &[ParsedFile]) -> Vec<&'p CooperationDoc> {
-    let replaced: BTreeSet<&str> = files.iter().map(|f| f.doc.cooperation.id.as_str()).collect();
-    projection_docs.iter().filter(|d| !replaced.contains(d.cooperation.id.as_str())).collect()
+fn stored_others<'p>(
+    projection_docs: &'p [CooperationDoc],
+    files: &[ParsedFile],
+) -> Vec<&'p CooperationDoc> {
+    let replaced: BTreeSet<&str> = files
+        .iter()
+        .map(|f| f.doc.cooperation.id.as_str())
+        .collect();
+    projection_docs
+        .iter()
+        .filter(|d| !replaced.contains(d.cooperation.id.as_str()))
+        .collect()
 }
 
 fn fail_with(problems: Vec<samvirke_core::Diagnostic>, n_files: usize, action: &str) -> CliError {
-    let n_bad_files = problems.iter().map(|d| d.file.as_str()).collect::<BTreeSet<_>>().len();
-    let summary = format!("{} error{} in {n_bad_files} of {n_files} file{}; {action}", problems.len(), if problems.len() == 1 { "" } else { "s" }, if n_files == 1 { "" } else { "s" });
+    let n_bad_files = problems
+        .iter()
+        .map(|d| d.file.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
+    let summary = format!(
+        "{} error{} in {n_bad_files} of {n_files} file{}; {action}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        if n_files == 1 { "" } else { "s" }
+    );
     CliError::Diagnostics(problems, summary)
 }
 
 /// `samvirke check`.
 pub fn check(db: &str, demo: bool, args: CheckArgs) -> Result<(), CliError> {
     let (parsed, mut problems, n_files) = read_and_parse(&args.paths)?;
-    let docs: Vec<CooperationDoc> = if args.against_db || demo { open_store(db)?.projection(None)?.registry().cooperations().to_vec() } else { Vec::new() };
+    let docs: Vec<CooperationDoc> = if args.against_db || demo {
+        open_store(db)?
+            .projection(None)?
+            .registry()
+            .cooperations()
+            .to_vec()
+    } else {
+        Vec::new()
+    };
     problems.extend(check_set(&parsed, &stored_others(&docs, &parsed)));
     if !problems.is_empty() {
         return Err(fail_with(problems, n_files, "nothing was written"));
     }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{n_files} file{} OK: {}", if n_files == 1 { "" } else { "s" }, parsed.iter().map(|p| p.doc.cooperation.id.to_string()).collect::<Vec<_>>().join(", "))?;
+    writeln!(
+        out,
+        "{n_files} file{} OK: {}",
+        if n_files == 1 { "" } else { "s" },
+        parsed
+            .iter()
+            .map(|p| p.doc.cooperation.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
     Ok(())
 }
 
 fn describe(change: &Change) -> String {
     match change {
-        Change::Put { supersedes: None, .. } => format!("+ {}", change.key()),
-        Change::Put { supersedes: Some(seq), .. } => format!("~ {} (replaces event {seq})", change.key()),
-        Change::Retract { supersedes, .. } => format!("- {} (withdraws event {supersedes})", change.key()),
+        Change::Put {
+            supersedes: None, ..
+        } => format!("+ {}", change.key()),
+        Change::Put {
+            supersedes: Some(seq),
+            ..
+        } => format!("~ {} (replaces event {seq})", change.key()),
+        Change::Retract { supersedes, .. } => {
+            format!("- {} (withdraws event {supersedes})", change.key())
+        }
     }
 }
 
@@ -107,41 +153,109 @@ pub fn run(db: &str, args: ImportArgs) -> Result<(), CliError> {
     let mut summary = Vec::new();
     for file in &parsed {
         let diff = Store::diff(&projection, &file.doc.cooperation.id, &file.doc.to_facts());
-        summary.push((file.doc.cooperation.id.to_string(), file.file_name().to_string(), diff.iter().map(describe).collect::<Vec<_>>()));
+        summary.push((
+            file.doc.cooperation.id.to_string(),
+            file.file_name().to_string(),
+            diff.iter().map(describe).collect::<Vec<_>>(),
+        ));
         changes.extend(diff);
     }
     let mut out = std::io::stdout().lock();
     if changes.is_empty() {
-        writeln!(out, "Nothing to record: the {} cooperation{} in {n_files} file{} already match the registry ({}).", parsed.len(), if parsed.len() == 1 { "" } else { "s" }, if n_files == 1 { "" } else { "s" }, store.location())?;
+        writeln!(
+            out,
+            "Nothing to record: the {} cooperation{} in {n_files} file{} already match the registry ({}).",
+            parsed.len(),
+            if parsed.len() == 1 { "" } else { "s" },
+            if n_files == 1 { "" } else { "s" },
+            store.location()
+        )?;
         return Ok(());
     }
-    let rewrites = changes.iter().filter(|c| !matches!(c, Change::Put { supersedes: None, .. })).count();
+    let rewrites = changes
+        .iter()
+        .filter(|c| {
+            !matches!(
+                c,
+                Change::Put {
+                    supersedes: None,
+                    ..
+                }
+            )
+        })
+        .count();
     let reason = match (&args.reason, rewrites) {
         (Some(r), _) if !r.trim().is_empty() => r.trim().to_string(),
-        (_, 0) => format!("import of {}", parsed.iter().map(ParsedFile::file_name).collect::<Vec<_>>().join(", ")),
+        (_, 0) => format!(
+            "import of {}",
+            parsed
+                .iter()
+                .map(ParsedFile::file_name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         _ => {
-            let list: Vec<String> = changes.iter().filter(|c| !matches!(c, Change::Put { supersedes: None, .. })).map(describe).collect();
-            return Err(CliError::Input(format!("this import changes or withdraws {rewrites} recorded fact{}:\n  {}\nsay why with --reason \"...\" (the reason is kept with each event); nothing was imported", if rewrites == 1 { "" } else { "s" }, list.join("\n  "))));
+            let list: Vec<String> = changes
+                .iter()
+                .filter(|c| {
+                    !matches!(
+                        c,
+                        Change::Put {
+                            supersedes: None,
+                            ..
+                        }
+                    )
+                })
+                .map(describe)
+                .collect();
+            return Err(CliError::Input(format!(
+                "this import changes or withdraws {rewrites} recorded fact{}:\n  {}\nsay why with --reason \"...\" (the reason is kept with each event); nothing was imported",
+                if rewrites == 1 { "" } else { "s" },
+                list.join("\n  ")
+            )));
         }
     };
-    let actor = args.actor.clone().or_else(|| std::env::var("USER").ok()).filter(|a| !a.trim().is_empty()).unwrap_or_else(|| "samvirke-cli".to_string());
+    let actor = args
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| "samvirke-cli".to_string());
     for (coop, file, lines) in &summary {
         if lines.is_empty() {
             writeln!(out, "{coop} ({file}): no changes")?;
         } else {
-            writeln!(out, "{coop} ({file}): {} change{}", lines.len(), if lines.len() == 1 { "" } else { "s" })?;
+            writeln!(
+                out,
+                "{coop} ({file}): {} change{}",
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" }
+            )?;
             for line in lines {
                 writeln!(out, "  {line}")?;
             }
         }
     }
     if args.dry_run {
-        writeln!(out, "Dry run: {} change{} would be recorded; nothing was written.", changes.len(), if changes.len() == 1 { "" } else { "s" })?;
+        writeln!(
+            out,
+            "Dry run: {} change{} would be recorded; nothing was written.",
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" }
+        )?;
         return Ok(());
     }
     let n_changes = changes.len();
     let events = store.commit(projection.head, &actor, &reason, changes, now())?;
-    let (first, last) = (events.first().map_or(0, |e| e.seq), events.last().map_or(0, |e| e.seq));
-    writeln!(out, "Recorded {n_changes} change{} as events {first}–{last} in {} (actor {actor}, reason \"{reason}\").", if n_changes == 1 { "" } else { "s" }, store.location())?;
+    let (first, last) = (
+        events.first().map_or(0, |e| e.seq),
+        events.last().map_or(0, |e| e.seq),
+    );
+    writeln!(
+        out,
+        "Recorded {n_changes} change{} as events {first}–{last} in {} (actor {actor}, reason \"{reason}\").",
+        if n_changes == 1 { "" } else { "s" },
+        store.location()
+    )?;
     Ok(())
 }

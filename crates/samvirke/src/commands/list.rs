@@ -11,7 +11,9 @@ use crate::cli_error::CliError;
 
 /// Arguments of `samvirke municipalities`.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  samvirke municipalities --country NO\n  samvirke municipalities --country NO --on 2019-06-01 --json")]
+#[command(
+    after_help = "Examples:\n  samvirke municipalities --country NO\n  samvirke municipalities --country NO --on 2019-06-01 --json"
+)]
 pub struct MunicipalitiesArgs {
     /// Only this country: DK, SE or NO.
     #[arg(long, value_name = "DK|SE|NO")]
@@ -36,7 +38,9 @@ struct MunicipalityRow<'a> {
 /// `samvirke municipalities`.
 pub fn municipalities(args: MunicipalitiesArgs) -> Result<(), CliError> {
     let country = match &args.country {
-        Some(text) => Some(Country::parse(text).map_err(|e| CliError::Input(format!("--country: {e}")))?),
+        Some(text) => {
+            Some(Country::parse(text).map_err(|e| CliError::Input(format!("--country: {e}")))?)
+        }
         None => None,
     };
     let on = match &args.on {
@@ -46,7 +50,13 @@ pub fn municipalities(args: MunicipalitiesArgs) -> Result<(), CliError> {
     let rows: Vec<MunicipalityRow<'_>> = register()
         .in_force_on(on, country)
         .into_iter()
-        .map(|v| MunicipalityRow { id: v.id.to_string(), name: &v.name, region: &v.region, in_force_from: v.from, in_force_to: v.to })
+        .map(|v| MunicipalityRow {
+            id: v.id.to_string(),
+            name: &v.name,
+            region: &v.region,
+            in_force_from: v.from,
+            in_force_to: v.to,
+        })
         .collect();
     if args.json {
         return print_json(&rows);
@@ -55,7 +65,12 @@ pub fn municipalities(args: MunicipalitiesArgs) -> Result<(), CliError> {
     for row in &rows {
         writeln!(out, "{}  {:<40} {}", row.id, row.name, row.region)?;
     }
-    writeln!(out, "{} municipalities in force on {on}{}", rows.len(), country.map(|c| format!(" in {c}")).unwrap_or_default())?;
+    writeln!(
+        out,
+        "{} municipalities in force on {on}{}",
+        rows.len(),
+        country.map(|c| format!(" in {c}")).unwrap_or_default()
+    )?;
     Ok(())
 }
 
@@ -86,10 +101,19 @@ pub fn services(db: &str, args: ServicesArgs) -> Result<(), CliError> {
     }
     let mut out = std::io::stdout().lock();
     for row in &rows {
-        writeln!(out, "{:<34} {:<28} {}", row["id"].as_str().unwrap_or_default(), row["cooperation"].as_str().unwrap_or_default(), row["name"].as_str().unwrap_or_default())?;
+        writeln!(
+            out,
+            "{:<34} {:<28} {}",
+            row["id"].as_str().unwrap_or_default(),
+            row["cooperation"].as_str().unwrap_or_default(),
+            row["name"].as_str().unwrap_or_default()
+        )?;
     }
     if rows.is_empty() {
-        writeln!(out, "The registry has no services yet; import agreement files with `samvirke import`.")?;
+        writeln!(
+            out,
+            "The registry has no services yet; import agreement files with `samvirke import`."
+        )?;
     }
     Ok(())
 }
@@ -126,10 +150,21 @@ pub fn cooperations(db: &str, args: CooperationsArgs) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     for d in registry.cooperations() {
         let c = &d.cooperation;
-        writeln!(out, "{:<28} {} {:<32} {:<10} {}", c.id.as_str(), c.country, c.legal_form.as_str(), c.status.as_str(), c.name)?;
+        writeln!(
+            out,
+            "{:<28} {} {:<32} {:<10} {}",
+            c.id.as_str(),
+            c.country,
+            c.legal_form.as_str(),
+            c.status.as_str(),
+            c.name
+        )?;
     }
     if rows.is_empty() {
-        writeln!(out, "The registry has no cooperations yet; import agreement files with `samvirke import`.")?;
+        writeln!(
+            out,
+            "The registry has no cooperations yet; import agreement files with `samvirke import`."
+        )?;
     }
     Ok(())
 }

@@ -14,7 +14,9 @@ use crate::files::{read_text, write_atomically};
 
 /// Arguments of `samvirke who`.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  samvirke who DK-0155 genoptraening-sel86 --on 2021-08-31\n  samvirke who NO-0119 ppt --on 2025-01-01 --json\n  samvirke who DK-155 ppr --on 2020-03-01 --as-known-on 2021-06-01\n  samvirke who --batch queries.csv -o answers.csv")]
+#[command(
+    after_help = "Examples:\n  samvirke who DK-0155 genoptraening-sel86 --on 2021-08-31\n  samvirke who NO-0119 ppt --on 2025-01-01 --json\n  samvirke who DK-155 ppr --on 2020-03-01 --as-known-on 2021-06-01\n  samvirke who --batch queries.csv -o answers.csv"
+)]
 pub struct WhoArgs {
     /// Municipality id: DK-0155, DK-155, dk-0155, or a bare code with --country.
     #[arg(required_unless_present = "batch")]
@@ -52,14 +54,18 @@ fn resolve_error(e: ResolveError) -> CliError {
 /// Runs the command.
 pub fn run(db: &str, args: WhoArgs) -> Result<(), CliError> {
     let as_known_on = match &args.as_known_on {
-        Some(text) => Some(Timestamp::parse(text).map_err(|e| CliError::Input(format!("--as-known-on: {e}")))?),
+        Some(text) => Some(
+            Timestamp::parse(text).map_err(|e| CliError::Input(format!("--as-known-on: {e}")))?,
+        ),
         None => None,
     };
     if as_known_on.is_some_and(|k| k > now()) {
         return Err(CliError::Input("--as-known-on: the time is in the future; the registry cannot know what it has not recorded yet".to_string()));
     }
     let country = match &args.country {
-        Some(text) => Some(Country::parse(text).map_err(|e| CliError::Input(format!("--country: {e}")))?),
+        Some(text) => {
+            Some(Country::parse(text).map_err(|e| CliError::Input(format!("--country: {e}")))?)
+        }
         None => None,
     };
     let mut store = open_store(db)?;
@@ -68,19 +74,35 @@ pub fn run(db: &str, args: WhoArgs) -> Result<(), CliError> {
         return batch(&registry, path, args.output.as_deref(), country);
     }
     let (Some(municipality), Some(service)) = (&args.municipality, &args.service) else {
-        return Err(CliError::Input("give MUNICIPALITY and SERVICE, or --batch FILE".to_string()));
+        return Err(CliError::Input(
+            "give MUNICIPALITY and SERVICE, or --batch FILE".to_string(),
+        ));
     };
     let on = match &args.on {
         Some(text) => parse_date_flag("--on", text)?,
         None => today(),
     };
-    let id = MunicipalityId::parse(municipality, country).map_err(|e| CliError::Input(e.to_string()))?;
+    let id =
+        MunicipalityId::parse(municipality, country).map_err(|e| CliError::Input(e.to_string()))?;
     if !register().is_known(id) {
         let suggestions = register().suggest(municipality);
-        let hint = if suggestions.is_empty() { "; list them with `samvirke municipalities`".to_string() } else { format!("; did you mean {}?", suggestions.iter().map(|(i, n)| format!("{i} ({n})")).collect::<Vec<_>>().join(", ")) };
+        let hint = if suggestions.is_empty() {
+            "; list them with `samvirke municipalities`".to_string()
+        } else {
+            format!(
+                "; did you mean {}?",
+                suggestions
+                    .iter()
+                    .map(|(i, n)| format!("{i} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         return Err(CliError::Input(format!("unknown municipality {id}{hint}")));
     }
-    let answer = registry.who(id, service, on, as_known_on).map_err(resolve_error)?;
+    let answer = registry
+        .who(id, service, on, as_known_on)
+        .map_err(resolve_error)?;
     if args.json {
         print_json(&answer)
     } else {
@@ -91,7 +113,11 @@ pub fn run(db: &str, args: WhoArgs) -> Result<(), CliError> {
 }
 
 fn body_text(label: &str, body: &Body) -> String {
-    let how = if body.stated_in_agreement { "named in the agreement" } else { "not named in the agreement; the performing municipality handles it" };
+    let how = if body.stated_in_agreement {
+        "named in the agreement"
+    } else {
+        "not named in the agreement; the performing municipality handles it"
+    };
     format!("  {label:<17}{} ({}), {how}\n", body.name, body.id)
 }
 
@@ -99,7 +125,9 @@ fn step_text(idx: usize, step: &BasisStep) -> String {
     let mut out = format!("  {}. {}\n", idx + 1, step.text);
     let mut details = Vec::new();
     if let Some(v) = &step.valid {
-        let to = v.last_day.map_or("open-ended".to_string(), |d| d.to_string());
+        let to = v
+            .last_day
+            .map_or("open-ended".to_string(), |d| d.to_string());
         details.push(format!("valid {} – {to}", v.from));
     }
     if let Some(r) = &step.recorded {
@@ -114,8 +142,20 @@ fn step_text(idx: usize, step: &BasisStep) -> String {
 /// The answer for people.
 pub fn render_text(a: &Answer) -> String {
     let mut out = String::new();
-    let known = a.as_known_on.map(|k| format!(", as known on {k}")).unwrap_or_default();
-    let _ = writeln!(out, "{} ({}) performs \"{}\" for residents of {} ({}) on {}{known}.", a.responsible.name, a.responsible.id, a.service.id, a.municipality.name, a.municipality.id, a.on);
+    let known = a
+        .as_known_on
+        .map(|k| format!(", as known on {k}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} ({}) performs \"{}\" for residents of {} ({}) on {}{known}.",
+        a.responsible.name,
+        a.responsible.id,
+        a.service.id,
+        a.municipality.name,
+        a.municipality.id,
+        a.on
+    );
     for note in &a.municipality_notes {
         let _ = writeln!(out, "  note: {note}");
     }
@@ -136,14 +176,24 @@ const BATCH_ERRORS_SHOWN_MAX: usize = 20;
 
 /// Answers a CSV of questions. Every row is checked first; any bad row rejects the whole batch
 /// (exit 2, the rows named, nothing written).
-fn batch(registry: &Registry, path: &std::path::Path, output: Option<&std::path::Path>, country: Option<Country>) -> Result<(), CliError> {
+fn batch(
+    registry: &Registry,
+    path: &std::path::Path,
+    output: Option<&std::path::Path>,
+    country: Option<Country>,
+) -> Result<(), CliError> {
     let text = read_text(path)?;
     let name = path.display().to_string();
     let mut lines = text.split('\n').enumerate();
-    let header = lines.next().map(|(_, h)| h.trim_start_matches('\u{feff}').trim_end_matches('\r')).unwrap_or_default();
+    let header = lines
+        .next()
+        .map(|(_, h)| h.trim_start_matches('\u{feff}').trim_end_matches('\r'))
+        .unwrap_or_default();
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
     if columns != ["municipality", "service", "date"] {
-        return Err(CliError::Input(format!("{name}:1: the header is \"{header}\"; it must be municipality,service,date")));
+        return Err(CliError::Input(format!(
+            "{name}:1: the header is \"{header}\"; it must be municipality,service,date"
+        )));
     }
     let mut out = String::with_capacity(text.len() + text.len() / 3);
     out.push_str("municipality,service,date,responsible\n");
@@ -172,8 +222,15 @@ fn batch(registry: &Registry, path: &std::path::Path, output: Option<&std::path:
         }
     }
     if error_count > 0 {
-        let more = if error_count > errors.len() { format!(" (first {} shown)", errors.len()) } else { String::new() };
-        return Err(CliError::Input(format!("{}\n{error_count} of {rows} rows could not be answered{more}; nothing was written. Fix the rows and run again.", errors.join("\n"))));
+        let more = if error_count > errors.len() {
+            format!(" (first {} shown)", errors.len())
+        } else {
+            String::new()
+        };
+        return Err(CliError::Input(format!(
+            "{}\n{error_count} of {rows} rows could not be answered{more}; nothing was written. Fix the rows and run again.",
+            errors.join("\n")
+        )));
     }
     match output {
         Some(path) => write_atomically(path, out.as_bytes()),
@@ -184,18 +241,40 @@ fn batch(registry: &Registry, path: &std::path::Path, output: Option<&std::path:
     }
 }
 
-fn answer_row(registry: &Registry, line: &str, country: Option<Country>) -> Result<samvirke_core::PartyId, String> {
+fn answer_row(
+    registry: &Registry,
+    line: &str,
+    country: Option<Country>,
+) -> Result<samvirke_core::PartyId, String> {
     let mut fields = line.split(',');
-    let (Some(m), Some(s), Some(d), None) = (fields.next(), fields.next(), fields.next(), fields.next()) else {
-        return Err(format!("expected 3 fields (municipality,service,date), found {}", line.split(',').count()));
+    let (Some(m), Some(s), Some(d), None) =
+        (fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return Err(format!(
+            "expected 3 fields (municipality,service,date), found {}",
+            line.split(',').count()
+        ));
     };
     let (m, s, d) = (m.trim(), s.trim(), d.trim());
     let id = MunicipalityId::parse(m, country).map_err(|e| format!("municipality: {e}"))?;
     let on = Date::parse(d).map_err(|e| format!("date: {e}"))?;
-    let resolved = register().resolve(id, on).map_err(|e| format!("municipality: {e}"))?;
+    let resolved = register()
+        .resolve(id, on)
+        .map_err(|e| format!("municipality: {e}"))?;
     let Some(service) = registry.service_index_str(s) else {
-        let suggestions: Vec<String> = registry.suggest_services(s).iter().map(|x| x.to_string()).collect();
-        return Err(format!("service: unknown service \"{s}\"{}", if suggestions.is_empty() { String::new() } else { format!("; did you mean {}?", suggestions.join(", ")) }));
+        let suggestions: Vec<String> = registry
+            .suggest_services(s)
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+        return Err(format!(
+            "service: unknown service \"{s}\"{}",
+            if suggestions.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {}?", suggestions.join(", "))
+            }
+        ));
     };
     registry.performer(resolved.id(), service, on).ok_or_else(|| format!("two performers for {} and \"{s}\" on {on}; run `samvirke who {} {s} --on {on}` for details", resolved.id(), resolved.id()))
 }

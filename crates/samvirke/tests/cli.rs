@@ -1,0 +1,767 @@
+//! The `samvirke` binary, run as a user runs it, against a fresh SQLite file and a fresh PostgreSQL
+//! database for every scenario (see `both!`).
+
+#[path = "../../../tests/support/pg.rs"]
+mod pg;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/cooperations");
+
+/// A working directory and a database for one scenario.
+struct Env {
+    dir: tempfile::TempDir,
+    db: String,
+    _pg: Option<pg::TestDatabase>,
+}
+
+impl Env {
+    fn sqlite() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("registry.db").to_string_lossy().to_string();
+        Env { dir, db, _pg: None }
+    }
+
+    fn postgres() -> Env {
+        let database = pg::TestDatabase::create();
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            db: database.url().to_string(),
+            _pg: Some(database),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with_env(args, &[])
+    }
+
+    fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_samvirke"));
+        cmd.args(args)
+            .env("SAMVIRKE_DB", &self.db)
+            .env("SAMVIRKE_ACTOR", "test")
+            .current_dir(self.dir.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    /// Runs and expects exit 0; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "samvirke {args:?} failed ({:?}):\n{}{}",
+            out.status,
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    }
+
+    /// Runs and expects the exit code; returns stderr.
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "samvirke {args:?}:\n{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stderr(&out)
+    }
+
+    fn import_examples(&self) {
+        self.ok(&["import", EXAMPLES]);
+    }
+
+    fn who_json(&self, args: &[&str]) -> serde_json::Value {
+        let mut full = vec!["who"];
+        full.extend_from_slice(args);
+        full.push("--json");
+        serde_json::from_str(&self.ok(&full)).unwrap()
+    }
+
+    fn responsible(&self, municipality: &str, service: &str, on: &str) -> String {
+        self.who_json(&[municipality, service, "--on", on])["responsible"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn n_events(&self) -> usize {
+        let log: serde_json::Value =
+            serde_json::from_str(&self.ok(&["db", "log", "--json"])).unwrap();
+        log.as_array().unwrap().len()
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(Path::new(EXAMPLES).join(name)).unwrap()
+}
+
+/// Defines the scenario as one test per backend.
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[test]
+            fn sqlite() {
+                let f: fn(&Env) = $body;
+                f(&Env::sqlite());
+            }
+            #[test]
+            fn postgres() {
+                let f: fn(&Env) = $body;
+                f(&Env::postgres());
+            }
+        }
+    };
+}
+
+both!(seed_facts, |env| {
+    env.import_examples();
+    assert_eq!(
+        env.responsible("DK-0155", "genoptraening-sel86", "2021-08-31"),
+        "DK-0185"
+    );
+    assert_eq!(
+        env.responsible("DK-0155", "genoptraening-sel86", "2021-09-01"),
+        "DK-0155"
+    );
+    assert_eq!(
+        env.responsible("DK-0183", "beskaeftigelse", "2024-01-01"),
+        "DK-0187"
+    );
+    assert_eq!(
+        env.responsible("DK-0187", "genoptraening", "2024-01-01"),
+        "DK-0183"
+    );
+    // Input forms: DK-155 and dk-0155 mean Dragør.
+    assert_eq!(env.responsible("dk-155", "ppr", "2020-03-01"), "DK-0185");
+
+    let answer = env.who_json(&["DK-0155", "genoptraening-sel86", "--on", "2021-08-31"]);
+    assert_eq!(answer["municipality"]["id"], "DK-0155");
+    assert_eq!(answer["service"]["id"], "genoptraening-sel86");
+    assert_eq!(answer["on"], "2021-08-31");
+    assert_eq!(answer["responsible"]["name"], "Tårnby");
+    assert_eq!(answer["complaints_to"]["id"], "DK-0185");
+    assert_eq!(answer["access_requests_to"]["id"], "DK-0185");
+    let steps: Vec<&str> = answer["basis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "cooperation",
+            "main_agreement",
+            "sub_agreement",
+            "delegation"
+        ]
+    );
+    let delegation = &answer["basis"][3];
+    assert_eq!(delegation["valid"]["from"], "2007-01-01");
+    assert_eq!(delegation["valid"]["to"], "2021-09-01");
+    assert_eq!(delegation["valid"]["last_day"], "2021-08-31");
+    assert!(
+        delegation["recorded"]["recorded_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    assert_eq!(answer["basis"][2]["id"], "1");
+
+    let after = env.who_json(&["DK-0155", "genoptraening-sel86", "--on", "2021-09-01"]);
+    assert_eq!(after["basis"][0]["step"], "take_back");
+    assert_eq!(after["basis"][1]["step"], "own_performer");
+
+    // A municipality in no cooperation performs the service itself, and the basis says so.
+    let own = env.who_json(&["DK-0101", "beskaeftigelse", "--on", "2024-01-01"]);
+    assert_eq!(own["responsible"]["id"], "DK-0101");
+    assert!(
+        own["basis"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("no cooperation covers")
+    );
+
+    // Text output for people.
+    let text = env.ok(&[
+        "who",
+        "DK-0155",
+        "genoptraening-sel86",
+        "--on",
+        "2021-08-31",
+    ]);
+    assert!(text.starts_with("Tårnby (DK-0185) performs \"genoptraening-sel86\" for residents of Dragør (DK-0155) on 2021-08-31."), "{text}");
+
+    // The 2007 referendum's counts are in the registry.
+    let exported = env.ok(&["export", "ishoej-vallensbaek"]);
+    for line in [
+        "yes = 5620",
+        "no = 561",
+        "cast = 6218",
+        "valid = 6181",
+        "turnout_percent = 65.8",
+    ] {
+        assert!(exported.contains(line), "{line} missing from\n{exported}");
+    }
+});
+
+both!(old_codes_resolve_by_date, |env| {
+    env.import_examples();
+    let then = env.who_json(&["NO-0119", "genoptraening", "--on", "2019-06-01"]);
+    assert_eq!(then["municipality"]["id"], "NO-0119");
+    assert_eq!(then["municipality"]["name"], "Marker");
+    let now = env.who_json(&["NO-0119", "genoptraening", "--on", "2025-01-01"]);
+    assert_eq!(now["municipality"]["id"], "NO-3122");
+    assert_eq!(now["responsible"]["id"], "NO-3122");
+    let notes = now["municipality_notes"].to_string();
+    assert!(
+        notes.contains("renumbered to NO-3013 on 2020-01-01")
+            && notes.contains("renumbered to NO-3122 on 2024-01-01"),
+        "{notes}"
+    );
+    let bare = env.who_json(&[
+        "0119",
+        "genoptraening",
+        "--country",
+        "NO",
+        "--on",
+        "2019-06-01",
+    ]);
+    assert_eq!(bare["municipality"]["id"], "NO-0119");
+    let err = env.fails(&["who", "0119", "genoptraening"], 2);
+    assert!(err.contains("bare code"), "{err}");
+    let split = env.fails(
+        &["who", "NO-5012", "genoptraening", "--on", "2021-01-01"],
+        2,
+    );
+    assert!(
+        split.contains("NO-5055") && split.contains("NO-5056") && split.contains("NO-5059"),
+        "{split}"
+    );
+});
+
+both!(unknown_ids_exit_2_with_suggestions, |env| {
+    env.import_examples();
+    let err = env.fails(&["who", "DK-0156", "genoptraening-sel86"], 2);
+    assert!(
+        err.contains("unknown municipality DK-0156") && err.contains("DK-0155 (Dragør)"),
+        "{err}"
+    );
+    let err = env.fails(&["who", "DK-0155", "genoptraening-sel68"], 2);
+    assert!(
+        err.contains("unknown service \"genoptraening-sel68\"")
+            && err.contains("genoptraening-sel86"),
+        "{err}"
+    );
+    let err = env.fails(&["who", "DK-0155", "ppr", "--on", "2021-02-30"], 2);
+    assert!(err.contains("--on") && err.contains("28 days"), "{err}");
+});
+
+both!(as_known_on_before_and_after_a_recorded_take_back, |env| {
+    // First the registry learns the cooperation without the take-back …
+    let full = example("dragoer-taarnby.toml");
+    let take_back_start = full.find("[[take_back]]").unwrap();
+    let take_back_end = full[take_back_start..].find("[[decision]]").unwrap() + take_back_start;
+    let without = format!("{}{}", &full[..take_back_start], &full[take_back_end..])
+        .replace("to = 2021-09-01\n", "")
+        .replace(
+            "[[sub_agreement.revision]]\neffective = 2021-09-01",
+            "[[sub_agreement.revision]]\neffective = 2020-01-01",
+        );
+    env.write("dragoer-taarnby.toml", &without);
+    env.ok(&["import", "dragoer-taarnby.toml"]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let before: serde_json::Value =
+        serde_json::from_str(&env.ok(&["db", "log", "--json"])).unwrap();
+    let known_then = before.as_array().unwrap().last().unwrap()["recorded_at"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // … then the take-back is recorded, with a reason.
+    env.write("dragoer-taarnby.toml", &full);
+    let err = env.fails(&["import", "dragoer-taarnby.toml"], 2);
+    assert!(err.contains("--reason"), "{err}");
+    env.ok(&[
+        "import",
+        "dragoer-taarnby.toml",
+        "--reason",
+        "Dragør takes back five tasks from 2021-09-01",
+    ]);
+
+    assert_eq!(
+        env.responsible("DK-0155", "genoptraening-sel86", "2022-01-01"),
+        "DK-0155"
+    );
+    let then = env.who_json(&[
+        "DK-0155",
+        "genoptraening-sel86",
+        "--on",
+        "2022-01-01",
+        "--as-known-on",
+        &known_then,
+    ]);
+    assert_eq!(
+        then["responsible"]["id"], "DK-0185",
+        "before the take-back was recorded, Tårnby was known as the performer"
+    );
+    assert_eq!(then["as_known_on"].as_str().unwrap(), known_then);
+    // History is not rewritten: the old delegation version is still in the journal.
+    let log = env.ok(&[
+        "db",
+        "log",
+        "--key",
+        "dragoer-taarnby/delegation/genoptraening-sel86",
+    ]);
+    assert_eq!(log.lines().count(), 2, "{log}");
+    assert!(log.contains("Dragør takes back five tasks"), "{log}");
+    let err = env.fails(&["who", "DK-0155", "ppr", "--as-known-on", "2999-01-01"], 2);
+    assert!(err.contains("future"), "{err}");
+});
+
+both!(export_import_round_trip, |env| {
+    env.import_examples();
+    let other = Env::sqlite();
+    for coop in [
+        "dragoer-taarnby",
+        "ishoej-vallensbaek",
+        "koebenhavn-syd",
+        "marker-ostfold-kartlegging",
+        "vastra-malardalen",
+    ] {
+        let file = format!("{coop}.toml");
+        env.ok(&["export", coop, "-o", &file]);
+        let exported = std::fs::read_to_string(env.path(&file)).unwrap();
+        // Importing the export into the same registry records nothing …
+        let out = env.ok(&["import", &file]);
+        assert!(out.contains("Nothing to record"), "{out}");
+        // … and into an empty one gives the same export back.
+        other.write(&file, &exported);
+        other.ok(&["import", &file]);
+        assert_eq!(other.ok(&["export", coop]), exported);
+    }
+    let err = env.fails(&["export", "dragoer-tarnby"], 2);
+    assert!(err.contains("did you mean dragoer-taarnby"), "{err}");
+});
+
+both!(
+    reimport_is_idempotent_and_edits_record_exactly_the_change,
+    |env| {
+        env.import_examples();
+        let n = env.n_events();
+        let out = env.ok(&["import", EXAMPLES]);
+        assert!(out.contains("Nothing to record"), "{out}");
+        assert_eq!(env.n_events(), n);
+
+        let edited =
+            example("ishoej-vallensbaek.toml").replace("approx_count = 35", "approx_count = 36");
+        env.write("ishoej-vallensbaek.toml", &edited);
+        let out = env.ok(&[
+            "import",
+            "ishoej-vallensbaek.toml",
+            "--reason",
+            "Corrected staff count from the 2008 report",
+        ]);
+        assert!(
+            out.contains("~ ishoej-vallensbaek/staff-transfer/DK-0183/DK-0187 (replaces event"),
+            "{out}"
+        );
+        assert_eq!(env.n_events(), n + 1);
+        let log: serde_json::Value =
+            serde_json::from_str(&env.ok(&["db", "log", "--json"])).unwrap();
+        let last = log.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["reason"], "Corrected staff count from the 2008 report");
+        assert_eq!(last["actor"], "test");
+        assert!(last["change"]["supersedes"].as_u64().is_some());
+        let dry = env.ok(&["import", "ishoej-vallensbaek.toml", "--dry-run"]);
+        assert!(dry.contains("Nothing to record"), "{dry}");
+    }
+);
+
+/// A minimal valid file, used as the base of the validation cases.
+const BASE: &str = r#"format = 1
+
+[cooperation]
+id = "test-cooperation"
+name = "Test"
+country = "DK"
+legal_form = "dk-forpligtende-samarbejde"
+status = "in_force"
+language = "da"
+
+[[party]]
+id = "DK-0185"
+
+[[party]]
+id = "DK-0155"
+
+[[service]]
+id = "svc"
+name = { da = "Service" }
+
+[[sub_agreement]]
+number = 1
+title = "Delaftale 1"
+services = ["svc"]
+from = 2007-01-01
+
+[[delegation]]
+service = "svc"
+performer = "DK-0185"
+for = ["DK-0155"]
+from = 2007-01-01
+sub_agreement = 1
+"#;
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in file"))
+        + 1
+}
+
+/// Checks that `text` fails `check` and `import` with a message at `file:line` containing `expected`,
+/// and that nothing was written.
+fn assert_rejected(env: &Env, text: &str, needle: &str, expected: &str) {
+    let file = env.write("case.toml", text);
+    let line = line_of(text, needle);
+    for command in ["check", "import"] {
+        let err = env.fails(&[command, file.to_str().unwrap()], 2);
+        let place = format!("case.toml:{line}:");
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&place) && l.contains(expected)),
+            "{command}: expected {place} … {expected} in:\n{err}"
+        );
+    }
+    assert_eq!(env.n_events(), 0, "nothing may be written");
+}
+
+both!(every_validation_error_names_file_and_line, |env| {
+    assert!(
+        env.ok(&["check", env.write("ok.toml", BASE).to_str().unwrap()])
+            .contains("1 file OK")
+    );
+    assert_rejected(
+        env,
+        &BASE.replace("for = [\"DK-0155\"]", "for = [\"DK-0156\"]"),
+        "DK-0156",
+        "unknown municipality DK-0156; did you mean",
+    );
+    assert_rejected(
+        env,
+        &BASE.replace("service = \"svc\"", "service = \"svd\""),
+        "service = \"svd\"",
+        "unknown service \"svd\"; did you mean \"svc\"?",
+    );
+    assert_rejected(
+        env,
+        &BASE.replace(
+            "from = 2007-01-01\nsub_agreement",
+            "from = \"2007-13-01\"\nsub_agreement",
+        ),
+        "2007-13-01",
+        "is not a real date",
+    );
+    assert_rejected(
+        env,
+        &BASE.replace(
+            "from = 2007-01-01\nsub_agreement = 1",
+            "from = 2007-01-01\nto = 2006-01-01\nsub_agreement = 1",
+        ),
+        "to = 2006-01-01",
+        "ends (2006-01-01) before it starts (2007-01-01)",
+    );
+    let two_performers = format!(
+        "{BASE}\n[[delegation]] # second\nservice = \"svc\"\nperformer = \"DK-0155\"\nfor = [\"DK-0155\"]\nfrom = 2010-01-01\n"
+    );
+    assert_rejected(
+        env,
+        &two_performers,
+        "# second",
+        "two performers for DK-0155, service \"svc\", from 2010-01-01: DK-0155 here",
+    );
+    let no_role = format!("{BASE}\n[[party]]\nid = \"DK-0101\"\n");
+    assert_rejected(
+        env,
+        &no_role,
+        "id = \"DK-0101\"",
+        "party DK-0101 has no role",
+    );
+    assert_rejected(
+        env,
+        &BASE.replace("services = [\"svc\"]", "services = []"),
+        "services = []",
+        "covers no service",
+    );
+    let payment = format!(
+        "{BASE}\n[[payment_agreement]]\nsub_agreement = 7\nfrom = 2007-01-01\npayers = [\"DK-0155\"]\npayee = \"DK-0185\"\ncurrency = \"DKK\"\nprinciple = \"cost\"\n"
+    );
+    assert_rejected(
+        env,
+        &payment,
+        "sub_agreement = 7",
+        "sub-agreement 7 does not exist",
+    );
+    let referendum = format!(
+        "{BASE}\n[[decision]]\nid = \"r\"\nkind = \"referendum\"\nsubject = \"s\"\n\n[decision.referendum]\nquestion = \"q\"\nyes = 10\nno = 5\ncast = 14\nvalid = 16\nturnout_percent = 50\n"
+    );
+    let file = env.write("case.toml", &referendum);
+    let err = env.fails(&["check", file.to_str().unwrap()], 2);
+    let line = line_of(&referendum, "[decision.referendum]");
+    assert!(
+        err.contains(&format!("case.toml:{line}:"))
+            && err.contains("yes (10) + no (5) = 15, but valid = 16")
+            && err.contains("cast (14) is less than valid (16)"),
+        "{err}"
+    );
+    assert_rejected(
+        env,
+        &BASE.replace(
+            "status = \"in_force\"",
+            "status = \"in_force\"\nstatsu = \"x\"",
+        ),
+        "statsu",
+        "unknown field in [cooperation]; did you mean `status`?",
+    );
+});
+
+both!(all_errors_in_a_file_are_reported, |env| {
+    let text = BASE
+        .replace("for = [\"DK-0155\"]", "for = [\"DK-0156\"]")
+        .replace("services = [\"svc\"]", "services = []")
+        .replace(
+            "title = \"Delaftale 1\"",
+            "title = \"Delaftale 1\"\nfrom_date = 2007-01-01",
+        );
+    let file = env.write("many.toml", &text);
+    let err = env.fails(&["import", file.to_str().unwrap()], 2);
+    for needle in ["DK-0156", "services = []", "from_date"] {
+        let line = line_of(&text, needle);
+        assert!(
+            err.contains(&format!("many.toml:{line}:")),
+            "line {line} ({needle}) not reported:\n{err}"
+        );
+    }
+    assert!(
+        err.contains("errors in 1 of 1 file; nothing was imported"),
+        "{err}"
+    );
+});
+
+both!(two_performers_across_cooperations, |env| {
+    env.import_examples();
+    // A second cooperation that also has someone perform § 86 training for Dragør before the take-back.
+    let clash = BASE
+        .replace("id = \"svc\"", "id = \"genoptraening-sel86\"")
+        .replace("\"svc\"", "\"genoptraening-sel86\"")
+        .replace("performer = \"DK-0185\"", "performer = \"DK-0185\"")
+        .replace(
+            "from = 2007-01-01\nsub_agreement",
+            "from = 2015-01-01\nsub_agreement",
+        );
+    let file = env.write("clash.toml", &clash);
+    let n = env.n_events();
+    let err = env.fails(&["import", file.to_str().unwrap()], 2);
+    let line = line_of(&clash, "[[delegation]]");
+    assert!(
+        err.contains(&format!("clash.toml:{line}:"))
+            && err.contains("two performers for DK-0155")
+            && err.contains("cooperation \"dragoer-taarnby\" in the database"),
+        "{err}"
+    );
+    assert_eq!(env.n_events(), n);
+    let err = env.fails(&["check", "--against-db", file.to_str().unwrap()], 2);
+    assert!(err.contains("two performers"), "{err}");
+    // After the take-back the service is free: a delegation from 2021-09-01 is fine.
+    let later = clash.replace("from = 2015-01-01", "from = 2021-09-01");
+    let file = env.write("later.toml", &later);
+    env.ok(&["import", file.to_str().unwrap()]);
+});
+
+both!(db_verify_detects_a_tampered_row, |env| {
+    env.import_examples();
+    assert!(env.ok(&["db", "verify"]).contains("intact"));
+    tamper(&env.db, 7);
+    let err = env.fails(&["db", "verify"], 1);
+    assert!(
+        err.contains("broken at event 7") && err.contains("changed after it was written"),
+        "{err}"
+    );
+});
+
+fn tamper(db: &str, seq: i64) {
+    let fake = r#"{"op":"retract","key":"x","supersedes":1}"#;
+    if db.starts_with("postgres") {
+        let mut client = postgres::Client::connect(db, postgres::NoTls).unwrap();
+        let err = client
+            .execute(
+                "UPDATE journal SET payload = $1 WHERE seq = $2",
+                &[&fake, &seq],
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("append-only")
+                || err
+                    .as_db_error()
+                    .is_some_and(|e| e.message().contains("append-only")),
+            "{err}"
+        );
+        client
+            .batch_execute("ALTER TABLE journal DISABLE TRIGGER journal_append_only")
+            .unwrap();
+        client
+            .execute(
+                "UPDATE journal SET payload = $1 WHERE seq = $2",
+                &[&fake, &seq],
+            )
+            .unwrap();
+    } else {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let err = conn
+            .execute(
+                "UPDATE journal SET payload = ?1 WHERE seq = ?2",
+                rusqlite::params![fake, seq],
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+        conn.execute_batch("DROP TRIGGER journal_no_update")
+            .unwrap();
+        conn.execute(
+            "UPDATE journal SET payload = ?1 WHERE seq = ?2",
+            rusqlite::params![fake, seq],
+        )
+        .unwrap();
+    }
+}
+
+both!(a_killed_import_leaves_the_database_as_before, |env| {
+    env.ok(&["import", &format!("{EXAMPLES}/ishoej-vallensbaek.toml")]);
+    let n = env.n_events();
+    let out = env.run_with_env(
+        &["import", EXAMPLES],
+        &[("SAMVIRKE_FAILPOINT", "append-before-commit")],
+    );
+    assert!(!out.status.success(), "the import was meant to be killed");
+    assert!(
+        stderr(&out).contains("failpoint append-before-commit"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        env.n_events(),
+        n,
+        "the killed transaction must leave nothing behind"
+    );
+    assert!(env.ok(&["db", "verify"]).contains("intact"));
+    env.import_examples();
+    assert!(env.n_events() > n);
+});
+
+both!(batch_answers_every_row, |env| {
+    env.import_examples();
+    let queries = "municipality,service,date\nDK-0155,genoptraening-sel86,2021-08-31\r\nDK-0155,genoptraening-sel86,2021-09-01\nDK-0183,beskaeftigelse,2024-01-01\nDK-187,genoptraening,2024-01-01\nNO-0119,genoptraening,2025-01-01\n";
+    env.write("queries.csv", queries);
+    env.ok(&["who", "--batch", "queries.csv", "-o", "answers.csv"]);
+    let answers = std::fs::read_to_string(env.path("answers.csv")).unwrap();
+    let responsible: Vec<&str> = answers
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        responsible,
+        ["DK-0185", "DK-0155", "DK-0187", "DK-0183", "NO-3122"]
+    );
+    assert!(answers.starts_with("municipality,service,date,responsible\n"));
+
+    let bad = "municipality,service,date\nDK-0155,ppr,2021-08-31\nDK-0156,ppr,2021-08-31\nDK-0155,ppr,31.08.2021\n";
+    env.write("bad.csv", bad);
+    let err = env.fails(&["who", "--batch", "bad.csv", "-o", "bad-answers.csv"], 2);
+    assert!(
+        err.contains("bad.csv:3: municipality: unknown municipality DK-0156")
+            && err.contains("bad.csv:4: date:"),
+        "{err}"
+    );
+    assert!(err.contains("2 of 3 rows could not be answered"), "{err}");
+    assert!(!env.path("bad-answers.csv").exists(), "no output on error");
+});
+
+#[test]
+fn municipality_register_counts_and_old_codes() {
+    let env = Env::sqlite();
+    let count = |args: &[&str]| -> usize {
+        let mut full = vec!["municipalities", "--json"];
+        full.extend_from_slice(args);
+        serde_json::from_str::<serde_json::Value>(&env.ok(&full))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count(&["--country", "DK"]), 98);
+    assert_eq!(count(&["--country", "SE"]), 290);
+    assert_eq!(count(&["--country", "NO", "--on", "2024-06-01"]), 357);
+    let old: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "municipalities",
+        "--country",
+        "NO",
+        "--on",
+        "2019-06-01",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(
+        old.as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == "NO-0119" && m["name"] == "Marker")
+    );
+    let err = env.fails(&["municipalities", "--country", "XX"], 2);
+    assert!(
+        err.contains("--country") && err.contains("DK, SE or NO"),
+        "{err}"
+    );
+}
+
+#[test]
+fn demo_flag_needs_no_database() {
+    let env = Env::sqlite();
+    let out = env.ok(&[
+        "--demo",
+        "who",
+        "DK-0155",
+        "genoptraening-sel86",
+        "--on",
+        "2021-08-31",
+    ]);
+    assert!(out.starts_with("Tårnby (DK-0185)"), "{out}");
+    assert!(!Path::new(&env.db).exists(), "--demo must not touch --db");
+}

@@ -503,21 +503,22 @@ impl ReferendumCounts {
                 self.cast, self.valid
             ));
         }
-        if let Some(blank) = self.blank_invalid {
-            if self.cast >= self.valid && blank != self.cast - self.valid {
-                out.push(format!(
-                    "blank_invalid ({blank}) should be cast − valid = {}",
-                    self.cast - self.valid
-                ));
-            }
+        if let Some(blank) = self.blank_invalid
+            && self.cast >= self.valid
+            && blank != self.cast - self.valid
+        {
+            out.push(format!(
+                "blank_invalid ({blank}) should be cast − valid = {}",
+                self.cast - self.valid
+            ));
         }
-        if let Some(electorate) = self.electorate {
-            if electorate < self.cast {
-                out.push(format!(
-                    "electorate ({electorate}) is less than votes cast ({})",
-                    self.cast
-                ));
-            }
+        if let Some(electorate) = self.electorate
+            && electorate < self.cast
+        {
+            out.push(format!(
+                "electorate ({electorate}) is less than votes cast ({})",
+                self.cast
+            ));
         }
         if self.turnout_basis_points.is_some_and(|t| t > 10_000) {
             out.push("turnout is above 100 %".to_string());

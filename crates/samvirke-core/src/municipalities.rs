@@ -461,8 +461,7 @@ impl MunicipalityRegister {
     ) -> Result<Resolved<'r>, MunicipalityError> {
         let mut current = version;
         let mut followed = Vec::new();
-        loop {
-            let Some(to) = current.to else { break };
+        while let Some(to) = current.to {
             if day < to {
                 break;
             }
@@ -517,8 +516,7 @@ impl MunicipalityRegister {
     ) -> Result<Resolved<'r>, MunicipalityError> {
         let mut current = version;
         let mut followed = Vec::new();
-        loop {
-            let Some(from) = current.from else { break };
+        while let Some(from) = current.from {
             if from <= day {
                 break;
             }
@@ -590,11 +588,11 @@ impl MunicipalityRegister {
                 } else {
                     None
                 };
-                if let Some(linked) = linked {
-                    if !out.iter().any(|v| std::ptr::eq(*v, linked)) {
-                        out.push(linked);
-                        frontier.push(linked);
-                    }
+                if let Some(linked) = linked
+                    && !out.iter().any(|v| std::ptr::eq(*v, linked))
+                {
+                    out.push(linked);
+                    frontier.push(linked);
                 }
             }
         }

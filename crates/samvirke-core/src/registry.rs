@@ -44,6 +44,9 @@ pub struct DelegationRef {
     pub delegation: u32,
 }
 
+/// One code of a municipality's renumbering lineage, with the days it was in force.
+type Lineage = (MunicipalityId, Option<Date>, Option<Date>);
+
 #[derive(Clone, Copy, Debug)]
 struct IndexEntry {
     from: i32,
@@ -81,7 +84,7 @@ impl Registry {
         }
         let docs = by_coop
             .values()
-            .filter_map(|facts| CooperationDoc::from_facts(facts))
+            .filter_map(CooperationDoc::from_facts)
             .collect();
         Registry::from_docs(docs, records)
     }
@@ -109,10 +112,7 @@ impl Registry {
             }
         }
         registry.service_ids = registry.services.keys().cloned().collect();
-        let mut lineage_cache: FxHashMap<
-            MunicipalityId,
-            Vec<(MunicipalityId, Option<Date>, Option<Date>)>,
-        > = FxHashMap::default();
+        let mut lineage_cache: FxHashMap<MunicipalityId, Vec<Lineage>> = FxHashMap::default();
         for (coop_idx, doc) in registry.docs.iter().enumerate() {
             for (del_idx, d) in doc.delegations.iter().enumerate() {
                 let Some(service) = registry.service_index(&d.service) else {

@@ -267,24 +267,24 @@ impl Registry {
                 recorded: self.step_record(format!("{}/main/{}", c.id, v.number)),
             });
         }
-        if let Some(number) = d.sub_agreement {
-            if let Some(sub) = doc.sub_agreements.iter().find(|s| s.number == number) {
-                let revision = sub
-                    .revisions
-                    .iter()
-                    .filter(|r| r.effective <= on)
-                    .max_by_key(|r| r.effective);
-                let revised = revision
-                    .map(|r| format!("; revised {}: {}", r.effective, r.summary))
-                    .unwrap_or_default();
-                steps.push(BasisStep {
-                    step: "sub_agreement",
-                    id: Some(number.to_string()),
-                    text: format!("sub-agreement {number} \"{}\"{revised}", sub.title),
-                    valid: Some(sub.valid.into()),
-                    recorded: self.step_record(format!("{}/sub/{number}", c.id)),
-                });
-            }
+        if let Some(number) = d.sub_agreement
+            && let Some(sub) = doc.sub_agreements.iter().find(|s| s.number == number)
+        {
+            let revision = sub
+                .revisions
+                .iter()
+                .filter(|r| r.effective <= on)
+                .max_by_key(|r| r.effective);
+            let revised = revision
+                .map(|r| format!("; revised {}: {}", r.effective, r.summary))
+                .unwrap_or_default();
+            steps.push(BasisStep {
+                step: "sub_agreement",
+                id: Some(number.to_string()),
+                text: format!("sub-agreement {number} \"{}\"{revised}", sub.title),
+                valid: Some(sub.valid.into()),
+                recorded: self.step_record(format!("{}/sub/{number}", c.id)),
+            });
         }
         let for_list: Vec<String> = d
             .for_municipalities

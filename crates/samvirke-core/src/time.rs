@@ -172,12 +172,12 @@ pub struct Interval {
 impl Interval {
     /// `[from, to)`; fails when `to` is not after `from` (an empty or reversed interval).
     pub fn new(from: Date, to: Option<Date>) -> Result<Interval, TimeError> {
-        if let Some(to) = to {
-            if !(from < to) {
-                return Err(TimeError(format!(
-                    "the interval ends ({to}) before it starts ({from}); `to` is the first day it no longer applies and must be after `from`"
-                )));
-            }
+        if let Some(to) = to
+            && !(from < to)
+        {
+            return Err(TimeError(format!(
+                "the interval ends ({to}) before it starts ({from}); `to` is the first day it no longer applies and must be after `from`"
+            )));
         }
         Ok(Interval { from, to })
     }

@@ -15,7 +15,7 @@ pub enum Change {
     /// A fact is new, or replaces the version recorded by event `supersedes`.
     Put {
         /// The fact.
-        fact: Fact,
+        fact: Box<Fact>,
         /// The event whose version of this fact this one replaces (a revision or correction).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         supersedes: Option<u64>,

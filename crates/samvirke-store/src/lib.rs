@@ -201,7 +201,7 @@ impl Store {
                     projection.facts.insert(
                         fact.key(),
                         RecordedFact {
-                            fact,
+                            fact: *fact,
                             seq: event.seq,
                             recorded_at: event.recorded_at,
                         },
@@ -236,11 +236,11 @@ impl Store {
             match current.get(&key) {
                 Some(existing) if &existing.fact == fact => {}
                 Some(existing) => changes.push(Change::Put {
-                    fact: fact.clone(),
+                    fact: Box::new(fact.clone()),
                     supersedes: Some(existing.seq),
                 }),
                 None => changes.push(Change::Put {
-                    fact: fact.clone(),
+                    fact: Box::new(fact.clone()),
                     supersedes: None,
                 }),
             }
@@ -308,8 +308,7 @@ impl Store {
     pub fn verify(&mut self) -> Result<Verification, StoreError> {
         let events = self.backend.read_events(0)?;
         let mut prev_hash = GENESIS_HASH.to_string();
-        let mut expected_seq = 1;
-        for event in &events {
+        for (expected_seq, event) in (1u64..).zip(events.iter()) {
             if event.seq != expected_seq {
                 return Ok(Verification::Broken {
                     seq: event.seq,
@@ -342,7 +341,6 @@ impl Store {
                 });
             }
             prev_hash = event.hash.clone();
-            expected_seq += 1;
         }
         Ok(Verification::Intact {
             events: events.len() as u64,

@@ -582,7 +582,6 @@ both!(two_performers_across_cooperations, |env| {
     let clash = BASE
         .replace("id = \"svc\"", "id = \"genoptraening-sel86\"")
         .replace("\"svc\"", "\"genoptraening-sel86\"")
-        .replace("performer = \"DK-0185\"", "performer = \"DK-0185\"")
         .replace(
             "from = 2007-01-01\nsub_agreement",
             "from = 2015-01-01\nsub_agreement",

@@ -534,11 +534,11 @@ pub(crate) fn read_document(
         path: String::new(),
         used: BTreeSet::new(),
     };
-    if let Some(version) = reader.integer(&mut top, "format", true, 0..i64::MAX, "1") {
-        if version != FORMAT_VERSION {
-            let span = reader.spans.of("format");
-            reader.error(&span, "format", format!("this build reads format {FORMAT_VERSION}, the file says {version}; convert the file or use a matching samvirke"));
-        }
+    if let Some(version) = reader.integer(&mut top, "format", true, 0..i64::MAX, "1")
+        && version != FORMAT_VERSION
+    {
+        let span = reader.spans.of("format");
+        reader.error(&span, "format", format!("this build reads format {FORMAT_VERSION}, the file says {version}; convert the file or use a matching samvirke"));
     }
     let mut o = Origins::default();
     let r = reader;

@@ -40,10 +40,10 @@ impl Checker<'_> {
 
     /// An organisation that is referred to must be defined in `[[organisation]]`.
     fn check_known_body(&mut self, path: &str, id: &PartyId) {
-        if let PartyId::Organisation(o) = id {
-            if self.doc.organisation(o).is_none() {
-                self.error(path, format!("organisation \"{o}\" is not defined; add an [[organisation]] with id = \"{o}\", name and country"));
-            }
+        if let PartyId::Organisation(o) = id
+            && self.doc.organisation(o).is_none()
+        {
+            self.error(path, format!("organisation \"{o}\" is not defined; add an [[organisation]] with id = \"{o}\", name and country"));
         }
     }
 
@@ -142,13 +142,13 @@ impl Checker<'_> {
             if party.roles.is_empty() && !performs && !delegates {
                 self.error(&path, format!("party {} has no role: it performs no service, delegates none and has no `roles`; add e.g. roles = [\"member\"] or a [[delegation]] that names it", party.id));
             }
-            if let (Some(joined), Some(left)) = (party.joined, party.left) {
-                if !(joined < left) {
-                    self.error(
-                        &format!("party[{}].left", self.origins.party[i]),
-                        format!("left ({left}) is not after joined ({joined})"),
-                    );
-                }
+            if let (Some(joined), Some(left)) = (party.joined, party.left)
+                && !(joined < left)
+            {
+                self.error(
+                    &format!("party[{}].left", self.origins.party[i]),
+                    format!("left ({left}) is not after joined ({joined})"),
+                );
             }
         }
     }

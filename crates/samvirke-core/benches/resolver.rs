@@ -1,1 +1,356 @@
-fn main() {}
+//! Resolver benchmark: in-process lookups per second over a registry with every DK, SE and NO
+//! municipality and a few thousand synthetic cooperations, compared in the same run with the same
+//! lookups answered by SQLite from an indexed table (the reference).
+//!
+//! `cargo bench -p samvirke-core --bench resolver` prints the figures.
+//! `... -- --write-fixtures DIR --queries N` also writes the synthetic cooperations as agreement
+//! files and a queries CSV (municipality,service,date) for the `who --batch` benchmark in
+//! `scripts/bench`, plus `expected.csv` with the in-process answers.
+
+use std::hint::black_box;
+use std::io::Write as _;
+use std::time::Instant;
+
+use samvirke_core::format::write_toml;
+use samvirke_core::ids::{CooperationId, Country, MunicipalityId, PartyId, ServiceId};
+use samvirke_core::model::*;
+use samvirke_core::{Date, Interval, MunicipalityRegister, Registry};
+
+/// A small deterministic generator (xorshift64*), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const SERVICES_N: usize = 15;
+const DAY_FIRST: i32 = 12_784; // 2005-01-01
+const DAYS_SPAN: i32 = 365 * 22;
+
+fn d(days: i32) -> Date {
+    Date::from_days_since_epoch(days)
+}
+
+/// Every service is split over all municipalities into groups of 2–5 neighbours in random order;
+/// each group is one cooperation with 1–3 consecutive delegations (take-backs move the performer).
+fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
+    let today = Date::parse("2025-01-01").unwrap_or(d(0));
+    let municipalities: Vec<MunicipalityId> = MunicipalityRegister::embedded()
+        .in_force_on(today, None)
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    let mut docs = Vec::new();
+    for s in 0..SERVICES_N {
+        let service_id =
+            ServiceId::parse(&format!("service-{s:02}")).unwrap_or_else(|e| panic!("{e}"));
+        for country in Country::ALL {
+            let mut pool: Vec<MunicipalityId> = municipalities
+                .iter()
+                .copied()
+                .filter(|m| m.country() == country)
+                .collect();
+            for i in (1..pool.len()).rev() {
+                pool.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            let mut idx = 0;
+            while idx + 1 < pool.len() {
+                let size = (2 + rng.below(4) as usize).min(pool.len() - idx);
+                let members = &pool[idx..idx + size];
+                idx += size;
+                let id = CooperationId::parse(&format!(
+                    "syn-{s:02}-{}-{:04}",
+                    country.code().to_lowercase(),
+                    docs.len()
+                ))
+                .unwrap_or_else(|e| panic!("{e}"));
+                let mut delegations = Vec::new();
+                let mut from = DAY_FIRST + rng.below(3 * 365) as i32;
+                for period in 0..(1 + rng.below(3)) {
+                    let last = period == 2 || rng.below(2) == 0;
+                    let to = if last {
+                        None
+                    } else {
+                        Some(from + 365 + rng.below((DAYS_SPAN / 3) as u64) as i32)
+                    };
+                    let performer = members[rng.below(members.len() as u64) as usize];
+                    let valid = Interval::new(d(from), to.map(d)).unwrap_or_else(|e| panic!("{e}"));
+                    delegations.push(Delegation {
+                        service: service_id.clone(),
+                        performer: PartyId::Municipality(performer),
+                        for_municipalities: members.to_vec(),
+                        valid,
+                        sub_agreement: None,
+                        clause: None,
+                        complaints_to: None,
+                        access_requests_to: None,
+                    });
+                    match to {
+                        Some(t) => from = t,
+                        None => break,
+                    }
+                }
+                let cooperation = Cooperation {
+                    id,
+                    name: format!("Synthetic cooperation {}", docs.len()),
+                    country,
+                    legal_form: match country {
+                        Country::Dk => LegalForm::DkAgreement,
+                        Country::Se => LegalForm::SeAgreement,
+                        Country::No => LegalForm::NoHost,
+                    },
+                    status: CooperationStatus::InForce,
+                    language: Language::En,
+                    purpose: None,
+                    valid: None,
+                    parties: members
+                        .iter()
+                        .map(|m| Party {
+                            id: PartyId::Municipality(*m),
+                            roles: Vec::new(),
+                            joined: None,
+                            left: None,
+                            org_number: None,
+                        })
+                        .collect(),
+                    organisations: Vec::new(),
+                    term: None,
+                    sources: Vec::new(),
+                };
+                let service = Service {
+                    id: service_id.clone(),
+                    names: Names {
+                        en: Some(format!("Service {s}")),
+                        ..Names::default()
+                    },
+                    legal_basis: Vec::new(),
+                    public_code: None,
+                };
+                docs.push(CooperationDoc {
+                    cooperation,
+                    services: vec![service],
+                    main_agreement: Vec::new(),
+                    sub_agreements: Vec::new(),
+                    delegations,
+                    take_backs: Vec::new(),
+                    decisions: Vec::new(),
+                    staff_transfers: Vec::new(),
+                    candidate_areas: Vec::new(),
+                    payment_agreements: Vec::new(),
+                });
+            }
+        }
+    }
+    (docs, municipalities)
+}
+
+struct Query {
+    municipality: MunicipalityId,
+    service: u32,
+    on: Date,
+}
+
+fn queries(rng: &mut Rng, municipalities: &[MunicipalityId], n: usize) -> Vec<Query> {
+    (0..n)
+        .map(|_| Query {
+            municipality: municipalities[rng.below(municipalities.len() as u64) as usize],
+            service: rng.below(SERVICES_N as u64) as u32,
+            on: d(DAY_FIRST + rng.below(DAYS_SPAN as u64) as i32),
+        })
+        .collect()
+}
+
+/// The resolver's path for one question: the id as in force on the date (following renumbering),
+/// then the index.
+fn in_process(registry: &Registry, queries: &[Query]) -> (f64, u64) {
+    let register = MunicipalityRegister::embedded();
+    let mut checksum = 0u64;
+    let start = Instant::now();
+    for q in queries {
+        let Ok(resolved) = register.resolve(q.municipality, q.on) else {
+            continue;
+        };
+        if let Some(PartyId::Municipality(m)) = registry.performer(resolved.id(), q.service, q.on) {
+            checksum = checksum.wrapping_add(u64::from(m.code()));
+        }
+    }
+    (start.elapsed().as_secs_f64(), black_box(checksum))
+}
+
+fn sqlite_reference(registry: &Registry, queries: &[Query]) -> (f64, u64) {
+    let conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    // Delegations are stored under the municipality's lineage root (its oldest code); a lineage
+    // table maps every code to its root, as a SQL design of the same semantics would.
+    conn.execute_batch("CREATE TABLE delegation (root TEXT, service INTEGER, day_from INTEGER, day_to INTEGER, performer TEXT); CREATE INDEX d_idx ON delegation (root, service, day_from); CREATE TABLE lineage (code TEXT PRIMARY KEY, root TEXT);").unwrap_or_else(|e| panic!("{e}"));
+    let register = MunicipalityRegister::embedded();
+    let root = |m: MunicipalityId| register.lineage(m).first().map_or(m, |v| v.id);
+    {
+        let mut insert = conn
+            .prepare("INSERT OR IGNORE INTO lineage VALUES (?1, ?2)")
+            .unwrap_or_else(|e| panic!("{e}"));
+        for v in register.all_versions() {
+            insert
+                .execute(rusqlite::params![v.id.to_string(), root(v.id).to_string()])
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    {
+        let mut insert = conn
+            .prepare("INSERT INTO delegation VALUES (?1, ?2, ?3, ?4, ?5)")
+            .unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("BEGIN")
+            .unwrap_or_else(|e| panic!("{e}"));
+        for doc in registry.cooperations() {
+            for del in &doc.delegations {
+                let service = registry.service_index(&del.service).unwrap_or(u32::MAX);
+                for m in &del.for_municipalities {
+                    insert
+                        .execute(rusqlite::params![
+                            root(*m).to_string(),
+                            service,
+                            del.valid.from().days_since_epoch(),
+                            del.valid.to().map_or(i32::MAX, |t| t.days_since_epoch()),
+                            del.performer.to_string()
+                        ])
+                        .unwrap_or_else(|e| panic!("{e}"));
+                }
+            }
+        }
+        conn.execute_batch("COMMIT")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut select = conn
+        .prepare("SELECT d.performer FROM lineage l JOIN delegation d ON d.root = l.root WHERE l.code = ?1 AND d.service = ?2 AND d.day_from <= ?3 AND ?3 < d.day_to")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut checksum = 0u64;
+    let start = Instant::now();
+    for q in queries {
+        let Ok(resolved) = register.resolve(q.municipality, q.on) else {
+            continue;
+        };
+        let id = resolved.id().to_string();
+        let performer: Option<String> = select
+            .query_row(
+                rusqlite::params![id, q.service, q.on.days_since_epoch()],
+                |r| r.get(0),
+            )
+            .ok();
+        let performer = performer.unwrap_or(id);
+        let code: u64 = performer[3..].parse().unwrap_or(0);
+        checksum = checksum.wrapping_add(code);
+    }
+    (start.elapsed().as_secs_f64(), black_box(checksum))
+}
+
+fn write_fixtures(dir: &str, docs: &[CooperationDoc], registry: &Registry, qs: &[Query]) {
+    let coop_dir = format!("{dir}/cooperations");
+    std::fs::create_dir_all(&coop_dir).unwrap_or_else(|e| panic!("{coop_dir}: {e}"));
+    for doc in docs {
+        std::fs::write(
+            format!("{coop_dir}/{}.toml", doc.cooperation.id),
+            write_toml(doc),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut csv = std::io::BufWriter::new(
+        std::fs::File::create(format!("{dir}/queries.csv")).unwrap_or_else(|e| panic!("{e}")),
+    );
+    let mut expected = std::io::BufWriter::new(
+        std::fs::File::create(format!("{dir}/expected.csv")).unwrap_or_else(|e| panic!("{e}")),
+    );
+    let _ = writeln!(csv, "municipality,service,date");
+    let _ = writeln!(expected, "municipality,service,date,responsible");
+    for q in qs {
+        let service = &registry.service_ids()[q.service as usize];
+        let row = format!("{},{},{}", q.municipality, service, q.on);
+        let _ = writeln!(csv, "{row}");
+        let resolved = MunicipalityRegister::embedded()
+            .resolve(q.municipality, q.on)
+            .map(|r| r.id())
+            .unwrap_or(q.municipality);
+        let performer = registry
+            .performer(resolved, q.service, q.on)
+            .map_or_else(|| "CONFLICT".to_string(), |p| p.to_string());
+        let _ = writeln!(expected, "{row},{performer}");
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let quick = std::env::var("SAMVIRKE_BENCH_QUICK").is_ok();
+    let mut rng = Rng(0x5A_4D_56_49_52_4B_45);
+    let (docs, municipalities) = synthetic(&mut rng);
+    let n_delegations: usize = docs.iter().map(|d| d.delegations.len()).sum();
+    let build_start = Instant::now();
+    let registry = Registry::from_documents(docs.clone());
+    let build_s = build_start.elapsed().as_secs_f64();
+    println!(
+        "registry: {} municipalities, {} synthetic cooperations, {} delegations, {} services; index built in {:.1} ms",
+        municipalities.len(),
+        docs.len(),
+        n_delegations,
+        registry.service_ids().len(),
+        build_s * 1e3
+    );
+
+    let n = if quick { 200_000 } else { 5_000_000 };
+    let qs = queries(&mut rng, &municipalities, n);
+    let mut best = f64::MAX;
+    let mut checksum = 0;
+    for _ in 0..if quick { 1 } else { 5 } {
+        let (secs, sum) = in_process(&registry, &qs);
+        best = best.min(secs);
+        checksum = sum;
+    }
+    let per_second = n as f64 / best;
+    println!(
+        "samvirke in-process: {n} lookups in {:.3} s (best of runs) = {:.2} million lookups/s on one core (checksum {checksum})",
+        best,
+        per_second / 1e6
+    );
+
+    let n_ref = if quick { 20_000 } else { 500_000 };
+    let (ref_secs, ref_sum) = sqlite_reference(&registry, &qs[..n_ref]);
+    let (ours_secs, ours_sum) = in_process(&registry, &qs[..n_ref]);
+    assert_eq!(ref_sum, ours_sum, "SQLite reference and samvirke disagree");
+    println!(
+        "reference SQLite (in-memory, indexed, prepared statement): {n_ref} lookups in {ref_secs:.3} s = {:.2} million lookups/s; same answers (checksum {ref_sum}); samvirke is {:.0}x faster",
+        n_ref as f64 / ref_secs / 1e6,
+        ref_secs / ours_secs
+    );
+    let target = 5e6;
+    println!(
+        "target ≥ 5 million lookups/s: {}",
+        if per_second >= target {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+
+    if let Some(dir) = flag("--write-fixtures") {
+        let n_batch: usize = flag("--queries")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1_000_000);
+        let batch = queries(&mut rng, &municipalities, n_batch);
+        write_fixtures(&dir, &docs, &registry, &batch);
+        println!(
+            "fixtures: {} agreement files and {n_batch} queries written to {dir}",
+            docs.len()
+        );
+    }
+}

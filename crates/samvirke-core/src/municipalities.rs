@@ -187,10 +187,25 @@ fn suggestion_text(suggestions: &[(MunicipalityId, String)]) -> String {
     format!("; did you mean {}?", list.join(", "))
 }
 
+const SLOTS_N: usize = 3 * 10_000;
+
+/// The dense index of an id: country × four-digit code.
+fn slot(id: MunicipalityId) -> usize {
+    let country = match id.country() {
+        Country::Dk => 0,
+        Country::Se => 1,
+        Country::No => 2,
+    };
+    country * 10_000 + usize::from(id.code())
+}
+
 /// All code versions and changes. Build once with [`MunicipalityRegister::embedded`].
 #[derive(Debug)]
 pub struct MunicipalityRegister {
-    versions: BTreeMap<MunicipalityId, Vec<CodeVersion>>,
+    /// Every code version, sorted by id, then start.
+    versions: Vec<CodeVersion>,
+    /// For each (country, code) slot, the range of `versions` with that id (start, count).
+    slots: Vec<(u32, u32)>,
     changes: Vec<CodeChange>,
 }
 
@@ -367,15 +382,29 @@ impl MunicipalityRegister {
                 to: Some(*date),
             });
         }
-        for list in versions.values_mut() {
+        let mut flat = Vec::new();
+        let mut slots = vec![(0u32, 0u32); SLOTS_N];
+        for (id, mut list) in versions {
             list.sort_by_key(|v| v.from);
+            slots[slot(id)] = (flat.len() as u32, list.len() as u32);
+            flat.extend(list);
         }
-        Ok(MunicipalityRegister { versions, changes })
+        Ok(MunicipalityRegister {
+            versions: flat,
+            slots,
+            changes,
+        })
+    }
+
+    /// The versions of one id, oldest first (empty when the id was never a code).
+    fn versions_of(&self, id: MunicipalityId) -> &[CodeVersion] {
+        let (start, count) = self.slots[slot(id)];
+        &self.versions[start as usize..(start + count) as usize]
     }
 
     /// Every code version, by id.
     pub fn all_versions(&self) -> impl Iterator<Item = &CodeVersion> {
-        self.versions.values().flatten()
+        self.versions.iter()
     }
 
     /// The versions in force on `day`, optionally for one country, in id order.
@@ -387,15 +416,12 @@ impl MunicipalityRegister {
 
     /// Whether the id was ever a code.
     pub fn is_known(&self, id: MunicipalityId) -> bool {
-        self.versions.contains_key(&id)
+        !self.versions_of(id).is_empty()
     }
 
     /// The latest name of an id, if known.
     pub fn name(&self, id: MunicipalityId) -> Option<&str> {
-        self.versions
-            .get(&id)
-            .and_then(|v| v.last())
-            .map(|v| v.name.as_str())
+        self.versions_of(id).last().map(|v| v.name.as_str())
     }
 
     /// The change rows.
@@ -409,7 +435,8 @@ impl MunicipalityRegister {
         id: MunicipalityId,
         day: Date,
     ) -> Result<Resolved<'_>, MunicipalityError> {
-        let Some(list) = self.versions.get(&id) else {
+        let list = self.versions_of(id);
+        if list.is_empty() {
             return Err(MunicipalityError::Unknown {
                 input: id.to_string(),
                 suggestions: self.suggest(&id.to_string()),
@@ -445,7 +472,7 @@ impl MunicipalityRegister {
     }
 
     fn version_at(&self, id: MunicipalityId, boundary: Date, ending: bool) -> Option<&CodeVersion> {
-        self.versions.get(&id)?.iter().find(|v| {
+        self.versions_of(id).iter().find(|v| {
             if ending {
                 v.to == Some(boundary)
             } else {
@@ -569,11 +596,7 @@ impl MunicipalityRegister {
     /// the days it was in force (`NO-0119`, `NO-3013`, `NO-3122` for Marker). Merges and splits end
     /// the lineage: the municipality after them is a different one.
     pub fn lineage(&self, id: MunicipalityId) -> Vec<&CodeVersion> {
-        let mut out: Vec<&CodeVersion> = self
-            .versions
-            .get(&id)
-            .map(|l| l.iter().collect())
-            .unwrap_or_default();
+        let mut out: Vec<&CodeVersion> = self.versions_of(id).iter().collect();
         let mut frontier: Vec<&CodeVersion> = out.clone();
         while let Some(version) = frontier.pop() {
             for change in self

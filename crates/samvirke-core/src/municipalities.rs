@@ -207,6 +207,11 @@ pub struct MunicipalityRegister {
     /// For each (country, code) slot, the range of `versions` with that id (start, count).
     slots: Vec<(u32, u32)>,
     changes: Vec<CodeChange>,
+    /// The changes sorted by old code, with per-slot ranges; and sorted by new code.
+    changes_by_old: Vec<CodeChange>,
+    old_slots: Vec<(u32, u32)>,
+    changes_by_new: Vec<CodeChange>,
+    new_slots: Vec<(u32, u32)>,
 }
 
 /// A defect in the embedded data files (caught by the crate's tests).
@@ -389,11 +394,29 @@ impl MunicipalityRegister {
             slots[slot(id)] = (flat.len() as u32, list.len() as u32);
             flat.extend(list);
         }
+        let (changes_by_old, old_slots) = index_changes(&changes, |c| c.old);
+        let (changes_by_new, new_slots) = index_changes(&changes, |c| c.new);
         Ok(MunicipalityRegister {
             versions: flat,
             slots,
             changes,
+            changes_by_old,
+            old_slots,
+            changes_by_new,
+            new_slots,
         })
+    }
+
+    /// The changes in which `id` is the old code.
+    fn changes_from(&self, id: MunicipalityId) -> &[CodeChange] {
+        let (start, count) = self.old_slots[slot(id)];
+        &self.changes_by_old[start as usize..(start + count) as usize]
+    }
+
+    /// The changes in which `id` is the new code.
+    fn changes_into(&self, id: MunicipalityId) -> &[CodeChange] {
+        let (start, count) = self.new_slots[slot(id)];
+        &self.changes_by_new[start as usize..(start + count) as usize]
     }
 
     /// The versions of one id, oldest first (empty when the id was never a code).
@@ -493,9 +516,9 @@ impl MunicipalityRegister {
                 break;
             }
             let next: Vec<&CodeChange> = self
-                .changes
+                .changes_from(current.id)
                 .iter()
-                .filter(|c| c.old == current.id && c.date == to)
+                .filter(|c| c.date == to)
                 .collect();
             match next.as_slice() {
                 [change] => {
@@ -548,9 +571,9 @@ impl MunicipalityRegister {
                 break;
             }
             let previous: Vec<&CodeChange> = self
-                .changes
+                .changes_into(current.id)
                 .iter()
-                .filter(|c| c.new == current.id && c.date == from)
+                .filter(|c| c.date == from)
                 .collect();
             match previous.as_slice() {
                 [change] if change.kind == ChangeKind::Renumbered => {
@@ -650,6 +673,24 @@ impl MunicipalityRegister {
             .map(|(_, id, name)| (id, name.to_string()))
             .collect()
     }
+}
+
+/// The changes sorted by the code `key` picks, and for each slot the range with that code.
+fn index_changes(
+    changes: &[CodeChange],
+    key: fn(&CodeChange) -> MunicipalityId,
+) -> (Vec<CodeChange>, Vec<(u32, u32)>) {
+    let mut sorted = changes.to_vec();
+    sorted.sort_by_key(|c| (key(c), c.date, c.old, c.new));
+    let mut slots = vec![(0u32, 0u32); SLOTS_N];
+    for (idx, change) in sorted.iter().enumerate() {
+        let entry = &mut slots[slot(key(change))];
+        if entry.1 == 0 {
+            entry.0 = idx as u32;
+        }
+        entry.1 += 1;
+    }
+    (sorted, slots)
 }
 
 fn county_of(versions: &BTreeMap<MunicipalityId, Vec<CodeVersion>>, id: MunicipalityId) -> String {

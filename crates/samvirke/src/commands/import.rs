@@ -139,6 +139,27 @@ fn describe(change: &Change) -> String {
     }
 }
 
+const REASON_FILES_NAMED_MAX: usize = 3;
+
+/// "import of a.toml" or "import of 3193 files: a.toml, b.toml, c.toml and 3190 more": short,
+/// because the reason is stored with every event.
+fn default_reason(parsed: &[ParsedFile]) -> String {
+    let names: Vec<&str> = parsed
+        .iter()
+        .take(REASON_FILES_NAMED_MAX)
+        .map(ParsedFile::file_name)
+        .collect();
+    match parsed.len() {
+        0 | 1 => format!("import of {}", names.join("")),
+        n if n <= REASON_FILES_NAMED_MAX => format!("import of {n} files: {}", names.join(", ")),
+        n => format!(
+            "import of {n} files: {} and {} more",
+            names.join(", "),
+            n - REASON_FILES_NAMED_MAX
+        ),
+    }
+}
+
 /// `samvirke import`.
 pub fn run(db: &str, args: ImportArgs) -> Result<(), CliError> {
     let (parsed, mut problems, n_files) = read_and_parse(&args.paths)?;
@@ -186,14 +207,7 @@ pub fn run(db: &str, args: ImportArgs) -> Result<(), CliError> {
         .count();
     let reason = match (&args.reason, rewrites) {
         (Some(r), _) if !r.trim().is_empty() => r.trim().to_string(),
-        (_, 0) => format!(
-            "import of {}",
-            parsed
-                .iter()
-                .map(ParsedFile::file_name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        (_, 0) => default_reason(&parsed),
         _ => {
             let list: Vec<String> = changes
                 .iter()

@@ -184,44 +184,48 @@ fn batch(
 ) -> Result<(), CliError> {
     let text = read_text(path)?;
     let name = path.display().to_string();
-    let mut lines = text.split('\n').enumerate();
-    let header = lines
-        .next()
-        .map(|(_, h)| h.trim_start_matches('\u{feff}').trim_end_matches('\r'))
-        .unwrap_or_default();
+    let (header, body) = text.split_once('\n').unwrap_or((&text, ""));
+    let header = header.trim_start_matches('\u{feff}').trim_end_matches('\r');
     let columns: Vec<&str> = header.split(',').map(str::trim).collect();
     if columns != ["municipality", "service", "date"] {
         return Err(CliError::Input(format!(
             "{name}:1: the header is \"{header}\"; it must be municipality,service,date"
         )));
     }
-    let mut out = String::with_capacity(text.len() + text.len() / 3);
-    out.push_str("municipality,service,date,responsible\n");
-    let mut errors: Vec<String> = Vec::new();
-    let mut error_count = 0usize;
-    let mut rows = 0usize;
-    for (idx, line) in lines {
-        let line = line.trim_end_matches('\r');
-        if line.is_empty() {
-            continue;
-        }
-        rows += 1;
-        match answer_row(registry, line, country) {
-            Ok(responsible) => {
-                out.push_str(line);
-                out.push(',');
-                let _ = write!(out, "{responsible}");
-                out.push('\n');
-            }
-            Err(message) => {
-                error_count += 1;
-                if errors.len() < BATCH_ERRORS_SHOWN_MAX {
-                    errors.push(format!("{name}:{}: {message}", idx + 1));
-                }
-            }
-        }
+    // Rows are independent: answer them in one chunk per core, each chunk ending on a line break,
+    // and join the outputs in order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(BATCH_THREADS_MAX);
+    let chunks = split_lines(body, threads);
+    let mut first_line = 2;
+    let mut starts = Vec::with_capacity(chunks.len());
+    for chunk in &chunks {
+        starts.push(first_line);
+        first_line += chunk.bytes().filter(|b| *b == b'\n').count();
     }
+    let results: Vec<BatchChunk> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .zip(&starts)
+            .map(|(chunk, start)| {
+                scope.spawn(move || answer_chunk(registry, chunk, *start, country))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| BatchChunk::failed()))
+            .collect()
+    });
+    let rows: usize = results.iter().map(|r| r.rows).sum();
+    let error_count: usize = results.iter().map(|r| r.error_count).sum();
     if error_count > 0 {
+        let errors: Vec<String> = results
+            .iter()
+            .flat_map(|r| &r.errors)
+            .take(BATCH_ERRORS_SHOWN_MAX)
+            .map(|(line, message)| format!("{name}:{line}: {message}"))
+            .collect();
         let more = if error_count > errors.len() {
             format!(" (first {} shown)", errors.len())
         } else {
@@ -232,12 +236,114 @@ fn batch(
             errors.join("\n")
         )));
     }
+    let mut out = Vec::with_capacity(results.iter().map(|r| r.out.len()).sum::<usize>() + 64);
+    out.extend_from_slice(b"municipality,service,date,responsible\n");
+    for r in &results {
+        out.extend_from_slice(&r.out);
+    }
     match output {
-        Some(path) => write_atomically(path, out.as_bytes()),
+        Some(path) => write_atomically(path, &out),
         None => {
-            std::io::stdout().lock().write_all(out.as_bytes())?;
+            std::io::stdout().lock().write_all(&out)?;
             Ok(())
         }
+    }
+}
+
+const BATCH_THREADS_MAX: usize = 16;
+
+/// Splits `text` into at most `n` pieces of about equal size, each ending after a line break.
+fn split_lines(text: &str, n: usize) -> Vec<&str> {
+    let mut out = Vec::with_capacity(n);
+    let mut rest = text;
+    for remaining in (1..=n).rev() {
+        if remaining == 1 || rest.len() < 4096 {
+            out.push(rest);
+            break;
+        }
+        let target = rest.len() / remaining;
+        let cut = rest[target..]
+            .find('\n')
+            .map_or(rest.len(), |i| target + i + 1);
+        let (piece, tail) = rest.split_at(cut);
+        out.push(piece);
+        rest = tail;
+    }
+    out
+}
+
+struct BatchChunk {
+    out: Vec<u8>,
+    rows: usize,
+    error_count: usize,
+    errors: Vec<(usize, String)>,
+}
+
+impl BatchChunk {
+    fn failed() -> BatchChunk {
+        BatchChunk {
+            out: Vec::new(),
+            rows: 0,
+            error_count: 1,
+            errors: vec![(
+                0,
+                "internal error while answering this part of the file".to_string(),
+            )],
+        }
+    }
+}
+
+fn answer_chunk(
+    registry: &Registry,
+    chunk: &str,
+    first_line: usize,
+    country: Option<Country>,
+) -> BatchChunk {
+    let mut result = BatchChunk {
+        out: Vec::with_capacity(chunk.len() + chunk.len() / 3),
+        rows: 0,
+        error_count: 0,
+        errors: Vec::new(),
+    };
+    for (offset, line) in chunk.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            continue;
+        }
+        result.rows += 1;
+        match answer_row(registry, line, country) {
+            Ok(responsible) => {
+                result.out.extend_from_slice(line.as_bytes());
+                result.out.push(b',');
+                push_party(&mut result.out, &responsible);
+                result.out.push(b'\n');
+            }
+            Err(message) => {
+                result.error_count += 1;
+                if result.errors.len() < BATCH_ERRORS_SHOWN_MAX {
+                    result.errors.push((first_line + offset, message));
+                }
+            }
+        }
+    }
+    result
+}
+
+/// Writes `DK-0155` without the formatting machinery (this is the hot loop of a batch).
+fn push_party(out: &mut Vec<u8>, party: &samvirke_core::PartyId) {
+    match party.municipality() {
+        Some(m) => {
+            out.extend_from_slice(m.country().code().as_bytes());
+            out.push(b'-');
+            let code = m.code();
+            out.extend_from_slice(&[
+                b'0' + (code / 1000) as u8,
+                b'0' + (code / 100 % 10) as u8,
+                b'0' + (code / 10 % 10) as u8,
+                b'0' + (code % 10) as u8,
+            ]);
+        }
+        None => out.extend_from_slice(party.to_string().as_bytes()),
     }
 }
 

@@ -86,7 +86,11 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
     let _ = writeln!(
         o.0,
         "# Samvirke agreement file: {} (format described in docs/agreement-format.md)",
+        // A comment ends at the line break and may not hold control characters.
         c.name
+            .chars()
+            .map(|ch| if ch.is_control() { ' ' } else { ch })
+            .collect::<String>()
     );
     o.line("format", FORMAT_VERSION.to_string());
     o.header("[cooperation]");

@@ -1,0 +1,119 @@
+//! Property tests: any valid cooperation written as an agreement file reads back as the same
+//! document, and writing it again gives the same text.
+
+use proptest::prelude::*;
+use samvirke_core::format::{parse_file, write_toml};
+use samvirke_core::ids::{CooperationId, Country, MunicipalityId, PartyId, ServiceId};
+use samvirke_core::model::*;
+use samvirke_core::{Date, Interval};
+
+const DK_CODES: [u16; 8] = [155, 183, 185, 187, 253, 259, 269, 336];
+
+fn text() -> impl Strategy<Value = String> {
+    // Letters, Nordic letters, quotes, backslashes, TOML syntax characters, newlines, tabs and a
+    // control character: everything the writer must escape.
+    proptest::string::string_regex("[a-zA-ZæøåÆØÅäö0-9 \"\\\\#=\\[\\]{}.,§\n\t\u{1}]{0,24}")
+        .unwrap()
+        .prop_map(|s| format!("x{s}"))
+}
+
+fn date() -> impl Strategy<Value = Date> {
+    (10_000i32..25_000).prop_map(Date::from_days_since_epoch)
+}
+
+fn interval() -> impl Strategy<Value = Interval> {
+    (date(), proptest::option::of(1i32..4000)).prop_map(|(from, len)| {
+        Interval::new(
+            from,
+            len.map(|l| Date::from_days_since_epoch(from.days_since_epoch() + l)),
+        )
+        .unwrap()
+    })
+}
+
+fn municipality(code: u16) -> MunicipalityId {
+    MunicipalityId::new(Country::Dk, code).unwrap()
+}
+
+prop_compose! {
+    fn referendum()(yes in 0u64..100_000, no in 0u64..100_000, blank in 0u64..1000, extra in 0u64..100_000, turnout in proptest::option::of(0u32..=10_000), question in text()) -> ReferendumCounts {
+        let valid = yes + no;
+        let cast = valid + blank;
+        ReferendumCounts { question, yes, no, cast, valid, blank_invalid: Some(blank), electorate: Some(cast + extra), turnout_basis_points: turnout }
+    }
+}
+
+prop_compose! {
+    fn document()(
+        id in "[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}",
+        name in text(),
+        purpose in proptest::option::of(text()),
+        n_parties in 2usize..5,
+        services in proptest::collection::vec((text(), proptest::option::of(text()), interval(), proptest::option::of(text())), 1..4),
+        numbers in proptest::collection::btree_set(0u32..60, 3),
+        referendum in proptest::option::of(referendum()),
+        gains in proptest::collection::vec(text(), 0..3),
+        status in proptest::sample::select(CandidateStatus::ALL.to_vec()),
+        valid in proptest::option::of(interval()),
+    ) -> CooperationDoc {
+        let members: Vec<MunicipalityId> = DK_CODES[..n_parties].iter().map(|c| municipality(*c)).collect();
+        let performer = PartyId::Municipality(members[0]);
+        let numbers: Vec<u32> = numbers.into_iter().collect();
+        let mut doc = CooperationDoc {
+            cooperation: Cooperation {
+                id: CooperationId::parse(&id).unwrap(),
+                name,
+                country: Country::Dk,
+                legal_form: LegalForm::DkBinding,
+                status: CooperationStatus::InForce,
+                language: Language::Da,
+                purpose,
+                valid,
+                parties: members.iter().map(|m| Party { id: PartyId::Municipality(*m), roles: Vec::new(), joined: None, left: None, org_number: None }).collect(),
+                organisations: Vec::new(),
+                term: None,
+                sources: Vec::new(),
+            },
+            services: Vec::new(),
+            main_agreement: Vec::new(),
+            sub_agreements: Vec::new(),
+            delegations: Vec::new(),
+            take_backs: Vec::new(),
+            decisions: Vec::new(),
+            staff_transfers: Vec::new(),
+            candidate_areas: Vec::new(),
+            payment_agreements: Vec::new(),
+        };
+        for (idx, (service_name, clause, valid, note)) in services.into_iter().enumerate() {
+            let service = ServiceId::parse(&format!("svc-{idx}")).unwrap();
+            doc.services.push(Service { id: service.clone(), names: Names { da: Some(service_name), ..Names::default() }, legal_basis: vec![format!("DK:SEL §{idx}")], public_code: None });
+            doc.sub_agreements.push(SubAgreement { number: numbers[idx], title: format!("Delaftale {}", numbers[idx]), services: vec![service.clone()], valid, revisions: Vec::new(), note });
+            doc.delegations.push(Delegation { service, performer: performer.clone(), for_municipalities: members[1..].to_vec(), valid, sub_agreement: Some(numbers[idx]), clause, complaints_to: Some(performer.clone()), access_requests_to: None });
+        }
+        if let Some(counts) = referendum {
+            doc.decisions.push(Decision { id: "afstemning".into(), kind: DecisionKind::Referendum, date: None, body: Some(performer.clone()), subject: "s".into(), referendum: Some(counts), note: None });
+        }
+        doc.candidate_areas.push(CandidateArea { id: "area".into(), area: "Area".into(), kind: Some(CandidateKind::Staff), participants: vec![performer], expected_gains: gains, status, note: None });
+        doc.canonicalise();
+        doc
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn write_then_read_gives_the_same_document(doc in document()) {
+        let text = write_toml(&doc);
+        let parsed = parse_file("generated.toml", &text).map_err(|e| TestCaseError::fail(format!("{text}\n{e:#?}")))?;
+        prop_assert_eq!(&parsed.doc, &doc);
+        prop_assert_eq!(write_toml(&parsed.doc), text);
+    }
+
+    #[test]
+    fn facts_reassemble_the_document(doc in document()) {
+        let mut facts = doc.to_facts();
+        facts.reverse();
+        prop_assert_eq!(CooperationDoc::from_facts(&facts).unwrap(), doc);
+    }
+}

@@ -62,7 +62,7 @@ pub fn run(db: &str, command: DbCommand) -> Result<(), CliError> {
                     .collect();
                 return print_json(&values);
             }
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for (event, payload, fact_key) in &rows {
                 let op = match &payload.change {
                     samvirke_store::Change::Put {

@@ -61,7 +61,7 @@ pub fn municipalities(args: MunicipalitiesArgs) -> Result<(), CliError> {
     if args.json {
         return print_json(&rows);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for row in &rows {
         writeln!(out, "{}  {:<40} {}", row.id, row.name, row.region)?;
     }
@@ -99,7 +99,7 @@ pub fn services(db: &str, args: ServicesArgs) -> Result<(), CliError> {
     if args.json {
         return print_json(&rows);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for row in &rows {
         writeln!(
             out,
@@ -147,7 +147,7 @@ pub fn cooperations(db: &str, args: CooperationsArgs) -> Result<(), CliError> {
     if args.json {
         return print_json(&rows);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for d in registry.cooperations() {
         let c = &d.cooperation;
         writeln!(

@@ -82,6 +82,7 @@ pub fn run(db: &str, command: DbCommand) -> Result<(), CliError> {
                     event.seq, event.recorded_at, event.actor, event.reason
                 )?;
             }
+            out.flush()?;
             Ok(())
         }
     }

@@ -71,6 +71,7 @@ pub fn municipalities(args: MunicipalitiesArgs) -> Result<(), CliError> {
         rows.len(),
         country.map(|c| format!(" in {c}")).unwrap_or_default()
     )?;
+    out.flush()?;
     Ok(())
 }
 
@@ -115,6 +116,7 @@ pub fn services(db: &str, args: ServicesArgs) -> Result<(), CliError> {
             "The registry has no services yet; import agreement files with `samvirke import`."
         )?;
     }
+    out.flush()?;
     Ok(())
 }
 
@@ -166,5 +168,6 @@ pub fn cooperations(db: &str, args: CooperationsArgs) -> Result<(), CliError> {
             "The registry has no cooperations yet; import agreement files with `samvirke import`."
         )?;
     }
+    out.flush()?;
     Ok(())
 }

@@ -437,6 +437,17 @@ impl MunicipalityRegister {
             .collect()
     }
 
+    /// `Ok` when the id was ever a code; otherwise the error with the closest ids.
+    pub fn check_known(&self, id: MunicipalityId) -> Result<(), MunicipalityError> {
+        if self.is_known(id) {
+            return Ok(());
+        }
+        Err(MunicipalityError::Unknown {
+            input: id.to_string(),
+            suggestions: self.suggest(&id.to_string()),
+        })
+    }
+
     /// Whether the id was ever a code.
     pub fn is_known(&self, id: MunicipalityId) -> bool {
         !self.versions_of(id).is_empty()

@@ -344,6 +344,11 @@ both!(as_known_on_before_and_after_a_recorded_take_back, |env| {
     assert!(log.contains("Dragør takes back five tasks"), "{log}");
     let err = env.fails(&["who", "DK-0155", "ppr", "--as-known-on", "2999-01-01"], 2);
     assert!(err.contains("future"), "{err}");
+    let err = env.fails(&["who", "DK-0155", "ppr", "--as-known-on", "2020-01-01"], 2);
+    assert!(
+        err.contains("was not yet recorded as known on 2020-01-01"),
+        "{err}"
+    );
 });
 
 both!(export_import_round_trip, |env| {

@@ -433,24 +433,9 @@ fn municipality(text: &str) -> Result<MunicipalityId, String> {
 }
 
 fn municipality_exists(id: MunicipalityId) -> Result<(), String> {
-    let register = MunicipalityRegister::embedded();
-    if register.is_known(id) {
-        return Ok(());
-    }
-    let suggestions = register.suggest(&id.to_string());
-    let hint = if suggestions.is_empty() {
-        "list the valid ids with `samvirke municipalities`".to_string()
-    } else {
-        format!(
-            "did you mean {}?",
-            suggestions
-                .iter()
-                .map(|(i, n)| format!("{i} ({n})"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    Err(format!("unknown municipality {id}; {hint}"))
+    MunicipalityRegister::embedded()
+        .check_known(id)
+        .map_err(|e| e.to_string())
 }
 
 fn enum_value<T>(

@@ -84,25 +84,23 @@ pub fn run(db: &str, args: WhoArgs) -> Result<(), CliError> {
     };
     let id =
         MunicipalityId::parse(municipality, country).map_err(|e| CliError::Input(e.to_string()))?;
-    if !register().is_known(id) {
-        let suggestions = register().suggest(municipality);
-        let hint = if suggestions.is_empty() {
-            "; list them with `samvirke municipalities`".to_string()
-        } else {
-            format!(
-                "; did you mean {}?",
-                suggestions
-                    .iter()
-                    .map(|(i, n)| format!("{i} ({n})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        return Err(CliError::Input(format!("unknown municipality {id}{hint}")));
-    }
-    let answer = registry
-        .who(id, service, on, as_known_on)
-        .map_err(resolve_error)?;
+    let answer = match registry.who(id, service, on, as_known_on) {
+        Ok(answer) => answer,
+        Err(ResolveError::UnknownService { .. })
+            if as_known_on.is_some()
+                && store
+                    .projection(None)?
+                    .registry()
+                    .service_index_str(service)
+                    .is_some() =>
+        {
+            let known = as_known_on.map(|k| k.to_string()).unwrap_or_default();
+            return Err(CliError::Input(format!(
+                "service \"{service}\" was not yet recorded as known on {known}; it was recorded later (see `samvirke db log`). Ask with a later --as-known-on"
+            )));
+        }
+        Err(e) => return Err(resolve_error(e)),
+    };
     if args.json {
         print_json(&answer)
     } else {

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use rustc_hash::FxHashMap;
 
 use crate::allocate::allocate;
-use crate::money::{format_hundredths, parse_hundredths};
+use crate::money::parse_hundredths;
 
 /// How many problems of one kind are listed before "and N more".
 const LISTED_MAX: usize = 20;
@@ -56,7 +56,10 @@ pub struct AdhocOptions {
 
 impl Default for AdhocOptions {
     fn default() -> AdhocOptions {
-        AdhocOptions { threads: std::thread::available_parallelism().map_or(1, |n| n.get()), progress: true }
+        AdhocOptions {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            progress: true,
+        }
     }
 }
 
@@ -80,30 +83,70 @@ fn at(file: &str, text: &[u8], offset: usize, message: String) -> AdhocError {
     let offset = offset.min(text.len());
     let line_start = memchr::memrchr(b'\n', &text[..offset]).map_or(0, |i| i + 1);
     let line = memchr::memchr_iter(b'\n', &text[..line_start]).count() as u64 + 1;
-    let column = String::from_utf8_lossy(&text[line_start..offset]).chars().count() as u64 + 1;
-    AdhocError::At { file: file.to_string(), line, column, message }
+    let column = String::from_utf8_lossy(&text[line_start..offset])
+        .chars()
+        .count() as u64
+        + 1;
+    AdhocError::At {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+    }
 }
 
 /// Reads the header: strips a byte-order mark, detects `,` or `;`, checks the column names.
 fn header(file: &str, text: &[u8], expected: &[&str]) -> Result<Layout, AdhocError> {
-    let start = if text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let start = if text.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
     let line = &text[start..end];
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.is_empty() {
-        return Err(AdhocError::Whole(format!("{file}: the file is empty or its first line is; the first line must be the header {}", expected.join(","))));
+        return Err(AdhocError::Whole(format!(
+            "{file}: the file is empty or its first line is; the first line must be the header {}",
+            expected.join(",")
+        )));
     }
-    let delimiter = if memchr::memchr(b';', line).is_some() { b';' } else { b',' };
-    let names: Vec<String> = line.split(|b| *b == delimiter).map(|f| String::from_utf8_lossy(trim(f)).to_lowercase()).collect();
+    let delimiter = if memchr::memchr(b';', line).is_some() {
+        b';'
+    } else {
+        b','
+    };
+    let names: Vec<String> = line
+        .split(|b| *b == delimiter)
+        .map(|f| String::from_utf8_lossy(trim(f)).to_lowercase())
+        .collect();
     if names != expected {
-        return Err(at(file, text, start, format!("the header is \"{}\"; it must be {} (or the same with ; between the names)", String::from_utf8_lossy(line), expected.join(","))));
+        return Err(at(
+            file,
+            text,
+            start,
+            format!(
+                "the header is \"{}\"; it must be {} (or the same with ; between the names)",
+                String::from_utf8_lossy(line),
+                expected.join(",")
+            ),
+        ));
     }
-    Ok(Layout { delimiter, body_start: (end + 1).min(text.len()) })
+    Ok(Layout {
+        delimiter,
+        body_start: (end + 1).min(text.len()),
+    })
 }
 
 fn trim(field: &[u8]) -> &[u8] {
-    let start = field.iter().position(|b| *b != b' ' && *b != b'\t').unwrap_or(field.len());
-    let end = field.iter().rposition(|b| *b != b' ' && *b != b'\t').map_or(start, |i| i + 1);
+    let start = field
+        .iter()
+        .position(|b| *b != b' ' && *b != b'\t')
+        .unwrap_or(field.len());
+    let end = field
+        .iter()
+        .rposition(|b| *b != b' ' && *b != b'\t')
+        .map_or(start, |i| i + 1);
     &field[start..end]
 }
 
@@ -133,26 +176,142 @@ fn check_date(field: &[u8]) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Maps ids to dense numbers. Ids of up to 15 bytes (nearly all) are packed into a `u128` key, so a
+/// lookup hashes two words and never compares bytes in the (large, cold) input.
+#[derive(Default)]
+struct Interner<'t> {
+    small: FxHashMap<u128, u32>,
+    large: FxHashMap<&'t [u8], u32>,
+    names: Vec<&'t [u8]>,
+}
+
+impl<'t> Interner<'t> {
+    /// The number of the id `text[start..end]`.
+    #[inline]
+    fn get(&mut self, text: &'t [u8], start: usize, end: usize) -> u32 {
+        let len = end - start;
+        if len <= 15 {
+            let packed = match text.get(start..start + 16) {
+                // One unaligned load of 16 bytes, the bytes past the id masked off.
+                Some(window) => {
+                    let mut bytes = [0u8; 16];
+                    bytes.copy_from_slice(window);
+                    u128::from_le_bytes(bytes)
+                        & (u128::MAX >> (128 - 8 * len as u32).min(127))
+                        & if len == 0 { 0 } else { u128::MAX }
+                }
+                None => {
+                    let mut bytes = [0u8; 16];
+                    bytes[..len].copy_from_slice(&text[start..end]);
+                    u128::from_le_bytes(bytes)
+                }
+            } | ((len as u128) << 120);
+            if let Some(idx) = self.small.get(&packed) {
+                return *idx;
+            }
+            let idx = self.names.len() as u32;
+            self.names.push(&text[start..end]);
+            self.small.insert(packed, idx);
+            return idx;
+        }
+        let key = &text[start..end];
+        if let Some(idx) = self.large.get(key) {
+            return *idx;
+        }
+        let idx = self.names.len() as u32;
+        self.names.push(key);
+        self.large.insert(key, idx);
+        idx
+    }
+}
+
+/// Accumulation partitions: records are buffered per partition (agreement number mod this) and
+/// applied a buffer at a time, so the table rows being updated stay in the core's cache.
+const PARTITIONS: usize = 64;
+const FLUSH_RECORDS: usize = 4096;
+const AGREEMENT_BITS: u32 = 22;
+const MUNICIPALITY_BITS: u32 = 20;
+const UNITS_BITS: u32 = 22;
+
+/// The sum of units is beyond what can be counted (only with absurd inputs).
+struct Overflow {
+    agreement: u32,
+    municipality: u32,
+}
+
 /// Per-thread result: interned ids and the unit sums per (agreement, municipality).
 #[derive(Default)]
 struct Partial<'t> {
-    agreements: FxHashMap<&'t [u8], u32>,
-    agreement_names: Vec<&'t [u8]>,
-    municipalities: FxHashMap<&'t [u8], u32>,
-    municipality_names: Vec<&'t [u8]>,
+    agreements: Interner<'t>,
+    municipalities: Interner<'t>,
     /// sums[agreement][municipality] = Σ units + 1 (0: no row for the pair).
     sums: Vec<Vec<u64>>,
+    buffers: Vec<Vec<u64>>,
     rows: u64,
 }
 
-fn intern<'t>(map: &mut FxHashMap<&'t [u8], u32>, names: &mut Vec<&'t [u8]>, key: &'t [u8]) -> u32 {
-    if let Some(idx) = map.get(key) {
-        return *idx;
+impl Partial<'_> {
+    #[inline]
+    fn add(&mut self, agreement: u32, municipality: u32, units: u64) -> Result<(), Overflow> {
+        let packable = agreement < (1 << AGREEMENT_BITS)
+            && municipality < (1 << MUNICIPALITY_BITS)
+            && units < (1 << UNITS_BITS);
+        if !packable {
+            return self.apply(agreement, municipality, units);
+        }
+        if self.buffers.is_empty() {
+            self.buffers = (0..PARTITIONS)
+                .map(|_| Vec::with_capacity(FLUSH_RECORDS))
+                .collect();
+        }
+        let partition = agreement as usize % PARTITIONS;
+        let record = (u64::from(agreement) << (MUNICIPALITY_BITS + UNITS_BITS))
+            | (u64::from(municipality) << UNITS_BITS)
+            | units;
+        self.buffers[partition].push(record);
+        if self.buffers[partition].len() == FLUSH_RECORDS {
+            self.flush(partition)?;
+        }
+        Ok(())
     }
-    let idx = names.len() as u32;
-    names.push(key);
-    map.insert(key, idx);
-    idx
+
+    fn flush(&mut self, partition: usize) -> Result<(), Overflow> {
+        let records = std::mem::take(&mut self.buffers[partition]);
+        for record in &records {
+            let agreement = (record >> (MUNICIPALITY_BITS + UNITS_BITS)) as u32;
+            let municipality = ((record >> UNITS_BITS) & ((1 << MUNICIPALITY_BITS) - 1)) as u32;
+            self.apply(agreement, municipality, record & ((1 << UNITS_BITS) - 1))?;
+        }
+        let mut records = records;
+        records.clear();
+        self.buffers[partition] = records;
+        Ok(())
+    }
+
+    fn flush_all(&mut self) -> Result<(), Overflow> {
+        for partition in 0..self.buffers.len() {
+            self.flush(partition)?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn apply(&mut self, agreement: u32, municipality: u32, units: u64) -> Result<(), Overflow> {
+        let (a, m) = (agreement as usize, municipality as usize);
+        if a >= self.sums.len() {
+            self.sums.resize_with(a + 1, Vec::new);
+        }
+        let row = &mut self.sums[a];
+        if m >= row.len() {
+            row.resize(m + 1, 0);
+        }
+        let slot = &mut row[m];
+        *slot = (*slot).max(1).checked_add(units).ok_or(Overflow {
+            agreement,
+            municipality,
+        })?;
+        Ok(())
+    }
 }
 
 struct Shared<'a> {
@@ -163,91 +322,214 @@ struct Shared<'a> {
     failed: &'a AtomicBool,
 }
 
-fn field_error(shared: &Shared<'_>, offset: usize, name: &str, field: &[u8], problem: &str) -> AdhocError {
-    at(shared.file, shared.text, offset, format!("{name} \"{}\" {problem}", String::from_utf8_lossy(field)))
+fn field_error(
+    shared: &Shared<'_>,
+    offset: usize,
+    name: &str,
+    field: &[u8],
+    problem: &str,
+) -> AdhocError {
+    at(
+        shared.file,
+        shared.text,
+        offset,
+        format!("{name} \"{}\" {problem}", String::from_utf8_lossy(field)),
+    )
 }
 
-fn parse_piece<'t>(shared: &Shared<'t>, range: Range<usize>, release: &dyn Fn(Range<usize>)) -> Result<Partial<'t>, AdhocError> {
+/// Field bounds after trimming spaces and tabs, as absolute offsets.
+#[inline]
+fn trim_range(text: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start < end && matches!(text[start], b' ' | b'\t') {
+        start += 1;
+    }
+    while end > start && matches!(text[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    (start, end)
+}
+
+/// One line's delimiters: the first three, how many in all, and where the fourth is.
+struct Delimiters {
+    at: [usize; 3],
+    count: usize,
+    fourth: usize,
+}
+
+fn parse_piece<'t>(
+    shared: &Shared<'t>,
+    range: Range<usize>,
+    partial: &mut Partial<'t>,
+    release: &dyn Fn(Range<usize>),
+) -> Result<(), AdhocError> {
     let text = shared.text;
-    let delim = shared.delimiter;
-    let mut partial = Partial::default();
-    let mut pos = range.start;
     let mut released_to = range.start;
-    let mut last_agreement: (&[u8], u32) = (&[], u32::MAX);
-    while pos < range.end {
-        let line_end = memchr::memchr(b'\n', &text[pos..range.end]).map_or(range.end, |i| pos + i);
-        let mut line = &text[pos..line_end];
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
+    let mut line_start = range.start;
+    let mut delims = Delimiters {
+        at: [0; 3],
+        count: 0,
+        fourth: 0,
+    };
+    let mut last_agreement: (usize, usize, u32) = (0, 0, u32::MAX);
+    // One pass over the piece finds every delimiter and line break.
+    for idx in memchr::memchr2_iter(shared.delimiter, b'\n', &text[range.clone()]) {
+        let abs = range.start + idx;
+        if text[abs] != b'\n' {
+            match delims.count {
+                0..=2 => delims.at[delims.count] = abs,
+                3 => delims.fourth = abs,
+                _ => {}
+            }
+            delims.count += 1;
+            continue;
         }
-        if !line.is_empty() {
-            let first = memchr::memchr(delim, line);
-            let second = first.and_then(|a| memchr::memchr(delim, &line[a + 1..]).map(|b| a + 1 + b));
-            let third = second.and_then(|b| memchr::memchr(delim, &line[b + 1..]).map(|c| b + 1 + c));
-            let (Some(a), Some(b), Some(c)) = (first, second, third) else {
-                let found = memchr::memchr_iter(delim, line).count() + 1;
-                return Err(at(shared.file, text, pos, format!("expected 4 fields (agreement, municipality, date, units), found {found}")));
-            };
-            let units_raw = &line[c + 1..];
-            if let Some(extra) = memchr::memchr(delim, units_raw) {
-                return Err(at(shared.file, text, pos + c + 1 + extra, "more than 4 fields; remove the extra delimiter".to_string()));
-            }
-            let agreement = trim(&line[..a]);
-            let municipality = trim(&line[a + 1..b]);
-            let date = trim(&line[b + 1..c]);
-            let units = trim(units_raw);
-            if agreement.is_empty() {
-                return Err(at(shared.file, text, pos, "agreement is empty; every row needs an agreement id".to_string()));
-            }
-            if municipality.is_empty() {
-                return Err(at(shared.file, text, pos + a + 1, "municipality is empty; every row needs a municipality id".to_string()));
-            }
-            if agreement[0] == b'"' || municipality[0] == b'"' {
-                let offset = if agreement[0] == b'"' { pos } else { pos + a + 1 };
-                return Err(at(shared.file, text, offset, "quoted fields are not supported; write the id without quotes".to_string()));
-            }
-            if let Err(problem) = check_date(date) {
-                return Err(field_error(shared, pos + b + 1, "date", date, problem));
-            }
-            let hundredths = match parse_hundredths(units, if delim == b';' { b',' } else { b'.' }) {
-                Ok(v) => v,
-                Err(problem) if delim == b';' => match parse_hundredths(units, b'.') {
-                    Ok(v) => v,
-                    Err(_) => return Err(field_error(shared, pos + c + 1, "units", units, problem)),
-                },
-                Err(problem) => return Err(field_error(shared, pos + c + 1, "units", units, problem)),
-            };
-            let agreement_idx = if last_agreement.0 == agreement {
-                last_agreement.1
-            } else {
-                let idx = intern(&mut partial.agreements, &mut partial.agreement_names, agreement);
-                last_agreement = (agreement, idx);
-                idx
-            } as usize;
-            let municipality_idx = intern(&mut partial.municipalities, &mut partial.municipality_names, municipality) as usize;
-            if agreement_idx >= partial.sums.len() {
-                partial.sums.resize_with(agreement_idx + 1, Vec::new);
-            }
-            let row = &mut partial.sums[agreement_idx];
-            if municipality_idx >= row.len() {
-                row.resize(municipality_idx + 1, 0);
-            }
-            let slot = &mut row[municipality_idx];
-            *slot = (*slot).max(1).checked_add(hundredths).ok_or_else(|| at(shared.file, text, pos + c + 1, "the units of this agreement and municipality add up to more than can be counted; check the file".to_string()))?;
-            partial.rows += 1;
-        }
-        pos = line_end + 1;
-        if pos - released_to >= RELEASE_STEP_BYTES {
-            shared.done_bytes.fetch_add((pos - released_to) as u64, Ordering::Relaxed);
-            release(released_to..pos.min(range.end));
-            released_to = pos;
+        parse_line(
+            shared,
+            partial,
+            line_start,
+            abs,
+            &delims,
+            &mut last_agreement,
+        )?;
+        line_start = abs + 1;
+        delims.count = 0;
+        if line_start - released_to >= RELEASE_STEP_BYTES {
+            shared
+                .done_bytes
+                .fetch_add((line_start - released_to) as u64, Ordering::Relaxed);
+            release(released_to..line_start);
+            released_to = line_start;
             if shared.failed.load(Ordering::Relaxed) {
-                return Ok(partial);
+                return Ok(());
             }
         }
     }
-    shared.done_bytes.fetch_add(range.end.saturating_sub(released_to) as u64, Ordering::Relaxed);
-    Ok(partial)
+    if line_start < range.end {
+        parse_line(
+            shared,
+            partial,
+            line_start,
+            range.end,
+            &delims,
+            &mut last_agreement,
+        )?;
+    }
+    shared.done_bytes.fetch_add(
+        range.end.saturating_sub(released_to) as u64,
+        Ordering::Relaxed,
+    );
+    release(released_to..range.end);
+    Ok(())
+}
+
+/// Parses the line `text[start..end]` (without its line break) and adds it to `partial`.
+#[inline]
+fn parse_line<'t>(
+    shared: &Shared<'t>,
+    partial: &mut Partial<'t>,
+    start: usize,
+    end: usize,
+    delims: &Delimiters,
+    last_agreement: &mut (usize, usize, u32),
+) -> Result<(), AdhocError> {
+    let text = shared.text;
+    let end = if end > start && text[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
+    if end == start {
+        return Ok(());
+    }
+    if delims.count < 3 {
+        return Err(at(
+            shared.file,
+            text,
+            start,
+            format!(
+                "expected 4 fields (agreement, municipality, date, units), found {}",
+                delims.count + 1
+            ),
+        ));
+    }
+    if delims.count > 3 {
+        return Err(at(
+            shared.file,
+            text,
+            delims.fourth,
+            "more than 4 fields; remove the extra delimiter".to_string(),
+        ));
+    }
+    let [a, b, c] = delims.at;
+    let (agreement_start, agreement_end) = trim_range(text, start, a);
+    let (municipality_start, municipality_end) = trim_range(text, a + 1, b);
+    let (date_start, date_end) = trim_range(text, b + 1, c);
+    let (units_start, units_end) = trim_range(text, c + 1, end);
+    if agreement_start == agreement_end {
+        return Err(at(
+            shared.file,
+            text,
+            start,
+            "agreement is empty; every row needs an agreement id".to_string(),
+        ));
+    }
+    if municipality_start == municipality_end {
+        return Err(at(
+            shared.file,
+            text,
+            a + 1,
+            "municipality is empty; every row needs a municipality id".to_string(),
+        ));
+    }
+    if text[agreement_start] == b'"' || text[municipality_start] == b'"' {
+        let offset = if text[agreement_start] == b'"' {
+            start
+        } else {
+            a + 1
+        };
+        return Err(at(
+            shared.file,
+            text,
+            offset,
+            "quoted fields are not supported; write the id without quotes".to_string(),
+        ));
+    }
+    let date = &text[date_start..date_end];
+    if let Err(problem) = check_date(date) {
+        return Err(field_error(shared, b + 1, "date", date, problem));
+    }
+    let units = &text[units_start..units_end];
+    let hundredths =
+        match parse_hundredths(units, if shared.delimiter == b';' { b',' } else { b'.' }) {
+            Ok(v) => v,
+            Err(problem) if shared.delimiter == b';' => match parse_hundredths(units, b'.') {
+                Ok(v) => v,
+                Err(_) => return Err(field_error(shared, c + 1, "units", units, problem)),
+            },
+            Err(problem) => return Err(field_error(shared, c + 1, "units", units, problem)),
+        };
+    let agreement_len = agreement_end - agreement_start;
+    let same_agreement = last_agreement.1 == agreement_len
+        && text[last_agreement.0..last_agreement.0 + agreement_len]
+            == text[agreement_start..agreement_end];
+    let agreement_idx = if same_agreement {
+        last_agreement.2
+    } else {
+        let idx = partial.agreements.get(text, agreement_start, agreement_end);
+        *last_agreement = (agreement_start, agreement_len, idx);
+        idx
+    };
+    let municipality_idx = partial
+        .municipalities
+        .get(text, municipality_start, municipality_end);
+    if partial
+        .add(agreement_idx, municipality_idx, hundredths)
+        .is_err()
+    {
+        return Err(at(shared.file, text, c + 1, "the units of this agreement and municipality add up to more than can be counted; check the file".to_string()));
+    }
+    partial.rows += 1;
+    Ok(())
 }
 
 /// Splits `range` of `text` into `n` pieces that end just after a line break.
@@ -281,18 +563,49 @@ fn parse_costs(file: &str, text: &[u8]) -> Result<Vec<(Vec<u8>, u64)>, AdhocErro
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if !line.is_empty() {
             let Some(split) = memchr::memchr(layout.delimiter, line) else {
-                return Err(at(file, text, pos, "expected 2 fields (agreement, cost), found 1".to_string()));
+                return Err(at(
+                    file,
+                    text,
+                    pos,
+                    "expected 2 fields (agreement, cost), found 1".to_string(),
+                ));
             };
             let (agreement, cost) = (trim(&line[..split]), trim(&line[split + 1..]));
             if memchr::memchr(layout.delimiter, cost).is_some() {
-                return Err(at(file, text, pos, "more than 2 fields (agreement, cost)".to_string()));
+                return Err(at(
+                    file,
+                    text,
+                    pos,
+                    "more than 2 fields (agreement, cost)".to_string(),
+                ));
             }
             if agreement.is_empty() {
-                return Err(at(file, text, pos, "agreement is empty; every row needs an agreement id".to_string()));
+                return Err(at(
+                    file,
+                    text,
+                    pos,
+                    "agreement is empty; every row needs an agreement id".to_string(),
+                ));
             }
-            let minor = match parse_hundredths(cost, decimal).or_else(|e| if layout.delimiter == b';' { parse_hundredths(cost, b'.') } else { Err(e) }) {
+            let minor = match parse_hundredths(cost, decimal).or_else(|e| {
+                if layout.delimiter == b';' {
+                    parse_hundredths(cost, b'.')
+                } else {
+                    Err(e)
+                }
+            }) {
                 Ok(v) => v,
-                Err(problem) => return Err(at(file, text, pos + split + 1, format!("cost \"{}\" {problem} (cost is in major units, e.g. 1234567.89)", String::from_utf8_lossy(cost)))),
+                Err(problem) => {
+                    return Err(at(
+                        file,
+                        text,
+                        pos + split + 1,
+                        format!(
+                            "cost \"{}\" {problem} (cost is in major units, e.g. 1234567.89)",
+                            String::from_utf8_lossy(cost)
+                        ),
+                    ));
+                }
             };
             if let Some((_, first_line_offset)) = costs.get(agreement) {
                 let first = at(file, text, *first_line_offset, String::new());
@@ -300,7 +613,15 @@ fn parse_costs(file: &str, text: &[u8]) -> Result<Vec<(Vec<u8>, u64)>, AdhocErro
                     AdhocError::At { line, .. } => line,
                     AdhocError::Whole(_) => 0,
                 };
-                return Err(at(file, text, pos, format!("agreement \"{}\" has a second cost (the first is on line {first_line}); give one cost per agreement", String::from_utf8_lossy(agreement))));
+                return Err(at(
+                    file,
+                    text,
+                    pos,
+                    format!(
+                        "agreement \"{}\" has a second cost (the first is on line {first_line}); give one cost per agreement",
+                        String::from_utf8_lossy(agreement)
+                    ),
+                ));
             }
             costs.insert(agreement.to_vec(), (minor, pos));
         }
@@ -312,13 +633,24 @@ fn parse_costs(file: &str, text: &[u8]) -> Result<Vec<(Vec<u8>, u64)>, AdhocErro
 }
 
 fn list_names(names: &[&[u8]]) -> String {
-    let shown: Vec<String> = names.iter().take(LISTED_MAX).map(|n| String::from_utf8_lossy(n).to_string()).collect();
+    let shown: Vec<String> = names
+        .iter()
+        .take(LISTED_MAX)
+        .map(|n| String::from_utf8_lossy(n).to_string())
+        .collect();
     let more = names.len().saturating_sub(LISTED_MAX);
-    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }
 
 fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
-    if field.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+    if field
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         out.push(b'"');
         for b in field {
             if *b == b'"' {
@@ -333,26 +665,40 @@ fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
 }
 
 fn map_file(path: &Path) -> Result<Option<memmap2::Mmap>, AdhocError> {
-    let file = File::open(path).map_err(|e| AdhocError::Whole(format!("{}: {e}", path.display())))?;
-    let len = file.metadata().map_err(|e| AdhocError::Whole(format!("{}: {e}", path.display())))?.len();
+    let file =
+        File::open(path).map_err(|e| AdhocError::Whole(format!("{}: {e}", path.display())))?;
+    let len = file
+        .metadata()
+        .map_err(|e| AdhocError::Whole(format!("{}: {e}", path.display())))?
+        .len();
     if len == 0 {
         return Ok(None);
     }
     // SAFETY: the map is read-only. If another process truncates the file while it is mapped, reads
     // of the lost pages fault (SIGBUS); settlement inputs are not written while they are settled.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| AdhocError::Whole(format!("{}: cannot map the file: {e}", path.display())))?;
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| AdhocError::Whole(format!("{}: cannot map the file: {e}", path.display())))?;
     Ok(Some(map))
 }
 
 /// Settles `costs` over `activity` and returns the output CSV (header included) and a summary.
-pub fn settle_adhoc(costs_path: &Path, activity_path: &Path, options: &AdhocOptions) -> Result<(Vec<u8>, AdhocSummary), AdhocError> {
+pub fn settle_adhoc(
+    costs_path: &Path,
+    activity_path: &Path,
+    options: &AdhocOptions,
+) -> Result<(Vec<u8>, AdhocSummary), AdhocError> {
     let costs_name = costs_path.display().to_string();
     let activity_name = activity_path.display().to_string();
-    let costs_text = std::fs::read(costs_path).map_err(|e| AdhocError::Whole(format!("{costs_name}: {e}")))?;
+    let costs_text =
+        std::fs::read(costs_path).map_err(|e| AdhocError::Whole(format!("{costs_name}: {e}")))?;
     let costs = parse_costs(&costs_name, &costs_text)?;
     let map = map_file(activity_path)?;
     let text: &[u8] = map.as_deref().unwrap_or(&[]);
-    let layout = header(&activity_name, text, &["agreement", "municipality", "date", "units"])?;
+    let layout = header(
+        &activity_name,
+        text,
+        &["agreement", "municipality", "date", "units"],
+    )?;
     #[cfg(unix)]
     if let Some(m) = &map {
         let _ = m.advise(memmap2::Advice::Sequential);
@@ -368,7 +714,11 @@ pub fn settle_adhoc(costs_path: &Path, activity_path: &Path, options: &AdhocOpti
                 // pages we have parsed, and a later read (an error report) faults them back in from
                 // the file. The interned ids point into the map and stay valid for the same reason.
                 unsafe {
-                    let _ = m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start);
+                    let _ = m.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        start,
+                        end - start,
+                    );
                 }
             }
         }
@@ -377,42 +727,61 @@ pub fn settle_adhoc(costs_path: &Path, activity_path: &Path, options: &AdhocOpti
     let done_bytes = AtomicU64::new(0);
     let failed = AtomicBool::new(false);
     let finished = AtomicBool::new(false);
-    let shared = Shared { file: &activity_name, text, delimiter: layout.delimiter, done_bytes: &done_bytes, failed: &failed };
-    let work = pieces(text, layout.body_start..text.len(), threads * PIECES_PER_THREAD);
+    let shared = Shared {
+        file: &activity_name,
+        text,
+        delimiter: layout.delimiter,
+        done_bytes: &done_bytes,
+        failed: &failed,
+    };
+    let work = pieces(
+        text,
+        layout.body_start..text.len(),
+        threads * PIECES_PER_THREAD,
+    );
     let next = AtomicU64::new(0);
-    let show_progress = options.progress && std::io::stderr().is_terminal() && text.len() > 64 << 20;
-    let results: Vec<Result<Vec<(usize, Partial<'_>)>, AdhocError>> = std::thread::scope(|scope| {
+    let show_progress =
+        options.progress && std::io::stderr().is_terminal() && text.len() > 64 << 20;
+    let results: Vec<Result<Partial<'_>, AdhocError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
-                    let mut mine = Vec::new();
+                    let mut partial = Partial::default();
                     loop {
                         let idx = next.fetch_add(1, Ordering::Relaxed) as usize;
                         let Some(range) = work.get(idx) else { break };
-                        match parse_piece(&shared, range.clone(), &release) {
-                            Ok(partial) => mine.push((idx, partial)),
-                            Err(e) => {
-                                failed.store(true, Ordering::Relaxed);
-                                return Err(e);
-                            }
+                        if let Err(e) = parse_piece(&shared, range.clone(), &mut partial, &release)
+                        {
+                            failed.store(true, Ordering::Relaxed);
+                            return Err(e);
                         }
                     }
-                    Ok(mine)
+                    partial
+                        .flush_all()
+                        .map_err(|o| overflow_error(&partial, &o))?;
+                    Ok(partial)
                 })
             })
             .collect();
         if show_progress {
             scope.spawn(|| progress(&done_bytes, text.len() as u64, &finished));
         }
-        let out = handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(AdhocError::Whole("a worker thread failed".to_string())))).collect();
+        let out = handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(AdhocError::Whole("a worker thread failed".to_string()))
+                })
+            })
+            .collect();
         finished.store(true, Ordering::Relaxed);
         out
     });
-    let mut partials: Vec<(usize, Partial<'_>)> = Vec::new();
+    let mut partials: Vec<Partial<'_>> = Vec::new();
     let mut errors: Vec<AdhocError> = Vec::new();
     for result in results {
         match result {
-            Ok(list) => partials.extend(list),
+            Ok(partial) => partials.push(partial),
             Err(e) => errors.push(e),
         }
     }
@@ -424,9 +793,20 @@ pub fn settle_adhoc(costs_path: &Path, activity_path: &Path, options: &AdhocOpti
         });
         return Err(errors.swap_remove(0));
     }
-    let rows: u64 = partials.iter().map(|(_, p)| p.rows).sum();
-    let (agreement_names, member_lists) = merge(&partials.iter().map(|(_, p)| p).collect::<Vec<_>>());
-    allocate_all(&activity_name, &costs_name, &costs, &agreement_names, &member_lists, rows)
+    settle_partials(&activity_name, &costs_name, &costs, &partials)
+}
+
+fn overflow_error(partial: &Partial<'_>, overflow: &Overflow) -> AdhocError {
+    let name = |names: &[&[u8]], idx: u32| {
+        names
+            .get(idx as usize)
+            .map_or_else(String::new, |n| String::from_utf8_lossy(n).to_string())
+    };
+    AdhocError::Whole(format!(
+        "the units of agreement \"{}\" and municipality \"{}\" add up to more than can be counted; check the file",
+        name(&partial.agreements.names, overflow.agreement),
+        name(&partial.municipalities.names, overflow.municipality)
+    ))
 }
 
 fn progress(done: &AtomicU64, total: u64, finished: &AtomicBool) {
@@ -435,46 +815,155 @@ fn progress(done: &AtomicU64, total: u64, finished: &AtomicBool) {
         std::thread::sleep(std::time::Duration::from_millis(200));
         let percent = done.load(Ordering::Relaxed) * 100 / total.max(1);
         if percent != last {
-            eprint!("\rsettle: reading activity {percent:>3}% of {} MB", total >> 20);
+            eprint!(
+                "\rsettle: reading activity {percent:>3}% of {} MB",
+                total >> 20
+            );
             last = percent;
         }
     }
     eprintln!("\rsettle: reading activity 100% of {} MB", total >> 20);
 }
 
-type Members<'t> = Vec<(&'t [u8], u64)>;
-
-/// Merges the per-thread sums by id: agreements in byte order, each with its municipalities in
-/// byte order and their summed units.
-fn merge<'t>(partials: &[&Partial<'t>]) -> (Vec<&'t [u8]>, Vec<Members<'t>>) {
-    let mut by_agreement: FxHashMap<&'t [u8], FxHashMap<&'t [u8], u64>> = FxHashMap::default();
-    for partial in partials {
-        for (a_idx, row) in partial.sums.iter().enumerate() {
-            let members = by_agreement.entry(partial.agreement_names[a_idx]).or_default();
-            for (m_idx, slot) in row.iter().enumerate() {
-                if *slot > 0 {
-                    *members.entry(partial.municipality_names[m_idx]).or_insert(0) += slot - 1;
-                }
-            }
-        }
-    }
-    let mut agreements: Vec<(&'t [u8], Members<'t>)> = by_agreement
-        .into_iter()
-        .map(|(a, members)| {
-            let mut list: Members<'t> = members.into_iter().collect();
-            list.sort_unstable_by(|x, y| x.0.cmp(y.0));
-            (a, list)
+/// Sorted, deduplicated names from every partial, and per partial the map local → global index.
+fn unify<'t>(lists: &[&[&'t [u8]]]) -> (Vec<&'t [u8]>, Vec<Vec<u32>>) {
+    let mut all: Vec<&'t [u8]> = lists.iter().flat_map(|l| l.iter().copied()).collect();
+    all.sort_unstable();
+    all.dedup();
+    let maps = lists
+        .iter()
+        .map(|l| {
+            l.iter()
+                .map(|n| all.binary_search(n).map_or(u32::MAX, |i| i as u32))
+                .collect()
         })
         .collect();
-    agreements.sort_unstable_by(|x, y| x.0.cmp(y.0));
-    agreements.into_iter().unzip()
+    (all, maps)
 }
 
-fn allocate_all(activity_name: &str, costs_name: &str, costs: &[(Vec<u8>, u64)], agreements: &[&[u8]], members: &[Members<'_>], rows: u64) -> Result<(Vec<u8>, AdhocSummary), AdhocError> {
-    let cost_of = |a: &[u8]| costs.binary_search_by(|(k, _)| k.as_slice().cmp(a)).ok().map(|i| costs[i].1);
-    let missing_cost: Vec<&[u8]> = agreements.iter().copied().filter(|a| cost_of(a).is_none()).collect();
-    let no_activity: Vec<&[u8]> = costs.iter().map(|(k, _)| k.as_slice()).filter(|k| agreements.binary_search(k).is_err()).collect();
-    let zero_units: Vec<&[u8]> = agreements.iter().zip(members).filter(|(_, m)| m.iter().all(|(_, u)| *u == 0)).map(|(a, _)| *a).filter(|a| cost_of(a).is_some_and(|c| c > 0)).collect();
+/// Writes a count of hundredths as `123.45` without allocating.
+fn push_hundredths(out: &mut Vec<u8>, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut whole = value / 100;
+    let mut idx = digits.len();
+    loop {
+        idx -= 1;
+        digits[idx] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[idx..]);
+    let cents = (value % 100) as u8;
+    out.extend_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
+}
+
+/// Merges the per-thread sums by id (agreements and municipalities in byte order), checks costs
+/// against activity, allocates each agreement's cost and writes the CSV.
+fn settle_partials(
+    activity_name: &str,
+    costs_name: &str,
+    costs: &[(Vec<u8>, u64)],
+    partials: &[Partial<'_>],
+) -> Result<(Vec<u8>, AdhocSummary), AdhocError> {
+    let agreement_lists: Vec<&[&[u8]]> = partials
+        .iter()
+        .map(|p| p.agreements.names.as_slice())
+        .collect();
+    let municipality_lists: Vec<&[&[u8]]> = partials
+        .iter()
+        .map(|p| p.municipalities.names.as_slice())
+        .collect();
+    let (agreements, agreement_maps) = unify(&agreement_lists);
+    let (municipalities, municipality_maps) = unify(&municipality_lists);
+    // For each partial, global agreement → its local row (u32::MAX: none).
+    let local_rows: Vec<Vec<u32>> = agreement_maps
+        .iter()
+        .map(|map| {
+            let mut rows = vec![u32::MAX; agreements.len()];
+            for (local, global) in map.iter().enumerate() {
+                rows[*global as usize] = local as u32;
+            }
+            rows
+        })
+        .collect();
+    let cost_of = |a: &[u8]| {
+        costs
+            .binary_search_by(|(k, _)| k.as_slice().cmp(a))
+            .ok()
+            .map(|i| costs[i].1)
+    };
+    let missing_cost: Vec<&[u8]> = agreements
+        .iter()
+        .copied()
+        .filter(|a| cost_of(a).is_none())
+        .collect();
+    let no_activity: Vec<&[u8]> = costs
+        .iter()
+        .map(|(k, _)| k.as_slice())
+        .filter(|k| agreements.binary_search(k).is_err())
+        .collect();
+    let mut zero_units: Vec<&[u8]> = Vec::new();
+    let rows: u64 = partials.iter().map(|p| p.rows).sum();
+    let mut out = Vec::with_capacity(1 << 20);
+    out.extend_from_slice(b"agreement,municipality,units,amount\n");
+    let mut acc = vec![0u64; municipalities.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut weights: Vec<u64> = Vec::new();
+    let mut pairs = 0usize;
+    for (g, agreement) in agreements.iter().enumerate() {
+        touched.clear();
+        for (p, partial) in partials.iter().enumerate() {
+            let local = local_rows[p][g];
+            let Some(row) = partial.sums.get(local as usize) else {
+                continue;
+            };
+            for (local_m, slot) in row.iter().enumerate() {
+                if *slot == 0 {
+                    continue;
+                }
+                let global_m = municipality_maps[p][local_m] as usize;
+                if acc[global_m] == 0 {
+                    touched.push(global_m as u32);
+                    acc[global_m] = 1;
+                }
+                acc[global_m] = acc[global_m].checked_add(slot - 1).ok_or_else(|| {
+                    AdhocError::Whole(format!("the units of agreement \"{}\" and municipality \"{}\" add up to more than can be counted; check the file", String::from_utf8_lossy(agreement), String::from_utf8_lossy(municipalities[global_m])))
+                })?;
+            }
+        }
+        touched.sort_unstable();
+        weights.clear();
+        weights.extend(touched.iter().map(|m| acc[*m as usize] - 1));
+        let Some(cost) = cost_of(agreement) else {
+            touched.iter().for_each(|m| acc[*m as usize] = 0);
+            continue;
+        };
+        if weights.iter().all(|w| *w == 0) && cost > 0 {
+            zero_units.push(agreement);
+            touched.iter().for_each(|m| acc[*m as usize] = 0);
+            continue;
+        }
+        let allocation = allocate(cost, &weights).map_err(|e| {
+            AdhocError::Whole(format!(
+                "agreement \"{}\": {e}",
+                String::from_utf8_lossy(agreement)
+            ))
+        })?;
+        for (m, share) in touched.iter().zip(&allocation.shares) {
+            push_csv_field(&mut out, agreement);
+            out.push(b',');
+            push_csv_field(&mut out, municipalities[*m as usize]);
+            out.push(b',');
+            push_hundredths(&mut out, share.weight);
+            out.push(b',');
+            push_hundredths(&mut out, share.amount);
+            out.push(b'\n');
+            acc[*m as usize] = 0;
+        }
+        pairs += touched.len();
+    }
     let mut problems = Vec::new();
     if !missing_cost.is_empty() {
         problems.push(format!("{} agreement{} in {activity_name} ha{} no cost in {costs_name}: {}; add a row agreement,cost for each", missing_cost.len(), plural(missing_cost.len()), if missing_cost.len() == 1 { "s" } else { "ve" }, list_names(&missing_cost)));
@@ -483,30 +972,25 @@ fn allocate_all(activity_name: &str, costs_name: &str, costs: &[(Vec<u8>, u64)],
         problems.push(format!("{} agreement{} in {costs_name} ha{} no activity in {activity_name}: {}; remove the cost or add the activity", no_activity.len(), plural(no_activity.len()), if no_activity.len() == 1 { "s" } else { "ve" }, list_names(&no_activity)));
     }
     if !zero_units.is_empty() {
-        problems.push(format!("{} agreement{} ha{} a cost but zero units in total, so the cost cannot be split: {}", zero_units.len(), plural(zero_units.len()), if zero_units.len() == 1 { "s" } else { "ve" }, list_names(&zero_units)));
+        problems.push(format!(
+            "{} agreement{} ha{} a cost but zero units in total, so the cost cannot be split: {}",
+            zero_units.len(),
+            plural(zero_units.len()),
+            if zero_units.len() == 1 { "s" } else { "ve" },
+            list_names(&zero_units)
+        ));
     }
     if !problems.is_empty() {
         return Err(AdhocError::Whole(problems.join("\n")));
     }
-    let pairs: usize = members.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(pairs * 40 + 64);
-    out.extend_from_slice(b"agreement,municipality,units,amount\n");
-    for (agreement, list) in agreements.iter().zip(members) {
-        let cost = cost_of(agreement).unwrap_or(0);
-        let weights: Vec<u64> = list.iter().map(|(_, u)| *u).collect();
-        let allocation = allocate(cost, &weights).map_err(|e| AdhocError::Whole(format!("agreement \"{}\": {e}", String::from_utf8_lossy(agreement))))?;
-        for ((municipality, units), share) in list.iter().zip(&allocation.shares) {
-            push_csv_field(&mut out, agreement);
-            out.push(b',');
-            push_csv_field(&mut out, municipality);
-            out.push(b',');
-            out.extend_from_slice(format_hundredths(i128::from(*units)).as_bytes());
-            out.push(b',');
-            out.extend_from_slice(format_hundredths(i128::from(share.amount)).as_bytes());
-            out.push(b'\n');
-        }
-    }
-    Ok((out, AdhocSummary { rows, agreements: agreements.len(), pairs }))
+    Ok((
+        out,
+        AdhocSummary {
+            rows,
+            agreements: agreements.len(),
+            pairs,
+        },
+    ))
 }
 
 fn plural(n: usize) -> &'static str {
@@ -523,27 +1007,55 @@ mod tests {
         let a = dir.path().join("activity.csv");
         std::fs::write(&c, costs).unwrap();
         std::fs::write(&a, activity).unwrap();
-        settle_adhoc(&c, &a, &AdhocOptions { threads: 2, progress: false }).map(|(out, _)| String::from_utf8(out).unwrap())
+        settle_adhoc(
+            &c,
+            &a,
+            &AdhocOptions {
+                threads: 2,
+                progress: false,
+            },
+        )
+        .map(|(out, _)| String::from_utf8(out).unwrap())
     }
 
     #[test]
     fn splits_by_units_with_largest_remainder() {
         let out = run("agreement,cost\nA,100.00\nB,10\n", "agreement,municipality,date,units\nA,m2,2024-01-01,1\nA,m1,2024-01-02,1\nA,m3,2024-01-03,0.5\nA,m3,2024-01-04,0.5\nB,x,2024-02-29,3.25\nB,y,2024-03-01,0\n").unwrap();
-        assert_eq!(out, "agreement,municipality,units,amount\nA,m1,1.00,33.34\nA,m2,1.00,33.33\nA,m3,1.00,33.33\nB,x,3.25,10.00\nB,y,0.00,0.00\n");
+        assert_eq!(
+            out,
+            "agreement,municipality,units,amount\nA,m1,1.00,33.34\nA,m2,1.00,33.33\nA,m3,1.00,33.33\nB,x,3.25,10.00\nB,y,0.00,0.00\n"
+        );
     }
 
     #[test]
     fn semicolons_decimal_commas_bom_crlf_and_spaces() {
         let out = run("\u{feff}agreement;cost\r\nA; 1234567,89 \r\n", "\u{feff}agreement ; municipality ; date ; units\r\n A ; m1 ; 2024-01-01 ; 2,5 \r\nA;m2;2024-01-01;2.5\r\n").unwrap();
-        assert_eq!(out, "agreement,municipality,units,amount\nA,m1,2.50,617283.95\nA,m2,2.50,617283.94\n");
+        assert_eq!(
+            out,
+            "agreement,municipality,units,amount\nA,m1,2.50,617283.95\nA,m2,2.50,617283.94\n"
+        );
     }
 
     #[test]
     fn ids_with_commas_are_quoted_in_the_output() {
-        let out = run("agreement;cost\nA,1;1\n", "agreement;municipality;date;units\nA,1;\"x\";2024-01-01;1\n");
-        assert!(out.unwrap_err().to_string().contains("quoted fields are not supported"));
-        let out = run("agreement;cost\nA,1;1\n", "agreement;municipality;date;units\nA,1;m;2024-01-01;1\n").unwrap();
-        assert_eq!(out, "agreement,municipality,units,amount\n\"A,1\",m,1.00,1.00\n");
+        let out = run(
+            "agreement;cost\nA,1;1\n",
+            "agreement;municipality;date;units\nA,1;\"x\";2024-01-01;1\n",
+        );
+        assert!(
+            out.unwrap_err()
+                .to_string()
+                .contains("quoted fields are not supported")
+        );
+        let out = run(
+            "agreement;cost\nA,1;1\n",
+            "agreement;municipality;date;units\nA,1;m;2024-01-01;1\n",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "agreement,municipality,units,amount\n\"A,1\",m,1.00,1.00\n"
+        );
     }
 
     #[test]
@@ -551,8 +1063,18 @@ mod tests {
         let header = "agreement,municipality,date,units\n";
         let costs = "agreement,cost\nA,1\n";
         let cases = [
-            ("A,m,2024-02-30,1\n", 2, 5, "date \"2024-02-30\" is not a real date"),
-            ("A,m,2024-01-01,1\nA,m,2024-01-01,-1\n", 3, 16, "units \"-1\" is negative"),
+            (
+                "A,m,2024-02-30,1\n",
+                2,
+                5,
+                "date \"2024-02-30\" is not a real date",
+            ),
+            (
+                "A,m,2024-01-01,1\nA,m,2024-01-01,-1\n",
+                3,
+                16,
+                "units \"-1\" is negative",
+            ),
             ("A,m,2024-01-01,1.234\n", 2, 16, "more than two decimals"),
             ("A,m,2024-01-01\n", 2, 1, "expected 4 fields"),
             ("A,m,2024-01-01,1,2\n", 2, 17, "more than 4 fields"),
@@ -561,22 +1083,53 @@ mod tests {
         ];
         for (rows, line, column, message) in cases {
             let err = run(costs, &format!("{header}{rows}")).unwrap_err();
-            let AdhocError::At { line: l, column: c, message: m, .. } = &err else { panic!("{err}") };
+            let AdhocError::At {
+                line: l,
+                column: c,
+                message: m,
+                ..
+            } = &err
+            else {
+                panic!("{err}")
+            };
             assert_eq!((*l, *c), (line, column), "{err}");
             assert!(m.contains(message), "{err}");
         }
         let err = run(costs, "agreement,municipality,units\n").unwrap_err();
-        assert!(err.to_string().contains("activity.csv:1:1: the header is"), "{err}");
-        let err = run("agreement,cost\nA,1\nA,2\n", &format!("{header}A,m,2024-01-01,1\n")).unwrap_err();
-        assert!(err.to_string().contains("costs.csv:3:1: agreement \"A\" has a second cost (the first is on line 2)"), "{err}");
+        assert!(
+            err.to_string().contains("activity.csv:1:1: the header is"),
+            "{err}"
+        );
+        let err = run(
+            "agreement,cost\nA,1\nA,2\n",
+            &format!("{header}A,m,2024-01-01,1\n"),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "costs.csv:3:1: agreement \"A\" has a second cost (the first is on line 2)"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn missing_costs_and_activity_list_the_agreements() {
         let err = run("agreement,cost\nA,1\nC,5\nD,5\n", "agreement,municipality,date,units\nA,m,2024-01-01,1\nB,m,2024-01-01,1\nD,m,2024-01-01,0\n").unwrap_err().to_string();
-        assert!(err.contains("1 agreement in") && err.contains("has no cost in") && err.contains(": B;"), "{err}");
-        assert!(err.contains("has no activity in") && err.contains(": C;"), "{err}");
-        assert!(err.contains("zero units in total") && err.contains(": D"), "{err}");
+        assert!(
+            err.contains("1 agreement in")
+                && err.contains("has no cost in")
+                && err.contains(": B;"),
+            "{err}"
+        );
+        assert!(
+            err.contains("has no activity in") && err.contains(": C;"),
+            "{err}"
+        );
+        assert!(
+            err.contains("zero units in total") && err.contains(": D"),
+            "{err}"
+        );
     }
 
     #[test]

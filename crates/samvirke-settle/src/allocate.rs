@@ -10,7 +10,9 @@
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AllocationError {
     /// The weights sum to zero but there is something to allocate.
-    #[error("the weights sum to zero, so {total} cannot be split; at least one member needs a weight above zero")]
+    #[error(
+        "the weights sum to zero, so {total} cannot be split; at least one member needs a weight above zero"
+    )]
     ZeroWeight {
         /// The total that could not be split.
         total: u64,
@@ -61,8 +63,24 @@ pub fn allocate(total: u64, weights: &[u64]) -> Result<Allocation, AllocationErr
     let total_weight: u128 = weights.iter().map(|w| u128::from(*w)).sum();
     if total_weight == 0 {
         if total == 0 {
-            let shares = weights.iter().enumerate().map(|(i, _)| Share { weight: 0, base: 0, remainder: 0, extra: false, rank: i as u32 + 1, amount: 0 }).collect();
-            return Ok(Allocation { total, total_weight, leftover: 0, shares });
+            let shares = weights
+                .iter()
+                .enumerate()
+                .map(|(i, _)| Share {
+                    weight: 0,
+                    base: 0,
+                    remainder: 0,
+                    extra: false,
+                    rank: i as u32 + 1,
+                    amount: 0,
+                })
+                .collect();
+            return Ok(Allocation {
+                total,
+                total_weight,
+                leftover: 0,
+                shares,
+            });
         }
         return Err(AllocationError::ZeroWeight { total });
     }
@@ -73,13 +91,25 @@ pub fn allocate(total: u64, weights: &[u64]) -> Result<Allocation, AllocationErr
             let product = c * u128::from(*w);
             // ⌊C·w/W⌋ ≤ C, so it fits in u64.
             let base = (product / total_weight) as u64;
-            Share { weight: *w, base, remainder: product % total_weight, extra: false, rank: 0, amount: base }
+            Share {
+                weight: *w,
+                base,
+                remainder: product % total_weight,
+                extra: false,
+                rank: 0,
+                amount: base,
+            }
         })
         .collect();
     let base_sum: u64 = shares.iter().map(|s| s.base).sum();
     let leftover = total - base_sum;
     let mut order: Vec<usize> = (0..shares.len()).collect();
-    order.sort_by(|a, b| shares[*b].remainder.cmp(&shares[*a].remainder).then(a.cmp(b)));
+    order.sort_by(|a, b| {
+        shares[*b]
+            .remainder
+            .cmp(&shares[*a].remainder)
+            .then(a.cmp(b))
+    });
     for (position, idx) in order.iter().enumerate() {
         let share = &mut shares[*idx];
         share.rank = position as u32 + 1;
@@ -88,8 +118,16 @@ pub fn allocate(total: u64, weights: &[u64]) -> Result<Allocation, AllocationErr
             share.amount += 1;
         }
     }
-    let allocation = Allocation { total, total_weight, leftover, shares };
-    debug_assert_eq!(allocation.shares.iter().map(|s| s.amount).sum::<u64>(), total);
+    let allocation = Allocation {
+        total,
+        total_weight,
+        leftover,
+        shares,
+    };
+    debug_assert_eq!(
+        allocation.shares.iter().map(|s| s.amount).sum::<u64>(),
+        total
+    );
     Ok(allocation)
 }
 
@@ -99,7 +137,12 @@ mod tests {
     use proptest::prelude::*;
 
     fn amounts(total: u64, weights: &[u64]) -> Vec<u64> {
-        allocate(total, weights).unwrap().shares.iter().map(|s| s.amount).collect()
+        allocate(total, weights)
+            .unwrap()
+            .shares
+            .iter()
+            .map(|s| s.amount)
+            .collect()
     }
 
     #[test]
@@ -116,14 +159,20 @@ mod tests {
         assert_eq!(a.leftover, 1);
         assert!(a.shares[0].extra && !a.shares[1].extra);
         assert_eq!(a.shares[0].remainder, 1);
-        assert_eq!(allocate(5, &[0, 0]), Err(AllocationError::ZeroWeight { total: 5 }));
+        assert_eq!(
+            allocate(5, &[0, 0]),
+            Err(AllocationError::ZeroWeight { total: 5 })
+        );
         assert_eq!(amounts(0, &[0, 0]), [0, 0]);
     }
 
     #[test]
     fn extreme_values_cannot_overflow() {
         let a = amounts(u64::MAX, &[u64::MAX, u64::MAX, 1]);
-        assert_eq!(a.iter().map(|x| u128::from(*x)).sum::<u128>(), u128::from(u64::MAX));
+        assert_eq!(
+            a.iter().map(|x| u128::from(*x)).sum::<u128>(),
+            u128::from(u64::MAX)
+        );
     }
 
     proptest! {

@@ -29,7 +29,9 @@ impl Currency {
             "DKK" => Ok(Currency::Dkk),
             "SEK" => Ok(Currency::Sek),
             "NOK" => Ok(Currency::Nok),
-            _ => Err(MoneyError(format!("\"{text}\" is not a currency Samvirke settles in; use DKK, SEK or NOK"))),
+            _ => Err(MoneyError(format!(
+                "\"{text}\" is not a currency Samvirke settles in; use DKK, SEK or NOK"
+            ))),
         }
     }
 }
@@ -71,17 +73,31 @@ impl Amount {
     /// Sum of two amounts of the same currency; an error on a currency mismatch or overflow.
     pub fn checked_add(self, other: Amount) -> Result<Amount, MoneyError> {
         if self.currency != other.currency {
-            return Err(MoneyError(format!("cannot add {} and {}", self.currency, other.currency)));
+            return Err(MoneyError(format!(
+                "cannot add {} and {}",
+                self.currency, other.currency
+            )));
         }
-        let minor = self.minor.checked_add(other.minor).ok_or_else(|| MoneyError("amount overflow".to_string()))?;
-        Ok(Amount { minor, currency: self.currency })
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or_else(|| MoneyError("amount overflow".to_string()))?;
+        Ok(Amount {
+            minor,
+            currency: self.currency,
+        })
     }
 }
 
 impl fmt::Display for Amount {
     /// `1234.56 DKK` (always two decimals, `.` as the decimal point).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", format_hundredths(i128::from(self.minor)), self.currency)
+        write!(
+            f,
+            "{} {}",
+            format_hundredths(i128::from(self.minor)),
+            self.currency
+        )
     }
 }
 
@@ -124,16 +140,23 @@ pub fn parse_hundredths(text: &[u8], decimal: u8) -> Result<u64, &'static str> {
         let frac_digits = &text[idx..];
         match frac_digits {
             [a] if a.is_ascii_digit() => frac = u64::from(a - b'0') * 10,
-            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => frac = u64::from(a - b'0') * 10 + u64::from(b - b'0'),
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                frac = u64::from(a - b'0') * 10 + u64::from(b - b'0')
+            }
             [] => return Err("has a decimal separator but no decimals"),
-            _ if frac_digits.iter().all(u8::is_ascii_digit) => return Err("has more than two decimals"),
+            _ if frac_digits.iter().all(u8::is_ascii_digit) => {
+                return Err("has more than two decimals");
+            }
             _ => return Err("is not a number; write digits with at most two decimals, e.g. 12.50"),
         }
     }
     if digits_whole == 0 && idx == 0 {
         return Err("is not a number; write digits with at most two decimals, e.g. 12.50");
     }
-    whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or("is too large")
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .ok_or("is too large")
 }
 
 #[cfg(test)]
@@ -148,20 +171,43 @@ mod tests {
         assert_eq!(parse_hundredths(b"8.5", b'.'), Ok(850));
         assert_eq!(parse_hundredths(b"8,5", b','), Ok(850));
         assert_eq!(parse_hundredths(b".5", b'.'), Ok(50));
-        assert!(parse_hundredths(b"1.234", b'.').unwrap_err().contains("more than two decimals"));
-        assert!(parse_hundredths(b"-1", b'.').unwrap_err().contains("negative"));
-        assert!(parse_hundredths(b"1,5", b'.').unwrap_err().contains("decimal separator"));
+        assert!(
+            parse_hundredths(b"1.234", b'.')
+                .unwrap_err()
+                .contains("more than two decimals")
+        );
+        assert!(
+            parse_hundredths(b"-1", b'.')
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert!(
+            parse_hundredths(b"1,5", b'.')
+                .unwrap_err()
+                .contains("decimal separator")
+        );
         assert!(parse_hundredths(b"1e3", b'.').is_err());
         assert!(parse_hundredths(b"", b'.').is_err());
         assert!(parse_hundredths(b"1.", b'.').is_err());
-        assert!(parse_hundredths(b"99999999999999999999", b'.').unwrap_err().contains("too large"));
+        assert!(
+            parse_hundredths(b"99999999999999999999", b'.')
+                .unwrap_err()
+                .contains("too large")
+        );
     }
 
     #[test]
     fn amounts_print_with_two_decimals() {
-        assert_eq!(Amount::new(123_456, Currency::Dkk).to_string(), "1234.56 DKK");
+        assert_eq!(
+            Amount::new(123_456, Currency::Dkk).to_string(),
+            "1234.56 DKK"
+        );
         assert_eq!(format_hundredths(-5), "-0.05");
         assert_eq!(format_hundredths(0), "0.00");
-        assert!(Amount::new(1, Currency::Dkk).checked_add(Amount::new(1, Currency::Sek)).is_err());
+        assert!(
+            Amount::new(1, Currency::Dkk)
+                .checked_add(Amount::new(1, Currency::Sek))
+                .is_err()
+        );
     }
 }

@@ -4,6 +4,7 @@ pub mod db;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod settle;
 pub mod who;
 
 use samvirke_core::{Date, MunicipalityRegister, Timestamp};

@@ -154,7 +154,9 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         _ => 28,
     }
 }
@@ -176,16 +178,87 @@ fn check_date(field: &[u8]) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Open addressing for packed keys: linear probing in a power-of-two table kept at most half full.
+/// The key 0 marks an empty slot (a packed key always has its length in the top byte, so it is
+/// never 0).
+#[derive(Default)]
+struct KeyTable {
+    slots: Vec<(u128, u32)>,
+    len: usize,
+    shift: u32,
+}
+
+impl KeyTable {
+    #[inline(always)]
+    fn home(&self, key: u128) -> usize {
+        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> self.shift) as usize
+    }
+
+    #[inline(always)]
+    fn get(&self, key: &u128) -> Option<&u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut idx = self.home(*key);
+        loop {
+            let (k, v) = &self.slots[idx];
+            if k == key {
+                return Some(v);
+            }
+            if *k == 0 {
+                return None;
+            }
+            idx = (idx + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, key: u128, value: u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let capacity = (self.slots.len() * 2).max(1024);
+            let old = std::mem::replace(&mut self.slots, vec![(0, 0); capacity]);
+            self.shift = 64 - capacity.trailing_zeros();
+            self.len = 0;
+            for (k, v) in old {
+                if k != 0 {
+                    self.insert(k, v);
+                }
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut idx = self.home(key);
+        while self.slots[idx].0 != 0 {
+            idx = (idx + 1) & mask;
+        }
+        self.slots[idx] = (key, value);
+        self.len += 1;
+    }
+}
+
 /// Maps ids to dense numbers. Ids of up to 15 bytes (nearly all) are packed into a `u128` key, so a
 /// lookup hashes two words and never compares bytes in the (large, cold) input.
 #[derive(Default)]
 struct Interner<'t> {
-    small: FxHashMap<u128, u32>,
+    small: KeyTable,
     large: FxHashMap<&'t [u8], u32>,
     names: Vec<&'t [u8]>,
 }
 
 impl<'t> Interner<'t> {
+    /// The number of a short id given as its packed key.
+    #[inline(always)]
+    fn get_packed(&mut self, packed: u128, key: &'t [u8]) -> u32 {
+        if let Some(idx) = self.small.get(&packed) {
+            return *idx;
+        }
+        let idx = self.names.len() as u32;
+        self.names.push(key);
+        self.small.insert(packed, idx);
+        idx
+    }
+
     /// The number of the id `text[start..end]`.
     #[inline]
     fn get(&mut self, text: &'t [u8], start: usize, end: usize) -> u32 {
@@ -227,7 +300,7 @@ impl<'t> Interner<'t> {
 
 /// Accumulation partitions: records are buffered per partition (agreement number mod this) and
 /// applied a buffer at a time, so the table rows being updated stay in the core's cache.
-const PARTITIONS: usize = 64;
+const PARTITIONS: usize = 256;
 const FLUSH_RECORDS: usize = 4096;
 const AGREEMENT_BITS: u32 = 22;
 const MUNICIPALITY_BITS: u32 = 20;
@@ -364,55 +437,41 @@ fn parse_piece<'t>(
 ) -> Result<(), AdhocError> {
     let text = shared.text;
     let mut released_to = range.start;
-    let mut line_start = range.start;
-    let mut delims = Delimiters {
-        at: [0; 3],
-        count: 0,
-        fourth: 0,
-    };
+    let mut pos = range.start;
     let mut last_agreement: (usize, usize, u32) = (0, 0, u32::MAX);
-    // One pass over the piece finds every delimiter and line break.
-    for idx in memchr::memchr2_iter(shared.delimiter, b'\n', &text[range.clone()]) {
-        let abs = range.start + idx;
-        if text[abs] != b'\n' {
-            match delims.count {
-                0..=2 => delims.at[delims.count] = abs,
-                3 => delims.fourth = abs,
-                _ => {}
+    while pos < range.end {
+        // Most lines take the fast path; anything unusual (spaces, long ids, CR, errors) the general one.
+        if let Some(next) = fast_line(shared, partial, pos, range.end)? {
+            pos = next;
+        } else {
+            let end = memchr::memchr(b'\n', &text[pos..range.end]).map_or(range.end, |i| pos + i);
+            let mut delims = Delimiters {
+                at: [0; 3],
+                count: 0,
+                fourth: 0,
+            };
+            for idx in memchr::memchr_iter(shared.delimiter, &text[pos..end]) {
+                match delims.count {
+                    0..=2 => delims.at[delims.count] = pos + idx,
+                    3 => delims.fourth = pos + idx,
+                    _ => {}
+                }
+                delims.count += 1;
             }
-            delims.count += 1;
-            continue;
+            parse_line(shared, partial, pos, end, &delims, &mut last_agreement)?;
+            pos = end + 1;
         }
-        parse_line(
-            shared,
-            partial,
-            line_start,
-            abs,
-            &delims,
-            &mut last_agreement,
-        )?;
-        line_start = abs + 1;
-        delims.count = 0;
-        if line_start - released_to >= RELEASE_STEP_BYTES {
+        if pos - released_to >= RELEASE_STEP_BYTES {
+            let upto = pos.min(range.end);
             shared
                 .done_bytes
-                .fetch_add((line_start - released_to) as u64, Ordering::Relaxed);
-            release(released_to..line_start);
-            released_to = line_start;
+                .fetch_add((upto - released_to) as u64, Ordering::Relaxed);
+            release(released_to..upto);
+            released_to = upto;
             if shared.failed.load(Ordering::Relaxed) {
                 return Ok(());
             }
         }
-    }
-    if line_start < range.end {
-        parse_line(
-            shared,
-            partial,
-            line_start,
-            range.end,
-            &delims,
-            &mut last_agreement,
-        )?;
     }
     shared.done_bytes.fetch_add(
         range.end.saturating_sub(released_to) as u64,
@@ -420,6 +479,171 @@ fn parse_piece<'t>(
     );
     release(released_to..range.end);
     Ok(())
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// 0x80 in each byte of `word` that equals `byte`, 0 elsewhere (exact, no false positives).
+#[inline(always)]
+fn eq_mask(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// 16 bytes at `at` as two little-endian words, if the text is long enough.
+#[inline(always)]
+fn window(text: &[u8], at: usize) -> Option<(u64, u64)> {
+    let bytes: &[u8; 16] = text.get(at..at + 16)?.try_into().ok()?;
+    let (lo, hi) = bytes.split_at(8);
+    Some((
+        u64::from_le_bytes(lo.try_into().ok()?),
+        u64::from_le_bytes(hi.try_into().ok()?),
+    ))
+}
+
+/// Index of the first marked byte in a (lo, hi) mask pair, 16 if none.
+#[inline(always)]
+fn first_marked(lo: u64, hi: u64) -> usize {
+    if lo != 0 {
+        (lo.trailing_zeros() / 8) as usize
+    } else if hi != 0 {
+        8 + (hi.trailing_zeros() / 8) as usize
+    } else {
+        16
+    }
+}
+
+/// An id field of 1–15 bytes starting at `at`, ending at the delimiter, with no line break,
+/// space, tab or quote at its edges: its packed key and length. `None`: take the general path.
+#[inline(always)]
+fn fast_id(text: &[u8], at: usize, delimiter: u8) -> Option<(u128, usize)> {
+    let (lo, hi) = window(text, at)?;
+    let len = first_marked(eq_mask(lo, delimiter), eq_mask(hi, delimiter));
+    if len == 0 || len > 15 {
+        return None;
+    }
+    if first_marked(eq_mask(lo, b'\n'), eq_mask(hi, b'\n')) < len {
+        return None;
+    }
+    let (first, last) = (text[at], text[at + len - 1]);
+    if matches!(first, b' ' | b'\t' | b'"') || matches!(last, b' ' | b'\t') {
+        return None;
+    }
+    let word = (u128::from(hi) << 64) | u128::from(lo);
+    Some((
+        (word & (u128::MAX >> (128 - 8 * len as u32))) | ((len as u128) << 120),
+        len,
+    ))
+}
+
+/// `123`, `123.4` or `123.45` as hundredths; anything else (spaces, CR, errors) is `None`, for the
+/// general parser to read or reject with a message.
+#[inline(always)]
+fn fast_hundredths(units: &[u8], decimal: u8) -> Option<u64> {
+    if units.len() > 15 {
+        return None;
+    }
+    let mut value = 0u64;
+    let mut idx = 0;
+    while idx < units.len() {
+        let digit = units[idx].wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        value = value * 10 + u64::from(digit);
+        idx += 1;
+    }
+    if idx == 0 {
+        return None;
+    }
+    match &units[idx..] {
+        [] => Some(value * 100),
+        [d, a] if *d == decimal && a.is_ascii_digit() => {
+            Some(value * 100 + u64::from(a - b'0') * 10)
+        }
+        [d, a, b] if *d == decimal && a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(value * 100 + u64::from(a - b'0') * 10 + u64::from(b - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// The common line `agreement,municipality,YYYY-MM-DD,units\n` parsed with a few 16-byte loads.
+/// Returns the start of the next line, or `None` to let the general path parse (and judge) it.
+#[inline]
+fn fast_line<'t>(
+    shared: &Shared<'t>,
+    partial: &mut Partial<'t>,
+    start: usize,
+    piece_end: usize,
+) -> Result<Option<usize>, AdhocError> {
+    let Some((
+        agreement_key,
+        agreement_len,
+        municipality_key,
+        municipality_len,
+        units_start,
+        units_len,
+        hundredths,
+    )) = fast_fields(shared.text, shared.delimiter, start, piece_end)
+    else {
+        return Ok(None);
+    };
+    let text = shared.text;
+    let municipality_start = start + agreement_len + 1;
+    let agreement = partial
+        .agreements
+        .get_packed(agreement_key, &text[start..start + agreement_len]);
+    let municipality = partial.municipalities.get_packed(
+        municipality_key,
+        &text[municipality_start..municipality_start + municipality_len],
+    );
+    if partial.add(agreement, municipality, hundredths).is_err() {
+        return Err(at(shared.file, text, units_start, "the units of this agreement and municipality add up to more than can be counted; check the file".to_string()));
+    }
+    partial.rows += 1;
+    Ok(Some(units_start + units_len + 1))
+}
+
+/// The fields of a common line, read without changing anything; `None` for the general path.
+#[inline(always)]
+#[allow(clippy::type_complexity)]
+fn fast_fields(
+    text: &[u8],
+    delimiter: u8,
+    start: usize,
+    piece_end: usize,
+) -> Option<(u128, usize, u128, usize, usize, usize, u64)> {
+    let (agreement_key, agreement_len) = fast_id(text, start, delimiter)?;
+    let municipality_start = start + agreement_len + 1;
+    let (municipality_key, municipality_len) = fast_id(text, municipality_start, delimiter)?;
+    let date_start = municipality_start + municipality_len + 1;
+    if text.get(date_start + 10) != Some(&delimiter)
+        || check_date(&text[date_start..date_start + 10]).is_err()
+    {
+        return None;
+    }
+    let units_start = date_start + 11;
+    let (lo, hi) = window(text, units_start)?;
+    let units_len = first_marked(eq_mask(lo, b'\n'), eq_mask(hi, b'\n'));
+    if units_len == 0 || units_len == 16 || units_start + units_len >= piece_end {
+        return None;
+    }
+    if first_marked(eq_mask(lo, delimiter), eq_mask(hi, delimiter)) < units_len {
+        return None;
+    }
+    let decimal = if delimiter == b';' { b',' } else { b'.' };
+    let hundredths = fast_hundredths(&text[units_start..units_start + units_len], decimal)?;
+    Some((
+        agreement_key,
+        agreement_len,
+        municipality_key,
+        municipality_len,
+        units_start,
+        units_len,
+        hundredths,
+    ))
 }
 
 /// Parses the line `text[start..end]` (without its line break) and adds it to `partial`.
@@ -681,12 +905,13 @@ fn map_file(path: &Path) -> Result<Option<memmap2::Mmap>, AdhocError> {
     Ok(Some(map))
 }
 
-/// Settles `costs` over `activity` and returns the output CSV (header included) and a summary.
+/// Settles `costs` over `activity` and returns the output CSV as consecutive parts (the header
+/// first; write them in order) and a summary.
 pub fn settle_adhoc(
     costs_path: &Path,
     activity_path: &Path,
     options: &AdhocOptions,
-) -> Result<(Vec<u8>, AdhocSummary), AdhocError> {
+) -> Result<(Vec<Vec<u8>>, AdhocSummary), AdhocError> {
     let costs_name = costs_path.display().to_string();
     let activity_name = activity_path.display().to_string();
     let costs_text =
@@ -866,7 +1091,7 @@ fn settle_partials(
     costs_name: &str,
     costs: &[(Vec<u8>, u64)],
     partials: &[Partial<'_>],
-) -> Result<(Vec<u8>, AdhocSummary), AdhocError> {
+) -> Result<(Vec<Vec<u8>>, AdhocSummary), AdhocError> {
     let agreement_lists: Vec<&[&[u8]]> = partials
         .iter()
         .map(|p| p.agreements.names.as_slice())
@@ -904,65 +1129,45 @@ fn settle_partials(
         .map(|(k, _)| k.as_slice())
         .filter(|k| agreements.binary_search(k).is_err())
         .collect();
-    let mut zero_units: Vec<&[u8]> = Vec::new();
     let rows: u64 = partials.iter().map(|p| p.rows).sum();
-    let mut out = Vec::with_capacity(1 << 20);
-    out.extend_from_slice(b"agreement,municipality,units,amount\n");
-    let mut acc = vec![0u64; municipalities.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut weights: Vec<u64> = Vec::new();
+    let merge = Merge {
+        partials,
+        local_rows: &local_rows,
+        municipality_maps: &municipality_maps,
+        municipalities: &municipalities,
+        cost_of: &cost_of,
+    };
+    // Agreements are independent: each core settles a contiguous range and writes its own part.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(agreements.len().max(1));
+    let chunk = agreements.len().div_ceil(threads.max(1)).max(1);
+    let results: Vec<Result<Settled<'_>, AdhocError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = agreements
+            .chunks(chunk)
+            .enumerate()
+            .map(|(idx, names)| {
+                let merge = &merge;
+                scope.spawn(move || merge.settle(idx * chunk, names))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(AdhocError::Whole("a worker thread failed".to_string()))
+                })
+            })
+            .collect()
+    });
+    let mut parts = vec![b"agreement,municipality,units,amount\n".to_vec()];
+    let mut zero_units: Vec<&[u8]> = Vec::new();
     let mut pairs = 0usize;
-    for (g, agreement) in agreements.iter().enumerate() {
-        touched.clear();
-        for (p, partial) in partials.iter().enumerate() {
-            let local = local_rows[p][g];
-            let Some(row) = partial.sums.get(local as usize) else {
-                continue;
-            };
-            for (local_m, slot) in row.iter().enumerate() {
-                if *slot == 0 {
-                    continue;
-                }
-                let global_m = municipality_maps[p][local_m] as usize;
-                if acc[global_m] == 0 {
-                    touched.push(global_m as u32);
-                    acc[global_m] = 1;
-                }
-                acc[global_m] = acc[global_m].checked_add(slot - 1).ok_or_else(|| {
-                    AdhocError::Whole(format!("the units of agreement \"{}\" and municipality \"{}\" add up to more than can be counted; check the file", String::from_utf8_lossy(agreement), String::from_utf8_lossy(municipalities[global_m])))
-                })?;
-            }
-        }
-        touched.sort_unstable();
-        weights.clear();
-        weights.extend(touched.iter().map(|m| acc[*m as usize] - 1));
-        let Some(cost) = cost_of(agreement) else {
-            touched.iter().for_each(|m| acc[*m as usize] = 0);
-            continue;
-        };
-        if weights.iter().all(|w| *w == 0) && cost > 0 {
-            zero_units.push(agreement);
-            touched.iter().for_each(|m| acc[*m as usize] = 0);
-            continue;
-        }
-        let allocation = allocate(cost, &weights).map_err(|e| {
-            AdhocError::Whole(format!(
-                "agreement \"{}\": {e}",
-                String::from_utf8_lossy(agreement)
-            ))
-        })?;
-        for (m, share) in touched.iter().zip(&allocation.shares) {
-            push_csv_field(&mut out, agreement);
-            out.push(b',');
-            push_csv_field(&mut out, municipalities[*m as usize]);
-            out.push(b',');
-            push_hundredths(&mut out, share.weight);
-            out.push(b',');
-            push_hundredths(&mut out, share.amount);
-            out.push(b'\n');
-            acc[*m as usize] = 0;
-        }
-        pairs += touched.len();
+    for result in results {
+        let settled = result?;
+        parts.push(settled.out);
+        zero_units.extend(settled.zero_units);
+        pairs += settled.pairs;
     }
     let mut problems = Vec::new();
     if !missing_cost.is_empty() {
@@ -984,13 +1189,94 @@ fn settle_partials(
         return Err(AdhocError::Whole(problems.join("\n")));
     }
     Ok((
-        out,
+        parts,
         AdhocSummary {
             rows,
             agreements: agreements.len(),
             pairs,
         },
     ))
+}
+
+/// What the merge needs to settle a range of agreements.
+struct Merge<'m, 't> {
+    partials: &'m [Partial<'t>],
+    local_rows: &'m [Vec<u32>],
+    municipality_maps: &'m [Vec<u32>],
+    municipalities: &'m [&'t [u8]],
+    cost_of: &'m (dyn Fn(&[u8]) -> Option<u64> + Sync),
+}
+
+struct Settled<'t> {
+    out: Vec<u8>,
+    zero_units: Vec<&'t [u8]>,
+    pairs: usize,
+}
+
+impl<'t> Merge<'_, 't> {
+    /// Sums, allocates and writes the agreements `names`, the first of which has global number `first`.
+    fn settle(&self, first: usize, names: &[&'t [u8]]) -> Result<Settled<'t>, AdhocError> {
+        let mut settled = Settled {
+            out: Vec::with_capacity(1 << 20),
+            zero_units: Vec::new(),
+            pairs: 0,
+        };
+        let mut acc = vec![0u64; self.municipalities.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut weights: Vec<u64> = Vec::new();
+        for (offset, agreement) in names.iter().enumerate() {
+            let g = first + offset;
+            touched.clear();
+            for (p, partial) in self.partials.iter().enumerate() {
+                let Some(row) = partial.sums.get(self.local_rows[p][g] as usize) else {
+                    continue;
+                };
+                for (local_m, slot) in row.iter().enumerate() {
+                    if *slot == 0 {
+                        continue;
+                    }
+                    let global_m = self.municipality_maps[p][local_m] as usize;
+                    if acc[global_m] == 0 {
+                        touched.push(global_m as u32);
+                        acc[global_m] = 1;
+                    }
+                    acc[global_m] = acc[global_m].checked_add(slot - 1).ok_or_else(|| {
+                        AdhocError::Whole(format!("the units of agreement \"{}\" and municipality \"{}\" add up to more than can be counted; check the file", String::from_utf8_lossy(agreement), String::from_utf8_lossy(self.municipalities[global_m])))
+                    })?;
+                }
+            }
+            touched.sort_unstable();
+            weights.clear();
+            weights.extend(touched.iter().map(|m| acc[*m as usize] - 1));
+            touched.iter().for_each(|m| acc[*m as usize] = 0);
+            let Some(cost) = (self.cost_of)(agreement) else {
+                continue;
+            };
+            if weights.iter().all(|w| *w == 0) && cost > 0 {
+                settled.zero_units.push(agreement);
+                continue;
+            }
+            let allocation = allocate(cost, &weights).map_err(|e| {
+                AdhocError::Whole(format!(
+                    "agreement \"{}\": {e}",
+                    String::from_utf8_lossy(agreement)
+                ))
+            })?;
+            for (m, share) in touched.iter().zip(&allocation.shares) {
+                let out = &mut settled.out;
+                push_csv_field(out, agreement);
+                out.push(b',');
+                push_csv_field(out, self.municipalities[*m as usize]);
+                out.push(b',');
+                push_hundredths(out, share.weight);
+                out.push(b',');
+                push_hundredths(out, share.amount);
+                out.push(b'\n');
+            }
+            settled.pairs += touched.len();
+        }
+        Ok(settled)
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -1015,7 +1301,7 @@ mod tests {
                 progress: false,
             },
         )
-        .map(|(out, _)| String::from_utf8(out).unwrap())
+        .map(|(parts, _)| String::from_utf8(parts.concat()).unwrap())
     }
 
     #[test]

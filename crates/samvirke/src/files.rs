@@ -83,3 +83,48 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), CliError> {
         .map_err(|e| CliError::Failure(format!("{}: {}", path.display(), e.error)))?;
     Ok(())
 }
+
+/// Like [`write_atomically`], for output made of consecutive parts: each part is written at its
+/// offset by its own thread (the page cache fills in parallel), then the file is synced and renamed.
+pub fn write_parts_atomically(path: &Path, parts: &[Vec<u8>]) -> Result<(), CliError> {
+    use std::os::unix::fs::FileExt as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
+        CliError::Failure(format!(
+            "{}: cannot create a temporary file: {e}",
+            dir.display()
+        ))
+    })?;
+    let file = temp.as_file();
+    let mut offsets = Vec::with_capacity(parts.len());
+    let mut offset = 0u64;
+    for part in parts {
+        offsets.push(offset);
+        offset += part.len() as u64;
+    }
+    let results: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .zip(&offsets)
+            .map(|(part, at)| scope.spawn(move || file.write_all_at(part, *at)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a writer thread failed")))
+            })
+            .collect()
+    });
+    for result in results {
+        result.map_err(|e| CliError::Failure(format!("{}: {e}", path.display())))?;
+    }
+    file.sync_all()
+        .map_err(|e| CliError::Failure(format!("{}: {e}", path.display())))?;
+    temp.persist(path)
+        .map_err(|e| CliError::Failure(format!("{}: {}", path.display(), e.error)))?;
+    Ok(())
+}

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use samvirke_settle::{AdhocError, AdhocOptions, settle_adhoc};
 
 use crate::cli_error::CliError;
-use crate::files::write_atomically;
+use crate::files::write_parts_atomically;
 
 /// `samvirke settle` subcommands.
 #[derive(Subcommand, Debug)]
@@ -64,7 +64,7 @@ fn adhoc(args: AdhocArgs) -> Result<(), CliError> {
                 CliError::Input(format!("{message}\nnothing was written"))
             }
         })?;
-    write_atomically(&args.out, &csv)?;
+    write_parts_atomically(&args.out, &csv)?;
     if !args.quiet {
         writeln!(
             std::io::stderr(),

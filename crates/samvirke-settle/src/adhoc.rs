@@ -183,7 +183,8 @@ fn check_date(field: &[u8]) -> Result<(), &'static str> {
 /// never 0).
 #[derive(Default)]
 struct KeyTable {
-    slots: Vec<(u128, u32)>,
+    keys: Vec<u128>,
+    values: Vec<u32>,
     len: usize,
     shift: u32,
 }
@@ -198,17 +199,17 @@ impl KeyTable {
 
     #[inline(always)]
     fn get(&self, key: &u128) -> Option<&u32> {
-        if self.slots.is_empty() {
+        if self.keys.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
+        let mask = self.keys.len() - 1;
         let mut idx = self.home(*key);
         loop {
-            let (k, v) = &self.slots[idx];
-            if k == key {
-                return Some(v);
+            let k = self.keys[idx];
+            if k == *key {
+                return self.values.get(idx);
             }
-            if *k == 0 {
+            if k == 0 {
                 return None;
             }
             idx = (idx + 1) & mask;
@@ -216,23 +217,25 @@ impl KeyTable {
     }
 
     fn insert(&mut self, key: u128, value: u32) {
-        if (self.len + 1) * 2 > self.slots.len() {
-            let capacity = (self.slots.len() * 2).max(1024);
-            let old = std::mem::replace(&mut self.slots, vec![(0, 0); capacity]);
+        if (self.len + 1) * 2 > self.keys.len() {
+            let capacity = (self.keys.len() * 2).max(1024);
+            let old_keys = std::mem::replace(&mut self.keys, vec![0; capacity]);
+            let old_values = std::mem::replace(&mut self.values, vec![0; capacity]);
             self.shift = 64 - capacity.trailing_zeros();
             self.len = 0;
-            for (k, v) in old {
+            for (k, v) in old_keys.into_iter().zip(old_values) {
                 if k != 0 {
                     self.insert(k, v);
                 }
             }
         }
-        let mask = self.slots.len() - 1;
+        let mask = self.keys.len() - 1;
         let mut idx = self.home(key);
-        while self.slots[idx].0 != 0 {
+        while self.keys[idx] != 0 {
             idx = (idx + 1) & mask;
         }
-        self.slots[idx] = (key, value);
+        self.keys[idx] = key;
+        self.values[idx] = value;
         self.len += 1;
     }
 }

@@ -12,7 +12,7 @@ COPY (
     cost AS (
         SELECT agreement, CAST(cost * 100 AS HUGEINT) AS c
         FROM read_csv('__COSTS__', header = true, delim = ',',
-                      columns = {'agreement': 'VARCHAR', 'cost': 'DECIMAL(18,2)'})
+                      columns = {'agreement': 'VARCHAR', 'cost': 'DECIMAL(38,2)'})
     ),
     joined AS (
         SELECT a.agreement, a.municipality, a.w, c.c, SUM(a.w) OVER (PARTITION BY a.agreement) AS tw

@@ -769,3 +769,127 @@ fn demo_flag_needs_no_database() {
     assert!(out.starts_with("Tårnby (DK-0185)"), "{out}");
     assert!(!Path::new(&env.db).exists(), "--demo must not touch --db");
 }
+
+/// `samvirke settle adhoc` as a user runs it: the output, and every bad input rejected with exit 2,
+/// its file, line and column, and no output file.
+#[test]
+fn settle_adhoc_writes_exact_shares_or_nothing() {
+    let env = Env::sqlite();
+    env.write("costs.csv", "agreement,cost\nA,100.00\n");
+    env.write("activity.csv", "agreement,municipality,date,units\nA,m2,2024-01-01,1\nA,m1,2024-01-02,1\nA,m3,2024-01-03,1\n");
+    env.ok(&[
+        "settle",
+        "adhoc",
+        "--quiet",
+        "--costs",
+        "costs.csv",
+        "--activity",
+        "activity.csv",
+        "--out",
+        "out.csv",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(env.path("out.csv")).unwrap(),
+        "agreement,municipality,units,amount\nA,m1,1.00,33.34\nA,m2,1.00,33.33\nA,m3,1.00,33.33\n"
+    );
+
+    let header = "agreement,municipality,date,units\n";
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "agreement,cost\nA,1\n",
+            "A,m,2024-01-01,1\nA,m,2024-13-01,1\n",
+            "activity.csv:3:5: date \"2024-13-01\" is not a real date",
+        ),
+        (
+            "agreement,cost\nA,1\n",
+            "A,m,2024-01-01,1.005\n",
+            "activity.csv:2:16: units \"1.005\" has more than two decimals",
+        ),
+        (
+            "agreement,cost\nA,1\n",
+            "A,m,2024-01-01\n",
+            "activity.csv:2:1: expected 4 fields",
+        ),
+        (
+            "agreement,cost\nA,1.001\n",
+            "A,m,2024-01-01,1\n",
+            "costs.csv:2:3: cost \"1.001\" has more than two decimals",
+        ),
+        (
+            "agreement,cost\nA,1\nB,2\n",
+            "A,m,2024-01-01,1\nC,m,2024-01-01,1\n",
+            "1 agreement in activity.csv has no cost in costs.csv: C",
+        ),
+        (
+            "agreement,cost\nA,1\n",
+            "A,m,2024-01-01,0\n",
+            "zero units in total, so the cost cannot be split: A",
+        ),
+    ];
+    for (costs, rows, expected) in cases {
+        env.write("costs.csv", costs);
+        env.write("activity.csv", &format!("{header}{rows}"));
+        let err = env.fails(
+            &[
+                "settle",
+                "adhoc",
+                "--costs",
+                "costs.csv",
+                "--activity",
+                "activity.csv",
+                "--out",
+                "bad.csv",
+            ],
+            2,
+        );
+        assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+        assert!(err.contains("nothing was written"), "{err}");
+        assert!(
+            !env.path("bad.csv").exists(),
+            "no output file after an error"
+        );
+    }
+    // An earlier output stays as it was when a new run fails.
+    let err = env.fails(
+        &[
+            "settle",
+            "adhoc",
+            "--costs",
+            "costs.csv",
+            "--activity",
+            "activity.csv",
+            "--out",
+            "out.csv",
+        ],
+        2,
+    );
+    assert!(err.contains("zero units"), "{err}");
+    assert!(
+        std::fs::read_to_string(env.path("out.csv"))
+            .unwrap()
+            .contains("A,m1,1.00,33.34")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary files left behind: {leftovers:?}"
+    );
+    let err = env.fails(
+        &[
+            "settle",
+            "adhoc",
+            "--costs",
+            "missing.csv",
+            "--activity",
+            "activity.csv",
+            "--out",
+            "x.csv",
+        ],
+        2,
+    );
+    assert!(err.contains("missing.csv"), "{err}");
+}

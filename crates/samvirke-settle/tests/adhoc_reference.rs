@@ -37,8 +37,8 @@ fn row() -> impl Strategy<Value = Row> {
 
 fn units_text(h: u64, decimal: char) -> String {
     match h % 3 {
-        0 if h % 100 == 0 => format!("{}", h / 100),
-        1 if h % 10 == 0 => format!("{}{decimal}{}", h / 100, (h % 100) / 10),
+        0 if h.is_multiple_of(100) => format!("{}", h / 100),
+        1 if h.is_multiple_of(10) => format!("{}{decimal}{}", h / 100, (h % 100) / 10),
         _ => format!("{}{decimal}{:02}", h / 100, h % 100),
     }
 }

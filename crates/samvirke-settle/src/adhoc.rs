@@ -20,8 +20,6 @@ use crate::money::parse_hundredths;
 
 /// How many problems of one kind are listed before "and N more".
 const LISTED_MAX: usize = 20;
-/// Parsed pages are released to the kernel in steps of this size.
-const RELEASE_STEP_BYTES: usize = 32 << 20;
 /// Pieces of the activity file; more than the cores for balance.
 const PIECES_PER_THREAD: usize = 4;
 
@@ -243,28 +241,28 @@ impl KeyTable {
 /// Maps ids to dense numbers. Ids of up to 15 bytes (nearly all) are packed into a `u128` key, so a
 /// lookup hashes two words and never compares bytes in the (large, cold) input.
 #[derive(Default)]
-struct Interner<'t> {
+struct Interner {
     small: KeyTable,
-    large: FxHashMap<&'t [u8], u32>,
-    names: Vec<&'t [u8]>,
+    large: FxHashMap<Box<[u8]>, u32>,
+    names: Vec<Box<[u8]>>,
 }
 
-impl<'t> Interner<'t> {
+impl Interner {
     /// The number of a short id given as its packed key.
     #[inline(always)]
-    fn get_packed(&mut self, packed: u128, key: &'t [u8]) -> u32 {
+    fn get_packed(&mut self, packed: u128, key: &[u8]) -> u32 {
         if let Some(idx) = self.small.get(&packed) {
             return *idx;
         }
         let idx = self.names.len() as u32;
-        self.names.push(key);
+        self.names.push(key.into());
         self.small.insert(packed, idx);
         idx
     }
 
     /// The number of the id `text[start..end]`.
     #[inline]
-    fn get(&mut self, text: &'t [u8], start: usize, end: usize) -> u32 {
+    fn get(&mut self, text: &[u8], start: usize, end: usize) -> u32 {
         let len = end - start;
         if len <= 15 {
             let packed = match text.get(start..start + 16) {
@@ -286,7 +284,7 @@ impl<'t> Interner<'t> {
                 return *idx;
             }
             let idx = self.names.len() as u32;
-            self.names.push(&text[start..end]);
+            self.names.push(text[start..end].into());
             self.small.insert(packed, idx);
             return idx;
         }
@@ -295,8 +293,8 @@ impl<'t> Interner<'t> {
             return *idx;
         }
         let idx = self.names.len() as u32;
-        self.names.push(key);
-        self.large.insert(key, idx);
+        self.names.push(key.into());
+        self.large.insert(key.into(), idx);
         idx
     }
 }
@@ -317,16 +315,16 @@ struct Overflow {
 
 /// Per-thread result: interned ids and the unit sums per (agreement, municipality).
 #[derive(Default)]
-struct Partial<'t> {
-    agreements: Interner<'t>,
-    municipalities: Interner<'t>,
+struct Partial {
+    agreements: Interner,
+    municipalities: Interner,
     /// sums[agreement][municipality] = Σ units + 1 (0: no row for the pair).
     sums: Vec<Vec<u64>>,
     buffers: Vec<Vec<u64>>,
     rows: u64,
 }
 
-impl Partial<'_> {
+impl Partial {
     #[inline]
     fn add(&mut self, agreement: u32, municipality: u32, units: u64) -> Result<(), Overflow> {
         let packable = agreement < (1 << AGREEMENT_BITS)
@@ -390,24 +388,36 @@ impl Partial<'_> {
     }
 }
 
-struct Shared<'a> {
-    file: &'a str,
-    text: &'a [u8],
+/// A bad row found while parsing: where (byte offset in the file) and what. Turned into a line
+/// and column once, at the end, by [`locate`].
+struct Located {
+    offset: u64,
+    message: String,
+}
+
+/// A block of the activity file in memory: `text` starts at byte `base` of the file.
+struct Block<'b> {
+    text: &'b [u8],
+    base: u64,
     delimiter: u8,
-    done_bytes: &'a AtomicU64,
-    failed: &'a AtomicBool,
+}
+
+fn loc(block: &Block<'_>, offset: usize, message: String) -> Located {
+    Located {
+        offset: block.base + offset as u64,
+        message,
+    }
 }
 
 fn field_error(
-    shared: &Shared<'_>,
+    block: &Block<'_>,
     offset: usize,
     name: &str,
     field: &[u8],
     problem: &str,
-) -> AdhocError {
-    at(
-        shared.file,
-        shared.text,
+) -> Located {
+    loc(
+        block,
         offset,
         format!("{name} \"{}\" {problem}", String::from_utf8_lossy(field)),
     )
@@ -432,28 +442,116 @@ struct Delimiters {
     fourth: usize,
 }
 
-fn parse_piece<'t>(
-    shared: &Shared<'t>,
-    range: Range<usize>,
-    partial: &mut Partial<'t>,
-    release: &dyn Fn(Range<usize>),
-) -> Result<(), AdhocError> {
-    let text = shared.text;
-    let mut released_to = range.start;
-    let mut pos = range.start;
-    let mut last_agreement: (usize, usize, u32) = (0, 0, u32::MAX);
-    while pos < range.end {
-        // Most lines take the fast path; anything unusual (spaces, long ids, CR, errors) the general one.
-        if let Some(next) = fast_line(shared, partial, pos, range.end)? {
-            pos = next;
-        } else {
-            let end = memchr::memchr(b'\n', &text[pos..range.end]).map_or(range.end, |i| pos + i);
+/// Bytes read from the activity file at a time, per thread (kept small enough to stay in cache).
+const BLOCK_BYTES: usize = if cfg!(test) { 64 } else { 1 << 20 };
+/// The longest line accepted: a line longer than this is not an activity row.
+const LINE_BYTES_MAX: usize = 16 << 20;
+
+/// The activity file as the parsing threads see it.
+struct Source<'a> {
+    file: &'a File,
+    len: u64,
+    body_start: u64,
+    delimiter: u8,
+    done_bytes: &'a AtomicU64,
+    failed: &'a AtomicBool,
+}
+
+/// Reads into all of `buf` from `at`, fewer bytes only at the end of the file.
+fn read_fill(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    use std::os::unix::fs::FileExt as _;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read_at(&mut buf[filled..], at + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Parses the lines that start inside `range` of the file (the last one is read to its end, past
+/// `range` if need be; a line that starts before `range` belongs to the piece before).
+fn parse_piece(
+    src: &Source<'_>,
+    range: Range<u64>,
+    partial: &mut Partial,
+    buf: &mut Vec<u8>,
+) -> Result<(), Located> {
+    let mut skip_partial_line = range.start > src.body_start;
+    // Read from one byte early: if it is a line break, the piece starts on a line of its own.
+    let mut base = if skip_partial_line {
+        range.start - 1
+    } else {
+        range.start
+    };
+    let mut read_at = base;
+    let mut filled = 0usize;
+    let mut consumed = 0usize;
+    loop {
+        if consumed > 0 {
+            buf.copy_within(consumed..filled, 0);
+            filled -= consumed;
+            base += consumed as u64;
+        }
+        if filled == buf.len() {
+            if buf.len() >= LINE_BYTES_MAX {
+                return Err(Located {
+                    offset: base,
+                    message: format!(
+                        "this line is longer than {} MB; an activity row is agreement,municipality,date,units",
+                        LINE_BYTES_MAX >> 20
+                    ),
+                });
+            }
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = read_fill(src.file, &mut buf[filled..], read_at).map_err(|e| Located {
+            offset: read_at,
+            message: format!("cannot read the file: {e}"),
+        })?;
+        read_at += n as u64;
+        filled += n;
+        src.done_bytes.fetch_add(n as u64, Ordering::Relaxed);
+        let eof = read_at >= src.len;
+        let block = Block {
+            text: &buf[..filled],
+            base,
+            delimiter: src.delimiter,
+        };
+        let mut pos = 0usize;
+        if skip_partial_line {
+            match memchr::memchr(b'\n', block.text) {
+                Some(i) => {
+                    pos = i + 1;
+                    skip_partial_line = false;
+                }
+                None if eof => return Ok(()),
+                None => {
+                    consumed = filled;
+                    continue;
+                }
+            }
+        }
+        while pos < filled && base + (pos as u64) < range.end {
+            // Most lines take the fast path; anything unusual (spaces, long ids, CR, errors) the general one.
+            if let Some(next) = fast_line(&block, partial, pos, filled)? {
+                pos = next;
+                continue;
+            }
+            let end = match memchr::memchr(b'\n', &block.text[pos..]) {
+                Some(i) => pos + i,
+                None if eof => filled,
+                None => break,
+            };
             let mut delims = Delimiters {
                 at: [0; 3],
                 count: 0,
                 fourth: 0,
             };
-            for idx in memchr::memchr_iter(shared.delimiter, &text[pos..end]) {
+            for idx in memchr::memchr_iter(src.delimiter, &block.text[pos..end]) {
                 match delims.count {
                     0..=2 => delims.at[delims.count] = pos + idx,
                     3 => delims.fourth = pos + idx,
@@ -461,27 +559,17 @@ fn parse_piece<'t>(
                 }
                 delims.count += 1;
             }
-            parse_line(shared, partial, pos, end, &delims, &mut last_agreement)?;
+            parse_line(&block, partial, pos, end, &delims)?;
             pos = end + 1;
         }
-        if pos - released_to >= RELEASE_STEP_BYTES {
-            let upto = pos.min(range.end);
-            shared
-                .done_bytes
-                .fetch_add((upto - released_to) as u64, Ordering::Relaxed);
-            release(released_to..upto);
-            released_to = upto;
-            if shared.failed.load(Ordering::Relaxed) {
-                return Ok(());
-            }
+        if base + (pos as u64) >= range.end
+            || (eof && pos >= filled)
+            || src.failed.load(Ordering::Relaxed)
+        {
+            return Ok(());
         }
+        consumed = pos.min(filled);
     }
-    shared.done_bytes.fetch_add(
-        range.end.saturating_sub(released_to) as u64,
-        Ordering::Relaxed,
-    );
-    release(released_to..range.end);
-    Ok(())
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -575,12 +663,12 @@ fn fast_hundredths(units: &[u8], decimal: u8) -> Option<u64> {
 /// The common line `agreement,municipality,YYYY-MM-DD,units\n` parsed with a few 16-byte loads.
 /// Returns the start of the next line, or `None` to let the general path parse (and judge) it.
 #[inline]
-fn fast_line<'t>(
-    shared: &Shared<'t>,
-    partial: &mut Partial<'t>,
+fn fast_line(
+    block: &Block<'_>,
+    partial: &mut Partial,
     start: usize,
     piece_end: usize,
-) -> Result<Option<usize>, AdhocError> {
+) -> Result<Option<usize>, Located> {
     let Some((
         agreement_key,
         agreement_len,
@@ -589,11 +677,11 @@ fn fast_line<'t>(
         units_start,
         units_len,
         hundredths,
-    )) = fast_fields(shared.text, shared.delimiter, start, piece_end)
+    )) = fast_fields(block.text, block.delimiter, start, piece_end)
     else {
         return Ok(None);
     };
-    let text = shared.text;
+    let text = block.text;
     let municipality_start = start + agreement_len + 1;
     let agreement = partial
         .agreements
@@ -603,7 +691,7 @@ fn fast_line<'t>(
         &text[municipality_start..municipality_start + municipality_len],
     );
     if partial.add(agreement, municipality, hundredths).is_err() {
-        return Err(at(shared.file, text, units_start, "the units of this agreement and municipality add up to more than can be counted; check the file".to_string()));
+        return Err(loc(block, units_start, "the units of this agreement and municipality add up to more than can be counted; check the file".to_string()));
     }
     partial.rows += 1;
     Ok(Some(units_start + units_len + 1))
@@ -651,15 +739,14 @@ fn fast_fields(
 
 /// Parses the line `text[start..end]` (without its line break) and adds it to `partial`.
 #[inline]
-fn parse_line<'t>(
-    shared: &Shared<'t>,
-    partial: &mut Partial<'t>,
+fn parse_line(
+    block: &Block<'_>,
+    partial: &mut Partial,
     start: usize,
     end: usize,
     delims: &Delimiters,
-    last_agreement: &mut (usize, usize, u32),
-) -> Result<(), AdhocError> {
-    let text = shared.text;
+) -> Result<(), Located> {
+    let text = block.text;
     let end = if end > start && text[end - 1] == b'\r' {
         end - 1
     } else {
@@ -669,9 +756,8 @@ fn parse_line<'t>(
         return Ok(());
     }
     if delims.count < 3 {
-        return Err(at(
-            shared.file,
-            text,
+        return Err(loc(
+            block,
             start,
             format!(
                 "expected 4 fields (agreement, municipality, date, units), found {}",
@@ -680,9 +766,8 @@ fn parse_line<'t>(
         ));
     }
     if delims.count > 3 {
-        return Err(at(
-            shared.file,
-            text,
+        return Err(loc(
+            block,
             delims.fourth,
             "more than 4 fields; remove the extra delimiter".to_string(),
         ));
@@ -693,17 +778,15 @@ fn parse_line<'t>(
     let (date_start, date_end) = trim_range(text, b + 1, c);
     let (units_start, units_end) = trim_range(text, c + 1, end);
     if agreement_start == agreement_end {
-        return Err(at(
-            shared.file,
-            text,
+        return Err(loc(
+            block,
             start,
             "agreement is empty; every row needs an agreement id".to_string(),
         ));
     }
     if municipality_start == municipality_end {
-        return Err(at(
-            shared.file,
-            text,
+        return Err(loc(
+            block,
             a + 1,
             "municipality is empty; every row needs a municipality id".to_string(),
         ));
@@ -714,38 +797,27 @@ fn parse_line<'t>(
         } else {
             a + 1
         };
-        return Err(at(
-            shared.file,
-            text,
+        return Err(loc(
+            block,
             offset,
             "quoted fields are not supported; write the id without quotes".to_string(),
         ));
     }
     let date = &text[date_start..date_end];
     if let Err(problem) = check_date(date) {
-        return Err(field_error(shared, b + 1, "date", date, problem));
+        return Err(field_error(block, b + 1, "date", date, problem));
     }
     let units = &text[units_start..units_end];
     let hundredths =
-        match parse_hundredths(units, if shared.delimiter == b';' { b',' } else { b'.' }) {
+        match parse_hundredths(units, if block.delimiter == b';' { b',' } else { b'.' }) {
             Ok(v) => v,
-            Err(problem) if shared.delimiter == b';' => match parse_hundredths(units, b'.') {
+            Err(problem) if block.delimiter == b';' => match parse_hundredths(units, b'.') {
                 Ok(v) => v,
-                Err(_) => return Err(field_error(shared, c + 1, "units", units, problem)),
+                Err(_) => return Err(field_error(block, c + 1, "units", units, problem)),
             },
-            Err(problem) => return Err(field_error(shared, c + 1, "units", units, problem)),
+            Err(problem) => return Err(field_error(block, c + 1, "units", units, problem)),
         };
-    let agreement_len = agreement_end - agreement_start;
-    let same_agreement = last_agreement.1 == agreement_len
-        && text[last_agreement.0..last_agreement.0 + agreement_len]
-            == text[agreement_start..agreement_end];
-    let agreement_idx = if same_agreement {
-        last_agreement.2
-    } else {
-        let idx = partial.agreements.get(text, agreement_start, agreement_end);
-        *last_agreement = (agreement_start, agreement_len, idx);
-        idx
-    };
+    let agreement_idx = partial.agreements.get(text, agreement_start, agreement_end);
     let municipality_idx = partial
         .municipalities
         .get(text, municipality_start, municipality_end);
@@ -753,30 +825,62 @@ fn parse_line<'t>(
         .add(agreement_idx, municipality_idx, hundredths)
         .is_err()
     {
-        return Err(at(shared.file, text, c + 1, "the units of this agreement and municipality add up to more than can be counted; check the file".to_string()));
+        return Err(loc(block, c + 1, "the units of this agreement and municipality add up to more than can be counted; check the file".to_string()));
     }
     partial.rows += 1;
     Ok(())
 }
 
-/// Splits `range` of `text` into `n` pieces that end just after a line break.
-fn pieces(text: &[u8], range: Range<usize>, n: usize) -> Vec<Range<usize>> {
-    let mut out = Vec::with_capacity(n);
-    let mut start = range.start;
-    for k in 1..=n {
-        if start >= range.end {
-            break;
+/// Splits `range` into `n` byte ranges of about equal size (lines are assigned to the range they
+/// start in, see [`parse_piece`]).
+fn pieces(range: Range<u64>, n: u64) -> Vec<Range<u64>> {
+    let len = range.end - range.start;
+    (0..n)
+        .map(|k| range.start + len * k / n..range.start + len * (k + 1) / n)
+        .filter(|r| r.start < r.end)
+        .collect()
+}
+
+/// The line and column of byte `offset` of a file, read in blocks (only on the error path).
+fn locate(path: &Path, name: &str, located: Located) -> AdhocError {
+    let mut line = 1u64;
+    let mut line_start = 0u64;
+    let position = (|| -> std::io::Result<()> {
+        let file = File::open(path)?;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut at = 0u64;
+        while at < located.offset {
+            let want = ((located.offset - at) as usize).min(buf.len());
+            let n = read_fill(&file, &mut buf[..want], at)?;
+            if n == 0 {
+                break;
+            }
+            for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+                line += 1;
+                line_start = at + i as u64 + 1;
+            }
+            at += n as u64;
         }
-        let target = range.start + (range.end - range.start) * k / n;
-        let end = if k == n || target <= start {
-            if k == n { range.end } else { continue }
-        } else {
-            memchr::memchr(b'\n', &text[target..range.end]).map_or(range.end, |i| target + i + 1)
-        };
-        out.push(start..end);
-        start = end;
+        Ok(())
+    })();
+    let column = match position {
+        Ok(()) => File::open(path)
+            .ok()
+            .and_then(|f| {
+                let mut prefix = vec![0u8; (located.offset - line_start).min(1 << 20) as usize];
+                read_fill(&f, &mut prefix, line_start)
+                    .ok()
+                    .map(|n| String::from_utf8_lossy(&prefix[..n]).chars().count() as u64 + 1)
+            })
+            .unwrap_or(1),
+        Err(_) => 1,
+    };
+    AdhocError::At {
+        file: name.to_string(),
+        line,
+        column,
+        message: located.message,
     }
-    out
 }
 
 fn parse_costs(file: &str, text: &[u8]) -> Result<Vec<(Vec<u8>, u64)>, AdhocError> {
@@ -891,22 +995,8 @@ fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
     }
 }
 
-fn map_file(path: &Path) -> Result<Option<memmap2::Mmap>, AdhocError> {
-    let file =
-        File::open(path).map_err(|e| AdhocError::Whole(format!("{}: {e}", path.display())))?;
-    let len = file
-        .metadata()
-        .map_err(|e| AdhocError::Whole(format!("{}: {e}", path.display())))?
-        .len();
-    if len == 0 {
-        return Ok(None);
-    }
-    // SAFETY: the map is read-only. If another process truncates the file while it is mapped, reads
-    // of the lost pages fault (SIGBUS); settlement inputs are not written while they are settled.
-    let map = unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| AdhocError::Whole(format!("{}: cannot map the file: {e}", path.display())))?;
-    Ok(Some(map))
-}
+/// Bytes read to find the header line.
+const HEADER_BYTES_MAX: usize = 64 << 10;
 
 /// Settles `costs` over `activity` and returns the output CSV as consecutive parts (the header
 /// first; write them in order) and a summary.
@@ -920,93 +1010,87 @@ pub fn settle_adhoc(
     let costs_text =
         std::fs::read(costs_path).map_err(|e| AdhocError::Whole(format!("{costs_name}: {e}")))?;
     let costs = parse_costs(&costs_name, &costs_text)?;
-    let map = map_file(activity_path)?;
-    let text: &[u8] = map.as_deref().unwrap_or(&[]);
+    let file = File::open(activity_path)
+        .map_err(|e| AdhocError::Whole(format!("{activity_name}: {e}")))?;
+    let len = file
+        .metadata()
+        .map_err(|e| AdhocError::Whole(format!("{activity_name}: {e}")))?
+        .len();
+    let mut head = vec![0u8; HEADER_BYTES_MAX.min(len as usize)];
+    let n = read_fill(&file, &mut head, 0)
+        .map_err(|e| AdhocError::Whole(format!("{activity_name}: {e}")))?;
+    head.truncate(n);
+    if memchr::memchr(b'\n', &head).is_none() && (n as u64) < len {
+        return Err(AdhocError::Whole(format!(
+            "{activity_name}: the first line is longer than {} KB; it must be the header agreement,municipality,date,units",
+            HEADER_BYTES_MAX >> 10
+        )));
+    }
     let layout = header(
         &activity_name,
-        text,
+        &head,
         &["agreement", "municipality", "date", "units"],
     )?;
-    #[cfg(unix)]
-    if let Some(m) = &map {
-        let _ = m.advise(memmap2::Advice::Sequential);
-    }
-    let release = |range: Range<usize>| {
-        #[cfg(unix)]
-        if let Some(m) = &map {
-            let page = 4096;
-            let start = range.start.div_ceil(page) * page;
-            let end = range.end / page * page;
-            if end > start {
-                // SAFETY: the mapping is a read-only file mapping; MADV_DONTNEED drops our copy of
-                // pages we have parsed, and a later read (an error report) faults them back in from
-                // the file. The interned ids point into the map and stay valid for the same reason.
-                unsafe {
-                    let _ = m.unchecked_advise_range(
-                        memmap2::UncheckedAdvice::DontNeed,
-                        start,
-                        end - start,
-                    );
-                }
-            }
-        }
-    };
     let threads = options.threads.max(1);
     let done_bytes = AtomicU64::new(0);
     let failed = AtomicBool::new(false);
     let finished = AtomicBool::new(false);
-    let shared = Shared {
-        file: &activity_name,
-        text,
+    let source = Source {
+        file: &file,
+        len,
+        body_start: layout.body_start as u64,
         delimiter: layout.delimiter,
         done_bytes: &done_bytes,
         failed: &failed,
     };
     let work = pieces(
-        text,
-        layout.body_start..text.len(),
-        threads * PIECES_PER_THREAD,
+        layout.body_start as u64..len,
+        (threads * PIECES_PER_THREAD) as u64,
     );
     let next = AtomicU64::new(0);
-    let show_progress =
-        options.progress && std::io::stderr().is_terminal() && text.len() > 64 << 20;
-    let results: Vec<Result<Partial<'_>, AdhocError>> = std::thread::scope(|scope| {
+    let show_progress = options.progress && std::io::stderr().is_terminal() && len > 64 << 20;
+    let results: Vec<Result<Partial, Located>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut partial = Partial::default();
+                    let mut buf = vec![0u8; BLOCK_BYTES];
                     loop {
                         let idx = next.fetch_add(1, Ordering::Relaxed) as usize;
                         let Some(range) = work.get(idx) else { break };
-                        if let Err(e) = parse_piece(&shared, range.clone(), &mut partial, &release)
+                        if let Err(e) = parse_piece(&source, range.clone(), &mut partial, &mut buf)
                         {
                             failed.store(true, Ordering::Relaxed);
                             return Err(e);
                         }
                     }
-                    partial
-                        .flush_all()
-                        .map_err(|o| overflow_error(&partial, &o))?;
+                    partial.flush_all().map_err(|o| Located {
+                        offset: u64::MAX,
+                        message: overflow_message(&partial, &o),
+                    })?;
                     Ok(partial)
                 })
             })
             .collect();
         if show_progress {
-            scope.spawn(|| progress(&done_bytes, text.len() as u64, &finished));
+            scope.spawn(|| progress(&done_bytes, len, &finished));
         }
         let out = handles
             .into_iter()
             .map(|h| {
                 h.join().unwrap_or_else(|_| {
-                    Err(AdhocError::Whole("a worker thread failed".to_string()))
+                    Err(Located {
+                        offset: u64::MAX,
+                        message: "a worker thread failed".to_string(),
+                    })
                 })
             })
             .collect();
         finished.store(true, Ordering::Relaxed);
         out
     });
-    let mut partials: Vec<Partial<'_>> = Vec::new();
-    let mut errors: Vec<AdhocError> = Vec::new();
+    let mut partials: Vec<Partial> = Vec::new();
+    let mut errors: Vec<Located> = Vec::new();
     for result in results {
         match result {
             Ok(partial) => partials.push(partial),
@@ -1015,26 +1099,27 @@ pub fn settle_adhoc(
     }
     if !errors.is_empty() {
         // Report the first bad row in the file, whichever thread found it.
-        errors.sort_by_key(|e| match e {
-            AdhocError::At { line, .. } => *line,
-            AdhocError::Whole(_) => 0,
-        });
-        return Err(errors.swap_remove(0));
+        errors.sort_by_key(|e| e.offset);
+        let first = errors.swap_remove(0);
+        if first.offset == u64::MAX {
+            return Err(AdhocError::Whole(first.message));
+        }
+        return Err(locate(activity_path, &activity_name, first));
     }
     settle_partials(&activity_name, &costs_name, &costs, &partials)
 }
 
-fn overflow_error(partial: &Partial<'_>, overflow: &Overflow) -> AdhocError {
-    let name = |names: &[&[u8]], idx: u32| {
+fn overflow_message(partial: &Partial, overflow: &Overflow) -> String {
+    let name = |names: &[Box<[u8]>], idx: u32| {
         names
             .get(idx as usize)
             .map_or_else(String::new, |n| String::from_utf8_lossy(n).to_string())
     };
-    AdhocError::Whole(format!(
+    format!(
         "the units of agreement \"{}\" and municipality \"{}\" add up to more than can be counted; check the file",
         name(&partial.agreements.names, overflow.agreement),
         name(&partial.municipalities.names, overflow.municipality)
-    ))
+    )
 }
 
 fn progress(done: &AtomicU64, total: u64, finished: &AtomicBool) {
@@ -1054,7 +1139,7 @@ fn progress(done: &AtomicU64, total: u64, finished: &AtomicBool) {
 }
 
 /// Sorted, deduplicated names from every partial, and per partial the map local → global index.
-fn unify<'t>(lists: &[&[&'t [u8]]]) -> (Vec<&'t [u8]>, Vec<Vec<u32>>) {
+fn unify<'t>(lists: &[Vec<&'t [u8]>]) -> (Vec<&'t [u8]>, Vec<Vec<u32>>) {
     let mut all: Vec<&'t [u8]> = lists.iter().flat_map(|l| l.iter().copied()).collect();
     all.sort_unstable();
     all.dedup();
@@ -1093,15 +1178,15 @@ fn settle_partials(
     activity_name: &str,
     costs_name: &str,
     costs: &[(Vec<u8>, u64)],
-    partials: &[Partial<'_>],
+    partials: &[Partial],
 ) -> Result<(Vec<Vec<u8>>, AdhocSummary), AdhocError> {
-    let agreement_lists: Vec<&[&[u8]]> = partials
+    let agreement_lists: Vec<Vec<&[u8]>> = partials
         .iter()
-        .map(|p| p.agreements.names.as_slice())
+        .map(|p| p.agreements.names.iter().map(|n| &n[..]).collect())
         .collect();
-    let municipality_lists: Vec<&[&[u8]]> = partials
+    let municipality_lists: Vec<Vec<&[u8]>> = partials
         .iter()
-        .map(|p| p.municipalities.names.as_slice())
+        .map(|p| p.municipalities.names.iter().map(|n| &n[..]).collect())
         .collect();
     let (agreements, agreement_maps) = unify(&agreement_lists);
     let (municipalities, municipality_maps) = unify(&municipality_lists);
@@ -1203,7 +1288,7 @@ fn settle_partials(
 
 /// What the merge needs to settle a range of agreements.
 struct Merge<'m, 't> {
-    partials: &'m [Partial<'t>],
+    partials: &'m [Partial],
     local_rows: &'m [Vec<u32>],
     municipality_maps: &'m [Vec<u32>],
     municipalities: &'m [&'t [u8]],
@@ -1291,6 +1376,10 @@ mod tests {
     use super::*;
 
     fn run(costs: &str, activity: &str) -> Result<String, AdhocError> {
+        run_with(2, costs, activity)
+    }
+
+    fn run_with(threads: usize, costs: &str, activity: &str) -> Result<String, AdhocError> {
         let dir = tempfile::tempdir().unwrap();
         let c = dir.path().join("costs.csv");
         let a = dir.path().join("activity.csv");
@@ -1300,7 +1389,7 @@ mod tests {
             &c,
             &a,
             &AdhocOptions {
-                threads: 2,
+                threads,
                 progress: false,
             },
         )
@@ -1422,16 +1511,63 @@ mod tests {
     }
 
     #[test]
-    fn pieces_end_at_line_breaks_and_cover_everything() {
-        let text = b"h\naaaa\nbb\nc\ndddddd\ne\n";
+    fn pieces_cover_the_body_without_gaps() {
         for n in 1..10 {
-            let p = pieces(text, 2..text.len(), n);
-            assert_eq!(p.first().unwrap().start, 2);
-            assert_eq!(p.last().unwrap().end, text.len());
+            let p = pieces(7..1000, n);
+            assert_eq!(p.first().unwrap().start, 7);
+            assert_eq!(p.last().unwrap().end, 1000);
             for w in p.windows(2) {
                 assert_eq!(w[0].end, w[1].start);
-                assert_eq!(text[w[0].end - 1], b'\n');
             }
+        }
+    }
+
+    #[test]
+    fn lines_across_block_and_piece_boundaries_are_read_once() {
+        // In tests a block is 64 bytes, so lines straddle blocks and pieces everywhere, and a long
+        // id makes the buffer grow.
+        let mut activity = String::from("agreement,municipality,date,units\n");
+        let mut expected_units = 0u64;
+        for i in 0..500u64 {
+            let municipality = if i % 7 == 0 {
+                format!("municipality-with-a-long-name-{}", i % 3)
+            } else {
+                format!("m{}", i % 5)
+            };
+            activity.push_str(&format!(
+                "A{},{municipality},2024-01-{:02},{}.{:02}\n",
+                i % 2,
+                1 + i % 28,
+                i % 9,
+                i % 100
+            ));
+            expected_units += (i % 9) * 100 + i % 100;
+        }
+        for threads in 1..5 {
+            let out = run_with(threads, "agreement,cost\nA0,1000\nA1,2000\n", &activity).unwrap();
+            let total_units: u64 = out
+                .lines()
+                .skip(1)
+                .map(|l| {
+                    let units = l.split(',').nth(2).unwrap();
+                    let (w, f) = units.split_once('.').unwrap();
+                    w.parse::<u64>().unwrap() * 100 + f.parse::<u64>().unwrap()
+                })
+                .sum();
+            assert_eq!(total_units, expected_units);
+            let total_amount: u64 = out
+                .lines()
+                .skip(1)
+                .map(|l| {
+                    l.rsplit(',')
+                        .next()
+                        .unwrap()
+                        .replace('.', "")
+                        .parse::<u64>()
+                        .unwrap()
+                })
+                .sum();
+            assert_eq!(total_amount, 300_000);
         }
     }
 }

@@ -159,21 +159,45 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// Checks `YYYY-MM-DD` and that the day exists.
+/// Checks `YYYY-MM-DD` and that the day exists. The digit and dash checks look at eight bytes at once.
+#[inline]
 fn check_date(field: &[u8]) -> Result<(), &'static str> {
-    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *field else {
-        return Err("is not a date; write YYYY-MM-DD, e.g. 2024-03-31");
+    const NOT_A_DATE: &str = "is not a date; write YYYY-MM-DD, e.g. 2024-03-31";
+    let Ok(bytes) = <&[u8; 10]>::try_from(field) else {
+        return Err(NOT_A_DATE);
     };
-    let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
-    if !digits.iter().all(u8::is_ascii_digit) {
-        return Err("is not a date; write YYYY-MM-DD, e.g. 2024-03-31");
+    let (head, tail) = bytes.split_at(8);
+    let mut head_bytes = [0u8; 8];
+    head_bytes.copy_from_slice(head);
+    // "YYYY-MM-" as a little-endian word: digits in bytes 0–3 and 5–6, dashes in bytes 4 and 7.
+    let word = u64::from_le_bytes(head_bytes);
+    const DIGITS: u64 = 0x00FF_FF00_FFFF_FFFF;
+    const DASHES: u64 = 0x2D00_002D_0000_0000;
+    let digits = word & DIGITS;
+    let high_nibbles_are_3 =
+        digits & (0xF0F0_F0F0_F0F0_F0F0 & DIGITS) == 0x3030_3030_3030_3030 & DIGITS;
+    let below_ten = (digits + (0x0606_0606_0606_0606 & DIGITS)) & (0xF0F0_F0F0_F0F0_F0F0 & DIGITS)
+        == 0x3030_3030_3030_3030 & DIGITS;
+    let dashes = word & !DIGITS == DASHES;
+    let (d1, d2) = (tail[0].wrapping_sub(b'0'), tail[1].wrapping_sub(b'0'));
+    if !(high_nibbles_are_3 && below_ten && dashes && d1 < 10 && d2 < 10) {
+        return Err(NOT_A_DATE);
     }
-    let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
-    let (year, month, day) = (n(y1, y2) * 100 + n(y3, y4), n(m1, m2), n(d1, d2));
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+    let month = u32::from(bytes[5] - b'0') * 10 + u32::from(bytes[6] - b'0');
+    let day = u32::from(d1) * 10 + u32::from(d2);
+    if !(1..=12).contains(&month)
+        || day == 0
+        || (day > 28 && day > days_in_month(year_of(bytes), month))
+    {
         return Err("is not a real date (no such month or day)");
     }
     Ok(())
+}
+
+fn year_of(bytes: &[u8; 10]) -> u32 {
+    bytes[..4]
+        .iter()
+        .fold(0, |y, b| y * 10 + u32::from(b - b'0'))
 }
 
 /// Open addressing for packed keys: linear probing in a power-of-two table kept at most half full.
@@ -320,7 +344,9 @@ struct Partial {
     municipalities: Interner,
     /// sums[agreement][municipality] = Σ units + 1 (0: no row for the pair).
     sums: Vec<Vec<u64>>,
-    buffers: Vec<Vec<u64>>,
+    /// PARTITIONS buffers of FLUSH_RECORDS packed records each, and how many each holds.
+    buffers: Vec<u64>,
+    buffered: Vec<u16>,
     rows: u64,
 }
 
@@ -334,36 +360,37 @@ impl Partial {
             return self.apply(agreement, municipality, units);
         }
         if self.buffers.is_empty() {
-            self.buffers = (0..PARTITIONS)
-                .map(|_| Vec::with_capacity(FLUSH_RECORDS))
-                .collect();
+            self.buffers = vec![0; PARTITIONS * FLUSH_RECORDS];
+            self.buffered = vec![0; PARTITIONS];
         }
         let partition = agreement as usize % PARTITIONS;
         let record = (u64::from(agreement) << (MUNICIPALITY_BITS + UNITS_BITS))
             | (u64::from(municipality) << UNITS_BITS)
             | units;
-        self.buffers[partition].push(record);
-        if self.buffers[partition].len() == FLUSH_RECORDS {
+        let count = self.buffered[partition] as usize;
+        self.buffers[partition * FLUSH_RECORDS + count] = record;
+        self.buffered[partition] = (count + 1) as u16;
+        if count + 1 == FLUSH_RECORDS {
             self.flush(partition)?;
         }
         Ok(())
     }
 
     fn flush(&mut self, partition: usize) -> Result<(), Overflow> {
-        let records = std::mem::take(&mut self.buffers[partition]);
-        for record in &records {
+        let count = self.buffered[partition] as usize;
+        self.buffered[partition] = 0;
+        let start = partition * FLUSH_RECORDS;
+        for idx in start..start + count {
+            let record = self.buffers[idx];
             let agreement = (record >> (MUNICIPALITY_BITS + UNITS_BITS)) as u32;
             let municipality = ((record >> UNITS_BITS) & ((1 << MUNICIPALITY_BITS) - 1)) as u32;
             self.apply(agreement, municipality, record & ((1 << UNITS_BITS) - 1))?;
         }
-        let mut records = records;
-        records.clear();
-        self.buffers[partition] = records;
         Ok(())
     }
 
     fn flush_all(&mut self) -> Result<(), Overflow> {
-        for partition in 0..self.buffers.len() {
+        for partition in 0..self.buffered.len() {
             self.flush(partition)?;
         }
         Ok(())
@@ -1333,7 +1360,13 @@ impl<'t> Merge<'_, 't> {
                     })?;
                 }
             }
-            touched.sort_unstable();
+            // Many municipalities: one pass over the dense sums is cheaper than sorting.
+            if touched.len() * 8 > acc.len() {
+                touched.clear();
+                touched.extend((0..acc.len() as u32).filter(|m| acc[*m as usize] != 0));
+            } else {
+                touched.sort_unstable();
+            }
             weights.clear();
             weights.extend(touched.iter().map(|m| acc[*m as usize] - 1));
             touched.iter().for_each(|m| acc[*m as usize] = 0);
@@ -1568,6 +1601,44 @@ mod tests {
                 })
                 .sum();
             assert_eq!(total_amount, 300_000);
+        }
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::check_date;
+
+    #[test]
+    fn dates_are_checked_exactly() {
+        for ok in [
+            "2024-02-29",
+            "2000-02-29",
+            "2023-12-31",
+            "0001-01-01",
+            "2024-04-30",
+        ] {
+            assert_eq!(check_date(ok.as_bytes()), Ok(()), "{ok}");
+        }
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2024-04-31",
+            "2024-00-10",
+            "2024-13-01",
+            "2024-01-00",
+            "2024-01-32",
+            "2024/01/01",
+            "2024-1-01",
+            "2024-01-1 ",
+            "2024-01-0a",
+            "202a-01-01",
+            "2024-01-01x",
+            "",
+            "2024-:1-01",
+            "2024-01-:1",
+        ] {
+            assert!(check_date(bad.as_bytes()).is_err(), "{bad}");
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The bulk usage settlement: costs per agreement, activity rows per (agreement, municipality), and
 //! each agreement's cost split over its municipalities by units with the largest-remainder rule.
 //!
-//! Built for national-scale files (tens of millions of rows): the activity file is memory-mapped and
-//! split at line breaks into one piece per core; each core parses bytes directly, interns agreement
-//! and municipality ids into small integers and sums units per pair; the pieces are merged by id and
-//! allocated. Pages already parsed are handed back to the kernel as the parse moves on, so memory
-//! stays small whatever the file size. Any bad row fails the whole run with its file, line and column.
+//! Built for national-scale files (tens of millions of rows): the activity file is cut into byte
+//! ranges that the cores read with positioned reads into small buffers; each core parses bytes
+//! directly, interns agreement and municipality ids into small integers and sums units per pair; the
+//! per-core sums are merged by id and allocated. Memory stays small whatever the file size. Any bad
+//! row fails the whole run with its file, line and column.
 
 use std::fs::File;
 use std::io::IsTerminal as _;

@@ -600,8 +600,90 @@ pub struct CandidateArea {
     pub note: Option<String>,
 }
 
+/// A payer's share in a key: parts (any whole numbers; `{ A = 1, B = 3 }` is 25 % / 75 %).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyShare {
+    /// The payer.
+    pub party: PartyId,
+    /// Its parts.
+    pub parts: u64,
+}
+
+slug_enum!(
+    /// How often aconto instalments fall due.
+    AcontoFrequency {
+        /// Twelve instalments.
+        Monthly = "monthly",
+        /// Four instalments.
+        Quarterly = "quarterly",
+    }
+);
+
+/// How a cost is split between the payers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AllocationKey {
+    /// Fixed parts per payer (one payer with any part pays everything).
+    Fixed {
+        /// Parts per payer.
+        shares: Vec<KeyShare>,
+    },
+    /// Population on a reference date, with the source of the numbers.
+    Population {
+        /// The date the numbers describe.
+        reference_date: Date,
+        /// Where the numbers come from.
+        source: String,
+        /// Residents per payer.
+        population: Vec<KeyShare>,
+    },
+    /// Units of activity per payer, counted by measurement date within the year.
+    Usage {
+        /// What a unit is (e.g. "cases", "hours").
+        unit: String,
+    },
+    /// A fixed part split by `shares`, the rest by usage.
+    Hybrid {
+        /// Percentage of the cost split by the fixed shares, in basis points (4000 = 40 %).
+        fixed_basis_points: u32,
+        /// Parts per payer for the fixed part.
+        shares: Vec<KeyShare>,
+        /// What a usage unit is.
+        unit: String,
+    },
+}
+
+/// A saving made by the performer, shared with the payers from its effective date
+/// (Dragør–Tårnby § 3.4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saving {
+    /// First day the saving applies.
+    pub effective: Date,
+    /// The saving over a whole year, in minor units.
+    pub annual_minor: u64,
+    /// The payers' share of the saving, in basis points (5000 = 50 %).
+    pub share_basis_points: u32,
+    /// What the saving is.
+    pub note: String,
+}
+
+/// One year of a payment agreement: the cost basis and savings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentYear {
+    /// The calendar year.
+    pub year: i32,
+    /// Budgeted annual cost, in minor units (the aconto basis).
+    pub budget_minor: u64,
+    /// Actual annual cost once the year is closed, in minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_minor: Option<u64>,
+    /// Savings shared with the payers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub savings: Vec<Saving>,
+}
+
 /// A payment agreement (betalingsaftale): who pays whom for a sub-agreement, in which currency, on
-/// which principle. The settlement engine adds cost bases and allocation keys.
+/// which principle, with the allocation key, the aconto schedule and a cost basis per year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentAgreement {
     /// The sub-agreement it belongs to.
@@ -616,6 +698,74 @@ pub struct PaymentAgreement {
     pub currency: String,
     /// The payment principle, in the agreement's words.
     pub principle: String,
+    /// How the cost is split (required before the agreement can be settled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<AllocationKey>,
+    /// How often aconto instalments fall due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aconto: Option<AcontoFrequency>,
+    /// Day of the month instalments fall due (1–28).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aconto_due_day: Option<u32>,
+    /// Cost basis per year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<PaymentYear>,
+}
+
+/// A settlement run as recorded in the journal: what went in and what came out, so the run can be
+/// reproduced and a later run compared with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettlementRecord {
+    /// The year settled.
+    pub year: i32,
+    /// The payment-agreement facts used, by key, with the event that recorded each.
+    pub inputs: Vec<RecordedInput>,
+    /// Usage totals per sub-agreement and payer (from the activity file given to the run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<UsageTotal>,
+    /// The results.
+    pub lines: Vec<SettlementLine>,
+}
+
+/// A fact used by a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedInput {
+    /// The fact's key.
+    pub key: String,
+    /// The event that recorded the version used.
+    pub event: u64,
+}
+
+/// Units of one payer under one sub-agreement in the year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageTotal {
+    /// The sub-agreement.
+    pub sub_agreement: u32,
+    /// The payer.
+    pub party: String,
+    /// Activity rows.
+    pub rows: u64,
+    /// Units in hundredths.
+    pub hundredths: u64,
+}
+
+/// One payer's result under one payment agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettlementLine {
+    /// The sub-agreement.
+    pub sub_agreement: u32,
+    /// The payer.
+    pub payer: String,
+    /// Share of the budget (paid aconto).
+    pub budget_minor: u64,
+    /// Share of the actual cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_minor: Option<u64>,
+    /// Share of the savings.
+    pub savings_minor: u64,
+    /// Year-end true-up (positive owed, negative refunded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub true_up_minor: Option<i64>,
 }
 
 /// A whole cooperation as one agreement file holds it.
@@ -712,6 +862,13 @@ pub enum Fact {
         /// The payment agreement.
         payment_agreement: PaymentAgreement,
     },
+    /// A settlement run (recorded by `samvirke settle`, not part of the agreement file).
+    SettlementRun {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The run.
+        run: SettlementRecord,
+    },
 }
 
 impl Fact {
@@ -727,8 +884,15 @@ impl Fact {
             | Fact::Decision { cooperation, .. }
             | Fact::StaffTransfer { cooperation, .. }
             | Fact::CandidateArea { cooperation, .. }
-            | Fact::PaymentAgreement { cooperation, .. } => cooperation,
+            | Fact::PaymentAgreement { cooperation, .. }
+            | Fact::SettlementRun { cooperation, .. } => cooperation,
         }
+    }
+
+    /// Whether the fact is written in agreement files (a settlement run is recorded by `settle`,
+    /// so an import never touches it).
+    pub fn in_agreement_file(&self) -> bool {
+        !matches!(self, Fact::SettlementRun { .. })
     }
 
     /// The stable key: two facts with the same key are two versions of the same thing.
@@ -758,6 +922,7 @@ impl Fact {
                 payment_agreement: p,
                 ..
             } => format!("{coop}/payment/{}/{}", p.sub_agreement, p.valid.from()),
+            Fact::SettlementRun { run, .. } => format!("{coop}/settlement/{}", run.year),
         }
     }
 }
@@ -856,6 +1021,7 @@ impl CooperationDoc {
                 Fact::PaymentAgreement {
                     payment_agreement, ..
                 } => doc.payment_agreements.push(payment_agreement.clone()),
+                Fact::SettlementRun { .. } => {}
             }
         }
         doc.canonicalise();

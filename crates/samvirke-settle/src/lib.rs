@@ -13,7 +13,9 @@
 pub mod adhoc;
 pub mod allocate;
 pub mod money;
+pub mod statement;
 
 pub use adhoc::{AdhocError, AdhocOptions, AdhocSummary, settle_adhoc};
 pub use allocate::{Allocation, AllocationError, Share, allocate};
 pub use money::{Amount, Currency, MoneyError};
+pub use statement::{Statement, UsageRow, settle_year};

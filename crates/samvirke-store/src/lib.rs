@@ -226,6 +226,7 @@ impl Store {
         let current: BTreeMap<String, &RecordedFact> = projection
             .facts_of(cooperation)
             .into_iter()
+            .filter(|f| f.fact.in_agreement_file())
             .map(|f| (f.fact.key(), f))
             .collect();
         let mut changes = Vec::new();

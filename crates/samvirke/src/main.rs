@@ -70,9 +70,8 @@ enum Command {
     Services(commands::list::ServicesArgs),
     /// List the cooperations in the registry.
     Cooperations(commands::list::CooperationsArgs),
-    /// Settlement: split costs over members exactly, to the øre.
-    #[command(subcommand)]
-    Settle(commands::settle::SettleCommand),
+    /// Settlement: each member's share of the payment agreements, exactly, to the øre.
+    Settle(commands::settle::SettleArgs),
     /// Database maintenance: verify the journal, show its events.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -95,7 +94,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Municipalities(args) => commands::list::municipalities(args),
         Command::Services(args) => commands::list::services(&db, args),
         Command::Cooperations(args) => commands::list::cooperations(&db, args),
-        Command::Settle(command) => commands::settle::run(command),
+        Command::Settle(args) => commands::settle::run(&db, args),
         Command::Db(command) => commands::db::run(&db, command),
     }
 }

@@ -893,3 +893,234 @@ fn settle_adhoc_writes_exact_shares_or_nothing() {
     );
     assert!(err.contains("missing.csv"), "{err}");
 }
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn settle_json(env: &Env, args: &[&str]) -> serde_json::Value {
+    let mut full = vec!["settle"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--format", "json"]);
+    serde_json::from_str(&env.ok(&full)).unwrap()
+}
+
+fn payer<'a>(statement: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    statement["agreements"][0]["payers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["payer"] == id)
+        .unwrap()
+}
+
+both!(settlement_statements_with_hand_checked_figures, |env| {
+    for file in [
+        "settle-dragoer.toml",
+        "settle-vastra-malardalen.toml",
+        "settle-marker.toml",
+    ] {
+        env.ok(&["import", &format!("{FIXTURES}/{file}")]);
+    }
+    // Dragør pays Tårnby's whole calculated cost (§ 3.2): 12 × 100,000.00 aconto. A saving of
+    // 100,000.00 a year from 1 July is shared 50 %: 100,000.00 × 184/365 = 50,410.96 (the extra øre
+    // from rounding goes to the days in the year), half = 25,205.48. True-up: 1,180,000.00 actual
+    // − 25,205.48 savings − 1,200,000.00 paid = −45,205.48, refunded.
+    let s = settle_json(env, &["dragoer-taarnby-settle", "--year", "2025"]);
+    let dragoer = payer(&s, "DK-0155");
+    assert_eq!(dragoer["budget_minor"], 120_000_000);
+    assert_eq!(dragoer["aconto"].as_array().unwrap().len(), 12);
+    assert_eq!(dragoer["aconto"][0]["due"], "2025-01-01");
+    assert_eq!(dragoer["aconto"][0]["amount_minor"], 10_000_000);
+    assert_eq!(dragoer["savings_minor"], 2_520_548);
+    assert_eq!(dragoer["true_up_minor"], -4_520_548);
+
+    // Hybrid key for Arboga, Köping, Kungsör: 1,000,000.00 = 400,000.00 fixed (thirds: 133,333.34
+    // to the lowest id SE-1960, 133,333.33 to the others) + 600,000.00 by cases 20/50/30 (the 2024
+    // row is not counted): 120,000.00 / 300,000.00 / 180,000.00.
+    let usage = format!("{FIXTURES}/settle-vastra-malardalen-usage.csv");
+    let s = settle_json(
+        env,
+        &[
+            "vastra-malardalen-settle",
+            "--year",
+            "2025",
+            "--usage",
+            &usage,
+        ],
+    );
+    assert_eq!(payer(&s, "SE-1960")["budget_minor"], 25_333_334);
+    assert_eq!(payer(&s, "SE-1983")["budget_minor"], 43_333_333);
+    assert_eq!(payer(&s, "SE-1984")["budget_minor"], 31_333_333);
+    let quarters: Vec<u64> = payer(&s, "SE-1960")["aconto"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["amount_minor"].as_u64().unwrap())
+        .collect();
+    assert_eq!(quarters, [6_333_334, 6_333_334, 6_333_333, 6_333_333]);
+    assert!(
+        payer(&s, "SE-1960")["true_up_minor"].is_null(),
+        "the year is not closed"
+    );
+
+    // Population key for the five Østfold municipalities: 500,000.00 over 25,900 residents; the three
+    // leftover øre go to the largest remainders: Marker (24,600), Råde (22,400), Skiptvet (13,700).
+    let s = settle_json(env, &["marker-settle", "--year", "2025"]);
+    let expected = [
+        ("NO-3110", 9_459_459),
+        ("NO-3112", 14_864_865),
+        ("NO-3114", 11_196_911),
+        ("NO-3116", 7_528_958),
+        ("NO-3122", 6_949_807),
+    ];
+    for (id, minor) in expected {
+        assert_eq!(payer(&s, id)["budget_minor"], minor, "{id}");
+    }
+    let explained = env.ok(&[
+        "settle",
+        "marker-settle",
+        "--year",
+        "2025",
+        "--explain",
+        "NO-3122",
+    ]);
+    assert!(
+        explained.contains("residents on 2024-01-01 (source: test figures)"),
+        "{explained}"
+    );
+    assert!(
+        explained.contains(
+            "NO-3122: base 69498.06 (remainder 24600, rank 1 of 5) gets one extra øre → 69498.07"
+        ),
+        "{explained}"
+    );
+
+    // The run is in the journal; the same run again records nothing; a correction is re-run and the
+    // difference shown.
+    let runs = |env: &Env| {
+        env.ok(&["db", "log", "--key", "marker-settle/settlement/2025"])
+            .lines()
+            .count()
+    };
+    let n = runs(env);
+    assert!(n >= 1);
+    let out = env.run(&["settle", "marker-settle", "--year", "2025"]);
+    assert!(
+        stderr(&out).contains("nothing new recorded"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(runs(env), n);
+    let corrected = std::fs::read_to_string(format!("{FIXTURES}/settle-marker.toml"))
+        .unwrap()
+        .replace("\"NO-3122\" = 3600", "\"NO-3122\" = 3650");
+    env.write("marker.toml", &corrected);
+    env.ok(&[
+        "import",
+        "marker.toml",
+        "--reason",
+        "Corrected Marker's population",
+    ]);
+    let out = env.run(&["settle", "marker-settle", "--year", "2025"]);
+    let note = stderr(&out);
+    assert!(
+        note.contains("differences to the run recorded")
+            && note.contains("NO-3122: budget 69498.07")
+            && note.contains("inputs changed"),
+        "{note}"
+    );
+    assert_eq!(runs(env), n + 1);
+    // Re-importing the agreement file leaves the recorded runs alone.
+    env.ok(&["import", "marker.toml"]);
+    assert_eq!(runs(env), n + 1);
+
+    // Errors: a year without a cost basis, a usage key without usage, a payer that pays nothing.
+    let err = env.fails(&["settle", "marker-settle", "--year", "2024"], 2);
+    assert!(
+        err.contains(
+            "no payment agreement with a cost basis for 2024; years with a cost basis: 2025"
+        ),
+        "{err}"
+    );
+    let err = env.fails(&["settle", "vastra-malardalen-settle", "--year", "2025"], 2);
+    assert!(err.contains("--usage"), "{err}");
+    let err = env.fails(
+        &[
+            "settle",
+            "marker-settle",
+            "--year",
+            "2025",
+            "--explain",
+            "NO-0301",
+        ],
+        2,
+    );
+    assert!(err.contains("pays nothing"), "{err}");
+    let html = env.ok(&[
+        "settle",
+        "marker-settle",
+        "--year",
+        "2025",
+        "--format",
+        "html",
+    ]);
+    assert!(
+        html.starts_with("<!doctype html>\n<html lang=\"nb\">")
+            && html.contains("<th scope=\"row\">NO-3122</th>"),
+        "{html}"
+    );
+});
+
+#[test]
+fn payment_agreement_errors_name_their_place() {
+    let env = Env::sqlite();
+    let base = std::fs::read_to_string(format!("{FIXTURES}/settle-dragoer.toml")).unwrap();
+    let cases = [
+        (
+            base.replace("budget = \"1200000.00\"", "budget = 1200000.50"),
+            "budget = 1200000.50",
+            "floating-point number",
+        ),
+        (
+            base.replace(
+                "shares = { \"DK-0155\" = 1 }",
+                "shares = { \"DK-0185\" = 1 }",
+            ),
+            "shares = {",
+            "DK-0185 has a share in the key but is not among the payers",
+        ),
+        (
+            base.replace("effective = 2025-07-01", "effective = 2024-07-01"),
+            "effective = 2024-07-01",
+            "takes effect in 2024, not in 2025",
+        ),
+        (
+            base.replace("kind = \"fixed\"", "kind = \"equal\""),
+            "kind = \"equal\"",
+            "not a key kind",
+        ),
+    ];
+    for (text, needle, expected) in cases {
+        let file = env.write("case.toml", &text);
+        let line = line_of(&text, needle);
+        let err = env.fails(&["check", file.to_str().unwrap()], 2);
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&format!("case.toml:{line}:")) && l.contains(expected)),
+            "expected line {line}: {expected} in\n{err}"
+        );
+    }
+    // The file round-trips through export.
+    env.ok(&["import", &format!("{FIXTURES}/settle-dragoer.toml")]);
+    let exported = env.ok(&["export", "dragoer-taarnby-settle"]);
+    assert!(
+        exported.contains("[payment_agreement.key]")
+            && exported.contains("annual_amount = \"100000.00\"")
+            && exported.contains("share_percent = 50.0"),
+        "{exported}"
+    );
+    env.write("again.toml", &exported);
+    assert!(
+        env.ok(&["import", "again.toml"])
+            .contains("Nothing to record")
+    );
+}

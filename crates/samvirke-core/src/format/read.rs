@@ -1208,6 +1208,25 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
     if payer.is_empty() {
         r.missing(&t, "payers", "[\"DK-0155\"]");
     }
+    let key = r
+        .sub_table(&mut t, "key", false, "")
+        .and_then(|kt| read_key(r, kt));
+    let aconto = r.parsed(
+        &mut t,
+        "aconto",
+        "\"monthly\"",
+        false,
+        enum_value(AcontoFrequency::parse, AcontoFrequency::choices()),
+    );
+    let aconto_due_day = r
+        .integer(&mut t, "aconto_due_day", false, 1..29, "1")
+        .map(|n| n as u32);
+    let mut years = Vec::new();
+    for yt in r.tables(&mut t, "year") {
+        if let Some(year) = read_payment_year(r, yt) {
+            years.push(year);
+        }
+    }
     r.finish(
         t,
         &[
@@ -1218,6 +1237,10 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
             "payee",
             "currency",
             "principle",
+            "key",
+            "aconto",
+            "aconto_due_day",
+            "year",
         ],
     );
     Some(PaymentAgreement {
@@ -1227,5 +1250,189 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
         payee: payee?,
         currency: currency?,
         principle: principle?,
+        key,
+        aconto,
+        aconto_due_day,
+        years,
+    })
+}
+
+/// An amount in major units with at most two decimals, written as a string (`"1234567.89"`) or a
+/// whole number, as minor units. A TOML float is refused: it cannot hold every amount exactly.
+fn read_money(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, required: bool) -> Option<u64> {
+    let Some(value) = r.value(t, key) else {
+        if required {
+            r.missing(t, key, "\"1234567.89\"");
+        }
+        return None;
+    };
+    let field = t.field(key);
+    let text = match value.get_ref() {
+        DeValue::String(s) => s.to_string(),
+        DeValue::Integer(i) => i.as_str().replace('_', ""),
+        DeValue::Float(f) => {
+            r.error(&value.span(), &field, format!("{} is a floating-point number, which cannot hold every amount exactly; write it in quotes: {key} = \"{}\"", f.as_str(), f.as_str()));
+            return None;
+        }
+        _ => {
+            r.type_error(
+                value,
+                &field,
+                "an amount",
+                &format!("{key} = \"1234567.89\""),
+            );
+            return None;
+        }
+    };
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let well_formed = !whole.is_empty()
+        && whole.len() <= 16
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.bytes().all(|b| b.is_ascii_digit());
+    if !well_formed {
+        r.error(&value.span(), &field, format!("\"{text}\" is not an amount; write major units with at most two decimals and no thousands separators, e.g. \"1234567.89\""));
+        return None;
+    }
+    let whole: u64 = whole.parse().ok()?;
+    let frac: u64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<u64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    Some(whole * 100 + frac)
+}
+
+/// `{ "DK-0155" = 1, "DK-0185" = 3 }`: whole numbers per party.
+fn read_shares(
+    r: &mut Reader,
+    t: &mut Tbl<'_, '_>,
+    key: &str,
+    example: &str,
+) -> Option<Vec<KeyShare>> {
+    let mut st = r.sub_table(t, key, true, example)?;
+    let mut out = Vec::new();
+    let names: Vec<String> = st
+        .table
+        .iter()
+        .map(|(k, _)| k.get_ref().to_string())
+        .collect();
+    for name in names {
+        let parsed = party(&name);
+        let parts = r.integer(&mut st, &name, true, 0..1_000_000_000_000, "1");
+        match (parsed, parts) {
+            (Ok(p), Some(n)) => out.push(KeyShare {
+                party: p,
+                parts: n as u64,
+            }),
+            (Err(message), _) => {
+                let field = st.field(&name);
+                let span = r.spans.of(&field);
+                r.error(&span, &field, message);
+            }
+            _ => {}
+        }
+    }
+    let known: Vec<&str> = Vec::new();
+    r.finish(st, &known);
+    if out.is_empty() {
+        return None;
+    }
+    out.sort_by(|a, b| a.party.cmp(&b.party));
+    Some(out)
+}
+
+fn read_key(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<AllocationKey> {
+    let kind = r.req_str(&mut t, "kind", "\"fixed\"")?;
+    let key = match kind.as_str() {
+        "fixed" => {
+            let shares = read_shares(r, &mut t, "shares", "{ \"DK-0155\" = 1 }");
+            r.finish(t, &["kind", "shares"]);
+            AllocationKey::Fixed { shares: shares? }
+        }
+        "population" => {
+            let reference_date = r.date(&mut t, "reference_date", true);
+            let source = r.req_str(&mut t, "source", "\"SSB table 07459, 1 January 2025\"");
+            let population = read_shares(r, &mut t, "population", "{ \"NO-3122\" = 3600 }");
+            r.finish(t, &["kind", "reference_date", "source", "population"]);
+            AllocationKey::Population {
+                reference_date: reference_date?,
+                source: source?,
+                population: population?,
+            }
+        }
+        "usage" => {
+            let unit = r.req_str(&mut t, "unit", "\"cases\"");
+            r.finish(t, &["kind", "unit"]);
+            AllocationKey::Usage { unit: unit? }
+        }
+        "hybrid" => {
+            let fixed = read_percent(r, &mut t, "fixed_percent");
+            if fixed.is_none() && !t.table.contains_key("fixed_percent") {
+                r.missing(&t, "fixed_percent", "40");
+            }
+            let shares = read_shares(r, &mut t, "shares", "{ \"SE-1984\" = 1 }");
+            let unit = r.req_str(&mut t, "unit", "\"cases\"");
+            r.finish(t, &["kind", "fixed_percent", "shares", "unit"]);
+            AllocationKey::Hybrid {
+                fixed_basis_points: fixed?,
+                shares: shares?,
+                unit: unit?,
+            }
+        }
+        other => {
+            let span = r.spans.of(&t.field("kind"));
+            let field = t.field("kind");
+            r.error(
+                &span,
+                &field,
+                format!("\"{other}\" is not a key kind; use fixed, population, usage or hybrid"),
+            );
+            return None;
+        }
+    };
+    Some(key)
+}
+
+fn read_payment_year(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentYear> {
+    let year = r
+        .integer(&mut t, "year", true, 1900..2200, "2025")
+        .map(|n| n as i32);
+    let budget = read_money(r, &mut t, "budget", true);
+    let actual = read_money(r, &mut t, "actual", false);
+    let mut savings = Vec::new();
+    for mut st in r.tables(&mut t, "saving") {
+        let effective = r.date(&mut st, "effective", true);
+        let annual = read_money(r, &mut st, "annual_amount", true);
+        let share = read_percent(r, &mut st, "share_percent");
+        if share.is_none() && !st.table.contains_key("share_percent") {
+            r.missing(&st, "share_percent", "50");
+        }
+        let note = r.req_str(&mut st, "note", "\"Merged two rehabilitation teams\"");
+        if let (Some(y), Some(e)) = (year, effective)
+            && e.ymd().0 != y
+        {
+            let field = st.field("effective");
+            let span = r.spans.of(&field);
+            r.error(&span, &field, format!("the saving takes effect in {}, not in {y}; put it under the [[payment_agreement.year]] of {}", e.ymd().0, e.ymd().0));
+        }
+        r.finish(st, &["effective", "annual_amount", "share_percent", "note"]);
+        if let (Some(effective), Some(annual_minor), Some(share_basis_points), Some(note)) =
+            (effective, annual, share, note)
+        {
+            savings.push(Saving {
+                effective,
+                annual_minor,
+                share_basis_points,
+                note,
+            });
+        }
+    }
+    r.finish(t, &["year", "budget", "actual", "saving"]);
+    Some(PaymentYear {
+        year: year?,
+        budget_minor: budget?,
+        actual_minor: actual,
+        savings,
     })
 }

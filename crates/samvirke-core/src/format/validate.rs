@@ -372,8 +372,85 @@ impl Checker<'_> {
                 self.check_party(&format!("{base}.payers[{j}]"), payer, "payer");
             }
             self.check_party(&format!("{base}.payee"), &p.payee, "payee");
+            let shares = match &p.key {
+                Some(AllocationKey::Fixed { shares } | AllocationKey::Hybrid { shares, .. }) => {
+                    Some(("shares", shares))
+                }
+                Some(AllocationKey::Population { population, .. }) => {
+                    Some(("population", population))
+                }
+                Some(AllocationKey::Usage { .. }) | None => None,
+            };
+            if let Some((field, shares)) = shares {
+                let path = format!("{base}.key.{field}");
+                for share in shares {
+                    if !p.payers.contains(&share.party) {
+                        self.error(&path, format!("{} has a share in the key but is not among the payers ({}); add it to payers or remove the share", share.party, p.payers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")));
+                    }
+                }
+                for payer in &p.payers {
+                    if !shares.iter().any(|s| &s.party == payer) {
+                        self.error(&path, format!("payer {payer} has no share in the key; give it one (0 if it pays nothing of this part)"));
+                    }
+                }
+                if shares.iter().all(|s| s.parts == 0) {
+                    self.error(&path, "every share is 0, so no cost could be split; give at least one payer a share above 0".to_string());
+                }
+            }
+            if let Some(AllocationKey::Hybrid {
+                fixed_basis_points, ..
+            }) = &p.key
+                && *fixed_basis_points > 10_000
+            {
+                self.error(
+                    &format!("{base}.key.fixed_percent"),
+                    "the fixed part is above 100 %".to_string(),
+                );
+            }
+            let mut seen_years = BTreeSet::new();
+            for (j, year) in p.years.iter().enumerate() {
+                let path = format!("{base}.year[{j}].year");
+                if !seen_years.insert(year.year) {
+                    self.error(
+                        &path,
+                        format!("year {} appears twice; give each year once", year.year),
+                    );
+                }
+                if !p.valid.overlaps(&year_interval(year.year)) {
+                    self.error(
+                        &path,
+                        format!(
+                            "the payment agreement applies {} and so not in {}",
+                            p.valid, year.year
+                        ),
+                    );
+                }
+                if p.key.is_none() {
+                    self.error(
+                        &format!("{base}.year[{j}]"),
+                        "a year with a cost needs an allocation key; add [payment_agreement.key]"
+                            .to_string(),
+                    );
+                }
+                for (k, saving) in year.savings.iter().enumerate() {
+                    if saving.share_basis_points > 10_000 {
+                        self.error(
+                            &format!("{base}.year[{j}].saving[{k}].share_percent"),
+                            "the payers' share of a saving cannot be above 100 %".to_string(),
+                        );
+                    }
+                }
+            }
         }
     }
+}
+
+/// `[1 January, 1 January of the next year)`.
+pub fn year_interval(year: i32) -> crate::time::Interval {
+    let start = crate::time::Date::from_ymd(year, 1, 1)
+        .unwrap_or(crate::time::Date::from_days_since_epoch(0));
+    let end = crate::time::Date::from_ymd(year + 1, 1, 1).ok();
+    crate::time::Interval::new(start, end).unwrap_or(crate::time::Interval::starting(start))
 }
 
 /// Where a delegation was written: a place in a file being checked, or a cooperation already stored.

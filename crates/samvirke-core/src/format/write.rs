@@ -70,6 +70,10 @@ impl Out {
     }
 }
 
+fn money(minor: u64) -> String {
+    format!("{}.{:02}", minor / 100, minor % 100)
+}
+
 fn percent(basis_points: u32) -> String {
     let (whole, frac) = (basis_points / 100, basis_points % 100);
     if frac % 10 == 0 {
@@ -287,6 +291,69 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.str("payee", &p.payee.to_string());
         o.str("currency", &p.currency);
         o.str("principle", &p.principle);
+        if let Some(a) = p.aconto {
+            o.str("aconto", a.as_str());
+        }
+        if let Some(d) = p.aconto_due_day {
+            o.line("aconto_due_day", d.to_string());
+        }
+        if let Some(key) = &p.key {
+            o.header("[payment_agreement.key]");
+            let shares = |list: &[KeyShare]| {
+                format!(
+                    "{{ {} }}",
+                    list.iter()
+                        .map(|s| format!("{} = {}", quote(&s.party.to_string()), s.parts))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            match key {
+                AllocationKey::Fixed { shares: list } => {
+                    o.str("kind", "fixed");
+                    o.line("shares", shares(list));
+                }
+                AllocationKey::Population {
+                    reference_date,
+                    source,
+                    population,
+                } => {
+                    o.str("kind", "population");
+                    o.date("reference_date", *reference_date);
+                    o.str("source", source);
+                    o.line("population", shares(population));
+                }
+                AllocationKey::Usage { unit } => {
+                    o.str("kind", "usage");
+                    o.str("unit", unit);
+                }
+                AllocationKey::Hybrid {
+                    fixed_basis_points,
+                    shares: list,
+                    unit,
+                } => {
+                    o.str("kind", "hybrid");
+                    o.line("fixed_percent", percent(*fixed_basis_points));
+                    o.line("shares", shares(list));
+                    o.str("unit", unit);
+                }
+            }
+        }
+        for y in &p.years {
+            o.header("[[payment_agreement.year]]");
+            o.line("year", y.year.to_string());
+            o.str("budget", &money(y.budget_minor));
+            if let Some(a) = y.actual_minor {
+                o.str("actual", &money(a));
+            }
+            for saving in &y.savings {
+                o.header("[[payment_agreement.year.saving]]");
+                o.date("effective", saving.effective);
+                o.str("annual_amount", &money(saving.annual_minor));
+                o.line("share_percent", percent(saving.share_basis_points));
+                o.str("note", &saving.note);
+            }
+        }
     }
     o.0
 }

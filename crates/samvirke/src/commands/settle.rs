@@ -1,13 +1,64 @@
-//! `samvirke settle`: settlement runs.
+//! `samvirke settle`: settlement runs for a cooperation's payment agreements, and the bulk
+//! `settle adhoc`.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand};
-use samvirke_settle::{AdhocError, AdhocOptions, settle_adhoc};
+use clap::{Args, Subcommand, ValueEnum};
+use samvirke_core::model::{
+    CooperationDoc, Fact, RecordedInput, SettlementLine, SettlementRecord, UsageTotal,
+};
+use samvirke_core::{CooperationId, Date, PartyId};
+use samvirke_settle::money::{format_hundredths, parse_hundredths};
+use samvirke_settle::statement::{PayerLine, Statement};
+use samvirke_settle::{AdhocError, AdhocOptions, UsageRow, settle_adhoc, settle_year};
+use samvirke_store::{Change, Store};
 
+use super::{now, open_store};
 use crate::cli_error::CliError;
-use crate::files::write_parts_atomically;
+use crate::files::{read_text, write_atomically, write_parts_atomically};
+
+/// Arguments of `samvirke settle`.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(
+    after_help = "Examples:\n  samvirke settle dragoer-taarnby --year 2025\n  samvirke settle vastra-malardalen --year 2025 --usage activity.csv --format html -o statement.html\n  samvirke settle vastra-malardalen --year 2025 --usage activity.csv --explain SE-1984\n  samvirke settle adhoc --costs costs.csv --activity activity.csv --out settlement.csv\n\nEach run is recorded in the journal with its inputs; a rerun that gives other figures is recorded\nagain and the differences to the earlier run are printed."
+)]
+pub struct SettleArgs {
+    #[command(subcommand)]
+    command: Option<SettleCommand>,
+    /// Cooperation id (see `samvirke cooperations`).
+    #[arg(required = true)]
+    cooperation: Option<String>,
+    /// The year to settle.
+    #[arg(long, required = true)]
+    year: Option<i32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Show how every amount for this payer came about (key, inputs, formula, rounding).
+    #[arg(long, value_name = "MUNICIPALITY")]
+    explain: Option<String>,
+    /// Activity for usage and hybrid keys: CSV with sub_agreement,municipality,date,units.
+    #[arg(long, value_name = "ACTIVITY.csv")]
+    usage: Option<PathBuf>,
+    /// Write the statement to a file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Why the run is made (stored with the journal event).
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+/// Statement formats.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Text,
+    Csv,
+    Json,
+    Html,
+}
 
 /// `samvirke settle` subcommands.
 #[derive(Subcommand, Debug)]
@@ -40,9 +91,10 @@ pub struct AdhocArgs {
 }
 
 /// Runs the command.
-pub fn run(command: SettleCommand) -> Result<(), CliError> {
-    match command {
-        SettleCommand::Adhoc(args) => adhoc(args),
+pub fn run(db: &str, args: SettleArgs) -> Result<(), CliError> {
+    match args.command {
+        Some(SettleCommand::Adhoc(adhoc_args)) => adhoc(adhoc_args),
+        None => cooperation(db, args),
     }
 }
 
@@ -76,4 +128,485 @@ fn adhoc(args: AdhocArgs) -> Result<(), CliError> {
         )?;
     }
     Ok(())
+}
+
+/// Reads `sub_agreement,municipality,date,units`; every bad row is reported with its line.
+fn read_usage(path: &Path) -> Result<Vec<UsageRow>, CliError> {
+    let text = read_text(path)?;
+    let name = path.display().to_string();
+    let mut lines = text.lines().enumerate();
+    let header = lines
+        .next()
+        .map(|(_, h)| h.trim_start_matches('\u{feff}').trim())
+        .unwrap_or_default();
+    if header.split(',').map(str::trim).collect::<Vec<_>>()
+        != ["sub_agreement", "municipality", "date", "units"]
+    {
+        return Err(CliError::Input(format!(
+            "{name}:1: the header is \"{header}\"; it must be sub_agreement,municipality,date,units"
+        )));
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (idx, line) in lines {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        let row = (|| -> Result<UsageRow, String> {
+            let [sub, m, d, u] = fields.as_slice() else {
+                return Err(format!("expected 4 fields, found {}", fields.len()));
+            };
+            let sub_agreement = sub
+                .parse::<u32>()
+                .map_err(|_| format!("sub_agreement \"{sub}\" is not a number"))?;
+            let party = PartyId::parse(m).map_err(|e| format!("municipality: {e}"))?;
+            let date = Date::parse(d).map_err(|e| format!("date: {e}"))?;
+            let hundredths =
+                parse_hundredths(u.as_bytes(), b'.').map_err(|e| format!("units \"{u}\" {e}"))?;
+            Ok(UsageRow {
+                sub_agreement,
+                party,
+                date,
+                hundredths,
+            })
+        })();
+        match row {
+            Ok(r) => rows.push(r),
+            Err(e) => errors.push(format!("{name}:{}: {e}", idx + 1)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}\n{} bad row{} in {name}; nothing was settled",
+            errors.join("\n"),
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(rows)
+}
+
+fn money(minor: u64) -> String {
+    format_hundredths(i128::from(minor))
+}
+
+fn signed(minor: i64) -> String {
+    format_hundredths(i128::from(minor))
+}
+
+fn cooperation(db: &str, args: SettleArgs) -> Result<(), CliError> {
+    let (Some(id), Some(year)) = (&args.cooperation, args.year) else {
+        return Err(CliError::Input(
+            "give COOPERATION and --year, or use `samvirke settle adhoc`".to_string(),
+        ));
+    };
+    let id = CooperationId::parse(id).map_err(|e| CliError::Input(e.to_string()))?;
+    let mut store = open_store(db)?;
+    let projection = store.projection(None)?;
+    let facts: Vec<&Fact> = projection
+        .facts_of(&id)
+        .into_iter()
+        .map(|f| &f.fact)
+        .collect();
+    let Some(doc) = CooperationDoc::from_facts(facts) else {
+        return Err(CliError::Input(format!(
+            "unknown cooperation \"{id}\"; list them with `samvirke cooperations`"
+        )));
+    };
+    let usage = match &args.usage {
+        Some(path) => read_usage(path)?,
+        None => {
+            let needs_usage = doc.payment_agreements.iter().any(|p| {
+                p.years.iter().any(|y| y.year == year)
+                    && matches!(
+                        p.key,
+                        Some(
+                            samvirke_core::model::AllocationKey::Usage { .. }
+                                | samvirke_core::model::AllocationKey::Hybrid { .. }
+                        )
+                    )
+            });
+            if needs_usage {
+                return Err(CliError::Input(format!(
+                    "a payment agreement of \"{id}\" splits by usage; give the activity with --usage ACTIVITY.csv (sub_agreement,municipality,date,units)"
+                )));
+            }
+            Vec::new()
+        }
+    };
+    let statement = settle_year(&doc, year, &usage).map_err(|e| CliError::Input(e.to_string()))?;
+    let body = match (&args.explain, args.format) {
+        (Some(m), _) => explain(&statement, m)?,
+        (None, Format::Text) => text(&statement),
+        (None, Format::Json) => {
+            serde_json::to_string_pretty(&statement)
+                .map_err(|e| CliError::Failure(e.to_string()))?
+                + "\n"
+        }
+        (None, Format::Csv) => csv(&statement),
+        (None, Format::Html) => html(&statement, &doc),
+    };
+    let recorded = record_run(
+        &mut store,
+        &projection,
+        &doc,
+        &statement,
+        &usage,
+        args.reason.as_deref(),
+    )?;
+    match &args.output {
+        Some(path) => write_atomically(path, body.as_bytes())?,
+        None => std::io::stdout().lock().write_all(body.as_bytes())?,
+    }
+    writeln!(std::io::stderr(), "{recorded}")?;
+    Ok(())
+}
+
+/// Records the run in the journal unless the same figures from the same inputs are already
+/// recorded; returns a line for the user (with the differences to the earlier run, if any).
+fn record_run(
+    store: &mut Store,
+    projection: &samvirke_store::Projection,
+    doc: &CooperationDoc,
+    statement: &Statement,
+    usage: &[UsageRow],
+    reason: Option<&str>,
+) -> Result<String, CliError> {
+    let coop = &doc.cooperation.id;
+    let inputs: Vec<RecordedInput> = projection
+        .facts_of(coop)
+        .into_iter()
+        .filter(|f| {
+            matches!(
+                f.fact,
+                Fact::PaymentAgreement { .. } | Fact::SubAgreement { .. }
+            )
+        })
+        .map(|f| RecordedInput {
+            key: f.fact.key(),
+            event: f.seq,
+        })
+        .collect();
+    let mut usage_totals: Vec<UsageTotal> = Vec::new();
+    for row in usage.iter().filter(|r| r.date.ymd().0 == statement.year) {
+        let party = row.party.to_string();
+        match usage_totals
+            .iter_mut()
+            .find(|t| t.sub_agreement == row.sub_agreement && t.party == party)
+        {
+            Some(t) => {
+                t.rows += 1;
+                t.hundredths += row.hundredths;
+            }
+            None => usage_totals.push(UsageTotal {
+                sub_agreement: row.sub_agreement,
+                party,
+                rows: 1,
+                hundredths: row.hundredths,
+            }),
+        }
+    }
+    usage_totals.sort_by(|a, b| (a.sub_agreement, &a.party).cmp(&(b.sub_agreement, &b.party)));
+    let lines: Vec<SettlementLine> = statement
+        .agreements
+        .iter()
+        .flat_map(|a| {
+            a.payers.iter().map(move |p: &PayerLine| SettlementLine {
+                sub_agreement: a.sub_agreement,
+                payer: p.payer.clone(),
+                budget_minor: p.budget_minor,
+                actual_minor: p.actual_minor,
+                savings_minor: p.savings_minor,
+                true_up_minor: p.true_up_minor,
+            })
+        })
+        .collect();
+    let run = SettlementRecord {
+        year: statement.year,
+        inputs,
+        usage: usage_totals,
+        lines,
+    };
+    let fact = Fact::SettlementRun {
+        cooperation: coop.clone(),
+        run: run.clone(),
+    };
+    let previous = projection.facts.get(&fact.key());
+    if let Some(prev) = previous
+        && prev.fact == fact
+    {
+        return Ok(format!(
+            "settle: same inputs and figures as the run recorded {} (event {}); nothing new recorded",
+            prev.recorded_at, prev.seq
+        ));
+    }
+    let reason = reason.map_or_else(
+        || format!("settlement run {} for {}", statement.year, coop),
+        str::to_string,
+    );
+    let actor = std::env::var("SAMVIRKE_ACTOR")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "samvirke-cli".to_string());
+    let events = store.commit(
+        projection.head,
+        &actor,
+        &reason,
+        vec![Change::Put {
+            fact: Box::new(fact),
+            supersedes: previous.map(|p| p.seq),
+        }],
+        now(),
+    )?;
+    let seq = events.first().map_or(0, |e| e.seq);
+    let Some(prev) = previous else {
+        return Ok(format!("settle: run recorded as event {seq}"));
+    };
+    let Fact::SettlementRun { run: old, .. } = &prev.fact else {
+        return Ok(format!("settle: run recorded as event {seq}"));
+    };
+    let mut out = format!(
+        "settle: run recorded as event {seq}; differences to the run recorded {} (event {}):",
+        prev.recorded_at, prev.seq
+    );
+    for line in &run.lines {
+        let before = old
+            .lines
+            .iter()
+            .find(|l| l.sub_agreement == line.sub_agreement && l.payer == line.payer);
+        let describe = |l: &SettlementLine| {
+            format!(
+                "budget {}, actual {}, savings {}, true-up {}",
+                money(l.budget_minor),
+                l.actual_minor.map_or("open".into(), money),
+                money(l.savings_minor),
+                l.true_up_minor.map_or("open".into(), signed)
+            )
+        };
+        match before {
+            Some(b) if b == line => {}
+            Some(b) => {
+                let _ = write!(
+                    out,
+                    "\n  sub-agreement {} {}: {} → {}",
+                    line.sub_agreement,
+                    line.payer,
+                    describe(b),
+                    describe(line)
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    "\n  sub-agreement {} {}: new: {}",
+                    line.sub_agreement,
+                    line.payer,
+                    describe(line)
+                );
+            }
+        }
+    }
+    if old.inputs != run.inputs {
+        let _ = write!(
+            out,
+            "\n  inputs changed: payment agreements or sub-agreements were revised since"
+        );
+    }
+    if old.usage != run.usage {
+        let _ = write!(
+            out,
+            "\n  usage changed: the activity file differs from the earlier run's"
+        );
+    }
+    Ok(out)
+}
+
+fn text(s: &Statement) -> String {
+    let mut out = format!(
+        "Settlement {} for {} ({})\n",
+        s.year, s.cooperation, s.currency
+    );
+    for a in &s.agreements {
+        let _ = writeln!(
+            out,
+            "\nSub-agreement {} \"{}\", paid to {}: budget {}, actual {}, payers' share of savings {}",
+            a.sub_agreement,
+            a.title,
+            a.payee,
+            money(a.budget_minor),
+            a.actual_minor.map_or("not closed".to_string(), money),
+            money(a.savings_minor)
+        );
+        for line in &a.savings_explanation {
+            let _ = writeln!(out, "  {line}");
+        }
+        for p in &a.payers {
+            let _ = writeln!(
+                out,
+                "  {} (key: {}, weight {})",
+                p.payer, p.explanation.key, p.weight
+            );
+            let _ = writeln!(out, "    budget share   {:>16}", money(p.budget_minor));
+            if let (Some(first), Some(last)) = (p.aconto.first(), p.aconto.last()) {
+                let _ = writeln!(
+                    out,
+                    "    aconto         {} instalments from {} to {} ({}; the first {})",
+                    p.aconto.len(),
+                    first.due,
+                    last.due,
+                    money(p.aconto.iter().map(|i| i.amount_minor).sum()),
+                    money(first.amount_minor)
+                );
+            }
+            if p.savings_minor > 0 {
+                let _ = writeln!(out, "    savings credit {:>16}", money(p.savings_minor));
+            }
+            match (p.actual_minor, p.true_up_minor) {
+                (Some(actual), Some(t)) => {
+                    let _ = writeln!(out, "    actual share   {:>16}", money(actual));
+                    let what = if t >= 0 { "still owed" } else { "refunded" };
+                    let _ = writeln!(out, "    true-up        {:>16}  ({what})", signed(t));
+                }
+                _ => {
+                    let _ = writeln!(
+                        out,
+                        "    true-up        the year is not closed (no actual cost yet)"
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn explain(s: &Statement, member: &str) -> Result<String, CliError> {
+    let wanted = PartyId::parse(member)
+        .map_err(|e| CliError::Input(format!("--explain: {e}")))?
+        .to_string();
+    let mut out = format!(
+        "How {wanted}'s amounts for {} in {} came about\n",
+        s.year, s.cooperation
+    );
+    let mut found = false;
+    for a in &s.agreements {
+        for p in a.payers.iter().filter(|p| p.payer == wanted) {
+            found = true;
+            let _ = writeln!(out, "\nSub-agreement {} \"{}\"", a.sub_agreement, a.title);
+            let _ = writeln!(out, "  key: {}", p.explanation.key);
+            for input in &p.explanation.inputs {
+                let _ = writeln!(out, "  input: {input}");
+            }
+            let _ = writeln!(out, "  formula: {}", p.explanation.formula);
+            for line in &a.savings_explanation {
+                let _ = writeln!(out, "  {line}");
+            }
+            for step in &p.explanation.rounding {
+                let _ = writeln!(out, "  {step}");
+            }
+            for i in &p.aconto {
+                let _ = writeln!(out, "  aconto due {}: {}", i.due, money(i.amount_minor));
+            }
+            if let (Some(actual), Some(t)) = (p.actual_minor, p.true_up_minor) {
+                let paid: u64 = p.aconto.iter().map(|i| i.amount_minor).sum();
+                let _ = writeln!(
+                    out,
+                    "  true-up: actual share {} − savings credit {} − aconto paid {} = {}",
+                    money(actual),
+                    money(p.savings_minor),
+                    money(paid),
+                    signed(t)
+                );
+            }
+        }
+    }
+    if !found {
+        let payers: std::collections::BTreeSet<&str> = s
+            .agreements
+            .iter()
+            .flat_map(|a| a.payers.iter().map(|p| p.payer.as_str()))
+            .collect();
+        return Err(CliError::Input(format!(
+            "--explain: {wanted} pays nothing under \"{}\" in {}; the payers are {}",
+            s.cooperation,
+            s.year,
+            payers.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(out)
+}
+
+fn csv(s: &Statement) -> String {
+    let mut out = String::from("cooperation,year,sub_agreement,payer,item,due,amount,currency\n");
+    for a in &s.agreements {
+        for p in &a.payers {
+            let mut row = |item: &str, due: String, amount: String| {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{item},{due},{amount},{}",
+                    s.cooperation, s.year, a.sub_agreement, p.payer, s.currency
+                );
+            };
+            row("budget_share", String::new(), money(p.budget_minor));
+            for i in &p.aconto {
+                row("aconto", i.due.to_string(), money(i.amount_minor));
+            }
+            row("savings_credit", String::new(), money(p.savings_minor));
+            if let Some(actual) = p.actual_minor {
+                row("actual_share", String::new(), money(actual));
+            }
+            if let Some(t) = p.true_up_minor {
+                row("true_up", format!("{}-12-31", s.year), signed(t));
+            }
+        }
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn html(s: &Statement, doc: &CooperationDoc) -> String {
+    let lang = doc.cooperation.language.as_str();
+    let mut out = format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Settlement {} – {}</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}}table{{border-collapse:collapse;width:100%;margin:1rem 0}}th,td{{border-bottom:1px solid #ccc;padding:.4rem;text-align:left}}td.n{{text-align:right;font-variant-numeric:tabular-nums}}caption{{text-align:left;font-weight:bold}}</style></head>\n<body><main>\n<h1>Settlement {} – {}</h1>\n<p>Currency: {}. Amounts in {} with two decimals; every split sums exactly to its total.</p>\n",
+        s.year,
+        escape(&doc.cooperation.name),
+        s.year,
+        escape(&doc.cooperation.name),
+        s.currency,
+        s.currency
+    );
+    for a in &s.agreements {
+        let _ = write!(
+            out,
+            "<section>\n<h2>Sub-agreement {} “{}”</h2>\n<p>Paid to {}. Budget {}; actual {}; payers' share of savings {}.</p>\n<table>\n<caption>Statement per payer</caption>\n<thead><tr><th scope=\"col\">Payer</th><th scope=\"col\">Key</th><th scope=\"col\">Budget share</th><th scope=\"col\">Aconto instalments</th><th scope=\"col\">Savings credit</th><th scope=\"col\">Actual share</th><th scope=\"col\">True-up</th></tr></thead>\n<tbody>\n",
+            a.sub_agreement,
+            escape(&a.title),
+            escape(&a.payee),
+            money(a.budget_minor),
+            a.actual_minor.map_or("not closed".to_string(), money),
+            money(a.savings_minor)
+        );
+        for p in &a.payers {
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&p.payer),
+                escape(&p.explanation.key),
+                money(p.budget_minor),
+                p.aconto.len(),
+                money(p.savings_minor),
+                p.actual_minor.map_or("–".to_string(), money),
+                p.true_up_minor.map_or("open".to_string(), signed)
+            );
+        }
+        out.push_str("</tbody>\n</table>\n</section>\n");
+    }
+    out.push_str("</main></body></html>\n");
+    out
 }

@@ -1,0 +1,548 @@
+//! Settlement of a cooperation's payment agreements for one year: each payer's share of the budget
+//! (paid aconto), of the actual cost (once the year is closed), its share of the performer's savings
+//! (Dragør–Tårnby § 3.4), and the year-end true-up, with an explanation of every amount.
+//!
+//! Cost bases are the calculated cost *before* savings are shared: each saving is credited to the
+//! payers from its effective date, pro rata by days, at the agreed share, and split by the same key.
+
+use samvirke_core::model::{
+    AcontoFrequency, AllocationKey, CooperationDoc, KeyShare, PaymentAgreement, PaymentYear,
+};
+use samvirke_core::{Date, PartyId};
+use serde::Serialize;
+
+use crate::allocate::{Allocation, allocate};
+use crate::money::format_hundredths;
+
+/// One activity row for a usage key: units (hundredths) for a payer under a sub-agreement on a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsageRow {
+    /// The sub-agreement.
+    pub sub_agreement: u32,
+    /// The payer.
+    pub party: PartyId,
+    /// The measurement date.
+    pub date: Date,
+    /// Units in hundredths.
+    pub hundredths: u64,
+}
+
+/// Why a settlement cannot be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettleError(pub String);
+
+/// An aconto instalment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Instalment {
+    /// Due date.
+    pub due: Date,
+    /// Amount in minor units.
+    pub amount_minor: u64,
+}
+
+/// How one amount came about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// The key, in words.
+    pub key: String,
+    /// The inputs (shares, population with date and source, usage rows).
+    pub inputs: Vec<String>,
+    /// The formula.
+    pub formula: String,
+    /// Each rounding step.
+    pub rounding: Vec<String>,
+}
+
+/// One payer under one payment agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PayerLine {
+    /// The payer.
+    pub payer: String,
+    /// Its weight in the key (parts, residents, or units in hundredths).
+    pub weight: u64,
+    /// Share of the budget.
+    pub budget_minor: u64,
+    /// Share of the actual cost, once the year is closed.
+    pub actual_minor: Option<u64>,
+    /// Share of the savings (a credit).
+    pub savings_minor: u64,
+    /// Aconto instalments (the budget share).
+    pub aconto: Vec<Instalment>,
+    /// Year-end true-up: positive is still owed, negative is refunded. `None` while the year is open.
+    pub true_up_minor: Option<i64>,
+    /// How the budget share came about.
+    pub explanation: Explanation,
+}
+
+/// One payment agreement settled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AgreementSettlement {
+    /// Its sub-agreement.
+    pub sub_agreement: u32,
+    /// The sub-agreement's title.
+    pub title: String,
+    /// Who is paid.
+    pub payee: String,
+    /// Budgeted cost.
+    pub budget_minor: u64,
+    /// Actual cost, once the year is closed.
+    pub actual_minor: Option<u64>,
+    /// The payers' share of the savings in this year.
+    pub savings_minor: u64,
+    /// How the savings were computed.
+    pub savings_explanation: Vec<String>,
+    /// Per payer.
+    pub payers: Vec<PayerLine>,
+}
+
+/// The settlement of a cooperation for a year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    /// The cooperation.
+    pub cooperation: String,
+    /// The year.
+    pub year: i32,
+    /// Currency.
+    pub currency: String,
+    /// Per payment agreement.
+    pub agreements: Vec<AgreementSettlement>,
+}
+
+fn days_in_year(year: i32) -> u64 {
+    if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
+        366
+    } else {
+        365
+    }
+}
+
+fn date(year: i32, month: u32, day: u32) -> Result<Date, SettleError> {
+    Date::from_ymd(year, month, day).map_err(|e| SettleError(e.to_string()))
+}
+
+fn shares_text(shares: &[KeyShare]) -> String {
+    shares
+        .iter()
+        .map(|s| format!("{} {}", s.party, s.parts))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The weights of a key and a description of it.
+struct KeyWeights {
+    /// Fixed parts, population, or (for a usage key) units.
+    fixed: Vec<u64>,
+    /// For a hybrid key: the usage weights.
+    usage: Option<Vec<u64>>,
+    /// For a hybrid key: the fixed part in basis points.
+    fixed_bp: u32,
+    /// The key in words.
+    text: String,
+    /// The inputs in words.
+    inputs: Vec<String>,
+}
+
+/// Weights per payer (in `payers` order) and a description of the key and its inputs.
+fn weights(p: &PaymentAgreement, year: i32, usage: &[UsageRow]) -> Result<KeyWeights, SettleError> {
+    let of = |shares: &[KeyShare]| -> Vec<u64> {
+        p.payers
+            .iter()
+            .map(|payer| {
+                shares
+                    .iter()
+                    .find(|s| &s.party == payer)
+                    .map_or(0, |s| s.parts)
+            })
+            .collect()
+    };
+    let usage_weights = |unit: &str, inputs: &mut Vec<String>| -> Vec<u64> {
+        p.payers
+            .iter()
+            .map(|payer| {
+                let rows: Vec<&UsageRow> = usage
+                    .iter()
+                    .filter(|r| {
+                        r.sub_agreement == p.sub_agreement
+                            && &r.party == payer
+                            && r.date.ymd().0 == year
+                    })
+                    .collect();
+                let total: u64 = rows.iter().map(|r| r.hundredths).sum();
+                inputs.push(format!(
+                    "{payer}: {} activity rows dated in {year}, {} {unit}",
+                    rows.len(),
+                    format_hundredths(i128::from(total))
+                ));
+                total
+            })
+            .collect()
+    };
+    let mut inputs = Vec::new();
+    match &p.key {
+        None => Err(SettleError(format!(
+            "payment agreement for sub-agreement {} has no allocation key; add [payment_agreement.key]",
+            p.sub_agreement
+        ))),
+        Some(AllocationKey::Fixed { shares }) => {
+            inputs.push(format!("fixed parts: {}", shares_text(shares)));
+            Ok(KeyWeights {
+                fixed: of(shares),
+                usage: None,
+                fixed_bp: 0,
+                text: "fixed shares".to_string(),
+                inputs,
+            })
+        }
+        Some(AllocationKey::Population {
+            reference_date,
+            source,
+            population,
+        }) => {
+            inputs.push(format!(
+                "residents on {reference_date} (source: {source}): {}",
+                shares_text(population)
+            ));
+            Ok(KeyWeights {
+                fixed: of(population),
+                usage: None,
+                fixed_bp: 0,
+                text: format!("population on {reference_date}"),
+                inputs,
+            })
+        }
+        Some(AllocationKey::Usage { unit }) => {
+            let w = usage_weights(unit, &mut inputs);
+            Ok(KeyWeights {
+                fixed: w,
+                usage: None,
+                fixed_bp: 0,
+                text: format!("usage ({unit})"),
+                inputs,
+            })
+        }
+        Some(AllocationKey::Hybrid {
+            fixed_basis_points,
+            shares,
+            unit,
+        }) => {
+            inputs.push(format!(
+                "fixed part {} % by parts: {}",
+                format_hundredths(i128::from(*fixed_basis_points)),
+                shares_text(shares)
+            ));
+            let w = usage_weights(unit, &mut inputs);
+            Ok(KeyWeights {
+                fixed: of(shares),
+                usage: Some(w),
+                fixed_bp: *fixed_basis_points,
+                text: format!(
+                    "hybrid: {} % fixed shares, the rest by usage ({unit})",
+                    format_hundredths(i128::from(*fixed_basis_points))
+                ),
+                inputs,
+            })
+        }
+    }
+}
+
+fn rounding_lines(label: &str, allocation: &Allocation, payers: &[PartyId]) -> Vec<String> {
+    let n = allocation.shares.len();
+    let mut out = vec![format!(
+        "{label}: {} over weights totalling {}; the bases leave {} unit{} for the largest remainders (ties to the lower id)",
+        format_hundredths(i128::from(allocation.total)),
+        allocation.total_weight,
+        allocation.leftover,
+        if allocation.leftover == 1 { "" } else { "s" }
+    )];
+    for (payer, share) in payers.iter().zip(&allocation.shares) {
+        let extra = if share.extra {
+            "gets one extra øre"
+        } else {
+            "gets no extra øre"
+        };
+        out.push(format!(
+            "  {payer}: base {} (remainder {}, rank {} of {n}) {extra} → {}",
+            format_hundredths(i128::from(share.base)),
+            share.remainder,
+            share.rank,
+            format_hundredths(i128::from(share.amount))
+        ));
+    }
+    out
+}
+
+/// Splits `total` by the key: plain weights, or for a hybrid key first into the fixed and usage
+/// parts (by basis points), then each part by its own weights. Returns the parts and the rounding
+/// steps.
+fn split(
+    total: u64,
+    fixed: &[u64],
+    usage: Option<&[u64]>,
+    fixed_bp: u32,
+    payers: &[PartyId],
+    label: &str,
+) -> Result<(Vec<u64>, Vec<String>), SettleError> {
+    let fail = |e: crate::allocate::AllocationError| SettleError(format!("{label}: {e}"));
+    match usage {
+        None => {
+            let a = allocate(total, fixed).map_err(fail)?;
+            Ok((
+                a.shares.iter().map(|s| s.amount).collect(),
+                rounding_lines(label, &a, payers),
+            ))
+        }
+        Some(usage) => {
+            let parts = allocate(
+                total,
+                &[
+                    u64::from(fixed_bp),
+                    u64::from(10_000 - fixed_bp.min(10_000)),
+                ],
+            )
+            .map_err(fail)?;
+            let (fixed_total, usage_total) = (parts.shares[0].amount, parts.shares[1].amount);
+            let mut lines = vec![format!(
+                "{label}: {} splits into a fixed part {} and a usage part {}",
+                format_hundredths(i128::from(total)),
+                format_hundredths(i128::from(fixed_total)),
+                format_hundredths(i128::from(usage_total))
+            )];
+            let a = allocate(fixed_total, fixed).map_err(fail)?;
+            let b = if usage_total == 0 {
+                None
+            } else {
+                Some(allocate(usage_total, usage).map_err(|e| {
+                    SettleError(format!(
+                        "{label} (usage part): {e}; the payers have no activity in the year"
+                    ))
+                })?)
+            };
+            lines.extend(rounding_lines(&format!("{label}, fixed part"), &a, payers));
+            if let Some(b) = &b {
+                lines.extend(rounding_lines(&format!("{label}, usage part"), b, payers));
+            }
+            let amounts = (0..payers.len())
+                .map(|i| a.shares[i].amount + b.as_ref().map_or(0, |b| b.shares[i].amount))
+                .collect();
+            Ok((amounts, lines))
+        }
+    }
+}
+
+/// The payers' share of the savings that fall in `year`, and how it was computed.
+fn savings(y: &PaymentYear) -> Result<(u64, Vec<String>), SettleError> {
+    let mut total = 0u64;
+    let mut lines = Vec::new();
+    let days = days_in_year(y.year);
+    let year_end = date(y.year + 1, 1, 1)?;
+    for saving in &y.savings {
+        let days_in = (year_end.days_since_epoch() - saving.effective.days_since_epoch())
+            .clamp(0, days as i32) as u64;
+        let pro_rata = allocate(saving.annual_minor, &[days_in, days - days_in])
+            .map_err(|e| SettleError(e.to_string()))?
+            .shares[0]
+            .amount;
+        let payers_part = allocate(
+            pro_rata,
+            &[
+                u64::from(saving.share_basis_points),
+                u64::from(10_000 - saving.share_basis_points.min(10_000)),
+            ],
+        )
+        .map_err(|e| SettleError(e.to_string()))?
+        .shares[0]
+            .amount;
+        lines.push(format!(
+            "saving \"{}\" from {}: {} a year × {days_in}/{days} days = {}; the payers' share {} % = {}",
+            saving.note,
+            saving.effective,
+            format_hundredths(i128::from(saving.annual_minor)),
+            format_hundredths(i128::from(pro_rata)),
+            format_hundredths(i128::from(saving.share_basis_points)),
+            format_hundredths(i128::from(payers_part))
+        ));
+        total += payers_part;
+    }
+    Ok((total, lines))
+}
+
+fn instalments(
+    amount: u64,
+    frequency: AcontoFrequency,
+    due_day: u32,
+    year: i32,
+) -> Result<Vec<Instalment>, SettleError> {
+    let months: Vec<u32> = match frequency {
+        AcontoFrequency::Monthly => (1..=12).collect(),
+        AcontoFrequency::Quarterly => vec![1, 4, 7, 10],
+    };
+    let split = allocate(amount, &vec![1; months.len()]).map_err(|e| SettleError(e.to_string()))?;
+    months
+        .iter()
+        .zip(&split.shares)
+        .map(|(m, s)| {
+            Ok(Instalment {
+                due: date(year, *m, due_day)?,
+                amount_minor: s.amount,
+            })
+        })
+        .collect()
+}
+
+/// Settles every payment agreement of `doc` that has a cost basis for `year`.
+pub fn settle_year(
+    doc: &CooperationDoc,
+    year: i32,
+    usage: &[UsageRow],
+) -> Result<Statement, SettleError> {
+    let mut agreements = Vec::new();
+    let mut currency = String::new();
+    for p in &doc.payment_agreements {
+        let Some(y) = p.years.iter().find(|y| y.year == year) else {
+            continue;
+        };
+        // Ties in the rounding go to the lower id: allocate over the payers in id order.
+        let mut sorted = p.clone();
+        sorted.payers.sort();
+        let p = &sorted;
+        if !currency.is_empty() && currency != p.currency {
+            return Err(SettleError(format!(
+                "the payment agreements mix {currency} and {}; settle each currency on its own",
+                p.currency
+            )));
+        }
+        currency = p.currency.clone();
+        let KeyWeights {
+            fixed,
+            usage: usage_w,
+            fixed_bp,
+            text: key_text,
+            inputs,
+        } = weights(p, year, usage)?;
+        let label = format!("sub-agreement {} budget {year}", p.sub_agreement);
+        let (budget, budget_rounding) = split(
+            y.budget_minor,
+            &fixed,
+            usage_w.as_deref(),
+            fixed_bp,
+            &p.payers,
+            &label,
+        )?;
+        let actual = match y.actual_minor {
+            Some(a) => Some(split(
+                a,
+                &fixed,
+                usage_w.as_deref(),
+                fixed_bp,
+                &p.payers,
+                &format!("sub-agreement {} actual {year}", p.sub_agreement),
+            )?),
+            None => None,
+        };
+        let (savings_total, savings_explanation) = savings(y)?;
+        let (savings_split, savings_rounding) = if savings_total > 0 {
+            split(
+                savings_total,
+                &fixed,
+                usage_w.as_deref(),
+                fixed_bp,
+                &p.payers,
+                &format!("sub-agreement {} savings {year}", p.sub_agreement),
+            )?
+        } else {
+            (vec![0; p.payers.len()], Vec::new())
+        };
+        let formula = match usage_w {
+            None => "share = ⌊C × w ÷ W⌋, plus one øre for each of the L largest remainders (C × w mod W), where L is what the bases leave of C".to_string(),
+            Some(_) => "C is first split into the fixed and usage parts by their percentages; each part is then split by its weights: share = ⌊C × w ÷ W⌋ plus one øre for the largest remainders".to_string(),
+        };
+        let mut payers = Vec::new();
+        for (i, payer) in p.payers.iter().enumerate() {
+            let aconto = match p.aconto {
+                Some(frequency) => {
+                    instalments(budget[i], frequency, p.aconto_due_day.unwrap_or(1), year)?
+                }
+                None => Vec::new(),
+            };
+            let paid: u64 = aconto.iter().map(|a| a.amount_minor).sum();
+            let actual_share = actual.as_ref().map(|(a, _)| a[i]);
+            let true_up = actual_share.map(|a| a as i64 - savings_split[i] as i64 - paid as i64);
+            let mut rounding = budget_rounding.clone();
+            if let Some((_, lines)) = &actual {
+                rounding.extend(lines.iter().cloned());
+            }
+            rounding.extend(savings_rounding.iter().cloned());
+            payers.push(PayerLine {
+                payer: payer.to_string(),
+                weight: usage_w.as_ref().map_or(fixed[i], |u| u[i]),
+                budget_minor: budget[i],
+                actual_minor: actual_share,
+                savings_minor: savings_split[i],
+                aconto,
+                true_up_minor: true_up,
+                explanation: Explanation {
+                    key: key_text.clone(),
+                    inputs: inputs.clone(),
+                    formula: formula.clone(),
+                    rounding,
+                },
+            });
+        }
+        let title = doc
+            .sub_agreements
+            .iter()
+            .find(|s| s.number == p.sub_agreement)
+            .map(|s| s.title.clone())
+            .unwrap_or_default();
+        agreements.push(AgreementSettlement {
+            sub_agreement: p.sub_agreement,
+            title,
+            payee: p.payee.to_string(),
+            budget_minor: y.budget_minor,
+            actual_minor: y.actual_minor,
+            savings_minor: savings_total,
+            savings_explanation,
+            payers,
+        });
+    }
+    if agreements.is_empty() {
+        let years: std::collections::BTreeSet<i32> = doc
+            .payment_agreements
+            .iter()
+            .flat_map(|p| p.years.iter().map(|y| y.year))
+            .collect();
+        let known = if years.is_empty() {
+            "none has a cost basis for any year yet (add [[payment_agreement.year]])".to_string()
+        } else {
+            format!(
+                "years with a cost basis: {}",
+                years
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        return Err(SettleError(format!(
+            "cooperation \"{}\" has no payment agreement with a cost basis for {year}; {known}",
+            doc.cooperation.id
+        )));
+    }
+    for a in &agreements {
+        // The parts sum exactly to each total (checked here once more, after all the steps).
+        let budget_sum: u64 = a.payers.iter().map(|p| p.budget_minor).sum();
+        if budget_sum != a.budget_minor {
+            return Err(SettleError(format!(
+                "internal check failed: budget parts of sub-agreement {} sum to {budget_sum}, not {}",
+                a.sub_agreement, a.budget_minor
+            )));
+        }
+    }
+    Ok(Statement {
+        cooperation: doc.cooperation.id.to_string(),
+        year,
+        currency,
+        agreements,
+    })
+}

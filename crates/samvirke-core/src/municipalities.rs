@@ -176,6 +176,15 @@ pub enum MunicipalityError {
     },
 }
 
+fn not_in_force(version: &CodeVersion, day: Date) -> MunicipalityError {
+    MunicipalityError::NotInForce {
+        id: version.id,
+        name: version.name.clone(),
+        on: day,
+        validity: version.validity_text(),
+    }
+}
+
 fn suggestion_text(suggestions: &[(MunicipalityId, String)]) -> String {
     if suggestions.is_empty() {
         return "; list valid ids with `samvirke municipalities`".to_string();
@@ -557,12 +566,7 @@ impl MunicipalityRegister {
             }
         }
         if !current.in_force_on(day) {
-            return Err(MunicipalityError::NotInForce {
-                id: version.id,
-                name: version.name.clone(),
-                on: day,
-                validity: version.validity_text(),
-            });
+            return Err(not_in_force(version, day));
         }
         Ok(Resolved {
             version: current,
@@ -612,12 +616,7 @@ impl MunicipalityRegister {
             }
         }
         if !current.in_force_on(day) {
-            return Err(MunicipalityError::NotInForce {
-                id: version.id,
-                name: version.name.clone(),
-                on: day,
-                validity: version.validity_text(),
-            });
+            return Err(not_in_force(version, day));
         }
         followed.reverse();
         Ok(Resolved {

@@ -696,7 +696,7 @@ fn fast_line(
     start: usize,
     piece_end: usize,
 ) -> Result<Option<usize>, Located> {
-    let Some((
+    let Some(FastFields {
         agreement_key,
         agreement_len,
         municipality_key,
@@ -704,7 +704,7 @@ fn fast_line(
         units_start,
         units_len,
         hundredths,
-    )) = fast_fields(block.text, block.delimiter, start, piece_end)
+    }) = fast_fields(block.text, block.delimiter, start, piece_end)
     else {
         return Ok(None);
     };
@@ -724,15 +724,20 @@ fn fast_line(
     Ok(Some(units_start + units_len + 1))
 }
 
+/// The fields of a common line, as the fast path reads them.
+struct FastFields {
+    agreement_key: u128,
+    agreement_len: usize,
+    municipality_key: u128,
+    municipality_len: usize,
+    units_start: usize,
+    units_len: usize,
+    hundredths: u64,
+}
+
 /// The fields of a common line, read without changing anything; `None` for the general path.
 #[inline(always)]
-#[allow(clippy::type_complexity)]
-fn fast_fields(
-    text: &[u8],
-    delimiter: u8,
-    start: usize,
-    piece_end: usize,
-) -> Option<(u128, usize, u128, usize, usize, usize, u64)> {
+fn fast_fields(text: &[u8], delimiter: u8, start: usize, piece_end: usize) -> Option<FastFields> {
     let (agreement_key, agreement_len) = fast_id(text, start, delimiter)?;
     let municipality_start = start + agreement_len + 1;
     let (municipality_key, municipality_len) = fast_id(text, municipality_start, delimiter)?;
@@ -753,7 +758,7 @@ fn fast_fields(
     }
     let decimal = if delimiter == b';' { b',' } else { b'.' };
     let hundredths = fast_hundredths(&text[units_start..units_start + units_len], decimal)?;
-    Some((
+    Some(FastFields {
         agreement_key,
         agreement_len,
         municipality_key,
@@ -761,7 +766,7 @@ fn fast_fields(
         units_start,
         units_len,
         hundredths,
-    ))
+    })
 }
 
 /// Parses the line `text[start..end]` (without its line break) and adds it to `partial`.

@@ -710,6 +710,21 @@ pub struct PaymentAgreement {
     /// Cost basis per year.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub years: Vec<PaymentYear>,
+    /// The least a payer pays of a year's cost, in minor units.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub floors: Vec<MoneyShare>,
+    /// The most a payer pays of a year's cost, in minor units.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caps: Vec<MoneyShare>,
+}
+
+/// An amount per party (a floor or a cap).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyShare {
+    /// The party.
+    pub party: PartyId,
+    /// Minor units.
+    pub minor: u64,
 }
 
 /// A settlement run as recorded in the journal: what went in and what came out, so the run can be

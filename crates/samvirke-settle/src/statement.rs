@@ -330,6 +330,96 @@ fn split(
     }
 }
 
+/// Clamps each payer's part of `total` to its floor and cap. The rest is re-split over the payers
+/// still free, in proportion to their parts before clamping (largest remainder again), until no part
+/// is out of bounds. Each round fixes the side (floors or caps) with the larger total gap.
+fn apply_bounds(
+    total: u64,
+    parts: &[u64],
+    floors: &[Option<u64>],
+    caps: &[Option<u64>],
+    payers: &[PartyId],
+    label: &str,
+) -> Result<(Vec<u64>, Vec<String>), SettleError> {
+    let n = parts.len();
+    let floor_sum: u64 = floors.iter().map(|f| f.unwrap_or(0)).sum();
+    if floor_sum > total {
+        return Err(SettleError(format!(
+            "{label}: the floors add up to {}, more than the cost {}; lower the floors",
+            format_hundredths(i128::from(floor_sum)),
+            format_hundredths(i128::from(total))
+        )));
+    }
+    let mut fixed: Vec<Option<u64>> = vec![None; n];
+    let mut current = parts.to_vec();
+    let mut lines = Vec::new();
+    for _round in 0..=n {
+        let under: Vec<usize> = (0..n)
+            .filter(|&i| fixed[i].is_none() && floors[i].is_some_and(|f| current[i] < f))
+            .collect();
+        let over: Vec<usize> = (0..n)
+            .filter(|&i| fixed[i].is_none() && caps[i].is_some_and(|c| current[i] > c))
+            .collect();
+        if under.is_empty() && over.is_empty() {
+            return Ok((current, lines));
+        }
+        let under_gap: u64 = under
+            .iter()
+            .map(|&i| floors[i].unwrap_or(0) - current[i])
+            .sum();
+        let over_gap: u64 = over
+            .iter()
+            .map(|&i| current[i] - caps[i].unwrap_or(0))
+            .sum();
+        let (members, bounds, what) = if under_gap >= over_gap {
+            (under, floors, "raised to its floor")
+        } else {
+            (over, caps, "lowered to its cap")
+        };
+        for i in members {
+            let bound = bounds[i].unwrap_or(0);
+            lines.push(format!(
+                "{label}: {} {what} {} (from {})",
+                payers[i],
+                format_hundredths(i128::from(bound)),
+                format_hundredths(i128::from(current[i]))
+            ));
+            fixed[i] = Some(bound);
+        }
+        let fixed_sum: u64 = fixed.iter().flatten().sum();
+        let active: Vec<usize> = (0..n).filter(|&i| fixed[i].is_none()).collect();
+        let rest = total.checked_sub(fixed_sum).ok_or_else(|| SettleError(format!("{label}: the floors and caps cannot be met together; the fixed parts exceed the cost")))?;
+        if active.is_empty() {
+            if rest != 0 {
+                return Err(SettleError(format!(
+                    "{label}: every payer is at its cap and {} is left that nobody may pay; raise a cap",
+                    format_hundredths(i128::from(rest))
+                )));
+            }
+        } else {
+            let weights: Vec<u64> = active.iter().map(|&i| parts[i]).collect();
+            let weights = if weights.iter().all(|w| *w == 0) {
+                vec![1; active.len()]
+            } else {
+                weights
+            };
+            let a = allocate(rest, &weights).map_err(|e| SettleError(format!("{label}: {e}")))?;
+            lines.push(format!("{label}: the remaining {} re-split over {} in proportion to their parts before the bounds", format_hundredths(i128::from(rest)), active.iter().map(|&i| payers[i].to_string()).collect::<Vec<_>>().join(", ")));
+            for (k, &i) in active.iter().enumerate() {
+                current[i] = a.shares[k].amount;
+            }
+        }
+        for (i, f) in fixed.iter().enumerate() {
+            if let Some(v) = f {
+                current[i] = *v;
+            }
+        }
+    }
+    Err(SettleError(format!(
+        "{label}: the floors and caps did not settle; check them"
+    )))
+}
+
 /// The payers' share of the savings that fall in `year`, and how it was computed.
 fn savings(y: &PaymentYear) -> Result<(u64, Vec<String>), SettleError> {
     let mut total = 0u64;
@@ -421,21 +511,31 @@ pub fn settle_year(
             inputs,
         } = weights(p, year, usage)?;
         let label = format!("sub-agreement {} budget {year}", p.sub_agreement);
-        let (budget, budget_rounding) = split(
-            y.budget_minor,
-            &fixed,
-            usage_w.as_deref(),
-            fixed_bp,
-            &p.payers,
-            &label,
-        )?;
-        let actual = match y.actual_minor {
-            Some(a) => Some(split(
-                a,
+        let bound = |list: &[samvirke_core::model::MoneyShare]| -> Vec<Option<u64>> {
+            p.payers
+                .iter()
+                .map(|payer| list.iter().find(|b| &b.party == payer).map(|b| b.minor))
+                .collect()
+        };
+        let (floors, caps) = (bound(&p.floors), bound(&p.caps));
+        let bounded = |total: u64, label: &str| -> Result<(Vec<u64>, Vec<String>), SettleError> {
+            let (parts, mut lines) = split(
+                total,
                 &fixed,
                 usage_w.as_deref(),
                 fixed_bp,
                 &p.payers,
+                label,
+            )?;
+            let (parts, bound_lines) =
+                apply_bounds(total, &parts, &floors, &caps, &p.payers, label)?;
+            lines.extend(bound_lines);
+            Ok((parts, lines))
+        };
+        let (budget, budget_rounding) = bounded(y.budget_minor, &label)?;
+        let actual = match y.actual_minor {
+            Some(a) => Some(bounded(
+                a,
                 &format!("sub-agreement {} actual {year}", p.sub_agreement),
             )?),
             None => None,
@@ -545,4 +645,37 @@ pub fn settle_year(
         currency,
         agreements,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<PartyId> {
+        (0..n).map(|i| PartyId::parse(&format!("DK-01{i:02}")).unwrap()).collect()
+    }
+
+    fn bounded(total: u64, parts: &[u64], floors: &[Option<u64>], caps: &[Option<u64>]) -> Result<Vec<u64>, SettleError> {
+        apply_bounds(total, parts, floors, caps, &ids(parts.len()), "test").map(|(p, _)| p)
+    }
+
+    #[test]
+    fn caps_and_floors_move_the_rest_to_the_others() {
+        // A capped at 40: the other 60 split 30:20.
+        assert_eq!(bounded(100, &[50, 30, 20], &[None; 3], &[Some(40), None, None]).unwrap(), [40, 36, 24]);
+        // C raised to 30: 70 split 50:30 = 43.75 / 26.25; the leftover unit to the larger remainder (A).
+        assert_eq!(bounded(100, &[50, 30, 20], &[None, None, Some(30)], &[None; 3]).unwrap(), [44, 26, 30]);
+        // A capped at 50 pushes B over its cap of 35 in the next round; C takes the rest.
+        assert_eq!(bounded(100, &[60, 30, 10], &[None; 3], &[Some(50), Some(35), None]).unwrap(), [50, 35, 15]);
+        // Nothing out of bounds: unchanged.
+        assert_eq!(bounded(100, &[50, 30, 20], &[Some(10), None, None], &[Some(60), None, None]).unwrap(), [50, 30, 20]);
+    }
+
+    #[test]
+    fn impossible_bounds_are_errors() {
+        let err = bounded(100, &[50, 50], &[Some(60), Some(60)], &[None; 2]).unwrap_err().to_string();
+        assert!(err.contains("floors add up to 1.20, more than the cost 1.00"), "{err}");
+        let err = bounded(100, &[50, 50], &[None; 2], &[Some(40), Some(40)]).unwrap_err().to_string();
+        assert!(err.contains("every payer is at its cap"), "{err}");
+    }
 }

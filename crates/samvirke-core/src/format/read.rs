@@ -1227,6 +1227,8 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
             years.push(year);
         }
     }
+    let floors = read_money_shares(r, &mut t, "floor");
+    let caps = read_money_shares(r, &mut t, "cap");
     r.finish(
         t,
         &[
@@ -1241,6 +1243,8 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
             "aconto",
             "aconto_due_day",
             "year",
+            "floor",
+            "cap",
         ],
     );
     Some(PaymentAgreement {
@@ -1254,6 +1258,8 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
         aconto,
         aconto_due_day,
         years,
+        floors,
+        caps,
     })
 }
 
@@ -1301,6 +1307,34 @@ fn read_money(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, required: bool) ->
         _ => frac.parse().ok()?,
     };
     Some(whole * 100 + frac)
+}
+
+/// `{ "SE-1960" = "100000.00" }`: an amount per party (floors and caps). Missing: none.
+fn read_money_shares(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str) -> Vec<MoneyShare> {
+    let Some(mut st) = r.sub_table(t, key, false, "") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let names: Vec<String> = st
+        .table
+        .iter()
+        .map(|(k, _)| k.get_ref().to_string())
+        .collect();
+    for name in names {
+        let amount = read_money(r, &mut st, &name, true);
+        match (party(&name), amount) {
+            (Ok(p), Some(minor)) => out.push(MoneyShare { party: p, minor }),
+            (Err(message), _) => {
+                let field = st.field(&name);
+                let span = r.spans.of(&field);
+                r.error(&span, &field, message);
+            }
+            _ => {}
+        }
+    }
+    r.finish(st, &[]);
+    out.sort_by(|a, b| a.party.cmp(&b.party));
+    out
 }
 
 /// `{ "DK-0155" = 1, "DK-0185" = 3 }`: whole numbers per party.

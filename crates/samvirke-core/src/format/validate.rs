@@ -407,6 +407,26 @@ impl Checker<'_> {
                     "the fixed part is above 100 %".to_string(),
                 );
             }
+            for (field, list) in [("floor", &p.floors), ("cap", &p.caps)] {
+                for bound in list {
+                    if !p.payers.contains(&bound.party) {
+                        self.error(&format!("{base}.{field}"), format!("{} has a {field} but is not among the payers; add it to payers or remove the {field}", bound.party));
+                    }
+                }
+            }
+            for floor in &p.floors {
+                if let Some(cap) = p.caps.iter().find(|c| c.party == floor.party) {
+                    if floor.minor > cap.minor {
+                        self.error(
+                            &format!("{base}.floor"),
+                            format!(
+                                "{}'s floor is above its cap; a floor must not exceed the cap",
+                                floor.party
+                            ),
+                        );
+                    }
+                }
+            }
             let mut seen_years = BTreeSet::new();
             for (j, year) in p.years.iter().enumerate() {
                 let path = format!("{base}.year[{j}].year");

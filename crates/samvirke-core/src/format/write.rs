@@ -297,6 +297,24 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         if let Some(d) = p.aconto_due_day {
             o.line("aconto_due_day", d.to_string());
         }
+        for (key, list) in [("floor", &p.floors), ("cap", &p.caps)] {
+            if !list.is_empty() {
+                o.line(
+                    key,
+                    format!(
+                        "{{ {} }}",
+                        list.iter()
+                            .map(|m| format!(
+                                "{} = {}",
+                                quote(&m.party.to_string()),
+                                quote(&money(m.minor))
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
         if let Some(key) = &p.key {
             o.header("[payment_agreement.key]");
             let shares = |list: &[KeyShare]| {

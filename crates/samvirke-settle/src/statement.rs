@@ -652,30 +652,62 @@ mod tests {
     use super::*;
 
     fn ids(n: usize) -> Vec<PartyId> {
-        (0..n).map(|i| PartyId::parse(&format!("DK-01{i:02}")).unwrap()).collect()
+        (0..n)
+            .map(|i| PartyId::parse(&format!("DK-01{i:02}")).unwrap())
+            .collect()
     }
 
-    fn bounded(total: u64, parts: &[u64], floors: &[Option<u64>], caps: &[Option<u64>]) -> Result<Vec<u64>, SettleError> {
+    fn bounded(
+        total: u64,
+        parts: &[u64],
+        floors: &[Option<u64>],
+        caps: &[Option<u64>],
+    ) -> Result<Vec<u64>, SettleError> {
         apply_bounds(total, parts, floors, caps, &ids(parts.len()), "test").map(|(p, _)| p)
     }
 
     #[test]
     fn caps_and_floors_move_the_rest_to_the_others() {
         // A capped at 40: the other 60 split 30:20.
-        assert_eq!(bounded(100, &[50, 30, 20], &[None; 3], &[Some(40), None, None]).unwrap(), [40, 36, 24]);
+        assert_eq!(
+            bounded(100, &[50, 30, 20], &[None; 3], &[Some(40), None, None]).unwrap(),
+            [40, 36, 24]
+        );
         // C raised to 30: 70 split 50:30 = 43.75 / 26.25; the leftover unit to the larger remainder (A).
-        assert_eq!(bounded(100, &[50, 30, 20], &[None, None, Some(30)], &[None; 3]).unwrap(), [44, 26, 30]);
+        assert_eq!(
+            bounded(100, &[50, 30, 20], &[None, None, Some(30)], &[None; 3]).unwrap(),
+            [44, 26, 30]
+        );
         // A capped at 50 pushes B over its cap of 35 in the next round; C takes the rest.
-        assert_eq!(bounded(100, &[60, 30, 10], &[None; 3], &[Some(50), Some(35), None]).unwrap(), [50, 35, 15]);
+        assert_eq!(
+            bounded(100, &[60, 30, 10], &[None; 3], &[Some(50), Some(35), None]).unwrap(),
+            [50, 35, 15]
+        );
         // Nothing out of bounds: unchanged.
-        assert_eq!(bounded(100, &[50, 30, 20], &[Some(10), None, None], &[Some(60), None, None]).unwrap(), [50, 30, 20]);
+        assert_eq!(
+            bounded(
+                100,
+                &[50, 30, 20],
+                &[Some(10), None, None],
+                &[Some(60), None, None]
+            )
+            .unwrap(),
+            [50, 30, 20]
+        );
     }
 
     #[test]
     fn impossible_bounds_are_errors() {
-        let err = bounded(100, &[50, 50], &[Some(60), Some(60)], &[None; 2]).unwrap_err().to_string();
-        assert!(err.contains("floors add up to 1.20, more than the cost 1.00"), "{err}");
-        let err = bounded(100, &[50, 50], &[None; 2], &[Some(40), Some(40)]).unwrap_err().to_string();
+        let err = bounded(100, &[50, 50], &[Some(60), Some(60)], &[None; 2])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("floors add up to 1.20, more than the cost 1.00"),
+            "{err}"
+        );
+        let err = bounded(100, &[50, 50], &[None; 2], &[Some(40), Some(40)])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("every payer is at its cap"), "{err}");
     }
 }

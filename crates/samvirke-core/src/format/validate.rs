@@ -415,16 +415,16 @@ impl Checker<'_> {
                 }
             }
             for floor in &p.floors {
-                if let Some(cap) = p.caps.iter().find(|c| c.party == floor.party) {
-                    if floor.minor > cap.minor {
-                        self.error(
-                            &format!("{base}.floor"),
-                            format!(
-                                "{}'s floor is above its cap; a floor must not exceed the cap",
-                                floor.party
-                            ),
-                        );
-                    }
+                if let Some(cap) = p.caps.iter().find(|c| c.party == floor.party)
+                    && floor.minor > cap.minor
+                {
+                    self.error(
+                        &format!("{base}.floor"),
+                        format!(
+                            "{}'s floor is above its cap; a floor must not exceed the cap",
+                            floor.party
+                        ),
+                    );
                 }
             }
             let mut seen_years = BTreeSet::new();

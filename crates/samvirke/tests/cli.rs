@@ -1124,3 +1124,72 @@ fn payment_agreement_errors_name_their_place() {
             .contains("Nothing to record")
     );
 }
+
+#[test]
+fn population_numbers_from_a_csv_file_with_their_source() {
+    let env = Env::sqlite();
+    let inline = std::fs::read_to_string(format!("{FIXTURES}/settle-marker.toml")).unwrap();
+    let with_csv = inline.replace(
+        "population = { \"NO-3122\" = 3600, \"NO-3114\" = 5800, \"NO-3110\" = 4900, \"NO-3112\" = 7700, \"NO-3116\" = 3900 }",
+        "population_csv = \"population-2024.csv\"",
+    );
+    assert_ne!(with_csv, inline);
+    std::fs::create_dir_all(env.path("agreements")).unwrap();
+    env.write("agreements/marker.toml", &with_csv);
+    // A payer missing from the file, and a bad row: each reported where it is.
+    env.write(
+        "agreements/population-2024.csv",
+        "municipality,population\nNO-3122,3600\nNO-3114,5800\nNO-3110,4900\nNO-3112,7700\n",
+    );
+    let err = env.fails(&["import", "agreements/marker.toml"], 2);
+    let line = line_of(&with_csv, "population_csv");
+    assert!(
+        err.contains(&format!("marker.toml:{line}:"))
+            && err.contains("has no row for payer NO-3116"),
+        "{err}"
+    );
+    env.write("agreements/population-2024.csv", "municipality,population\nNO-3122,3600\nNO-3114,5800\nNO-3110,4900\nNO-3112,7700\nNO-3116,3 900\n");
+    let err = env.fails(&["import", "agreements/marker.toml"], 2);
+    assert!(
+        err.contains("population-2024.csv:6:") && err.contains("not a whole number"),
+        "{err}"
+    );
+    // With the right file, the same figures as the numbers written inline.
+    env.write("agreements/population-2024.csv", "\u{feff}municipality,population\r\nNO-3122,3600\r\nNO-3114,5800\r\nNO-3110,4900\r\nNO-3112,7700\r\nNO-3116,3900\r\n");
+    env.ok(&["import", "agreements/marker.toml"]);
+    let s = settle_json(&env, &["marker-settle", "--year", "2025"]);
+    assert_eq!(payer(&s, "NO-3122")["budget_minor"], 6_949_807);
+    assert!(
+        payer(&s, "NO-3122")["explanation"]["inputs"][0]
+            .as_str()
+            .unwrap()
+            .contains("residents on 2024-01-01 (source: test figures)")
+    );
+    // The journal holds the numbers: the export writes them inline and imports back to the same state.
+    let exported = env.ok(&["export", "marker-settle"]);
+    assert!(
+        exported.contains("population = { \"NO-3110\" = 4900"),
+        "{exported}"
+    );
+    env.write("exported.toml", &exported);
+    assert!(
+        env.ok(&["import", "exported.toml"])
+            .contains("Nothing to record")
+    );
+    // And the file form again records nothing either.
+    assert!(
+        env.ok(&["import", "agreements/marker.toml"])
+            .contains("Nothing to record")
+    );
+    // A cap below the whole cost for a single payer cannot be met.
+    let capped = std::fs::read_to_string(format!("{FIXTURES}/settle-dragoer.toml"))
+        .unwrap()
+        .replace(
+            "aconto_due_day = 1",
+            "aconto_due_day = 1\ncap = { \"DK-0155\" = \"1000000.00\" }",
+        );
+    env.write("capped.toml", &capped);
+    env.ok(&["import", "capped.toml"]);
+    let err = env.fails(&["settle", "dragoer-taarnby-settle", "--year", "2025"], 2);
+    assert!(err.contains("every payer is at its cap"), "{err}");
+}

@@ -29,6 +29,19 @@ pub struct ParsedFile {
     origins: Origins,
     spans: Spans,
     map: SourceMap,
+    population_files: Vec<PopulationFile>,
+}
+
+/// A population key whose numbers are in a CSV file, still to be read (by the caller: core does no
+/// I/O) and filled in with [`ParsedFile::fill_population`].
+#[derive(Clone, Debug)]
+pub struct PopulationFile {
+    /// The file as written in the agreement file (relative to it).
+    pub path: String,
+    /// Where it was written, for messages.
+    pub place: Diagnostic,
+    sub_agreement: u32,
+    from: crate::time::Date,
 }
 
 impl ParsedFile {
@@ -64,6 +77,73 @@ impl ParsedFile {
     pub fn file_name(&self) -> &str {
         self.map.name()
     }
+
+    /// Population keys that name a CSV file.
+    pub fn population_files(&self) -> &[PopulationFile] {
+        &self.population_files
+    }
+
+    /// Fills in the numbers read from `self.population_files()[index]` and checks them against the
+    /// payers: every payer needs a number, only payers may have one, and not all may be 0.
+    pub fn fill_population(
+        &mut self,
+        index: usize,
+        counts: Vec<crate::model::KeyShare>,
+    ) -> Vec<Diagnostic> {
+        let Some(file) = self.population_files.get(index).cloned() else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        let say = |message: String| {
+            let mut d = file.place.clone();
+            d.message = message;
+            d
+        };
+        for doc in [&mut self.doc, &mut self.file_order] {
+            for p in doc
+                .payment_agreements
+                .iter_mut()
+                .filter(|p| p.sub_agreement == file.sub_agreement && p.valid.from() == file.from)
+            {
+                if let Some(crate::model::AllocationKey::Population { population, .. }) = &mut p.key
+                {
+                    let mut sorted = counts.clone();
+                    sorted.sort_by(|a, b| a.party.cmp(&b.party));
+                    *population = sorted;
+                }
+            }
+        }
+        if let Some(p) = self
+            .doc
+            .payment_agreements
+            .iter()
+            .find(|p| p.sub_agreement == file.sub_agreement && p.valid.from() == file.from)
+        {
+            for payer in &p.payers {
+                if !counts.iter().any(|c| &c.party == payer) {
+                    problems.push(say(format!(
+                        "{} has no row for payer {payer}; add one",
+                        file.path
+                    )));
+                }
+            }
+            for count in &counts {
+                if !p.payers.contains(&count.party) {
+                    problems.push(say(format!(
+                        "{} has a row for {}, which is not a payer; remove it or add the payer",
+                        file.path, count.party
+                    )));
+                }
+            }
+            if counts.iter().all(|c| c.parts == 0) {
+                problems.push(say(format!(
+                    "{} gives every payer 0 residents, so no cost could be split",
+                    file.path
+                )));
+            }
+        }
+        problems
+    }
 }
 
 /// Reads and checks one agreement file. `name` is how the user named the file (used in messages).
@@ -85,7 +165,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, Vec<Diagnostic>>
         map,
         mut errors,
         spans,
-        ..
+        population_files,
     } = reader;
     let Some((file_order, origins)) = read else {
         errors.sort_by_key(|d| (d.line, d.column));
@@ -99,6 +179,27 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, Vec<Diagnostic>>
         errors: Vec::new(),
     };
     errors.extend(checker.run());
+    let population_files = population_files
+        .into_iter()
+        .filter_map(|(path, field)| {
+            // The field is payment_agreement[i].key.population_csv, i counted in the file.
+            let index: usize = field
+                .strip_prefix("payment_agreement[")?
+                .split(']')
+                .next()?
+                .parse()
+                .ok()?;
+            let position = origins.payment_agreement.iter().position(|o| *o == index)?;
+            let p = file_order.payment_agreements.get(position)?;
+            let span = spans.of(&field);
+            Some(PopulationFile {
+                path,
+                place: map.diagnostic(&span, &field, String::new()),
+                sub_agreement: p.sub_agreement,
+                from: p.valid.from(),
+            })
+        })
+        .collect();
     let parsed = ParsedFile {
         doc: {
             let mut d = file_order.clone();
@@ -109,6 +210,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, Vec<Diagnostic>>
         origins,
         spans,
         map,
+        population_files,
     };
     errors.extend(
         check_performers(&parsed.placed_delegations())

@@ -43,6 +43,8 @@ pub(crate) struct Reader {
     pub(crate) map: SourceMap,
     pub(crate) errors: Vec<Diagnostic>,
     pub(crate) spans: Spans,
+    /// Population keys whose numbers are in a CSV file: the file as written and the field path.
+    pub(crate) population_files: Vec<(String, String)>,
 }
 
 struct Tbl<'a, 'i> {
@@ -70,6 +72,7 @@ impl Reader {
             map,
             errors: Vec::new(),
             spans: Spans::default(),
+            population_files: Vec::new(),
         }
     }
 
@@ -1387,8 +1390,36 @@ fn read_key(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<AllocationKey> {
         "population" => {
             let reference_date = r.date(&mut t, "reference_date", true);
             let source = r.req_str(&mut t, "source", "\"SSB table 07459, 1 January 2025\"");
-            let population = read_shares(r, &mut t, "population", "{ \"NO-3122\" = 3600 }");
-            r.finish(t, &["kind", "reference_date", "source", "population"]);
+            let population = match (
+                t.table.contains_key("population"),
+                t.table.contains_key("population_csv"),
+            ) {
+                (true, true) => {
+                    let field = t.field("population_csv");
+                    let _ = r.value(&mut t, "population_csv");
+                    let span = r.spans.of(&field);
+                    r.error(&span, &field, "give the numbers either inline (population = {...}) or in a file (population_csv = \"...\"), not both".to_string());
+                    None
+                }
+                (false, true) => {
+                    let file = r.req_str(&mut t, "population_csv", "\"population-2024.csv\"");
+                    if let Some(file) = file {
+                        r.population_files.push((file, t.field("population_csv")));
+                    }
+                    Some(Vec::new())
+                }
+                _ => read_shares(r, &mut t, "population", "{ \"NO-3122\" = 3600 }"),
+            };
+            r.finish(
+                t,
+                &[
+                    "kind",
+                    "reference_date",
+                    "source",
+                    "population",
+                    "population_csv",
+                ],
+            );
             AllocationKey::Population {
                 reference_date: reference_date?,
                 source: source?,

@@ -7,11 +7,13 @@
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use samvirke_core::format::{ParsedFile, check_set, parse_file};
 use samvirke_core::model::CooperationDoc;
+use samvirke_core::model::KeyShare;
+use samvirke_core::{Diagnostic, PartyId};
 use samvirke_store::{Change, Projection, Store};
 
 use super::{now, open_store};
@@ -58,11 +60,111 @@ fn read_and_parse(
     for path in &files {
         let text = read_text(path)?;
         match parse_file(&path.display().to_string(), &text) {
-            Ok(p) => parsed.push(p),
+            Ok(mut p) => {
+                problems.extend(load_population_files(path, &mut p)?);
+                parsed.push(p);
+            }
             Err(errors) => problems.extend(errors),
         }
     }
     Ok((parsed, problems, files.len()))
+}
+
+/// Reads the population CSV files a parsed agreement file names (relative to it) and fills them in.
+/// The CSV is `municipality,population`; every bad row is a diagnostic with its line.
+fn load_population_files(
+    agreement_file: &Path,
+    parsed: &mut ParsedFile,
+) -> Result<Vec<Diagnostic>, CliError> {
+    let mut problems = Vec::new();
+    let dir = agreement_file.parent().unwrap_or(Path::new("."));
+    for index in 0..parsed.population_files().len() {
+        let file = parsed.population_files()[index].clone();
+        let csv_path = dir.join(&file.path);
+        let name = csv_path.display().to_string();
+        let at = |line: usize, message: String| Diagnostic {
+            file: name.clone(),
+            line,
+            column: 1,
+            field: String::new(),
+            message,
+        };
+        let text = match std::fs::read_to_string(&csv_path) {
+            Ok(t) => t,
+            Err(e) => {
+                let mut d = file.place.clone();
+                d.message = format!(
+                    "cannot read {name}: {e}; population_csv is relative to the agreement file"
+                );
+                problems.push(d);
+                continue;
+            }
+        };
+        let mut lines = text.lines().enumerate();
+        let header = lines
+            .next()
+            .map(|(_, h)| h.trim_start_matches('\u{feff}').trim().to_string())
+            .unwrap_or_default();
+        if header.split(',').map(str::trim).collect::<Vec<_>>() != ["municipality", "population"] {
+            problems.push(at(
+                1,
+                format!("the header is \"{header}\"; it must be municipality,population"),
+            ));
+            continue;
+        }
+        let mut counts: Vec<KeyShare> = Vec::new();
+        let mut bad = false;
+        for (idx, line) in lines {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            let [m, n] = fields.as_slice() else {
+                problems.push(at(
+                    idx + 1,
+                    format!(
+                        "expected 2 fields (municipality,population), found {}",
+                        fields.len()
+                    ),
+                ));
+                bad = true;
+                continue;
+            };
+            let party = match PartyId::parse(m) {
+                Ok(p) => p,
+                Err(e) => {
+                    problems.push(at(idx + 1, format!("municipality: {e}")));
+                    bad = true;
+                    continue;
+                }
+            };
+            let Ok(residents) = n.replace('_', "").parse::<u64>() else {
+                problems.push(at(
+                    idx + 1,
+                    format!("population \"{n}\" is not a whole number of residents"),
+                ));
+                bad = true;
+                continue;
+            };
+            if counts.iter().any(|c| c.party == party) {
+                problems.push(at(
+                    idx + 1,
+                    format!("{party} appears twice; give one number per municipality"),
+                ));
+                bad = true;
+                continue;
+            }
+            counts.push(KeyShare {
+                party,
+                parts: residents,
+            });
+        }
+        if !bad {
+            problems.extend(parsed.fill_population(index, counts));
+        }
+    }
+    Ok(problems)
 }
 
 fn stored_others<'p>(

@@ -448,6 +448,14 @@ fn text(s: &Statement) -> String {
                 p.payer, p.explanation.key, p.weight
             );
             let _ = writeln!(out, "    budget share   {:>16}", money(p.budget_minor));
+            let own = format!("{}:", p.payer);
+            for step in p.explanation.rounding.iter().filter(|l| {
+                l.trim_start().starts_with(&own)
+                    || l.contains(&format!(" {} raised", p.payer))
+                    || l.contains(&format!(" {} lowered", p.payer))
+            }) {
+                let _ = writeln!(out, "      rounding: {}", step.trim_start());
+            }
             if let (Some(first), Some(last)) = (p.aconto.first(), p.aconto.last()) {
                 let _ = writeln!(
                     out,
@@ -605,7 +613,26 @@ fn html(s: &Statement, doc: &CooperationDoc) -> String {
                 p.true_up_minor.map_or("open".to_string(), signed)
             );
         }
-        out.push_str("</tbody>\n</table>\n</section>\n");
+        out.push_str("</tbody>\n</table>\n<details><summary>How the amounts were calculated</summary>\n<ul>\n");
+        if let Some(first) = a.payers.first() {
+            let _ = writeln!(out, "<li>Key: {}</li>", escape(&first.explanation.key));
+            for input in &first.explanation.inputs {
+                let _ = writeln!(out, "<li>Input: {}</li>", escape(input));
+            }
+            let _ = writeln!(
+                out,
+                "<li>Formula: {}</li>",
+                escape(&first.explanation.formula)
+            );
+            for line in a
+                .savings_explanation
+                .iter()
+                .chain(&first.explanation.rounding)
+            {
+                let _ = writeln!(out, "<li>{}</li>", escape(line.trim_start()));
+            }
+        }
+        out.push_str("</ul>\n</details>\n</section>\n");
     }
     out.push_str("</main></body></html>\n");
     out

@@ -784,7 +784,7 @@ pub struct SettlementLine {
 }
 
 /// A whole cooperation as one agreement file holds it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CooperationDoc {
     /// The header.
     pub cooperation: Cooperation,

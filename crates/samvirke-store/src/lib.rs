@@ -90,7 +90,7 @@ pub enum StoreError {
 }
 
 /// Where the journal is read and written. Implemented for SQLite and PostgreSQL.
-pub trait Backend {
+pub trait Backend: Send {
     /// A description for messages (the path or the URL without password).
     fn location(&self) -> &str;
     /// The last event's sequence number and hash (0 and [`GENESIS_HASH`] when empty).

@@ -56,6 +56,8 @@ pub struct Global {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Serve the public pages and the JSON API (http://127.0.0.1:8080 by default).
+    Serve(commands::serve::ServeArgs),
     /// Who performs a service for a municipality's residents on a date, with the legal basis.
     Who(commands::who::WhoArgs),
     /// Import agreement files (or directories of them): all or nothing, idempotent.
@@ -87,6 +89,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         .as_ref()
         .map_or(cli.global.db.clone(), |d| d.location());
     match cli.command {
+        Command::Serve(args) => commands::serve::run(&db, args),
         Command::Who(args) => commands::who::run(&db, args),
         Command::Import(args) => commands::import::run(&db, args),
         Command::Check(args) => commands::import::check(&db, cli.global.demo, args),

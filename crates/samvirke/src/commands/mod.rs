@@ -4,6 +4,7 @@ pub mod db;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod serve;
 pub mod settle;
 pub mod who;
 

@@ -1,0 +1,213 @@
+//! The JSON API under `/api/v1`, and `/health`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use samvirke_core::model::CooperationDoc;
+use samvirke_core::{CooperationId, Country, MunicipalityRegister, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::{AppState, WebError, date_field, municipality_field, resolve_error, today};
+
+pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/api/v1/who", get(who))
+        .route("/api/v1/municipalities", get(municipalities))
+        .route("/api/v1/cooperations", get(cooperations))
+        .route("/api/v1/cooperations/{id}", get(cooperation))
+}
+
+/// An RFC 9457 problem document.
+#[derive(Serialize)]
+struct Problem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
+}
+
+pub(crate) fn problem(error: &WebError) -> Response {
+    let status = error.status();
+    let title = match status {
+        StatusCode::BAD_REQUEST => "Bad request",
+        StatusCode::NOT_FOUND => "Not found",
+        _ => "Internal server error",
+    };
+    let field = match error {
+        WebError::BadRequest { field, .. } => Some(*field),
+        _ => None,
+    };
+    let body = Problem {
+        kind: "about:blank",
+        title,
+        status: status.as_u16(),
+        detail: error.public_detail(),
+        field,
+    };
+    let text = serde_json::to_string(&body)
+        .unwrap_or_else(|_| format!("{{\"title\":\"{title}\",\"status\":{}}}", status.as_u16()));
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        text,
+    )
+        .into_response()
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, WebError> {
+    let snapshot = tokio::task::spawn_blocking(move || state.snapshot())
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+    Ok(Json(
+        serde_json::json!({"status": "ok", "journal_head": snapshot.head}),
+    ))
+}
+
+/// Query of `GET /api/v1/who`.
+#[derive(Deserialize)]
+pub(crate) struct WhoQuery {
+    pub(crate) municipality: Option<String>,
+    pub(crate) service: Option<String>,
+    pub(crate) on: Option<String>,
+    pub(crate) as_known_on: Option<String>,
+}
+
+/// Answers a `who` question; shared by the API and the page.
+pub(crate) async fn answer(
+    state: Arc<AppState>,
+    query: WhoQuery,
+) -> Result<samvirke_core::resolver::Answer, WebError> {
+    let municipality =
+        query
+            .municipality
+            .filter(|m| !m.trim().is_empty())
+            .ok_or(WebError::BadRequest {
+                field: "municipality",
+                detail: "municipality: missing; give an id such as DK-0155".to_string(),
+            })?;
+    let service = query
+        .service
+        .filter(|s| !s.trim().is_empty())
+        .ok_or(WebError::BadRequest {
+            field: "service",
+            detail: "service: missing; give a service id such as genoptraening-sel86".to_string(),
+        })?;
+    let id = municipality_field(&municipality)?;
+    let on = match query.on.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => date_field("on", text)?,
+        None => today(),
+    };
+    let as_known_on = match query.as_known_on.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => Some(Timestamp::parse(text).map_err(|e| WebError::BadRequest {
+            field: "as_known_on",
+            detail: format!("as_known_on: {e}"),
+        })?),
+        None => None,
+    };
+    tokio::task::spawn_blocking(move || match as_known_on {
+        Some(k) => state
+            .registry_as_known_on(k)?
+            .who(id, &service, on, Some(k))
+            .map_err(resolve_error),
+        None => state
+            .snapshot()?
+            .registry
+            .who(id, &service, on, None)
+            .map_err(resolve_error),
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?
+}
+
+async fn who(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<WhoQuery>,
+) -> Result<Response, WebError> {
+    let answer = answer(state, query).await?;
+    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(answer)).into_response())
+}
+
+#[derive(Deserialize)]
+struct MunicipalitiesQuery {
+    country: Option<String>,
+    on: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MunicipalityItem<'a> {
+    id: String,
+    name: &'a str,
+    region: &'a str,
+}
+
+async fn municipalities(Query(query): Query<MunicipalitiesQuery>) -> Result<Response, WebError> {
+    let country = match query.country.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => Some(Country::parse(text).map_err(|e| WebError::BadRequest {
+            field: "country",
+            detail: format!("country: {e}"),
+        })?),
+        None => None,
+    };
+    let on = match query.on.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => date_field("on", text)?,
+        None => today(),
+    };
+    let items: Vec<MunicipalityItem<'_>> = MunicipalityRegister::embedded()
+        .in_force_on(on, country)
+        .into_iter()
+        .map(|v| MunicipalityItem {
+            id: v.id.to_string(),
+            name: &v.name,
+            region: &v.region,
+        })
+        .collect();
+    Ok((
+        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        Json(serde_json::json!({"on": on, "items": items})),
+    )
+        .into_response())
+}
+
+async fn cooperations(State(state): State<Arc<AppState>>) -> Result<Response, WebError> {
+    let snapshot = tokio::task::spawn_blocking(move || state.snapshot())
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let items: Vec<serde_json::Value> = snapshot
+        .registry
+        .cooperations()
+        .iter()
+        .map(|d| {
+            let c = &d.cooperation;
+            serde_json::json!({"id": c.id, "name": c.name, "country": c.country, "legal_form": c.legal_form, "status": c.status, "parties": c.parties.iter().map(|p| p.id.to_string()).collect::<Vec<_>>()})
+        })
+        .collect();
+    Ok((
+        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        Json(serde_json::json!({"items": items})),
+    )
+        .into_response())
+}
+
+async fn cooperation(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
+    let snapshot = tokio::task::spawn_blocking(move || state.snapshot())
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let doc: &CooperationDoc = snapshot.registry.cooperation(&id).ok_or_else(|| {
+        WebError::NotFound(format!(
+            "no cooperation \"{id}\"; GET /api/v1/cooperations lists them"
+        ))
+    })?;
+    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(doc)).into_response())
+}

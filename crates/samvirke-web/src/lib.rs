@@ -1,0 +1,236 @@
+//! # samvirke-web
+//!
+//! The web server: public pages rendered on the server (no JavaScript needed) and the JSON API under
+//! `/api/v1`, over the same journal as the CLI. The only crate that knows HTTP.
+//!
+//! Key design decision: **answers come from an in-memory snapshot of the registry**, rebuilt when
+//! the journal's head moves (checked per request with one indexed query), so a `who` question is a
+//! hash lookup, not a database round trip. Errors are RFC 9457 `application/problem+json` in the API
+//! and a page with the message in HTML; the cause of an internal error goes to the log only.
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api;
+mod pages;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use samvirke_core::{Date, MunicipalityId, Registry, ResolveError, Timestamp};
+use samvirke_store::{Store, StoreError};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Request bodies are small forms; anything bigger is refused.
+const REQUEST_BODY_BYTES_MAX: usize = 64 * 1024;
+/// A request that takes longer than this is cut off.
+const REQUEST_TIMEOUT_MS: u64 = 10_000;
+
+/// The registry as of one journal head.
+pub struct Snapshot {
+    /// The journal head the snapshot reflects.
+    pub head: u64,
+    /// The registry.
+    pub registry: Registry,
+}
+
+/// Shared state: the store and the current snapshot.
+pub struct AppState {
+    store: Mutex<Store>,
+    snapshot: RwLock<Arc<Snapshot>>,
+}
+
+/// What went wrong while serving a request.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// The request is wrong: 400 with the field named.
+    #[error("{detail}")]
+    BadRequest {
+        /// The field at fault.
+        field: &'static str,
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
+    /// No such thing: 404.
+    #[error("{0}")]
+    NotFound(String),
+    /// Something broke inside: 500, the cause is logged.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the user may see (internal causes are not shown).
+    fn public_detail(&self) -> String {
+        match self {
+            WebError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                "Something went wrong on the server; the cause has been logged. Try again, or report it with the time of the request.".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl AppState {
+    /// Opens the store at `db` (a SQLite path or a `postgres://` URL) and loads the registry.
+    pub fn open(db: &str) -> Result<Arc<AppState>, WebError> {
+        let mut store = Store::open(db)?;
+        let projection = store.projection(None)?;
+        let snapshot = Snapshot {
+            head: projection.head,
+            registry: projection.registry(),
+        };
+        Ok(Arc::new(AppState {
+            store: Mutex::new(store),
+            snapshot: RwLock::new(Arc::new(snapshot)),
+        }))
+    }
+
+    /// The current snapshot, rebuilt first if the journal has moved.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
+        let poisoned =
+            |_| WebError::Internal("a lock was poisoned by a panic in another request".to_string());
+        let mut store = self.store.lock().map_err(poisoned)?;
+        let head = store.head()?;
+        let current = self
+            .snapshot
+            .read()
+            .map_err(|_| WebError::Internal("snapshot lock poisoned".to_string()))?
+            .clone();
+        if current.head == head {
+            return Ok(current);
+        }
+        let projection = store.projection(None)?;
+        let fresh = Arc::new(Snapshot {
+            head: projection.head,
+            registry: projection.registry(),
+        });
+        *self
+            .snapshot
+            .write()
+            .map_err(|_| WebError::Internal("snapshot lock poisoned".to_string()))? = fresh.clone();
+        Ok(fresh)
+    }
+
+    /// The registry as it was known at `as_known_on` (built for the request).
+    pub fn registry_as_known_on(&self, as_known_on: Timestamp) -> Result<Registry, WebError> {
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
+        Ok(store.projection(Some(as_known_on))?.registry())
+    }
+}
+
+/// Parses a date query field, naming it in the error.
+pub(crate) fn date_field(field: &'static str, text: &str) -> Result<Date, WebError> {
+    Date::parse(text).map_err(|e| WebError::BadRequest {
+        field,
+        detail: format!("{field}: {e}"),
+    })
+}
+
+/// Parses a municipality query field.
+pub(crate) fn municipality_field(text: &str) -> Result<MunicipalityId, WebError> {
+    MunicipalityId::parse(text, None).map_err(|e| WebError::BadRequest {
+        field: "municipality",
+        detail: format!("municipality: {e}"),
+    })
+}
+
+/// A resolver error as a web error: unknown ids are 404, an ambiguous id is 400.
+pub(crate) fn resolve_error(e: ResolveError) -> WebError {
+    use samvirke_core::municipalities::MunicipalityError;
+    match e {
+        ResolveError::Municipality(MunicipalityError::Unknown { .. })
+        | ResolveError::UnknownService { .. } => WebError::NotFound(e.to_string()),
+        ResolveError::Municipality(_) => WebError::BadRequest {
+            field: "municipality",
+            detail: e.to_string(),
+        },
+        ResolveError::Conflict { .. } => WebError::Internal(e.to_string()),
+    }
+}
+
+/// Today's date (UTC).
+pub(crate) fn today() -> Date {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
+    Date::today_utc(Timestamp::from_micros(micros))
+}
+
+/// The whole application: pages, API, health, with limits and request tracing.
+pub fn app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .fallback(|| async { pages::not_found_page() })
+        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_millis(REQUEST_TIMEOUT_MS),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then finishes the requests under way.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves when the process gets Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests under way");
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        api::problem(&self).into_response()
+    }
+}

@@ -1,0 +1,286 @@
+//! The real server on a random port, against a fresh SQLite file and a fresh PostgreSQL database.
+
+#[path = "../../../tests/support/pg.rs"]
+mod pg;
+
+use std::sync::Arc;
+
+use samvirke_core::Timestamp;
+use samvirke_core::format::parse_file;
+use samvirke_store::Store;
+use samvirke_web::{AppState, serve};
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/cooperations");
+
+struct App {
+    base: String,
+    agent: ureq::Agent,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _dir: Option<tempfile::TempDir>,
+    _pg: Option<pg::TestDatabase>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn load_examples(db: &str) {
+    let mut store = Store::open(db).unwrap();
+    let projection = store.projection(None).unwrap();
+    let mut changes = Vec::new();
+    for entry in std::fs::read_dir(EXAMPLES).unwrap() {
+        let path = entry.unwrap().path();
+        let parsed = parse_file(
+            &path.display().to_string(),
+            &std::fs::read_to_string(&path).unwrap(),
+        )
+        .unwrap();
+        changes.extend(Store::diff(
+            &projection,
+            &parsed.doc.cooperation.id,
+            &parsed.doc.to_facts(),
+        ));
+    }
+    store
+        .commit(
+            projection.head,
+            "test",
+            "examples",
+            changes,
+            Timestamp::from_micros(1_700_000_000_000_000),
+        )
+        .unwrap();
+}
+
+fn spawn_app(db: String, dir: Option<tempfile::TempDir>, pg: Option<pg::TestDatabase>) -> App {
+    load_examples(&db);
+    let state: Arc<AppState> = AppState::open(&db).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            ready_tx.send(listener.local_addr().unwrap()).unwrap();
+            serve(listener, state, async move {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    let address = ready_rx.recv().unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    App {
+        base: format!("http://{address}"),
+        agent,
+        stop: Some(stop),
+        thread: Some(thread),
+        _dir: dir,
+        _pg: pg,
+    }
+}
+
+fn sqlite_app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("web.db").to_string_lossy().to_string();
+    spawn_app(db, Some(dir), None)
+}
+
+fn postgres_app() -> App {
+    let database = pg::TestDatabase::create();
+    let url = database.url().to_string();
+    spawn_app(url, None, Some(database))
+}
+
+impl App {
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let mut response = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .call()
+            .unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = response.body_mut().read_to_string().unwrap();
+        (status, content_type, body)
+    }
+
+    fn json(&self, path: &str) -> (u16, serde_json::Value) {
+        let (status, _, body) = self.get(path);
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")),
+        )
+    }
+}
+
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[test]
+            fn sqlite() {
+                let f: fn(&App) = $body;
+                f(&sqlite_app());
+            }
+            #[test]
+            fn postgres() {
+                let f: fn(&App) = $body;
+                f(&postgres_app());
+            }
+        }
+    };
+}
+
+both!(health_and_who_api, |app| {
+    let (status, health) = app.json("/health");
+    assert_eq!(status, 200);
+    assert_eq!(health["status"], "ok");
+    assert!(health["journal_head"].as_u64().unwrap() > 0);
+
+    let (status, answer) =
+        app.json("/api/v1/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31");
+    assert_eq!(status, 200);
+    assert_eq!(answer["responsible"]["id"], "DK-0185");
+    assert_eq!(answer["complaints_to"]["id"], "DK-0185");
+    assert_eq!(answer["basis"][3]["step"], "delegation");
+    let (_, after) =
+        app.json("/api/v1/who?municipality=DK-155&service=genoptraening-sel86&on=2021-09-01");
+    assert_eq!(after["responsible"]["id"], "DK-0155");
+    let (_, early) = app.json("/api/v1/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31&as_known_on=2020-01-01");
+    assert_eq!(
+        early["title"], "Not found",
+        "nothing was recorded by 2020: {early}"
+    );
+    let response = app
+        .agent
+        .get(&format!(
+            "{}/api/v1/who?municipality=DK-0183&service=beskaeftigelse",
+            app.base
+        ))
+        .call()
+        .unwrap();
+    assert_eq!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .unwrap(),
+        "*"
+    );
+});
+
+both!(api_errors_are_problem_documents, |app| {
+    let (status, content_type, body) = app.get("/api/v1/who?municipality=DK-0156&service=ppr");
+    assert_eq!(status, 404);
+    assert_eq!(content_type, "application/problem+json");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["status"], 404);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("DK-0155 (Dragør)"),
+        "{problem}"
+    );
+    let (status, problem) = app.json("/api/v1/who?municipality=DK-0155&service=pprr");
+    assert_eq!(status, 404);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean ppr"),
+        "{problem}"
+    );
+    let (status, problem) = app.json("/api/v1/who?municipality=DK-0155&service=ppr&on=2021-02-30");
+    assert_eq!(status, 400);
+    assert_eq!(problem["field"], "on");
+    let (status, problem) = app.json("/api/v1/who?service=ppr");
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (400, Some("municipality"))
+    );
+    let (status, problem) = app.json("/api/v1/cooperations/no-such-cooperation");
+    assert_eq!(status, 404);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/cooperations")
+    );
+    let (status, problem) = app.json("/api/v1/municipalities?country=XX");
+    assert_eq!((status, problem["field"].as_str()), (400, Some("country")));
+});
+
+both!(registry_endpoints, |app| {
+    let (_, list) = app.json("/api/v1/cooperations");
+    assert_eq!(list["items"].as_array().unwrap().len(), 5);
+    let (status, coop) = app.json("/api/v1/cooperations/ishoej-vallensbaek");
+    assert_eq!(status, 200);
+    assert_eq!(coop["decisions"][0]["referendum"]["yes"], 5620);
+    let (_, munis) = app.json("/api/v1/municipalities?country=NO&on=2019-06-01");
+    assert!(
+        munis["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == "NO-0119")
+    );
+});
+
+both!(citizen_pages_work_without_javascript, |app| {
+    let (status, content_type, front) = app.get("/");
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/html"));
+    assert!(
+        front.contains("<html lang=\"en\">")
+            && front.contains("class=\"skip\" href=\"#main\"")
+            && front.contains("<label for=\"municipality\">"),
+        "{front}"
+    );
+    assert!(front.contains("<option value=\"DK-0155\">Dragør</option>"));
+    let (status, _, before) =
+        app.get("/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31");
+    assert_eq!(status, 200);
+    assert!(before.contains("Tårnby handles it"), "{before}");
+    assert!(
+        before.contains("<option value=\"DK-0155\" selected>"),
+        "the form keeps the choice"
+    );
+    let (_, _, after) =
+        app.get("/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-09-01");
+    assert!(
+        after.contains("Dragør handles it") && after.contains("took"),
+        "{after}"
+    );
+    let (status, _, bad) =
+        app.get("/who?municipality=DK-0155&service=genoptraening-sel86&on=31-08-2021");
+    assert_eq!(status, 400);
+    assert!(
+        bad.contains("role=\"alert\"") && bad.contains("YYYY-MM-DD"),
+        "{bad}"
+    );
+    let (status, _, missing) = app.get("/no/such/page");
+    assert_eq!(status, 404);
+    assert!(missing.contains("Page not found"));
+});

@@ -184,6 +184,7 @@ pub(crate) fn today() -> Date {
 pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(pages::registry_routes())
         .merge(api::routes())
         .fallback(|| async { pages::not_found_page() })
         .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))

@@ -45,7 +45,7 @@ button{margin-top:1rem;background:#0b5394;color:#fff;border:0;border-radius:4px;
 
 fn layout(title: &str, body: &str) -> String {
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – Samvirke</title><style>{STYLE}</style></head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header><p><a href=\"/\">Samvirke</a> – who does what between municipalities</p></header>\n<main id=\"main\">\n{body}\n</main>\n<footer><p>Data: the cooperations' own agreements as recorded in Samvirke. <a href=\"/api/v1/cooperations\">JSON API</a></p></footer>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – Samvirke</title><style>{STYLE}</style></head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header><p><a href=\"/\">Samvirke</a> – who does what between municipalities</p></header>\n<main id=\"main\">\n{body}\n</main>\n<footer><p>Data: the cooperations' own agreements as recorded in Samvirke. <a href=\"/matrix\">Who cooperates with whom</a> · <a href=\"/api/v1/cooperations\">JSON API</a></p></footer>\n</body>\n</html>\n",
         escape(title)
     )
 }
@@ -175,7 +175,17 @@ fn answer_html(a: &Answer) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "<li>{}{valid}</li>", escape(&step.text));
     }
-    out.push_str("</ol>\n</section>\n");
+    out.push_str("</ol>\n");
+    for step in a.basis.iter().filter(|s| s.step == "cooperation") {
+        if let Some(id) = &step.id {
+            let _ = writeln!(
+                out,
+                "<p><a href=\"/cooperations/{}\">Read about the cooperation and its agreements</a></p>",
+                escape(id)
+            );
+        }
+    }
+    out.push_str("</section>\n");
     out
 }
 
@@ -233,4 +243,500 @@ impl IntoResponse for PageError {
         );
         (status, Html(layout("Something went wrong", &body))).into_response()
     }
+}
+
+// ---- Registry pages: a cooperation, a municipality, the membership matrix ----
+
+use axum::extract::Path;
+use samvirke_core::model::{CooperationDoc, DecisionKind};
+use samvirke_core::{CooperationId, Date, MunicipalityId, PartyId};
+
+pub(crate) fn registry_routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/cooperations/{id}", get(cooperation_page))
+        .route("/municipalities/{id}", get(municipality_page))
+        .route("/matrix", get(matrix_page))
+        .route("/matrix.csv", get(matrix_csv))
+}
+
+fn party_name(doc: &CooperationDoc, party: &PartyId) -> String {
+    match party {
+        PartyId::Municipality(m) => MunicipalityRegister::embedded()
+            .name(*m)
+            .unwrap_or_default()
+            .to_string(),
+        PartyId::Organisation(o) => doc
+            .organisation(o)
+            .map_or_else(|| o.to_string(), |org| org.name.clone()),
+    }
+}
+
+fn party_link(doc: &CooperationDoc, party: &PartyId) -> String {
+    match party {
+        PartyId::Municipality(m) => format!(
+            "<a href=\"/municipalities/{m}\">{}</a> ({m})",
+            escape(&party_name(doc, party))
+        ),
+        PartyId::Organisation(_) => escape(&party_name(doc, party)),
+    }
+}
+
+fn until(to: Option<Date>) -> String {
+    to.map_or_else(
+        || "open-ended".to_string(),
+        |t| format!("until {}", t.pred()),
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct OnQuery {
+    on: Option<String>,
+}
+
+fn on_date(query: &OnQuery) -> Result<Date, WebError> {
+    match query.on.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => crate::date_field("on", text),
+        None => Ok(today()),
+    }
+}
+
+async fn cooperation_page(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let snapshot = snapshot(state).await?;
+    let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
+    let doc = snapshot
+        .registry
+        .cooperation(&id)
+        .ok_or_else(|| WebError::NotFound(format!("There is no cooperation \"{id}\".")))?;
+    let c = &doc.cooperation;
+    let mut b = format!(
+        "<h1>{}</h1>\n<p>{} · {} · {}</p>\n",
+        escape(&c.name),
+        c.country,
+        escape(c.legal_form.as_str()),
+        escape(c.status.as_str())
+    );
+    if let Some(purpose) = &c.purpose {
+        let _ = writeln!(b, "<p>{}</p>", escape(purpose));
+    }
+    b.push_str("<h2>Parties</h2>\n<ul>\n");
+    for p in &c.parties {
+        let performs: Vec<&str> = doc
+            .delegations
+            .iter()
+            .filter(|d| d.performer == p.id)
+            .map(|d| d.service.as_str())
+            .collect();
+        let role = if performs.is_empty() {
+            p.roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            format!("performs {}", performs.join(", "))
+        };
+        let _ = writeln!(b, "<li>{} – {}</li>", party_link(doc, &p.id), escape(&role));
+    }
+    b.push_str("</ul>\n");
+    if !doc.main_agreement.is_empty() {
+        b.push_str("<h2>Main agreement</h2>\n<ol>\n");
+        for v in &doc.main_agreement {
+            let when = v
+                .counts_from()
+                .map(|d| format!(" (from {d})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                b,
+                "<li>Version {}{when}: {}</li>",
+                v.number,
+                escape(&v.summary)
+            );
+        }
+        b.push_str("</ol>\n");
+    }
+    if !doc.sub_agreements.is_empty() {
+        b.push_str("<h2>Sub-agreements</h2>\n<table>\n<caption>Numbered as the parties number them</caption>\n<thead><tr><th scope=\"col\">No.</th><th scope=\"col\">Title</th><th scope=\"col\">Services</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+        for s in &doc.sub_agreements {
+            let status = match s.valid.to() {
+                Some(to) if to <= today() => format!("ended {}", to),
+                Some(to) => format!("in force until {}", to.pred()),
+                None => format!("in force since {}", s.valid.from()),
+            };
+            let revised = s
+                .revisions
+                .iter()
+                .map(|r| format!("; revised {}", r.effective))
+                .collect::<String>();
+            let _ = writeln!(
+                b,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}{}</td></tr>",
+                s.number,
+                escape(&s.title),
+                escape(
+                    &s.services
+                        .iter()
+                        .map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                escape(&status),
+                escape(&revised)
+            );
+        }
+        b.push_str("</tbody>\n</table>\n");
+    }
+    if !doc.decisions.is_empty() {
+        b.push_str("<h2>Decisions</h2>\n<ul>\n");
+        for d in &doc.decisions {
+            let when = d
+                .date
+                .map_or_else(|| "date not known".to_string(), |d| d.to_string());
+            let mut line = format!(
+                "{} ({when}): {}",
+                d.kind.as_str().replace('_', " "),
+                escape(&d.subject)
+            );
+            if let (DecisionKind::Referendum, Some(r)) = (d.kind, &d.referendum) {
+                let turnout = r
+                    .turnout_basis_points
+                    .map(|t| format!(", turnout {}.{:02} %", t / 100, t % 100))
+                    .unwrap_or_default();
+                line.push_str(&format!(
+                    " – “{}”: yes {}, no {}, valid {}, cast {}{turnout}",
+                    escape(&r.question),
+                    r.yes,
+                    r.no,
+                    r.valid,
+                    r.cast
+                ));
+            }
+            let _ = writeln!(b, "<li>{line}</li>");
+        }
+        b.push_str("</ul>\n");
+    }
+    if !doc.candidate_areas.is_empty() {
+        b.push_str("<h2>Areas</h2>\n<ul>\n");
+        for a in &doc.candidate_areas {
+            let _ = writeln!(
+                b,
+                "<li>{} – {}</li>",
+                escape(&a.area),
+                escape(a.status.as_str())
+            );
+        }
+        b.push_str("</ul>\n");
+    }
+    let mut timeline: Vec<(Date, String)> = Vec::new();
+    for v in &doc.main_agreement {
+        if let Some(d) = v.counts_from() {
+            timeline.push((d, format!("main agreement version {}", v.number)));
+        }
+    }
+    for s in &doc.sub_agreements {
+        for r in &s.revisions {
+            timeline.push((
+                r.effective,
+                format!("sub-agreement {} revised: {}", s.number, r.summary),
+            ));
+        }
+    }
+    for t in &doc.take_backs {
+        timeline.push((
+            t.effective,
+            format!(
+                "{} takes back {} from {}",
+                party_name(doc, &PartyId::Municipality(t.by)),
+                t.services
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                party_name(doc, &t.from)
+            ),
+        ));
+    }
+    if !timeline.is_empty() {
+        timeline.sort();
+        b.push_str("<h2>Timeline</h2>\n<ol>\n");
+        for (d, text) in timeline {
+            let _ = writeln!(
+                b,
+                "<li><time datetime=\"{d}\">{d}</time>: {}</li>",
+                escape(&text)
+            );
+        }
+        b.push_str("</ol>\n");
+    }
+    Ok(Html(layout(&c.name, &b)))
+}
+
+async fn municipality_page(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(query): Query<OnQuery>,
+) -> Result<Html<String>, PageError> {
+    let on = on_date(&query)?;
+    let id = MunicipalityId::parse(&id, None).map_err(|e| WebError::NotFound(e.to_string()))?;
+    let register = MunicipalityRegister::embedded();
+    register
+        .check_known(id)
+        .map_err(|e| WebError::NotFound(e.to_string()))?;
+    let name = register.name(id).unwrap_or_default().to_string();
+    let snapshot = snapshot(state).await?;
+    let member_of: Vec<&CooperationDoc> = snapshot
+        .registry
+        .cooperations()
+        .iter()
+        .filter(|d| {
+            d.cooperation
+                .parties
+                .iter()
+                .any(|p| p.id == PartyId::Municipality(id))
+        })
+        .collect();
+    let mut b = format!(
+        "<h1>{} ({id})</h1>\n<p>On <time datetime=\"{on}\">{on}</time>. <a href=\"/municipalities/{id}?on={}\">Change the date</a> by adding <code>?on=YYYY-MM-DD</code>.</p>\n<h2>Cooperations</h2>\n",
+        escape(&name),
+        on
+    );
+    if member_of.is_empty() {
+        b.push_str("<p>Not a party to any cooperation in the registry: it performs its tasks itself.</p>\n");
+    } else {
+        b.push_str("<ul>\n");
+        for d in &member_of {
+            let _ = writeln!(
+                b,
+                "<li><a href=\"/cooperations/{}\">{}</a> ({})</li>",
+                d.cooperation.id,
+                escape(&d.cooperation.name),
+                escape(d.cooperation.status.as_str())
+            );
+        }
+        b.push_str("</ul>\n");
+    }
+    let me = PartyId::Municipality(id);
+    let mut performs = String::new();
+    let mut performed = String::new();
+    for d in &member_of {
+        for del in d.delegations.iter().filter(|x| x.valid.contains(on)) {
+            let others: Vec<String> = del
+                .for_municipalities
+                .iter()
+                .filter(|m| **m != id)
+                .map(|m| party_link(d, &PartyId::Municipality(*m)))
+                .collect();
+            if del.performer == me && !others.is_empty() {
+                let _ = writeln!(
+                    performs,
+                    "<li>{} for {} ({})</li>",
+                    escape(del.service.as_str()),
+                    others.join(", "),
+                    until(del.valid.to())
+                );
+            } else if del.performer != me && del.for_municipalities.contains(&id) {
+                let _ = writeln!(
+                    performed,
+                    "<li>{} by {} ({})</li>",
+                    escape(del.service.as_str()),
+                    party_link(d, &del.performer),
+                    until(del.valid.to())
+                );
+            }
+        }
+    }
+    let _ = write!(
+        b,
+        "<h2>Performs for others</h2>\n{}\n<h2>Others perform for it</h2>\n{}\n",
+        if performs.is_empty() {
+            "<p>Nothing.</p>".to_string()
+        } else {
+            format!("<ul>\n{performs}</ul>")
+        },
+        if performed.is_empty() {
+            "<p>Nothing.</p>".to_string()
+        } else {
+            format!("<ul>\n{performed}</ul>")
+        }
+    );
+    let mut timeline: Vec<(Date, String)> = Vec::new();
+    for d in &member_of {
+        for del in d
+            .delegations
+            .iter()
+            .filter(|x| x.performer == me || x.for_municipalities.contains(&id))
+        {
+            timeline.push((
+                del.valid.from(),
+                format!(
+                    "{} by {} starts ({})",
+                    del.service,
+                    party_name(d, &del.performer),
+                    d.cooperation.id
+                ),
+            ));
+            if let Some(to) = del.valid.to() {
+                timeline.push((
+                    to,
+                    format!(
+                        "{} by {} ends ({})",
+                        del.service,
+                        party_name(d, &del.performer),
+                        d.cooperation.id
+                    ),
+                ));
+            }
+        }
+    }
+    if !timeline.is_empty() {
+        timeline.sort();
+        b.push_str("<h2>Timeline</h2>\n<ol>\n");
+        for (d, text) in timeline {
+            let _ = writeln!(
+                b,
+                "<li><time datetime=\"{d}\">{d}</time>: {}</li>",
+                escape(&text)
+            );
+        }
+        b.push_str("</ol>\n");
+    }
+    Ok(Html(layout(&name, &b)))
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct MatrixQuery {
+    country: Option<String>,
+    legal_form: Option<String>,
+}
+
+/// Municipalities (rows) that are party to at least one of the selected cooperations (columns).
+fn matrix<'s>(
+    snapshot: &'s crate::Snapshot,
+    query: &MatrixQuery,
+) -> Result<(Vec<&'s CooperationDoc>, Vec<MunicipalityId>), WebError> {
+    let country = match query.country.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => Some(Country::parse(text).map_err(|e| WebError::BadRequest {
+            field: "country",
+            detail: format!("country: {e}"),
+        })?),
+        None => None,
+    };
+    let form = query.legal_form.as_deref().filter(|s| !s.is_empty());
+    let coops: Vec<&CooperationDoc> = snapshot
+        .registry
+        .cooperations()
+        .iter()
+        .filter(|d| {
+            country.is_none_or(|c| d.cooperation.country == c)
+                && form.is_none_or(|f| d.cooperation.legal_form.as_str() == f)
+        })
+        .collect();
+    let mut members: Vec<MunicipalityId> = coops
+        .iter()
+        .flat_map(|d| {
+            d.cooperation
+                .parties
+                .iter()
+                .filter_map(|p| p.id.municipality())
+        })
+        .collect();
+    members.sort();
+    members.dedup();
+    Ok((coops, members))
+}
+
+async fn matrix_page(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<MatrixQuery>,
+) -> Result<Html<String>, PageError> {
+    let snapshot = snapshot(state).await?;
+    let (coops, members) = matrix(&snapshot, &query)?;
+    let mut b = String::from(
+        "<h1>Who cooperates with whom</h1>\n<form method=\"get\" action=\"/matrix\">\n<label for=\"country\">Country</label>\n<select id=\"country\" name=\"country\"><option value=\"\">All</option><option value=\"DK\">Denmark</option><option value=\"SE\">Sweden</option><option value=\"NO\">Norway</option></select>\n<label for=\"legal_form\">Legal form</label>\n<input id=\"legal_form\" name=\"legal_form\" placeholder=\"e.g. dk-forpligtende-samarbejde\">\n<button type=\"submit\">Filter</button>\n</form>\n",
+    );
+    let csv_query = format!(
+        "?country={}&legal_form={}",
+        escape(query.country.as_deref().unwrap_or("")),
+        escape(query.legal_form.as_deref().unwrap_or(""))
+    );
+    let _ = writeln!(
+        b,
+        "<p><a href=\"/matrix.csv{csv_query}\">Download as CSV</a></p>"
+    );
+    b.push_str("<table>\n<caption>Municipalities (rows) and the cooperations they are party to (columns)</caption>\n<thead><tr><th scope=\"col\">Municipality</th>");
+    for d in &coops {
+        let _ = write!(
+            b,
+            "<th scope=\"col\"><a href=\"/cooperations/{}\">{}</a></th>",
+            d.cooperation.id,
+            escape(&d.cooperation.name)
+        );
+    }
+    b.push_str("</tr></thead>\n<tbody>\n");
+    for m in &members {
+        let name = MunicipalityRegister::embedded()
+            .name(*m)
+            .unwrap_or_default();
+        let _ = write!(
+            b,
+            "<tr><th scope=\"row\"><a href=\"/municipalities/{m}\">{}</a></th>",
+            escape(name)
+        );
+        for d in &coops {
+            let member = d
+                .cooperation
+                .parties
+                .iter()
+                .any(|p| p.id == PartyId::Municipality(*m));
+            b.push_str(if member {
+                "<td>member</td>"
+            } else {
+                "<td><span class=\"skip\">not a member</span></td>"
+            });
+        }
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</tbody>\n</table>\n");
+    Ok(Html(layout("Who cooperates with whom", &b)))
+}
+
+async fn matrix_csv(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<MatrixQuery>,
+) -> Result<Response, WebError> {
+    let snapshot = snapshot(state).await?;
+    let (coops, members) = matrix(&snapshot, &query)?;
+    let mut out = String::from("municipality,name");
+    for d in &coops {
+        let _ = write!(out, ",{}", d.cooperation.id);
+    }
+    out.push('\n');
+    for m in &members {
+        let name = MunicipalityRegister::embedded()
+            .name(*m)
+            .unwrap_or_default();
+        let _ = write!(out, "{m},\"{}\"", name.replace('"', "\"\""));
+        for d in &coops {
+            let member = d
+                .cooperation
+                .parties
+                .iter()
+                .any(|p| p.id == PartyId::Municipality(*m));
+            out.push_str(if member { ",1" } else { ",0" });
+        }
+        out.push('\n');
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"samvirke-matrix.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
 }

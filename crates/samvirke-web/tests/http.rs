@@ -284,3 +284,77 @@ both!(citizen_pages_work_without_javascript, |app| {
     assert_eq!(status, 404);
     assert!(missing.contains("Page not found"));
 });
+
+both!(registry_pages, |app| {
+    let (status, _, coop) = app.get("/cooperations/dragoer-taarnby");
+    assert_eq!(status, 200);
+    assert!(
+        coop.contains("<h1>Forpligtende samarbejde mellem Tårnby og Dragør Kommuner</h1>"),
+        "{coop}"
+    );
+    assert!(
+        coop.contains("ended 2021-09-01"),
+        "ended sub-agreements are shown as ended: {coop}"
+    );
+    assert!(
+        coop.contains("Dragør takes back"),
+        "the take-back is on the timeline"
+    );
+    let (_, _, iv) = app.get("/cooperations/ishoej-vallensbaek");
+    assert!(
+        iv.contains("yes 5620, no 561, valid 6181, cast 6218, turnout 65.80 %"),
+        "{iv}"
+    );
+    let (status, _, _) = app.get("/cooperations/nope");
+    assert_eq!(status, 404);
+
+    let (status, _, dragoer) = app.get("/municipalities/DK-0155?on=2020-06-01");
+    assert_eq!(status, 200);
+    assert!(
+        dragoer.contains("genoptraening-sel86 by <a href=\"/municipalities/DK-0185\">Tårnby</a>"),
+        "{dragoer}"
+    );
+    let (_, _, later) = app.get("/municipalities/DK-0155?on=2022-01-01");
+    assert!(
+        !later.contains("genoptraening-sel86 by <a href"),
+        "after the take-back Tårnby no longer performs § 86 for Dragør"
+    );
+    assert!(
+        later.contains("genoptraening-sel86 by Tårnby ends"),
+        "but the timeline keeps the history"
+    );
+    let (_, _, taarnby) = app.get("/municipalities/DK-185?on=2022-01-01");
+    assert!(
+        taarnby.contains("Performs for others") && taarnby.contains("natur-miljoe for"),
+        "{taarnby}"
+    );
+    let (status, _, _) = app.get("/municipalities/DK-0156");
+    assert_eq!(status, 404);
+    let (status, _, bad) = app.get("/municipalities/DK-0155?on=2020-13-01");
+    assert_eq!(status, 400);
+    assert!(bad.contains("on:"), "{bad}");
+
+    let (_, _, who) = app.get("/who?municipality=DK-0155&service=ppr&on=2020-01-01");
+    assert!(
+        who.contains("href=\"/cooperations/dragoer-taarnby\""),
+        "the answer links to the agreement"
+    );
+
+    let (status, _, matrix) = app.get("/matrix?country=DK");
+    assert_eq!(status, 200);
+    assert!(
+        matrix.contains("<a href=\"/municipalities/DK-0155\">Dragør</a>")
+            && !matrix.contains("vastra-malardalen"),
+        "{matrix}"
+    );
+    let (status, content_type, csv) = app.get("/matrix.csv?country=SE");
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/csv"));
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "municipality,name,vastra-malardalen"
+    );
+    assert!(csv.contains("SE-1984,\"Arboga\",1"), "{csv}");
+    let (status, _, _) = app.get("/matrix.csv?country=XX");
+    assert_eq!(status, 400);
+});

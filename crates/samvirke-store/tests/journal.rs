@@ -177,3 +177,18 @@ fn record_time_never_goes_backwards() {
         assert!(written.iter().all(|e| e.recorded_at > t(1_000)));
     });
 }
+
+#[test]
+fn a_reader_sees_what_another_connection_committed() {
+    on_both(|open| {
+        let mut reader = open();
+        assert_eq!(reader.head().unwrap(), 0);
+        let _ = reader.projection(None).unwrap();
+        let mut writer = open();
+        let p = writer.projection(None).unwrap();
+        writer
+            .commit(p.head, "w", "r", Store::diff(&p, &coop(), &facts()), t(0))
+            .unwrap();
+        assert_eq!(reader.head().unwrap(), facts().len() as u64);
+    });
+}

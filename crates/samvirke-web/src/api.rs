@@ -63,9 +63,7 @@ pub(crate) fn problem(error: &WebError) -> Response {
 }
 
 async fn health(State(state): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, WebError> {
-    let snapshot = tokio::task::spawn_blocking(move || state.snapshot())
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let snapshot = state.snapshot()?;
     Ok(Json(
         serde_json::json!({"status": "ok", "journal_head": snapshot.head}),
     ))
@@ -112,19 +110,23 @@ pub(crate) async fn answer(
         })?),
         None => None,
     };
-    tokio::task::spawn_blocking(move || match as_known_on {
-        Some(k) => state
-            .registry_as_known_on(k)?
-            .who(id, &service, on, Some(k))
-            .map_err(resolve_error),
+    match as_known_on {
+        // Building a past registry reads the journal: off the async threads.
+        Some(k) => tokio::task::spawn_blocking(move || {
+            state
+                .registry_as_known_on(k)?
+                .who(id, &service, on, Some(k))
+                .map_err(resolve_error)
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?,
+        // The current registry is in memory: a lookup takes well under a microsecond.
         None => state
             .snapshot()?
             .registry
             .who(id, &service, on, None)
             .map_err(resolve_error),
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?
+    }
 }
 
 async fn who(
@@ -177,9 +179,7 @@ async fn municipalities(Query(query): Query<MunicipalitiesQuery>) -> Result<Resp
 }
 
 async fn cooperations(State(state): State<Arc<AppState>>) -> Result<Response, WebError> {
-    let snapshot = tokio::task::spawn_blocking(move || state.snapshot())
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let snapshot = state.snapshot()?;
     let items: Vec<serde_json::Value> = snapshot
         .registry
         .cooperations()
@@ -201,9 +201,7 @@ async fn cooperation(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
-    let snapshot = tokio::task::spawn_blocking(move || state.snapshot())
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let snapshot = state.snapshot()?;
     let doc: &CooperationDoc = snapshot.registry.cooperation(&id).ok_or_else(|| {
         WebError::NotFound(format!(
             "no cooperation \"{id}\"; GET /api/v1/cooperations lists them"

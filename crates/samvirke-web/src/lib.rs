@@ -30,6 +30,8 @@ use tower_http::trace::TraceLayer;
 const REQUEST_BODY_BYTES_MAX: usize = 64 * 1024;
 /// A request that takes longer than this is cut off.
 const REQUEST_TIMEOUT_MS: u64 = 10_000;
+/// How often the server checks whether the journal has moved (written by another process).
+pub const SNAPSHOT_REFRESH_MS: u64 = 250;
 
 /// The registry as of one journal head.
 pub struct Snapshot {
@@ -106,19 +108,26 @@ impl AppState {
         }))
     }
 
-    /// The current snapshot, rebuilt first if the journal has moved.
+    /// The current snapshot (kept fresh by [`AppState::refresh`], which `serve` runs every
+    /// `SNAPSHOT_REFRESH_MS`): a request only clones an `Arc`.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
-        let poisoned =
-            |_| WebError::Internal("a lock was poisoned by a panic in another request".to_string());
-        let mut store = self.store.lock().map_err(poisoned)?;
-        let head = store.head()?;
-        let current = self
+        Ok(self
             .snapshot
             .read()
             .map_err(|_| WebError::Internal("snapshot lock poisoned".to_string()))?
-            .clone();
-        if current.head == head {
-            return Ok(current);
+            .clone())
+    }
+
+    /// Rebuilds the snapshot if the journal has moved (another process may write to it).
+    pub fn refresh(&self) -> Result<(), WebError> {
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
+        let head = store.head()?;
+        let current_head = self.snapshot()?.head;
+        if current_head == head {
+            return Ok(());
         }
         let projection = store.projection(None)?;
         let fresh = Arc::new(Snapshot {
@@ -128,8 +137,9 @@ impl AppState {
         *self
             .snapshot
             .write()
-            .map_err(|_| WebError::Internal("snapshot lock poisoned".to_string()))? = fresh.clone();
-        Ok(fresh)
+            .map_err(|_| WebError::Internal("snapshot lock poisoned".to_string()))? = fresh;
+        tracing::info!(head, "registry snapshot rebuilt");
+        Ok(())
     }
 
     /// The registry as it was known at `as_known_on` (built for the request).
@@ -202,9 +212,32 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    // Another process (the CLI, another server) may write to the journal: look for a new head now
+    // and then, off the async threads, and swap in a fresh snapshot when there is one.
+    let refresher_state = state.clone();
+    let refresher = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(SNAPSHOT_REFRESH_MS));
+        loop {
+            tick.tick().await;
+            let state = refresher_state.clone();
+            match tokio::task::spawn_blocking(move || state.refresh()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "could not refresh the registry snapshot; serving the previous one")
+                }
+                Err(e) => tracing::warn!(error = %e, "snapshot refresh task failed"),
+            }
+        }
+    });
+    let last_reference = state.clone();
+    let result = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    refresher.abort();
+    let _ = refresher.await;
+    // The store may hold a PostgreSQL client, which must not be dropped on an async thread.
+    let _ = tokio::task::spawn_blocking(move || drop(last_reference)).await;
+    result
 }
 
 /// Resolves when the process gets Ctrl-C or SIGTERM.

@@ -100,9 +100,7 @@ fn form(state_snapshot: &crate::Snapshot, query: &WhoQuery) -> String {
 }
 
 async fn snapshot(state: Arc<AppState>) -> Result<Arc<crate::Snapshot>, WebError> {
-    tokio::task::spawn_blocking(move || state.snapshot())
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
+    state.snapshot()
 }
 
 async fn front(State(state): State<Arc<AppState>>) -> Result<Html<String>, PageError> {

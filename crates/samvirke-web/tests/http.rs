@@ -14,6 +14,7 @@ const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/coop
 
 struct App {
     base: String,
+    db: String,
     agent: ureq::Agent,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -62,6 +63,7 @@ fn load_examples(db: &str) {
 
 fn spawn_app(db: String, dir: Option<tempfile::TempDir>, pg: Option<pg::TestDatabase>) -> App {
     load_examples(&db);
+    let db_location = db.clone();
     let state: Arc<AppState> = AppState::open(&db).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -88,6 +90,7 @@ fn spawn_app(db: String, dir: Option<tempfile::TempDir>, pg: Option<pg::TestData
         .into();
     App {
         base: format!("http://{address}"),
+        db: db_location,
         agent,
         stop: Some(stop),
         thread: Some(thread),
@@ -357,4 +360,51 @@ both!(registry_pages, |app| {
     assert!(csv.contains("SE-1984,\"Arboga\",1"), "{csv}");
     let (status, _, _) = app.get("/matrix.csv?country=XX");
     assert_eq!(status, 400);
+});
+
+both!(server_sees_writes_from_other_processes, |app| {
+    let (_, before) = app.json("/api/v1/cooperations");
+    assert_eq!(before["items"].as_array().unwrap().len(), 5);
+    // Another writer (the CLI, another server) adds a cooperation to the same journal.
+    let text = r#"format = 1
+[cooperation]
+id = "late-arrival"
+name = "Late arrival"
+country = "DK"
+legal_form = "dk-aftalebaseret-samarbejde"
+status = "exploring"
+language = "da"
+[[party]]
+id = "DK-0101"
+roles = ["member"]
+"#;
+    let parsed = parse_file("late.toml", text).unwrap();
+    let mut store = Store::open(&app.db).unwrap();
+    let projection = store.projection(None).unwrap();
+    let changes = Store::diff(
+        &projection,
+        &parsed.doc.cooperation.id,
+        &parsed.doc.to_facts(),
+    );
+    store
+        .commit(
+            projection.head,
+            "other",
+            "written by another process",
+            changes,
+            Timestamp::from_micros(1_800_000_000_000_000),
+        )
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (_, after) = app.json("/api/v1/cooperations");
+        if after["items"].as_array().unwrap().len() == 6 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not pick up the new cooperation within 5 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 });

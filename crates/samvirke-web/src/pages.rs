@@ -279,6 +279,23 @@ fn party_link(doc: &CooperationDoc, party: &PartyId) -> String {
     }
 }
 
+/// A "Timeline" section, oldest first (nothing when there is nothing to show).
+fn push_timeline(b: &mut String, mut timeline: Vec<(Date, String)>) {
+    if timeline.is_empty() {
+        return;
+    }
+    timeline.sort();
+    b.push_str("<h2>Timeline</h2>\n<ol>\n");
+    for (d, text) in timeline {
+        let _ = writeln!(
+            b,
+            "<li><time datetime=\"{d}\">{d}</time>: {}</li>",
+            escape(&text)
+        );
+    }
+    b.push_str("</ol>\n");
+}
+
 fn until(to: Option<Date>) -> String {
     to.map_or_else(
         || "open-ended".to_string(),
@@ -456,18 +473,7 @@ async fn cooperation_page(
             ),
         ));
     }
-    if !timeline.is_empty() {
-        timeline.sort();
-        b.push_str("<h2>Timeline</h2>\n<ol>\n");
-        for (d, text) in timeline {
-            let _ = writeln!(
-                b,
-                "<li><time datetime=\"{d}\">{d}</time>: {}</li>",
-                escape(&text)
-            );
-        }
-        b.push_str("</ol>\n");
-    }
+    push_timeline(&mut b, timeline);
     Ok(Html(layout(&c.name, &b)))
 }
 
@@ -588,18 +594,7 @@ async fn municipality_page(
             }
         }
     }
-    if !timeline.is_empty() {
-        timeline.sort();
-        b.push_str("<h2>Timeline</h2>\n<ol>\n");
-        for (d, text) in timeline {
-            let _ = writeln!(
-                b,
-                "<li><time datetime=\"{d}\">{d}</time>: {}</li>",
-                escape(&text)
-            );
-        }
-        b.push_str("</ol>\n");
-    }
+    push_timeline(&mut b, timeline);
     Ok(Html(layout(&name, &b)))
 }
 

@@ -15,11 +15,107 @@ use crate::{AppState, WebError, date_field, municipality_field, resolve_error, t
 
 pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
     Router::new()
-        .route("/health", get(health))
         .route("/api/v1/who", get(who))
         .route("/api/v1/municipalities", get(municipalities))
         .route("/api/v1/cooperations", get(cooperations))
         .route("/api/v1/cooperations/{id}", get(cooperation))
+        .route("/api/v1/export", get(export))
+        .layer(axum::middleware::from_fn(etag))
+        .route("/health", get(health))
+}
+
+/// Responses larger than this are sent without an ETag (the body would have to be held twice).
+const ETAG_BODY_BYTES_MAX: usize = 16 << 20;
+
+/// Strong ETags on successful API reads, from a hash of the body, and `304 Not Modified` when the
+/// client's `If-None-Match` already has it.
+async fn etag(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let if_none_match = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, ETAG_BODY_BYTES_MAX).await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "response too large to tag",
+        )
+            .into_response();
+    };
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hasher, &bytes);
+    let tag = format!(
+        "\"{:016x}-{:x}\"",
+        std::hash::Hasher::finish(&hasher),
+        bytes.len()
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, value);
+    }
+    let matches =
+        if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, axum::body::Body::empty());
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// `?limit=&offset=` for lists.
+#[derive(Deserialize)]
+struct Page {
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+const PAGE_ITEMS_DEFAULT: usize = 100;
+const PAGE_ITEMS_MAX: usize = 1000;
+
+impl Page {
+    /// The window, or a 400 naming the field.
+    fn window(&self) -> Result<(usize, usize), WebError> {
+        let limit = self.limit.unwrap_or(PAGE_ITEMS_DEFAULT);
+        if !(1..=PAGE_ITEMS_MAX).contains(&limit) {
+            return Err(WebError::BadRequest {
+                field: "limit",
+                detail: format!("limit: {limit} is outside 1–{PAGE_ITEMS_MAX}"),
+            });
+        }
+        Ok((limit, self.offset.unwrap_or(0)))
+    }
+}
+
+/// A page of `items` with `total` and, when there is more, the `next` offset.
+fn paged<T: Serialize>(items: Vec<T>, page: &Page) -> Result<serde_json::Value, WebError> {
+    let (limit, offset) = page.window()?;
+    let total = items.len();
+    let slice: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
+    let next = (offset + limit < total).then_some(offset + limit);
+    Ok(
+        serde_json::json!({"total": total, "offset": offset, "limit": limit, "next_offset": next, "items": slice}),
+    )
+}
+
+async fn export(State(state): State<Arc<AppState>>) -> Result<Response, WebError> {
+    let snapshot = state.snapshot()?;
+    let body = serde_json::json!({"journal_head": snapshot.head, "cooperations": snapshot.registry.cooperations()});
+    Ok((
+        [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"samvirke-registry.json\"",
+            ),
+        ],
+        Json(body),
+    )
+        .into_response())
 }
 
 /// An RFC 9457 problem document.
@@ -141,6 +237,8 @@ async fn who(
 struct MunicipalitiesQuery {
     country: Option<String>,
     on: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -173,12 +271,25 @@ async fn municipalities(Query(query): Query<MunicipalitiesQuery>) -> Result<Resp
         .collect();
     Ok((
         [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
-        Json(serde_json::json!({"on": on, "items": items})),
+        Json({
+            let mut body = paged(
+                items,
+                &Page {
+                    limit: query.limit,
+                    offset: query.offset,
+                },
+            )?;
+            body["on"] = serde_json::json!(on);
+            body
+        }),
     )
         .into_response())
 }
 
-async fn cooperations(State(state): State<Arc<AppState>>) -> Result<Response, WebError> {
+async fn cooperations(
+    State(state): State<Arc<AppState>>,
+    Query(page): Query<Page>,
+) -> Result<Response, WebError> {
     let snapshot = state.snapshot()?;
     let items: Vec<serde_json::Value> = snapshot
         .registry
@@ -191,7 +302,7 @@ async fn cooperations(State(state): State<Arc<AppState>>) -> Result<Response, We
         .collect();
     Ok((
         [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
-        Json(serde_json::json!({"items": items})),
+        Json(paged(items, &page)?),
     )
         .into_response())
 }

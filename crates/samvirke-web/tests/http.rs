@@ -408,3 +408,52 @@ roles = ["member"]
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 });
+
+both!(etags_pagination_and_export, |app| {
+    let url = format!("{}/api/v1/cooperations", app.base);
+    let first = app.agent.get(&url).call().unwrap();
+    let etag = first
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(etag.starts_with('"'), "{etag}");
+    let again = app
+        .agent
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .call()
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+    let other = app
+        .agent
+        .get(&url)
+        .header("If-None-Match", "\"something-else\"")
+        .call()
+        .unwrap();
+    assert_eq!(other.status().as_u16(), 200);
+    let (_, page) = app.json("/api/v1/cooperations?limit=2");
+    assert_eq!(page["total"], 5);
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    assert_eq!(page["next_offset"], 2);
+    let (_, last) = app.json("/api/v1/cooperations?limit=2&offset=4");
+    assert_eq!(last["items"].as_array().unwrap().len(), 1);
+    assert!(last["next_offset"].is_null());
+    let (status, problem) = app.json("/api/v1/cooperations?limit=0");
+    assert_eq!((status, problem["field"].as_str()), (400, Some("limit")));
+    let (_, dk) = app.json("/api/v1/municipalities?country=DK&limit=1000");
+    assert_eq!(dk["total"], 98);
+    let (status, export) = app.json("/api/v1/export");
+    assert_eq!(status, 200);
+    assert_eq!(export["cooperations"].as_array().unwrap().len(), 5);
+    assert!(export["journal_head"].as_u64().unwrap() > 0);
+    // Errors carry no ETag.
+    let missing = app
+        .agent
+        .get(&format!("{}/api/v1/cooperations/nope", app.base))
+        .call()
+        .unwrap();
+    assert!(missing.headers().get("etag").is_none());
+});

@@ -41,7 +41,10 @@ header,main,footer{max-width:48rem;margin:0 auto;padding:1rem}header{border-bott
 a{color:#0b5394}label{display:block;font-weight:600;margin-top:1rem}select,input,button{font:inherit;padding:.5rem;max-width:100%}\
 button{margin-top:1rem;background:#0b5394;color:#fff;border:0;border-radius:4px;padding:.6rem 1.2rem;cursor:pointer}\
 :focus-visible{outline:3px solid #e8a317;outline-offset:2px}.answer{border-left:4px solid #0b5394;padding-left:1rem}\
-.error{border-left:4px solid #b3261e;padding-left:1rem}dt{font-weight:600}dd{margin:0 0 .5rem 0}";
+.error{border-left:4px solid #b3261e;padding-left:1rem}dt{font-weight:600}dd{margin:0 0 .5rem 0}\
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+caption{text-align:left;font-weight:600}.scroll{overflow-x:auto}.scroll th,.scroll td{overflow-wrap:normal}\
+main{overflow-wrap:anywhere}";
 
 fn layout(title: &str, body: &str) -> String {
     format!(
@@ -658,7 +661,7 @@ async fn matrix_page(
         b,
         "<p><a href=\"/matrix.csv{csv_query}\">Download as CSV</a></p>"
     );
-    b.push_str("<table>\n<caption>Municipalities (rows) and the cooperations they are party to (columns)</caption>\n<thead><tr><th scope=\"col\">Municipality</th>");
+    b.push_str("<div class=\"scroll\" role=\"region\" aria-label=\"Membership matrix\" tabindex=\"0\">\n<table>\n<caption>Municipalities (rows) and the cooperations they are party to (columns)</caption>\n<thead><tr><th scope=\"col\">Municipality</th>");
     for d in &coops {
         let _ = write!(
             b,
@@ -691,7 +694,7 @@ async fn matrix_page(
         }
         b.push_str("</tr>\n");
     }
-    b.push_str("</tbody>\n</table>\n");
+    b.push_str("</tbody>\n</table>\n</div>\n");
     Ok(Html(layout("Who cooperates with whom", &b)))
 }
 

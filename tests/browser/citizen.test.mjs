@@ -1,0 +1,106 @@
+// Browser tests: Debian's Chromium driven by playwright-core against the real server with the
+// example cooperations loaded (`samvirke serve --demo`). Run by ./scripts/test:
+//   SAMVIRKE_BIN=target/debug/samvirke node --test tests/browser/
+// Screenshots of every page type at 320 px and 1280 px go to SAMVIRKE_SCREENSHOTS (kept by the run).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const BIN = process.env.SAMVIRKE_BIN ?? 'target/debug/samvirke';
+const SHOTS = process.env.SAMVIRKE_SCREENSHOTS ?? 'target/browser-screenshots';
+const PORT = 30000 + Math.floor(Math.random() * 20000);
+const BASE = `http://127.0.0.1:${PORT}`;
+
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${PORT}`], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SAMVIRKE_LOG: 'warn' } });
+  let log = '';
+  server.stderr.on('data', (d) => { log += d; });
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await fetch(`${BASE}/health`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const health = await fetch(`${BASE}/health`).catch(() => null);
+  assert.ok(health?.ok, `the server did not start: ${log}`);
+  browser = await chromium.launch({
+    executablePath: process.env.SAMVIRKE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+async function ask(page, municipality, service, on) {
+  await page.goto(`${BASE}/`);
+  await page.selectOption('#municipality', municipality);
+  await page.selectOption('#service', service);
+  await page.fill('#on', on);
+  await Promise.all([page.waitForURL(/\/who\?/), page.click('button[type=submit]')]);
+  return page.locator('#answer-heading').textContent();
+}
+
+test('a citizen finds who handles rehabilitation for a Dragør resident before and after 2021-09-01', async () => {
+  const page = await browser.newPage();
+  assert.equal(await ask(page, 'DK-0155', 'genoptraening-sel86', '2021-08-31'), 'Tårnby handles it');
+  assert.match(await page.locator('main').textContent(), /Complaints\s*Tårnby/);
+  assert.equal(await ask(page, 'DK-0155', 'genoptraening-sel86', '2021-09-01'), 'Dragør handles it');
+  await page.close();
+});
+
+test('the form works with the keyboard only', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  await page.focus('#municipality');
+  await page.selectOption('#municipality', 'DK-0183');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'service');
+  await page.selectOption('#service', 'beskaeftigelse');
+  await page.focus('#on');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/who\?/);
+  assert.equal(await page.locator('#answer-heading').textContent(), 'Vallensbæk handles it');
+  await page.close();
+});
+
+const PAGES = [
+  ['front', '/'],
+  ['answer', '/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31'],
+  ['answer-error', '/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-02-30'],
+  ['cooperation', '/cooperations/dragoer-taarnby'],
+  ['municipality', '/municipalities/DK-0155?on=2020-06-01'],
+  ['matrix', '/matrix'],
+  ['not-found', '/no/such/page'],
+];
+
+for (const width of [320, 1280]) {
+  test(`axe-core finds no WCAG 2.1 A/AA violations on any page type at ${width} px`, async () => {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    for (const [name, path] of PAGES) {
+      await page.goto(`${BASE}${path}`);
+      await page.addScriptTag({ path: AXE });
+      const result = await page.evaluate(async () => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+      const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      assert.deepEqual(found, [], `${name} at ${width} px`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (name !== 'matrix') assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
+      await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+    }
+    await page.close();
+  });
+}

@@ -49,7 +49,7 @@ async function ask(page, municipality, service, on) {
   await page.selectOption('#municipality', municipality);
   await page.selectOption('#service', service);
   await page.fill('#on', on);
-  await Promise.all([page.waitForURL(/\/who\?/), page.click('button[type=submit]')]);
+  await Promise.all([page.waitForURL(/\/who\?/), page.click('form[action="/who"] button[type=submit]')]);
   return page.locator('#answer-heading').textContent();
 }
 
@@ -85,6 +85,7 @@ const PAGES = [
   ['cooperation', '/cooperations/dragoer-taarnby'],
   ['municipality', '/municipalities/DK-0155?on=2020-06-01'],
   ['matrix', '/matrix'],
+  ['search', '/search?q=Dragor'],
   ['not-found', '/no/such/page'],
 ];
 

@@ -18,6 +18,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/", get(front))
         .route("/who", get(who_page))
+        .route("/search", get(search_page))
 }
 
 fn escape(text: &str) -> String {
@@ -106,19 +107,15 @@ async fn snapshot(state: Arc<AppState>) -> Result<Arc<crate::Snapshot>, WebError
     state.snapshot()
 }
 
-async fn front(State(state): State<Arc<AppState>>) -> Result<Html<String>, PageError> {
+async fn front(
+    State(state): State<Arc<AppState>>,
+    Query(prefill): Query<WhoQuery>,
+) -> Result<Html<String>, PageError> {
     let snapshot = snapshot(state).await?;
+    let search = search_form("");
     let body = format!(
-        "<h1>Who handles my case?</h1>\n<p>Municipalities often do tasks for each other. Choose where you live and what your case is about to see which municipality handles it, where to complain and where to ask for access to documents.</p>\n{}",
-        form(
-            &snapshot,
-            &WhoQuery {
-                municipality: None,
-                service: None,
-                on: None,
-                as_known_on: None
-            }
-        )
+        "<h1>Who handles my case?</h1>\n{search}<p>Municipalities often do tasks for each other. Choose where you live and what your case is about to see which municipality handles it, where to complain and where to ask for access to documents.</p>\n{}",
+        form(&snapshot, &prefill)
     );
     Ok(Html(layout("Who handles my case?", &body)))
 }
@@ -735,4 +732,158 @@ async fn matrix_csv(
         out,
     )
         .into_response())
+}
+
+// ---- Search: municipalities, cooperations and services, tolerant of typos ----
+
+#[derive(serde::Deserialize)]
+pub(crate) struct SearchQuery {
+    q: Option<String>,
+}
+
+/// How many hits of each kind are shown.
+const SEARCH_HITS_MAX: usize = 10;
+
+fn search_form(q: &str) -> String {
+    format!(
+        "<form role=\"search\" method=\"get\" action=\"/search\">\n<label for=\"q\">Search for a municipality, a cooperation or a service</label>\n<input id=\"q\" name=\"q\" type=\"search\" value=\"{}\" autocomplete=\"off\">\n<button type=\"submit\">Search</button>\n</form>\n",
+        escape(q)
+    )
+}
+
+/// Lowercase, Nordic letters spelled out the way ids spell them (ø → oe), other marks dropped.
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars().flat_map(char::to_lowercase) {
+        match ch {
+            'æ' => out.push_str("ae"),
+            'ø' | 'ö' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            'ä' => out.push_str("ae"),
+            'é' | 'è' => out.push('e'),
+            'ü' => out.push('u'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// 0 for a substring match, else the edit distance to the closest word or the whole text; `None`
+/// when too far for the query's length (one typo per four letters).
+fn score(query: &str, candidate: &str) -> Option<usize> {
+    let candidate = fold(candidate);
+    if candidate.contains(query) {
+        return Some(0);
+    }
+    let allowed = (query.chars().count() / 4).max(1);
+    let best = candidate
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .chain(std::iter::once(candidate.as_str()))
+        .map(|w| {
+            strsim::levenshtein(query, w).min(
+                strsim::levenshtein(
+                    query,
+                    &w.chars().take(query.chars().count()).collect::<String>(),
+                ) + 1,
+            )
+        })
+        .min()?;
+    (best <= allowed).then_some(best)
+}
+
+fn ranked<T>(mut hits: Vec<(usize, String, T)>) -> Vec<T> {
+    hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    hits.into_iter()
+        .take(SEARCH_HITS_MAX)
+        .map(|(_, _, t)| t)
+        .collect()
+}
+
+async fn search_page(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Html<String>, PageError> {
+    let q = query.q.unwrap_or_default();
+    let folded = fold(q.trim());
+    let mut b = format!("<h1>Search</h1>\n{}", search_form(&q));
+    if folded.chars().count() < 2 {
+        b.push_str("<p>Type at least two letters.</p>\n");
+        return Ok(Html(layout("Search", &b)));
+    }
+    let snapshot = snapshot(state).await?;
+    let register = MunicipalityRegister::embedded();
+    let municipalities = ranked(
+        register
+            .in_force_on(today(), None)
+            .into_iter()
+            .filter_map(|v| {
+                score(&folded, &format!("{} {}", v.name, v.id)).map(|s| {
+                    (
+                        s,
+                        v.name.clone(),
+                        format!(
+                            "<li><a href=\"/municipalities/{}\">{}</a> ({}, {})</li>",
+                            v.id,
+                            escape(&v.name),
+                            v.id,
+                            escape(&v.region)
+                        ),
+                    )
+                })
+            })
+            .collect(),
+    );
+    let cooperations = ranked(
+        snapshot
+            .registry
+            .cooperations()
+            .iter()
+            .filter_map(|d| {
+                score(
+                    &folded,
+                    &format!("{} {}", d.cooperation.name, d.cooperation.id),
+                )
+                .map(|s| {
+                    (
+                        s,
+                        d.cooperation.name.clone(),
+                        format!(
+                            "<li><a href=\"/cooperations/{}\">{}</a></li>",
+                            d.cooperation.id,
+                            escape(&d.cooperation.name)
+                        ),
+                    )
+                })
+            })
+            .collect(),
+    );
+    let services = ranked(
+        snapshot
+            .registry
+            .service_ids()
+            .iter()
+            .filter_map(|id| {
+                let name = snapshot.registry.service_name(id).unwrap_or_default();
+                score(&folded, &format!("{name} {id}")).map(|s| (s, id.to_string(), format!("<li>{} ({id}) – <a href=\"/?service={id}\">ask who handles it</a></li>", escape(name))))
+            })
+            .collect(),
+    );
+    if municipalities.is_empty() && cooperations.is_empty() && services.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p>Nothing matches “{}”. Check the spelling, or try part of a name.</p>",
+            escape(&q)
+        );
+    }
+    for (title, hits) in [
+        ("Municipalities", municipalities),
+        ("Cooperations", cooperations),
+        ("Services", services),
+    ] {
+        if !hits.is_empty() {
+            let _ = writeln!(b, "<h2>{title}</h2>\n<ul>\n{}</ul>", hits.concat());
+        }
+    }
+    Ok(Html(layout("Search", &b)))
 }

@@ -457,3 +457,32 @@ both!(etags_pagination_and_export, |app| {
         .unwrap();
     assert!(missing.headers().get("etag").is_none());
 });
+
+both!(search_tolerates_typos, |app| {
+    let (status, _, page) = app.get("/search?q=Dragor");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<a href=\"/municipalities/DK-0155\">Dragør</a>")
+            && page.contains("/cooperations/dragoer-taarnby"),
+        "{page}"
+    );
+    let (_, _, page) = app.get("/search?q=Vallensbek");
+    assert!(
+        page.contains("/municipalities/DK-0187"),
+        "one typo is forgiven: {page}"
+    );
+    let (_, _, page) = app.get("/search?q=genoptrening");
+    assert!(
+        page.contains("<a href=\"/?service=genoptraening\">"),
+        "{page}"
+    );
+    let (_, _, front) = app.get("/?service=genoptraening");
+    assert!(
+        front.contains("<option value=\"genoptraening\" selected>"),
+        "the link preselects the service"
+    );
+    let (_, _, none) = app.get("/search?q=qqqqzzzz");
+    assert!(none.contains("Nothing matches"), "{none}");
+    let (_, _, short) = app.get("/search?q=a");
+    assert!(short.contains("at least two letters"), "{short}");
+});

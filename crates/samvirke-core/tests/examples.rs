@@ -167,3 +167,17 @@ fn vallensbaek_referendum_counts() {
     assert_eq!(counts.turnout_basis_points, Some(6580));
     assert!(counts.problems().is_empty());
 }
+
+#[test]
+fn oversized_files_are_refused_with_the_limit_named() {
+    let text = format!("format = 1\n# {}\n", "x".repeat(5 * 1024 * 1024));
+    let errors = parse_file("huge.toml", &text).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("agreement files are limited to 4194304 bytes"),
+        "{}",
+        errors[0]
+    );
+}

@@ -502,7 +502,7 @@ async fn municipality_page(
         })
         .collect();
     let mut b = format!(
-        "<h1>{} ({id})</h1>\n<p>On <time datetime=\"{on}\">{on}</time>. <a href=\"/municipalities/{id}?on={}\">Change the date</a> by adding <code>?on=YYYY-MM-DD</code>.</p>\n<h2>Cooperations</h2>\n",
+        "<h1>{} ({id})</h1>\n<p>On <time datetime=\"{on}\">{on}</time>. <a href=\"/municipalities/{id}?on={}\">Change the date</a> by adding <code>?on=YYYY-MM-DD</code>. <a href=\"/?municipality={id}\">Ask who handles a case for its residents</a>.</p>\n<h2>Cooperations</h2>\n",
         escape(&name),
         on
     );

@@ -331,6 +331,12 @@ both!(registry_pages, |app| {
         taarnby.contains("Performs for others") && taarnby.contains("natur-miljoe for"),
         "{taarnby}"
     );
+    assert!(
+        dragoer.contains("href=\"/?municipality=DK-0155\""),
+        "the page links to the form for its residents"
+    );
+    let (_, _, prefilled) = app.get("/?municipality=DK-0155");
+    assert!(prefilled.contains("<option value=\"DK-0155\" selected>"));
     let (status, _, _) = app.get("/municipalities/DK-0156");
     assert_eq!(status, 404);
     let (status, _, bad) = app.get("/municipalities/DK-0155?on=2020-13-01");

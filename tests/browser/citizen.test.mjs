@@ -13,26 +13,30 @@ const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const BIN = process.env.SAMVIRKE_BIN ?? 'target/debug/samvirke';
 const SHOTS = process.env.SAMVIRKE_SCREENSHOTS ?? 'target/browser-screenshots';
-const PORT = 30000 + Math.floor(Math.random() * 20000);
-const BASE = `http://127.0.0.1:${PORT}`;
+let BASE = '';
 
 let server;
 let browser;
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  server = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${PORT}`], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SAMVIRKE_LOG: 'warn' } });
+  // Port 0: the system picks a free port; the server says which on its first line.
+  server = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SAMVIRKE_LOG: 'warn' } });
   let log = '';
-  server.stderr.on('data', (d) => { log += d; });
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(`${BASE}/health`);
-      if (r.ok) break;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  BASE = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start: ${log}`)), 60000);
+    server.stderr.on('data', (d) => {
+      log += d;
+      const m = log.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`the server exited (${code}): ${log}`)));
+  });
   const health = await fetch(`${BASE}/health`).catch(() => null);
-  assert.ok(health?.ok, `the server did not start: ${log}`);
+  assert.ok(health?.ok, `the server does not answer: ${log}`);
   browser = await chromium.launch({
     executablePath: process.env.SAMVIRKE_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -78,6 +82,19 @@ test('the form works with the keyboard only', async () => {
   await page.close();
 });
 
+test('the language switch changes the page and remembers the choice', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await Promise.all([page.waitForURL(/\/who\?/), page.click('a[hreflang=da]')]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'da');
+  assert.equal(await page.locator('#answer-heading').textContent(), 'Tårnby behandler den');
+  await page.goto(`${BASE}/matrix`);
+  assert.equal(await page.locator('h1').textContent(), 'Hvem samarbejder med hvem');
+  await context.close();
+});
+
 const PAGES = [
   ['front', '/'],
   ['answer', '/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31'],
@@ -89,19 +106,20 @@ const PAGES = [
   ['not-found', '/no/such/page'],
 ];
 
-for (const width of [320, 1280]) {
-  test(`axe-core finds no WCAG 2.1 A/AA violations on any page type at ${width} px`, async () => {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
+for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB'], [1280, 'sv-SE'], [320, 'nb-NO']]) {
+  test(`axe-core finds no WCAG 2.1 A/AA violations on any page type at ${width} px in ${locale}`, async () => {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
+    const page = await context.newPage();
     for (const [name, path] of PAGES) {
       await page.goto(`${BASE}${path}`);
       await page.addScriptTag({ path: AXE });
       const result = await page.evaluate(async () => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
       const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-      assert.deepEqual(found, [], `${name} at ${width} px`);
+      assert.deepEqual(found, [], `${name} at ${width} px in ${locale}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       if (name !== 'matrix') assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
-      await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+      await page.screenshot({ path: `${SHOTS}/${name}-${width}-${locale}.png`, fullPage: true });
     }
-    await page.close();
+    await context.close();
   });
 }

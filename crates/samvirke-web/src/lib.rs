@@ -11,6 +11,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api;
+pub mod i18n;
 mod pages;
 
 use std::future::Future;
@@ -197,6 +198,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(pages::registry_routes())
         .merge(api::routes())
         .fallback(|| async { pages::not_found_page() })
+        .layer(axum::middleware::from_fn(pages::with_language))
         .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -12,13 +12,102 @@ use samvirke_core::resolver::{Answer, Body};
 use samvirke_core::{Country, MunicipalityRegister};
 
 use crate::api::{WhoQuery, answer};
+use crate::i18n::{self, Lang};
 use crate::{AppState, WebError, today};
+
+tokio::task_local! {
+    static PAGE: PageContext;
+}
+
+/// The language and address of the page being rendered (set by [`with_language`]).
+#[derive(Clone)]
+struct PageContext {
+    lang: Lang,
+    path: String,
+}
+
+fn ctx() -> PageContext {
+    PAGE.try_with(Clone::clone).unwrap_or(PageContext {
+        lang: Lang::En,
+        path: "/".to_string(),
+    })
+}
+
+fn tr(key: &str) -> String {
+    i18n::t(ctx().lang, key)
+}
+
+fn tra(key: &str, args: &[(&str, &str)]) -> String {
+    i18n::message(ctx().lang, key, args)
+}
+
+fn day(d: samvirke_core::Date) -> String {
+    i18n::date(ctx().lang, d)
+}
+
+/// Picks the language of the request (cookie, then `Accept-Language`) for everything it renders.
+pub(crate) async fn with_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let lang = i18n::negotiate(request.headers());
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.to_string());
+    PAGE.scope(PageContext { lang, path }, next.run(request))
+        .await
+}
+
+/// Percent-encodes a path and query for use as a query value.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct BackQuery {
+    back: Option<String>,
+}
+
+/// `/lang/{code}?back=PATH`: remembers the language in a cookie and goes back to the page.
+async fn switch_language(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Query(query): Query<BackQuery>,
+) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return not_found_page();
+    };
+    // Only a path on this site: never an open redirect.
+    let back = query
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or_else(|| "/".to_string());
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        i18n::COOKIE,
+        lang.code()
+    );
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, back), (header::SET_COOKIE, cookie)],
+    )
+        .into_response()
+}
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/", get(front))
         .route("/who", get(who_page))
         .route("/search", get(search_page))
+        .route("/lang/{code}", get(switch_language))
 }
 
 fn escape(text: &str) -> String {
@@ -45,12 +134,35 @@ button{margin-top:1rem;background:#0b5394;color:#fff;border:0;border-radius:4px;
 .error{border-left:4px solid #b3261e;padding-left:1rem}dt{font-weight:600}dd{margin:0 0 .5rem 0}\
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
 caption{text-align:left;font-weight:600}.scroll{overflow-x:auto}.scroll th,.scroll td{overflow-wrap:normal}\
-main{overflow-wrap:anywhere}";
+main{overflow-wrap:anywhere}.langs{list-style:none;padding:0;margin:.5rem 0 0;display:flex;flex-wrap:wrap;gap:1rem}";
 
 fn layout(title: &str, body: &str) -> String {
+    let c = ctx();
+    let mut switch = String::new();
+    for lang in Lang::ALL {
+        let current = if lang == c.lang {
+            " aria-current=\"true\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            switch,
+            "<li><a href=\"/lang/{code}?back={}\" lang=\"{code}\" hreflang=\"{code}\"{current}>{}</a></li>",
+            encode(&c.path),
+            lang.own_name(),
+            code = lang.code()
+        );
+    }
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – Samvirke</title><style>{STYLE}</style></head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header><p><a href=\"/\">Samvirke</a> – who does what between municipalities</p></header>\n<main id=\"main\">\n{body}\n</main>\n<footer><p>Data: the cooperations' own agreements as recorded in Samvirke. <a href=\"/matrix\">Who cooperates with whom</a> · <a href=\"/api/v1/cooperations\">JSON API</a></p></footer>\n</body>\n</html>\n",
-        escape(title)
+        "<!doctype html>\n<html lang=\"{}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – Samvirke</title><style>{STYLE}</style></head>\n<body>\n<a class=\"skip\" href=\"#main\">{}</a>\n<header><p><a href=\"/\">Samvirke</a> – {}</p>\n<nav aria-label=\"{}\"><ul class=\"langs\">{switch}</ul></nav></header>\n<main id=\"main\">\n{body}\n</main>\n<footer><p>{} <a href=\"/matrix\">{}</a> · <a href=\"/api/v1/cooperations\">{}</a></p></footer>\n</body>\n</html>\n",
+        c.lang.code(),
+        escape(title),
+        tr("skip-link"),
+        tr("site-tagline"),
+        tr("language"),
+        tr("footer-data"),
+        tr("footer-matrix"),
+        tr("footer-api")
     )
 }
 
@@ -58,14 +170,16 @@ fn form(state_snapshot: &crate::Snapshot, query: &WhoQuery) -> String {
     let chosen_m = query.municipality.as_deref().unwrap_or("");
     let chosen_s = query.service.as_deref().unwrap_or("");
     let on = query.on.clone().unwrap_or_else(|| today().to_string());
-    let mut out = String::from(
-        "<form method=\"get\" action=\"/who\">\n<label for=\"municipality\">Where do you live?</label>\n<select id=\"municipality\" name=\"municipality\" required>\n<option value=\"\">Choose a municipality</option>\n",
+    let mut out = format!(
+        "<form method=\"get\" action=\"/who\">\n<label for=\"municipality\">{}</label>\n<select id=\"municipality\" name=\"municipality\" required>\n<option value=\"\">{}</option>\n",
+        tr("form-municipality"),
+        tr("form-municipality-choose")
     );
     let register = MunicipalityRegister::embedded();
     for (country, label) in [
-        (Country::Dk, "Denmark"),
-        (Country::Se, "Sweden"),
-        (Country::No, "Norway"),
+        (Country::Dk, tr("country-dk")),
+        (Country::Se, tr("country-se")),
+        (Country::No, tr("country-no")),
     ] {
         let _ = writeln!(out, "<optgroup label=\"{label}\">");
         let mut list = register.in_force_on(today(), Some(country));
@@ -81,7 +195,12 @@ fn form(state_snapshot: &crate::Snapshot, query: &WhoQuery) -> String {
         }
         out.push_str("</optgroup>\n");
     }
-    out.push_str("</select>\n<label for=\"service\">What is your case about?</label>\n<select id=\"service\" name=\"service\" required>\n<option value=\"\">Choose a service</option>\n");
+    let _ = write!(
+        out,
+        "</select>\n<label for=\"service\">{}</label>\n<select id=\"service\" name=\"service\" required>\n<option value=\"\">{}</option>\n",
+        tr("form-service"),
+        tr("form-service-choose")
+    );
     for id in state_snapshot.registry.service_ids() {
         let name = state_snapshot.registry.service_name(id).unwrap_or_default();
         let selected = if id.as_str() == chosen_s {
@@ -97,8 +216,10 @@ fn form(state_snapshot: &crate::Snapshot, query: &WhoQuery) -> String {
     }
     let _ = write!(
         out,
-        "</select>\n<label for=\"on\">On which date? <span>(YYYY-MM-DD)</span></label>\n<input id=\"on\" name=\"on\" type=\"date\" value=\"{}\">\n<button type=\"submit\">Find who handles it</button>\n</form>\n",
-        escape(&on)
+        "</select>\n<label for=\"on\">{}</label>\n<input id=\"on\" name=\"on\" type=\"date\" value=\"{}\">\n<button type=\"submit\">{}</button>\n</form>\n",
+        tr("form-date"),
+        escape(&on),
+        tr("form-submit")
     );
     out
 }
@@ -114,17 +235,19 @@ async fn front(
     let snapshot = snapshot(state).await?;
     let search = search_form("");
     let body = format!(
-        "<h1>Who handles my case?</h1>\n{search}<p>Municipalities often do tasks for each other. Choose where you live and what your case is about to see which municipality handles it, where to complain and where to ask for access to documents.</p>\n{}",
+        "<h1>{}</h1>\n{search}<p>{}</p>\n{}",
+        tr("who-title"),
+        tr("who-intro"),
         form(&snapshot, &prefill)
     );
-    Ok(Html(layout("Who handles my case?", &body)))
+    Ok(Html(layout(&tr("who-title"), &body)))
 }
 
 fn body_line(label: &str, body: &Body) -> String {
     let note = if body.stated_in_agreement {
-        "named in the agreement"
+        tr("body-stated")
     } else {
-        "the agreement names no other body, so the municipality that handles the case does"
+        tr("body-default")
     };
     format!(
         "<dt>{label}</dt><dd>{} ({}) – {note}</dd>\n",
@@ -134,40 +257,58 @@ fn body_line(label: &str, body: &Body) -> String {
 }
 
 fn answer_html(a: &Answer) -> String {
-    let mut out = format!(
-        "<section class=\"answer\" aria-labelledby=\"answer-heading\">\n<h2 id=\"answer-heading\">{} handles it</h2>\n<p>For residents of {} ({}), <strong>{}</strong> ({}) handles “{}” on {}.</p>\n<dl>\n",
-        escape(&a.responsible.name),
+    let municipality = format!(
+        "{} ({})",
         escape(&a.municipality.name),
-        escape(&a.municipality.id),
-        escape(&a.responsible.name),
-        escape(&a.responsible.id),
-        escape(&a.service.name),
-        a.on
+        escape(&a.municipality.id)
     );
-    out.push_str(&body_line("Complaints", &a.complaints_to));
-    out.push_str(&body_line("Access to documents", &a.access_requests_to));
+    let responsible = format!(
+        "<strong>{}</strong> ({})",
+        escape(&a.responsible.name),
+        escape(&a.responsible.id)
+    );
+    let mut out = format!(
+        "<section class=\"answer\" aria-labelledby=\"answer-heading\">\n<h2 id=\"answer-heading\">{}</h2>\n<p>{}</p>\n<dl>\n",
+        tra("answer-heading", &[("name", &escape(&a.responsible.name))]),
+        tra(
+            "answer-text",
+            &[
+                ("municipality", &municipality),
+                ("responsible", &responsible),
+                ("service", &escape(&a.service.name)),
+                ("date", &day(a.on))
+            ]
+        )
+    );
+    out.push_str(&body_line(&tr("answer-complaints"), &a.complaints_to));
+    out.push_str(&body_line(&tr("answer-access"), &a.access_requests_to));
     if !a.legal_basis.is_empty() {
         let _ = writeln!(
             out,
-            "<dt>Law</dt><dd>{}</dd>",
+            "<dt>{}</dt><dd>{}</dd>",
+            tr("answer-law"),
             escape(&a.legal_basis.join("; "))
         );
     }
     out.push_str("</dl>\n");
     for note in &a.municipality_notes {
-        let _ = writeln!(out, "<p>Note: {}</p>", escape(note));
+        let _ = writeln!(out, "<p>{}: {}</p>", tr("answer-note"), escape(note));
     }
-    out.push_str("<h3>Why</h3>\n<ol>\n");
+    let _ = writeln!(out, "<h3>{}</h3>\n<ol>", tr("answer-why"));
     for step in &a.basis {
         let valid = step
             .valid
             .as_ref()
             .map(|v| {
                 format!(
-                    " (valid {} – {})",
-                    v.from,
-                    v.last_day
-                        .map_or("open-ended".to_string(), |d| d.to_string())
+                    " ({})",
+                    tra(
+                        "answer-valid",
+                        &[
+                            ("from", &day(v.from)),
+                            ("to", &v.last_day.map_or_else(|| tr("open-ended"), day))
+                        ]
+                    )
                 )
             })
             .unwrap_or_default();
@@ -178,8 +319,9 @@ fn answer_html(a: &Answer) -> String {
         if let Some(id) = &step.id {
             let _ = writeln!(
                 out,
-                "<p><a href=\"/cooperations/{}\">Read about the cooperation and its agreements</a></p>",
-                escape(id)
+                "<p><a href=\"/cooperations/{}\">{}</a></p>",
+                escape(id),
+                tr("answer-read-more")
             );
         }
     }
@@ -202,25 +344,46 @@ async fn who_page(
     match answer(state, echo).await {
         Ok(a) => {
             let body = format!(
-                "<h1>Who handles my case?</h1>\n{}\n<h2>Ask again</h2>\n{form_html}",
-                answer_html(&a)
+                "<h1>{}</h1>\n{}\n<h2>{}</h2>\n{form_html}",
+                tr("who-title"),
+                answer_html(&a),
+                tr("ask-again")
             );
-            Ok(Html(layout(&format!("{} handles it", a.responsible.name), &body)).into_response())
+            Ok(Html(layout(
+                &tra("answer-heading", &[("name", &a.responsible.name)]),
+                &body,
+            ))
+            .into_response())
         }
         Err(WebError::Internal(cause)) => Err(PageError(WebError::Internal(cause))),
         Err(e) => {
             let status = e.status();
             let body = format!(
-                "<h1>Who handles my case?</h1>\n<div class=\"error\" role=\"alert\"><h2>We could not answer</h2><p>{}</p></div>\n{form_html}",
+                "<h1>{}</h1>\n<div class=\"error\" role=\"alert\"><h2>{}</h2><p>{}</p></div>\n{form_html}",
+                tr("who-title"),
+                tr("error-answer"),
                 escape(&e.public_detail())
             );
-            Ok((status, Html(layout("We could not answer", &body))).into_response())
+            Ok((status, Html(layout(&tr("error-answer"), &body))).into_response())
         }
     }
 }
 
 pub(crate) fn not_found_page() -> Response {
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], layout("Page not found", "<h1>Page not found</h1>\n<p>There is no page at this address. <a href=\"/\">Go to the front page</a>.</p>")).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        layout(
+            &tr("not-found-title"),
+            &format!(
+                "<h1>{}</h1>\n<p>{} <a href=\"/\">{}</a>.</p>",
+                tr("not-found-title"),
+                tr("not-found-text"),
+                tr("front-page-link")
+            ),
+        ),
+    )
+        .into_response()
 }
 
 /// An error on a page: an HTML page with the message, not a problem document.
@@ -236,10 +399,11 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
         let body = format!(
-            "<h1>Something went wrong</h1>\n<div class=\"error\" role=\"alert\"><p>{}</p></div>",
+            "<h1>{}</h1>\n<div class=\"error\" role=\"alert\"><p>{}</p></div>",
+            tr("error-page"),
             escape(&self.0.public_detail())
         );
-        (status, Html(layout("Something went wrong", &body))).into_response()
+        (status, Html(layout(&tr("error-page"), &body))).into_response()
     }
 }
 
@@ -285,11 +449,12 @@ fn push_timeline(b: &mut String, mut timeline: Vec<(Date, String)>) {
         return;
     }
     timeline.sort();
-    b.push_str("<h2>Timeline</h2>\n<ol>\n");
+    let _ = writeln!(b, "<h2>{}</h2>\n<ol>", tr("timeline"));
     for (d, text) in timeline {
         let _ = writeln!(
             b,
-            "<li><time datetime=\"{d}\">{d}</time>: {}</li>",
+            "<li><time datetime=\"{d}\">{}</time>: {}</li>",
+            day(d),
             escape(&text)
         );
     }
@@ -298,8 +463,8 @@ fn push_timeline(b: &mut String, mut timeline: Vec<(Date, String)>) {
 
 fn until(to: Option<Date>) -> String {
     to.map_or_else(
-        || "open-ended".to_string(),
-        |t| format!("until {}", t.pred()),
+        || tr("open-ended"),
+        |t| tra("until-date", &[("date", &day(t.pred()))]),
     )
 }
 
@@ -336,7 +501,7 @@ async fn cooperation_page(
     if let Some(purpose) = &c.purpose {
         let _ = writeln!(b, "<p>{}</p>", escape(purpose));
     }
-    b.push_str("<h2>Parties</h2>\n<ul>\n");
+    let _ = writeln!(b, "<h2>{}</h2>\n<ul>", tr("parties"));
     for p in &c.parties {
         let performs: Vec<&str> = doc
             .delegations
@@ -351,39 +516,53 @@ async fn cooperation_page(
                 .collect::<Vec<_>>()
                 .join(", ")
         } else {
-            format!("performs {}", performs.join(", "))
+            tra("performs", &[("services", &performs.join(", "))])
         };
         let _ = writeln!(b, "<li>{} – {}</li>", party_link(doc, &p.id), escape(&role));
     }
     b.push_str("</ul>\n");
     if !doc.main_agreement.is_empty() {
-        b.push_str("<h2>Main agreement</h2>\n<ol>\n");
+        let _ = writeln!(b, "<h2>{}</h2>\n<ol>", tr("main-agreement"));
         for v in &doc.main_agreement {
             let when = v
                 .counts_from()
-                .map(|d| format!(" (from {d})"))
+                .map(|d| format!(" ({})", tra("main-from", &[("date", &day(d))])))
                 .unwrap_or_default();
             let _ = writeln!(
                 b,
-                "<li>Version {}{when}: {}</li>",
-                v.number,
+                "<li>{}{when}: {}</li>",
+                tra("main-version", &[("number", &v.number.to_string())]),
                 escape(&v.summary)
             );
         }
         b.push_str("</ol>\n");
     }
     if !doc.sub_agreements.is_empty() {
-        b.push_str("<h2>Sub-agreements</h2>\n<table>\n<caption>Numbered as the parties number them</caption>\n<thead><tr><th scope=\"col\">No.</th><th scope=\"col\">Title</th><th scope=\"col\">Services</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+        let _ = writeln!(
+            b,
+            "<h2>{}</h2>\n<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+            tr("sub-agreements"),
+            tr("sub-caption"),
+            tr("col-number"),
+            tr("col-title"),
+            tr("col-services"),
+            tr("col-status")
+        );
         for s in &doc.sub_agreements {
             let status = match s.valid.to() {
-                Some(to) if to <= today() => format!("ended {}", to),
-                Some(to) => format!("in force until {}", to.pred()),
-                None => format!("in force since {}", s.valid.from()),
+                Some(to) if to <= today() => tra("status-ended", &[("date", &day(to))]),
+                Some(to) => tra("status-until", &[("date", &day(to.pred()))]),
+                None => tra("status-since", &[("date", &day(s.valid.from()))]),
             };
             let revised = s
                 .revisions
                 .iter()
-                .map(|r| format!("; revised {}", r.effective))
+                .map(|r| {
+                    format!(
+                        "; {}",
+                        tra("status-revised", &[("date", &day(r.effective))])
+                    )
+                })
                 .collect::<String>();
             let _ = writeln!(
                 b,
@@ -404,11 +583,9 @@ async fn cooperation_page(
         b.push_str("</tbody>\n</table>\n");
     }
     if !doc.decisions.is_empty() {
-        b.push_str("<h2>Decisions</h2>\n<ul>\n");
+        let _ = writeln!(b, "<h2>{}</h2>\n<ul>", tr("decisions"));
         for d in &doc.decisions {
-            let when = d
-                .date
-                .map_or_else(|| "date not known".to_string(), |d| d.to_string());
+            let when = d.date.map_or_else(|| tr("date-unknown"), day);
             let mut line = format!(
                 "{} ({when}): {}",
                 d.kind.as_str().replace('_', " "),
@@ -417,15 +594,28 @@ async fn cooperation_page(
             if let (DecisionKind::Referendum, Some(r)) = (d.kind, &d.referendum) {
                 let turnout = r
                     .turnout_basis_points
-                    .map(|t| format!(", turnout {}.{:02} %", t / 100, t % 100))
+                    .map(|t| {
+                        format!(
+                            ", {}",
+                            tra(
+                                "turnout",
+                                &[("percent", &format!("{}.{:02}", t / 100, t % 100))]
+                            )
+                        )
+                    })
                     .unwrap_or_default();
                 line.push_str(&format!(
-                    " – “{}”: yes {}, no {}, valid {}, cast {}{turnout}",
-                    escape(&r.question),
-                    r.yes,
-                    r.no,
-                    r.valid,
-                    r.cast
+                    " – {}{turnout}",
+                    tra(
+                        "referendum",
+                        &[
+                            ("question", &escape(&r.question)),
+                            ("yes", &r.yes.to_string()),
+                            ("no", &r.no.to_string()),
+                            ("valid", &r.valid.to_string()),
+                            ("cast", &r.cast.to_string())
+                        ]
+                    )
                 ));
             }
             let _ = writeln!(b, "<li>{line}</li>");
@@ -433,7 +623,7 @@ async fn cooperation_page(
         b.push_str("</ul>\n");
     }
     if !doc.candidate_areas.is_empty() {
-        b.push_str("<h2>Areas</h2>\n<ul>\n");
+        let _ = writeln!(b, "<h2>{}</h2>\n<ul>", tr("areas"));
         for a in &doc.candidate_areas {
             let _ = writeln!(
                 b,
@@ -447,29 +637,40 @@ async fn cooperation_page(
     let mut timeline: Vec<(Date, String)> = Vec::new();
     for v in &doc.main_agreement {
         if let Some(d) = v.counts_from() {
-            timeline.push((d, format!("main agreement version {}", v.number)));
+            timeline.push((
+                d,
+                tra("tl-main-version", &[("number", &v.number.to_string())]),
+            ));
         }
     }
     for s in &doc.sub_agreements {
         for r in &s.revisions {
             timeline.push((
                 r.effective,
-                format!("sub-agreement {} revised: {}", s.number, r.summary),
+                tra(
+                    "tl-sub-revised",
+                    &[("number", &s.number.to_string()), ("summary", &r.summary)],
+                ),
             ));
         }
     }
     for t in &doc.take_backs {
         timeline.push((
             t.effective,
-            format!(
-                "{} takes back {} from {}",
-                party_name(doc, &PartyId::Municipality(t.by)),
-                t.services
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                party_name(doc, &t.from)
+            tra(
+                "tl-take-back",
+                &[
+                    ("by", &party_name(doc, &PartyId::Municipality(t.by))),
+                    (
+                        "services",
+                        &t.services
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    ("from", &party_name(doc, &t.from)),
+                ],
             ),
         ));
     }
@@ -502,12 +703,22 @@ async fn municipality_page(
         })
         .collect();
     let mut b = format!(
-        "<h1>{} ({id})</h1>\n<p>On <time datetime=\"{on}\">{on}</time>. <a href=\"/municipalities/{id}?on={}\">Change the date</a> by adding <code>?on=YYYY-MM-DD</code>. <a href=\"/?municipality={id}\">Ask who handles a case for its residents</a>.</p>\n<h2>Cooperations</h2>\n",
+        "<h1>{} ({id})</h1>\n<p>{} <a href=\"/municipalities/{id}?on={on}\">{}</a> {} <a href=\"/?municipality={id}\">{}</a>.</p>\n<h2>{}</h2>\n",
         escape(&name),
-        on
+        tra(
+            "muni-on",
+            &[(
+                "date",
+                &format!("<time datetime=\"{on}\">{}</time>", day(on))
+            )]
+        ),
+        tr("change-date"),
+        tr("change-date-how"),
+        tr("ask-for-residents"),
+        tr("cooperations")
     );
     if member_of.is_empty() {
-        b.push_str("<p>Not a party to any cooperation in the registry: it performs its tasks itself.</p>\n");
+        let _ = writeln!(b, "<p>{}</p>", tr("not-party"));
     } else {
         b.push_str("<ul>\n");
         for d in &member_of {
@@ -535,17 +746,27 @@ async fn municipality_page(
             if del.performer == me && !others.is_empty() {
                 let _ = writeln!(
                     performs,
-                    "<li>{} for {} ({})</li>",
-                    escape(del.service.as_str()),
-                    others.join(", "),
+                    "<li>{} ({})</li>",
+                    tra(
+                        "for-whom",
+                        &[
+                            ("service", &escape(del.service.as_str())),
+                            ("whom", &others.join(", "))
+                        ]
+                    ),
                     until(del.valid.to())
                 );
             } else if del.performer != me && del.for_municipalities.contains(&id) {
                 let _ = writeln!(
                     performed,
-                    "<li>{} by {} ({})</li>",
-                    escape(del.service.as_str()),
-                    party_link(d, &del.performer),
+                    "<li>{} ({})</li>",
+                    tra(
+                        "by-whom",
+                        &[
+                            ("service", &escape(del.service.as_str())),
+                            ("whom", &party_link(d, &del.performer))
+                        ]
+                    ),
                     until(del.valid.to())
                 );
             }
@@ -553,14 +774,16 @@ async fn municipality_page(
     }
     let _ = write!(
         b,
-        "<h2>Performs for others</h2>\n{}\n<h2>Others perform for it</h2>\n{}\n",
+        "<h2>{}</h2>\n{}\n<h2>{}</h2>\n{}\n",
+        tr("performs-for-others"),
         if performs.is_empty() {
-            "<p>Nothing.</p>".to_string()
+            format!("<p>{}</p>", tr("nothing"))
         } else {
             format!("<ul>\n{performs}</ul>")
         },
+        tr("others-perform"),
         if performed.is_empty() {
-            "<p>Nothing.</p>".to_string()
+            format!("<p>{}</p>", tr("nothing"))
         } else {
             format!("<ul>\n{performed}</ul>")
         }
@@ -574,21 +797,25 @@ async fn municipality_page(
         {
             timeline.push((
                 del.valid.from(),
-                format!(
-                    "{} by {} starts ({})",
-                    del.service,
-                    party_name(d, &del.performer),
-                    d.cooperation.id
+                tra(
+                    "tl-starts",
+                    &[
+                        ("service", del.service.as_str()),
+                        ("performer", &party_name(d, &del.performer)),
+                        ("cooperation", d.cooperation.id.as_str()),
+                    ],
                 ),
             ));
             if let Some(to) = del.valid.to() {
                 timeline.push((
                     to,
-                    format!(
-                        "{} by {} ends ({})",
-                        del.service,
-                        party_name(d, &del.performer),
-                        d.cooperation.id
+                    tra(
+                        "tl-ends",
+                        &[
+                            ("service", del.service.as_str()),
+                            ("performer", &party_name(d, &del.performer)),
+                            ("cooperation", d.cooperation.id.as_str()),
+                        ],
                     ),
                 ));
             }
@@ -646,8 +873,16 @@ async fn matrix_page(
 ) -> Result<Html<String>, PageError> {
     let snapshot = snapshot(state).await?;
     let (coops, members) = matrix(&snapshot, &query)?;
-    let mut b = String::from(
-        "<h1>Who cooperates with whom</h1>\n<form method=\"get\" action=\"/matrix\">\n<label for=\"country\">Country</label>\n<select id=\"country\" name=\"country\"><option value=\"\">All</option><option value=\"DK\">Denmark</option><option value=\"SE\">Sweden</option><option value=\"NO\">Norway</option></select>\n<label for=\"legal_form\">Legal form</label>\n<input id=\"legal_form\" name=\"legal_form\" placeholder=\"e.g. dk-forpligtende-samarbejde\">\n<button type=\"submit\">Filter</button>\n</form>\n",
+    let mut b = format!(
+        "<h1>{}</h1>\n<form method=\"get\" action=\"/matrix\">\n<label for=\"country\">{}</label>\n<select id=\"country\" name=\"country\"><option value=\"\">{}</option><option value=\"DK\">{}</option><option value=\"SE\">{}</option><option value=\"NO\">{}</option></select>\n<label for=\"legal_form\">{}</label>\n<input id=\"legal_form\" name=\"legal_form\" placeholder=\"dk-forpligtende-samarbejde\">\n<button type=\"submit\">{}</button>\n</form>\n",
+        tr("matrix-title"),
+        tr("country"),
+        tr("all"),
+        tr("country-dk"),
+        tr("country-se"),
+        tr("country-no"),
+        tr("legal-form"),
+        tr("filter")
     );
     let csv_query = format!(
         "?country={}&legal_form={}",
@@ -656,9 +891,16 @@ async fn matrix_page(
     );
     let _ = writeln!(
         b,
-        "<p><a href=\"/matrix.csv{csv_query}\">Download as CSV</a></p>"
+        "<p><a href=\"/matrix.csv{csv_query}\">{}</a></p>",
+        tr("download-csv")
     );
-    b.push_str("<div class=\"scroll\" role=\"region\" aria-label=\"Membership matrix\" tabindex=\"0\">\n<table>\n<caption>Municipalities (rows) and the cooperations they are party to (columns)</caption>\n<thead><tr><th scope=\"col\">Municipality</th>");
+    let _ = write!(
+        b,
+        "<div class=\"scroll\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">\n<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th>",
+        tr("matrix-title"),
+        tr("matrix-caption"),
+        tr("municipality")
+    );
     for d in &coops {
         let _ = write!(
             b,
@@ -683,16 +925,20 @@ async fn matrix_page(
                 .parties
                 .iter()
                 .any(|p| p.id == PartyId::Municipality(*m));
-            b.push_str(if member {
-                "<td>member</td>"
+            if member {
+                let _ = write!(b, "<td>{}</td>", tr("member"));
             } else {
-                "<td><span class=\"skip\">not a member</span></td>"
-            });
+                let _ = write!(
+                    b,
+                    "<td><span class=\"skip\">{}</span></td>",
+                    tr("not-member")
+                );
+            }
         }
         b.push_str("</tr>\n");
     }
     b.push_str("</tbody>\n</table>\n</div>\n");
-    Ok(Html(layout("Who cooperates with whom", &b)))
+    Ok(Html(layout(&tr("matrix-title"), &b)))
 }
 
 async fn matrix_csv(
@@ -746,8 +992,10 @@ const SEARCH_HITS_MAX: usize = 10;
 
 fn search_form(q: &str) -> String {
     format!(
-        "<form role=\"search\" method=\"get\" action=\"/search\">\n<label for=\"q\">Search for a municipality, a cooperation or a service</label>\n<input id=\"q\" name=\"q\" type=\"search\" value=\"{}\" autocomplete=\"off\">\n<button type=\"submit\">Search</button>\n</form>\n",
-        escape(q)
+        "<form role=\"search\" method=\"get\" action=\"/search\">\n<label for=\"q\">{}</label>\n<input id=\"q\" name=\"q\" type=\"search\" value=\"{}\" autocomplete=\"off\">\n<button type=\"submit\">{}</button>\n</form>\n",
+        tr("search-label"),
+        escape(q),
+        tr("search-button")
     )
 }
 
@@ -806,10 +1054,10 @@ async fn search_page(
 ) -> Result<Html<String>, PageError> {
     let q = query.q.unwrap_or_default();
     let folded = fold(q.trim());
-    let mut b = format!("<h1>Search</h1>\n{}", search_form(&q));
+    let mut b = format!("<h1>{}</h1>\n{}", tr("search-title"), search_form(&q));
     if folded.chars().count() < 2 {
-        b.push_str("<p>Type at least two letters.</p>\n");
-        return Ok(Html(layout("Search", &b)));
+        let _ = writeln!(b, "<p>{}</p>", tr("search-short"));
+        return Ok(Html(layout(&tr("search-title"), &b)));
     }
     let snapshot = snapshot(state).await?;
     let register = MunicipalityRegister::embedded();
@@ -865,25 +1113,31 @@ async fn search_page(
             .iter()
             .filter_map(|id| {
                 let name = snapshot.registry.service_name(id).unwrap_or_default();
-                score(&folded, &format!("{name} {id}")).map(|s| (s, id.to_string(), format!("<li>{} ({id}) – <a href=\"/?service={id}\">ask who handles it</a></li>", escape(name))))
+                score(&folded, &format!("{name} {id}")).map(|s| {
+                    (
+                        s,
+                        id.to_string(),
+                        format!(
+                            "<li>{} ({id}) – <a href=\"/?service={id}\">{}</a></li>",
+                            escape(name),
+                            tr("ask-who")
+                        ),
+                    )
+                })
             })
             .collect(),
     );
     if municipalities.is_empty() && cooperations.is_empty() && services.is_empty() {
-        let _ = writeln!(
-            b,
-            "<p>Nothing matches “{}”. Check the spelling, or try part of a name.</p>",
-            escape(&q)
-        );
+        let _ = writeln!(b, "<p>{}</p>", tra("search-nothing", &[("q", &escape(&q))]));
     }
     for (title, hits) in [
-        ("Municipalities", municipalities),
-        ("Cooperations", cooperations),
-        ("Services", services),
+        (tr("municipalities"), municipalities),
+        (tr("cooperations"), cooperations),
+        (tr("services"), services),
     ] {
         if !hits.is_empty() {
             let _ = writeln!(b, "<h2>{title}</h2>\n<ul>\n{}</ul>", hits.concat());
         }
     }
-    Ok(Html(layout("Search", &b)))
+    Ok(Html(layout(&tr("search-title"), &b)))
 }

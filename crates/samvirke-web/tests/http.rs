@@ -492,3 +492,94 @@ both!(search_tolerates_typos, |app| {
     let (_, _, short) = app.get("/search?q=a");
     assert!(short.contains("at least two letters"), "{short}");
 });
+
+both!(pages_in_four_languages, |app| {
+    let get_with = |path: &str, name: &str, value: &str| -> (u16, String) {
+        let mut r = app
+            .agent
+            .get(&format!("{}{path}", app.base))
+            .header(name, value)
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    let (_, da) = get_with(
+        "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31",
+        "Accept-Language",
+        "da-DK,da;q=0.9,en;q=0.5",
+    );
+    assert!(
+        da.contains("<html lang=\"da\">")
+            && da.contains("Tårnby behandler den")
+            && da.contains("den 31.08.2021"),
+        "{da}"
+    );
+    let (_, sv) = get_with("/", "Accept-Language", "sv-SE");
+    assert!(
+        sv.contains("<html lang=\"sv\">") && sv.contains("Vem handlägger mitt ärende?"),
+        "{sv}"
+    );
+    let (_, nb) = get_with(
+        "/cooperations/ishoej-vallensbaek",
+        "Accept-Language",
+        "nb-NO",
+    );
+    assert!(
+        nb.contains("<html lang=\"nb\">") && nb.contains("ja 5620, nei 561"),
+        "{nb}"
+    );
+    let (_, other) = get_with("/", "Accept-Language", "de-DE");
+    assert!(
+        other.contains("<html lang=\"en\">"),
+        "unknown languages fall back to English"
+    );
+    // The cookie wins over the header.
+    let (_, by_cookie) = get_with("/matrix", "Cookie", "samvirke_lang=nb");
+    assert!(
+        by_cookie.contains("Hvem samarbeider med hvem"),
+        "{by_cookie}"
+    );
+    // The switch sets the cookie and goes back to the page, on this site only.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let r = agent
+        .get(&format!(
+            "{}/lang/sv?back=%2Fwho%3Fmunicipality%3DDK-0155",
+            app.base
+        ))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        r.headers().get("location").unwrap(),
+        "/who?municipality=DK-0155"
+    );
+    assert!(
+        r.headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("samvirke_lang=sv; Path=/")
+    );
+    let r = agent
+        .get(&format!("{}/lang/da?back=%2F%2Fevil.example", app.base))
+        .call()
+        .unwrap();
+    assert_eq!(
+        r.headers().get("location").unwrap(),
+        "/",
+        "no open redirect"
+    );
+    let r = agent.get(&format!("{}/lang/xx", app.base)).call().unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    // Every page links to the other languages, each marked with its own language.
+    assert!(
+        da.contains("lang=\"sv\" hreflang=\"sv\"")
+            && da.contains(">Svenska</a>")
+            && da.contains("aria-current=\"true\">Dansk</a>")
+    );
+});

@@ -1,0 +1,228 @@
+//! Languages: Danish, Swedish, Norwegian Bokmål and English, from the Fluent files in `locales/`.
+//! The language is the `samvirke_lang` cookie (set by the switch in the page header) or else the best
+//! match in `Accept-Language`, else English.
+
+use std::sync::OnceLock;
+
+use axum::http::HeaderMap;
+use axum::http::header;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use samvirke_core::Date;
+
+/// A page language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// Dansk
+    Da,
+    /// Svenska
+    Sv,
+    /// Norsk bokmål
+    Nb,
+    /// English
+    En,
+}
+
+/// The cookie that remembers the choice.
+pub const COOKIE: &str = "samvirke_lang";
+
+impl Lang {
+    /// Every language, in the order the switch shows them.
+    pub const ALL: [Lang; 4] = [Lang::Da, Lang::Sv, Lang::Nb, Lang::En];
+
+    /// BCP 47 code, as in `lang` attributes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Da => "da",
+            Lang::Sv => "sv",
+            Lang::Nb => "nb",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the switch.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::Da => "Dansk",
+            Lang::Sv => "Svenska",
+            Lang::Nb => "Norsk bokmål",
+            Lang::En => "English",
+        }
+    }
+
+    /// `da`, `sv`, `nb` (also `no`, `nn`), `en`, with or without a region (`da-DK`).
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "da" => Some(Lang::Da),
+            "sv" => Some(Lang::Sv),
+            "nb" | "no" | "nn" => Some(Lang::Nb),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Lang::Da => 0,
+            Lang::Sv => 1,
+            Lang::Nb => 2,
+            Lang::En => 3,
+        }
+    }
+}
+
+/// The language for a request: the cookie, else `Accept-Language` by quality, else English.
+pub fn negotiate(headers: &HeaderMap) -> Lang {
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == COOKIE).then(|| Lang::parse(value)).flatten()
+        });
+    if let Some(lang) = from_cookie {
+        return lang;
+    }
+    let mut offers: Vec<(u32, Lang)> = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let lang = Lang::parse(parts.next()?)?;
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            Some(((quality * 1000.0) as u32, lang))
+        })
+        .collect();
+    offers.sort_by(|a, b| b.0.cmp(&a.0));
+    offers.first().map_or(Lang::En, |(_, lang)| *lang)
+}
+
+const SOURCES: [(&str, &str); 4] = [
+    ("da", include_str!("../locales/da.ftl")),
+    ("sv", include_str!("../locales/sv.ftl")),
+    ("nb", include_str!("../locales/nb.ftl")),
+    ("en", include_str!("../locales/en.ftl")),
+];
+
+fn bundles() -> &'static Vec<FluentBundle<FluentResource>> {
+    static BUNDLES: OnceLock<Vec<FluentBundle<FluentResource>>> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        SOURCES
+            .iter()
+            .map(|(code, text)| {
+                let id = code.parse().unwrap_or_default();
+                let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                // Plain text into HTML: no Unicode isolation marks around values.
+                bundle.set_use_isolating(false);
+                let resource = FluentResource::try_new(text.to_string()).unwrap_or_else(
+                    |(partial, errors)| {
+                        tracing::error!(
+                            language = code,
+                            ?errors,
+                            "Fluent resource has errors; the rest is used"
+                        );
+                        partial
+                    },
+                );
+                if let Err(errors) = bundle.add_resource(resource) {
+                    tracing::error!(language = code, ?errors, "Fluent messages clash");
+                }
+                bundle
+            })
+            .collect()
+    })
+}
+
+/// The message `key` with `args` in `lang`; English when the language lacks it, the key itself when
+/// no language has it (a build defect the tests catch).
+pub fn message(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        fluent_args.set(*name, value.to_string());
+    }
+    for bundle in [&bundles()[lang.index()], &bundles()[Lang::En.index()]] {
+        if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+            return text.into_owned();
+        }
+    }
+    tracing::error!(key, "no Fluent message with this key");
+    key.to_string()
+}
+
+/// A message without arguments.
+pub fn t(lang: Lang, key: &str) -> String {
+    message(lang, key, &[])
+}
+
+/// A date as the language writes it: 31.08.2021 (da, nb), 2021-08-31 (sv, en).
+pub fn date(lang: Lang, day: Date) -> String {
+    let (y, m, d) = day.ymd();
+    match lang {
+        Lang::Da | Lang::Nb => format!("{d:02}.{m:02}.{y}"),
+        // Swedish and international English write ISO 8601.
+        Lang::Sv | Lang::En => day.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_message_and_parses() {
+        let keys: Vec<&str> = SOURCES[3]
+            .1
+            .lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
+            .collect();
+        assert!(keys.len() > 50);
+        for (code, text) in SOURCES {
+            assert!(
+                FluentResource::try_new(text.to_string()).is_ok(),
+                "{code} does not parse"
+            );
+            let lang = Lang::parse(code).unwrap();
+            for key in &keys {
+                assert!(
+                    bundles()[lang.index()].get_message(key).is_some(),
+                    "{code} lacks {key}"
+                );
+            }
+        }
+        assert_eq!(
+            message(Lang::Da, "answer-heading", &[("name", "Tårnby")]),
+            "Tårnby behandler den"
+        );
+    }
+
+    #[test]
+    fn negotiation_prefers_the_cookie_then_quality() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            "de-DE, sv;q=0.5, nb;q=0.8".parse().unwrap(),
+        );
+        assert_eq!(negotiate(&headers), Lang::Nb);
+        headers.insert(header::COOKIE, "a=b; samvirke_lang=da".parse().unwrap());
+        assert_eq!(negotiate(&headers), Lang::Da);
+        assert_eq!(negotiate(&HeaderMap::new()), Lang::En);
+        assert_eq!(
+            date(Lang::Da, Date::parse("2021-08-31").unwrap()),
+            "31.08.2021"
+        );
+        assert_eq!(
+            date(Lang::En, Date::parse("2021-08-31").unwrap()),
+            "2021-08-31"
+        );
+    }
+}

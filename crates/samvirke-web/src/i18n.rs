@@ -101,7 +101,7 @@ pub fn negotiate(headers: &HeaderMap) -> Lang {
             Some(((quality * 1000.0) as u32, lang))
         })
         .collect();
-    offers.sort_by(|a, b| b.0.cmp(&a.0));
+    offers.sort_by_key(|o| std::cmp::Reverse(o.0));
     offers.first().map_or(Lang::En, |(_, lang)| *lang)
 }
 

@@ -19,6 +19,8 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
         .route("/api/v1/municipalities", get(municipalities))
         .route("/api/v1/cooperations", get(cooperations))
         .route("/api/v1/cooperations/{id}", get(cooperation))
+        .route("/api/v1/cooperations/{id}/history", get(history))
+        .route("/api/v1/services", get(services))
         .route("/api/v1/export", get(export))
         .layer(axum::middleware::from_fn(etag))
         .route("/health", get(health))
@@ -319,4 +321,49 @@ async fn cooperation(
         ))
     })?;
     Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(doc)).into_response())
+}
+
+async fn services(
+    State(state): State<Arc<AppState>>,
+    Query(page): Query<Page>,
+) -> Result<Response, WebError> {
+    let snapshot = state.snapshot()?;
+    let mut items = Vec::new();
+    for doc in snapshot.registry.cooperations() {
+        for service in &doc.services {
+            items.push(serde_json::json!({
+                "id": service.id,
+                "names": service.names,
+                "legal_basis": service.legal_basis,
+                "cooperation": doc.cooperation.id,
+            }));
+        }
+    }
+    Ok((
+        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        Json(paged(items, &page)?),
+    )
+        .into_response())
+}
+
+/// Every journal event about a cooperation, oldest first: who changed what, when and why.
+async fn history(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(page): Query<Page>,
+) -> Result<Response, WebError> {
+    let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
+    if state.snapshot()?.registry.cooperation(&id).is_none() {
+        return Err(WebError::NotFound(format!(
+            "no cooperation \"{id}\"; GET /api/v1/cooperations lists them"
+        )));
+    }
+    let events = tokio::task::spawn_blocking(move || state.events_of(&id))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+    Ok((
+        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        Json(paged(events, &page)?),
+    )
+        .into_response())
 }

@@ -144,6 +144,31 @@ impl AppState {
         Ok(())
     }
 
+    /// The journal events about one cooperation, oldest first, as JSON: sequence, record time,
+    /// actor, reason, and the change (a put names the event it supersedes).
+    pub fn events_of(
+        &self,
+        cooperation: &samvirke_core::CooperationId,
+    ) -> Result<Vec<serde_json::Value>, WebError> {
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
+        let own = cooperation.as_str();
+        let nested = format!("{own}/");
+        let mut out = Vec::new();
+        for event in store.events()? {
+            let payload = event
+                .payload()
+                .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?;
+            let key = payload.change.key();
+            if key == own || key.starts_with(&nested) {
+                out.push(serde_json::json!({"seq": event.seq, "recorded_at": event.recorded_at, "actor": event.actor, "reason": event.reason, "key": key, "change": payload.change}));
+            }
+        }
+        Ok(out)
+    }
+
     /// The registry as it was known at `as_known_on` (built for the request).
     pub fn registry_as_known_on(&self, as_known_on: Timestamp) -> Result<Registry, WebError> {
         let mut store = self

@@ -583,3 +583,32 @@ both!(pages_in_four_languages, |app| {
             && da.contains("aria-current=\"true\">Dansk</a>")
     );
 });
+
+both!(services_and_history, |app| {
+    let (_, services) = app.json("/api/v1/services?limit=1000");
+    let items = services["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|s| s["id"] == "genoptraening-sel86"
+            && s["legal_basis"][0] == "DK:SEL §86"
+            && s["cooperation"] == "dragoer-taarnby"),
+        "{services}"
+    );
+    let (status, history) = app.json("/api/v1/cooperations/dragoer-taarnby/history?limit=1000");
+    assert_eq!(status, 200);
+    let events = history["items"].as_array().unwrap();
+    assert!(events.len() > 20);
+    assert!(
+        events
+            .iter()
+            .all(|e| e["key"].as_str().unwrap().starts_with("dragoer-taarnby")),
+        "only this cooperation's events"
+    );
+    assert_eq!(events[0]["actor"], "test");
+    assert_eq!(events[0]["reason"], "examples");
+    assert!(events.iter().any(
+        |e| e["key"] == "dragoer-taarnby/take-back/DK-0155/2021-09-01"
+            && e["change"]["op"] == "put"
+    ));
+    let (status, _) = app.json("/api/v1/cooperations/nope/history");
+    assert_eq!(status, 404);
+});

@@ -285,7 +285,7 @@ fn write_fixtures(dir: &str, docs: &[CooperationDoc], registry: &Registry, qs: &
             .map(|r| r.id())
             .unwrap_or(q.municipality);
         let performer = registry
-            .performer(resolved, q.service, q.on)
+            .performer_on(resolved, q.service, q.on)
             .map_or_else(|| "CONFLICT".to_string(), |p| p.to_string());
         let _ = writeln!(expected, "{row},{performer}");
     }

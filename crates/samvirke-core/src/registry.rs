@@ -253,6 +253,25 @@ impl Registry {
         }
     }
 
+    /// Like [`Registry::performer`], with a performing municipality named by the code it had on
+    /// `on` (a delegation written with today's code answers with the old one for an old date).
+    pub fn performer_on(
+        &self,
+        municipality: MunicipalityId,
+        service: u32,
+        on: Date,
+    ) -> Option<PartyId> {
+        match self.performer(municipality, service, on)? {
+            PartyId::Municipality(m) if m != municipality => {
+                let in_force = MunicipalityRegister::embedded()
+                    .resolve(m, on)
+                    .map_or(m, |r| r.id());
+                Some(PartyId::Municipality(in_force))
+            }
+            other => Some(other),
+        }
+    }
+
     /// All delegations of a service that cover a municipality (any time), in start order.
     pub fn delegations_for(
         &self,

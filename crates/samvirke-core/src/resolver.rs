@@ -113,9 +113,20 @@ fn municipality_name(m: MunicipalityId, on: Date) -> String {
         .unwrap_or_else(|| m.to_string())
 }
 
+/// The party's id as in force on `on`: a municipality written with a later (or earlier) code is
+/// named by the code it had that day, when the renumbering makes that unambiguous.
+fn id_on(party: &PartyId, on: Date) -> String {
+    match party {
+        PartyId::Municipality(m) => MunicipalityRegister::embedded()
+            .resolve(*m, on)
+            .map_or_else(|_| m.to_string(), |r| r.id().to_string()),
+        PartyId::Organisation(o) => o.to_string(),
+    }
+}
+
 fn named(doc: Option<&CooperationDoc>, party: &PartyId, on: Date) -> Named {
     Named {
-        id: party.to_string(),
+        id: id_on(party, on),
         name: party_name(doc, party, on),
     }
 }
@@ -128,7 +139,7 @@ fn body(
 ) -> Body {
     let party = stated.unwrap_or(performer);
     Body {
-        id: party.to_string(),
+        id: id_on(party, on),
         name: party_name(doc, party, on),
         stated_in_agreement: stated.is_some(),
     }

@@ -181,3 +181,50 @@ fn oversized_files_are_refused_with_the_limit_named() {
         errors[0]
     );
 }
+
+#[test]
+fn performers_are_named_by_the_code_in_force_on_the_date() {
+    // A host-municipality cooperation written with today's codes, asked about 2019 and 2025.
+    let text = r#"format = 1
+[cooperation]
+id = "ostfold-ppt"
+name = "PPT"
+country = "NO"
+legal_form = "no-vertskommune"
+status = "in_force"
+language = "nb"
+[[party]]
+id = "NO-3122"
+[[party]]
+id = "NO-3112"
+[[service]]
+id = "ppt-test"
+name = { nb = "PPT" }
+[[delegation]]
+service = "ppt-test"
+performer = "NO-3112"
+for = ["NO-3122"]
+from = 2015-01-01
+"#;
+    let registry = Registry::from_documents(vec![parse_file("ppt.toml", text).unwrap().doc]);
+    let then = registry
+        .who(
+            MunicipalityId::parse("NO-0119", None).unwrap(),
+            "ppt-test",
+            Date::parse("2019-06-01").unwrap(),
+            None,
+        )
+        .unwrap();
+    assert_eq!(then.municipality.id, "NO-0119");
+    assert_eq!(then.responsible.id, "NO-0135", "Råde was 0135 in 2019");
+    assert_eq!(then.complaints_to.id, "NO-0135");
+    let now = registry
+        .who(
+            MunicipalityId::parse("NO-3122", None).unwrap(),
+            "ppt-test",
+            Date::parse("2025-01-01").unwrap(),
+            None,
+        )
+        .unwrap();
+    assert_eq!(now.responsible.id, "NO-3112");
+}

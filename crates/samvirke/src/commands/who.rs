@@ -380,5 +380,5 @@ fn answer_row(
             }
         ));
     };
-    registry.performer(resolved.id(), service, on).ok_or_else(|| format!("two performers for {} and \"{s}\" on {on}; run `samvirke who {} {s} --on {on}` for details", resolved.id(), resolved.id()))
+    registry.performer_on(resolved.id(), service, on).ok_or_else(|| format!("two performers for {} and \"{s}\" on {on}; run `samvirke who {} {s} --on {on}` for details", resolved.id(), resolved.id()))
 }

@@ -270,6 +270,7 @@ impl Store {
         if changes.is_empty() {
             return Ok(Vec::new());
         }
+        failpoint_pause("pause-before-commit");
         let (head_seq, head_hash) = self.backend.head()?;
         if head_seq != expected_head {
             return Err(StoreError::Conflict {
@@ -346,6 +347,18 @@ impl Store {
         Ok(Verification::Intact {
             events: events.len() as u64,
         })
+    }
+}
+
+/// Sleeps `SAMVIRKE_FAILPOINT_MS` (default 1000) at a named point when `SAMVIRKE_FAILPOINT` names it:
+/// lets the tests race two writers that read the same state. Inert otherwise.
+pub(crate) fn failpoint_pause(name: &str) {
+    if std::env::var("SAMVIRKE_FAILPOINT").is_ok_and(|v| v == name) {
+        let ms = std::env::var("SAMVIRKE_FAILPOINT_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        std::thread::sleep(std::time::Duration::from_millis(ms));
     }
 }
 

@@ -1193,3 +1193,39 @@ fn population_numbers_from_a_csv_file_with_their_source() {
     let err = env.fails(&["settle", "dragoer-taarnby-settle", "--year", "2025"], 2);
     assert!(err.contains("every payer is at its cap"), "{err}");
 }
+
+both!(two_writers_from_the_same_state, |env| {
+    env.ok(&["import", &format!("{EXAMPLES}/ishoej-vallensbaek.toml")]);
+    let n = env.n_events();
+    // Writer A reads the journal, then waits before writing; writer B writes meanwhile.
+    let edited =
+        example("ishoej-vallensbaek.toml").replace("approx_count = 35", "approx_count = 34");
+    env.write("a.toml", &edited);
+    let a = Command::new(env!("CARGO_BIN_EXE_samvirke"))
+        .args(["import", "a.toml", "--reason", "writer A"])
+        .env("SAMVIRKE_DB", &env.db)
+        .env("SAMVIRKE_FAILPOINT", "pause-before-commit")
+        .env("SAMVIRKE_FAILPOINT_MS", "1500")
+        .current_dir(env.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    env.ok(&["import", &format!("{EXAMPLES}/koebenhavn-syd.toml")]);
+    let b_events = env.n_events();
+    assert!(b_events > n);
+    let out = a.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("conflict")
+            && message.contains("nothing was written")
+            && message.contains("run the command again"),
+        "{message}"
+    );
+    assert_eq!(env.n_events(), b_events, "writer A wrote nothing");
+    // Run again, as the message says: it now applies on top of B's change.
+    env.ok(&["import", "a.toml", "--reason", "writer A, again"]);
+    assert_eq!(env.n_events(), b_events + 1);
+});

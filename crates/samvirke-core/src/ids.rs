@@ -185,25 +185,30 @@ fn check_slug(kind: &str, text: &str) -> Result<(), IdError> {
     )))
 }
 
+/// How ids spell a lowercase letter that is not ASCII: `æ` → `ae`, `ø` → `oe`, `å` → `aa`,
+/// `ä` → `a`, `ö` → `o` (`dragoer-taarnby`, `vastra-malardalen`). `None` for any other character.
+pub fn spell_out(ch: char) -> Option<&'static str> {
+    match ch {
+        'æ' => Some("ae"),
+        'ø' => Some("oe"),
+        'å' => Some("aa"),
+        'ä' => Some("a"),
+        'ö' => Some("o"),
+        'é' | 'è' => Some("e"),
+        'ü' => Some("u"),
+        _ => None,
+    }
+}
+
 /// Turns a name into a slug the way the examples do: `Dragør–Tårnby` → `dragoer-taarnby`.
 pub fn slugify(text: &str) -> String {
     let mut out = String::new();
     for ch in text.chars().flat_map(char::to_lowercase) {
-        let piece = match ch {
-            'æ' => "ae",
-            'ø' => "oe",
-            'å' => "aa",
-            'ä' => "a",
-            'ö' => "o",
-            'é' | 'è' => "e",
-            'ü' => "u",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => "-",
-        };
-        out.push_str(piece);
+        match spell_out(ch) {
+            Some(piece) => out.push_str(piece),
+            None if ch.is_ascii_alphanumeric() => out.push(ch),
+            None => out.push('-'),
+        }
     }
     let collapsed: Vec<&str> = out.split('-').filter(|p| !p.is_empty()).collect();
     let joined = collapsed.join("-");

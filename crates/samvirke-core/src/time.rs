@@ -99,11 +99,13 @@ fn parse_digits(bytes: &[u8]) -> u32 {
         .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'))
 }
 
-fn is_leap(year: i32) -> bool {
+/// Whether the year has a February 29.
+pub fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+/// Days in a month of the proleptic Gregorian calendar (February 29 in leap years).
+pub fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

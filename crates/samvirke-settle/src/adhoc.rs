@@ -148,17 +148,6 @@ fn trim(field: &[u8]) -> &[u8] {
     &field[start..end]
 }
 
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        _ => 28,
-    }
-}
-
 /// Checks `YYYY-MM-DD` and that the day exists. The digit and dash checks look at eight bytes at once.
 #[inline]
 fn check_date(field: &[u8]) -> Result<(), &'static str> {
@@ -187,7 +176,7 @@ fn check_date(field: &[u8]) -> Result<(), &'static str> {
     let day = u32::from(d1) * 10 + u32::from(d2);
     if !(1..=12).contains(&month)
         || day == 0
-        || (day > 28 && day > days_in_month(year_of(bytes), month))
+        || (day > 28 && day > samvirke_core::time::days_in_month(year_of(bytes) as i32, month))
     {
         return Err("is not a real date (no such month or day)");
     }

@@ -110,7 +110,7 @@ pub struct Statement {
 }
 
 fn days_in_year(year: i32) -> u64 {
-    if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
+    if samvirke_core::time::is_leap(year) {
         366
     } else {
         365

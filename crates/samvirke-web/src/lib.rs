@@ -220,11 +220,14 @@ pub(crate) fn today() -> Date {
 /// The whole application: pages, API, health, with limits and request tracing.
 pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
-        .merge(pages::routes())
-        .merge(pages::registry_routes())
+        // Only pages are rendered in a language: the API's hot path does not negotiate one.
+        .merge(
+            pages::routes()
+                .merge(pages::registry_routes())
+                .layer(axum::middleware::from_fn(pages::with_language)),
+        )
         .merge(api::routes())
-        .fallback(|| async { pages::not_found_page() })
-        .layer(axum::middleware::from_fn(pages::with_language))
+        .fallback(pages::fallback)
         .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -50,12 +50,22 @@ pub(crate) async fn with_language(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let context = context_of(&request);
+    PAGE.scope(context, next.run(request)).await
+}
+
+fn context_of(request: &axum::extract::Request) -> PageContext {
     let lang = i18n::negotiate(request.headers());
     let path = request
         .uri()
         .path_and_query()
         .map_or_else(|| "/".to_string(), |p| p.to_string());
-    PAGE.scope(PageContext { lang, path }, next.run(request))
+    PageContext { lang, path }
+}
+
+/// The 404 page for any address no route takes, in the request's language.
+pub(crate) async fn fallback(request: axum::extract::Request) -> Response {
+    PAGE.scope(context_of(&request), async { not_found_page() })
         .await
 }
 
@@ -999,18 +1009,13 @@ fn search_form(q: &str) -> String {
     )
 }
 
-/// Lowercase, Nordic letters spelled out the way ids spell them (ø → oe), other marks dropped.
+/// Lowercase, with Nordic letters spelled out the way ids spell them (ø → oe, ä → a).
 fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars().flat_map(char::to_lowercase) {
-        match ch {
-            'æ' => out.push_str("ae"),
-            'ø' | 'ö' => out.push_str("oe"),
-            'å' => out.push_str("aa"),
-            'ä' => out.push_str("ae"),
-            'é' | 'è' => out.push('e'),
-            'ü' => out.push('u'),
-            c => out.push(c),
+        match samvirke_core::ids::spell_out(ch) {
+            Some(piece) => out.push_str(piece),
+            None => out.push(ch),
         }
     }
     out

@@ -1101,31 +1101,24 @@ fn read_percent(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str) -> Option<u32> {
         }
     };
     let text = text.replace('_', "");
-    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let ok = !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && frac.len() <= 2
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && whole.len() <= 3;
-    if !ok {
-        r.error(
-            &value.span(),
-            &field,
-            format!("{text} is not a percentage with at most two decimals, e.g. 65.8"),
-        );
-        return None;
-    }
-    let whole: u32 = whole.parse().ok()?;
-    let frac_value: u32 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse::<u32>().ok()? * if frac.len() == 1 { 10 } else { 1 }
+    let bp = match crate::decimal::parse_hundredths(text.as_bytes(), b'.') {
+        Ok(bp) => bp,
+        Err(problem) => {
+            r.error(
+                &value.span(),
+                &field,
+                format!(
+                    "{text} {problem}; write a percentage with at most two decimals, e.g. 65.8"
+                ),
+            );
+            return None;
+        }
     };
-    let bp = whole * 100 + frac_value;
     if bp > 10_000 {
         r.error(&value.span(), &field, format!("{text} % is above 100 %"));
         return None;
     }
+    let bp = bp as u32;
     Some(bp)
 }
 
@@ -1293,23 +1286,13 @@ fn read_money(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, required: bool) ->
             return None;
         }
     };
-    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let well_formed = !whole.is_empty()
-        && whole.len() <= 16
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && frac.len() <= 2
-        && frac.bytes().all(|b| b.is_ascii_digit());
-    if !well_formed {
-        r.error(&value.span(), &field, format!("\"{text}\" is not an amount; write major units with at most two decimals and no thousands separators, e.g. \"1234567.89\""));
-        return None;
+    match crate::decimal::parse_hundredths(text.as_bytes(), b'.') {
+        Ok(minor) => Some(minor),
+        Err(problem) => {
+            r.error(&value.span(), &field, format!("\"{text}\" {problem}; write major units with at most two decimals and no thousands separators, e.g. \"1234567.89\""));
+            None
+        }
     }
-    let whole: u64 = whole.parse().ok()?;
-    let frac: u64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<u64>().ok()? * 10,
-        _ => frac.parse().ok()?,
-    };
-    Some(whole * 100 + frac)
 }
 
 /// `{ "SE-1960" = "100000.00" }`: an amount per party (floors and caps). Missing: none.

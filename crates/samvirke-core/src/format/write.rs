@@ -71,7 +71,7 @@ impl Out {
 }
 
 fn money(minor: u64) -> String {
-    format!("{}.{:02}", minor / 100, minor % 100)
+    crate::decimal::format_hundredths(i128::from(minor))
 }
 
 fn percent(basis_points: u32) -> String {

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use samvirke_core::format::write_toml;
-use samvirke_core::model::CooperationDoc;
 use samvirke_core::{CooperationId, Timestamp};
 
 use super::open_store;
@@ -36,30 +35,7 @@ pub fn run(db: &str, args: ExportArgs) -> Result<(), CliError> {
     };
     let mut store = open_store(db)?;
     let projection = store.projection(as_known_on)?;
-    let facts: Vec<_> = projection
-        .facts_of(&id)
-        .into_iter()
-        .map(|f| &f.fact)
-        .collect();
-    let Some(doc) = CooperationDoc::from_facts(facts) else {
-        let known: Vec<String> = projection
-            .registry()
-            .cooperations()
-            .iter()
-            .map(|d| d.cooperation.id.to_string())
-            .collect();
-        let closest = known
-            .iter()
-            .min_by_key(|k| strsim::levenshtein(k, id.as_str()));
-        let hint = match closest {
-            Some(c) => format!("; did you mean {c}? (known: {})", known.join(", ")),
-            None => "; the registry has no cooperations yet (import some with `samvirke import`)"
-                .to_string(),
-        };
-        return Err(CliError::Input(format!(
-            "unknown cooperation \"{id}\"{hint}"
-        )));
-    };
+    let doc = super::cooperation_doc(&projection, &id)?;
     let text = write_toml(&doc);
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes()),

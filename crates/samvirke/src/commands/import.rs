@@ -100,67 +100,40 @@ fn load_population_files(
                 continue;
             }
         };
-        let mut lines = text.lines().enumerate();
-        let header = lines
-            .next()
-            .map(|(_, h)| h.trim_start_matches('\u{feff}').trim().to_string())
-            .unwrap_or_default();
-        if header.split(',').map(str::trim).collect::<Vec<_>>() != ["municipality", "population"] {
-            problems.push(at(
-                1,
-                format!("the header is \"{header}\"; it must be municipality,population"),
-            ));
-            continue;
-        }
-        let mut counts: Vec<KeyShare> = Vec::new();
-        let mut bad = false;
-        for (idx, line) in lines {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() {
+        let rows = match crate::files::csv_rows(&text, &["municipality", "population"]) {
+            Ok(rows) => rows,
+            Err(e) => {
+                problems.push(at(1, e));
                 continue;
             }
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            let [m, n] = fields.as_slice() else {
-                problems.push(at(
-                    idx + 1,
-                    format!(
+        };
+        let mut counts: Vec<KeyShare> = Vec::new();
+        let problems_before = problems.len();
+        for (line, fields) in rows {
+            let count = (|| -> Result<KeyShare, String> {
+                let [m, n] = fields.as_slice() else {
+                    return Err(format!(
                         "expected 2 fields (municipality,population), found {}",
                         fields.len()
-                    ),
-                ));
-                bad = true;
-                continue;
-            };
-            let party = match PartyId::parse(m) {
-                Ok(p) => p,
-                Err(e) => {
-                    problems.push(at(idx + 1, format!("municipality: {e}")));
-                    bad = true;
-                    continue;
+                    ));
+                };
+                let party = PartyId::parse(m).map_err(|e| format!("municipality: {e}"))?;
+                let parts = n.replace('_', "").parse::<u64>().map_err(|_| {
+                    format!("population \"{n}\" is not a whole number of residents")
+                })?;
+                if counts.iter().any(|c| c.party == party) {
+                    return Err(format!(
+                        "{party} appears twice; give one number per municipality"
+                    ));
                 }
-            };
-            let Ok(residents) = n.replace('_', "").parse::<u64>() else {
-                problems.push(at(
-                    idx + 1,
-                    format!("population \"{n}\" is not a whole number of residents"),
-                ));
-                bad = true;
-                continue;
-            };
-            if counts.iter().any(|c| c.party == party) {
-                problems.push(at(
-                    idx + 1,
-                    format!("{party} appears twice; give one number per municipality"),
-                ));
-                bad = true;
-                continue;
+                Ok(KeyShare { party, parts })
+            })();
+            match count {
+                Ok(c) => counts.push(c),
+                Err(message) => problems.push(at(line, message)),
             }
-            counts.push(KeyShare {
-                party,
-                parts: residents,
-            });
         }
-        if !bad {
+        if problems.len() == problems_before {
             problems.extend(parsed.fill_population(index, counts));
         }
     }

@@ -8,8 +8,9 @@ pub mod serve;
 pub mod settle;
 pub mod who;
 
-use samvirke_core::{Date, MunicipalityRegister, Timestamp};
-use samvirke_store::Store;
+use samvirke_core::model::{CooperationDoc, Fact};
+use samvirke_core::{CooperationId, Date, MunicipalityRegister, Timestamp};
+use samvirke_store::{Projection, Store};
 
 use crate::cli_error::CliError;
 
@@ -48,4 +49,35 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;
     Ok(())
+}
+
+/// The cooperation `id` as the projection has it; unknown → an error with the closest id.
+pub fn cooperation_doc(
+    projection: &Projection,
+    id: &CooperationId,
+) -> Result<CooperationDoc, CliError> {
+    if let Some(doc) =
+        CooperationDoc::from_facts(projection.facts_of(id).into_iter().map(|f| &f.fact))
+    {
+        return Ok(doc);
+    }
+    let known: Vec<&str> = projection
+        .facts
+        .values()
+        .filter_map(|f| match &f.fact {
+            Fact::Cooperation(c) => Some(c.id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let hint = match known
+        .iter()
+        .min_by_key(|k| strsim::levenshtein(k, id.as_str()))
+    {
+        Some(closest) => format!("; did you mean {closest}? (known: {})", known.join(", ")),
+        None => "; the registry has no cooperations yet (import some with `samvirke import`)"
+            .to_string(),
+    };
+    Err(CliError::Input(format!(
+        "unknown cooperation \"{id}\"{hint}"
+    )))
 }

@@ -134,26 +134,11 @@ fn adhoc(args: AdhocArgs) -> Result<(), CliError> {
 fn read_usage(path: &Path) -> Result<Vec<UsageRow>, CliError> {
     let text = read_text(path)?;
     let name = path.display().to_string();
-    let mut lines = text.lines().enumerate();
-    let header = lines
-        .next()
-        .map(|(_, h)| h.trim_start_matches('\u{feff}').trim())
-        .unwrap_or_default();
-    if header.split(',').map(str::trim).collect::<Vec<_>>()
-        != ["sub_agreement", "municipality", "date", "units"]
-    {
-        return Err(CliError::Input(format!(
-            "{name}:1: the header is \"{header}\"; it must be sub_agreement,municipality,date,units"
-        )));
-    }
+    let lines = crate::files::csv_rows(&text, &["sub_agreement", "municipality", "date", "units"])
+        .map_err(|e| CliError::Input(format!("{name}:1: {e}")))?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    for (idx, line) in lines {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+    for (line, fields) in lines {
         let row = (|| -> Result<UsageRow, String> {
             let [sub, m, d, u] = fields.as_slice() else {
                 return Err(format!("expected 4 fields, found {}", fields.len()));
@@ -174,7 +159,7 @@ fn read_usage(path: &Path) -> Result<Vec<UsageRow>, CliError> {
         })();
         match row {
             Ok(r) => rows.push(r),
-            Err(e) => errors.push(format!("{name}:{}: {e}", idx + 1)),
+            Err(e) => errors.push(format!("{name}:{line}: {e}")),
         }
     }
     if !errors.is_empty() {
@@ -205,16 +190,7 @@ fn cooperation(db: &str, args: SettleArgs) -> Result<(), CliError> {
     let id = CooperationId::parse(id).map_err(|e| CliError::Input(e.to_string()))?;
     let mut store = open_store(db)?;
     let projection = store.projection(None)?;
-    let facts: Vec<&Fact> = projection
-        .facts_of(&id)
-        .into_iter()
-        .map(|f| &f.fact)
-        .collect();
-    let Some(doc) = CooperationDoc::from_facts(facts) else {
-        return Err(CliError::Input(format!(
-            "unknown cooperation \"{id}\"; list them with `samvirke cooperations`"
-        )));
-    };
+    let doc = super::cooperation_doc(&projection, &id)?;
     let usage = match &args.usage {
         Some(path) => read_usage(path)?,
         None => {

@@ -29,6 +29,7 @@
     )
 )]
 
+pub mod accounts;
 mod event;
 mod postgres_backend;
 mod sqlite_backend;
@@ -101,6 +102,26 @@ pub trait Backend: Send {
     /// [`StoreError::Conflict`] and nothing is written. The events' hashes are computed by the
     /// caller, from the head it read.
     fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError>;
+    /// Runs one statement on the account tables (written once, with `$1`-style parameters, in
+    /// [`accounts`]); returns the number of rows changed.
+    fn account_execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError>;
+    /// Runs one query on the account tables; every row as values.
+    fn account_query(
+        &mut self,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<Vec<Vec<SqlValue>>, StoreError>;
+}
+
+/// A value passed to or read from the account tables: the two column types they use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SqlValue {
+    /// `BIGINT` / `INTEGER`.
+    Int(i64),
+    /// `TEXT`.
+    Text(String),
+    /// `NULL` (read only: statements write NULL as a literal).
+    Null,
 }
 
 /// The result of [`Store::verify`].

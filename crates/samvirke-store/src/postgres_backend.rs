@@ -5,7 +5,7 @@
 use postgres::{Client, NoTls};
 use samvirke_core::Timestamp;
 
-use crate::{Backend, Event, GENESIS_HASH, SCHEMA_VERSION, StoreError, failpoint};
+use crate::{Backend, Event, GENESIS_HASH, SCHEMA_VERSION, SqlValue, StoreError, failpoint};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS samvirke_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -86,6 +86,7 @@ impl PostgresBackend {
         tx.execute("SELECT pg_advisory_xact_lock(7405297110)", &[])
             .map_err(&err)?;
         tx.batch_execute(SCHEMA).map_err(&err)?;
+        tx.batch_execute(crate::accounts::SCHEMA).map_err(&err)?;
         let found = tx
             .query_opt(
                 "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",
@@ -198,6 +199,60 @@ impl Backend for PostgresBackend {
         failpoint("append-before-commit");
         tx.commit().map_err(&err)
     }
+
+    fn account_execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        let err = Self::err(&self.location);
+        let values = to_postgres(params);
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+        self.client.execute(sql, &refs).map_err(&err)
+    }
+
+    fn account_query(
+        &mut self,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
+        let err = Self::err(&self.location);
+        let values = to_postgres(params);
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+        let rows = self.client.query(sql, &refs).map_err(&err)?;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        let ty = row.columns().get(i).map(|c| c.type_().clone());
+                        Ok(match ty {
+                            Some(postgres::types::Type::INT8) => row
+                                .try_get::<_, Option<i64>>(i)
+                                .map_err(&err)?
+                                .map_or(SqlValue::Null, SqlValue::Int),
+                            Some(postgres::types::Type::INT4) => row
+                                .try_get::<_, Option<i32>>(i)
+                                .map_err(&err)?
+                                .map_or(SqlValue::Null, |v| SqlValue::Int(i64::from(v))),
+                            _ => row
+                                .try_get::<_, Option<String>>(i)
+                                .map_err(&err)?
+                                .map_or(SqlValue::Null, SqlValue::Text),
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+fn to_postgres(params: &[SqlValue]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
+    params
+        .iter()
+        .map(|p| -> Box<dyn postgres::types::ToSql + Sync> {
+            match p {
+                SqlValue::Int(v) => Box::new(*v),
+                SqlValue::Text(t) => Box::new(t.clone()),
+                SqlValue::Null => Box::new(Option::<String>::None),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use samvirke_core::Timestamp;
 
-use crate::{Backend, Event, GENESIS_HASH, SCHEMA_VERSION, StoreError, failpoint};
+use crate::{Backend, Event, GENESIS_HASH, SCHEMA_VERSION, SqlValue, StoreError, failpoint};
 
 const BUSY_TIMEOUT_MS: u64 = 10_000;
 const MMAP_BYTES_MAX: i64 = 1 << 30;
@@ -78,7 +78,8 @@ impl SqliteBackend {
                 location: self.location.clone(),
                 message: e.to_string(),
             })?;
-        tx.execute_batch(SCHEMA).map_err(|e| StoreError::Database {
+        tx.execute_batch(&format!("{SCHEMA}{}", crate::accounts::SCHEMA))
+            .map_err(|e| StoreError::Database {
             location: self.location.clone(),
             message: e.to_string(),
         })?;
@@ -217,5 +218,59 @@ impl Backend for SqliteBackend {
         }
         failpoint("append-before-commit");
         tx.commit().map_err(err)
+    }
+
+    fn account_execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        let sql = sql.replace('$', "?");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let changed = stmt
+            .execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))
+            .map_err(|e| StoreError::Database {
+                location: self.location.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(changed as u64)
+    }
+
+    fn account_query(
+        &mut self,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
+        let location = self.location.clone();
+        let err = |e: rusqlite::Error| StoreError::Database {
+            location: location.clone(),
+            message: e.to_string(),
+        };
+        let sql = sql.replace('$', "?");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(err)?;
+        let columns = stmt.column_count();
+        let rows = stmt
+            .query_map(
+                rusqlite::params_from_iter(params.iter().map(to_sqlite)),
+                |row| {
+                    (0..columns)
+                        .map(|i| {
+                            Ok(match row.get_ref(i)? {
+                                rusqlite::types::ValueRef::Integer(v) => SqlValue::Int(v),
+                                rusqlite::types::ValueRef::Text(t) => {
+                                    SqlValue::Text(String::from_utf8_lossy(t).into_owned())
+                                }
+                                _ => SqlValue::Null,
+                            })
+                        })
+                        .collect::<rusqlite::Result<Vec<SqlValue>>>()
+                },
+            )
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+}
+
+fn to_sqlite(value: &SqlValue) -> rusqlite::types::Value {
+    match value {
+        SqlValue::Int(v) => rusqlite::types::Value::Integer(*v),
+        SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
+        SqlValue::Null => rusqlite::types::Value::Null,
     }
 }

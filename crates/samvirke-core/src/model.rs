@@ -784,27 +784,37 @@ pub struct SettlementLine {
 }
 
 /// A whole cooperation as one agreement file holds it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CooperationDoc {
     /// The header.
     pub cooperation: Cooperation,
     /// Services defined here.
+    #[serde(default)]
     pub services: Vec<Service>,
     /// Main agreement versions.
+    #[serde(default)]
     pub main_agreement: Vec<MainAgreementVersion>,
     /// Sub-agreements.
+    #[serde(default)]
     pub sub_agreements: Vec<SubAgreement>,
     /// Delegations.
+    #[serde(default)]
     pub delegations: Vec<Delegation>,
     /// Take-backs.
+    #[serde(default)]
     pub take_backs: Vec<TakeBack>,
     /// Decisions.
+    #[serde(default)]
     pub decisions: Vec<Decision>,
     /// Staff transfers.
+    #[serde(default)]
     pub staff_transfers: Vec<StaffTransfer>,
     /// Candidate areas.
+    #[serde(default)]
     pub candidate_areas: Vec<CandidateArea>,
     /// Payment agreements.
+    #[serde(default)]
     pub payment_agreements: Vec<PaymentAgreement>,
 }
 

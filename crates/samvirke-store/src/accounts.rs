@@ -167,8 +167,12 @@ fn row_to_user(location: &str, row: &[SqlValue]) -> Result<User, StoreError> {
     Ok(User {
         email: text(email),
         name: text(name),
-        role: Role::parse(&text(role)).map_err(|e| bad(format!("staff_user {}: {e}", text(email))))?,
-        scopes: text(scopes).split_whitespace().map(str::to_string).collect(),
+        role: Role::parse(&text(role))
+            .map_err(|e| bad(format!("staff_user {}: {e}", text(email))))?,
+        scopes: text(scopes)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
         password_hash: text(hash),
         created_at: Timestamp::from_micros(int(created).unwrap_or(0)),
         updated_at: Timestamp::from_micros(int(updated).unwrap_or(0)),
@@ -216,7 +220,12 @@ impl Store {
         }
         self.backend
             .account_execute("DELETE FROM staff_session WHERE email = $1", &[t(email)])?;
-        self.account_log(actor, email, "disabled the account and ended its sessions", now)?;
+        self.account_log(
+            actor,
+            email,
+            "disabled the account and ended its sessions",
+            now,
+        )?;
         Ok(true)
     }
 
@@ -425,8 +434,10 @@ impl Store {
 
     /// Forgets the failed logins of `subject` (after a successful login).
     pub fn login_failures_clear(&mut self, subject: &str) -> Result<(), StoreError> {
-        self.backend
-            .account_execute("DELETE FROM login_failure WHERE subject = $1", &[t(subject)])?;
+        self.backend.account_execute(
+            "DELETE FROM login_failure WHERE subject = $1",
+            &[t(subject)],
+        )?;
         Ok(())
     }
 }
@@ -454,7 +465,9 @@ mod tests {
         let path = dir.path().join("a.db");
         let mut store = Store::open(path.to_str().unwrap()).unwrap();
         let now = Timestamp::from_micros(1_000_000);
-        store.user_put(&user("anna@dragoer.dk"), "cli", "created", now).unwrap();
+        store
+            .user_put(&user("anna@dragoer.dk"), "cli", "created", now)
+            .unwrap();
         let got = store.user("anna@dragoer.dk").unwrap().unwrap();
         assert_eq!(got.scopes, vec!["DK-0155", "dragoer-taarnby"]);
         assert_eq!(got.role, Role::Editor);
@@ -462,29 +475,56 @@ mod tests {
         assert!(store.user("nobody@x.dk").unwrap().is_none());
 
         let later = Timestamp::from_micros(2_000_000);
-        store.session_create("h1", "anna@dragoer.dk", "c1", now, later).unwrap();
+        store
+            .session_create("h1", "anna@dragoer.dk", "c1", now, later)
+            .unwrap();
         assert_eq!(store.session("h1", now).unwrap().unwrap().csrf, "c1");
-        assert!(store.session("h1", later).unwrap().is_none(), "ended sessions do not count");
+        assert!(
+            store.session("h1", later).unwrap().is_none(),
+            "ended sessions do not count"
+        );
         store.session_delete("h1").unwrap();
         assert!(store.session("h1", now).unwrap().is_none());
 
-        store.api_token_create("abcdef0123456789", "anna@dragoer.dk", "ci", now).unwrap();
+        store
+            .api_token_create("abcdef0123456789", "anna@dragoer.dk", "ci", now)
+            .unwrap();
         assert!(store.api_token_user("abcdef0123456789").unwrap().is_some());
-        assert_eq!(store.api_token_revoke("anna@dragoer.dk", "abcdef01", "cli", now).unwrap(), 1);
+        assert_eq!(
+            store
+                .api_token_revoke("anna@dragoer.dk", "abcdef01", "cli", now)
+                .unwrap(),
+            1
+        );
         assert!(store.api_token_user("abcdef0123456789").unwrap().is_none());
 
-        store.login_failure(&["email:anna@dragoer.dk"], now).unwrap();
-        store.login_failure(&["email:anna@dragoer.dk"], later).unwrap();
+        store
+            .login_failure(&["email:anna@dragoer.dk"], now)
+            .unwrap();
+        store
+            .login_failure(&["email:anna@dragoer.dk"], later)
+            .unwrap();
         let (count, oldest) = store
             .login_failures_since("email:anna@dragoer.dk", Timestamp::from_micros(0))
             .unwrap();
         assert_eq!((count, oldest), (2, Some(now)));
         store.login_failures_clear("email:anna@dragoer.dk").unwrap();
-        assert_eq!(store.login_failures_since("email:anna@dragoer.dk", Timestamp::from_micros(0)).unwrap().0, 0);
+        assert_eq!(
+            store
+                .login_failures_since("email:anna@dragoer.dk", Timestamp::from_micros(0))
+                .unwrap()
+                .0,
+            0
+        );
 
-        store.session_create("h2", "anna@dragoer.dk", "c2", now, later).unwrap();
+        store
+            .session_create("h2", "anna@dragoer.dk", "c2", now, later)
+            .unwrap();
         assert!(store.user_disable("anna@dragoer.dk", "cli", now).unwrap());
-        assert!(store.session("h2", now).unwrap().is_none(), "disabling ends sessions");
+        assert!(
+            store.session("h2", now).unwrap().is_none(),
+            "disabling ends sessions"
+        );
         assert!(store.user("anna@dragoer.dk").unwrap().unwrap().disabled);
         let log = store.account_log_entries().unwrap();
         assert_eq!(log.len(), 4, "{log:?}");

@@ -205,11 +205,21 @@ impl Store {
 
     /// The state as known at `as_known_on` (every event when `None`).
     pub fn projection(&mut self, as_known_on: Option<Timestamp>) -> Result<Projection, StoreError> {
+        self.project(|event| as_known_on.is_none_or(|k| event.recorded_at <= k))
+    }
+
+    /// The state right after event `seq` (the state a form opened at that head was built from).
+    pub fn projection_through(&mut self, seq: u64) -> Result<Projection, StoreError> {
+        self.project(|event| event.seq <= seq)
+    }
+
+    /// Applies events in order while `take` says so.
+    fn project(&mut self, take: impl Fn(&Event) -> bool) -> Result<Projection, StoreError> {
         let location = self.location().to_string();
         let events = self.backend.read_events(0)?;
         let mut projection = Projection::default();
         for event in events {
-            if as_known_on.is_some_and(|k| event.recorded_at > k) {
+            if !take(&event) {
                 break;
             }
             let payload = event.payload().map_err(|message| StoreError::BadPayload {

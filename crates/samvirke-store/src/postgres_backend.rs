@@ -203,7 +203,8 @@ impl Backend for PostgresBackend {
     fn account_execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
         let err = Self::err(&self.location);
         let values = to_postgres(params);
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            values.iter().map(|v| v.as_ref()).collect();
         self.client.execute(sql, &refs).map_err(&err)
     }
 
@@ -214,7 +215,8 @@ impl Backend for PostgresBackend {
     ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let err = Self::err(&self.location);
         let values = to_postgres(params);
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            values.iter().map(|v| v.as_ref()).collect();
         let rows = self.client.query(sql, &refs).map_err(&err)?;
         rows.iter()
             .map(|row| {

@@ -80,9 +80,9 @@ impl SqliteBackend {
             })?;
         tx.execute_batch(&format!("{SCHEMA}{}", crate::accounts::SCHEMA))
             .map_err(|e| StoreError::Database {
-            location: self.location.clone(),
-            message: e.to_string(),
-        })?;
+                location: self.location.clone(),
+                message: e.to_string(),
+            })?;
         let found: Option<String> = tx
             .query_row(
                 "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",

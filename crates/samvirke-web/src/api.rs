@@ -17,8 +17,8 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
     Router::new()
         .route("/api/v1/who", get(who))
         .route("/api/v1/municipalities", get(municipalities))
-        .route("/api/v1/cooperations", get(cooperations))
-        .route("/api/v1/cooperations/{id}", get(cooperation))
+        .route("/api/v1/cooperations", get(cooperations).post(create))
+        .route("/api/v1/cooperations/{id}", get(cooperation).put(replace))
         .route("/api/v1/cooperations/{id}/history", get(history))
         .route("/api/v1/services", get(services))
         .route("/api/v1/export", get(export))
@@ -49,13 +49,7 @@ async fn etag(request: axum::extract::Request, next: axum::middleware::Next) -> 
         )
             .into_response();
     };
-    let mut hasher = std::hash::DefaultHasher::new();
-    std::hash::Hasher::write(&mut hasher, &bytes);
-    let tag = format!(
-        "\"{:016x}-{:x}\"",
-        std::hash::Hasher::finish(&hasher),
-        bytes.len()
-    );
+    let tag = etag_of(&bytes);
     if let Ok(value) = header::HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, value);
     }
@@ -67,6 +61,17 @@ async fn etag(request: axum::extract::Request, next: axum::middleware::Next) -> 
         return Response::from_parts(parts, axum::body::Body::empty());
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The strong ETag of a response body: a hash and the length.
+pub(crate) fn etag_of(bytes: &[u8]) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hasher, bytes);
+    format!(
+        "\"{:016x}-{:x}\"",
+        std::hash::Hasher::finish(&hasher),
+        bytes.len()
+    )
 }
 
 /// `?limit=&offset=` for lists.
@@ -130,18 +135,34 @@ struct Problem {
     detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'static str>,
+    /// Every problem, for a change that breaks the agreement rules.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<ProblemItem>,
+}
+
+/// One problem of a rejected change.
+#[derive(Serialize)]
+struct ProblemItem {
+    field: String,
+    message: String,
 }
 
 pub(crate) fn problem(error: &WebError) -> Response {
     let status = error.status();
-    let title = match status {
-        StatusCode::BAD_REQUEST => "Bad request",
-        StatusCode::NOT_FOUND => "Not found",
-        _ => "Internal server error",
-    };
+    let title = status.canonical_reason().unwrap_or("Error");
     let field = match error {
         WebError::BadRequest { field, .. } => Some(*field),
         _ => None,
+    };
+    let errors = match error {
+        WebError::Invalid { errors, .. } => errors
+            .iter()
+            .map(|(field, message)| ProblemItem {
+                field: field.clone(),
+                message: message.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
     };
     let body = Problem {
         kind: "about:blank",
@@ -149,15 +170,28 @@ pub(crate) fn problem(error: &WebError) -> Response {
         status: status.as_u16(),
         detail: error.public_detail(),
         field,
+        errors,
     };
     let text = serde_json::to_string(&body)
         .unwrap_or_else(|_| format!("{{\"title\":\"{title}\",\"status\":{}}}", status.as_u16()));
-    (
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, "application/problem+json")],
         text,
     )
-        .into_response()
+        .into_response();
+    if let WebError::TooManyRequests { retry_after, .. } = error {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+    }
+    if let WebError::Unauthorized(_) = error {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer realm=\"samvirke\""),
+        );
+    }
+    response
 }
 
 async fn health(State(state): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, WebError> {
@@ -366,4 +400,138 @@ async fn history(
         Json(paged(events, &page)?),
     )
         .into_response())
+}
+
+/// The body of a write: the whole agreement document (as `GET` returns it) and why it changes.
+#[derive(Deserialize)]
+struct WriteBody {
+    reason: String,
+    cooperation: CooperationDoc,
+}
+
+/// The signed-in caller of a write (an API token, or a browser session with its CSRF header).
+async fn writer(
+    state: &Arc<AppState>,
+    headers: &header::HeaderMap,
+) -> Result<crate::auth::Staff, WebError> {
+    let staff = crate::staff::staff_of(state, headers).await?.ok_or_else(|| {
+        WebError::Unauthorized("writes need an API token: send `Authorization: Bearer TOKEN` (create one on /staff)".to_string())
+    })?;
+    // A session cookie is sent by the browser on its own: it must come with the session's CSRF token.
+    if !staff.csrf.is_empty() {
+        let sent = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !crate::auth::same_secret(&staff.csrf, sent) {
+            return Err(WebError::Forbidden("a write with a session cookie needs the X-CSRF-Token header; use an API token instead".to_string()));
+        }
+    }
+    Ok(staff)
+}
+
+fn parse_write(body: &[u8]) -> Result<WriteBody, WebError> {
+    serde_json::from_slice(body).map_err(|e| WebError::BadRequest {
+        field: "body",
+        detail: format!("body: {e}; send {{\"reason\": \"why\", \"cooperation\": {{…the document as GET returns it…}}}}"),
+    })
+}
+
+/// `PUT /api/v1/cooperations/{id}` with `If-Match`: replaces the agreement document.
+async fn replace(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: header::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
+    let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
+    let staff = writer(&state, &headers).await?;
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or_else(|| WebError::PreconditionRequired(format!("send If-Match with the ETag of GET /api/v1/cooperations/{id}, so that a change made meanwhile is not overwritten")))?;
+    let write = parse_write(&body)?;
+    let coop = id.clone();
+    let outcome = state
+        .with_store(move |store| {
+            let projection = store.projection(None)?;
+            let current = crate::edit::doc_in(&projection, &coop).ok_or_else(|| {
+                WebError::NotFound(format!("no cooperation \"{coop}\"; create it with POST /api/v1/cooperations"))
+            })?;
+            let tag = etag_of(&serde_json::to_vec(&current).map_err(|e| WebError::Internal(e.to_string()))?);
+            if !if_match.split(',').any(|t| t.trim() == tag || t.trim() == "*") {
+                return Err(WebError::PreconditionFailed(format!("cooperation \"{coop}\" has changed since you read it (its ETag is now {tag}); GET it again, apply your change to that version and send it with the new ETag")));
+            }
+            crate::edit::save(store, &staff, &write.reason, projection.head, &coop, |_| Ok(write.cooperation), crate::staff::now())
+        })
+        .await?;
+    written(&state, &id, outcome, StatusCode::OK).await
+}
+
+/// `POST /api/v1/cooperations`: records a new cooperation.
+async fn create(
+    State(state): State<Arc<AppState>>,
+    headers: header::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
+    let staff = writer(&state, &headers).await?;
+    let write = parse_write(&body)?;
+    let id = write.cooperation.cooperation.id.clone();
+    let coop = id.clone();
+    let outcome = state
+        .with_store(move |store| {
+            let projection = store.projection(None)?;
+            if crate::edit::doc_in(&projection, &coop).is_some() {
+                return Err(WebError::Conflict(format!("cooperation \"{coop}\" exists; change it with PUT /api/v1/cooperations/{coop} and If-Match")));
+            }
+            crate::edit::save(store, &staff, &write.reason, projection.head, &coop, |_| Ok(write.cooperation), crate::staff::now())
+        })
+        .await?;
+    let mut response = written(&state, &id, outcome, StatusCode::CREATED).await?;
+    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/cooperations/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// The answer to a write: the document as it now is (with its new ETag), or 412 on a conflict.
+async fn written(
+    state: &Arc<AppState>,
+    id: &CooperationId,
+    outcome: crate::edit::Outcome,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    match outcome {
+        crate::edit::Outcome::Conflict(c) => Err(WebError::PreconditionFailed(format!(
+            "{} changed after the version you sent was read (by {}); nothing was written; GET it again and apply your change to that version",
+            c.keys.join(", "),
+            c.theirs
+                .iter()
+                .map(|(seq, _, actor, reason)| format!("event {seq} by {actor}: {reason}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))),
+        crate::edit::Outcome::Saved | crate::edit::Outcome::Unchanged => {
+            let refreshing = state.clone();
+            tokio::task::spawn_blocking(move || refreshing.refresh())
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))??;
+            let coop = id.clone();
+            let doc = state
+                .with_store(move |store| Ok(crate::edit::doc_in(&store.projection(None)?, &coop)))
+                .await?
+                .ok_or_else(|| {
+                    WebError::Internal(format!("cooperation \"{id}\" missing after it was written"))
+                })?;
+            let bytes = serde_json::to_vec(&doc).map_err(|e| WebError::Internal(e.to_string()))?;
+            let tag = etag_of(&bytes);
+            let mut response =
+                (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+            if let Ok(value) = header::HeaderValue::from_str(&tag) {
+                response.headers_mut().insert(header::ETAG, value);
+            }
+            Ok(response)
+        }
+    }
 }

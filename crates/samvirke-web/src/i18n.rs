@@ -206,6 +206,36 @@ mod tests {
     }
 
     #[test]
+    fn every_message_the_code_asks_for_exists() {
+        let sources = [
+            include_str!("pages.rs"),
+            include_str!("staff.rs"),
+            include_str!("history.rs"),
+        ];
+        let mut asked = 0;
+        for source in sources {
+            for call in ["tr(\"", "tra(\""] {
+                for piece in source.split(call).skip(1) {
+                    let key = piece.split('"').next().unwrap();
+                    if key.is_empty()
+                        || !key
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    {
+                        continue;
+                    }
+                    asked += 1;
+                    assert!(
+                        bundles()[Lang::En.index()].get_message(key).is_some(),
+                        "no message {key}"
+                    );
+                }
+            }
+        }
+        assert!(asked > 100, "{asked}");
+    }
+
+    #[test]
     fn negotiation_prefers_the_cookie_then_quality() {
         let mut headers = HeaderMap::new();
         headers.insert(

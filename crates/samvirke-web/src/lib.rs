@@ -12,8 +12,12 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod api;
+pub mod auth;
+mod edit;
+mod history;
 pub mod i18n;
 mod pages;
+mod staff;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
@@ -47,6 +51,8 @@ pub struct Snapshot {
 pub struct AppState {
     store: Mutex<Store>,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// Mark cookies `Secure` on every response (the site is served over HTTPS by a proxy).
+    pub secure_cookies: bool,
 }
 
 /// What went wrong while serving a request.
@@ -63,6 +69,37 @@ pub enum WebError {
     /// No such thing: 404.
     #[error("{0}")]
     NotFound(String),
+    /// Not signed in (API): 401.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in but not allowed, or a form without its CSRF token: 403.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request conflicts with the current state (e.g. the id exists): 409.
+    #[error("{0}")]
+    Conflict(String),
+    /// `If-Match` does not match the current version: 412.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// A write without `If-Match`: 428.
+    #[error("{0}")]
+    PreconditionRequired(String),
+    /// The change is well-formed but breaks the agreement rules: 422, with every problem.
+    #[error("{detail}")]
+    Invalid {
+        /// A summary.
+        detail: String,
+        /// Each problem: the field path and the message.
+        errors: Vec<(String, String)>,
+    },
+    /// Too many failed logins: 429, try again after `retry_after` seconds.
+    #[error("{detail}")]
+    TooManyRequests {
+        /// What happened and when to try again.
+        detail: String,
+        /// Seconds.
+        retry_after: i64,
+    },
     /// Something broke inside: 500, the cause is logged.
     #[error("internal error: {0}")]
     Internal(String),
@@ -75,16 +112,23 @@ impl From<StoreError> for WebError {
 }
 
 impl WebError {
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             WebError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            WebError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// What the user may see (internal causes are not shown).
-    fn public_detail(&self) -> String {
+    pub(crate) fn public_detail(&self) -> String {
         match self {
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
@@ -98,6 +142,12 @@ impl WebError {
 impl AppState {
     /// Opens the store at `db` (a SQLite path or a `postgres://` URL) and loads the registry.
     pub fn open(db: &str) -> Result<Arc<AppState>, WebError> {
+        AppState::open_with(db, false)
+    }
+
+    /// The same, with cookies always marked `Secure` when `secure_cookies` is set (behind a proxy
+    /// that serves the site over HTTPS).
+    pub fn open_with(db: &str, secure_cookies: bool) -> Result<Arc<AppState>, WebError> {
         let mut store = Store::open(db)?;
         let projection = store.projection(None)?;
         let snapshot = Snapshot {
@@ -107,7 +157,25 @@ impl AppState {
         Ok(Arc::new(AppState {
             store: Mutex::new(store),
             snapshot: RwLock::new(Arc::new(snapshot)),
+            secure_cookies,
         }))
+    }
+
+    /// Runs `f` on the store off the async threads (database calls block).
+    pub(crate) async fn with_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, WebError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = state
+                .store
+                .lock()
+                .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
     }
 
     /// The current snapshot (kept fresh by [`AppState::refresh`], which `serve` runs every
@@ -224,6 +292,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(
             pages::routes()
                 .merge(pages::registry_routes())
+                .merge(staff::routes())
+                .merge(history::routes())
                 .layer(axum::middleware::from_fn(pages::with_language)),
         )
         .merge(api::routes())
@@ -261,9 +331,12 @@ pub async fn serve(
         }
     });
     let last_reference = state.clone();
-    let result = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     refresher.abort();
     let _ = refresher.await;
     // The store may hold a PostgreSQL client, which must not be dropped on an async thread.

@@ -21,27 +21,27 @@ tokio::task_local! {
 
 /// The language and address of the page being rendered (set by [`with_language`]).
 #[derive(Clone)]
-struct PageContext {
-    lang: Lang,
-    path: String,
+pub(crate) struct PageContext {
+    pub(crate) lang: Lang,
+    pub(crate) path: String,
 }
 
-fn ctx() -> PageContext {
+pub(crate) fn ctx() -> PageContext {
     PAGE.try_with(Clone::clone).unwrap_or(PageContext {
         lang: Lang::En,
         path: "/".to_string(),
     })
 }
 
-fn tr(key: &str) -> String {
+pub(crate) fn tr(key: &str) -> String {
     i18n::t(ctx().lang, key)
 }
 
-fn tra(key: &str, args: &[(&str, &str)]) -> String {
+pub(crate) fn tra(key: &str, args: &[(&str, &str)]) -> String {
     i18n::message(ctx().lang, key, args)
 }
 
-fn day(d: samvirke_core::Date) -> String {
+pub(crate) fn day(d: samvirke_core::Date) -> String {
     i18n::date(ctx().lang, d)
 }
 
@@ -70,7 +70,7 @@ pub(crate) async fn fallback(request: axum::extract::Request) -> Response {
 }
 
 /// Percent-encodes a path and query for use as a query value.
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
@@ -120,7 +120,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/lang/{code}", get(switch_language))
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
@@ -144,9 +144,13 @@ button{margin-top:1rem;background:#0b5394;color:#fff;border:0;border-radius:4px;
 .error{border-left:4px solid #b3261e;padding-left:1rem}dt{font-weight:600}dd{margin:0 0 .5rem 0}\
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
 caption{text-align:left;font-weight:600}.scroll{overflow-x:auto}.scroll th,.scroll td{overflow-wrap:normal}\
-main{overflow-wrap:anywhere}.langs{list-style:none;padding:0;margin:.5rem 0 0;display:flex;flex-wrap:wrap;gap:1rem}";
+main{overflow-wrap:anywhere}.langs{list-style:none;padding:0;margin:.5rem 0 0;display:flex;flex-wrap:wrap;gap:1rem}\
+textarea{font:inherit;padding:.5rem;width:100%;box-sizing:border-box}input[type=text],input[type=email],input[type=password],input[type=date],input[type=number],select{width:100%;box-sizing:border-box}\
+fieldset{border:1px solid #ccc;margin-top:1rem;padding:.5rem 1rem}legend{font-weight:600}.check{display:flex;gap:.5rem;align-items:baseline}.check label{font-weight:400;margin:0}\
+.hint{margin:.25rem 0;color:#4a4a4a}.field-error{color:#b3261e}.staffbar{margin:0}.diff{overflow-x:auto;background:#f6f6f6;padding:.5rem;white-space:pre}\
+.diff .add{color:#0d5b1d;background:#e3f4e6}.diff .del{color:#8a1c14;background:#fbe4e2}.actions{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;list-style:none;padding:0}";
 
-fn layout(title: &str, body: &str) -> String {
+pub(crate) fn layout(title: &str, body: &str) -> String {
     let c = ctx();
     let mut switch = String::new();
     for lang in Lang::ALL {
@@ -164,7 +168,7 @@ fn layout(title: &str, body: &str) -> String {
         );
     }
     format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – Samvirke</title><style>{STYLE}</style></head>\n<body>\n<a class=\"skip\" href=\"#main\">{}</a>\n<header><p><a href=\"/\">Samvirke</a> – {}</p>\n<nav aria-label=\"{}\"><ul class=\"langs\">{switch}</ul></nav></header>\n<main id=\"main\">\n{body}\n</main>\n<footer><p>{} <a href=\"/matrix\">{}</a> · <a href=\"/api/v1/cooperations\">{}</a></p></footer>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"{}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – Samvirke</title><style>{STYLE}</style></head>\n<body>\n<a class=\"skip\" href=\"#main\">{}</a>\n<header><p><a href=\"/\">Samvirke</a> – {}</p>\n<nav aria-label=\"{}\"><ul class=\"langs\">{switch}</ul></nav></header>\n<main id=\"main\">\n{body}\n</main>\n<footer><p>{} <a href=\"/matrix\">{}</a> · <a href=\"/api/v1/cooperations\">{}</a> · <a href=\"/staff\">{}</a></p></footer>\n</body>\n</html>\n",
         c.lang.code(),
         escape(title),
         tr("skip-link"),
@@ -172,7 +176,8 @@ fn layout(title: &str, body: &str) -> String {
         tr("language"),
         tr("footer-data"),
         tr("footer-matrix"),
-        tr("footer-api")
+        tr("footer-api"),
+        tr("staff-login")
     )
 }
 
@@ -397,7 +402,7 @@ pub(crate) fn not_found_page() -> Response {
 }
 
 /// An error on a page: an HTML page with the message, not a problem document.
-pub(crate) struct PageError(WebError);
+pub(crate) struct PageError(pub(crate) WebError);
 
 impl From<WebError> for PageError {
     fn from(e: WebError) -> PageError {
@@ -431,7 +436,7 @@ pub(crate) fn registry_routes() -> Router<Arc<AppState>> {
         .route("/matrix.csv", get(matrix_csv))
 }
 
-fn party_name(doc: &CooperationDoc, party: &PartyId) -> String {
+pub(crate) fn party_name(doc: &CooperationDoc, party: &PartyId) -> String {
     match party {
         PartyId::Municipality(m) => MunicipalityRegister::embedded()
             .name(*m)

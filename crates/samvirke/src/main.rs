@@ -74,6 +74,9 @@ enum Command {
     Cooperations(commands::list::CooperationsArgs),
     /// Settlement: each member's share of the payment agreements, exactly, to the øre.
     Settle(commands::settle::SettleArgs),
+    /// Staff accounts for the web application: add, list, password, disable, API tokens.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
     /// Database maintenance: verify the journal, show its events.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -98,6 +101,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Services(args) => commands::list::services(&db, args),
         Command::Cooperations(args) => commands::list::cooperations(&db, args),
         Command::Settle(args) => commands::settle::run(&db, args),
+        Command::User(command) => commands::user::run(&db, command),
         Command::Db(command) => commands::db::run(&db, command),
     }
 }

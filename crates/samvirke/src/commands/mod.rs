@@ -6,6 +6,7 @@ pub mod import;
 pub mod list;
 pub mod serve;
 pub mod settle;
+pub mod user;
 pub mod who;
 
 use samvirke_core::model::{CooperationDoc, Fact};

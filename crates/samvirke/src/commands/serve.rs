@@ -17,6 +17,10 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     listen: SocketAddr,
+    /// Mark cookies `Secure` always (when a proxy in front serves the site over HTTPS without
+    /// sending `X-Forwarded-Proto: https`).
+    #[arg(long)]
+    secure_cookies: bool,
 }
 
 /// Runs the server until it is asked to stop.
@@ -28,7 +32,8 @@ pub fn run(db: &str, args: ServeArgs) -> Result<(), CliError> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
-    let state = AppState::open(db).map_err(|e| CliError::Failure(e.to_string()))?;
+    let state = AppState::open_with(db, args.secure_cookies)
+        .map_err(|e| CliError::Failure(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,0 +1,271 @@
+//! Saving a change made in a form or through the API: the same checks as `samvirke import`, journal
+//! events with the actor and a required reason, and no silent overwrite.
+//!
+//! A change is made against the state the user saw (`base`, the journal head when the form was
+//! opened, or the version named by `If-Match`). It is a set of facts put or withdrawn. If any of
+//! those facts was changed by someone else after `base`, the save is refused with a [`Conflict`]
+//! that shows both changes; if other facts moved meanwhile, the change is applied on top of them
+//! (a three-way merge at the level of facts) and the whole cooperation is checked again.
+
+use std::collections::BTreeMap;
+
+use samvirke_core::model::{CooperationDoc, Fact};
+use samvirke_core::{CooperationId, Timestamp};
+use samvirke_store::{Change, Projection, Store, StoreError};
+
+use crate::WebError;
+use crate::auth::Staff;
+
+/// How often a save is retried when unrelated writes move the journal under it.
+const SAVE_ATTEMPTS_MAX: usize = 5;
+
+/// Someone else changed the same facts after the user's version.
+#[derive(Debug, Clone)]
+pub(crate) struct Conflict {
+    /// The keys both changed.
+    pub keys: Vec<String>,
+    /// The other changes: (event, recorded at, actor, reason).
+    pub theirs: Vec<(u64, Timestamp, String, String)>,
+    /// The agreement file from the user's version to the current one (unified diff).
+    pub diff_theirs: String,
+    /// The agreement file from the user's version to what the user wanted.
+    pub diff_mine: String,
+    /// The current journal head (a new form is based on it).
+    pub head: u64,
+}
+
+/// What a save did.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    /// Events were written.
+    Saved,
+    /// The change changes nothing.
+    Unchanged,
+    /// Refused: see the conflict.
+    Conflict(Box<Conflict>),
+}
+
+/// The document of `cooperation` in a projection (agreement-file facts only).
+pub(crate) fn doc_in(
+    projection: &Projection,
+    cooperation: &CooperationId,
+) -> Option<CooperationDoc> {
+    let facts: Vec<&Fact> = projection
+        .facts_of(cooperation)
+        .into_iter()
+        .map(|r| &r.fact)
+        .filter(|f| f.in_agreement_file())
+        .collect();
+    CooperationDoc::from_facts(facts)
+}
+
+/// The agreement file text of a document (empty when there is none).
+pub(crate) fn file_text(doc: Option<&CooperationDoc>) -> String {
+    doc.map(samvirke_core::format::write_toml)
+        .unwrap_or_default()
+}
+
+/// A unified diff of two agreement files, 3 lines of context.
+pub(crate) fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_name, new_name)
+        .to_string()
+}
+
+/// Runs the agreement-file checks on `doc` (as `samvirke import` would) and those across
+/// cooperations against `others`; returns the checked, canonical document.
+pub(crate) fn check(
+    doc: &CooperationDoc,
+    others: &[&CooperationDoc],
+) -> Result<CooperationDoc, WebError> {
+    let name = format!("{}.toml", doc.cooperation.id);
+    let text = samvirke_core::format::write_toml(doc);
+    let invalid = |problems: Vec<samvirke_core::Diagnostic>| {
+        let errors: Vec<(String, String)> =
+            problems.into_iter().map(|d| (d.field, d.message)).collect();
+        WebError::Invalid {
+            detail: format!(
+                "the change was not saved: {} problem{} with the agreement; nothing was written",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            ),
+            errors,
+        }
+    };
+    let parsed = samvirke_core::format::parse_file(&name, &text).map_err(invalid)?;
+    let across = samvirke_core::format::check_set(std::slice::from_ref(&parsed), others);
+    if !across.is_empty() {
+        return Err(invalid(across));
+    }
+    Ok(parsed.doc)
+}
+
+/// Saves the document `edit` makes from the cooperation as it was at `base` (`None` when it did
+/// not exist then). `reason` is required. Permissions are checked on the version edited and on the
+/// current one.
+pub(crate) fn save(
+    store: &mut Store,
+    staff: &Staff,
+    reason: &str,
+    base: u64,
+    cooperation: &CooperationId,
+    edit: impl FnOnce(Option<CooperationDoc>) -> Result<CooperationDoc, WebError>,
+    now: Timestamp,
+) -> Result<Outcome, WebError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(WebError::BadRequest {
+            field: "reason",
+            detail: "reason: missing; say why the change is made (it is kept in the history)"
+                .to_string(),
+        });
+    }
+    let base_projection = store.projection_through(base)?;
+    if base_projection.head != base {
+        return Err(WebError::BadRequest {
+            field: "base",
+            detail: format!(
+                "base: event {base} does not exist (the journal is at {}); reload the form",
+                base_projection.head
+            ),
+        });
+    }
+    let base_doc = doc_in(&base_projection, cooperation);
+    if let Some(doc) = &base_doc
+        && !staff.can_edit(doc)
+    {
+        return Err(forbidden(staff, cooperation));
+    }
+    let wanted = edit(base_doc.clone())?;
+    if &wanted.cooperation.id != cooperation {
+        return Err(WebError::BadRequest {
+            field: "id",
+            detail: format!(
+                "id: the document is \"{}\" but the address names \"{cooperation}\"; a cooperation's id cannot change",
+                wanted.cooperation.id
+            ),
+        });
+    }
+    if base_doc.is_none() {
+        let parties: Vec<_> = wanted
+            .cooperation
+            .parties
+            .iter()
+            .map(|p| p.id.clone())
+            .collect();
+        if !staff.can_create(&parties) {
+            return Err(WebError::Forbidden(format!(
+                "{} may not create a cooperation without a party in their scope ({})",
+                staff.user.email,
+                staff.user.scopes.join(", ")
+            )));
+        }
+    }
+    let wanted = check(&wanted, &[])?;
+    let mine = Store::diff(&base_projection, cooperation, &wanted.to_facts());
+    if mine.is_empty() {
+        return Ok(Outcome::Unchanged);
+    }
+    let keys: Vec<String> = mine.iter().map(Change::key).collect();
+    for _ in 0..SAVE_ATTEMPTS_MAX {
+        let current = store.projection(None)?;
+        let moved: Vec<String> = keys
+            .iter()
+            .filter(|k| {
+                current.facts.get(*k).map(|f| f.seq) != base_projection.facts.get(*k).map(|f| f.seq)
+            })
+            .cloned()
+            .collect();
+        let current_doc = doc_in(&current, cooperation);
+        if !moved.is_empty() {
+            let theirs = store
+                .events()?
+                .into_iter()
+                .filter(|e| e.seq > base)
+                .filter(|e| e.payload().is_ok_and(|p| moved.contains(&p.change.key())))
+                .map(|e| (e.seq, e.recorded_at, e.actor, e.reason))
+                .collect();
+            let base_text = file_text(base_doc.as_ref());
+            return Ok(Outcome::Conflict(Box::new(Conflict {
+                keys: moved,
+                theirs,
+                diff_theirs: unified_diff(
+                    &base_text,
+                    &file_text(current_doc.as_ref()),
+                    "your version",
+                    "current version",
+                ),
+                diff_mine: unified_diff(
+                    &base_text,
+                    &file_text(Some(&wanted)),
+                    "your version",
+                    "your change",
+                ),
+                head: current.head,
+            })));
+        }
+        if let Some(doc) = &current_doc
+            && !staff.can_edit(doc)
+        {
+            return Err(forbidden(staff, cooperation));
+        }
+        // Apply the user's puts and withdrawals to the current facts of the cooperation.
+        let mut facts: BTreeMap<String, Fact> = current
+            .facts_of(cooperation)
+            .into_iter()
+            .filter(|f| f.fact.in_agreement_file())
+            .map(|f| (f.fact.key(), f.fact.clone()))
+            .collect();
+        for change in &mine {
+            match change {
+                Change::Put { fact, .. } => {
+                    facts.insert(fact.key(), (**fact).clone());
+                }
+                Change::Retract { key, .. } => {
+                    facts.remove(key);
+                }
+            }
+        }
+        let merged = CooperationDoc::from_facts(facts.values()).ok_or_else(|| {
+            WebError::BadRequest {
+                field: "cooperation",
+                detail: "the change would remove the cooperation's header; withdraw the whole cooperation instead".to_string(),
+            }
+        })?;
+        let registry = current.registry();
+        let others: Vec<&CooperationDoc> = registry
+            .cooperations()
+            .iter()
+            .filter(|d| &d.cooperation.id != cooperation)
+            .collect();
+        let merged = check(&merged, &others)?;
+        let changes = Store::diff(&current, cooperation, &merged.to_facts());
+        if changes.is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        match store.commit(current.head, &staff.actor(), reason, changes, now) {
+            Ok(events) => {
+                let head = events.last().map_or(current.head, |e| e.seq);
+                tracing::info!(cooperation = %cooperation, events = events.len(), head, actor = %staff.actor(), "change saved");
+                return Ok(Outcome::Saved);
+            }
+            // An unrelated write got in between: look again.
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(WebError::Conflict(
+        "the journal kept moving while the change was being saved; nothing was written; try again"
+            .to_string(),
+    ))
+}
+
+fn forbidden(staff: &Staff, cooperation: &CooperationId) -> WebError {
+    WebError::Forbidden(format!(
+        "{} ({}) may not change cooperation \"{cooperation}\"; an admin can widen the account's scope",
+        staff.user.email,
+        staff.user.role.as_str()
+    ))
+}

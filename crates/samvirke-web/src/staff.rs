@@ -1299,7 +1299,7 @@ fn apply(
                             .into_iter()
                             .map(|m| Party {
                                 id: PartyId::Municipality(m),
-                                roles: Vec::new(),
+                                roles: vec![samvirke_core::model::PartyRole::Member],
                                 joined: None,
                                 left: None,
                                 org_number: None,

@@ -612,3 +612,639 @@ both!(services_and_history, |app| {
     let (status, _) = app.json("/api/v1/cooperations/nope/history");
     assert_eq!(status, 404);
 });
+
+// ---- Staff: accounts, login, CSRF, forms, conflicts, the write API ----
+
+use samvirke_store::accounts::{Role, User};
+
+const PASSWORD: &str = "a long pass phrase for tests";
+
+fn add_user(app: &App, email: &str, role: Role, scopes: &[&str]) {
+    let mut store = Store::open(&app.db).unwrap();
+    let now = Timestamp::from_micros(1_700_000_000_000_000);
+    store
+        .user_put(
+            &User {
+                email: email.to_string(),
+                name: email.to_string(),
+                role,
+                scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                password_hash: samvirke_web::auth::hash_password(PASSWORD).unwrap(),
+                created_at: now,
+                updated_at: now,
+                disabled: false,
+            },
+            "test",
+            "created",
+            now,
+        )
+        .unwrap();
+}
+
+/// One browser: its own cookies, no automatic redirects.
+struct Browser<'a> {
+    app: &'a App,
+    agent: ureq::Agent,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+struct Reply {
+    status: u16,
+    location: String,
+    body: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The value of hidden input `name` in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {page}"))
+        + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+fn enc(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a App) -> Browser<'a> {
+        Browser {
+            app,
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .build()
+                .into(),
+            cookies: Default::default(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn finish(&mut self, mut response: ureq::http::Response<ureq::Body>) -> Reply {
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        for (k, v) in &headers {
+            if k == "set-cookie" {
+                let pair = v.split(';').next().unwrap();
+                let (name, value) = pair.split_once('=').unwrap();
+                if value.is_empty() {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        let location = response
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        Reply {
+            status: response.status().as_u16(),
+            location,
+            body: response.body_mut().read_to_string().unwrap(),
+            headers,
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Reply {
+        let response = self
+            .agent
+            .get(&format!("{}{path}", self.app.base))
+            .header("cookie", &self.cookie_header())
+            .call()
+            .unwrap();
+        self.finish(response)
+    }
+
+    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let response = self
+            .agent
+            .post(&format!("{}{path}", self.app.base))
+            .header("cookie", &self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(body.as_bytes())
+            .unwrap();
+        self.finish(response)
+    }
+
+    fn login(&mut self, email: &str, password: &str) -> Reply {
+        let form = self.get("/staff/login");
+        assert_eq!(form.status, 200);
+        let csrf = hidden(&form.body, "csrf");
+        self.post(
+            "/staff/login",
+            &[
+                ("csrf", &csrf),
+                ("next", "/staff"),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+    }
+}
+
+both!(login_sessions_csrf_and_rate_limit, |app| {
+    add_user(app, "anna@dragoer.dk", Role::Editor, &["DK-0155"]);
+    let mut browser = Browser::new(app);
+    // Staff pages send a stranger to the login page, and back afterwards.
+    let away = browser.get("/staff/cooperations/dragoer-taarnby");
+    assert_eq!(away.status, 303);
+    assert_eq!(
+        away.location,
+        "/staff/login?next=/staff/cooperations/dragoer-taarnby"
+    );
+    // A login form posted without its CSRF cookie is refused.
+    let mut stranger = Browser::new(app);
+    let refused = stranger.post(
+        "/staff/login",
+        &[
+            ("csrf", "x"),
+            ("email", "anna@dragoer.dk"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("expired"), "{}", refused.body);
+    // Wrong password: 401, the same message as an unknown account.
+    let wrong = browser.login("anna@dragoer.dk", "not the password");
+    assert_eq!(wrong.status, 401);
+    let unknown = browser.login("nobody@dragoer.dk", PASSWORD);
+    assert_eq!(unknown.status, 401);
+    assert!(wrong.body.contains("The email or the password is wrong."));
+    assert!(unknown.body.contains("The email or the password is wrong."));
+    // The right password: a session cookie, HttpOnly and SameSite=Lax, and the page asked for.
+    let ok = browser.login("anna@dragoer.dk", PASSWORD);
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(ok.location, "/staff");
+    let cookie = ok.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("samvirke_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP: no Secure flag: {cookie}"
+    );
+    let overview = browser.get("/staff");
+    assert_eq!(overview.status, 200);
+    assert!(overview.body.contains("anna@dragoer.dk (editor)"));
+    // Behind an HTTPS proxy the cookie is Secure.
+    let mut secure = Browser::new(app);
+    let form = secure.get("/staff/login");
+    let csrf = hidden(&form.body, "csrf");
+    let body = format!(
+        "csrf={csrf}&next=%2Fstaff&email=anna%40dragoer.dk&password={}",
+        enc(PASSWORD)
+    );
+    let response = secure
+        .agent
+        .post(&format!("{}/staff/login", app.base))
+        .header("cookie", &secure.cookie_header())
+        .header("x-forwarded-proto", "https")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(body.as_bytes())
+        .unwrap();
+    let reply = secure.finish(response);
+    assert!(reply.header("set-cookie").unwrap().contains("; Secure"));
+    // Logout needs the session's CSRF token, then ends the session.
+    let no_token = browser.post("/staff/logout", &[("csrf", "wrong")]);
+    assert_eq!(no_token.status, 403);
+    let csrf = hidden(&browser.get("/staff").body, "csrf");
+    let out = browser.post("/staff/logout", &[("csrf", &csrf)]);
+    assert_eq!(out.status, 303);
+    assert_eq!(browser.get("/staff").status, 303, "the session has ended");
+    // Five wrong passwords in a row: the sixth try is refused even with the right password.
+    let mut attacker = Browser::new(app);
+    for _ in 0..5 {
+        assert_eq!(attacker.login("anna@dragoer.dk", "guess").status, 401);
+    }
+    let limited = attacker.login("anna@dragoer.dk", PASSWORD);
+    assert_eq!(limited.status, 429, "{}", limited.body);
+    assert!(
+        limited
+            .header("retry-after")
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+            > 0
+    );
+    assert!(limited.body.contains("Too many failed logins"));
+});
+
+both!(take_back_form_changes_the_answer_and_the_history, |app| {
+    add_user(app, "anna@dragoer.dk", Role::Editor, &["DK-0155"]);
+    add_user(app, "eva@ishoej.dk", Role::Editor, &["DK-0183"]);
+    add_user(app, "vera@samvirke.dk", Role::Viewer, &[]);
+    let (_, before) =
+        app.json("/api/v1/who?municipality=DK-0155&service=natur-miljoe&on=2027-01-01");
+    assert_eq!(before["responsible"]["id"], "DK-0185");
+    let mut anna = Browser::new(app);
+    assert_eq!(anna.login("anna@dragoer.dk", PASSWORD).status, 303);
+    let form = anna.get("/staff/cooperations/dragoer-taarnby/take-back");
+    assert_eq!(form.status, 200);
+    let csrf = hidden(&form.body, "csrf");
+    let base = hidden(&form.body, "base");
+    let fields = |reason: &'static str| {
+        vec![
+            ("by", "DK-0155"),
+            ("from_party", "DK-0185"),
+            ("effective", "2027-01-01"),
+            ("services", "natur-miljoe"),
+            ("ended", "3"),
+            ("summary", "Dragør hjemtager natur og miljø"),
+            ("reason", reason),
+        ]
+    };
+    // Without the CSRF token: 403, nothing saved.
+    let mut no_csrf = fields("Byrådets beslutning");
+    no_csrf.push(("base", &base));
+    assert_eq!(
+        anna.post("/staff/cooperations/dragoer-taarnby/take-back", &no_csrf)
+            .status,
+        403
+    );
+    // Without a reason: the form again, with the problem named.
+    let mut no_reason = fields("");
+    no_reason.extend([("csrf", csrf.as_str()), ("base", base.as_str())]);
+    let again = anna.post("/staff/cooperations/dragoer-taarnby/take-back", &no_reason);
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("reason: missing"), "{}", again.body);
+    assert!(
+        again.body.contains("Dragør hjemtager natur og miljø"),
+        "the values are kept"
+    );
+    // A take-back of a service Tårnby does not perform for Dragør that day is refused.
+    let mut wrong = fields("x");
+    wrong[3] = ("services", "genoptraening-sel86");
+    wrong.extend([("csrf", csrf.as_str()), ("base", base.as_str())]);
+    let refused = anna.post("/staff/cooperations/dragoer-taarnby/take-back", &wrong);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("No delegation of “genoptraening-sel86”"),
+        "{}",
+        refused.body
+    );
+    // Saved: three events with the reason, and the public answer changes from that day.
+    let mut good = fields("Byrådets beslutning 12.3.2026");
+    good.extend([("csrf", csrf.as_str()), ("base", base.as_str())]);
+    let saved = anna.post("/staff/cooperations/dragoer-taarnby/take-back", &good);
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(
+        saved.location,
+        "/cooperations/dragoer-taarnby/history?saved=1"
+    );
+    let (_, after) =
+        app.json("/api/v1/who?municipality=DK-0155&service=natur-miljoe&on=2027-01-01");
+    assert_eq!(after["responsible"]["id"], "DK-0155", "{after}");
+    assert_eq!(
+        after["basis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["step"] == "take_back")
+            .count(),
+        1
+    );
+    let (_, day_before) =
+        app.json("/api/v1/who?municipality=DK-0155&service=natur-miljoe&on=2026-12-31");
+    assert_eq!(day_before["responsible"]["id"], "DK-0185");
+    let history = anna.get("/cooperations/dragoer-taarnby/history?saved=1");
+    assert!(history.body.contains("Your change was saved"));
+    assert_eq!(
+        history
+            .body
+            .matches("Byrådets beslutning 12.3.2026")
+            .count(),
+        3,
+        "take-back, delegation, sub-agreement"
+    );
+    assert!(
+        history
+            .body
+            .contains("dragoer-taarnby/take-back/DK-0155/2027-01-01")
+    );
+    let public = app.get("/cooperations/dragoer-taarnby").2;
+    assert!(
+        public.contains("Dragør hjemtager natur og miljø") || public.contains("natur-miljoe"),
+        "{public}"
+    );
+    // The diff of the take-back event shows the new [[take_back]] and the ended sub-agreement.
+    let head = app.json("/health").1["journal_head"].as_u64().unwrap();
+    let diff = app
+        .get(&format!(
+            "/cooperations/dragoer-taarnby/diff?from={}&to={head}",
+            head - 3
+        ))
+        .2;
+    assert!(
+        diff.contains("<span class=\"add\">+[[take_back]]</span>"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("<span class=\"add\">+to = 2027-01-01</span>"),
+        "{diff}"
+    );
+    assert_eq!(
+        app.get("/cooperations/dragoer-taarnby/diff?from=x&to=1").0,
+        400
+    );
+    // Out of scope and read-only accounts may not edit.
+    let mut eva = Browser::new(app);
+    assert_eq!(eva.login("eva@ishoej.dk", PASSWORD).status, 303);
+    assert_eq!(
+        eva.get("/staff/cooperations/dragoer-taarnby/take-back")
+            .status,
+        403
+    );
+    let mut vera = Browser::new(app);
+    assert_eq!(vera.login("vera@samvirke.dk", PASSWORD).status, 303);
+    assert_eq!(
+        vera.get("/staff/cooperations/dragoer-taarnby/sub-4").status,
+        403
+    );
+    assert_eq!(
+        vera.get("/staff/cooperations/ishoej-vallensbaek").status,
+        403
+    );
+    assert_eq!(
+        eva.get("/staff/cooperations/ishoej-vallensbaek").status,
+        200
+    );
+});
+
+both!(a_stale_form_gets_the_conflict_page, |app| {
+    add_user(app, "anna@dragoer.dk", Role::Editor, &["dragoer-taarnby"]);
+    add_user(app, "bo@taarnby.dk", Role::Admin, &[]);
+    let mut anna = Browser::new(app);
+    let mut bo = Browser::new(app);
+    assert_eq!(anna.login("anna@dragoer.dk", PASSWORD).status, 303);
+    assert_eq!(bo.login("bo@taarnby.dk", PASSWORD).status, 303);
+    let anna_form = anna.get("/staff/cooperations/dragoer-taarnby/sub-4");
+    let bo_form = bo.get("/staff/cooperations/dragoer-taarnby/sub-4");
+    let submit = |form: &Reply, title: &str, reason: &str| -> Vec<(String, String)> {
+        vec![
+            ("csrf".into(), hidden(&form.body, "csrf")),
+            ("base".into(), hidden(&form.body, "base")),
+            ("number".into(), "4".into()),
+            ("title".into(), title.into()),
+            (
+                "services".into(),
+                hidden(
+                    &form
+                        .body
+                        .replace("type=\"checkbox\" id=\"f-services-", "")
+                        .replace("\" name=\"services\" value=\"", "\" name=\"svc\" value=\""),
+                    "svc",
+                ),
+            ),
+            (
+                "from".into(),
+                hidden(&form.body.replace("type=\"date\" value", "value"), "from"),
+            ),
+            ("reason".into(), reason.into()),
+        ]
+    };
+    let as_refs = |v: &Vec<(String, String)>| {
+        v.iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect::<Vec<_>>()
+    };
+    let anna_fields = as_refs(&submit(&anna_form, "Delaftale 4 (Anna)", "Annas rettelse"));
+    let bo_fields = as_refs(&submit(&bo_form, "Delaftale 4 (Bo)", "Bos rettelse"));
+    let post = |b: &mut Browser, f: &Vec<(String, String)>| {
+        let refs: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        b.post("/staff/cooperations/dragoer-taarnby/sub-4", &refs)
+    };
+    let first = post(&mut anna, &anna_fields);
+    assert_eq!(first.status, 303, "{}", first.body);
+    // Bo's form was opened before Anna saved: no silent overwrite.
+    let second = post(&mut bo, &bo_fields);
+    assert_eq!(second.status, 409, "{}", second.body);
+    assert!(second.body.contains("Someone else saved a change first"));
+    assert!(
+        second.body.contains("Annas rettelse"),
+        "who changed it and why"
+    );
+    assert!(
+        second
+            .body
+            .contains("+title = &quot;Delaftale 4 (Anna)&quot;"),
+        "{}",
+        second.body
+    );
+    assert!(
+        second
+            .body
+            .contains("+title = &quot;Delaftale 4 (Bo)&quot;"),
+        "{}",
+        second.body
+    );
+    let (_, doc) = app.json("/api/v1/cooperations/dragoer-taarnby");
+    let sub4 = doc["sub_agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["number"] == 4)
+        .unwrap()
+        .clone();
+    assert_eq!(sub4["title"], "Delaftale 4 (Anna)");
+    // The conflict page's form is based on the current version: saving it is a deliberate choice.
+    let base = hidden(&second.body, "base");
+    let mut again = bo_fields.clone();
+    again[1].1 = base;
+    again[0].1 = hidden(&second.body, "csrf");
+    let resolved = post(&mut bo, &again);
+    assert_eq!(resolved.status, 303, "{}", resolved.body);
+    let (_, doc) = app.json("/api/v1/cooperations/dragoer-taarnby");
+    let sub4 = doc["sub_agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["number"] == 4)
+        .unwrap()
+        .clone();
+    assert_eq!(sub4["title"], "Delaftale 4 (Bo)");
+    // An edit of another part of the same cooperation, from an old form, is merged, not refused.
+    let old_main = anna.get("/staff/cooperations/dragoer-taarnby/main-new");
+    let main_fields = vec![
+        ("csrf", hidden(&old_main.body, "csrf")),
+        ("base", hidden(&anna_form.body, "base")),
+        ("number", "3".to_string()),
+        ("effective", "2027-01-01".to_string()),
+        ("summary", "Tredje udgave".to_string()),
+        ("reason", "Ny hovedaftale".to_string()),
+    ];
+    let refs: Vec<(&str, &str)> = main_fields.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let merged = anna.post("/staff/cooperations/dragoer-taarnby/main-new", &refs);
+    assert_eq!(merged.status, 303, "{}", merged.body);
+});
+
+both!(write_api_needs_a_token_and_if_match, |app| {
+    add_user(app, "bot@dragoer.dk", Role::Editor, &["DK-0155"]);
+    let token = samvirke_web::auth::new_token().unwrap();
+    Store::open(&app.db)
+        .unwrap()
+        .api_token_create(
+            &samvirke_web::auth::token_hash(&token),
+            "bot@dragoer.dk",
+            "ci",
+            Timestamp::from_micros(1_700_000_000_000_000),
+        )
+        .unwrap();
+    let agent = &app.agent;
+    let url = format!("{}/api/v1/cooperations/dragoer-taarnby", app.base);
+    let mut got = agent.get(&url).call().unwrap();
+    let etag = got
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&got.body_mut().read_to_string().unwrap()).unwrap();
+    doc["cooperation"]["purpose"] = serde_json::json!("Fælles opgaveløsning (API)");
+    let body = serde_json::json!({"reason": "Formål præciseret", "cooperation": doc}).to_string();
+    let send = |auth: Option<&str>, if_match: Option<&str>, body: &str| {
+        let mut request = agent.put(&url).header("content-type", "application/json");
+        if let Some(a) = auth {
+            request = request.header("authorization", &format!("Bearer {a}"));
+        }
+        if let Some(m) = if_match {
+            request = request.header("if-match", m);
+        }
+        let mut response = request.send(body.as_bytes()).unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let new_etag = response
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string());
+        let text = response.body_mut().read_to_string().unwrap();
+        (status, content_type, text, new_etag)
+    };
+    let (status, content_type, text, _) = send(None, Some(&etag), &body);
+    assert_eq!(
+        (status, content_type.as_str()),
+        (401, "application/problem+json"),
+        "{text}"
+    );
+    assert_eq!(send(Some("wrong"), Some(&etag), &body).0, 401);
+    let (status, _, text, _) = send(Some(&token), None, &body);
+    assert_eq!(status, 428, "{text}");
+    assert!(text.contains("If-Match"));
+    let (status, _, text, _) = send(Some(&token), Some("\"stale\""), &body);
+    assert_eq!(status, 412, "{text}");
+    let (status, _, text, _) = send(Some(&token), Some(&etag), "{not json");
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("\"field\":\"body\""));
+    let no_reason = serde_json::json!({"reason": " ", "cooperation": doc}).to_string();
+    assert_eq!(send(Some(&token), Some(&etag), &no_reason).0, 400);
+    let (status, _, text, new_etag) = send(Some(&token), Some(&etag), &body);
+    assert_eq!(status, 200, "{text}");
+    let new_etag = new_etag.unwrap();
+    assert_ne!(new_etag, etag);
+    let (_, now) = app.json("/api/v1/cooperations/dragoer-taarnby");
+    assert_eq!(now["cooperation"]["purpose"], "Fælles opgaveløsning (API)");
+    let current = agent.get(&url).call().unwrap();
+    assert_eq!(
+        current.headers().get("etag").unwrap().to_str().unwrap(),
+        new_etag,
+        "GET and PUT agree on the version"
+    );
+    // The old ETag is stale now.
+    assert_eq!(send(Some(&token), Some(&etag), &body).0, 412);
+    // A change that breaks the agreement rules: 422 with every problem, nothing written.
+    let mut broken = now.clone();
+    broken["delegations"][0]["performer"] = serde_json::json!("DK-0101");
+    let broken_body = serde_json::json!({"reason": "x", "cooperation": broken}).to_string();
+    let (status, _, text, _) = send(Some(&token), Some(&new_etag), &broken_body);
+    assert_eq!(status, 422, "{text}");
+    let problem: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        !problem["errors"].as_array().unwrap().is_empty(),
+        "{problem}"
+    );
+    // History names the token's account and the reason.
+    let (_, history) = app.json("/api/v1/cooperations/dragoer-taarnby/history?limit=1000");
+    let last = history["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["actor"], "bot@dragoer.dk");
+    assert_eq!(last["reason"], "Formål præciseret");
+    // Out of scope: 403. A new cooperation: 201, then 409 for the same id.
+    let other = format!("{}/api/v1/cooperations/ishoej-vallensbaek", app.base);
+    let mut response = agent.get(&other).call().unwrap();
+    let other_etag = response
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let other_doc: serde_json::Value =
+        serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    let status = agent
+        .put(&other)
+        .header("authorization", &format!("Bearer {token}"))
+        .header("if-match", &other_etag)
+        .send(
+            serde_json::json!({"reason": "x", "cooperation": other_doc})
+                .to_string()
+                .as_bytes(),
+        )
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(status, 403);
+    let new_doc = serde_json::json!({"reason": "Ny aftale", "cooperation": {"cooperation": {"id": "dragoer-koebenhavn", "name": "Dragør og København", "country": "DK", "legal_form": "dk-aftalebaseret-samarbejde", "status": "in_force", "language": "da", "parties": [{"id": "DK-0155", "roles": ["member"]}, {"id": "DK-0101", "roles": ["member"]}]}}}).to_string();
+    let post = |body: &str| {
+        agent
+            .post(&format!("{}/api/v1/cooperations", app.base))
+            .header("authorization", &format!("Bearer {token}"))
+            .send(body.as_bytes())
+            .unwrap()
+    };
+    let mut created = post(&new_doc);
+    let created_text = created.body_mut().read_to_string().unwrap();
+    assert_eq!(created.status().as_u16(), 201, "{created_text}");
+    assert_eq!(
+        created.headers().get("location").unwrap(),
+        "/api/v1/cooperations/dragoer-koebenhavn"
+    );
+    assert_eq!(post(&new_doc).status().as_u16(), 409);
+    assert_eq!(app.json("/api/v1/cooperations/dragoer-koebenhavn").0, 200);
+});

@@ -1229,3 +1229,143 @@ both!(two_writers_from_the_same_state, |env| {
     env.ok(&["import", "a.toml", "--reason", "writer A, again"]);
     assert_eq!(env.n_events(), b_events + 1);
 });
+
+/// `samvirke user` as an administrator sets up the first accounts: every mistake is exit 2 with
+/// the fix, passwords never appear in the database, tokens are printed once.
+#[test]
+fn user_accounts_from_the_command_line() {
+    let env = Env::sqlite();
+    env.import_examples();
+    let with_stdin = |args: &[&str], input: &str| {
+        use std::io::Write as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_samvirke"))
+            .args(args)
+            .env("SAMVIRKE_DB", &env.db)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let made = env.ok(&["user", "add", "Admin@Dragoer.dk", "--role", "admin"]);
+    assert!(made.contains("Created admin@dragoer.dk (admin)"), "{made}");
+    let password = made
+        .split("): ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    assert_eq!(password.len(), 20, "{made}");
+    let out = with_stdin(
+        &[
+            "user",
+            "add",
+            "bo@taarnby.dk",
+            "--role",
+            "editor",
+            "--scope",
+            "DK-0185",
+            "--scope",
+            "dragoer-taarnby",
+            "--password-stdin",
+        ],
+        "a long pass phrase\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stdout(&out).contains("Password"),
+        "a given password is not printed"
+    );
+    let short = with_stdin(
+        &[
+            "user",
+            "add",
+            "c@x.dk",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert_eq!(short.status.code(), Some(2));
+    assert!(stderr(&short).contains("at least 12"), "{}", stderr(&short));
+    assert!(
+        env.fails(&["user", "add", "not-an-email", "--role", "admin"], 2)
+            .contains("is not an email address")
+    );
+    assert!(
+        env.fails(&["user", "add", "d@x.dk", "--role", "boss"], 2)
+            .contains("use admin, editor or viewer")
+    );
+    assert!(
+        env.fails(&["user", "add", "d@x.dk", "--role", "editor"], 2)
+            .contains("needs at least one --scope")
+    );
+    assert!(
+        env.fails(
+            &[
+                "user", "add", "d@x.dk", "--role", "editor", "--scope", "nowhere"
+            ],
+            2
+        )
+        .contains("--scope nowhere")
+    );
+    assert!(
+        env.fails(&["user", "add", "admin@dragoer.dk", "--role", "admin"], 2)
+            .contains("exists")
+    );
+    let list = env.ok(&["user", "list"]);
+    assert!(
+        list.contains("bo@taarnby.dk\teditor\tDK-0185 dragoer-taarnby\tactive"),
+        "{list}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["user", "list", "--json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    // The database holds an argon2id hash, never the password.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let hash: String = conn
+        .query_row(
+            "SELECT password_hash FROM staff_user WHERE email = 'admin@dragoer.dk'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains(&password));
+    let token_out = env.run(&["user", "token", "bo@taarnby.dk", "--name", "ci"]);
+    assert!(token_out.status.success());
+    let token = stdout(&token_out).trim().to_string();
+    assert_eq!(token.len(), 64);
+    let stored: String = conn
+        .query_row("SELECT token_hash FROM api_token", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(stored, token, "tokens are stored hashed");
+    assert!(
+        env.ok(&["user", "disable", "bo@taarnby.dk"])
+            .contains("Disabled")
+    );
+    assert!(env.ok(&["user", "list"]).contains("disabled"));
+    assert!(
+        env.fails(&["user", "token", "bo@taarnby.dk", "--name", "x"], 2)
+            .contains("disabled")
+    );
+    assert!(
+        env.fails(&["user", "disable", "nobody@x.dk"], 2)
+            .contains("no account")
+    );
+    let log: i64 = conn
+        .query_row("SELECT COUNT(*) FROM account_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(log, 4, "created ×2, token, disabled");
+}

@@ -92,7 +92,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         .as_ref()
         .map_or(cli.global.db.clone(), |d| d.location());
     match cli.command {
-        Command::Serve(args) => commands::serve::run(&db, args),
+        Command::Serve(args) => commands::serve::run(&db, cli.global.demo, args),
         Command::Who(args) => commands::who::run(&db, args),
         Command::Import(args) => commands::import::run(&db, args),
         Command::Check(args) => commands::import::check(&db, cli.global.demo, args),

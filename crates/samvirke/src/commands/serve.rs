@@ -24,7 +24,9 @@ pub struct ServeArgs {
 }
 
 /// Runs the server until it is asked to stop.
-pub fn run(db: &str, args: ServeArgs) -> Result<(), CliError> {
+pub fn run(db: &str, demo: bool, args: ServeArgs) -> Result<(), CliError> {
+    // The demo database is thrown away on exit: give it an admin account to try the staff pages.
+    let demo_login = if demo { Some(demo_account(db)?) } else { None };
     let filter = tracing_subscriber::EnvFilter::try_from_env("SAMVIRKE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
@@ -45,6 +47,31 @@ pub fn run(db: &str, args: ServeArgs) -> Result<(), CliError> {
         })?;
         let address = listener.local_addr().map_err(|e| CliError::Failure(e.to_string()))?;
         writeln!(std::io::stderr(), "Samvirke is serving http://{address}/ (database {db}); stop with Ctrl-C")?;
+        if let Some((email, password)) = &demo_login {
+            writeln!(std::io::stderr(), "Demo staff login at http://{address}/staff/login: {email} / {password}")?;
+        }
         serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::Failure(format!("the server stopped: {e}")))
     })
+}
+
+/// Creates the demo database's admin account with a fresh password.
+fn demo_account(db: &str) -> Result<(String, String), CliError> {
+    let email = "admin@demo.samvirke".to_string();
+    let token = samvirke_web::auth::new_token().map_err(CliError::Failure)?;
+    let password: String = token.chars().take(20).collect();
+    let hash = samvirke_web::auth::hash_password(&password).map_err(CliError::Failure)?;
+    let now = crate::commands::now();
+    let mut store = crate::commands::open_store(db)?;
+    let user = samvirke_store::accounts::User {
+        email: email.clone(),
+        name: "Demo administrator".to_string(),
+        role: samvirke_store::accounts::Role::Admin,
+        scopes: Vec::new(),
+        password_hash: hash,
+        created_at: now,
+        updated_at: now,
+        disabled: false,
+    };
+    store.user_put(&user, "serve --demo", "created for the demo", now)?;
+    Ok((email, password))
 }

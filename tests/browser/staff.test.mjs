@@ -1,0 +1,185 @@
+// Staff in the browser: log in, record a take-back with a reason and see it on the public pages and
+// in the history; two browsers edit the same sub-agreement and the second gets the conflict page;
+// axe-core on every staff page type. The server runs on its own SQLite file with the examples
+// imported and two accounts made with `samvirke user add`, as an administrator would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const BIN = process.env.SAMVIRKE_BIN ?? 'target/debug/samvirke';
+const SHOTS = process.env.SAMVIRKE_SCREENSHOTS ?? 'target/browser-screenshots';
+const EXAMPLES = new URL('../../examples/cooperations', import.meta.url).pathname;
+const PASSWORD = 'a long pass phrase for the browser';
+let BASE = '';
+let dir;
+let server;
+let browser;
+
+function samvirke(args, input) {
+  const run = spawnSync(BIN, ['--db', join(dir, 'staff.db'), ...args], { input, encoding: 'utf8' });
+  assert.equal(run.status, 0, `samvirke ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout;
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'samvirke-staff-'));
+  samvirke(['import', EXAMPLES]);
+  samvirke(['user', 'add', 'anna@dragoer.dk', '--role', 'editor', '--scope', 'DK-0155', '--password-stdin'], `${PASSWORD}\n`);
+  samvirke(['user', 'add', 'bo@taarnby.dk', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
+  server = spawn(BIN, ['--db', join(dir, 'staff.db'), 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SAMVIRKE_LOG: 'warn' } });
+  let log = '';
+  BASE = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start: ${log}`)), 60000);
+    server.stderr.on('data', (d) => {
+      log += d;
+      const m = log.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`the server exited (${code}): ${log}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.SAMVIRKE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function login(context, email) {
+  const page = await context.newPage();
+  await page.goto(`${BASE}/staff`);
+  assert.match(page.url(), /\/staff\/login\?next=/);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(`${BASE}/staff`), page.click('form[action="/staff/login"] button[type=submit]')]);
+  return page;
+}
+
+async function save(page) {
+  const [response] = await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+  return response;
+}
+
+test('a staff member records a take-back with a reason and sees it on the public page and in the history', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await login(context, 'anna@dragoer.dk');
+  assert.match(await page.locator('main').textContent(), /Signed in as anna@dragoer\.dk \(editor\)/);
+  await page.click('a[href="/staff/cooperations/dragoer-taarnby"]');
+  await page.click('text=Record a take-back');
+  await page.selectOption('#f-by', 'DK-0155');
+  await page.selectOption('#f-from_party', 'DK-0185');
+  await page.fill('#f-effective', '2027-01-01');
+  await page.check('input[name=services][value=natur-miljoe]');
+  await page.check('input[name=ended][value="3"]');
+  await page.fill('#f-summary', 'Dragør hjemtager natur og miljø pr. 1. januar 2027.');
+  // Without a reason the form comes back with the problem and the values kept.
+  let response = await save(page);
+  assert.equal(response.status(), 422);
+  assert.match(await page.locator('#problems').textContent(), /reason: missing/);
+  assert.equal(await page.inputValue('#f-effective'), '2027-01-01');
+  await page.fill('#f-reason', 'Dragør Byråds beslutning af 12. marts 2026');
+  response = await save(page);
+  assert.equal(response.status(), 200);
+  assert.match(page.url(), /\/cooperations\/dragoer-taarnby\/history\?saved=1$/);
+  assert.match(await page.locator('#saved').textContent(), /Your change was saved/);
+  const firstRow = await page.locator('tbody tr').first().textContent();
+  assert.match(firstRow, /anna@dragoer\.dk/);
+  assert.match(firstRow, /Dragør Byråds beslutning af 12\. marts 2026/);
+  // The citizen's answer changes on the effective date, not before.
+  const citizen = await browser.newPage({ locale: 'en-GB' });
+  await citizen.goto(`${BASE}/who?municipality=DK-0155&service=natur-miljoe&on=2026-12-31`);
+  assert.equal(await citizen.locator('#answer-heading').textContent(), 'Tårnby handles it');
+  await citizen.goto(`${BASE}/who?municipality=DK-0155&service=natur-miljoe&on=2027-01-01`);
+  assert.equal(await citizen.locator('#answer-heading').textContent(), 'Dragør handles it');
+  await citizen.goto(`${BASE}/cooperations/dragoer-taarnby`);
+  assert.match(await citizen.locator('main').textContent(), /natur-miljoe|Natur og miljø/);
+  // The difference of the change shows the new take-back.
+  await page.click('tbody tr:first-child a[href*="/diff?"]');
+  assert.match(await page.locator('pre.diff').textContent(), /\+\[\[take_back\]\]/);
+  await citizen.close();
+  await context.close();
+});
+
+test('two browsers edit the same sub-agreement: the second gets the conflict page, nothing is overwritten', async () => {
+  const annaContext = await browser.newContext({ locale: 'en-GB' });
+  const boContext = await browser.newContext({ locale: 'en-GB' });
+  const anna = await login(annaContext, 'anna@dragoer.dk');
+  const bo = await login(boContext, 'bo@taarnby.dk');
+  await anna.goto(`${BASE}/staff/cooperations/dragoer-taarnby/sub-4`);
+  await bo.goto(`${BASE}/staff/cooperations/dragoer-taarnby/sub-4`);
+  await anna.fill('#f-title', 'Delaftale 4: socialsager');
+  await anna.fill('#f-reason', 'Titlen fra den underskrevne aftale');
+  assert.equal((await save(anna)).status(), 200);
+  await bo.fill('#f-title', 'Delaftale 4 (Tårnbys udgave)');
+  await bo.fill('#f-reason', 'Tårnbys titel');
+  const response = await save(bo);
+  assert.equal(response.status(), 409);
+  const conflict = await bo.locator('#conflict').textContent();
+  assert.match(conflict, /Someone else saved a change first/);
+  assert.match(conflict, /anna@dragoer\.dk/);
+  assert.match(conflict, /Titlen fra den underskrevne aftale/);
+  assert.match(conflict, /\+title = "Delaftale 4: socialsager"/);
+  assert.match(conflict, /\+title = "Delaftale 4 \(Tårnbys udgave\)"/);
+  assert.equal(await bo.inputValue('#f-title'), 'Delaftale 4 (Tårnbys udgave)', 'Bo keeps what he typed');
+  await bo.screenshot({ path: `${SHOTS}/staff-conflict-1280-en-GB.png`, fullPage: true });
+  const api = await (await fetch(`${BASE}/api/v1/cooperations/dragoer-taarnby`)).json();
+  assert.equal(api.sub_agreements.find((s) => s.number === 4).title, 'Delaftale 4: socialsager');
+  await annaContext.close();
+  await boContext.close();
+});
+
+const STAFF_PAGES = [
+  ['staff-login', '/staff/login', false],
+  ['staff-overview', '/staff', true],
+  ['staff-cooperation', '/staff/cooperations/dragoer-taarnby', true],
+  ['staff-take-back', '/staff/cooperations/dragoer-taarnby/take-back', true],
+  ['staff-delegation', '/staff/cooperations/dragoer-taarnby/delegation-0', true],
+  ['staff-new', '/staff/cooperations/new/details', true],
+  ['history', '/cooperations/dragoer-taarnby/history', false],
+  ['diff', '/cooperations/dragoer-taarnby/diff?from=1&to=40', false],
+];
+
+for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB'], [320, 'sv-SE'], [1280, 'nb-NO']]) {
+  test(`axe-core finds no WCAG 2.1 A/AA violations on the staff pages at ${width} px in ${locale}`, async () => {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
+    const anonymous = await context.newPage();
+    for (const [name, path, signedIn] of STAFF_PAGES.filter((p) => !p[2])) {
+      await check(anonymous, name, path, width, locale);
+    }
+    const page = await login(context, 'bo@taarnby.dk');
+    for (const [name, path] of STAFF_PAGES.filter((p) => p[2])) {
+      await check(page, name, path, width, locale);
+    }
+    // A form with problems, as the user sees it after a failed save.
+    await page.goto(`${BASE}/staff/cooperations/dragoer-taarnby/main-new`);
+    await save(page);
+    await check(page, 'staff-form-problems', null, width, locale);
+    await context.close();
+  });
+}
+
+async function check(page, name, path, width, locale) {
+  if (path) await page.goto(`${BASE}${path}`);
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(found, [], `${name} at ${width} px in ${locale}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
+  await page.screenshot({ path: `${SHOTS}/${name}-${width}-${locale}.png`, fullPage: true });
+}

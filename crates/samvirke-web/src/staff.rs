@@ -465,9 +465,9 @@ async fn overview(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         }
         b.push_str("</ul>\n");
     }
-    let _ = write!(
+    let _ = writeln!(
         b,
-        "<form method=\"post\" action=\"/staff/tokens\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"token-name\">{}</label><input id=\"token-name\" name=\"name\" required><button type=\"submit\">{}</button></form>\n",
+        "<form method=\"post\" action=\"/staff/tokens\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"token-name\">{}</label><input id=\"token-name\" name=\"name\" required><button type=\"submit\">{}</button></form>",
         escape(&staff.csrf),
         tr("token-name"),
         tr("token-create")
@@ -743,9 +743,9 @@ fn render_field(b: &mut String, f: &Field, data: &FormData, errors: &[(String, S
             b.push_str("</select>\n");
         }
         Input::Area => {
-            let _ = write!(
+            let _ = writeln!(
                 b,
-                "<label for=\"{id}\">{}</label>{hint}<textarea id=\"{id}\" name=\"{}\" rows=\"3\"{required}{described}{invalid}>{}</textarea>\n",
+                "<label for=\"{id}\">{}</label>{hint}<textarea id=\"{id}\" name=\"{}\" rows=\"3\"{required}{described}{invalid}>{}</textarea>",
                 escape(&f.label),
                 f.name,
                 escape(data.get(f.name))
@@ -757,9 +757,9 @@ fn render_field(b: &mut String, f: &Field, data: &FormData, errors: &[(String, S
                 Input::Number => "number",
                 _ => "text",
             };
-            let _ = write!(
+            let _ = writeln!(
                 b,
-                "<label for=\"{id}\">{}</label>{hint}<input id=\"{id}\" name=\"{}\" type=\"{kind}\" value=\"{}\"{required}{described}{invalid}>\n",
+                "<label for=\"{id}\">{}</label>{hint}<input id=\"{id}\" name=\"{}\" type=\"{kind}\" value=\"{}\"{required}{described}{invalid}>",
                 escape(&f.label),
                 f.name,
                 escape(data.get(f.name))

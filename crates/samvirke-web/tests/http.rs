@@ -1097,7 +1097,7 @@ both!(a_stale_form_gets_the_conflict_page, |app| {
     assert_eq!(sub4["title"], "Delaftale 4 (Bo)");
     // An edit of another part of the same cooperation, from an old form, is merged, not refused.
     let old_main = anna.get("/staff/cooperations/dragoer-taarnby/main-new");
-    let main_fields = vec![
+    let main_fields = [
         ("csrf", hidden(&old_main.body, "csrf")),
         ("base", hidden(&anna_form.body, "base")),
         ("number", "3".to_string()),

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// One problem in one place of one file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Diagnostic {
     /// The file as the user named it.
     pub file: String,

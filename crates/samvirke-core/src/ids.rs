@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A Nordic country Samvirke knows.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Country {
     /// Denmark
     #[serde(rename = "DK")]
@@ -295,12 +296,14 @@ pub enum PartyId {
 impl PartyId {
     /// Reads a municipality id (`DK-0155`) or, failing that, an organisation slug.
     pub fn parse(text: &str) -> Result<PartyId, IdError> {
+        // `get` rather than slicing: the text may start with a multi-byte character.
         let looks_like_municipality = text.len() >= 3
-            && Country::parse(&text[..2]).is_ok()
-            && text[2..]
-                .trim_start_matches('-')
-                .bytes()
-                .all(|b| b.is_ascii_digit());
+            && text.get(..2).is_some_and(|c| Country::parse(c).is_ok())
+            && text.get(2..).is_some_and(|rest| {
+                rest.trim_start_matches('-')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            });
         if looks_like_municipality {
             return MunicipalityId::parse(text, None).map(PartyId::Municipality);
         }
@@ -359,6 +362,28 @@ impl From<MunicipalityId> for PartyId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Ids arrive from forms and JSON bodies: no text may make a parser panic (schemathesis
+        /// found `PartyId::parse` slicing inside a four-byte character).
+        #[test]
+        fn parsers_never_panic(text in "\\PC{0,12}", prefix in "(DK|SE|NO|dk)?-?") {
+            for t in [text.clone(), format!("{prefix}{text}")] {
+                let _ = PartyId::parse(&t);
+                let _ = MunicipalityId::parse(&t, None);
+                let _ = MunicipalityId::parse(&t, Some(Country::Dk));
+                let _ = CooperationId::parse(&t);
+                let _ = Country::parse(&t);
+            }
+        }
+    }
+
+    #[test]
+    fn a_party_id_may_start_with_any_character() {
+        assert!(PartyId::parse("\u{bb5dc}\u{2d3b3}").is_err());
+        assert!(PartyId::parse("Dø-1").is_err());
+        assert_eq!(PartyId::parse("DK-0155").unwrap().to_string(), "DK-0155");
+    }
 
     #[test]
     fn municipality_ids_accept_the_documented_forms() {

@@ -17,6 +17,8 @@ pub mod format;
 pub mod ids;
 pub mod model;
 pub mod municipalities;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod registry;
 pub mod resolver;
 pub mod time;

@@ -45,6 +45,22 @@ macro_rules! slug_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        // The written forms, as the schema of the API document (a derive would not see them).
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(
+                    utoipa::openapi::schema::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::String)
+                        .enum_values(Some([$($text),+]))
+                        .build(),
+                ))
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 
@@ -202,6 +218,7 @@ slug_enum!(
 
 /// Names of a service in the four languages; at least one is set.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Names {
     /// Danish
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,6 +255,7 @@ impl Names {
 
 /// An organisation that is not a municipality.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     /// Slug id.
     pub id: OrganisationId,
@@ -255,6 +273,7 @@ pub struct Organisation {
 
 /// A party to a cooperation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Party {
     /// The municipality or organisation.
     pub id: PartyId,
@@ -274,6 +293,7 @@ pub struct Party {
 
 /// The term model, kept as separate fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TermModel {
     /// Start of the first term.
     pub start: Date,
@@ -296,6 +316,7 @@ pub struct TermModel {
 
 /// The cooperation itself: its header.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cooperation {
     /// Slug id.
     pub id: CooperationId,
@@ -330,6 +351,7 @@ pub struct Cooperation {
 
 /// A service (task) and its legal basis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Service {
     /// Stable slug.
     pub id: ServiceId,
@@ -345,6 +367,7 @@ pub struct Service {
 
 /// An adoption of an agreement version by one party.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Adoption {
     /// Who adopted.
     pub party: PartyId,
@@ -354,6 +377,7 @@ pub struct Adoption {
 
 /// One numbered version of the main agreement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MainAgreementVersion {
     /// Version number, 1 for the first.
     pub number: u32,
@@ -380,6 +404,7 @@ impl MainAgreementVersion {
 
 /// A revision of a sub-agreement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Revision {
     /// First day the revised text applies.
     pub effective: Date,
@@ -389,6 +414,7 @@ pub struct Revision {
 
 /// A numbered sub-agreement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubAgreement {
     /// The number the parties use (gaps allowed).
     pub number: u32,
@@ -408,6 +434,7 @@ pub struct SubAgreement {
 
 /// Who performs a service for whom in a period, and who handles complaints and access requests.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delegation {
     /// The service.
     pub service: ServiceId,
@@ -441,6 +468,7 @@ impl Delegation {
 
 /// A take-back (hjemtagelse): a municipality takes services back from a performer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TakeBack {
     /// Who takes the services back.
     pub by: MunicipalityId,
@@ -462,6 +490,7 @@ pub struct TakeBack {
 
 /// Counts of a referendum; validated so that `valid = yes + no` and `cast ≥ valid`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferendumCounts {
     /// The question put to the voters.
     pub question: String,
@@ -532,6 +561,7 @@ impl ReferendumCounts {
 
 /// A decision: an adoption, a letter of intent, a referendum.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     /// Slug id within the cooperation.
     pub id: String,
@@ -555,6 +585,7 @@ pub struct Decision {
 
 /// Staff moved between parties.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffTransfer {
     /// From.
     pub from: PartyId,
@@ -579,6 +610,7 @@ impl StaffTransfer {
 
 /// An area where cooperation is being explored, or that exists already.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateArea {
     /// Slug id within the cooperation.
     pub id: String,
@@ -602,6 +634,7 @@ pub struct CandidateArea {
 
 /// A payer's share in a key: parts (any whole numbers; `{ A = 1, B = 3 }` is 25 % / 75 %).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyShare {
     /// The payer.
     pub party: PartyId,
@@ -621,6 +654,7 @@ slug_enum!(
 
 /// How a cost is split between the payers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AllocationKey {
     /// Fixed parts per payer (one payer with any part pays everything).
@@ -656,6 +690,7 @@ pub enum AllocationKey {
 /// A saving made by the performer, shared with the payers from its effective date
 /// (Dragør–Tårnby § 3.4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Saving {
     /// First day the saving applies.
     pub effective: Date,
@@ -669,6 +704,7 @@ pub struct Saving {
 
 /// One year of a payment agreement: the cost basis and savings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentYear {
     /// The calendar year.
     pub year: i32,
@@ -685,6 +721,7 @@ pub struct PaymentYear {
 /// A payment agreement (betalingsaftale): who pays whom for a sub-agreement, in which currency, on
 /// which principle, with the allocation key, the aconto schedule and a cost basis per year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentAgreement {
     /// The sub-agreement it belongs to.
     pub sub_agreement: u32,
@@ -720,6 +757,7 @@ pub struct PaymentAgreement {
 
 /// An amount per party (a floor or a cap).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoneyShare {
     /// The party.
     pub party: PartyId,
@@ -730,6 +768,7 @@ pub struct MoneyShare {
 /// A settlement run as recorded in the journal: what went in and what came out, so the run can be
 /// reproduced and a later run compared with it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementRecord {
     /// The year settled.
     pub year: i32,
@@ -744,6 +783,7 @@ pub struct SettlementRecord {
 
 /// A fact used by a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordedInput {
     /// The fact's key.
     pub key: String,
@@ -753,6 +793,7 @@ pub struct RecordedInput {
 
 /// Units of one payer under one sub-agreement in the year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsageTotal {
     /// The sub-agreement.
     pub sub_agreement: u32,
@@ -766,6 +807,7 @@ pub struct UsageTotal {
 
 /// One payer's result under one payment agreement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettlementLine {
     /// The sub-agreement.
     pub sub_agreement: u32,
@@ -785,6 +827,7 @@ pub struct SettlementLine {
 
 /// A whole cooperation as one agreement file holds it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CooperationDoc {
     /// The header.
@@ -820,6 +863,7 @@ pub struct CooperationDoc {
 
 /// One fact in the journal: a part of a cooperation that changes on its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fact {
     /// The cooperation header.

@@ -28,6 +28,7 @@ const NO_CHANGES_CSV: &str =
 
 /// One code with one name over one period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeVersion {
     /// The id, e.g. `NO-0119`.
     pub id: MunicipalityId,
@@ -63,6 +64,7 @@ impl CodeVersion {
 
 /// How a Norwegian code changed on a date (`kind` from SSB's change table, by rule).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// One code became another (one-to-one).
@@ -85,6 +87,7 @@ impl fmt::Display for ChangeKind {
 
 /// A row of the change table: `old` became (part of) `new` on `date`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeChange {
     /// The code before.
     pub old: MunicipalityId,
@@ -120,6 +123,7 @@ impl fmt::Display for CodeChange {
 
 /// What an id means on a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resolved<'r> {
     /// The code version in force on the date.
     pub version: &'r CodeVersion,

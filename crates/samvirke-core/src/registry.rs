@@ -28,6 +28,7 @@ pub struct RecordedFact {
 
 /// When a fact was recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordInfo {
     /// Journal sequence number.
     pub event: u64,

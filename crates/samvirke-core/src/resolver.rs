@@ -11,6 +11,7 @@ use crate::time::{Date, Interval, Timestamp};
 
 /// An id with its name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Named {
     /// Id (`DK-0185` or an organisation slug).
     pub id: String,
@@ -20,6 +21,7 @@ pub struct Named {
 
 /// A body that handles complaints or access requests.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Body {
     /// Id.
     pub id: String,
@@ -31,6 +33,7 @@ pub struct Body {
 
 /// A validity interval as JSON: `from`, `to` (exclusive, as stored) and `last_day` (inclusive).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Validity {
     /// First day.
     pub from: Date,
@@ -52,6 +55,7 @@ impl From<Interval> for Validity {
 
 /// One step of the proof chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BasisStep {
     /// `cooperation`, `main_agreement`, `sub_agreement`, `delegation`, `take_back` or `own_performer`.
     pub step: &'static str,
@@ -70,6 +74,7 @@ pub struct BasisStep {
 
 /// The answer to a `who` question.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Answer {
     /// The municipality asked about, as in force on the date.
     pub municipality: Named,

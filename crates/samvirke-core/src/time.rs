@@ -166,6 +166,7 @@ impl<'de> Deserialize<'de> for Date {
 
 /// A half-open interval of days, `[from, to)`. `to = None` is open-ended.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Interval {
     from: Date,
     to: Option<Date>,

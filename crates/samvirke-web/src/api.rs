@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -10,8 +10,33 @@ use axum::{Json, Router};
 use samvirke_core::model::CooperationDoc;
 use samvirke_core::{CooperationId, Country, MunicipalityRegister, Timestamp};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::{AppState, WebError, date_field, municipality_field, resolve_error, today};
+
+/// `Query<T>` whose rejection is a problem document naming the query, like every other API error.
+pub(crate) struct Query<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for Query<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| WebError::BadRequest {
+                field: "query",
+                detail: format!("query: {}", e.body_text()),
+            })
+    }
+}
 
 pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
     Router::new()
@@ -22,6 +47,7 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
         .route("/api/v1/cooperations/{id}/history", get(history))
         .route("/api/v1/services", get(services))
         .route("/api/v1/export", get(export))
+        .route("/api/v1/openapi.json", get(openapi))
         .layer(axum::middleware::from_fn(etag))
         .route("/health", get(health))
 }
@@ -75,13 +101,31 @@ pub(crate) fn etag_of(bytes: &[u8]) -> String {
 }
 
 /// `?limit=&offset=` for lists.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Page {
+    /// How many items (1–1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
+    /// How many items to skip (default 0).
+    #[param(maximum = 4294967295_u64)]
     offset: Option<usize>,
 }
 
 const PAGE_ITEMS_DEFAULT: usize = 100;
+/// The largest offset accepted (as the API document says).
+const PAGE_OFFSET_MAX: usize = u32::MAX as usize;
+
+/// An optional query field that is present must not be empty: leave it out for the default.
+fn not_empty(field: &'static str, value: Option<&str>) -> Result<(), WebError> {
+    if value.is_some_and(|v| v.trim().is_empty()) {
+        return Err(WebError::BadRequest {
+            field,
+            detail: format!("{field}: empty; give a value or leave {field} out for the default"),
+        });
+    }
+    Ok(())
+}
 const PAGE_ITEMS_MAX: usize = 1000;
 
 impl Page {
@@ -94,24 +138,72 @@ impl Page {
                 detail: format!("limit: {limit} is outside 1–{PAGE_ITEMS_MAX}"),
             });
         }
-        Ok((limit, self.offset.unwrap_or(0)))
+        let offset = self.offset.unwrap_or(0);
+        if offset > PAGE_OFFSET_MAX {
+            return Err(WebError::BadRequest {
+                field: "offset",
+                detail: format!("offset: {offset} is above {PAGE_OFFSET_MAX}"),
+            });
+        }
+        Ok((limit, offset))
     }
 }
 
+/// A page of a list: `items`, the `total`, and the `next_offset` when there is more.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Paged<T> {
+    /// How many items there are in all.
+    total: usize,
+    /// The first item's position.
+    offset: usize,
+    /// The most items on a page.
+    limit: usize,
+    /// The offset of the next page (`null` on the last).
+    next_offset: Option<usize>,
+    /// The items.
+    items: Vec<T>,
+    /// The date the list is for (municipalities only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on: Option<samvirke_core::Date>,
+}
+
 /// A page of `items` with `total` and, when there is more, the `next` offset.
-fn paged<T: Serialize>(items: Vec<T>, page: &Page) -> Result<serde_json::Value, WebError> {
+fn paged<T: Serialize>(items: Vec<T>, page: &Page) -> Result<Paged<T>, WebError> {
     let (limit, offset) = page.window()?;
     let total = items.len();
     let slice: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
     let next = (offset + limit < total).then_some(offset + limit);
-    Ok(
-        serde_json::json!({"total": total, "offset": offset, "limit": limit, "next_offset": next, "items": slice}),
-    )
+    Ok(Paged {
+        total,
+        offset,
+        limit,
+        next_offset: next,
+        items: slice,
+        on: None,
+    })
 }
 
+/// The whole registry.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Export<'a> {
+    /// The journal event the export reflects.
+    journal_head: u64,
+    /// Every cooperation, as its agreement file holds it.
+    cooperations: &'a [CooperationDoc],
+}
+
+/// The whole registry as JSON: every cooperation's document, and the journal head it reflects.
+#[utoipa::path(get, path = "/api/v1/export", tag = "registry",
+    responses(
+        (status = 200, description = "Every cooperation", body = Export, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+    ))]
 async fn export(State(state): State<Arc<AppState>>) -> Result<Response, WebError> {
     let snapshot = state.snapshot()?;
-    let body = serde_json::json!({"journal_head": snapshot.head, "cooperations": snapshot.registry.cooperations()});
+    let body = Export {
+        journal_head: snapshot.head,
+        cooperations: snapshot.registry.cooperations(),
+    };
     Ok((
         [
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
@@ -126,13 +218,18 @@ async fn export(State(state): State<Arc<AppState>>) -> Result<Response, WebError
 }
 
 /// An RFC 9457 problem document.
-#[derive(Serialize)]
-struct Problem {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Problem {
+    /// Always `about:blank`: the status says what kind of problem it is.
     #[serde(rename = "type")]
     kind: &'static str,
+    /// The status's name.
     title: &'static str,
+    /// The HTTP status.
     status: u16,
+    /// What is wrong and how to fix it.
     detail: String,
+    /// The query field or body part at fault (400).
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'static str>,
     /// Every problem, for a change that breaks the agreement rules.
@@ -141,9 +238,11 @@ struct Problem {
 }
 
 /// One problem of a rejected change.
-#[derive(Serialize)]
-struct ProblemItem {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ProblemItem {
+    /// Where in the agreement document, e.g. `delegation[2].performer`.
     field: String,
+    /// What is wrong and how to fix it.
     message: String,
 }
 
@@ -194,19 +293,49 @@ pub(crate) fn problem(error: &WebError) -> Response {
     response
 }
 
-async fn health(State(state): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, WebError> {
+/// The server's health.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Health {
+    /// `ok`.
+    status: &'static str,
+    /// The journal event the server's registry reflects.
+    journal_head: u64,
+}
+
+/// Whether the server is up, and how far it has read the journal.
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "The server answers", body = Health)))]
+async fn health(State(state): State<Arc<AppState>>) -> Result<Json<Health>, WebError> {
     let snapshot = state.snapshot()?;
-    Ok(Json(
-        serde_json::json!({"status": "ok", "journal_head": snapshot.head}),
-    ))
+    Ok(Json(Health {
+        status: "ok",
+        journal_head: snapshot.head,
+    }))
 }
 
 /// Query of `GET /api/v1/who`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct WhoQuery {
+    /// The municipality where the citizen lives, e.g. `DK-0155` (old codes are followed).
+    #[param(
+        required = true,
+        pattern = "^(DK|SE|NO)-[0-9]{1,4}$",
+        example = "DK-0155"
+    )]
     pub(crate) municipality: Option<String>,
+    /// The service, e.g. `genoptraening-sel86` (`GET /api/v1/services` lists them).
+    #[param(
+        required = true,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        example = "genoptraening-sel86"
+    )]
     pub(crate) service: Option<String>,
+    /// The date asked about, `YYYY-MM-DD` (default today).
+    #[param(format = Date, pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$", example = "2021-08-31")]
     pub(crate) on: Option<String>,
+    /// Answer as the registry was known at this moment (RFC 3339), e.g. before a correction.
+    #[param(format = DateTime, pattern = "^[1-9][0-9]{3}-")]
     pub(crate) as_known_on: Option<String>,
 }
 
@@ -261,30 +390,63 @@ pub(crate) async fn answer(
     }
 }
 
+/// Who performs a service for a municipality's residents on a date, where to complain, where to ask
+/// for access to documents, and the legal basis: the same answer as `samvirke who --json`.
+#[utoipa::path(get, path = "/api/v1/who", tag = "registry", params(WhoQuery),
+    responses(
+        (status = 200, description = "The answer", body = samvirke_core::resolver::Answer, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 400, description = "A field is missing or malformed; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such municipality or service; the detail suggests the closest", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn who(
     State(state): State<Arc<AppState>>,
     Query(query): Query<WhoQuery>,
 ) -> Result<Response, WebError> {
+    not_empty("on", query.on.as_deref())?;
+    not_empty("as_known_on", query.as_known_on.as_deref())?;
     let answer = answer(state, query).await?;
     Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(answer)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct MunicipalitiesQuery {
+    /// `DK`, `SE` or `NO` (default all three).
+    #[param(pattern = "^(DK|SE|NO)$")]
     country: Option<String>,
+    /// The date, `YYYY-MM-DD` (default today).
+    #[param(format = Date, pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     on: Option<String>,
+    /// How many items (1–1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
+    /// How many items to skip (default 0).
+    #[param(maximum = 4294967295_u64)]
     offset: Option<usize>,
 }
 
-#[derive(Serialize)]
-struct MunicipalityItem<'a> {
+/// A municipality in force on the date asked about.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MunicipalityItem {
+    /// Its id, e.g. `DK-0155`.
     id: String,
-    name: &'a str,
-    region: &'a str,
+    /// Its name as it is officially written.
+    name: String,
+    /// Its region or county.
+    region: String,
 }
 
+/// The municipalities in force on a date, with their official names.
+#[utoipa::path(get, path = "/api/v1/municipalities", tag = "registry", params(MunicipalitiesQuery),
+    responses(
+        (status = 200, description = "A page of municipalities", body = Paged<MunicipalityItem>),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 400, description = "A field is malformed; `field` names it", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn municipalities(Query(query): Query<MunicipalitiesQuery>) -> Result<Response, WebError> {
+    not_empty("on", query.on.as_deref())?;
+    not_empty("country", query.country.as_deref())?;
     let country = match query.country.as_deref().filter(|s| !s.is_empty()) {
         Some(text) => Some(Country::parse(text).map_err(|e| WebError::BadRequest {
             field: "country",
@@ -296,13 +458,13 @@ async fn municipalities(Query(query): Query<MunicipalitiesQuery>) -> Result<Resp
         Some(text) => date_field("on", text)?,
         None => today(),
     };
-    let items: Vec<MunicipalityItem<'_>> = MunicipalityRegister::embedded()
+    let items: Vec<MunicipalityItem> = MunicipalityRegister::embedded()
         .in_force_on(on, country)
         .into_iter()
         .map(|v| MunicipalityItem {
             id: v.id.to_string(),
-            name: &v.name,
-            region: &v.region,
+            name: v.name.clone(),
+            region: v.region.clone(),
         })
         .collect();
     Ok((
@@ -315,25 +477,56 @@ async fn municipalities(Query(query): Query<MunicipalitiesQuery>) -> Result<Resp
                     offset: query.offset,
                 },
             )?;
-            body["on"] = serde_json::json!(on);
+            body.on = Some(on);
             body
         }),
     )
         .into_response())
 }
 
+/// A cooperation in a list.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CooperationItem {
+    /// Its id.
+    id: CooperationId,
+    /// Its name.
+    name: String,
+    /// The country whose law governs it.
+    country: Country,
+    /// Its legal form.
+    legal_form: samvirke_core::model::LegalForm,
+    /// Where it stands.
+    status: samvirke_core::model::CooperationStatus,
+    /// The parties' ids.
+    parties: Vec<String>,
+}
+
+/// The cooperations in the registry.
+#[utoipa::path(get, path = "/api/v1/cooperations", tag = "registry", params(Page),
+    responses(
+        (status = 200, description = "A page of cooperations", body = Paged<CooperationItem>),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 400, description = "limit or offset is out of range", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn cooperations(
     State(state): State<Arc<AppState>>,
     Query(page): Query<Page>,
 ) -> Result<Response, WebError> {
     let snapshot = state.snapshot()?;
-    let items: Vec<serde_json::Value> = snapshot
+    let items: Vec<CooperationItem> = snapshot
         .registry
         .cooperations()
         .iter()
         .map(|d| {
             let c = &d.cooperation;
-            serde_json::json!({"id": c.id, "name": c.name, "country": c.country, "legal_form": c.legal_form, "status": c.status, "parties": c.parties.iter().map(|p| p.id.to_string()).collect::<Vec<_>>()})
+            CooperationItem {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                country: c.country,
+                legal_form: c.legal_form,
+                status: c.status,
+                parties: c.parties.iter().map(|p| p.id.to_string()).collect(),
+            }
         })
         .collect();
     Ok((
@@ -343,6 +536,15 @@ async fn cooperations(
         .into_response())
 }
 
+/// One cooperation as its agreement file holds it: parties, agreements, delegations, take-backs,
+/// decisions, payment agreements. Its ETag is the version to send in `If-Match` when changing it.
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}", tag = "registry",
+    params(("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby")),
+    responses(
+        (status = 200, description = "The cooperation", body = CooperationDoc, headers(("ETag" = String, description = "The version, for If-Match"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 404, description = "No such cooperation", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn cooperation(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -357,6 +559,26 @@ async fn cooperation(
     Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(doc)).into_response())
 }
 
+/// A service as a cooperation defines it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ServiceItem {
+    /// Its id, for `GET /api/v1/who?service=`.
+    id: samvirke_core::ServiceId,
+    /// Its names in the four languages.
+    names: samvirke_core::model::Names,
+    /// Its legal basis, e.g. `DK:SEL §86`.
+    legal_basis: Vec<String>,
+    /// The cooperation that defines it.
+    cooperation: CooperationId,
+}
+
+/// The services the cooperations define.
+#[utoipa::path(get, path = "/api/v1/services", tag = "registry", params(Page),
+    responses(
+        (status = 200, description = "A page of services", body = Paged<ServiceItem>),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 400, description = "limit or offset is out of range", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn services(
     State(state): State<Arc<AppState>>,
     Query(page): Query<Page>,
@@ -365,12 +587,12 @@ async fn services(
     let mut items = Vec::new();
     for doc in snapshot.registry.cooperations() {
         for service in &doc.services {
-            items.push(serde_json::json!({
-                "id": service.id,
-                "names": service.names,
-                "legal_basis": service.legal_basis,
-                "cooperation": doc.cooperation.id,
-            }));
+            items.push(ServiceItem {
+                id: service.id.clone(),
+                names: service.names.clone(),
+                legal_basis: service.legal_basis.clone(),
+                cooperation: doc.cooperation.id.clone(),
+            });
         }
     }
     Ok((
@@ -380,7 +602,33 @@ async fn services(
         .into_response())
 }
 
+/// One journal event about a cooperation.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub(crate) struct HistoryItem {
+    /// The event's number in the journal.
+    pub(crate) seq: u64,
+    /// When it was recorded.
+    pub(crate) recorded_at: samvirke_core::Timestamp,
+    /// Who recorded it.
+    pub(crate) actor: String,
+    /// Why.
+    pub(crate) reason: String,
+    /// The fact it changed, e.g. `dragoer-taarnby/take-back/DK-0155/2021-09-01`.
+    pub(crate) key: String,
+    /// The change: `op` is `put` (with the fact and the event it supersedes) or `retract`.
+    #[schema(value_type = Object)]
+    pub(crate) change: serde_json::Value,
+}
+
 /// Every journal event about a cooperation, oldest first: who changed what, when and why.
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/history", tag = "registry",
+    params(("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"), Page),
+    responses(
+        (status = 200, description = "A page of events", body = Paged<HistoryItem>),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 400, description = "limit or offset is out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cooperation", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn history(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -403,9 +651,11 @@ async fn history(
 }
 
 /// The body of a write: the whole agreement document (as `GET` returns it) and why it changes.
-#[derive(Deserialize)]
-struct WriteBody {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct WriteBody {
+    /// Why the change is made; kept in the history with the token's account.
     reason: String,
+    /// The cooperation as it should be.
     cooperation: CooperationDoc,
 }
 
@@ -437,7 +687,26 @@ fn parse_write(body: &[u8]) -> Result<WriteBody, WebError> {
     })
 }
 
-/// `PUT /api/v1/cooperations/{id}` with `If-Match`: replaces the agreement document.
+/// Replaces a cooperation's document. Send `If-Match` with the ETag of `GET`: if it has changed
+/// since, nothing is written (412). The change passes the same checks as `samvirke import` and is kept
+/// in the journal with the token's account and the reason.
+#[utoipa::path(put, path = "/api/v1/cooperations/{id}", tag = "staff",
+    params(
+        ("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"),
+        ("If-Match" = String, Header, description = "The ETag of GET /api/v1/cooperations/{id}"),
+    ),
+    request_body(content = WriteBody, description = "The whole document and the reason", content_type = "application/json"),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "Saved (or unchanged); the document as it now is", body = CooperationDoc, headers(("ETag" = String, description = "The new version"))),
+        (status = 400, description = "The body is not the expected JSON, or the reason is empty", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's account may not change this cooperation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cooperation", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "It changed since the ETag was read; nothing was written", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The document breaks the agreement rules; `errors` lists every problem", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn replace(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -469,7 +738,18 @@ async fn replace(
     written(&state, &id, outcome, StatusCode::OK).await
 }
 
-/// `POST /api/v1/cooperations`: records a new cooperation.
+/// Records a new cooperation.
+#[utoipa::path(post, path = "/api/v1/cooperations", tag = "staff",
+    request_body(content = WriteBody, description = "The new document and the reason", content_type = "application/json"),
+    security(("token" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = CooperationDoc, headers(("ETag" = String, description = "The version"), ("Location" = String, description = "Its address"))),
+        (status = 400, description = "The body is not the expected JSON, or the reason is empty", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's account may not create it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A cooperation with that id exists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The document breaks the agreement rules; `errors` lists every problem", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn create(
     State(state): State<Arc<AppState>>,
     headers: header::HeaderMap,
@@ -534,4 +814,61 @@ async fn written(
             Ok(response)
         }
     }
+}
+
+/// The OpenAPI 3.1 document of this API, generated from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Samvirke API",
+        description = "Who performs which task for whose residents, under which agreement, on any date; and the agreements themselves. Reads are public (CORS allowed); writes need an API token (`samvirke user token`). Errors are RFC 9457 problem documents.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(health, who, municipalities, cooperations, cooperation, services, history, export, replace, create, openapi),
+    modifiers(&TokenSecurity),
+    tags(
+        (name = "registry", description = "Public reads"),
+        (name = "staff", description = "Writes, with an API token"),
+        (name = "operations", description = "For monitoring"),
+    ),
+)]
+pub(crate) struct ApiDoc;
+
+struct TokenSecurity;
+
+impl utoipa::Modify for TokenSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token from `samvirke user token` or the staff overview",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
+    responses(
+        (status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+    ))]
+async fn openapi() -> Response {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let text = DOCUMENT.get_or_init(|| ApiDoc::openapi().to_json().unwrap_or_default());
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        text.clone(),
+    )
+        .into_response()
 }

@@ -214,10 +214,10 @@ impl AppState {
 
     /// The journal events about one cooperation, oldest first, as JSON: sequence, record time,
     /// actor, reason, and the change (a put names the event it supersedes).
-    pub fn events_of(
+    pub(crate) fn events_of(
         &self,
         cooperation: &samvirke_core::CooperationId,
-    ) -> Result<Vec<serde_json::Value>, WebError> {
+    ) -> Result<Vec<api::HistoryItem>, WebError> {
         let mut store = self
             .store
             .lock()
@@ -231,7 +231,15 @@ impl AppState {
                 .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?;
             let key = payload.change.key();
             if key == own || key.starts_with(&nested) {
-                out.push(serde_json::json!({"seq": event.seq, "recorded_at": event.recorded_at, "actor": event.actor, "reason": event.reason, "key": key, "change": payload.change}));
+                out.push(api::HistoryItem {
+                    seq: event.seq,
+                    recorded_at: event.recorded_at,
+                    actor: event.actor,
+                    reason: event.reason,
+                    key,
+                    change: serde_json::to_value(&payload.change)
+                        .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?,
+                });
             }
         }
         Ok(out)
@@ -304,6 +312,17 @@ pub fn app(state: Arc<AppState>) -> Router {
             Duration::from_millis(REQUEST_TIMEOUT_MS),
         ))
         .layer(TraceLayer::new_for_http())
+        // A bug must cost one request a 500, never the connection without an answer.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |cause: Box<dyn std::any::Any + Send + 'static>| {
+                let cause = cause
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| cause.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "a panic without a message".to_string());
+                WebError::Internal(format!("panic: {cause}")).into_response()
+            },
+        ))
         .with_state(state)
 }
 

@@ -173,7 +173,7 @@ both!(health_and_who_api, |app| {
     assert_eq!(after["responsible"]["id"], "DK-0155");
     let (_, early) = app.json("/api/v1/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31&as_known_on=2020-01-01");
     assert_eq!(
-        early["title"], "Not found",
+        early["title"], "Not Found",
         "nothing was recorded by 2020: {early}"
     );
     let response = app
@@ -1247,4 +1247,33 @@ both!(write_api_needs_a_token_and_if_match, |app| {
     );
     assert_eq!(post(&new_doc).status().as_u16(), 409);
     assert_eq!(app.json("/api/v1/cooperations/dragoer-koebenhavn").0, 200);
+});
+
+both!(openapi_document_covers_every_api_route, |app| {
+    let (status, doc) = app.json("/api/v1/openapi.json");
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/health",
+        "/api/v1/who",
+        "/api/v1/municipalities",
+        "/api/v1/cooperations",
+        "/api/v1/cooperations/{id}",
+        "/api/v1/cooperations/{id}/history",
+        "/api/v1/services",
+        "/api/v1/export",
+        "/api/v1/openapi.json",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not documented");
+    }
+    assert!(paths["/api/v1/cooperations/{id}"]["put"]["responses"]["412"].is_object());
+    assert_eq!(
+        doc["components"]["schemas"]["LegalForm"]["enum"][1], "dk-forpligtende-samarbejde",
+        "enums are documented as they are written"
+    );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
 });

@@ -70,6 +70,10 @@ pub struct BasisStep {
     /// When the system learned it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recorded: Option<RecordInfo>,
+    /// The parts of `text`, for saying it in another language (`text` is English): the message is
+    /// `basis-{step}`, with a `variant` when the step has one.
+    #[serde(skip)]
+    pub args: Vec<(&'static str, String)>,
 }
 
 /// The answer to a `who` question.
@@ -248,6 +252,11 @@ impl Registry {
             text: format!("{} ({}, {})", c.name, c.legal_form, c.status),
             valid: c.valid.map(Validity::from),
             recorded: self.step_record(c.id.to_string()),
+            args: vec![
+                ("name", c.name.clone()),
+                ("form", c.legal_form.as_str().to_string()),
+                ("status", c.status.as_str().to_string()),
+            ],
         }];
         let version = doc
             .main_agreement
@@ -281,6 +290,20 @@ impl Registry {
                 ),
                 valid: Interval::new(from, next).ok().map(Validity::from),
                 recorded: self.step_record(format!("{}/main/{}", c.id, v.number)),
+                args: vec![
+                    ("number", v.number.to_string()),
+                    ("title", v.title.clone().unwrap_or_default()),
+                    ("summary", v.summary.clone()),
+                    (
+                        "variant",
+                        if v.effective.is_some() {
+                            "in-force"
+                        } else {
+                            "adopted"
+                        }
+                        .to_string(),
+                    ),
+                ],
             });
         }
         if let Some(number) = d.sub_agreement
@@ -300,6 +323,16 @@ impl Registry {
                 text: format!("sub-agreement {number} \"{}\"{revised}", sub.title),
                 valid: Some(sub.valid.into()),
                 recorded: self.step_record(format!("{}/sub/{number}", c.id)),
+                args: match revision {
+                    Some(r) => vec![
+                        ("number", number.to_string()),
+                        ("title", sub.title.clone()),
+                        ("revised", r.effective.to_string()),
+                        ("summary", r.summary.clone()),
+                        ("variant", "revised".to_string()),
+                    ],
+                    None => vec![("number", number.to_string()), ("title", sub.title.clone())],
+                },
             });
         }
         let for_list: Vec<String> = d
@@ -324,6 +357,25 @@ impl Registry {
             ),
             valid: Some(d.valid.into()),
             recorded: self.step_record(format!("{}/delegation/{}", c.id, d.key_suffix())),
+            args: {
+                let mut args = vec![
+                    ("performer", party_name(Some(doc), &d.performer, on)),
+                    ("service", d.service.to_string()),
+                    (
+                        "for",
+                        d.for_municipalities
+                            .iter()
+                            .map(|m| municipality_name(*m, on))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ];
+                if let Some(clause) = &d.clause {
+                    args.push(("clause", clause.clone()));
+                    args.push(("variant", "clause".to_string()));
+                }
+                args
+            },
         });
         steps
     }
@@ -353,6 +405,13 @@ impl Registry {
                     text: format!("{} took \"{service}\" back from {} {} from {} (cooperation \"{}\"): {}", m, t.from, party_name(Some(doc), &t.from, on), t.effective, doc.cooperation.id, t.summary),
                     valid: Some(Interval::starting(t.effective).into()),
                     recorded: self.step_record(format!("{}/take-back/{}/{}", doc.cooperation.id, t.by, t.effective)),
+                    args: vec![
+                        ("by", municipality_name(m, on)),
+                        ("service", service.to_string()),
+                        ("from", party_name(Some(doc), &t.from, on)),
+                        ("date", t.effective.to_string()),
+                        ("summary", t.summary.clone()),
+                    ],
                 }),
                 None => steps.push(BasisStep {
                     step: "delegation",
@@ -360,6 +419,12 @@ impl Registry {
                     text: format!("the delegation of \"{service}\" to {} under cooperation \"{}\" ended; its last day was {}", d.performer, doc.cooperation.id, d.valid.last_day().map_or(String::new(), |d| d.to_string())),
                     valid: Some(d.valid.into()),
                     recorded: self.step_record(format!("{}/delegation/{}", doc.cooperation.id, d.key_suffix())),
+                    args: vec![
+                        ("service", service.to_string()),
+                        ("performer", party_name(Some(doc), &d.performer, on)),
+                        ("last", d.valid.last_day().map_or(String::new(), |d| d.to_string())),
+                        ("variant", "ended".to_string()),
+                    ],
                 }),
             }
         }
@@ -378,12 +443,23 @@ impl Registry {
                 )
             })
             .unwrap_or_default();
+        let mut args = vec![
+            ("service", service.to_string()),
+            ("municipality", municipality_name(m, on)),
+            ("date", on.to_string()),
+        ];
+        if let Some((_, d)) = starts_later {
+            args.push(("later", d.valid.from().to_string()));
+            args.push(("performer", party_name(None, &d.performer, on)));
+            args.push(("variant", "later".to_string()));
+        }
         steps.push(BasisStep {
             step: "own_performer",
             id: None,
             text: format!("no cooperation covers \"{service}\" for {m} on {on}; the municipality performs it itself{later}"),
             valid: None,
             recorded: None,
+            args,
         });
         steps
     }

@@ -174,6 +174,61 @@ pub fn date(lang: Lang, day: Date) -> String {
     }
 }
 
+/// The thousands separator of a language: `.` (da), a no-break space (sv, nb), `,` (en).
+fn group_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Da => ".",
+        Lang::Sv | Lang::Nb => "\u{a0}",
+        Lang::En => ",",
+    }
+}
+
+/// The decimal separator: a comma in the Nordic languages, a point in English.
+fn decimal_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Da | Lang::Sv | Lang::Nb => ",",
+        Lang::En => ".",
+    }
+}
+
+/// A whole number as the language writes it: 12.345 (da), 12 345 (sv, nb), 12,345 (en).
+pub fn integer(lang: Lang, n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(group_separator(lang));
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// An amount in hundredths (minor units, basis points) with two decimals: 1.234,56 (da),
+/// 1 234,56 (sv, nb), 1,234.56 (en); a minus sign in front when negative.
+pub fn hundredths(lang: Lang, value: i64) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    let abs = value.unsigned_abs();
+    format!(
+        "{sign}{}{}{:02}",
+        integer(lang, abs / 100),
+        decimal_separator(lang),
+        abs % 100
+    )
+}
+
+/// Money in minor units with its currency as the language writes it: 1.234,56 kr. (da, DKK),
+/// 1 234,56 kr (sv, SEK; nb, NOK), DKK 1,234.56 (en).
+pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
+    let amount = hundredths(lang, minor);
+    match (lang, currency) {
+        (Lang::En, _) => format!("{currency}\u{a0}{amount}"),
+        (Lang::Da, "DKK") => format!("{amount}\u{a0}kr."),
+        (_, "DKK" | "SEK" | "NOK") => format!("{amount}\u{a0}kr"),
+        (_, other) => format!("{amount}\u{a0}{other}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +288,21 @@ mod tests {
             }
         }
         assert!(asked > 100, "{asked}");
+    }
+
+    #[test]
+    fn numbers_and_money_are_written_as_each_language_writes_them() {
+        assert_eq!(integer(Lang::Da, 12_345), "12.345");
+        assert_eq!(integer(Lang::Sv, 1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(integer(Lang::En, 999), "999");
+        assert_eq!(integer(Lang::En, 1000), "1,000");
+        assert_eq!(integer(Lang::Nb, 0), "0");
+        assert_eq!(hundredths(Lang::Da, 6523), "65,23");
+        assert_eq!(hundredths(Lang::En, -5), "-0.05");
+        assert_eq!(money(Lang::Da, 123_456, "DKK"), "1.234,56\u{a0}kr.");
+        assert_eq!(money(Lang::Sv, 123_456, "SEK"), "1\u{a0}234,56\u{a0}kr");
+        assert_eq!(money(Lang::Nb, -100, "NOK"), "-1,00\u{a0}kr");
+        assert_eq!(money(Lang::En, 123_456, "DKK"), "DKK\u{a0}1,234.56");
     }
 
     #[test]

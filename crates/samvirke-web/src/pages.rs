@@ -327,7 +327,11 @@ fn answer_html(a: &Answer) -> String {
                 )
             })
             .unwrap_or_default();
-        let _ = writeln!(out, "<li>{}{valid}</li>", escape(&step.text));
+        let _ = writeln!(
+            out,
+            "<li>{}{valid}</li>",
+            escape(&basis_text(step, &a.service.name))
+        );
     }
     out.push_str("</ol>\n");
     for step in a.basis.iter().filter(|s| s.step == "cooperation") {
@@ -382,6 +386,46 @@ async fn who_page(
             Ok((status, Html(layout(&tr("error-answer"), &body))).into_response())
         }
     }
+}
+
+/// A legal form in the page's language.
+pub(crate) fn form_name(form: samvirke_core::model::LegalForm) -> String {
+    tr(&format!("form-{}", form.as_str()))
+}
+
+/// A step of the legal basis in the page's language (the core's `text` is English): the message
+/// `basis-{step}[-{variant}]` with the step's parts; dates as the language writes them, legal forms
+/// and statuses in words, the service by its name.
+fn basis_text(step: &samvirke_core::resolver::BasisStep, service_name: &str) -> String {
+    let variant = step
+        .args
+        .iter()
+        .find(|(k, _)| *k == "variant")
+        .map(|(_, v)| v.as_str());
+    let key = match variant {
+        Some(v) => format!("basis-{}-{v}", step.step.replace('_', "-")),
+        None => format!("basis-{}", step.step.replace('_', "-")),
+    };
+    let values: Vec<(&str, String)> =
+        step.args
+            .iter()
+            .filter(|(k, _)| *k != "variant")
+            .map(|(k, v)| {
+                let shown = match *k {
+                    "form" => samvirke_core::model::LegalForm::parse(v)
+                        .map_or_else(|| v.clone(), form_name),
+                    "status" => tr(&format!("status-{v}")),
+                    "service" if !service_name.is_empty() => service_name.to_string(),
+                    _ => Date::parse(v).map_or_else(|_| v.clone(), day),
+                };
+                (*k, shown)
+            })
+            .collect();
+    if step.args.is_empty() {
+        return step.text.clone();
+    }
+    let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    tra(&key, &args)
 }
 
 pub(crate) fn not_found_page() -> Response {
@@ -510,8 +554,8 @@ async fn cooperation_page(
         "<h1>{}</h1>\n<p>{} · {} · {}</p>\n",
         escape(&c.name),
         c.country,
-        escape(c.legal_form.as_str()),
-        escape(c.status.as_str())
+        escape(&form_name(c.legal_form)),
+        escape(&tr(&format!("status-{}", c.status.as_str())))
     );
     if let Some(purpose) = &c.purpose {
         let _ = writeln!(b, "<p>{}</p>", escape(purpose));
@@ -603,7 +647,7 @@ async fn cooperation_page(
             let when = d.date.map_or_else(|| tr("date-unknown"), day);
             let mut line = format!(
                 "{} ({when}): {}",
-                d.kind.as_str().replace('_', " "),
+                escape(&tr(&format!("decision-{}", d.kind.as_str()))),
                 escape(&d.subject)
             );
             if let (DecisionKind::Referendum, Some(r)) = (d.kind, &d.referendum) {
@@ -614,7 +658,7 @@ async fn cooperation_page(
                             ", {}",
                             tra(
                                 "turnout",
-                                &[("percent", &format!("{}.{:02}", t / 100, t % 100))]
+                                &[("percent", &i18n::hundredths(ctx().lang, i64::from(t)))]
                             )
                         )
                     })
@@ -625,10 +669,10 @@ async fn cooperation_page(
                         "referendum",
                         &[
                             ("question", &escape(&r.question)),
-                            ("yes", &r.yes.to_string()),
-                            ("no", &r.no.to_string()),
-                            ("valid", &r.valid.to_string()),
-                            ("cast", &r.cast.to_string())
+                            ("yes", &i18n::integer(ctx().lang, r.yes)),
+                            ("no", &i18n::integer(ctx().lang, r.no)),
+                            ("valid", &i18n::integer(ctx().lang, r.valid)),
+                            ("cast", &i18n::integer(ctx().lang, r.cast))
                         ]
                     )
                 ));
@@ -742,7 +786,7 @@ async fn municipality_page(
                 "<li><a href=\"/cooperations/{}\">{}</a> ({})</li>",
                 d.cooperation.id,
                 escape(&d.cooperation.name),
-                escape(d.cooperation.status.as_str())
+                escape(&tr(&format!("status-{}", d.cooperation.status.as_str())))
             );
         }
         b.push_str("</ul>\n");
@@ -889,7 +933,7 @@ async fn matrix_page(
     let snapshot = snapshot(state).await?;
     let (coops, members) = matrix(&snapshot, &query)?;
     let mut b = format!(
-        "<h1>{}</h1>\n<form method=\"get\" action=\"/matrix\">\n<label for=\"country\">{}</label>\n<select id=\"country\" name=\"country\"><option value=\"\">{}</option><option value=\"DK\">{}</option><option value=\"SE\">{}</option><option value=\"NO\">{}</option></select>\n<label for=\"legal_form\">{}</label>\n<input id=\"legal_form\" name=\"legal_form\" placeholder=\"dk-forpligtende-samarbejde\">\n<button type=\"submit\">{}</button>\n</form>\n",
+        "<h1>{}</h1>\n<form method=\"get\" action=\"/matrix\">\n<label for=\"country\">{}</label>\n<select id=\"country\" name=\"country\"><option value=\"\">{}</option><option value=\"DK\">{}</option><option value=\"SE\">{}</option><option value=\"NO\">{}</option></select>\n<label for=\"legal_form\">{}</label>\n<select id=\"legal_form\" name=\"legal_form\"><option value=\"\">{}</option>{}</select>\n<button type=\"submit\">{}</button>\n</form>\n",
         tr("matrix-title"),
         tr("country"),
         tr("all"),
@@ -897,6 +941,22 @@ async fn matrix_page(
         tr("country-se"),
         tr("country-no"),
         tr("legal-form"),
+        tr("all"),
+        samvirke_core::model::LegalForm::ALL
+            .iter()
+            .map(|f| {
+                let selected = if query.legal_form.as_deref() == Some(f.as_str()) {
+                    " selected"
+                } else {
+                    ""
+                };
+                format!(
+                    "<option value=\"{}\"{selected}>{}</option>",
+                    f.as_str(),
+                    escape(&form_name(*f))
+                )
+            })
+            .collect::<String>(),
         tr("filter")
     );
     let csv_query = format!(

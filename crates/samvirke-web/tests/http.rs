@@ -1277,3 +1277,44 @@ both!(openapi_document_covers_every_api_route, |app| {
         "bearer"
     );
 });
+
+both!(the_legal_basis_is_written_in_the_page_language, |app| {
+    let page = |lang: &str, path: &str| {
+        let mut response = app
+            .agent
+            .get(&format!("{}{path}", app.base))
+            .header("accept-language", lang)
+            .call()
+            .unwrap();
+        response.body_mut().read_to_string().unwrap()
+    };
+    let after = "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-09-01";
+    let da = page("da", after);
+    assert!(
+        da.contains("Dragør hjemtog “Vedligeholdende træning"),
+        "{da}"
+    );
+    assert!(
+        da.contains("pr. 01.09.2021"),
+        "dates as Danish writes them: {da}"
+    );
+    let en = page("en", after);
+    assert!(en.contains("Dragør took “"), "{en}");
+    let before = "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31";
+    let sv = page("sv", before);
+    assert!(sv.contains("Samverkan: Forpligtende samarbejde mellem Tårnby og Dragør Kommuner (forpligtende samarbejde (Danmark), gäller)"), "{sv}");
+    assert!(sv.contains("Tårnby utför ”"), "{sv}");
+    // Counts in the referendum as each language writes numbers.
+    let referendum_da = page("da", "/cooperations/ishoej-vallensbaek");
+    let referendum_en = page("en", "/cooperations/ishoej-vallensbaek");
+    assert!(referendum_da.contains("folkeafstemning"), "{referendum_da}");
+    assert!(
+        referendum_da
+            .contains("ja 5.620, nej 561, gyldige 6.181, afgivne 6.218, stemmeprocent 65,80 %"),
+        "{referendum_da}"
+    );
+    assert!(
+        referendum_en.contains("yes 5,620, no 561, valid 6,181, cast 6,218, turnout 65.80 %"),
+        "{referendum_en}"
+    );
+});

@@ -4,15 +4,12 @@
 // Screenshots of every page type at 320 px and 1280 px go to SAMVIRKE_SCREENSHOTS (kept by the run).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { SHOTS, launchBrowser, startServer } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const BIN = process.env.SAMVIRKE_BIN ?? 'target/debug/samvirke';
-const SHOTS = process.env.SAMVIRKE_SCREENSHOTS ?? 'target/browser-screenshots';
 let BASE = '';
 
 let server;
@@ -20,27 +17,8 @@ let browser;
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  // Port 0: the system picks a free port; the server says which on its first line.
-  server = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SAMVIRKE_LOG: 'warn' } });
-  let log = '';
-  BASE = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${log}`)), 60000);
-    server.stderr.on('data', (d) => {
-      log += d;
-      const m = log.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`the server exited (${code}): ${log}`)));
-  });
-  const health = await fetch(`${BASE}/health`).catch(() => null);
-  assert.ok(health?.ok, `the server does not answer: ${log}`);
-  browser = await chromium.launch({
-    executablePath: process.env.SAMVIRKE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ base: BASE, server } = await startServer(['--demo']));
+  browser = await launchBrowser();
 });
 
 after(async () => {

@@ -4,17 +4,15 @@
 // imported and two accounts made with `samvirke user add`, as an administrator would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { BIN, SHOTS, launchBrowser, startServer } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const BIN = process.env.SAMVIRKE_BIN ?? 'target/debug/samvirke';
-const SHOTS = process.env.SAMVIRKE_SCREENSHOTS ?? 'target/browser-screenshots';
 const EXAMPLES = new URL('../../examples/cooperations', import.meta.url).pathname;
 const PASSWORD = 'a long pass phrase for the browser';
 let BASE = '';
@@ -34,24 +32,8 @@ before(async () => {
   samvirke(['import', EXAMPLES]);
   samvirke(['user', 'add', 'anna@dragoer.dk', '--role', 'editor', '--scope', 'DK-0155', '--password-stdin'], `${PASSWORD}\n`);
   samvirke(['user', 'add', 'bo@taarnby.dk', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
-  server = spawn(BIN, ['--db', join(dir, 'staff.db'), 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SAMVIRKE_LOG: 'warn' } });
-  let log = '';
-  BASE = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${log}`)), 60000);
-    server.stderr.on('data', (d) => {
-      log += d;
-      const m = log.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`the server exited (${code}): ${log}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.SAMVIRKE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ base: BASE, server } = await startServer(['--db', join(dir, 'staff.db')]));
+  browser = await launchBrowser();
 });
 
 after(async () => {

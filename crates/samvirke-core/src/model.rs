@@ -997,6 +997,22 @@ impl Fact {
 }
 
 impl CooperationDoc {
+    /// A cooperation with its header only: no services, agreements or delegations yet.
+    pub fn new(cooperation: Cooperation) -> CooperationDoc {
+        CooperationDoc {
+            cooperation,
+            services: Vec::new(),
+            main_agreement: Vec::new(),
+            sub_agreements: Vec::new(),
+            delegations: Vec::new(),
+            take_backs: Vec::new(),
+            decisions: Vec::new(),
+            staff_transfers: Vec::new(),
+            candidate_areas: Vec::new(),
+            payment_agreements: Vec::new(),
+        }
+    }
+
     /// Splits the document into journal facts, header first.
     pub fn to_facts(&self) -> Vec<Fact> {
         let coop = self.cooperation.id.clone();
@@ -1056,18 +1072,7 @@ impl CooperationDoc {
             Fact::Cooperation(c) => Some(c.clone()),
             _ => None,
         })?;
-        let mut doc = CooperationDoc {
-            cooperation: header,
-            services: Vec::new(),
-            main_agreement: Vec::new(),
-            sub_agreements: Vec::new(),
-            delegations: Vec::new(),
-            take_backs: Vec::new(),
-            decisions: Vec::new(),
-            staff_transfers: Vec::new(),
-            candidate_areas: Vec::new(),
-            payment_agreements: Vec::new(),
-        };
+        let mut doc = CooperationDoc::new(header);
         for fact in facts {
             match fact {
                 Fact::Cooperation(_) => {}

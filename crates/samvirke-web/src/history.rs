@@ -9,7 +9,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use samvirke_core::CooperationId;
-use samvirke_store::Change;
 
 use crate::edit::{doc_in, file_text, unified_diff};
 use crate::pages::{PageError, escape, layout, tr, tra};
@@ -42,41 +41,29 @@ fn cooperation_id(id: &str) -> Result<CooperationId, WebError> {
 }
 
 async fn entries(state: &Arc<AppState>, id: &CooperationId) -> Result<Vec<Entry>, WebError> {
-    let own = id.to_string();
-    state
-        .with_store(move |store| {
-            let nested = format!("{own}/");
-            let mut out = Vec::new();
-            for event in store.events()? {
-                let payload = event
-                    .payload()
-                    .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?;
-                let key = payload.change.key();
-                if key != own && !key.starts_with(&nested) {
-                    continue;
-                }
-                let what = match payload.change {
-                    Change::Put {
-                        supersedes: None, ..
-                    } => "history-added",
-                    Change::Put {
-                        supersedes: Some(_),
-                        ..
-                    } => "history-changed",
-                    Change::Retract { .. } => "history-withdrawn",
-                };
-                out.push(Entry {
-                    seq: event.seq,
-                    at: event.recorded_at.to_string(),
-                    actor: event.actor,
-                    reason: event.reason,
-                    key,
-                    what,
-                });
-            }
-            Ok(out)
-        })
+    let cooperation = id.clone();
+    let state = state.clone();
+    let items = tokio::task::spawn_blocking(move || state.events_of(&cooperation))
         .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let what = match (item.change["op"].as_str(), item.change.get("supersedes")) {
+                (Some("retract"), _) => "history-withdrawn",
+                (_, Some(_)) => "history-changed",
+                _ => "history-added",
+            };
+            Entry {
+                seq: item.seq,
+                at: item.recorded_at.to_string(),
+                actor: item.actor,
+                reason: item.reason,
+                key: item.key,
+                what,
+            }
+        })
+        .collect())
 }
 
 async fn history_page(

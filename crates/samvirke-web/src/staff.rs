@@ -1112,7 +1112,14 @@ impl Problems {
         v
     }
 
-    fn date(&mut self, data: &FormData, field: &str, required: bool) -> Option<Date> {
+    /// A field read with `parse`: `None` when empty (a problem if `required`) or malformed.
+    fn parsed<T, E: std::fmt::Display>(
+        &mut self,
+        data: &FormData,
+        field: &str,
+        required: bool,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Option<T> {
         let v = data.get(field).trim();
         if v.is_empty() {
             if required {
@@ -1120,13 +1127,11 @@ impl Problems {
             }
             return None;
         }
-        match Date::parse(v) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.add(field, e.to_string());
-                None
-            }
-        }
+        parse(v).map_err(|e| self.add(field, e.to_string())).ok()
+    }
+
+    fn date(&mut self, data: &FormData, field: &str, required: bool) -> Option<Date> {
+        self.parsed(data, field, required, Date::parse)
     }
 
     fn number(&mut self, data: &FormData, field: &str) -> Option<u32> {
@@ -1144,20 +1149,7 @@ impl Problems {
     }
 
     fn party(&mut self, data: &FormData, field: &str, required: bool) -> Option<PartyId> {
-        let v = data.get(field).trim();
-        if v.is_empty() {
-            if required {
-                self.add(field, tr("required"));
-            }
-            return None;
-        }
-        match PartyId::parse(v) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                self.add(field, e.to_string());
-                None
-            }
-        }
+        self.parsed(data, field, required, PartyId::parse)
     }
 
     fn interval(&mut self, from: Option<Date>, to: Option<Date>) -> Option<Interval> {
@@ -1220,18 +1212,14 @@ fn some_text(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
-fn new_doc(cooperation: samvirke_core::model::Cooperation) -> CooperationDoc {
-    CooperationDoc {
-        cooperation,
-        services: Vec::new(),
-        main_agreement: Vec::new(),
-        sub_agreements: Vec::new(),
-        delegations: Vec::new(),
-        take_backs: Vec::new(),
-        decisions: Vec::new(),
-        staff_transfers: Vec::new(),
-        candidate_areas: Vec::new(),
-        payment_agreements: Vec::new(),
+/// The problem of a number another version or sub-agreement has.
+fn number_taken(number: u32) -> WebError {
+    WebError::Invalid {
+        detail: tr("form-problems"),
+        errors: vec![(
+            "number".to_string(),
+            tra("number-taken", &[("number", &number.to_string())]),
+        )],
     }
 }
 
@@ -1286,7 +1274,7 @@ fn apply(
                     else {
                         return Err(WebError::Internal("form fields checked above".to_string()));
                     };
-                    new_doc(samvirke_core::model::Cooperation {
+                    CooperationDoc::new(samvirke_core::model::Cooperation {
                         id: id.clone(),
                         name: name.clone(),
                         country,
@@ -1423,14 +1411,8 @@ fn apply(
             let Some(number) = number else {
                 return Err(WebError::Internal("form fields checked above".to_string()));
             };
-            if existing.is_none() && doc.main_agreement.iter().any(|v| v.number == number) {
-                return Err(WebError::Invalid {
-                    detail: tr("form-problems"),
-                    errors: vec![(
-                        "number".to_string(),
-                        tra("number-taken", &[("number", &number.to_string())]),
-                    )],
-                });
+            if existing != &Some(number) && doc.main_agreement.iter().any(|v| v.number == number) {
+                return Err(number_taken(number));
             }
             let adopted = existing
                 .and_then(|n| doc.main_agreement.iter().find(|v| v.number == n))
@@ -1460,13 +1442,7 @@ fn apply(
                 return Err(WebError::Internal("form fields checked above".to_string()));
             };
             if existing != &Some(number) && doc.sub_agreements.iter().any(|s| s.number == number) {
-                return Err(WebError::Invalid {
-                    detail: tr("form-problems"),
-                    errors: vec![(
-                        "number".to_string(),
-                        tra("number-taken", &[("number", &number.to_string())]),
-                    )],
-                });
+                return Err(number_taken(number));
             }
             let revisions = existing
                 .and_then(|n| doc.sub_agreements.iter().find(|s| s.number == n))

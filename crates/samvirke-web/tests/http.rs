@@ -305,7 +305,7 @@ both!(registry_pages, |app| {
     );
     let (_, _, iv) = app.get("/cooperations/ishoej-vallensbaek");
     assert!(
-        iv.contains("yes 5620, no 561, valid 6181, cast 6218, turnout 65.80 %"),
+        iv.contains("yes 5,620, no 561, valid 6,181, cast 6,218, turnout 65.80 %"),
         "{iv}"
     );
     let (status, _, _) = app.get("/cooperations/nope");
@@ -525,7 +525,7 @@ both!(pages_in_four_languages, |app| {
         "nb-NO",
     );
     assert!(
-        nb.contains("<html lang=\"nb\">") && nb.contains("ja 5620, nei 561"),
+        nb.contains("<html lang=\"nb\">") && nb.contains("ja 5\u{a0}620, nei 561"),
         "{nb}"
     );
     let (_, other) = get_with("/", "Accept-Language", "de-DE");

@@ -15,7 +15,7 @@ pub struct Date(i32);
 /// Why a date or timestamp could not be read; the message says what form is expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct TimeError(String);
+pub struct TimeError(pub(crate) String);
 
 const DATE_YEAR_MIN: i32 = 1000;
 const DATE_YEAR_MAX: i32 = 9999;

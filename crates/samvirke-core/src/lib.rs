@@ -14,6 +14,7 @@
 pub mod calendar;
 pub mod decimal;
 pub mod diagnostic;
+pub mod due;
 pub mod format;
 pub mod ids;
 pub mod model;

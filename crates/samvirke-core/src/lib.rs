@@ -23,6 +23,7 @@ pub mod municipalities;
 mod openapi;
 pub mod registry;
 pub mod resolver;
+pub mod statutory;
 pub mod time;
 
 pub use diagnostic::Diagnostic;

@@ -144,6 +144,7 @@ fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
                     decisions: Vec::new(),
                     staff_transfers: Vec::new(),
                     candidate_areas: Vec::new(),
+                    obligations: Vec::new(),
                     payment_agreements: Vec::new(),
                 });
             }

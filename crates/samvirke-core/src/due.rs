@@ -113,6 +113,22 @@ impl DueRule {
     }
 }
 
+/// The due dates of an obligation from `from` up to and including `to`, within the years it applies.
+pub fn occurrences(
+    obligation: &crate::model::Obligation,
+    country: Country,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Date>, TimeError> {
+    let valid = obligation.valid;
+    Ok(obligation
+        .due
+        .due_between(country, obligation.shift, from, to)?
+        .into_iter()
+        .filter(|d| valid.contains(*d))
+        .collect())
+}
+
 /// `day` moved by `months` calendar months, the day of the month kept where it exists and the
 /// month's last day otherwise (31 January + 1 month = 28 or 29 February).
 pub fn add_months(day: Date, months: i32) -> Result<Date, TimeError> {

@@ -632,6 +632,34 @@ pub struct CandidateArea {
     pub note: Option<String>,
 }
 
+/// A duty the agreement puts on a party on a yearly wheel: a report, an order, a payment overview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Obligation {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// What is to be done, in the languages given.
+    pub title: Names,
+    /// Who must do it (one or more parties).
+    pub owners: Vec<PartyId>,
+    /// In what capacity, in the agreement's words (e.g. "entreprenør").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The sub-agreement it belongs to, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_agreement: Option<u32>,
+    /// When it falls due each year.
+    pub due: crate::due::DueRule,
+    /// A due date on a non-working day moves this way.
+    #[serde(default)]
+    pub shift: crate::calendar::Shift,
+    /// The years it applies (from the first day).
+    pub valid: Interval,
+    /// The clause that sets it, in the agreement's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+}
+
 /// A payer's share in a key: parts (any whole numbers; `{ A = 1, B = 3 }` is 25 % / 75 %).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -856,6 +884,9 @@ pub struct CooperationDoc {
     /// Candidate areas.
     #[serde(default)]
     pub candidate_areas: Vec<CandidateArea>,
+    /// Obligations on the yearly wheel.
+    #[serde(default)]
+    pub obligations: Vec<Obligation>,
     /// Payment agreements.
     #[serde(default)]
     pub payment_agreements: Vec<PaymentAgreement>,
@@ -924,6 +955,13 @@ pub enum Fact {
         /// The area.
         candidate_area: CandidateArea,
     },
+    /// An obligation on the yearly wheel.
+    Obligation {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The obligation.
+        obligation: Obligation,
+    },
     /// A payment agreement.
     PaymentAgreement {
         /// Owning cooperation.
@@ -953,6 +991,7 @@ impl Fact {
             | Fact::Decision { cooperation, .. }
             | Fact::StaffTransfer { cooperation, .. }
             | Fact::CandidateArea { cooperation, .. }
+            | Fact::Obligation { cooperation, .. }
             | Fact::PaymentAgreement { cooperation, .. }
             | Fact::SettlementRun { cooperation, .. } => cooperation,
         }
@@ -987,6 +1026,7 @@ impl Fact {
             Fact::CandidateArea { candidate_area, .. } => {
                 format!("{coop}/candidate-area/{}", candidate_area.id)
             }
+            Fact::Obligation { obligation, .. } => format!("{coop}/obligation/{}", obligation.id),
             Fact::PaymentAgreement {
                 payment_agreement: p,
                 ..
@@ -1009,6 +1049,7 @@ impl CooperationDoc {
             decisions: Vec::new(),
             staff_transfers: Vec::new(),
             candidate_areas: Vec::new(),
+            obligations: Vec::new(),
             payment_agreements: Vec::new(),
         }
     }
@@ -1048,6 +1089,10 @@ impl CooperationDoc {
         out.extend(self.staff_transfers.iter().map(|s| Fact::StaffTransfer {
             cooperation: coop.clone(),
             staff_transfer: s.clone(),
+        }));
+        out.extend(self.obligations.iter().map(|o| Fact::Obligation {
+            cooperation: coop.clone(),
+            obligation: o.clone(),
         }));
         out.extend(self.candidate_areas.iter().map(|c| Fact::CandidateArea {
             cooperation: coop.clone(),
@@ -1089,6 +1134,7 @@ impl CooperationDoc {
                 Fact::StaffTransfer { staff_transfer, .. } => {
                     doc.staff_transfers.push(staff_transfer.clone())
                 }
+                Fact::Obligation { obligation, .. } => doc.obligations.push(obligation.clone()),
                 Fact::CandidateArea { candidate_area, .. } => {
                     doc.candidate_areas.push(candidate_area.clone())
                 }
@@ -1114,6 +1160,7 @@ impl CooperationDoc {
         self.decisions.sort_by(|a, b| a.id.cmp(&b.id));
         self.staff_transfers.sort_by_key(StaffTransfer::key_suffix);
         self.candidate_areas.sort_by(|a, b| a.id.cmp(&b.id));
+        self.obligations.sort_by(|a, b| a.id.cmp(&b.id));
         self.payment_agreements
             .sort_by_key(|p| (p.sub_agreement, p.valid.from()));
     }

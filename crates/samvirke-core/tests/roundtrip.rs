@@ -2,6 +2,8 @@
 //! document, and writing it again gives the same text.
 
 use proptest::prelude::*;
+use samvirke_core::calendar::Shift;
+use samvirke_core::due::DueRule;
 use samvirke_core::format::{parse_file, write_toml};
 use samvirke_core::ids::{CooperationId, Country, MunicipalityId, PartyId, ServiceId};
 use samvirke_core::model::*;
@@ -43,6 +45,16 @@ prop_compose! {
     }
 }
 
+fn due_rule() -> impl Strategy<Value = DueRule> {
+    prop_oneof![
+        (1u32..=12, 1u32..=28).prop_map(|(month, day)| DueRule::FixedDay { month, day }),
+        (1u32..=12).prop_map(|month| DueRule::EndOfMonth { month }),
+        (1u32..=12).prop_map(|month| DueRule::StartOfMonth { month }),
+        (1u32..=12, prop_oneof![1i32..=15, -15i32..=-1])
+            .prop_map(|(month, n)| DueRule::WorkingDay { month, n }),
+    ]
+}
+
 prop_compose! {
     fn document()(
         id in "[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}",
@@ -53,6 +65,9 @@ prop_compose! {
         numbers in proptest::collection::btree_set(0u32..60, 3),
         referendum in proptest::option::of(referendum()),
         gains in proptest::collection::vec(text(), 0..3),
+        due in due_rule(),
+        shift in proptest::sample::select(vec![Shift::Earlier, Shift::Later, Shift::Keep]),
+        obligation_title in text(),
         status in proptest::sample::select(CandidateStatus::ALL.to_vec()),
         valid in proptest::option::of(interval()),
     ) -> CooperationDoc {
@@ -82,6 +97,7 @@ prop_compose! {
             decisions: Vec::new(),
             staff_transfers: Vec::new(),
             candidate_areas: Vec::new(),
+            obligations: Vec::new(),
             payment_agreements: Vec::new(),
         };
         for (idx, (service_name, clause, valid, note)) in services.into_iter().enumerate() {
@@ -93,6 +109,17 @@ prop_compose! {
         if let Some(counts) = referendum {
             doc.decisions.push(Decision { id: "afstemning".into(), kind: DecisionKind::Referendum, date: None, body: Some(performer.clone()), subject: "s".into(), referendum: Some(counts), note: None });
         }
+        doc.obligations.push(Obligation {
+            id: "wheel".into(),
+            title: Names { en: Some(obligation_title), ..Names::default() },
+            owners: vec![performer.clone()],
+            role: None,
+            sub_agreement: doc.sub_agreements.first().map(|s| s.number),
+            due,
+            shift,
+            valid: Interval::starting(samvirke_core::Date::from_ymd(2020, 1, 1).unwrap()),
+            clause: None,
+        });
         doc.candidate_areas.push(CandidateArea { id: "area".into(), area: "Area".into(), kind: Some(CandidateKind::Staff), participants: vec![performer], expected_gains: gains, status, note: None });
         doc.canonicalise();
         doc
@@ -116,4 +143,107 @@ proptest! {
         facts.reverse();
         prop_assert_eq!(CooperationDoc::from_facts(&facts).unwrap(), doc);
     }
+}
+
+/// The Dragør–Tårnby yearly wheel from the example file, with the dates checked by hand against the
+/// calendar: 31 January 2026 is a Saturday, 1 February 2025 a Saturday and 2026 a Sunday, 31 May a
+/// Saturday in 2025 and a Sunday in 2026; 30 June is a Monday in 2025 and a Tuesday in 2026.
+#[test]
+fn the_dragoer_taarnby_wheel_for_2025_and_2026() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/cooperations/dragoer-taarnby.toml"
+    );
+    let parsed =
+        samvirke_core::format::parse_file(path, &std::fs::read_to_string(path).unwrap()).unwrap();
+    let doc = parsed.doc;
+    assert_eq!(doc.obligations.len(), 4);
+    let dates = |year: i32| -> Vec<(String, String)> {
+        let from = samvirke_core::Date::from_ymd(year, 1, 1).unwrap();
+        let to = samvirke_core::Date::from_ymd(year, 12, 31).unwrap();
+        let mut out: Vec<(String, String)> = doc
+            .obligations
+            .iter()
+            .flat_map(|o| {
+                samvirke_core::due::occurrences(o, doc.cooperation.country, from, to)
+                    .unwrap()
+                    .into_iter()
+                    .map(|d| (d.to_string(), o.id.clone()))
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        dates(2025),
+        pairs(&[
+            ("2025-01-31", "aarsrapportering"),
+            ("2025-02-03", "skabelon-og-aarshjul"),
+            ("2025-05-30", "bestilling"),
+            ("2025-06-30", "betalingsaftaler"),
+        ])
+    );
+    assert_eq!(
+        dates(2026),
+        pairs(&[
+            ("2026-01-30", "aarsrapportering"),
+            ("2026-02-02", "skabelon-og-aarshjul"),
+            ("2026-05-29", "bestilling"),
+            ("2026-06-30", "betalingsaftaler"),
+        ])
+    );
+    // Before the wheel applied (2020), nothing.
+    assert!(dates(2019).is_empty());
+}
+
+/// Mistakes in an `[[obligation]]` are reported with their field and the fix.
+#[test]
+fn obligation_mistakes_name_the_field() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/cooperations/dragoer-taarnby.toml"
+    );
+    let good = std::fs::read_to_string(path).unwrap();
+    let broken = good
+        .replacen(
+            "due = { kind = \"end_of_month\", month = 5 }",
+            "due = { kind = \"ultimo\", month = 5 }",
+            1,
+        )
+        .replacen(
+            "due = { kind = \"end_of_month\", month = 6 }",
+            "due = { kind = \"fixed_day\", month = 2, day = 30 }",
+            1,
+        )
+        .replacen(
+            "owners = [\"DK-0155\", \"DK-0185\"]",
+            "owners = [\"DK-0155\", \"DK-0101\"]",
+            1,
+        );
+    let errors = samvirke_core::format::parse_file("d.toml", &broken).unwrap_err();
+    let text: Vec<String> = errors
+        .iter()
+        .map(|d| format!("{}: {}", d.field, d.message))
+        .collect();
+    assert!(
+        text.iter().any(|t| t.contains("obligation[2].due.kind")
+            && t.contains("\"ultimo\" is not a kind of due date")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("obligation[3].due")
+                && t.contains("day 30 does not exist in month 2")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter().any(|t| t.contains("obligation[1].owners[1]")),
+        "{text:#?}"
+    );
+    assert!(errors.iter().all(|d| d.line > 0));
 }

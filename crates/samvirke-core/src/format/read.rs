@@ -10,7 +10,9 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::calendar::Shift;
 use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::due::DueRule;
 use crate::ids::{CooperationId, Country, MunicipalityId, OrganisationId, PartyId, ServiceId};
 use crate::model::*;
 use crate::municipalities::MunicipalityRegister;
@@ -491,6 +493,7 @@ pub struct Origins {
     pub(crate) decision: Vec<usize>,
     pub(crate) staff_transfer: Vec<usize>,
     pub(crate) candidate_area: Vec<usize>,
+    pub(crate) obligation: Vec<usize>,
     pub(crate) payment_agreement: Vec<usize>,
 }
 
@@ -571,6 +574,13 @@ pub(crate) fn read_document(
         &mut o.staff_transfer,
         read_staff_transfer,
     );
+    let obligations = read_all(
+        r,
+        &mut top,
+        "obligation",
+        &mut o.obligation,
+        read_obligation,
+    );
     let candidate_areas = read_all(
         r,
         &mut top,
@@ -600,6 +610,7 @@ pub(crate) fn read_document(
             "decision",
             "staff_transfer",
             "candidate_area",
+            "obligation",
             "payment_agreement",
         ],
     );
@@ -617,6 +628,7 @@ pub(crate) fn read_document(
             decisions,
             staff_transfers,
             candidate_areas,
+            obligations,
             payment_agreements,
         },
         o,
@@ -786,32 +798,12 @@ fn read_party(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Party> {
 
 fn read_service(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Service> {
     let id = r.parsed(&mut t, "id", "\"genoptraening-sel86\"", true, service_id);
-    let names = match r.sub_table(
+    let names = read_names(
+        r,
         &mut t,
         "name",
-        true,
         "{ da = \"Genoptræning\", en = \"Rehabilitation\" }",
-    ) {
-        Some(mut nt) => {
-            let names = Names {
-                da: r.opt_str(&mut nt, "da"),
-                sv: r.opt_str(&mut nt, "sv"),
-                nb: r.opt_str(&mut nt, "nb"),
-                en: r.opt_str(&mut nt, "en"),
-            };
-            if names == Names::default() {
-                let field = nt.path.clone();
-                r.error(
-                    &nt.span,
-                    &field,
-                    "has no name; give at least one of da, sv, nb, en".into(),
-                );
-            }
-            r.finish(nt, &["da", "sv", "nb", "en"]);
-            Some(names)
-        }
-        None => None,
-    };
+    );
     let legal_basis = r.list(&mut t, "legal_basis", "\"DK:SEL §86\"", |s| {
         check_legal_basis(s)
     });
@@ -825,9 +817,142 @@ fn read_service(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Service> {
     })
 }
 
+/// A required table of names in the four languages, at least one given.
+fn read_names(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, example: &str) -> Option<Names> {
+    let mut nt = r.sub_table(t, key, true, example)?;
+    let names = Names {
+        da: r.opt_str(&mut nt, "da"),
+        sv: r.opt_str(&mut nt, "sv"),
+        nb: r.opt_str(&mut nt, "nb"),
+        en: r.opt_str(&mut nt, "en"),
+    };
+    if names == Names::default() {
+        let field = nt.path.clone();
+        r.error(
+            &nt.span,
+            &field,
+            "has no name; give at least one of da, sv, nb, en".into(),
+        );
+    }
+    r.finish(nt, &["da", "sv", "nb", "en"]);
+    Some(names)
+}
+
+/// `[[obligation]]`: a duty on the yearly wheel.
+fn read_obligation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Obligation> {
+    let id = r.parsed(&mut t, "id", "\"order-services\"", true, local_id);
+    let title = read_names(
+        r,
+        &mut t,
+        "title",
+        "{ da = \"Bestilling af ydelser\", en = \"Order next year's services\" }",
+    );
+    if !t.table.contains_key("owners") {
+        r.missing(&t, "owners", "[\"DK-0155\"]");
+    }
+    let owners = r.list(&mut t, "owners", "\"DK-0155\"", party);
+    let role = r.opt_str(&mut t, "role");
+    let sub_agreement = r
+        .integer(&mut t, "sub_agreement", false, 0..100_000, "1")
+        .map(|n| n as u32);
+    let due = r
+        .sub_table(
+            &mut t,
+            "due",
+            true,
+            "{ kind = \"end_of_month\", month = 5 }",
+        )
+        .and_then(|dt| read_due(r, dt));
+    let shift = r.parsed(&mut t, "shift", "\"earlier\"", false, |s: &str| match s {
+        "earlier" => Ok(Shift::Earlier),
+        "later" => Ok(Shift::Later),
+        "keep" => Ok(Shift::Keep),
+        other => Err(format!(
+            "\"{other}\" is not a shift; use earlier, later or keep"
+        )),
+    });
+    let valid = interval(r, &mut t, "from", "to", true);
+    let clause = r.opt_str(&mut t, "clause");
+    r.finish(
+        t,
+        &[
+            "id",
+            "title",
+            "owners",
+            "role",
+            "sub_agreement",
+            "due",
+            "shift",
+            "from",
+            "to",
+            "clause",
+        ],
+    );
+    Some(Obligation {
+        id: id?,
+        title: title?,
+        owners,
+        role,
+        sub_agreement,
+        due: due?,
+        shift: shift.unwrap_or_default(),
+        valid: valid?,
+        clause,
+    })
+}
+
+/// `due = { kind = "...", month = M, day = D | n = N }`.
+fn read_due(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<DueRule> {
+    let (path, table_span) = (t.path.clone(), t.span.clone());
+    let kind = r.req_str(&mut t, "kind", "\"end_of_month\"");
+    let month = r
+        .integer(&mut t, "month", true, 1..13, "5")
+        .map(|m| m as u32);
+    let rule = match kind.as_deref() {
+        Some("fixed_day") => {
+            let day = r
+                .integer(&mut t, "day", true, 1..32, "31")
+                .map(|d| d as u32);
+            r.finish(t, &["kind", "month", "day"]);
+            DueRule::FixedDay {
+                month: month?,
+                day: day?,
+            }
+        }
+        Some("end_of_month") => {
+            r.finish(t, &["kind", "month"]);
+            DueRule::EndOfMonth { month: month? }
+        }
+        Some("start_of_month") => {
+            r.finish(t, &["kind", "month"]);
+            DueRule::StartOfMonth { month: month? }
+        }
+        Some("working_day") => {
+            let n = r.integer(&mut t, "n", true, -23..24, "5").map(|n| n as i32);
+            r.finish(t, &["kind", "month", "n"]);
+            DueRule::WorkingDay {
+                month: month?,
+                n: n?,
+            }
+        }
+        Some(other) => {
+            let field = t.field("kind");
+            let span = r.spans.of(&field);
+            r.error(&span, &field, format!("\"{other}\" is not a kind of due date; use fixed_day, end_of_month, start_of_month or working_day"));
+            return None;
+        }
+        None => return None,
+    };
+    if let Err(message) = rule.check() {
+        r.error(&table_span, &path, message);
+        return None;
+    }
+    Some(rule)
+}
+
 fn check_legal_basis(text: &str) -> Result<String, String> {
     let well_formed = text.len() > 3
-        && Country::parse(&text[..2]).is_ok()
+        && text.get(..2).is_some_and(|c| Country::parse(c).is_ok())
         && text.as_bytes()[2] == b':'
         && !text[3..].trim().is_empty();
     if well_formed {

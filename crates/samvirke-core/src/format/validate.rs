@@ -354,6 +354,34 @@ impl Checker<'_> {
                 self.check_party(&format!("{base}.participants[{j}]"), p, "participant");
             }
         }
+        let mut seen = BTreeSet::new();
+        for (i, ob) in doc.obligations.iter().enumerate() {
+            let base = format!("obligation[{}]", self.origins.obligation[i]);
+            if !seen.insert(ob.id.clone()) {
+                self.error(
+                    &format!("{base}.id"),
+                    format!("obligation id \"{}\" is used twice; ids must differ", ob.id),
+                );
+            }
+            if ob.owners.is_empty() {
+                self.error(
+                    &format!("{base}.owners"),
+                    "names no one; give the parties that must do it, e.g. owners = [\"DK-0185\"]"
+                        .to_string(),
+                );
+            }
+            for (j, owner) in ob.owners.iter().enumerate() {
+                self.check_party(&format!("{base}.owners[{j}]"), owner, "owner");
+            }
+            if let Some(n) = ob.sub_agreement
+                && !doc.sub_agreements.iter().any(|s| s.number == n)
+            {
+                self.error(
+                    &format!("{base}.sub_agreement"),
+                    format!("sub-agreement {n} does not exist in this file"),
+                );
+            }
+        }
         for (i, p) in doc.payment_agreements.iter().enumerate() {
             let base = format!("payment_agreement[{}]", self.origins.payment_agreement[i]);
             if !doc

@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::calendar::Shift;
+use crate::due::DueRule;
 use crate::ids::PartyId;
 use crate::model::*;
 use crate::time::{Date, Interval};
@@ -151,16 +153,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
     for s in &doc.services {
         o.header("[[service]]");
         o.str("id", s.id.as_str());
-        let names: Vec<String> = [
-            ("da", &s.names.da),
-            ("sv", &s.names.sv),
-            ("nb", &s.names.nb),
-            ("en", &s.names.en),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {}", quote(v))))
-        .collect();
-        o.line("name", format!("{{ {} }}", names.join(", ")));
+        o.line("name", names_table(&s.names));
         if !s.legal_basis.is_empty() {
             o.line("legal_basis", list(&s.legal_basis, |s| quote(s)));
         }
@@ -283,6 +276,41 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.str("status", c.status.as_str());
         o.opt_str("note", &c.note);
     }
+    for ob in &doc.obligations {
+        o.header("[[obligation]]");
+        o.str("id", &ob.id);
+        o.line("title", names_table(&ob.title));
+        o.parties("owners", &ob.owners);
+        o.opt_str("role", &ob.role);
+        if let Some(n) = ob.sub_agreement {
+            o.line("sub_agreement", n.to_string());
+        }
+        let due = match ob.due {
+            DueRule::FixedDay { month, day } => {
+                format!("{{ kind = \"fixed_day\", month = {month}, day = {day} }}")
+            }
+            DueRule::EndOfMonth { month } => {
+                format!("{{ kind = \"end_of_month\", month = {month} }}")
+            }
+            DueRule::StartOfMonth { month } => {
+                format!("{{ kind = \"start_of_month\", month = {month} }}")
+            }
+            DueRule::WorkingDay { month, n } => {
+                format!("{{ kind = \"working_day\", month = {month}, n = {n} }}")
+            }
+        };
+        o.line("due", due);
+        o.str(
+            "shift",
+            match ob.shift {
+                Shift::Earlier => "earlier",
+                Shift::Later => "later",
+                Shift::Keep => "keep",
+            },
+        );
+        o.interval(&ob.valid);
+        o.opt_str("clause", &ob.clause);
+    }
     for p in &doc.payment_agreements {
         o.header("[[payment_agreement]]");
         o.line("sub_agreement", p.sub_agreement.to_string());
@@ -374,6 +402,20 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         }
     }
     o.0
+}
+
+/// `{ da = "...", en = "..." }` with the languages given.
+fn names_table(names: &Names) -> String {
+    let parts: Vec<String> = [
+        ("da", &names.da),
+        ("sv", &names.sv),
+        ("nb", &names.nb),
+        ("en", &names.en),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = {}", quote(v))))
+    .collect();
+    format!("{{ {} }}", parts.join(", "))
 }
 
 #[cfg(test)]

@@ -72,6 +72,8 @@ enum Command {
     Services(commands::list::ServicesArgs),
     /// List the cooperations in the registry.
     Cooperations(commands::list::CooperationsArgs),
+    /// The coming due dates of the cooperations' yearly wheels and of the law (text, JSON, iCalendar).
+    Deadlines(commands::deadlines::DeadlinesArgs),
     /// Settlement: each member's share of the payment agreements, exactly, to the øre.
     Settle(commands::settle::SettleArgs),
     /// Staff accounts for the web application: add, list, password, disable, API tokens.
@@ -101,6 +103,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Services(args) => commands::list::services(&db, args),
         Command::Cooperations(args) => commands::list::cooperations(&db, args),
         Command::Settle(args) => commands::settle::run(&db, args),
+        Command::Deadlines(args) => commands::deadlines::run(&db, args),
         Command::User(command) => commands::user::run(&db, command),
         Command::Db(command) => commands::db::run(&db, command),
     }

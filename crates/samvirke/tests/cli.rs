@@ -1369,3 +1369,89 @@ fn user_accounts_from_the_command_line() {
         .unwrap();
     assert_eq!(log, 4, "created ×2, token, disabled");
 }
+
+/// `samvirke deadlines`: the Dragør–Tårnby wheel by date, per municipality, as JSON and iCalendar,
+/// and every mistake exit 2.
+#[test]
+fn deadlines_of_the_yearly_wheel() {
+    let env = Env::sqlite();
+    env.import_examples();
+    let all = env.ok(&["deadlines", "--from", "2026-01-01", "--to", "2026-12-31"]);
+    let days: Vec<&str> = all.lines().map(|l| &l[..10]).collect();
+    assert_eq!(
+        days,
+        ["2026-01-30", "2026-02-02", "2026-05-29", "2026-06-30"],
+        "{all}"
+    );
+    let dragoer = env.ok(&[
+        "deadlines",
+        "--municipality",
+        "DK-0155",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+    ]);
+    assert_eq!(
+        dragoer.lines().count(),
+        2,
+        "Dragør orders and adjusts the wheel: {dragoer}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "deadlines",
+        "--cooperation",
+        "dragoer-taarnby",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--json",
+    ]))
+    .unwrap();
+    let list = json["deadlines"].as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    assert_eq!(list[0]["due"], "2025-01-31");
+    assert_eq!(list[0]["obligation"], "agreement:aarsrapportering");
+    assert_eq!(list[0]["basis"]["kind"], "agreement");
+    let ics_path = env.path("d.ics");
+    env.ok(&[
+        "deadlines",
+        "--cooperation",
+        "dragoer-taarnby",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2026-12-31",
+        "--ics",
+        "-o",
+        ics_path.to_str().unwrap(),
+    ]);
+    let ics = std::fs::read_to_string(&ics_path).unwrap();
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{ics}"
+    );
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 8);
+    assert!(ics.contains("DTSTART;VALUE=DATE:20260529\r\n"));
+    assert!(ics.contains("UID:dragoer-taarnby/agreement:bestilling/2026-05-29@samvirke\r\n"));
+    // Mistakes.
+    assert!(
+        env.fails(
+            &["deadlines", "--from", "2026-02-01", "--to", "2026-01-01"],
+            2
+        )
+        .contains("before --from")
+    );
+    assert!(
+        env.fails(&["deadlines", "--cooperation", "dragoer-tarnby"], 2)
+            .contains("dragoer-taarnby")
+    );
+    assert!(
+        env.fails(&["deadlines", "--municipality", "DK-9999"], 2)
+            .contains("--municipality")
+    );
+    assert!(
+        env.fails(&["deadlines", "--from", "2026-02-30"], 2)
+            .contains("--from")
+    );
+}

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod db;
+pub mod deadlines;
 pub mod export;
 pub mod import;
 pub mod list;

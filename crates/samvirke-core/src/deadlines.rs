@@ -1,0 +1,287 @@
+//! Deadlines: the dated occurrences of every obligation, from the cooperations' own yearly wheels
+//! (`[[obligation]]`) and from the statutory obligations of their country and legal form, in a
+//! window of days; and the same as an iCalendar (RFC 5545) feed.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::due::occurrences;
+use crate::ids::{CooperationId, MunicipalityId, PartyId};
+use crate::model::{CooperationDoc, Language};
+use crate::statutory::{self, StatutoryDue};
+use crate::time::{Date, TimeError, Timestamp};
+
+/// Where an obligation comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Basis {
+    /// The cooperation's own agreement.
+    Agreement {
+        /// The clause, in the agreement's words, if recorded.
+        clause: Option<String>,
+    },
+    /// The law.
+    Statute {
+        /// The law and section.
+        reference: String,
+        /// Whether something in the line is unsure (see the statutory file).
+        unsure: bool,
+    },
+}
+
+/// One dated deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Deadline {
+    /// The day it falls due (already moved to a working day when the obligation says so).
+    pub due: Date,
+    /// The cooperation.
+    pub cooperation: CooperationId,
+    /// The obligation's id (`agreement:ID` or `statute:ID`), stable across years.
+    pub obligation: String,
+    /// What is to be done, in the cooperation's language (or the first one given).
+    pub title: String,
+    /// Who must do it: parties, or a role in words for statutory ones.
+    pub owners: Vec<String>,
+    /// The sub-agreement, if the obligation belongs to one.
+    pub sub_agreement: Option<u32>,
+    /// Where it comes from.
+    pub basis: Basis,
+}
+
+/// Which deadlines to list.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only those this municipality must meet (as an owner, or as a party when the law puts the
+    /// duty on each party or on the body it belongs to).
+    pub municipality: Option<MunicipalityId>,
+    /// Only this cooperation.
+    pub cooperation: Option<CooperationId>,
+}
+
+fn is_party(doc: &CooperationDoc, m: MunicipalityId) -> bool {
+    doc.cooperation
+        .parties
+        .iter()
+        .any(|p| p.id == PartyId::Municipality(m))
+}
+
+/// Every deadline from `from` up to and including `to`, by date, then cooperation and obligation.
+pub fn deadlines(
+    docs: &[CooperationDoc],
+    filter: &Filter,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Deadline>, TimeError> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let c = &doc.cooperation;
+        if filter.cooperation.as_ref().is_some_and(|id| id != &c.id) {
+            continue;
+        }
+        if filter.municipality.is_some_and(|m| !is_party(doc, m)) {
+            continue;
+        }
+        for ob in &doc.obligations {
+            if let Some(m) = filter.municipality
+                && !ob.owners.contains(&PartyId::Municipality(m))
+            {
+                continue;
+            }
+            for due in occurrences(ob, c.country, from, to)? {
+                out.push(Deadline {
+                    due,
+                    cooperation: c.id.clone(),
+                    obligation: format!("agreement:{}", ob.id),
+                    title: ob.title.get(c.language).to_string(),
+                    owners: ob.owners.iter().map(ToString::to_string).collect(),
+                    sub_agreement: ob.sub_agreement,
+                    basis: Basis::Agreement {
+                        clause: ob.clause.clone(),
+                    },
+                });
+            }
+        }
+        for st in statutory::applying_to(c.country, c.legal_form) {
+            let Some(rule) = st.due.yearly() else {
+                continue;
+            };
+            for due in rule.due_between(c.country, st.shift, from, to)? {
+                if c.valid.is_some_and(|v| !v.contains(due)) {
+                    continue;
+                }
+                out.push(Deadline {
+                    due,
+                    cooperation: c.id.clone(),
+                    obligation: format!("statute:{}", st.id),
+                    title: st.title.get(c.language).to_string(),
+                    owners: vec![st.owner_role.clone()],
+                    sub_agreement: None,
+                    basis: Basis::Statute {
+                        reference: st.reference.clone(),
+                        unsure: st.certainty == statutory::Certainty::Unsure,
+                    },
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.due, &a.cooperation, &a.obligation).cmp(&(b.due, &b.cooperation, &b.obligation))
+    });
+    Ok(out)
+}
+
+/// The statutory obligations of the listed cooperations that fall due on an event rather than a
+/// date (e.g. the Danish § 60 a notification): (cooperation, title, events, time allowed, reference).
+pub fn on_event(
+    docs: &[CooperationDoc],
+    filter: &Filter,
+) -> Vec<(CooperationId, String, Vec<String>, String, String)> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let c = &doc.cooperation;
+        if filter.cooperation.as_ref().is_some_and(|id| id != &c.id)
+            || filter.municipality.is_some_and(|m| !is_party(doc, m))
+        {
+            continue;
+        }
+        for st in statutory::applying_to(c.country, c.legal_form) {
+            if let StatutoryDue::OnEvent { events, within } = &st.due {
+                out.push((
+                    c.id.clone(),
+                    st.title.get(c.language).to_string(),
+                    events.clone(),
+                    within.clone(),
+                    st.reference.clone(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Escapes a TEXT value (RFC 5545 3.3.11).
+fn ics_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes one content line, folded at 75 octets without splitting a character (RFC 5545 3.1).
+fn ics_line(out: &mut String, line: &str) {
+    let mut width = 0;
+    for ch in line.chars() {
+        let len = ch.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(ch);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+fn ics_date(d: Date) -> String {
+    let (y, m, day) = d.ymd();
+    format!("{y:04}{m:02}{day:02}")
+}
+
+/// An iCalendar feed of `deadlines` named `name`: one all-day event per deadline, with a UID that
+/// stays the same from one download to the next so that calendar programs update rather than
+/// duplicate. `stamp` is the time the feed was made.
+pub fn to_ics(deadlines: &[Deadline], name: &str, stamp: Timestamp, language: Language) -> String {
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Samvirke//Deadlines//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        ics_line(&mut out, line);
+    }
+    ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(name)));
+    let stamp_text = {
+        let text = stamp.to_string();
+        // 2026-11-25T04:56:00.123456Z → 20261125T045600Z
+        let digits: String = text
+            .chars()
+            .take(19)
+            .filter(|c| c.is_ascii_digit() || *c == 'T')
+            .collect();
+        format!("{digits}Z")
+    };
+    for d in deadlines {
+        let uid = format!("{}/{}/{}@samvirke", d.cooperation, d.obligation, d.due);
+        let description = match &d.basis {
+            Basis::Agreement { clause } => clause.clone().unwrap_or_default(),
+            Basis::Statute { reference, unsure } => {
+                let mut text = reference.clone();
+                if *unsure {
+                    text.push_str(match language {
+                        Language::Da => " (usikker: se Samvirkes oversigt over lovkrav)",
+                        Language::Sv => " (osäker: se Samvirkes förteckning över lagkrav)",
+                        Language::Nb => " (usikker: se Samvirkes oversikt over lovkrav)",
+                        Language::En => " (unsure: see Samvirke's list of statutory obligations)",
+                    });
+                }
+                text
+            }
+        };
+        ics_line(&mut out, "BEGIN:VEVENT");
+        ics_line(&mut out, &format!("UID:{}", ics_text(&uid)));
+        ics_line(&mut out, &format!("DTSTAMP:{stamp_text}"));
+        ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(d.due)));
+        ics_line(
+            &mut out,
+            &format!("DTEND;VALUE=DATE:{}", ics_date(d.due.succ())),
+        );
+        ics_line(
+            &mut out,
+            &format!(
+                "SUMMARY:{}",
+                ics_text(&format!("{} ({})", d.title, d.cooperation))
+            ),
+        );
+        let mut desc = String::new();
+        let _ = write!(desc, "{}", d.owners.join(", "));
+        if !description.is_empty() {
+            let _ = write!(desc, "\n{description}");
+        }
+        ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&desc)));
+        ics_line(&mut out, "TRANSP:TRANSPARENT");
+        ics_line(&mut out, "END:VEVENT");
+    }
+    ics_line(&mut out, "END:VCALENDAR");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_fold_at_75_octets_without_splitting_characters() {
+        let mut out = String::new();
+        let long = format!("SUMMARY:{}", "æ".repeat(60));
+        ics_line(&mut out, &long);
+        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded.trim_end(), long);
+        assert_eq!(ics_text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+    }
+}

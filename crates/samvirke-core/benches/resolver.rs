@@ -135,17 +135,9 @@ fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
                     public_code: None,
                 };
                 docs.push(CooperationDoc {
-                    cooperation,
                     services: vec![service],
-                    main_agreement: Vec::new(),
-                    sub_agreements: Vec::new(),
                     delegations,
-                    take_backs: Vec::new(),
-                    decisions: Vec::new(),
-                    staff_transfers: Vec::new(),
-                    candidate_areas: Vec::new(),
-                    obligations: Vec::new(),
-                    payment_agreements: Vec::new(),
+                    ..CooperationDoc::new(cooperation)
                 });
             }
         }

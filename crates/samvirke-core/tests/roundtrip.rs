@@ -74,8 +74,7 @@ prop_compose! {
         let members: Vec<MunicipalityId> = DK_CODES[..n_parties].iter().map(|c| municipality(*c)).collect();
         let performer = PartyId::Municipality(members[0]);
         let numbers: Vec<u32> = numbers.into_iter().collect();
-        let mut doc = CooperationDoc {
-            cooperation: Cooperation {
+        let mut doc = CooperationDoc::new(Cooperation {
                 id: CooperationId::parse(&id).unwrap(),
                 name,
                 country: Country::Dk,
@@ -88,18 +87,7 @@ prop_compose! {
                 organisations: Vec::new(),
                 term: None,
                 sources: Vec::new(),
-            },
-            services: Vec::new(),
-            main_agreement: Vec::new(),
-            sub_agreements: Vec::new(),
-            delegations: Vec::new(),
-            take_backs: Vec::new(),
-            decisions: Vec::new(),
-            staff_transfers: Vec::new(),
-            candidate_areas: Vec::new(),
-            obligations: Vec::new(),
-            payment_agreements: Vec::new(),
-        };
+            });
         for (idx, (service_name, clause, valid, note)) in services.into_iter().enumerate() {
             let service = ServiceId::parse(&format!("svc-{idx}")).unwrap();
             doc.services.push(Service { id: service.clone(), names: Names { da: Some(service_name), ..Names::default() }, legal_basis: vec![format!("DK:SEL §{idx}")], public_code: None });

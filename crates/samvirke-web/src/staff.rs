@@ -1698,8 +1698,6 @@ async fn edit_save(
         None => match CooperationId::parse(data.get("id").trim()) {
             Ok(c) => c,
             Err(e) => {
-                let snapshot = state.snapshot().ok();
-                let _ = snapshot;
                 return form_page(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &form,

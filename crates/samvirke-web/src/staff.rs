@@ -1212,6 +1212,27 @@ fn some_text(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
+/// Puts `make(old)` in place of item `existing` (or adds it when `None`), refusing a `number` that
+/// another item has.
+fn replace_numbered<T>(
+    list: &mut Vec<T>,
+    existing: Option<u32>,
+    number: u32,
+    number_of: impl Fn(&T) -> u32,
+    make: impl FnOnce(Option<&T>) -> T,
+) -> Result<(), WebError> {
+    if existing != Some(number) && list.iter().any(|item| number_of(item) == number) {
+        return Err(number_taken(number));
+    }
+    let position = existing.and_then(|n| list.iter().position(|item| number_of(item) == n));
+    let item = make(position.and_then(|i| list.get(i)));
+    if let Some(i) = position {
+        list.remove(i);
+    }
+    list.push(item);
+    Ok(())
+}
+
 /// The problem of a number another version or sub-agreement has.
 fn number_taken(number: u32) -> WebError {
     WebError::Invalid {
@@ -1411,21 +1432,20 @@ fn apply(
             let Some(number) = number else {
                 return Err(WebError::Internal("form fields checked above".to_string()));
             };
-            if existing != &Some(number) && doc.main_agreement.iter().any(|v| v.number == number) {
-                return Err(number_taken(number));
-            }
-            let adopted = existing
-                .and_then(|n| doc.main_agreement.iter().find(|v| v.number == n))
-                .map(|v| v.adopted.clone())
-                .unwrap_or_default();
-            doc.main_agreement.retain(|v| Some(v.number) != *existing);
-            doc.main_agreement.push(MainAgreementVersion {
+            replace_numbered(
+                &mut doc.main_agreement,
+                *existing,
                 number,
-                title: some_text(data.get("title")),
-                effective,
-                adopted,
-                summary,
-            });
+                |v| v.number,
+                |old| MainAgreementVersion {
+                    number,
+                    title: some_text(data.get("title")),
+                    effective,
+                    // Adoptions are not on the form: an edit keeps them.
+                    adopted: old.map(|v| v.adopted.clone()).unwrap_or_default(),
+                    summary,
+                },
+            )?;
             doc.canonicalise();
             Ok(doc)
         }
@@ -1441,22 +1461,21 @@ fn apply(
             let (Some(number), Some(valid)) = (number, valid) else {
                 return Err(WebError::Internal("form fields checked above".to_string()));
             };
-            if existing != &Some(number) && doc.sub_agreements.iter().any(|s| s.number == number) {
-                return Err(number_taken(number));
-            }
-            let revisions = existing
-                .and_then(|n| doc.sub_agreements.iter().find(|s| s.number == n))
-                .map(|s| s.revisions.clone())
-                .unwrap_or_default();
-            doc.sub_agreements.retain(|s| Some(s.number) != *existing);
-            doc.sub_agreements.push(SubAgreement {
+            replace_numbered(
+                &mut doc.sub_agreements,
+                *existing,
                 number,
-                title,
-                services,
-                valid,
-                revisions,
-                note: some_text(data.get("note")),
-            });
+                |s| s.number,
+                |old| SubAgreement {
+                    number,
+                    title,
+                    services,
+                    valid,
+                    // Revisions are not on the form: an edit keeps them.
+                    revisions: old.map(|s| s.revisions.clone()).unwrap_or_default(),
+                    note: some_text(data.get("note")),
+                },
+            )?;
             doc.canonicalise();
             Ok(doc)
         }

@@ -223,3 +223,6 @@ basis-delegation-ended = Delegationen af “{ $service }” til { $performer } e
 basis-take-back = { $by } hjemtog “{ $service }” fra { $from } pr. { $date }: { $summary }
 basis-own-performer = Intet samarbejde dækker “{ $service }” for { $municipality } den { $date }: kommunen udfører opgaven selv.
 basis-own-performer-later = Intet samarbejde dækker “{ $service }” for { $municipality } den { $date }: kommunen udfører opgaven selv. Fra { $later } udfører { $performer } den.
+deadlines = Kommende frister
+deadlines-none = Ingen frister det kommende år.
+deadlines-feed = Abonnér i din kalender (iCalendar)

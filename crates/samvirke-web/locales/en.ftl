@@ -223,3 +223,6 @@ basis-delegation-ended = The delegation of “{ $service }” to { $performer } 
 basis-take-back = { $by } took “{ $service }” back from { $from } on { $date }: { $summary }
 basis-own-performer = No cooperation covers “{ $service }” for { $municipality } on { $date }: the municipality performs it itself.
 basis-own-performer-later = No cooperation covers “{ $service }” for { $municipality } on { $date }: the municipality performs it itself. From { $later }, { $performer } performs it.
+deadlines = Coming deadlines
+deadlines-none = No deadlines in the coming year.
+deadlines-feed = Subscribe in your calendar (iCalendar)

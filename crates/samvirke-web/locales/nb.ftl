@@ -223,3 +223,6 @@ basis-delegation-ended = Delegeringen av «{ $service }» til { $performer } er 
 basis-take-back = { $by } tok tilbake «{ $service }» fra { $from } fra { $date }: { $summary }
 basis-own-performer = Intet samarbeid omfatter «{ $service }» for { $municipality } { $date }: kommunen utfører oppgaven selv.
 basis-own-performer-later = Intet samarbeid omfatter «{ $service }» for { $municipality } { $date }: kommunen utfører oppgaven selv. Fra { $later } utfører { $performer } den.
+deadlines = Kommende frister
+deadlines-none = Ingen frister det kommende året.
+deadlines-feed = Abonner i kalenderen din (iCalendar)

@@ -223,3 +223,6 @@ basis-delegation-ended = Delegeringen av ”{ $service }” till { $performer } 
 basis-take-back = { $by } tog tillbaka ”{ $service }” från { $from } den { $date }: { $summary }
 basis-own-performer = Ingen samverkan omfattar ”{ $service }” för { $municipality } den { $date }: kommunen utför uppgiften själv.
 basis-own-performer-later = Ingen samverkan omfattar ”{ $service }” för { $municipality } den { $date }: kommunen utför uppgiften själv. Från { $later } utför { $performer } den.
+deadlines = Kommande tidsfrister
+deadlines-none = Inga tidsfrister det kommande året.
+deadlines-feed = Prenumerera i din kalender (iCalendar)

@@ -476,6 +476,8 @@ pub(crate) fn registry_routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/cooperations/{id}", get(cooperation_page))
         .route("/municipalities/{id}", get(municipality_page))
+        .route("/cooperations/{id}/deadlines.ics", get(cooperation_feed))
+        .route("/municipalities/{id}/deadlines.ics", get(municipality_feed))
         .route("/matrix", get(matrix_page))
         .route("/matrix.csv", get(matrix_csv))
 }
@@ -733,8 +735,52 @@ async fn cooperation_page(
             ),
         ));
     }
+    push_deadlines(
+        &mut b,
+        std::slice::from_ref(doc),
+        &samvirke_core::deadlines::Filter {
+            municipality: None,
+            cooperation: Some(c.id.clone()),
+        },
+        &format!("/cooperations/{}/deadlines.ics", c.id),
+    )?;
     push_timeline(&mut b, timeline);
     Ok(Html(layout(&c.name, &b)))
+}
+
+/// How far ahead the pages list deadlines, in days.
+const DEADLINE_PAGE_DAYS: i32 = 366;
+
+/// A "Coming deadlines" section (the next year) with the link to the calendar feed.
+fn push_deadlines(
+    b: &mut String,
+    docs: &[CooperationDoc],
+    filter: &samvirke_core::deadlines::Filter,
+    feed: &str,
+) -> Result<(), WebError> {
+    let from = today();
+    let to = Date::from_days_since_epoch(from.days_since_epoch() + DEADLINE_PAGE_DAYS);
+    let list = samvirke_core::deadlines::deadlines(docs, filter, from, to)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let _ = writeln!(b, "<h2>{}</h2>", tr("deadlines"));
+    if list.is_empty() {
+        let _ = writeln!(b, "<p>{}</p>", tr("deadlines-none"));
+    } else {
+        b.push_str("<ul>\n");
+        for d in &list {
+            let _ = writeln!(
+                b,
+                "<li><time datetime=\"{}\">{}</time>: {} ({})</li>",
+                d.due,
+                day(d.due),
+                escape(&d.title),
+                escape(&d.owners.join(", "))
+            );
+        }
+        b.push_str("</ul>\n");
+    }
+    let _ = writeln!(b, "<p><a href=\"{feed}\">{}</a></p>", tr("deadlines-feed"));
+    Ok(())
 }
 
 async fn municipality_page(
@@ -880,8 +926,91 @@ async fn municipality_page(
             }
         }
     }
+    push_deadlines(
+        &mut b,
+        snapshot.registry.cooperations(),
+        &samvirke_core::deadlines::Filter {
+            municipality: Some(id),
+            cooperation: None,
+        },
+        &format!("/municipalities/{id}/deadlines.ics"),
+    )?;
     push_timeline(&mut b, timeline);
     Ok(Html(layout(&name, &b)))
+}
+
+/// How far back and ahead a calendar feed reaches, in days.
+const FEED_DAYS_BACK: i32 = 366;
+const FEED_DAYS_AHEAD: i32 = 2 * 366;
+
+/// `text/calendar` for a list of deadlines around today.
+fn feed(
+    docs: &[CooperationDoc],
+    filter: &samvirke_core::deadlines::Filter,
+    name: &str,
+    language: samvirke_core::model::Language,
+) -> Result<Response, WebError> {
+    let now = today();
+    let from = Date::from_days_since_epoch(now.days_since_epoch() - FEED_DAYS_BACK);
+    let to = Date::from_days_since_epoch(now.days_since_epoch() + FEED_DAYS_AHEAD);
+    let list = samvirke_core::deadlines::deadlines(docs, filter, from, to)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let text = samvirke_core::deadlines::to_ics(&list, name, crate::staff::now(), language);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+async fn cooperation_feed(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let snapshot = snapshot(state).await?;
+    let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
+    let doc = snapshot
+        .registry
+        .cooperation(&id)
+        .ok_or_else(|| WebError::NotFound(format!("There is no cooperation \"{id}\".")))?;
+    Ok(feed(
+        std::slice::from_ref(doc),
+        &samvirke_core::deadlines::Filter {
+            municipality: None,
+            cooperation: Some(id.clone()),
+        },
+        &format!("Samvirke: {}", doc.cooperation.name),
+        doc.cooperation.language,
+    )?)
+}
+
+async fn municipality_feed(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = MunicipalityId::parse(&id, None).map_err(|e| WebError::NotFound(e.to_string()))?;
+    let register = MunicipalityRegister::embedded();
+    register
+        .check_known(id)
+        .map_err(|e| WebError::NotFound(e.to_string()))?;
+    let snapshot = snapshot(state).await?;
+    let language = match id.country() {
+        Country::Dk => samvirke_core::model::Language::Da,
+        Country::Se => samvirke_core::model::Language::Sv,
+        Country::No => samvirke_core::model::Language::Nb,
+    };
+    Ok(feed(
+        snapshot.registry.cooperations(),
+        &samvirke_core::deadlines::Filter {
+            municipality: Some(id),
+            cooperation: None,
+        },
+        &format!("Samvirke: {}", register.name(id).unwrap_or_default()),
+        language,
+    )?)
 }
 
 #[derive(serde::Deserialize)]

@@ -1318,3 +1318,40 @@ both!(the_legal_basis_is_written_in_the_page_language, |app| {
         "{referendum_en}"
     );
 });
+
+both!(deadline_pages_and_calendar_feeds, |app| {
+    let (status, _, page) = app.get("/cooperations/dragoer-taarnby");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h2>Coming deadlines</h2>"), "{page}");
+    assert!(
+        page.contains("Bestilling af ydelser for det kommende år (DK-0155)"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/cooperations/dragoer-taarnby/deadlines.ics\""));
+    let (_, _, dragoer) = app.get("/municipalities/DK-0155");
+    assert!(
+        dragoer.contains("Bestilling af ydelser"),
+        "Dragør orders: {dragoer}"
+    );
+    assert!(
+        !dragoer.contains("Betalingsaftaler og oversigt"),
+        "Tårnby's duty is not Dragør's"
+    );
+    let (_, _, other) = app.get("/municipalities/DK-0101");
+    assert!(other.contains("No deadlines in the coming year."));
+    let (status, content_type, ics) = app.get("/cooperations/dragoer-taarnby/deadlines.ics");
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "text/calendar; charset=utf-8");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    // One year back and two ahead: at least 12 of the wheel's 4 yearly dates.
+    assert!(ics.matches("BEGIN:VEVENT").count() >= 12, "{ics}");
+    assert!(ics.contains("X-WR-CALNAME:Samvirke: Forpligtende samarbejde mellem Tårnby og Dragør"));
+    let (status, content_type, muni) = app.get("/municipalities/DK-0185/deadlines.ics");
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/calendar; charset=utf-8")
+    );
+    assert!(muni.contains("Betalingsaftaler"));
+    assert_eq!(app.get("/cooperations/nowhere/deadlines.ics").0, 404);
+    assert_eq!(app.get("/municipalities/DK-9999/deadlines.ics").0, 404);
+});

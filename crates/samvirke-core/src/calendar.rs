@@ -232,6 +232,31 @@ pub fn nth_working_day(country: Country, year: i32, month: u32, n: i32) -> Resul
     )))
 }
 
+/// The municipal electoral term in force on `day`: its first day and the first day of the next.
+///
+/// - DK: four years from 1 January after the November election (terms 2022–2025, 2026–2029).
+/// - SE: four years from 15 October of the September election year (2022, 2026, …), the mandate
+///   period of the municipal assembly.
+/// - NO: four years from 1 October of the September election year (2023, 2027, …). That the
+///   Norwegian term begins on 1 October is ASSUMED (the new council meets by the end of October);
+///   it was not confirmed against the text of the law, and the statutory file says so where it
+///   matters.
+pub fn electoral_term(country: Country, day: Date) -> Result<(Date, Date), TimeError> {
+    let (anchor_year, month, dom) = match country {
+        Country::Dk => (2022, 1, 1),
+        Country::Se => (2022, 10, 15),
+        Country::No => (2023, 10, 1),
+    };
+    let (year, _, _) = day.ymd();
+    let mut start_year = anchor_year + (year - anchor_year).div_euclid(4) * 4;
+    let mut start = Date::from_ymd(start_year, month, dom)?;
+    if start > day {
+        start_year -= 4;
+        start = Date::from_ymd(start_year, month, dom)?;
+    }
+    Ok((start, Date::from_ymd(start_year + 4, month, dom)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,6 +507,42 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("has 21 working days"), "{err}");
+    }
+
+    #[test]
+    fn electoral_terms_per_country() {
+        let term = |c, day: &str| {
+            let (a, b) = electoral_term(c, d(day)).unwrap();
+            (a.to_string(), b.to_string())
+        };
+        assert_eq!(
+            term(Country::Dk, "2025-11-18"),
+            ("2022-01-01".into(), "2026-01-01".into())
+        );
+        assert_eq!(
+            term(Country::Dk, "2026-01-01"),
+            ("2026-01-01".into(), "2030-01-01".into())
+        );
+        assert_eq!(
+            term(Country::Dk, "2019-06-01"),
+            ("2018-01-01".into(), "2022-01-01".into())
+        );
+        assert_eq!(
+            term(Country::Se, "2026-10-14"),
+            ("2022-10-15".into(), "2026-10-15".into())
+        );
+        assert_eq!(
+            term(Country::Se, "2026-10-15"),
+            ("2026-10-15".into(), "2030-10-15".into())
+        );
+        assert_eq!(
+            term(Country::No, "2023-09-30"),
+            ("2019-10-01".into(), "2023-10-01".into())
+        );
+        assert_eq!(
+            term(Country::No, "2025-03-01"),
+            ("2023-10-01".into(), "2027-10-01".into())
+        );
     }
 
     #[test]

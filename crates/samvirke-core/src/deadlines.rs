@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::calendar::{Shift, electoral_term, shift_to_working_day};
 use crate::due::occurrences;
+use crate::ids::Country;
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
 use crate::model::{CooperationDoc, Language};
 use crate::statutory::{self, StatutoryDue};
@@ -105,10 +107,15 @@ pub fn deadlines(
             }
         }
         for st in statutory::applying_to(c.country, c.legal_form) {
-            let Some(rule) = st.due.yearly() else {
-                continue;
+            let dates = match &st.due {
+                StatutoryDue::OnEvent { .. } => continue,
+                StatutoryDue::OncePerTerm => term_ends(c.country, st.shift, from, to)?,
+                other => match other.yearly() {
+                    Some(rule) => rule.due_between(c.country, st.shift, from, to)?,
+                    None => continue,
+                },
             };
-            for due in rule.due_between(c.country, st.shift, from, to)? {
+            for due in dates {
                 if c.valid.is_some_and(|v| !v.contains(due)) {
                     continue;
                 }
@@ -130,6 +137,24 @@ pub fn deadlines(
     out.sort_by(|a, b| {
         (a.due, &a.cooperation, &a.obligation).cmp(&(b.due, &b.cooperation, &b.obligation))
     });
+    Ok(out)
+}
+
+/// The last days of the electoral terms that end between `from` and `to` (shifted to a working day).
+fn term_ends(country: Country, shift: Shift, from: Date, to: Date) -> Result<Vec<Date>, TimeError> {
+    let mut out = Vec::new();
+    let (_, mut next_start) = electoral_term(country, from)?;
+    // A term's last day, moved earlier, can fall before `from` while the term ends after it.
+    loop {
+        let due = shift_to_working_day(country, next_start.pred(), shift)?;
+        if due > to {
+            break;
+        }
+        if due >= from {
+            out.push(due);
+        }
+        next_start = electoral_term(country, next_start)?.1;
+    }
     Ok(out)
 }
 
@@ -271,6 +296,88 @@ pub fn to_ics(deadlines: &[Deadline], name: &str, stamp: Timestamp, language: La
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cooperation(country: Country, form: crate::model::LegalForm) -> CooperationDoc {
+        CooperationDoc::new(crate::model::Cooperation {
+            id: CooperationId::parse("test-iks").unwrap(),
+            name: "Test".into(),
+            country,
+            legal_form: form,
+            status: crate::model::CooperationStatus::InForce,
+            language: Language::Nb,
+            purpose: None,
+            valid: None,
+            parties: Vec::new(),
+            organisations: Vec::new(),
+            term: None,
+            sources: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn statutory_lines_are_dated_by_year_and_by_electoral_term() {
+        let d = |t: &str| Date::parse(t).unwrap();
+        let iks = cooperation(Country::No, crate::model::LegalForm::NoIks);
+        let list = deadlines(
+            std::slice::from_ref(&iks),
+            &Filter::default(),
+            d("2025-01-01"),
+            d("2031-12-31"),
+        )
+        .unwrap();
+        let dues: Vec<String> = list
+            .iter()
+            .map(|x| format!("{} {}", x.due, x.obligation))
+            .collect();
+        // The Norwegian term 2023–2027 ends on 30 September 2027 (a Thursday), the next on
+        // 30 September 2031 (a Tuesday).
+        assert_eq!(
+            dues,
+            [
+                "2027-09-30 statute:no-eierskapsmelding",
+                "2031-09-30 statute:no-eierskapsmelding"
+            ]
+        );
+        assert!(matches!(
+            &list[0].basis,
+            Basis::Statute { unsure: true, .. }
+        ));
+        let ko = cooperation(Country::No, crate::model::LegalForm::NoKo);
+        let list = deadlines(
+            std::slice::from_ref(&ko),
+            &Filter::default(),
+            d("2026-01-01"),
+            d("2026-12-31"),
+        )
+        .unwrap();
+        let dues: Vec<String> = list
+            .iter()
+            .map(|x| format!("{} {}", x.due, x.obligation))
+            .collect();
+        // 22 February 2026 is a Sunday; 31 March 2026 a Tuesday.
+        assert_eq!(
+            dues,
+            [
+                "2026-02-20 statute:no-arsregnskap",
+                "2026-03-31 statute:no-arsberetning"
+            ]
+        );
+        let dk60 = cooperation(Country::Dk, crate::model::LegalForm::DkParagraph60);
+        assert!(
+            deadlines(
+                std::slice::from_ref(&dk60),
+                &Filter::default(),
+                d("2026-01-01"),
+                d("2026-12-31")
+            )
+            .unwrap()
+            .is_empty()
+        );
+        assert_eq!(
+            on_event(std::slice::from_ref(&dk60), &Filter::default()).len(),
+            1
+        );
+    }
 
     #[test]
     fn long_lines_fold_at_75_octets_without_splitting_characters() {

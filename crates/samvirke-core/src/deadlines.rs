@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::calendar::{Shift, electoral_term, shift_to_working_day};
-use crate::due::occurrences;
+use crate::due::{DueRule, occurrences};
 use crate::ids::Country;
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
 use crate::model::{CooperationDoc, Language};
@@ -63,11 +63,31 @@ pub struct Filter {
     pub cooperation: Option<CooperationId>,
 }
 
-fn is_party(doc: &CooperationDoc, m: MunicipalityId) -> bool {
-    doc.cooperation
-        .parties
-        .iter()
-        .any(|p| p.id == PartyId::Municipality(m))
+impl Filter {
+    /// Whether the cooperation is listed: the one asked for, and one the municipality is party to.
+    fn admits(&self, doc: &CooperationDoc) -> bool {
+        let c = &doc.cooperation;
+        self.cooperation.as_ref().is_none_or(|id| id == &c.id)
+            && self
+                .municipality
+                .is_none_or(|m| c.parties.iter().any(|p| p.id == PartyId::Municipality(m)))
+    }
+}
+
+/// A statutory duty that falls due when something happens rather than on a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventDuty {
+    /// The cooperation.
+    pub cooperation: CooperationId,
+    /// What is to be done, in the cooperation's language.
+    pub title: String,
+    /// `creation`, `withdrawal`, `dissolution`.
+    pub events: Vec<String>,
+    /// The time allowed, in the law's words.
+    pub within: String,
+    /// The law and section.
+    pub reference: String,
 }
 
 /// Every deadline from `from` up to and including `to`, by date, then cooperation and obligation.
@@ -79,13 +99,10 @@ pub fn deadlines(
 ) -> Result<Vec<Deadline>, TimeError> {
     let mut out = Vec::new();
     for doc in docs {
+        if !filter.admits(doc) {
+            continue;
+        }
         let c = &doc.cooperation;
-        if filter.cooperation.as_ref().is_some_and(|id| id != &c.id) {
-            continue;
-        }
-        if filter.municipality.is_some_and(|m| !is_party(doc, m)) {
-            continue;
-        }
         for ob in &doc.obligations {
             if let Some(m) = filter.municipality
                 && !ob.owners.contains(&PartyId::Municipality(m))
@@ -110,10 +127,11 @@ pub fn deadlines(
             let dates = match &st.due {
                 StatutoryDue::OnEvent { .. } => continue,
                 StatutoryDue::OncePerTerm => term_ends(c.country, st.shift, from, to)?,
-                other => match other.yearly() {
-                    Some(rule) => rule.due_between(c.country, st.shift, from, to)?,
-                    None => continue,
-                },
+                StatutoryDue::FixedDay { month, day } => DueRule::FixedDay {
+                    month: *month,
+                    day: *day,
+                }
+                .due_between(c.country, st.shift, from, to)?,
             };
             for due in dates {
                 if c.valid.is_some_and(|v| !v.contains(due)) {
@@ -158,29 +176,21 @@ fn term_ends(country: Country, shift: Shift, from: Date, to: Date) -> Result<Vec
     Ok(out)
 }
 
-/// The statutory obligations of the listed cooperations that fall due on an event rather than a
-/// date (e.g. the Danish § 60 a notification): (cooperation, title, events, time allowed, reference).
-pub fn on_event(
-    docs: &[CooperationDoc],
-    filter: &Filter,
-) -> Vec<(CooperationId, String, Vec<String>, String, String)> {
+/// The statutory duties of the listed cooperations that fall due on an event rather than a date
+/// (e.g. the Danish § 60 a notification).
+pub fn on_event(docs: &[CooperationDoc], filter: &Filter) -> Vec<EventDuty> {
     let mut out = Vec::new();
-    for doc in docs {
+    for doc in docs.iter().filter(|d| filter.admits(d)) {
         let c = &doc.cooperation;
-        if filter.cooperation.as_ref().is_some_and(|id| id != &c.id)
-            || filter.municipality.is_some_and(|m| !is_party(doc, m))
-        {
-            continue;
-        }
         for st in statutory::applying_to(c.country, c.legal_form) {
             if let StatutoryDue::OnEvent { events, within } = &st.due {
-                out.push((
-                    c.id.clone(),
-                    st.title.get(c.language).to_string(),
-                    events.clone(),
-                    within.clone(),
-                    st.reference.clone(),
-                ));
+                out.push(EventDuty {
+                    cooperation: c.id.clone(),
+                    title: st.title.get(c.language).to_string(),
+                    events: events.clone(),
+                    within: within.clone(),
+                    reference: st.reference.clone(),
+                });
             }
         }
     }

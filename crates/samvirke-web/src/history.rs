@@ -36,10 +36,6 @@ struct Entry {
     what: &'static str,
 }
 
-fn cooperation_id(id: &str) -> Result<CooperationId, WebError> {
-    CooperationId::parse(id).map_err(|e| WebError::NotFound(e.to_string()))
-}
-
 async fn entries(state: &Arc<AppState>, id: &CooperationId) -> Result<Vec<Entry>, WebError> {
     let cooperation = id.clone();
     let state = state.clone();
@@ -71,11 +67,9 @@ async fn history_page(
     Path(id): Path<String>,
     Query(query): Query<HistoryQuery>,
 ) -> Result<Html<String>, PageError> {
-    let id = cooperation_id(&id)?;
     let snapshot = state.snapshot()?;
-    let Some(doc) = snapshot.registry.cooperation(&id) else {
-        return Err(WebError::NotFound(format!("no cooperation \"{id}\"")).into());
-    };
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let id = doc.cooperation.id.clone();
     let mut all = entries(&state, &id).await?;
     if let Some(key) = query.key.as_deref().filter(|k| !k.is_empty()) {
         all.retain(|e| e.key == key);
@@ -173,7 +167,7 @@ async fn diff_page(
     Path(id): Path<String>,
     Query(query): Query<DiffQuery>,
 ) -> Result<Html<String>, PageError> {
-    let id = cooperation_id(&id)?;
+    let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
     let from = seq_field("from", query.from.as_deref())?;
     let to = seq_field("to", query.to.as_deref())?;
     let (from, to) = (from.min(to), from.max(to));

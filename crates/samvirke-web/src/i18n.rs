@@ -74,15 +74,7 @@ impl Lang {
 
 /// The language for a request: the cookie, else `Accept-Language` by quality, else English.
 pub fn negotiate(headers: &HeaderMap) -> Lang {
-    let from_cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == COOKIE).then(|| Lang::parse(value)).flatten()
-        });
+    let from_cookie = crate::auth::cookie(headers, COOKIE).and_then(Lang::parse);
     if let Some(lang) = from_cookie {
         return lang;
     }

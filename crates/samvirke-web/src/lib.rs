@@ -263,6 +263,28 @@ pub(crate) fn date_field(field: &'static str, text: &str) -> Result<Date, WebErr
     })
 }
 
+/// The cooperation an address names, as `snapshot` has it; 404 with the id otherwise.
+pub(crate) fn cooperation_in<'s>(
+    snapshot: &'s Snapshot,
+    text: &str,
+) -> Result<&'s samvirke_core::model::CooperationDoc, WebError> {
+    let id =
+        samvirke_core::CooperationId::parse(text).map_err(|e| WebError::NotFound(e.to_string()))?;
+    snapshot
+        .registry
+        .cooperation(&id)
+        .ok_or_else(|| WebError::NotFound(format!("There is no cooperation \"{id}\".")))
+}
+
+/// The municipality an address names, if the register knows it; 404 with the reason otherwise.
+pub(crate) fn known_municipality(text: &str) -> Result<MunicipalityId, WebError> {
+    let id = MunicipalityId::parse(text, None).map_err(|e| WebError::NotFound(e.to_string()))?;
+    samvirke_core::MunicipalityRegister::embedded()
+        .check_known(id)
+        .map_err(|e| WebError::NotFound(e.to_string()))?;
+    Ok(id)
+}
+
 /// Parses a municipality query field.
 pub(crate) fn municipality_field(text: &str) -> Result<MunicipalityId, WebError> {
     MunicipalityId::parse(text, None).map_err(|e| WebError::BadRequest {

@@ -470,7 +470,7 @@ impl IntoResponse for PageError {
 
 use axum::extract::Path;
 use samvirke_core::model::{CooperationDoc, DecisionKind};
-use samvirke_core::{CooperationId, Date, MunicipalityId, PartyId};
+use samvirke_core::{Date, MunicipalityId, PartyId};
 
 pub(crate) fn registry_routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -546,11 +546,7 @@ async fn cooperation_page(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let snapshot = snapshot(state).await?;
-    let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
-    let doc = snapshot
-        .registry
-        .cooperation(&id)
-        .ok_or_else(|| WebError::NotFound(format!("There is no cooperation \"{id}\".")))?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
     let c = &doc.cooperation;
     let mut b = format!(
         "<h1>{}</h1>\n<p>{} · {} · {}</p>\n",
@@ -789,12 +785,11 @@ async fn municipality_page(
     Query(query): Query<OnQuery>,
 ) -> Result<Html<String>, PageError> {
     let on = on_date(&query)?;
-    let id = MunicipalityId::parse(&id, None).map_err(|e| WebError::NotFound(e.to_string()))?;
-    let register = MunicipalityRegister::embedded();
-    register
-        .check_known(id)
-        .map_err(|e| WebError::NotFound(e.to_string()))?;
-    let name = register.name(id).unwrap_or_default().to_string();
+    let id = crate::known_municipality(&id)?;
+    let name = MunicipalityRegister::embedded()
+        .name(id)
+        .unwrap_or_default()
+        .to_string();
     let snapshot = snapshot(state).await?;
     let member_of: Vec<&CooperationDoc> = snapshot
         .registry
@@ -971,16 +966,12 @@ async fn cooperation_feed(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let snapshot = snapshot(state).await?;
-    let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
-    let doc = snapshot
-        .registry
-        .cooperation(&id)
-        .ok_or_else(|| WebError::NotFound(format!("There is no cooperation \"{id}\".")))?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
     Ok(feed(
         std::slice::from_ref(doc),
         &samvirke_core::deadlines::Filter {
             municipality: None,
-            cooperation: Some(id.clone()),
+            cooperation: Some(doc.cooperation.id.clone()),
         },
         &format!("Samvirke: {}", doc.cooperation.name),
         doc.cooperation.language,
@@ -991,11 +982,8 @@ async fn municipality_feed(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = MunicipalityId::parse(&id, None).map_err(|e| WebError::NotFound(e.to_string()))?;
+    let id = crate::known_municipality(&id)?;
     let register = MunicipalityRegister::embedded();
-    register
-        .check_known(id)
-        .map_err(|e| WebError::NotFound(e.to_string()))?;
     let snapshot = snapshot(state).await?;
     let language = match id.country() {
         Country::Dk => samvirke_core::model::Language::Da,

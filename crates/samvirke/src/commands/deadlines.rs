@@ -92,10 +92,7 @@ pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
     let list = deadlines::deadlines(registry.cooperations(), &filter, from, to)
         .map_err(|e| CliError::Input(e.to_string()))?;
     let text = if args.json {
-        let events: Vec<serde_json::Value> = deadlines::on_event(registry.cooperations(), &filter)
-            .into_iter()
-            .map(|(coop, title, events, within, reference)| serde_json::json!({"cooperation": coop, "title": title, "events": events, "within": within, "reference": reference}))
-            .collect();
+        let events = deadlines::on_event(registry.cooperations(), &filter);
         let body =
             serde_json::json!({"from": from, "to": to, "deadlines": list, "on_event": events});
         if args.output.is_none() {
@@ -130,13 +127,14 @@ pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
                 basis
             ));
         }
-        for (coop, title, events, within, reference) in
-            deadlines::on_event(registry.cooperations(), &filter)
-        {
+        for duty in deadlines::on_event(registry.cooperations(), &filter) {
             out.push_str(&format!(
-                "on {}  {:<24} {title}  [{within}; {reference}]\n",
-                events.join(", "),
-                coop.as_str()
+                "on {}  {:<24} {}  [{}; {}]\n",
+                duty.events.join(", "),
+                duty.cooperation.as_str(),
+                duty.title,
+                duty.within,
+                duty.reference
             ));
         }
         out

@@ -202,6 +202,31 @@ pub fn shift_to_working_day(country: Country, day: Date, shift: Shift) -> Result
     )))
 }
 
+/// The `n`-th working day after `day` (`day` itself not counted): 7 working days after a request
+/// received on a Friday is the Tuesday of the week after next when there is no holiday between.
+pub fn add_working_days(country: Country, day: Date, n: u32) -> Result<Date, TimeError> {
+    // A year has well over 200 working days; the bound only stops a runaway loop.
+    let days_max = 2 * n as i32 + 60;
+    let mut current = day;
+    let mut found = 0;
+    for _ in 0..days_max {
+        if found == n {
+            return Ok(current);
+        }
+        current = add_days(current, 1);
+        if is_working_day(country, current)? {
+            found += 1;
+        }
+    }
+    if found == n {
+        return Ok(current);
+    }
+    Err(TimeError(format!(
+        "fewer than {n} working days within {days_max} days after {day} in {}",
+        country.code()
+    )))
+}
+
 /// The `n`-th working day (1 = the first) of a month; a negative `n` counts from the end (-1 = the
 /// last working day).
 pub fn nth_working_day(country: Country, year: i32, month: u32, n: i32) -> Result<Date, TimeError> {
@@ -260,6 +285,38 @@ pub fn electoral_term(country: Country, day: Date) -> Result<(Date, Date), TimeE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn working_days_are_counted_after_the_day_over_weekends_and_holidays() {
+        // Friday 22 March 2024; Easter 2024: 28 and 29 March and 1 April are days off in DK.
+        assert_eq!(
+            add_working_days(Country::Dk, d("2024-03-22"), 7).unwrap(),
+            d("2024-04-05")
+        );
+        // Sweden has no skærtorsdag: Thursday 28 March counts.
+        assert_eq!(
+            add_working_days(Country::Se, d("2024-03-22"), 7).unwrap(),
+            d("2024-04-04")
+        );
+        // Over the year end: 24–26 and 31 December and 1 January are off in SE.
+        assert_eq!(
+            add_working_days(Country::Se, d("2025-12-22"), 3).unwrap(),
+            d("2025-12-30")
+        );
+        assert_eq!(
+            add_working_days(Country::No, d("2026-05-15"), 1).unwrap(),
+            d("2026-05-18"),
+            "a Friday before a weekend"
+        );
+        assert_eq!(
+            add_working_days(Country::No, d("2026-05-16"), 1).unwrap(),
+            d("2026-05-18")
+        );
+        assert_eq!(
+            add_working_days(Country::Dk, d("2026-05-16"), 0).unwrap(),
+            d("2026-05-16")
+        );
+    }
 
     fn d(text: &str) -> Date {
         Date::parse(text).unwrap()

@@ -12,6 +12,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod calendar;
+pub mod cases;
 pub mod deadlines;
 pub mod decimal;
 pub mod diagnostic;

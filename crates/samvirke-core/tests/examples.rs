@@ -228,3 +228,74 @@ from = 2015-01-01
         .unwrap();
     assert_eq!(now.responsible.id, "NO-3112");
 }
+
+#[test]
+fn complaints_and_access_requests_go_to_the_body_in_force_on_the_decision_date() {
+    use samvirke_core::cases::{CaseKind, route};
+    let registry = Registry::from_documents(docs());
+    let dragoer = MunicipalityId::parse("DK-0155", None).unwrap();
+    let on = |t: &str| Date::parse(t).unwrap();
+    // A § 86 decision from 2020: Tårnby performed rehabilitation for Dragør, so Tårnby handles it.
+    let r = route(
+        &registry,
+        CaseKind::Complaint,
+        dragoer,
+        "genoptraening-sel86",
+        on("2020-03-01"),
+    )
+    .unwrap();
+    assert_eq!(r.handled_by.id, "DK-0185");
+    assert_eq!(r.handling_municipality.unwrap().to_string(), "DK-0185");
+    let visible: Vec<String> = r.visible_to().iter().map(ToString::to_string).collect();
+    assert_eq!(visible, ["DK-0155", "DK-0185"]);
+    assert!(
+        r.basis.iter().any(|s| s.step == "delegation"),
+        "{:?}",
+        r.basis
+    );
+    // The last day before the take-back, and the first day after it.
+    let before = route(
+        &registry,
+        CaseKind::GdprAccess,
+        dragoer,
+        "genoptraening-sel86",
+        on("2021-08-31"),
+    )
+    .unwrap();
+    assert_eq!(before.handled_by.id, "DK-0185");
+    let after = route(
+        &registry,
+        CaseKind::GdprAccess,
+        dragoer,
+        "genoptraening-sel86",
+        on("2021-09-01"),
+    )
+    .unwrap();
+    assert_eq!(after.handled_by.id, "DK-0155");
+    // A decision from 2022 is Dragør's own.
+    let r = route(
+        &registry,
+        CaseKind::Complaint,
+        dragoer,
+        "genoptraening-sel86",
+        on("2022-05-10"),
+    )
+    .unwrap();
+    assert_eq!(r.handled_by.id, "DK-0155");
+    assert_eq!(r.visible_to().len(), 1);
+    assert!(
+        r.basis.iter().any(|s| s.step == "take_back"),
+        "{:?}",
+        r.basis
+    );
+    // An unknown service is an error with suggestions, not a silent default.
+    let err = route(
+        &registry,
+        CaseKind::Complaint,
+        dragoer,
+        "genoptraning",
+        on("2020-03-01"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("did you mean"), "{err}");
+}

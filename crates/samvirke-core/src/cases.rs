@@ -344,6 +344,8 @@ fn looks_like_national_id(digits: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Routing {
+    /// The service, by its id.
+    pub service: String,
     /// The body that handles the case (the agreement's complaint or access-request body on the
     /// decision's date, or the performer when the agreement names none).
     pub handled_by: Body,
@@ -360,6 +362,33 @@ pub struct Routing {
 }
 
 impl Routing {
+    /// The proof chain in one line: the agreement's parts by number, then what the last step says
+    /// (without the notes that follow a colon), e.g. `cooperation dragoer-taarnby → main agreement 2
+    /// → sub-agreement 1 → DK-0185 Tårnby performs "genoptraening-sel86" for DK-0155 Dragør`.
+    pub fn basis_summary(&self) -> String {
+        let n_steps = self.basis.len();
+        self.basis
+            .iter()
+            .enumerate()
+            .map(|(idx, step)| {
+                let label = match step.step {
+                    "cooperation" => Some("cooperation"),
+                    "main_agreement" => Some("main agreement"),
+                    "sub_agreement" => Some("sub-agreement"),
+                    _ => None,
+                };
+                match (label, &step.id) {
+                    (Some(label), Some(id)) if idx + 1 < n_steps => format!("{label} {id}"),
+                    _ => step
+                        .text
+                        .split_once("): ")
+                        .map_or(step.text.clone(), |(head, _)| format!("{head})")),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+
     /// The municipalities whose staff may see the case: the handling one and the citizen's.
     pub fn visible_to(&self) -> Vec<MunicipalityId> {
         let mut out = vec![self.citizen_municipality];
@@ -393,6 +422,7 @@ pub fn route(
     let citizen_municipality =
         MunicipalityId::parse(&answer.municipality.id, None).unwrap_or(municipality);
     Ok(Routing {
+        service: answer.service.id,
         handled_by,
         handling_municipality,
         citizen_municipality,

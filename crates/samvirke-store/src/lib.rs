@@ -32,6 +32,7 @@
 pub mod accounts;
 mod event;
 mod postgres_backend;
+pub mod register;
 mod sqlite_backend;
 
 use std::collections::BTreeMap;
@@ -111,6 +112,9 @@ pub trait Backend: Send {
         sql: &str,
         params: &[SqlValue],
     ) -> Result<Vec<Vec<SqlValue>>, StoreError>;
+    /// Runs several statements on the tables beside the journal in one transaction: all of them
+    /// or, if any fails, none.
+    fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError>;
 }
 
 /// A value passed to or read from the account tables: the two column types they use.

@@ -87,6 +87,7 @@ impl PostgresBackend {
             .map_err(&err)?;
         tx.batch_execute(SCHEMA).map_err(&err)?;
         tx.batch_execute(crate::accounts::SCHEMA).map_err(&err)?;
+        tx.batch_execute(crate::register::SCHEMA).map_err(&err)?;
         let found = tx
             .query_opt(
                 "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",
@@ -206,6 +207,18 @@ impl Backend for PostgresBackend {
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
         self.client.execute(sql, &refs).map_err(&err)
+    }
+
+    fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError> {
+        let err = Self::err(&self.location);
+        let mut tx = self.client.transaction().map_err(&err)?;
+        for (sql, params) in statements {
+            let values = to_postgres(params);
+            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                values.iter().map(|v| v.as_ref()).collect();
+            tx.execute(*sql, &refs).map_err(&err)?;
+        }
+        tx.commit().map_err(&err)
     }
 
     fn account_query(

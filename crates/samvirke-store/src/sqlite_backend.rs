@@ -78,11 +78,15 @@ impl SqliteBackend {
                 location: self.location.clone(),
                 message: e.to_string(),
             })?;
-        tx.execute_batch(&format!("{SCHEMA}{}", crate::accounts::SCHEMA))
-            .map_err(|e| StoreError::Database {
-                location: self.location.clone(),
-                message: e.to_string(),
-            })?;
+        tx.execute_batch(&format!(
+            "{SCHEMA}{}{}",
+            crate::accounts::SCHEMA,
+            crate::register::SCHEMA
+        ))
+        .map_err(|e| StoreError::Database {
+            location: self.location.clone(),
+            message: e.to_string(),
+        })?;
         let found: Option<String> = tx
             .query_row(
                 "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",
@@ -230,6 +234,25 @@ impl Backend for SqliteBackend {
                 message: e.to_string(),
             })?;
         Ok(changed as u64)
+    }
+
+    fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError> {
+        let location = self.location.clone();
+        let err = |e: rusqlite::Error| StoreError::Database {
+            location: location.clone(),
+            message: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        for (sql, params) in statements {
+            let sql = sql.replace('$', "?");
+            let mut stmt = tx.prepare_cached(&sql).map_err(err)?;
+            stmt.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)
     }
 
     fn account_query(

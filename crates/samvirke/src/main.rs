@@ -74,6 +74,9 @@ enum Command {
     Cooperations(commands::list::CooperationsArgs),
     /// The coming due dates of the cooperations' yearly wheels and of the law (text, JSON, iCalendar).
     Deadlines(commands::deadlines::DeadlinesArgs),
+    /// The register of complaints and access requests: routing, statutory due dates, retention.
+    #[command(subcommand)]
+    Cases(commands::cases::CasesCommand),
     /// Settlement: each member's share of the payment agreements, exactly, to the øre.
     Settle(commands::settle::SettleArgs),
     /// Staff accounts for the web application: add, list, password, disable, API tokens.
@@ -104,6 +107,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Cooperations(args) => commands::list::cooperations(&db, args),
         Command::Settle(args) => commands::settle::run(&db, args),
         Command::Deadlines(args) => commands::deadlines::run(&db, args),
+        Command::Cases(command) => commands::cases::run(&db, command),
         Command::User(command) => commands::user::run(&db, command),
         Command::Db(command) => commands::db::run(&db, command),
     }

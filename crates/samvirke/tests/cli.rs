@@ -1455,3 +1455,185 @@ fn deadlines_of_the_yearly_wheel() {
             .contains("--from")
     );
 }
+
+both!(register_of_complaints_and_access_requests, |env| {
+    env.import_examples();
+    let add = |args: &[&str]| -> serde_json::Value {
+        let mut full = vec!["cases", "add", "--json"];
+        full.extend_from_slice(args);
+        serde_json::from_str(&env.ok(&full)).unwrap()
+    };
+    // A complaint about a § 86 decision from 2020 goes to Tårnby, who performed it then.
+    let old = add(&[
+        "--kind",
+        "complaint",
+        "--service",
+        "genoptraening-sel86",
+        "--municipality",
+        "DK-155",
+        "--decided",
+        "2020-03-01",
+        "--received",
+        "2020-03-10",
+        "--reference",
+        "27.15.00-G01-123-20",
+    ]);
+    assert_eq!(old["id"], 1);
+    assert_eq!(old["handled_by"], "DK-0185");
+    assert_eq!(old["visible_to"], serde_json::json!(["DK-0155", "DK-0185"]));
+    assert_eq!(old["due"][0]["due"], "2020-04-07");
+    assert_eq!(old["due"][0]["clock"], "dk-retssikkerhedsloven-66");
+    assert_eq!(old["overdue"], true);
+    // One from 2022 to Dragør, who took the task back on 2021-09-01.
+    let new = add(&[
+        "--kind",
+        "complaint",
+        "--service",
+        "genoptraening-sel86",
+        "--municipality",
+        "DK-0155",
+        "--decided",
+        "2022-05-10",
+        "--received",
+        "2022-05-20",
+        "--reference",
+        "SAG-2022-0042",
+    ]);
+    assert_eq!(new["handled_by"], "DK-0155");
+    assert_eq!(new["visible_to"], serde_json::json!(["DK-0155"]));
+    // A GDPR request: one month, extendable by two.
+    let gdpr = add(&[
+        "--kind",
+        "gdpr_access",
+        "--service",
+        "ppr",
+        "--municipality",
+        "DK-0155",
+        "--decided",
+        "2021-05-01",
+        "--received",
+        "2026-01-15",
+        "--reference",
+        "SAG-2026-17",
+    ]);
+    assert_eq!(gdpr["handled_by"], "DK-0185");
+    assert_eq!(gdpr["due"][0]["due"], "2026-02-16");
+    let id = gdpr["id"].as_i64().unwrap().to_string();
+
+    // Lists: overdue first; per municipality.
+    let listed = env.ok(&["cases", "list", "--on", "2026-02-17"]);
+    let ids: Vec<&str> = listed
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(ids, ["1", "2", "3"], "{listed}");
+    assert!(listed.lines().all(|l| l.contains("OVERDUE")), "{listed}");
+    let taarnby: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "cases",
+        "list",
+        "--municipality",
+        "DK-0185",
+        "--on",
+        "2026-02-01",
+        "--json",
+    ]))
+    .unwrap();
+    let ids: Vec<i64> = taarnby["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [1, 3], "overdue first, then by due date");
+    assert!(
+        env.ok(&["cases", "list", "--municipality", "DK-0101"])
+            .contains("No open cases")
+    );
+
+    // Extension, closing, retention.
+    assert!(
+        env.ok(&[
+            "cases",
+            "extend",
+            &id,
+            "--reason",
+            "many documents",
+            "--on",
+            "2026-02-10"
+        ])
+        .contains("now due 2026-04-15")
+    );
+    assert!(
+        env.fails(&["cases", "extend", "1", "--reason", "x"], 2)
+            .contains("no extension for a complaint")
+    );
+    env.ok(&["cases", "close", "1", "--on", "2020-04-01"]);
+    assert!(
+        env.fails(&["cases", "close", "1"], 2)
+            .contains("closed on 2020-04-01")
+    );
+    assert!(
+        env.ok(&["cases", "purge", "--on", "2025-03-31"])
+            .contains("nothing to delete"),
+        "five years by default"
+    );
+    let purged = env.run_with_env(
+        &["cases", "purge", "--on", "2026-12-01"],
+        &[("SAMVIRKE_CASE_RETENTION_DAYS", "365")],
+    );
+    assert!(
+        stdout(&purged).contains("Deleted 1 case(s): 1"),
+        "{}",
+        stdout(&purged)
+    );
+    assert!(env.fails(&["cases", "show", "1"], 2).contains("no case 1"));
+    let log = env.ok(&["cases", "log", "1"]);
+    assert_eq!(log.lines().count(), 3, "{log}");
+    assert!(log.contains("deleted: closed on 2020-04-01"), "{log}");
+    assert!(
+        !log.contains("27.15.00"),
+        "the log keeps no case reference: {log}"
+    );
+
+    // Mistakes: each names the flag and the fix, and nothing is registered.
+    let before = env.ok(&["cases", "list", "--closed"]);
+    for (args, needle) in [
+        (vec!["--kind", "klage"], "--kind: unknown kind"),
+        (
+            vec!["--reference", "010190-1234"],
+            "national identity number",
+        ),
+        (vec!["--municipality", "DK-9999"], "--municipality"),
+        (vec!["--decided", "2020-02-30"], "--decided"),
+        (vec!["--service", "genoptraning-sel86"], "did you mean"),
+        (vec!["--received", "2020-02-01"], "before --decided"),
+    ] {
+        let mut full = vec![
+            "cases",
+            "add",
+            "--kind",
+            "complaint",
+            "--service",
+            "genoptraening-sel86",
+            "--municipality",
+            "DK-0155",
+            "--decided",
+            "2020-03-01",
+            "--reference",
+            "SAG-9",
+        ];
+        for pair in args.chunks(2) {
+            match full.iter().position(|a| *a == pair[0]) {
+                Some(at) => full[at + 1] = pair[1],
+                None => full.extend_from_slice(pair),
+            }
+        }
+        let err = env.fails(&full, 2);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    assert_eq!(env.ok(&["cases", "list", "--closed"]), before);
+    assert!(
+        env.ok(&["cases", "clocks"])
+            .contains("offentlighedsloven § 36")
+    );
+});

@@ -4,9 +4,9 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
+use samvirke_core::CooperationId;
 use samvirke_core::deadlines::{self, Basis, Filter};
 use samvirke_core::model::Language;
-use samvirke_core::{CooperationId, MunicipalityId};
 
 use super::{now, open_store, parse_date_flag, print_json, today};
 use crate::cli_error::CliError;
@@ -63,14 +63,7 @@ pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
     let municipality = args
         .municipality
         .as_deref()
-        .map(|m| {
-            let id = MunicipalityId::parse(m, None)
-                .map_err(|e| CliError::Input(format!("--municipality: {e}")))?;
-            super::register()
-                .check_known(id)
-                .map_err(|e| CliError::Input(format!("--municipality: {e}")))?;
-            Ok::<_, CliError>(id)
-        })
+        .map(|m| super::parse_municipality_flag("--municipality", m))
         .transpose()?;
     let mut store = open_store(db)?;
     let projection = store.projection(None)?;

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod cases;
 pub mod db;
 pub mod deadlines;
 pub mod export;
@@ -11,7 +12,7 @@ pub mod user;
 pub mod who;
 
 use samvirke_core::model::{CooperationDoc, Fact};
-use samvirke_core::{CooperationId, Date, MunicipalityRegister, Timestamp};
+use samvirke_core::{CooperationId, Date, MunicipalityId, MunicipalityRegister, Timestamp};
 use samvirke_store::{Projection, Store};
 
 use crate::cli_error::CliError;
@@ -32,6 +33,24 @@ pub fn today() -> Date {
 /// Parses a `--on` style date flag, naming the flag in the error.
 pub fn parse_date_flag(flag: &str, text: &str) -> Result<Date, CliError> {
     Date::parse(text).map_err(|e| CliError::Input(format!("{flag}: {e}")))
+}
+
+/// Parses a municipality flag (`DK-0155`, `DK-155`) and checks the register knows it, naming the
+/// flag in the error.
+pub fn parse_municipality_flag(flag: &str, text: &str) -> Result<MunicipalityId, CliError> {
+    let id =
+        MunicipalityId::parse(text, None).map_err(|e| CliError::Input(format!("{flag}: {e}")))?;
+    register()
+        .check_known(id)
+        .map_err(|e| CliError::Input(format!("{flag}: {e}")))?;
+    Ok(id)
+}
+
+/// Who the command acts as in logs and the journal: `SAMVIRKE_ACTOR`, else the login name.
+pub fn actor() -> String {
+    std::env::var("SAMVIRKE_ACTOR")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "samvirke-cli".to_string())
 }
 
 /// Opens the store, with a message that names the database.

@@ -322,9 +322,7 @@ fn record_run(
         || format!("settlement run {} for {}", statement.year, coop),
         str::to_string,
     );
-    let actor = std::env::var("SAMVIRKE_ACTOR")
-        .or_else(|_| std::env::var("USER"))
-        .unwrap_or_else(|_| "samvirke-cli".to_string());
+    let actor = super::actor();
     let events = store.commit(
         projection.head,
         &actor,

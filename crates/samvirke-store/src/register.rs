@@ -1,0 +1,495 @@
+//! The register of complaints and access requests: tables beside the journal.
+//!
+//! A case is personal data, however little of it is kept, and must be deleted when its retention
+//! period ends; the journal never deletes, so cases live here instead. Nothing is lost silently:
+//! every change to a case (registered, extended, closed, deleted) is written to `register_log` in
+//! the same transaction, and the log holds no personal data (no case reference), so it outlives
+//! the case it describes.
+
+use samvirke_core::cases::{CaseDue, CaseKind, CaseReference, due_dates};
+use samvirke_core::model::Language;
+use samvirke_core::{Country, Date, MunicipalityId, Timestamp};
+
+use crate::{SqlValue, Store, StoreError};
+
+/// The register tables (both dialects accept this text).
+pub(crate) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS register_case (
+    id BIGINT PRIMARY KEY,
+    reference TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    service TEXT NOT NULL,
+    decided_on TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    country TEXT NOT NULL,
+    citizen_municipality TEXT NOT NULL,
+    handled_by TEXT NOT NULL,
+    handled_by_name TEXT NOT NULL,
+    visible_to TEXT NOT NULL,
+    routing TEXT NOT NULL,
+    extended_on TEXT,
+    closed_on TEXT,
+    created_at BIGINT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS register_log (
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    case_id BIGINT NOT NULL,
+    what TEXT NOT NULL
+);
+";
+
+/// A case as it is registered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCase {
+    /// The handling authority's case reference.
+    pub reference: CaseReference,
+    /// What it is.
+    pub kind: CaseKind,
+    /// The service it concerns (its id).
+    pub service: String,
+    /// The date of the decision it concerns (for an access request: the date the service is asked
+    /// about).
+    pub decided_on: Date,
+    /// When the complaint or request was received: the clocks run from here.
+    pub received_on: Date,
+    /// The citizen's municipality.
+    pub citizen_municipality: MunicipalityId,
+    /// The body that handles it (id and name), from the routing.
+    pub handled_by: (String, String),
+    /// The municipalities whose staff may see it.
+    pub visible_to: Vec<MunicipalityId>,
+    /// Why it goes there: the proof chain, in words.
+    pub routing: String,
+}
+
+/// A registered case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    /// Its number in the register.
+    pub id: i64,
+    /// What was registered.
+    pub case: NewCase,
+    /// The country whose law sets its clocks.
+    pub country: Country,
+    /// When the extension the law allows was taken, if it was.
+    pub extended_on: Option<Date>,
+    /// When it was closed, if it is.
+    pub closed_on: Option<Date>,
+    /// When it was registered.
+    pub created_at: Timestamp,
+    /// Who registered it.
+    pub created_by: String,
+}
+
+impl Case {
+    /// Its due dates, earliest first, titles in `language`.
+    pub fn dues(&self, language: Language) -> Vec<CaseDue> {
+        due_dates(
+            self.country,
+            self.case.kind,
+            self.case.received_on,
+            self.extended_on.is_some(),
+            language,
+        )
+        .unwrap_or_default()
+    }
+
+    /// Whether it is open and its first due date has passed on `today`.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.closed_on.is_none()
+            && self
+                .dues(Language::En)
+                .first()
+                .is_some_and(|d| d.due < today)
+    }
+
+    /// Whether staff of `municipality` may see it.
+    pub fn visible_to(&self, municipality: MunicipalityId) -> bool {
+        self.case.visible_to.contains(&municipality)
+    }
+}
+
+/// One line of the register log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisterLogEntry {
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: String,
+    /// Which case.
+    pub case_id: i64,
+    /// What happened (never personal data).
+    pub what: String,
+}
+
+fn t(s: &str) -> SqlValue {
+    SqlValue::Text(s.to_string())
+}
+
+fn text(v: &SqlValue) -> String {
+    match v {
+        SqlValue::Text(t) => t.clone(),
+        SqlValue::Int(i) => i.to_string(),
+        SqlValue::Null => String::new(),
+    }
+}
+
+const CASE_COLUMNS: &str = "id, reference, kind, service, decided_on, received_on, country, citizen_municipality, handled_by, handled_by_name, visible_to, routing, extended_on, closed_on, created_at, created_by";
+
+fn row_to_case(location: &str, row: &[SqlValue]) -> Result<Case, StoreError> {
+    let bad = |message: String| StoreError::Database {
+        location: location.to_string(),
+        message,
+    };
+    let [
+        id,
+        reference,
+        kind,
+        service,
+        decided,
+        received,
+        country,
+        citizen,
+        handled_by,
+        handled_by_name,
+        visible,
+        routing,
+        extended,
+        closed,
+        created_at,
+        created_by,
+    ] = row
+    else {
+        return Err(bad(format!("register_case row has {} columns", row.len())));
+    };
+    let SqlValue::Int(id) = id else {
+        return Err(bad("register_case.id is not a number".into()));
+    };
+    let id = *id;
+    let field = |name: &str, e: String| bad(format!("register case {id}, {name}: {e}"));
+    let date =
+        |name: &str, v: &SqlValue| Date::parse(&text(v)).map_err(|e| field(name, e.to_string()));
+    let optional_date = |name: &str, v: &SqlValue| match v {
+        SqlValue::Null => Ok(None),
+        other => date(name, other).map(Some),
+    };
+    let municipality =
+        |v: &str| MunicipalityId::parse(v, None).map_err(|e| field("municipality", e.to_string()));
+    Ok(Case {
+        id,
+        case: NewCase {
+            reference: CaseReference::parse(&text(reference)).map_err(|e| field("reference", e))?,
+            kind: CaseKind::parse(&text(kind)).map_err(|e| field("kind", e))?,
+            service: text(service),
+            decided_on: date("decided_on", decided)?,
+            received_on: date("received_on", received)?,
+            citizen_municipality: municipality(&text(citizen))?,
+            handled_by: (text(handled_by), text(handled_by_name)),
+            visible_to: text(visible)
+                .split_whitespace()
+                .map(municipality)
+                .collect::<Result<_, _>>()?,
+            routing: text(routing),
+        },
+        country: Country::parse(&text(country)).map_err(|e| field("country", e.to_string()))?,
+        extended_on: optional_date("extended_on", extended)?,
+        closed_on: optional_date("closed_on", closed)?,
+        created_at: Timestamp::from_micros(match created_at {
+            SqlValue::Int(v) => *v,
+            _ => 0,
+        }),
+        created_by: text(created_by),
+    })
+}
+
+/// Why a change to a case was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    /// No case with that number (or it was deleted).
+    #[error("no case {0} in the register; `samvirke cases list` shows the open ones")]
+    NotFound(i64),
+    /// The change does not fit the case.
+    #[error("case {id}: {message}")]
+    Refused {
+        /// Which case.
+        id: i64,
+        /// Why, and what to do.
+        message: String,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Store {
+    /// Registers a case and logs it, in one transaction; returns its number.
+    pub fn case_create(
+        &mut self,
+        case: &NewCase,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let rows = self
+            .backend
+            .account_query("SELECT MAX(id) FROM register_case", &[])?;
+        let last_log = self
+            .backend
+            .account_query("SELECT MAX(case_id) FROM register_log", &[])?;
+        let max = |rows: &[Vec<SqlValue>]| match rows.first().and_then(|r| r.first()) {
+            Some(SqlValue::Int(v)) => *v,
+            _ => 0,
+        };
+        // Numbers are never reused, even after a case is deleted: the log still names it.
+        let id = max(&rows).max(max(&last_log)) + 1;
+        let visible = format!(
+            " {} ",
+            case.visible_to
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let country = case.citizen_municipality.country();
+        let what = format!(
+            "registered {} about {} (decision {}, received {}), citizen of {}, routed to {}",
+            case.kind,
+            case.service,
+            case.decided_on,
+            case.received_on,
+            case.citizen_municipality,
+            case.handled_by.0
+        );
+        self.backend.account_batch(&[
+            (
+                "INSERT INTO register_case (id, reference, kind, service, decided_on, received_on, country, citizen_municipality, handled_by, handled_by_name, visible_to, routing, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                vec![
+                    SqlValue::Int(id),
+                    t(case.reference.as_str()),
+                    t(case.kind.as_str()),
+                    t(&case.service),
+                    t(&case.decided_on.to_string()),
+                    t(&case.received_on.to_string()),
+                    t(country.code()),
+                    t(&case.citizen_municipality.to_string()),
+                    t(&case.handled_by.0),
+                    t(&case.handled_by.1),
+                    t(&visible),
+                    t(&case.routing),
+                    SqlValue::Int(now.micros()),
+                    t(actor),
+                ],
+            ),
+            log_statement(id, actor, &what, now),
+        ])?;
+        Ok(id)
+    }
+
+    /// The case with this number.
+    pub fn case(&mut self, id: i64) -> Result<Option<Case>, StoreError> {
+        let location = self.location().to_string();
+        let rows = self.backend.account_query(
+            &format!("SELECT {CASE_COLUMNS} FROM register_case WHERE id = $1"),
+            &[SqlValue::Int(id)],
+        )?;
+        rows.first().map(|r| row_to_case(&location, r)).transpose()
+    }
+
+    /// Every case, or those staff of `visible_to` may see, by number.
+    pub fn cases(&mut self, visible_to: Option<MunicipalityId>) -> Result<Vec<Case>, StoreError> {
+        let location = self.location().to_string();
+        let rows = match visible_to {
+            Some(m) => self.backend.account_query(
+                &format!(
+                    "SELECT {CASE_COLUMNS} FROM register_case WHERE visible_to LIKE $1 ORDER BY id"
+                ),
+                &[t(&format!("% {m} %"))],
+            )?,
+            None => self.backend.account_query(
+                &format!("SELECT {CASE_COLUMNS} FROM register_case ORDER BY id"),
+                &[],
+            )?,
+        };
+        rows.iter().map(|r| row_to_case(&location, r)).collect()
+    }
+
+    fn open_case(&mut self, id: i64) -> Result<Case, CaseError> {
+        let case = self.case(id)?.ok_or(CaseError::NotFound(id))?;
+        if let Some(closed) = case.closed_on {
+            return Err(CaseError::Refused {
+                id,
+                message: format!("it was closed on {closed}; a closed case does not change"),
+            });
+        }
+        Ok(case)
+    }
+
+    /// Takes the extension the law allows (GDPR: two more months), on `on`, before the first
+    /// period has run out.
+    pub fn case_extend(
+        &mut self,
+        id: i64,
+        on: Date,
+        reason: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Case, CaseError> {
+        let case = self.open_case(id)?;
+        if !samvirke_core::cases::can_extend(case.country, case.case.kind) {
+            return Err(CaseError::Refused {
+                id,
+                message: format!(
+                    "the law gives no extension for a {} case in {}",
+                    case.case.kind,
+                    case.country.code()
+                ),
+            });
+        }
+        if case.extended_on.is_some() {
+            return Err(CaseError::Refused {
+                id,
+                message: "it has been extended already; the law allows one extension".into(),
+            });
+        }
+        if let Some(first) = case.dues(Language::En).first()
+            && on > first.due
+        {
+            return Err(CaseError::Refused {
+                id,
+                message: format!(
+                    "the extension must be taken, and the requester told, by {}; on {on} it is too late",
+                    first.due
+                ),
+            });
+        }
+        if reason.trim().is_empty() {
+            return Err(CaseError::Refused {
+                id,
+                message: "say why more time is needed (--reason); the requester must be told"
+                    .into(),
+            });
+        }
+        self.backend.account_batch(&[
+            (
+                "UPDATE register_case SET extended_on = $1 WHERE id = $2",
+                vec![t(&on.to_string()), SqlValue::Int(id)],
+            ),
+            log_statement(id, actor, &format!("extended on {on}: {reason}"), now),
+        ])?;
+        self.case(id)?.ok_or(CaseError::NotFound(id))
+    }
+
+    /// Closes a case on `on` (the day it was answered or decided).
+    pub fn case_close(
+        &mut self,
+        id: i64,
+        on: Date,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Case, CaseError> {
+        let case = self.open_case(id)?;
+        if on < case.case.received_on {
+            return Err(CaseError::Refused {
+                id,
+                message: format!(
+                    "it cannot be closed on {on}, before it was received ({})",
+                    case.case.received_on
+                ),
+            });
+        }
+        self.backend.account_batch(&[
+            (
+                "UPDATE register_case SET closed_on = $1 WHERE id = $2",
+                vec![t(&on.to_string()), SqlValue::Int(id)],
+            ),
+            log_statement(id, actor, &format!("closed on {on}"), now),
+        ])?;
+        self.case(id)?.ok_or(CaseError::NotFound(id))
+    }
+
+    /// Deletes every case closed more than `retention_days` days before `today`, logging each
+    /// deletion; returns the numbers deleted. With `dry_run`, only says which.
+    pub fn cases_purge(
+        &mut self,
+        today: Date,
+        retention_days: u32,
+        dry_run: bool,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Vec<i64>, StoreError> {
+        let cutoff = Date::from_days_since_epoch(today.days_since_epoch() - retention_days as i32);
+        let due: Vec<Case> = self
+            .cases(None)?
+            .into_iter()
+            .filter(|c| c.closed_on.is_some_and(|closed| closed < cutoff))
+            .collect();
+        if dry_run || due.is_empty() {
+            return Ok(due.iter().map(|c| c.id).collect());
+        }
+        let mut statements = Vec::new();
+        for case in &due {
+            statements.push((
+                "DELETE FROM register_case WHERE id = $1",
+                vec![SqlValue::Int(case.id)],
+            ));
+            let closed = case.closed_on.map(|d| d.to_string()).unwrap_or_default();
+            statements.push(log_statement(
+                case.id,
+                actor,
+                &format!(
+                    "deleted: closed on {closed}, retention period of {retention_days} days ended before {today}"
+                ),
+                now,
+            ));
+        }
+        self.backend.account_batch(&statements)?;
+        Ok(due.iter().map(|c| c.id).collect())
+    }
+
+    /// The register log, oldest first; only the lines about `case_id` when given.
+    pub fn register_log(
+        &mut self,
+        case_id: Option<i64>,
+    ) -> Result<Vec<RegisterLogEntry>, StoreError> {
+        let rows = match case_id {
+            Some(id) => self.backend.account_query(
+                "SELECT at, actor, case_id, what FROM register_log WHERE case_id = $1 ORDER BY at, case_id",
+                &[SqlValue::Int(id)],
+            )?,
+            None => self.backend.account_query(
+                "SELECT at, actor, case_id, what FROM register_log ORDER BY at, case_id",
+                &[],
+            )?,
+        };
+        Ok(rows
+            .iter()
+            .filter_map(|r| match r.as_slice() {
+                [SqlValue::Int(at), actor, SqlValue::Int(id), what] => Some(RegisterLogEntry {
+                    at: Timestamp::from_micros(*at),
+                    actor: text(actor),
+                    case_id: *id,
+                    what: text(what),
+                }),
+                _ => None,
+            })
+            .collect())
+    }
+}
+
+fn log_statement(
+    id: i64,
+    actor: &str,
+    what: &str,
+    now: Timestamp,
+) -> (&'static str, Vec<SqlValue>) {
+    (
+        "INSERT INTO register_log (at, actor, case_id, what) VALUES ($1, $2, $3, $4)",
+        vec![
+            SqlValue::Int(now.micros()),
+            t(actor),
+            SqlValue::Int(id),
+            t(what),
+        ],
+    )
+}

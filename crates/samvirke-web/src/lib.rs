@@ -13,6 +13,7 @@
 
 mod api;
 pub mod auth;
+mod cases;
 mod edit;
 mod history;
 pub mod i18n;
@@ -323,6 +324,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             pages::routes()
                 .merge(pages::registry_routes())
                 .merge(staff::routes())
+                .merge(cases::routes())
                 .merge(history::routes())
                 .layer(axum::middleware::from_fn(pages::with_language)),
         )

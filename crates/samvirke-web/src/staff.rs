@@ -90,7 +90,7 @@ impl FormData {
         FormData(form_urlencoded::parse(body).into_owned().collect())
     }
 
-    fn get(&self, name: &str) -> &str {
+    pub(crate) fn get(&self, name: &str) -> &str {
         self.0
             .iter()
             .find(|(k, _)| k == name)
@@ -105,7 +105,7 @@ impl FormData {
             .collect()
     }
 
-    fn set(&mut self, name: &str, value: impl Into<String>) {
+    pub(crate) fn set(&mut self, name: &str, value: impl Into<String>) {
         self.0.retain(|(k, _)| k != name);
         self.0.push((name.to_string(), value.into()));
     }
@@ -115,11 +115,11 @@ impl FormData {
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
 }
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     (status, Html(staff_layout(title, body))).into_response()
 }
 
@@ -319,7 +319,7 @@ async fn login(
     }
 }
 
-fn csrf_refused() -> Response {
+pub(crate) fn csrf_refused() -> Response {
     page(
         StatusCode::FORBIDDEN,
         &tr("csrf-title"),
@@ -361,7 +361,7 @@ async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
 }
 
 /// The staff member, or the response that sends the browser to the login page.
-async fn require_staff(
+pub(crate) async fn require_staff(
     state: &Arc<AppState>,
     headers: &HeaderMap,
     path: &str,
@@ -442,6 +442,12 @@ async fn overview(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
             tr("new-cooperation")
         );
     }
+    let _ = writeln!(
+        b,
+        "<h2>{}</h2>\n<p><a href=\"/staff/cases\">{}</a></p>",
+        tr("cases-title"),
+        tr("cases-title")
+    );
     let _ = writeln!(
         b,
         "<h2>{}</h2>\n<p>{}</p>",
@@ -642,7 +648,7 @@ impl Form {
 }
 
 /// How a field is entered.
-enum Input {
+pub(crate) enum Input {
     Text,
     Date,
     Number,
@@ -651,15 +657,15 @@ enum Input {
     Checks(Vec<(String, String)>),
 }
 
-struct Field {
-    name: &'static str,
-    label: String,
-    input: Input,
-    required: bool,
-    hint: Option<String>,
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) label: String,
+    pub(crate) input: Input,
+    pub(crate) required: bool,
+    pub(crate) hint: Option<String>,
 }
 
-fn field(name: &'static str, label: &str, input: Input, required: bool) -> Field {
+pub(crate) fn field(name: &'static str, label: &str, input: Input, required: bool) -> Field {
     Field {
         name,
         label: tr(label),
@@ -669,7 +675,12 @@ fn field(name: &'static str, label: &str, input: Input, required: bool) -> Field
     }
 }
 
-fn render_field(b: &mut String, f: &Field, data: &FormData, errors: &[(String, String)]) {
+pub(crate) fn render_field(
+    b: &mut String,
+    f: &Field,
+    data: &FormData,
+    errors: &[(String, String)],
+) {
     let id = format!("f-{}", f.name);
     let error = errors
         .iter()
@@ -809,7 +820,7 @@ fn sub_options(doc: Option<&CooperationDoc>) -> Vec<(String, String)> {
     .unwrap_or_default()
 }
 
-fn page_language() -> Language {
+pub(crate) fn page_language() -> Language {
     match crate::pages::ctx().lang {
         crate::i18n::Lang::Da => Language::Da,
         crate::i18n::Lang::Sv => Language::Sv,
@@ -1524,6 +1535,28 @@ fn apply(
     }
 }
 
+/// The list of a form's problems, each linked to its field (nothing when there are none).
+pub(crate) fn push_problems(b: &mut String, problems: &[(String, String)]) {
+    if problems.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        b,
+        "<div class=\"error\" role=\"alert\" id=\"problems\"><h2>{}</h2>\n<ul>",
+        tr("form-problems")
+    );
+    for (field, message) in problems {
+        let _ = writeln!(
+            b,
+            "<li><a href=\"#f-{}\">{}</a>: {}</li>",
+            escape(field),
+            escape(field),
+            escape(message)
+        );
+    }
+    b.push_str("</ul></div>\n");
+}
+
 /// Renders the form page: the problems or the conflict first, then the fields, the reason, and the
 /// hidden CSRF token and base.
 #[allow(clippy::too_many_arguments)]
@@ -1573,23 +1606,7 @@ fn form_page(
             tr("conflict-how")
         );
     }
-    if !problems.is_empty() {
-        let _ = writeln!(
-            b,
-            "<div class=\"error\" role=\"alert\" id=\"problems\"><h2>{}</h2>\n<ul>",
-            tr("form-problems")
-        );
-        for (field, message) in problems {
-            let _ = writeln!(
-                b,
-                "<li><a href=\"#f-{}\">{}</a>: {}</li>",
-                escape(field),
-                escape(field),
-                escape(message)
-            );
-        }
-        b.push_str("</ul></div>\n");
-    }
+    push_problems(&mut b, problems);
     let _ = write!(
         b,
         "<form method=\"post\" action=\"/staff/cooperations/{id}/{}\" novalidate>\n<input type=\"hidden\" name=\"csrf\" value=\"{}\">\n<input type=\"hidden\" name=\"base\" value=\"{base}\">\n",

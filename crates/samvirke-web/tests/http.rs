@@ -1355,3 +1355,151 @@ both!(deadline_pages_and_calendar_feeds, |app| {
     assert_eq!(app.get("/cooperations/nowhere/deadlines.ics").0, 404);
     assert_eq!(app.get("/municipalities/DK-9999/deadlines.ics").0, 404);
 });
+
+both!(
+    register_of_complaints_routes_and_keeps_cases_private,
+    |app| {
+        add_user(app, "dorte@dragoer.dk", Role::Editor, &["DK-0155"]);
+        add_user(app, "tom@taarnby.dk", Role::Viewer, &["DK-0185"]);
+        add_user(app, "ib@ishoej.dk", Role::Admin, &["DK-0183"]);
+        add_user(app, "root@samvirke", Role::Admin, &[]);
+        let mut dorte = Browser::new(app);
+        assert_eq!(dorte.login("dorte@dragoer.dk", PASSWORD).status, 303);
+        let form = dorte.get("/staff/cases/new");
+        assert_eq!(form.status, 200, "{}", form.body);
+        let csrf = hidden(&form.body, "csrf");
+        let register = |browser: &mut Browser, decided: &str, reference: &str| {
+            browser.post(
+                "/staff/cases/new",
+                &[
+                    ("csrf", &csrf),
+                    ("kind", "complaint"),
+                    ("service", "genoptraening-sel86"),
+                    ("municipality", "DK-0155"),
+                    ("decided", decided),
+                    ("received", "2026-11-02"),
+                    ("reference", reference),
+                ],
+            )
+        };
+        // A complaint about a § 86 decision from 2020 goes to Tårnby's body…
+        let old = register(&mut dorte, "2020-03-01", "SAG-2020-1");
+        assert_eq!(old.status, 303, "{}", old.body);
+        let old_path = old.location.clone();
+        let page = dorte.get(&old_path);
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Tårnby (DK-0185)"), "{}", page.body);
+        assert!(page.body.contains("sub-agreement 1"), "{}", page.body);
+        assert!(page.body.contains("retssikkerhedsloven"), "{}", page.body);
+        // …one from 2022 to Dragør's own.
+        let new = register(&mut dorte, "2022-05-10", "SAG-2022-7");
+        assert_eq!(new.status, 303, "{}", new.body);
+        let new_path = new.location.clone();
+        let page = dorte.get(&new_path);
+        assert!(page.body.contains("Dragør (DK-0155)"), "{}", page.body);
+
+        // Tårnby's staff see the first case, not the second; unrelated staff get 404 for both.
+        let mut tom = Browser::new(app);
+        assert_eq!(tom.login("tom@taarnby.dk", PASSWORD).status, 303);
+        assert_eq!(tom.get(&old_path).status, 200);
+        assert_eq!(tom.get(&new_path).status, 404);
+        let list = tom.get("/staff/cases");
+        assert!(list.body.contains("SAG-2020-1") && !list.body.contains("SAG-2022-7"));
+        for email in ["ib@ishoej.dk", "root@samvirke"] {
+            let mut other = Browser::new(app);
+            assert_eq!(other.login(email, PASSWORD).status, 303);
+            for path in [&old_path, &new_path] {
+                let reply = other.get(path);
+                assert_eq!(reply.status, 404, "{email} {path}");
+                assert!(
+                    !reply.body.contains("SAG-20"),
+                    "{email} sees nothing of the case"
+                );
+            }
+            let list = other.get("/staff/cases");
+            assert!(!list.body.contains("SAG-20"), "{email}: {}", list.body);
+            // Nor can they close it.
+            let form_csrf = hidden(&other.get("/staff").body, "csrf");
+            let close = other.post(
+                &format!("{old_path}/close"),
+                &[("csrf", &form_csrf), ("on", "2026-11-10")],
+            );
+            assert_eq!(close.status, 404);
+        }
+        assert_eq!(dorte.get("/staff/cases/99").status, 404);
+        assert_eq!(dorte.get("/staff/cases/x").status, 404);
+
+        // Registering a case the account would not see is refused; so is an identity number, with
+        // every field's problem at once; nothing is registered.
+        let mut ib = Browser::new(app);
+        assert_eq!(ib.login("ib@ishoej.dk", PASSWORD).status, 303);
+        let ib_csrf = hidden(&ib.get("/staff/cases/new").body, "csrf");
+        let refused = ib.post(
+            "/staff/cases/new",
+            &[
+                ("csrf", &ib_csrf),
+                ("kind", "complaint"),
+                ("service", "genoptraening-sel86"),
+                ("municipality", "DK-0155"),
+                ("decided", "2020-03-01"),
+                ("received", "2026-11-02"),
+                ("reference", "SAG-1"),
+            ],
+        );
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains("DK-0185"), "{}", refused.body);
+        let bad = dorte.post(
+            "/staff/cases/new",
+            &[
+                ("csrf", &csrf),
+                ("kind", "complaint"),
+                ("service", "genoptraening-sel86"),
+                ("municipality", "DK-9999"),
+                ("decided", "2020-02-30"),
+                ("received", "2026-11-02"),
+                ("reference", "010190-1234"),
+            ],
+        );
+        assert_eq!(bad.status, 422);
+        assert!(
+            bad.body.contains("national identity number"),
+            "{}",
+            bad.body
+        );
+        assert!(bad.body.contains("#f-municipality") && bad.body.contains("#f-decided"));
+        assert!(
+            bad.body.contains("value=\"010190-1234\""),
+            "the form keeps what was typed"
+        );
+        let no_csrf = dorte.post("/staff/cases/new", &[("kind", "complaint")]);
+        assert_eq!(no_csrf.status, 403);
+        let mut store = Store::open(&app.db).unwrap();
+        assert_eq!(store.cases(None).unwrap().len(), 2);
+
+        // Closing from the page; a closed case has no forms left; the log says who.
+        let page = dorte.get(&old_path);
+        let closed = dorte.post(
+            &format!("{old_path}/close"),
+            &[("csrf", &hidden(&page.body, "csrf")), ("on", "2026-11-20")],
+        );
+        assert_eq!(closed.status, 303, "{}", closed.body);
+        let page = dorte.get(&old_path);
+        assert!(!page.body.contains("/close\""), "{}", page.body);
+        assert!(page.body.contains("dorte@dragoer.dk: closed on 2026-11-20"));
+        let again = dorte.post(
+            &format!("{old_path}/close"),
+            &[("csrf", &csrf), ("on", "2026-11-21")],
+        );
+        assert_eq!(again.status, 422);
+        assert!(again.body.contains("closed on 2026-11-20"));
+        // The list in Danish: overdue cases are marked.
+        let list = dorte.get("/lang/da?back=/staff/cases");
+        assert_eq!(list.status, 303);
+        let list = dorte.get("/staff/cases");
+        assert!(
+            list.body.contains("Klager og anmodninger om aktindsigt"),
+            "{}",
+            list.body
+        );
+    }
+);

@@ -32,6 +32,7 @@ before(async () => {
   samvirke(['import', EXAMPLES]);
   samvirke(['user', 'add', 'anna@dragoer.dk', '--role', 'editor', '--scope', 'DK-0155', '--password-stdin'], `${PASSWORD}\n`);
   samvirke(['user', 'add', 'bo@taarnby.dk', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
+  samvirke(['user', 'add', 'tove@taarnby.dk', '--role', 'editor', '--scope', 'DK-0185', '--password-stdin'], `${PASSWORD}\n`);
   ({ base: BASE, server } = await startServer(['--db', join(dir, 'staff.db')]));
   browser = await launchBrowser();
 });
@@ -125,6 +126,56 @@ test('two browsers edit the same sub-agreement: the second gets the conflict pag
   await boContext.close();
 });
 
+test('a caseworker registers a complaint: it goes to the body in force on the decision date, and only the two municipalities see it', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await login(context, 'tove@taarnby.dk');
+  await page.click('a[href="/staff/cases"]');
+  await page.click('a[href="/staff/cases/new"]');
+  await page.selectOption('#f-kind', 'complaint');
+  await page.selectOption('#f-service', 'genoptraening-sel86');
+  await page.fill('#f-municipality', 'DK-0155');
+  await page.fill('#f-decided', '2020-03-01');
+  await page.fill('#f-received', '2020-03-10');
+  // An identity number is refused, with the reason next to the field.
+  await page.fill('#f-reference', '010190-1234');
+  let response = await save(page);
+  assert.equal(response.status(), 422);
+  assert.match(await page.locator('#f-reference-hint').textContent(), /national identity number/);
+  assert.equal(await page.getAttribute('#f-reference', 'aria-invalid'), 'true');
+  await check(page, 'staff-case-problems', null, 1280, 'en-GB');
+  await page.fill('#f-reference', '27.15.00-G01-123-20');
+  response = await save(page);
+  assert.equal(response.status(), 200);
+  assert.match(page.url(), /\/staff\/cases\/1$/);
+  const main = await page.locator('main').textContent();
+  assert.match(main, /Tårnby \(DK-0185\)/);
+  assert.match(main, /sub-agreement 1/);
+  assert.match(main, /retssikkerhedsloven § 66/);
+  assert.match(main, /overdue/);
+  // The list puts it first, as overdue.
+  await page.goto(`${BASE}/staff/cases`);
+  assert.match(await page.locator('tbody tr').first().textContent(), /overdue.*27\.15\.00-G01-123-20/s);
+  // Dragør's staff see it too (the citizen's municipality); an administrator without a
+  // municipality does not: the case does not exist for them.
+  const annaContext = await browser.newContext({ locale: 'en-GB' });
+  const anna = await login(annaContext, 'anna@dragoer.dk');
+  assert.equal((await anna.goto(`${BASE}/staff/cases/1`)).status(), 200);
+  const boContext = await browser.newContext({ locale: 'en-GB' });
+  const bo = await login(boContext, 'bo@taarnby.dk');
+  assert.equal((await bo.goto(`${BASE}/staff/cases/1`)).status(), 404);
+  await bo.goto(`${BASE}/staff/cases`);
+  assert.doesNotMatch(await bo.locator('main').textContent(), /27\.15\.00/);
+  await annaContext.close();
+  await boContext.close();
+  await context.close();
+});
+
+const CASE_PAGES = [
+  ['staff-cases', '/staff/cases'],
+  ['staff-case-new', '/staff/cases/new'],
+  ['staff-case', '/staff/cases/1'],
+];
+
 const STAFF_PAGES = [
   ['staff-login', '/staff/login', false],
   ['staff-overview', '/staff', true],
@@ -147,6 +198,11 @@ for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB'], [320, 'sv-SE'], 
     for (const [name, path] of STAFF_PAGES.filter((p) => p[2])) {
       await check(page, name, path, width, locale);
     }
+    const caseworker = await login(await browser.newContext({ viewport: { width, height: 900 }, locale }), 'tove@taarnby.dk');
+    for (const [name, path] of CASE_PAGES) {
+      await check(caseworker, name, path, width, locale);
+    }
+    await caseworker.context().close();
     // A form with problems, as the user sees it after a failed save.
     await page.goto(`${BASE}/staff/cooperations/dragoer-taarnby/main-new`);
     await save(page);

@@ -10,7 +10,8 @@ use crate::calendar::{Shift, electoral_term, shift_to_working_day};
 use crate::due::{DueRule, occurrences};
 use crate::ids::Country;
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
-use crate::model::{CooperationDoc, Language};
+use crate::model::{CooperationDoc, Language, ObligationState};
+use crate::registry::Registry;
 use crate::statutory::{self, StatutoryDue};
 use crate::time::{Date, TimeError, Timestamp};
 
@@ -33,6 +34,48 @@ pub enum Basis {
     },
 }
 
+/// Where a deadline stands: the recorded state, or `overdue` once the day has passed while it is
+/// still planned or in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Status {
+    /// Past its day and not done or waived.
+    Overdue,
+    /// Nothing recorded yet.
+    Planned,
+    /// Work has started.
+    InProgress,
+    /// Done.
+    Done,
+    /// Not to be done this time.
+    Waived,
+}
+
+impl Status {
+    /// The written form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Overdue => "overdue",
+            Status::Planned => "planned",
+            Status::InProgress => "in_progress",
+            Status::Done => "done",
+            Status::Waived => "waived",
+        }
+    }
+
+    /// The status of a deadline due on `due` whose recorded state is `state`, on `today`.
+    pub fn of(state: Option<ObligationState>, due: Date, today: Date) -> Status {
+        match state {
+            Some(ObligationState::Done) => Status::Done,
+            Some(ObligationState::Waived) => Status::Waived,
+            _ if due < today => Status::Overdue,
+            Some(ObligationState::InProgress) => Status::InProgress,
+            Some(ObligationState::Planned) | None => Status::Planned,
+        }
+    }
+}
+
 /// One dated deadline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -51,6 +94,11 @@ pub struct Deadline {
     pub sub_agreement: Option<u32>,
     /// Where it comes from.
     pub basis: Basis,
+    /// Where it stands (`planned` until [`Registry::deadlines`] reads the recorded state).
+    pub status: Status,
+    /// The note recorded with the state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Which deadlines to list.
@@ -120,6 +168,8 @@ pub fn deadlines(
                     basis: Basis::Agreement {
                         clause: ob.clause.clone(),
                     },
+                    status: Status::Planned,
+                    note: None,
                 });
             }
         }
@@ -148,6 +198,8 @@ pub fn deadlines(
                         reference: st.reference.clone(),
                         unsure: st.certainty == statutory::Certainty::Unsure,
                     },
+                    status: Status::Planned,
+                    note: None,
                 });
             }
         }
@@ -156,6 +208,46 @@ pub fn deadlines(
         (a.due, &a.cooperation, &a.obligation).cmp(&(b.due, &b.cooperation, &b.obligation))
     });
     Ok(out)
+}
+
+/// How far back [`Registry::deadlines_page`] looks for deadlines that are overdue: one yearly cycle.
+pub const OVERDUE_DAYS_BACK: i32 = 366;
+
+impl Registry {
+    /// Every deadline from `from` to `to` (see [`deadlines`]) with its status on `today`: the
+    /// recorded state, or `overdue` once the day has passed.
+    pub fn deadlines(
+        &self,
+        filter: &Filter,
+        from: Date,
+        to: Date,
+        today: Date,
+    ) -> Result<Vec<Deadline>, TimeError> {
+        let mut list = deadlines(self.cooperations(), filter, from, to)?;
+        for d in &mut list {
+            let recorded = self.obligation_status(&d.cooperation, &d.obligation, d.due);
+            d.status = Status::of(recorded.map(|r| r.state), d.due, today);
+            d.note = recorded.and_then(|r| r.note.clone());
+        }
+        Ok(list)
+    }
+
+    /// What a page shows: the overdue deadlines of the past year first (oldest first), then the
+    /// coming ones up to `days_ahead` days from `today`.
+    pub fn deadlines_page(
+        &self,
+        filter: &Filter,
+        today: Date,
+        days_ahead: i32,
+    ) -> Result<Vec<Deadline>, TimeError> {
+        let back = Date::from_days_since_epoch(today.days_since_epoch() - OVERDUE_DAYS_BACK);
+        let ahead = Date::from_days_since_epoch(today.days_since_epoch() + days_ahead);
+        let all = self.deadlines(filter, back, ahead, today)?;
+        let (mut out, coming): (Vec<Deadline>, Vec<Deadline>) =
+            all.into_iter().partition(|d| d.status == Status::Overdue);
+        out.extend(coming.into_iter().filter(|d| d.due >= today));
+        Ok(out)
+    }
 }
 
 /// The last days of the electoral terms that end between `from` and `to` (shifted to a working day).
@@ -292,10 +384,19 @@ pub fn to_ics(deadlines: &[Deadline], name: &str, stamp: Timestamp, language: La
         );
         let mut desc = String::new();
         let _ = write!(desc, "{}", d.owners.join(", "));
+        if d.status != Status::Planned {
+            let _ = write!(desc, "\nstatus: {}", d.status.as_str());
+            if let Some(note) = &d.note {
+                let _ = write!(desc, " ({note})");
+            }
+        }
         if !description.is_empty() {
             let _ = write!(desc, "\n{description}");
         }
         ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&desc)));
+        if d.status == Status::Waived {
+            ics_line(&mut out, "STATUS:CANCELLED");
+        }
         ics_line(&mut out, "TRANSP:TRANSPARENT");
         ics_line(&mut out, "END:VEVENT");
     }

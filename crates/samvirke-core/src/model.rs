@@ -793,6 +793,37 @@ pub struct MoneyShare {
     pub minor: u64,
 }
 
+slug_enum!(
+    /// What has been done about one dated deadline, as recorded. `overdue` is not recorded: it is
+    /// what a planned or started deadline becomes once its day has passed.
+    ObligationState {
+        /// Nothing done yet (the default for every deadline).
+        Planned = "planned",
+        /// Work has started.
+        InProgress = "in_progress",
+        /// Done.
+        Done = "done",
+        /// Not to be done this time (e.g. the parties agreed to skip it), with the reason in the note.
+        Waived = "waived",
+    }
+);
+
+/// The recorded state of one occurrence of an obligation (recorded by `samvirke deadlines mark`,
+/// not part of the agreement file); each change is a new journal event, so the history stays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ObligationStatus {
+    /// The obligation, as deadlines name it: `agreement:ID` or `statute:ID`.
+    pub obligation: String,
+    /// The due date of the occurrence.
+    pub due: Date,
+    /// Its state.
+    pub state: ObligationState,
+    /// What was done, or why it was waived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// A settlement run as recorded in the journal: what went in and what came out, so the run can be
 /// reproduced and a later run compared with it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -969,6 +1000,14 @@ pub enum Fact {
         /// The payment agreement.
         payment_agreement: PaymentAgreement,
     },
+    /// The state of one deadline (recorded by `samvirke deadlines mark`, not part of the agreement
+    /// file).
+    ObligationStatus {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The state.
+        status: ObligationStatus,
+    },
     /// A settlement run (recorded by `samvirke settle`, not part of the agreement file).
     SettlementRun {
         /// Owning cooperation.
@@ -993,6 +1032,7 @@ impl Fact {
             | Fact::CandidateArea { cooperation, .. }
             | Fact::Obligation { cooperation, .. }
             | Fact::PaymentAgreement { cooperation, .. }
+            | Fact::ObligationStatus { cooperation, .. }
             | Fact::SettlementRun { cooperation, .. } => cooperation,
         }
     }
@@ -1000,7 +1040,10 @@ impl Fact {
     /// Whether the fact is written in agreement files (a settlement run is recorded by `settle`,
     /// so an import never touches it).
     pub fn in_agreement_file(&self) -> bool {
-        !matches!(self, Fact::SettlementRun { .. })
+        !matches!(
+            self,
+            Fact::SettlementRun { .. } | Fact::ObligationStatus { .. }
+        )
     }
 
     /// The stable key: two facts with the same key are two versions of the same thing.
@@ -1032,6 +1075,12 @@ impl Fact {
                 ..
             } => format!("{coop}/payment/{}/{}", p.sub_agreement, p.valid.from()),
             Fact::SettlementRun { run, .. } => format!("{coop}/settlement/{}", run.year),
+            Fact::ObligationStatus { status, .. } => {
+                format!(
+                    "{coop}/obligation-status/{}/{}",
+                    status.obligation, status.due
+                )
+            }
         }
     }
 }
@@ -1141,7 +1190,7 @@ impl CooperationDoc {
                 Fact::PaymentAgreement {
                     payment_agreement, ..
                 } => doc.payment_agreements.push(payment_agreement.clone()),
-                Fact::SettlementRun { .. } => {}
+                Fact::SettlementRun { .. } | Fact::ObligationStatus { .. } => {}
             }
         }
         doc.canonicalise();

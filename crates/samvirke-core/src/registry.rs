@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::ids::{CooperationId, MunicipalityId, PartyId, ServiceId};
-use crate::model::{CooperationDoc, Delegation, Fact, Service};
+use crate::model::{CooperationDoc, Delegation, Fact, ObligationStatus, Service};
 use crate::municipalities::{MunicipalityError, MunicipalityRegister};
 use crate::time::{Date, Interval, Timestamp};
 
@@ -63,6 +63,7 @@ pub struct Registry {
     services: BTreeMap<ServiceId, (u32, u32)>,
     service_ids: Vec<ServiceId>,
     index: FxHashMap<(MunicipalityId, u32), Vec<IndexEntry>>,
+    statuses: FxHashMap<(CooperationId, String, Date), ObligationStatus>,
 }
 
 impl Registry {
@@ -70,7 +71,18 @@ impl Registry {
     pub fn build(facts: Vec<RecordedFact>) -> Registry {
         let mut by_coop: BTreeMap<CooperationId, Vec<Fact>> = BTreeMap::new();
         let mut records = FxHashMap::default();
+        let mut statuses = FxHashMap::default();
         for recorded in facts {
+            if let Fact::ObligationStatus {
+                cooperation,
+                status,
+            } = &recorded.fact
+            {
+                statuses.insert(
+                    (cooperation.clone(), status.obligation.clone(), status.due),
+                    status.clone(),
+                );
+            }
             records.insert(
                 recorded.fact.key(),
                 RecordInfo {
@@ -87,7 +99,20 @@ impl Registry {
             .values()
             .filter_map(CooperationDoc::from_facts)
             .collect();
-        Registry::from_docs(docs, records)
+        let mut registry = Registry::from_docs(docs, records);
+        registry.statuses = statuses;
+        registry
+    }
+
+    /// The recorded state of one deadline (`obligation` as deadlines name it), if any.
+    pub fn obligation_status(
+        &self,
+        cooperation: &CooperationId,
+        obligation: &str,
+        due: Date,
+    ) -> Option<&ObligationStatus> {
+        self.statuses
+            .get(&(cooperation.clone(), obligation.to_string(), due))
     }
 
     /// Builds the registry from whole documents with no record metadata (for checks and benchmarks).

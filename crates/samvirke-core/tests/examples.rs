@@ -299,3 +299,109 @@ fn complaints_and_access_requests_go_to_the_body_in_force_on_the_decision_date()
     .unwrap_err();
     assert!(err.to_string().contains("did you mean"), "{err}");
 }
+
+#[test]
+fn deadlines_carry_their_recorded_state_and_turn_overdue_when_their_day_passes() {
+    use samvirke_core::RecordedFact;
+    use samvirke_core::deadlines::{Filter, Status};
+    use samvirke_core::model::{Fact, ObligationState, ObligationStatus};
+    let on = |t: &str| Date::parse(t).unwrap();
+    let mut facts: Vec<RecordedFact> = docs()
+        .iter()
+        .flat_map(|d| d.to_facts())
+        .map(|fact| RecordedFact {
+            fact,
+            seq: 1,
+            recorded_at: samvirke_core::Timestamp::from_micros(0),
+        })
+        .collect();
+    let dragoer_taarnby = samvirke_core::CooperationId::parse("dragoer-taarnby").unwrap();
+    let mark =
+        |obligation: &str, due: &str, state: ObligationState, note: Option<&str>| RecordedFact {
+            fact: Fact::ObligationStatus {
+                cooperation: dragoer_taarnby.clone(),
+                status: ObligationStatus {
+                    obligation: obligation.into(),
+                    due: on(due),
+                    state,
+                    note: note.map(str::to_string),
+                },
+            },
+            seq: 2,
+            recorded_at: samvirke_core::Timestamp::from_micros(1),
+        };
+    facts.push(mark(
+        "agreement:aarsrapportering",
+        "2026-01-30",
+        ObligationState::Done,
+        Some("sent 28 January"),
+    ));
+    facts.push(mark(
+        "agreement:skabelon-og-aarshjul",
+        "2026-02-02",
+        ObligationState::Waived,
+        Some("no changes this year"),
+    ));
+    facts.push(mark(
+        "agreement:betalingsaftaler",
+        "2026-06-30",
+        ObligationState::InProgress,
+        None,
+    ));
+    let registry = Registry::build(facts);
+    let filter = Filter {
+        municipality: None,
+        cooperation: Some(dragoer_taarnby.clone()),
+    };
+    let status_on = |today: &str| -> Vec<String> {
+        registry
+            .deadlines(&filter, on("2026-01-01"), on("2026-12-31"), on(today))
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} {}", d.due, d.status.as_str()))
+            .collect()
+    };
+    assert_eq!(
+        status_on("2026-06-01"),
+        [
+            "2026-01-30 done",
+            "2026-02-02 waived",
+            "2026-05-29 overdue",
+            "2026-06-30 in_progress"
+        ]
+    );
+    // The last day itself is not overdue; the day after, an unfinished one is.
+    assert_eq!(status_on("2026-06-30")[3], "2026-06-30 in_progress");
+    assert_eq!(status_on("2026-07-01")[3], "2026-06-30 overdue");
+    let list = registry
+        .deadlines(
+            &filter,
+            on("2026-01-30"),
+            on("2026-01-30"),
+            on("2026-06-01"),
+        )
+        .unwrap();
+    assert_eq!(list[0].note.as_deref(), Some("sent 28 January"));
+    // The page: the overdue of the past year first, then what is coming.
+    let page: Vec<String> = registry
+        .deadlines_page(&filter, on("2026-06-01"), 366)
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d.due, d.status.as_str()))
+        .collect();
+    assert_eq!(
+        page,
+        [
+            "2025-06-30 overdue",
+            "2026-05-29 overdue",
+            "2026-06-30 in_progress",
+            "2027-01-29 planned",
+            "2027-02-01 planned",
+            "2027-05-31 planned"
+        ]
+    );
+    assert_eq!(
+        Status::of(None, on("2026-01-01"), on("2026-01-01")),
+        Status::Planned
+    );
+}

@@ -733,7 +733,7 @@ async fn cooperation_page(
     }
     push_deadlines(
         &mut b,
-        std::slice::from_ref(doc),
+        &snapshot.registry,
         &samvirke_core::deadlines::Filter {
             municipality: None,
             cooperation: Some(c.id.clone()),
@@ -747,16 +747,17 @@ async fn cooperation_page(
 /// How far ahead the pages list deadlines, in days.
 const DEADLINE_PAGE_DAYS: i32 = 366;
 
-/// A "Coming deadlines" section (the next year) with the link to the calendar feed.
+/// A "Deadlines" section: the overdue ones of the past year first, then the next year's, each with
+/// its status, and the link to the calendar feed.
 fn push_deadlines(
     b: &mut String,
-    docs: &[CooperationDoc],
+    registry: &samvirke_core::Registry,
     filter: &samvirke_core::deadlines::Filter,
     feed: &str,
 ) -> Result<(), WebError> {
-    let from = today();
-    let to = Date::from_days_since_epoch(from.days_since_epoch() + DEADLINE_PAGE_DAYS);
-    let list = samvirke_core::deadlines::deadlines(docs, filter, from, to)
+    use samvirke_core::deadlines::Status;
+    let list = registry
+        .deadlines_page(filter, today(), DEADLINE_PAGE_DAYS)
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let _ = writeln!(b, "<h2>{}</h2>", tr("deadlines"));
     if list.is_empty() {
@@ -764,9 +765,20 @@ fn push_deadlines(
     } else {
         b.push_str("<ul>\n");
         for d in &list {
+            let status = tr(&format!("deadline-{}", d.status.as_str()));
+            let status = if d.status == Status::Overdue {
+                format!("<strong>{status}</strong>")
+            } else {
+                status
+            };
+            let note = d
+                .note
+                .as_deref()
+                .map(|n| format!(" – {}", escape(n)))
+                .unwrap_or_default();
             let _ = writeln!(
                 b,
-                "<li><time datetime=\"{}\">{}</time>: {} ({})</li>",
+                "<li><time datetime=\"{}\">{}</time>: {} ({}) – {status}{note}</li>",
                 d.due,
                 day(d.due),
                 escape(&d.title),
@@ -923,7 +935,7 @@ async fn municipality_page(
     }
     push_deadlines(
         &mut b,
-        snapshot.registry.cooperations(),
+        &snapshot.registry,
         &samvirke_core::deadlines::Filter {
             municipality: Some(id),
             cooperation: None,
@@ -940,7 +952,7 @@ const FEED_DAYS_AHEAD: i32 = 2 * 366;
 
 /// `text/calendar` for a list of deadlines around today.
 fn feed(
-    docs: &[CooperationDoc],
+    registry: &samvirke_core::Registry,
     filter: &samvirke_core::deadlines::Filter,
     name: &str,
     language: samvirke_core::model::Language,
@@ -948,7 +960,8 @@ fn feed(
     let now = today();
     let from = Date::from_days_since_epoch(now.days_since_epoch() - FEED_DAYS_BACK);
     let to = Date::from_days_since_epoch(now.days_since_epoch() + FEED_DAYS_AHEAD);
-    let list = samvirke_core::deadlines::deadlines(docs, filter, from, to)
+    let list = registry
+        .deadlines(filter, from, to, now)
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let text = samvirke_core::deadlines::to_ics(&list, name, crate::staff::now(), language);
     Ok((
@@ -968,7 +981,7 @@ async fn cooperation_feed(
     let snapshot = snapshot(state).await?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
     Ok(feed(
-        std::slice::from_ref(doc),
+        &snapshot.registry,
         &samvirke_core::deadlines::Filter {
             municipality: None,
             cooperation: Some(doc.cooperation.id.clone()),
@@ -991,7 +1004,7 @@ async fn municipality_feed(
         Country::No => samvirke_core::model::Language::Nb,
     };
     Ok(feed(
-        snapshot.registry.cooperations(),
+        &snapshot.registry,
         &samvirke_core::deadlines::Filter {
             municipality: Some(id),
             cooperation: None,

@@ -1322,12 +1322,65 @@ both!(the_legal_basis_is_written_in_the_page_language, |app| {
 both!(deadline_pages_and_calendar_feeds, |app| {
     let (status, _, page) = app.get("/cooperations/dragoer-taarnby");
     assert_eq!(status, 200);
-    assert!(page.contains("<h2>Coming deadlines</h2>"), "{page}");
     assert!(
-        page.contains("Bestilling af ydelser for det kommende år (DK-0155)"),
+        page.contains("<h2>Deadlines: overdue, then the coming year</h2>"),
         "{page}"
     );
-    assert!(page.contains("href=\"/cooperations/dragoer-taarnby/deadlines.ics\""));
+    // The wheel has four dates a year and nothing is marked done: the page opens with the
+    // overdue ones of the past year.
+    let section = &page[page.find("<h2>Deadlines").unwrap()..];
+    let first = section.lines().find(|l| l.starts_with("<li>")).unwrap();
+    assert!(first.ends_with("<strong>overdue</strong></li>"), "{first}");
+    let due = first.split("datetime=\"").nth(1).unwrap()[..10].to_string();
+    // Marked done (as `samvirke deadlines mark` does), it is no longer overdue, and says so.
+    let obligation = [
+        ("Årsrapportering", "agreement:aarsrapportering"),
+        ("Skabelon", "agreement:skabelon-og-aarshjul"),
+        ("Bestilling", "agreement:bestilling"),
+        ("Betalingsaftaler", "agreement:betalingsaftaler"),
+    ]
+    .iter()
+    .find(|(title, _)| first.contains(title))
+    .unwrap()
+    .1;
+    let mut store = Store::open(&app.db).unwrap();
+    let projection = store.projection(None).unwrap();
+    store
+        .commit(
+            projection.head,
+            "test",
+            "marked done",
+            vec![samvirke_store::Change::Put {
+                fact: Box::new(samvirke_core::model::Fact::ObligationStatus {
+                    cooperation: samvirke_core::CooperationId::parse("dragoer-taarnby").unwrap(),
+                    status: samvirke_core::model::ObligationStatus {
+                        obligation: obligation.to_string(),
+                        due: samvirke_core::Date::parse(&due).unwrap(),
+                        state: samvirke_core::model::ObligationState::Done,
+                        note: Some("sent on time".into()),
+                    },
+                }),
+                supersedes: None,
+            }],
+            Timestamp::from_micros(1_800_000_000_000_000),
+        )
+        .unwrap();
+    // A done deadline of the past leaves the list (once the snapshot is refreshed).
+    let gone = (0..100).any(|_| {
+        let (_, _, page) = app.get("/cooperations/dragoer-taarnby");
+        let listed = page.contains(&format!("datetime=\"{due}\""));
+        if listed {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        !listed
+    });
+    assert!(gone, "{due} is still listed after it was marked done");
+    let (_, _, ics) = app.get("/cooperations/dragoer-taarnby/deadlines.ics");
+    assert!(
+        ics.replace("\r\n ", "")
+            .contains("status: done (sent on time)"),
+        "the feed says it is done: {ics}"
+    );
     let (_, _, dragoer) = app.get("/municipalities/DK-0155");
     assert!(
         dragoer.contains("Bestilling af ydelser"),
@@ -1338,7 +1391,7 @@ both!(deadline_pages_and_calendar_feeds, |app| {
         "Tårnby's duty is not Dragør's"
     );
     let (_, _, other) = app.get("/municipalities/DK-0101");
-    assert!(other.contains("No deadlines in the coming year."));
+    assert!(other.contains("No deadlines overdue or in the coming year."));
     let (status, content_type, ics) = app.get("/cooperations/dragoer-taarnby/deadlines.ics");
     assert_eq!(status, 200);
     assert_eq!(content_type, "text/calendar; charset=utf-8");

@@ -1434,6 +1434,123 @@ fn deadlines_of_the_yearly_wheel() {
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 8);
     assert!(ics.contains("DTSTART;VALUE=DATE:20260529\r\n"));
     assert!(ics.contains("UID:dragoer-taarnby/agreement:bestilling/2026-05-29@samvirke\r\n"));
+    // Recording what was done: each change is an event, a re-import keeps it, and a deadline
+    // still open after its day is overdue.
+    assert!(
+        env.ok(&[
+            "deadlines",
+            "mark",
+            "dragoer-taarnby",
+            "aarsrapportering",
+            "2026-01-30",
+            "done",
+            "--note",
+            "Sent 28 January",
+        ])
+        .contains("planned → done")
+    );
+    env.ok(&[
+        "deadlines",
+        "mark",
+        "dragoer-taarnby",
+        "agreement:bestilling",
+        "2026-05-29",
+        "in_progress",
+    ]);
+    env.import_examples();
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "deadlines",
+        "--cooperation",
+        "dragoer-taarnby",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--json",
+    ]))
+    .unwrap();
+    let states: Vec<&str> = json["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["status"].as_str().unwrap())
+        .collect();
+    // Today is after all of them (the suite runs after 2026-06-30).
+    assert_eq!(states, ["done", "overdue", "overdue", "overdue"]);
+    assert_eq!(json["deadlines"][0]["note"], "Sent 28 January");
+    let overdue = env.ok(&[
+        "deadlines",
+        "--cooperation",
+        "dragoer-taarnby",
+        "--overdue",
+        "--from",
+        "2026-01-01",
+    ]);
+    assert!(!overdue.contains("2026-01-30"), "{overdue}");
+    assert!(overdue.contains("2026-05-29  overdue"), "{overdue}");
+    let log = env.ok(&[
+        "db",
+        "log",
+        "--key",
+        "dragoer-taarnby/obligation-status/agreement:aarsrapportering/2026-01-30",
+    ]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(
+        env.fails(
+            &[
+                "deadlines",
+                "mark",
+                "dragoer-taarnby",
+                "aarsrapportering",
+                "2026-01-31",
+                "done"
+            ],
+            2
+        )
+        .contains("it falls due on 2025-01-31, 2026-01-30, 2027-01-29")
+    );
+    assert!(
+        env.fails(
+            &[
+                "deadlines",
+                "mark",
+                "dragoer-taarnby",
+                "aarsrapport",
+                "2026-01-30",
+                "done"
+            ],
+            2
+        )
+        .contains("its obligations are agreement:aarsrapportering")
+    );
+    assert!(
+        env.fails(
+            &[
+                "deadlines",
+                "mark",
+                "dragoer-taarnby",
+                "bestilling",
+                "2026-05-29",
+                "waived"
+            ],
+            2
+        )
+        .contains("--note")
+    );
+    assert!(
+        env.fails(
+            &[
+                "deadlines",
+                "mark",
+                "dragoer-taarnby",
+                "bestilling",
+                "2026-05-29",
+                "finished"
+            ],
+            2
+        )
+        .contains("planned, in_progress, done, waived")
+    );
     // Mistakes.
     assert!(
         env.fails(

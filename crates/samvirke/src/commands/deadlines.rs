@@ -3,12 +3,13 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use clap::Args;
-use samvirke_core::CooperationId;
-use samvirke_core::deadlines::{self, Basis, Filter};
-use samvirke_core::model::Language;
+use clap::{Args, Subcommand};
+use samvirke_core::deadlines::{self, Basis, Filter, Status};
+use samvirke_core::model::{Fact, Language, ObligationState, ObligationStatus};
+use samvirke_core::{CooperationId, Date};
+use samvirke_store::Change;
 
-use super::{now, open_store, parse_date_flag, print_json, today};
+use super::{actor, now, open_store, parse_date_flag, print_json, today};
 use crate::cli_error::CliError;
 
 /// How many days ahead the list goes when `--to` is not given.
@@ -17,9 +18,12 @@ const DAYS_AHEAD_DEFAULT: i32 = 365;
 /// Arguments of `samvirke deadlines`.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Lists the dated obligations: the cooperations' own yearly wheels ([[obligation]] in the agreement files) and the statutory ones for their country and legal form (with their legal reference; lines whose source could not be fully confirmed are marked unsure). Due dates on a Saturday, Sunday or public holiday are already moved as each obligation says.\n\nExamples:\n  samvirke deadlines --cooperation dragoer-taarnby --from 2026-01-01 --to 2026-12-31\n  samvirke deadlines --municipality DK-0155 --json\n  samvirke deadlines --municipality DK-0155 --ics -o dragoer.ics"
+    args_conflicts_with_subcommands = true,
+    after_help = "Lists the dated obligations: the cooperations' own yearly wheels ([[obligation]] in the agreement files) and the statutory ones for their country and legal form (with their legal reference; lines whose source could not be fully confirmed are marked unsure). Due dates on a Saturday, Sunday or public holiday are already moved as each obligation says.\n\nExamples:\n  samvirke deadlines --cooperation dragoer-taarnby --from 2026-01-01 --to 2026-12-31\n  samvirke deadlines --municipality DK-0155 --json\n  samvirke deadlines --municipality DK-0155 --ics -o dragoer.ics\n  samvirke deadlines --overdue\n  samvirke deadlines mark dragoer-taarnby aarsrapportering 2026-01-30 done --note \"Sent 28 January\""
 )]
 pub struct DeadlinesArgs {
+    #[command(subcommand)]
+    command: Option<DeadlinesCommand>,
     /// Only what this municipality must do, e.g. DK-0155.
     #[arg(long, value_name = "ID")]
     municipality: Option<String>,
@@ -32,6 +36,10 @@ pub struct DeadlinesArgs {
     /// Last day (YYYY-MM-DD). Default: a year after --from.
     #[arg(long, value_name = "DATE")]
     to: Option<String>,
+    /// Only the deadlines whose day has passed while they are neither done nor waived (from a year
+    /// back, unless --from says otherwise, up to today).
+    #[arg(long)]
+    overdue: bool,
     /// Print JSON.
     #[arg(long, conflicts_with = "ics")]
     json: bool,
@@ -43,17 +51,54 @@ pub struct DeadlinesArgs {
     output: Option<PathBuf>,
 }
 
+/// Record what has been done about a deadline.
+#[derive(Subcommand, Debug)]
+pub enum DeadlinesCommand {
+    /// Record the state of one deadline: planned, in_progress, done or waived. Each change is a
+    /// journal event (who, when, why), so the history of a deadline is kept; a deadline still
+    /// planned or in progress after its day is overdue.
+    Mark(MarkArgs),
+}
+
+/// Arguments of `samvirke deadlines mark`.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  samvirke deadlines mark dragoer-taarnby aarsrapportering 2026-01-30 done --note \"Sent to Dragør 28 January\"\n  samvirke deadlines mark dragoer-taarnby skabelon-og-aarshjul 2026-02-02 waived --note \"No changes agreed for 2026\"\n  samvirke db log --key dragoer-taarnby/obligation-status/agreement:aarsrapportering/2026-01-30"
+)]
+pub struct MarkArgs {
+    /// The cooperation.
+    cooperation: String,
+    /// The obligation: its id in the agreement file (e.g. aarsrapportering), or as `samvirke
+    /// deadlines --json` names it (agreement:ID, statute:ID).
+    obligation: String,
+    /// The due date of the occurrence, as `samvirke deadlines` lists it.
+    due: String,
+    /// planned, in_progress, done or waived.
+    state: String,
+    /// What was done, or why it is waived (required for waived).
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+    /// Why the state changed, for the journal. Default: a sentence naming the deadline and state.
+    #[arg(long, env = "SAMVIRKE_REASON", value_name = "TEXT")]
+    reason: Option<String>,
+}
+
 /// Runs `samvirke deadlines`.
 pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
+    if let Some(DeadlinesCommand::Mark(mark_args)) = args.command {
+        return mark(db, mark_args);
+    }
     let from = match &args.from {
         Some(text) => parse_date_flag("--from", text)?,
+        None if args.overdue => {
+            Date::from_days_since_epoch(today().days_since_epoch() - deadlines::OVERDUE_DAYS_BACK)
+        }
         None => today(),
     };
     let to = match &args.to {
         Some(text) => parse_date_flag("--to", text)?,
-        None => {
-            samvirke_core::Date::from_days_since_epoch(from.days_since_epoch() + DAYS_AHEAD_DEFAULT)
-        }
+        None if args.overdue => today(),
+        None => Date::from_days_since_epoch(from.days_since_epoch() + DAYS_AHEAD_DEFAULT),
     };
     if to < from {
         return Err(CliError::Input(format!(
@@ -82,8 +127,12 @@ pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
         municipality,
         cooperation,
     };
-    let list = deadlines::deadlines(registry.cooperations(), &filter, from, to)
+    let mut list = registry
+        .deadlines(&filter, from, to, today())
         .map_err(|e| CliError::Input(e.to_string()))?;
+    if args.overdue {
+        list.retain(|d| d.status == Status::Overdue);
+    }
     let text = if args.json {
         let events = deadlines::on_event(registry.cooperations(), &filter);
         let body =
@@ -102,7 +151,10 @@ pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
     } else {
         let mut out = String::new();
         if list.is_empty() {
-            out.push_str(&format!("No deadlines from {from} to {to}.\n"));
+            out.push_str(&format!(
+                "No {}deadlines from {from} to {to}.\n",
+                if args.overdue { "overdue " } else { "" }
+            ));
         }
         for d in &list {
             let basis = match &d.basis {
@@ -112,8 +164,9 @@ pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
                 }
             };
             out.push_str(&format!(
-                "{}  {:<24} {}  [{}; {}]\n",
+                "{}  {:<11} {:<24} {}  [{}; {}]\n",
                 d.due,
+                d.status.as_str(),
                 d.cooperation.as_str(),
                 d.title,
                 d.owners.join(", "),
@@ -139,4 +192,123 @@ pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+fn mark(db: &str, args: MarkArgs) -> Result<(), CliError> {
+    let state = ObligationState::parse(&args.state).ok_or_else(|| {
+        CliError::Input(format!(
+            "state \"{}\" is not one of {}",
+            args.state,
+            ObligationState::choices()
+        ))
+    })?;
+    let due = parse_date_flag("DUE", &args.due)?;
+    let note = args
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    if state == ObligationState::Waived && note.is_none() {
+        return Err(CliError::Input(
+            "a waived deadline needs --note saying why it is not to be done".into(),
+        ));
+    }
+    let id = CooperationId::parse(&args.cooperation)
+        .map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
+    let mut store = open_store(db)?;
+    let projection = store.projection(None)?;
+    super::cooperation_doc(&projection, &id)?;
+    let registry = projection.registry();
+    let filter = Filter {
+        municipality: None,
+        cooperation: Some(id.clone()),
+    };
+    let wanted = |obligation: &str| {
+        obligation == args.obligation
+            || obligation
+                .split_once(':')
+                .is_some_and(|(_, bare)| bare == args.obligation)
+    };
+    let on_day = registry
+        .deadlines(&filter, due, due, today())
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let Some(deadline) = on_day.into_iter().find(|d| wanted(&d.obligation)) else {
+        // Say when that obligation does fall due around then, or which deadlines there are.
+        let around = registry
+            .deadlines(
+                &filter,
+                Date::from_days_since_epoch(due.days_since_epoch() - 366),
+                Date::from_days_since_epoch(due.days_since_epoch() + 366),
+                today(),
+            )
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        let same: Vec<String> = around
+            .iter()
+            .filter(|d| wanted(&d.obligation))
+            .map(|d| d.due.to_string())
+            .collect();
+        let hint = if same.is_empty() {
+            let mut ids: Vec<&str> = around.iter().map(|d| d.obligation.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            format!(
+                "\"{}\" is not an obligation of {id}; its obligations are {}",
+                args.obligation,
+                ids.join(", ")
+            )
+        } else {
+            format!(
+                "\"{}\" does not fall due on {due}; it falls due on {}",
+                args.obligation,
+                same.join(", ")
+            )
+        };
+        return Err(CliError::Input(hint));
+    };
+    let fact = Fact::ObligationStatus {
+        cooperation: id.clone(),
+        status: ObligationStatus {
+            obligation: deadline.obligation.clone(),
+            due,
+            state,
+            note,
+        },
+    };
+    let previous = projection.facts.get(&fact.key());
+    if previous.is_some_and(|p| p.fact == fact) {
+        println!(
+            "{} {} is already {state}; nothing new recorded",
+            deadline.obligation, due
+        );
+        return Ok(());
+    }
+    let reason = args.reason.unwrap_or_else(|| {
+        format!(
+            "{} due {due} ({}) marked {state}",
+            deadline.obligation, deadline.title
+        )
+    });
+    let events = store.commit(
+        projection.head,
+        &actor(),
+        &reason,
+        vec![Change::Put {
+            fact: Box::new(fact),
+            supersedes: previous.map(|p| p.seq),
+        }],
+        now(),
+    )?;
+    let was = previous
+        .and_then(|p| match &p.fact {
+            Fact::ObligationStatus { status, .. } => Some(status.state.as_str()),
+            _ => None,
+        })
+        .unwrap_or("planned");
+    println!(
+        "{} due {due}: {was} → {state} (event {})",
+        deadline.obligation,
+        events.first().map_or(0, |e| e.seq)
+    );
+    Ok(())
 }

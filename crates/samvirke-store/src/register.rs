@@ -1,4 +1,5 @@
-//! The register of complaints and access requests: tables beside the journal.
+//! The register of complaints and access requests, and the record of reminder mails sent: tables
+//! beside the journal.
 //!
 //! A case is personal data, however little of it is kept, and must be deleted when its retention
 //! period ends; the journal never deletes, so cases live here instead. Nothing is lost silently:
@@ -37,6 +38,12 @@ CREATE TABLE IF NOT EXISTS register_log (
     actor TEXT NOT NULL,
     case_id BIGINT NOT NULL,
     what TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mail_sent (
+    mail_key TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    sent_at BIGINT NOT NULL,
+    PRIMARY KEY (mail_key, recipient)
 );
 ";
 
@@ -492,4 +499,29 @@ fn log_statement(
             t(what),
         ],
     )
+}
+
+impl Store {
+    /// Whether the mail `key` was sent to `recipient` (reminders and digests go out once).
+    pub fn mail_was_sent(&mut self, key: &str, recipient: &str) -> Result<bool, StoreError> {
+        let rows = self.backend.account_query(
+            "SELECT sent_at FROM mail_sent WHERE mail_key = $1 AND recipient = $2",
+            &[t(key), t(recipient)],
+        )?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Records that the mail `key` went to `recipient`.
+    pub fn mail_sent(
+        &mut self,
+        key: &str,
+        recipient: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.backend.account_execute(
+            "INSERT INTO mail_sent (mail_key, recipient, sent_at) VALUES ($1, $2, $3)",
+            &[t(key), t(recipient), SqlValue::Int(now.micros())],
+        )?;
+        Ok(())
+    }
 }

@@ -74,6 +74,8 @@ enum Command {
     Cooperations(commands::list::CooperationsArgs),
     /// The coming due dates of the cooperations' yearly wheels and of the law (text, JSON, iCalendar).
     Deadlines(commands::deadlines::DeadlinesArgs),
+    /// Reminder mails before due dates, and a weekly digest per staff member (SMTP).
+    Remind(commands::remind::RemindArgs),
     /// The register of complaints and access requests: routing, statutory due dates, retention.
     #[command(subcommand)]
     Cases(commands::cases::CasesCommand),
@@ -108,6 +110,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Settle(args) => commands::settle::run(&db, args),
         Command::Deadlines(args) => commands::deadlines::run(&db, args),
         Command::Cases(command) => commands::cases::run(&db, command),
+        Command::Remind(args) => commands::remind::run(&db, args),
         Command::User(command) => commands::user::run(&db, command),
         Command::Db(command) => commands::db::run(&db, command),
     }

@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod remind;
 pub mod serve;
 pub mod settle;
 pub mod user;

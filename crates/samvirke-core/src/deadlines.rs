@@ -440,10 +440,27 @@ mod tests {
             .iter()
             .map(|x| format!("{} {}", x.due, x.obligation))
             .collect();
+        // An IKS in 2026: 15 February is a Sunday, so the accounts are due on Friday the 13th.
+        let in_2026: Vec<&String> = dues.iter().filter(|x| x.starts_with("2026")).collect();
+        assert_eq!(
+            in_2026,
+            [
+                "2026-02-13 statute:no-iks-regnskap-avlagt",
+                "2026-04-30 statute:no-iks-regnskap-fastsatt",
+                "2026-12-31 statute:no-iks-budsjett"
+            ]
+        );
+        // 30 April and 31 December 2028 are Sundays: the Fridays before.
+        assert!(dues.contains(&"2028-04-28 statute:no-iks-regnskap-fastsatt".to_string()));
+        assert!(dues.contains(&"2028-12-29 statute:no-iks-budsjett".to_string()));
         // The Norwegian term 2023–2027 ends on 30 September 2027 (a Thursday), the next on
         // 30 September 2031 (a Tuesday).
+        let terms: Vec<&String> = dues
+            .iter()
+            .filter(|x| x.contains("eierskapsmelding"))
+            .collect();
         assert_eq!(
-            dues,
+            terms,
             [
                 "2027-09-30 statute:no-eierskapsmelding",
                 "2031-09-30 statute:no-eierskapsmelding"

@@ -24,6 +24,7 @@ pub mod municipalities;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod registry;
+pub mod report;
 pub mod reminders;
 pub mod resolver;
 pub mod statutory;

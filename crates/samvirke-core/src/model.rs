@@ -1008,6 +1008,20 @@ pub enum Fact {
         /// The state.
         status: ObligationStatus,
     },
+    /// A version of the annual report's template (not part of the agreement file).
+    ReportTemplate {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The template.
+        template: crate::report::ReportTemplate,
+    },
+    /// A fact sheet of the annual report (not part of the agreement file).
+    FactSheet {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The sheet.
+        sheet: crate::report::FactSheet,
+    },
     /// A settlement run (recorded by `samvirke settle`, not part of the agreement file).
     SettlementRun {
         /// Owning cooperation.
@@ -1033,6 +1047,8 @@ impl Fact {
             | Fact::Obligation { cooperation, .. }
             | Fact::PaymentAgreement { cooperation, .. }
             | Fact::ObligationStatus { cooperation, .. }
+            | Fact::ReportTemplate { cooperation, .. }
+            | Fact::FactSheet { cooperation, .. }
             | Fact::SettlementRun { cooperation, .. } => cooperation,
         }
     }
@@ -1042,7 +1058,10 @@ impl Fact {
     pub fn in_agreement_file(&self) -> bool {
         !matches!(
             self,
-            Fact::SettlementRun { .. } | Fact::ObligationStatus { .. }
+            Fact::SettlementRun { .. }
+                | Fact::ObligationStatus { .. }
+                | Fact::ReportTemplate { .. }
+                | Fact::FactSheet { .. }
         )
     }
 
@@ -1075,6 +1094,12 @@ impl Fact {
                 ..
             } => format!("{coop}/payment/{}/{}", p.sub_agreement, p.valid.from()),
             Fact::SettlementRun { run, .. } => format!("{coop}/settlement/{}", run.year),
+            Fact::ReportTemplate { template, .. } => {
+                format!("{coop}/report-template/{}", template.version)
+            }
+            Fact::FactSheet { sheet, .. } => {
+                format!("{coop}/fact-sheet/{}/{}", sheet.year, sheet.sub_agreement)
+            }
             Fact::ObligationStatus { status, .. } => {
                 format!(
                     "{coop}/obligation-status/{}/{}",
@@ -1190,7 +1215,10 @@ impl CooperationDoc {
                 Fact::PaymentAgreement {
                     payment_agreement, ..
                 } => doc.payment_agreements.push(payment_agreement.clone()),
-                Fact::SettlementRun { .. } | Fact::ObligationStatus { .. } => {}
+                Fact::SettlementRun { .. }
+                | Fact::ObligationStatus { .. }
+                | Fact::ReportTemplate { .. }
+                | Fact::FactSheet { .. } => {}
             }
         }
         doc.canonicalise();

@@ -64,6 +64,7 @@ pub struct Registry {
     service_ids: Vec<ServiceId>,
     index: FxHashMap<(MunicipalityId, u32), Vec<IndexEntry>>,
     statuses: FxHashMap<(CooperationId, String, Date), ObligationStatus>,
+    extras: FxHashMap<CooperationId, Vec<Fact>>,
 }
 
 impl Registry {
@@ -72,7 +73,14 @@ impl Registry {
         let mut by_coop: BTreeMap<CooperationId, Vec<Fact>> = BTreeMap::new();
         let mut records = FxHashMap::default();
         let mut statuses = FxHashMap::default();
+        let mut extras: FxHashMap<CooperationId, Vec<Fact>> = FxHashMap::default();
         for recorded in facts {
+            if !recorded.fact.in_agreement_file() {
+                extras
+                    .entry(recorded.fact.cooperation().clone())
+                    .or_default()
+                    .push(recorded.fact.clone());
+            }
             if let Fact::ObligationStatus {
                 cooperation,
                 status,
@@ -101,7 +109,14 @@ impl Registry {
             .collect();
         let mut registry = Registry::from_docs(docs, records);
         registry.statuses = statuses;
+        registry.extras = extras;
         registry
+    }
+
+    /// The facts of a cooperation that are not in its agreement file (settlement runs, deadline
+    /// states, report templates and fact sheets).
+    pub fn extra_facts(&self, cooperation: &CooperationId) -> impl Iterator<Item = &Fact> {
+        self.extras.get(cooperation).into_iter().flatten()
     }
 
     /// The recorded state of one deadline (`obligation` as deadlines name it), if any.

@@ -24,8 +24,8 @@ pub mod municipalities;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod registry;
-pub mod report;
 pub mod reminders;
+pub mod report;
 pub mod resolver;
 pub mod statutory;
 pub mod time;

@@ -118,7 +118,12 @@ impl ReportTemplate {
                 },
                 FigureDef {
                     id: "units".into(),
-                    title: names("Leverede enheder", "Levererade enheter", "Leverte enheter", "Units delivered"),
+                    title: names(
+                        "Leverede enheder",
+                        "Levererade enheter",
+                        "Leverte enheter",
+                        "Units delivered",
+                    ),
                     money: false,
                 },
                 FigureDef {
@@ -135,10 +140,16 @@ impl ReportTemplate {
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         if self.version == 0 {
-            out.push(("version".into(), "version 0 is Samvirke's default; number your templates from 1".into()));
+            out.push((
+                "version".into(),
+                "version 0 is Samvirke's default; number your templates from 1".into(),
+            ));
         }
         if self.sections.is_empty() {
-            out.push(("sections".into(), "a template needs at least one section".into()));
+            out.push((
+                "sections".into(),
+                "a template needs at least one section".into(),
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         for (idx, id) in self
@@ -149,20 +160,32 @@ impl ReportTemplate {
             .enumerate()
         {
             if !slug_ok(id) {
-                out.push((format!("id {idx}"), format!("\"{id}\" is not a slug: use lower-case letters, digits and dashes")));
+                out.push((
+                    format!("id {idx}"),
+                    format!("\"{id}\" is not a slug: use lower-case letters, digits and dashes"),
+                ));
             }
             if !seen.insert(id.clone()) {
-                out.push((format!("id {idx}"), format!("\"{id}\" is used twice; each section and figure needs its own id")));
+                out.push((
+                    format!("id {idx}"),
+                    format!("\"{id}\" is used twice; each section and figure needs its own id"),
+                ));
             }
         }
         for s in &self.sections {
             if s.title.get(Language::En).is_empty() {
-                out.push((s.id.clone(), "the section has no title; give one in at least one language".into()));
+                out.push((
+                    s.id.clone(),
+                    "the section has no title; give one in at least one language".into(),
+                ));
             }
         }
         for f in &self.figures {
             if f.title.get(Language::En).is_empty() {
-                out.push((f.id.clone(), "the figure has no title; give one in at least one language".into()));
+                out.push((
+                    f.id.clone(),
+                    "the figure has no title; give one in at least one language".into(),
+                ));
             }
         }
         out
@@ -323,7 +346,11 @@ impl Registry {
 
     /// The report of `cooperation` on `year`; `None` for an unknown cooperation or a year outside
     /// the calendar.
-    pub fn annual_report(&self, cooperation: &CooperationId, year: i32) -> Option<AnnualReport<'_>> {
+    pub fn annual_report(
+        &self,
+        cooperation: &CooperationId,
+        year: i32,
+    ) -> Option<AnnualReport<'_>> {
         let doc = self.cooperation(cooperation)?;
         let span = year_interval(year)?;
         let settlement = self.extra_facts(cooperation).find_map(|f| match f {
@@ -383,7 +410,13 @@ mod tests {
     #[test]
     fn the_default_template_is_sound_and_recorded_ones_are_checked() {
         let default = ReportTemplate::default_template();
-        assert_eq!(default.problems(), [("version".to_string(), "version 0 is Samvirke's default; number your templates from 1".to_string())]);
+        assert_eq!(
+            default.problems(),
+            [(
+                "version".to_string(),
+                "version 0 is Samvirke's default; number your templates from 1".to_string()
+            )]
+        );
         let mut t = ReportTemplate {
             version: 1,
             ..default
@@ -392,7 +425,13 @@ mod tests {
         t.figures[0].id = "results".into();
         t.sections[1].id = "Outlook".into();
         let problems: Vec<String> = t.problems().into_iter().map(|(_, m)| m).collect();
-        assert!(problems.iter().any(|m| m.contains("used twice")), "{problems:?}");
-        assert!(problems.iter().any(|m| m.contains("not a slug")), "{problems:?}");
+        assert!(
+            problems.iter().any(|m| m.contains("used twice")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|m| m.contains("not a slug")),
+            "{problems:?}"
+        );
     }
 }

@@ -17,7 +17,10 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -330,7 +333,12 @@ mod tests {
     fn user_text_reaches_typst_as_string_literals() {
         assert_eq!(literal("a\"b\\c\nd#e"), "\"a\\\"b\\\\c\\nd#e\"");
         let s = source(&sample()).unwrap();
-        assert!(s.contains("#par(\"Første afsnit med \\\"citat\\\", #hash, *stjerne*, $dollar$ og \\\\.\")"), "{s}");
+        assert!(
+            s.contains(
+                "#par(\"Første afsnit med \\\"citat\\\", #hash, *stjerne*, $dollar$ og \\\\.\")"
+            ),
+            "{s}"
+        );
         assert!(s.contains("#par(\"Andet afsnit.\")"));
     }
 
@@ -354,4 +362,3 @@ mod tests {
         assert_eq!(a, b, "deterministic");
     }
 }
-

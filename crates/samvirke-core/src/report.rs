@@ -266,6 +266,176 @@ impl FactSheet {
 /// The longest text of one section, in characters: a fact sheet is a page or two, not a book.
 pub const SECTION_CHARS_MAX: usize = 20_000;
 
+/// A change to a fact sheet: the performing municipality saves and submits, the delegating one
+/// approves or returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SheetAction {
+    /// Write the draft: text per section id, value per figure id (`None`: not given).
+    Save {
+        /// Text per section.
+        sections: Vec<(String, String)>,
+        /// Value per figure.
+        figures: Vec<(String, Option<i64>)>,
+    },
+    /// Hand the sheet to the delegating municipality.
+    Submit,
+    /// Accept it, with an optional remark.
+    Approve {
+        /// A remark.
+        note: Option<String>,
+    },
+    /// Send it back with what to change.
+    Return {
+        /// What to change (required).
+        note: String,
+    },
+}
+
+impl SheetAction {
+    /// Whether the performing municipality takes this step (else the delegating one).
+    pub fn by_performer(&self) -> bool {
+        matches!(self, SheetAction::Save { .. } | SheetAction::Submit)
+    }
+}
+
+/// Applies `action` to the sheet of `sub_agreement`'s `year` (`current`, or none yet) under
+/// `template`; every problem at once, each with its field.
+pub fn apply_sheet_action(
+    current: Option<&FactSheet>,
+    template: &ReportTemplate,
+    year: i32,
+    sub_agreement: u32,
+    action: SheetAction,
+) -> Result<FactSheet, Vec<(String, String)>> {
+    let state = current.map_or(SheetState::Draft, |c| c.state);
+    let mut sheet = current.cloned().unwrap_or(FactSheet {
+        year,
+        sub_agreement,
+        template_version: template.version,
+        sections: Vec::new(),
+        figures: Vec::new(),
+        state: SheetState::Draft,
+        review_note: None,
+    });
+    let refuse = |message: String| Err(vec![("state".to_string(), message)]);
+    match action {
+        SheetAction::Save { sections, figures } => {
+            if !matches!(state, SheetState::Draft | SheetState::Returned) {
+                return refuse(format!(
+                    "the sheet is {}; it can be changed again only if the delegating municipality returns it",
+                    state.as_str()
+                ));
+            }
+            let mut problems = Vec::new();
+            for (id, text) in &sections {
+                if !template.sections.iter().any(|t| &t.id == id) {
+                    problems.push((id.clone(), format!(
+                        "the template (version {}) has no section \"{id}\"; its sections are {}",
+                        template.version,
+                        template.sections.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+                    )));
+                } else if text.chars().count() > SECTION_CHARS_MAX {
+                    problems.push((
+                        id.clone(),
+                        format!(
+                            "{} characters; a section holds at most {SECTION_CHARS_MAX}",
+                            text.chars().count()
+                        ),
+                    ));
+                }
+            }
+            for (id, _) in &figures {
+                if !template.figures.iter().any(|f| &f.id == id) {
+                    problems.push((id.clone(), format!(
+                        "the template (version {}) has no key figure \"{id}\"; its figures are {}",
+                        template.version,
+                        template.figures.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+            if !problems.is_empty() {
+                return Err(problems);
+            }
+            sheet.template_version = template.version;
+            sheet.sections = template
+                .sections
+                .iter()
+                .filter_map(|t| {
+                    sections
+                        .iter()
+                        .find(|(id, _)| id == &t.id)
+                        .map(|(id, text)| (id.clone(), text.trim().replace("\r\n", "\n")))
+                })
+                .filter(|(_, text)| !text.is_empty())
+                .collect();
+            sheet.figures = template
+                .figures
+                .iter()
+                .filter_map(|f| {
+                    figures
+                        .iter()
+                        .find(|(id, _)| id == &f.id)
+                        .and_then(|(id, v)| v.map(|v| (id.clone(), v)))
+                })
+                .collect();
+            sheet.state = SheetState::Draft;
+        }
+        SheetAction::Submit => {
+            if !matches!(state, SheetState::Draft | SheetState::Returned) || current.is_none() {
+                return refuse(match current {
+                    None => "there is no draft to submit; write the sheet first".to_string(),
+                    Some(_) => format!("the sheet is {} already", state.as_str()),
+                });
+            }
+            let missing: Vec<(String, String)> = template
+                .sections
+                .iter()
+                .filter(|t| sheet.section(&t.id).is_empty())
+                .map(|t| (t.id.clone(), "empty; every section of the template is written before the sheet is submitted".to_string()))
+                .collect();
+            if !missing.is_empty() {
+                return Err(missing);
+            }
+            sheet.state = SheetState::Submitted;
+        }
+        SheetAction::Approve { note } => {
+            if state != SheetState::Submitted || current.is_none() {
+                return refuse(format!(
+                    "only a submitted sheet can be approved; this one is {}",
+                    if current.is_none() {
+                        "not started"
+                    } else {
+                        state.as_str()
+                    }
+                ));
+            }
+            sheet.state = SheetState::Approved;
+            sheet.review_note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        }
+        SheetAction::Return { note } => {
+            if state != SheetState::Submitted || current.is_none() {
+                return refuse(format!(
+                    "only a submitted sheet can be returned; this one is {}",
+                    if current.is_none() {
+                        "not started"
+                    } else {
+                        state.as_str()
+                    }
+                ));
+            }
+            if note.trim().is_empty() {
+                return Err(vec![(
+                    "note".to_string(),
+                    "say what is to be changed; the performing municipality reads it".to_string(),
+                )]);
+            }
+            sheet.state = SheetState::Returned;
+            sheet.review_note = Some(note.trim().to_string());
+        }
+    }
+    Ok(sheet)
+}
+
 /// What a sub-agreement's part of the report holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SheetPart<'r> {
@@ -406,6 +576,139 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sheet_is_written_submitted_returned_and_approved_in_order() {
+        let t = ReportTemplate::default_template();
+        let save = |sections: &[(&str, &str)], figures: &[(&str, Option<i64>)]| SheetAction::Save {
+            sections: sections
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            figures: figures.iter().map(|(a, b)| (a.to_string(), *b)).collect(),
+        };
+        // Nothing to submit, approve or return before a draft exists.
+        assert!(apply_sheet_action(None, &t, 2026, 3, SheetAction::Submit).is_err());
+        assert!(
+            apply_sheet_action(None, &t, 2026, 3, SheetAction::Approve { note: None }).is_err()
+        );
+        let draft = apply_sheet_action(
+            None,
+            &t,
+            2026,
+            3,
+            save(
+                &[("results", "Godt år.\r\n\r\nFlere sager.")],
+                &[("cases", Some(120)), ("units", None)],
+            ),
+        )
+        .unwrap();
+        assert_eq!(draft.state, SheetState::Draft);
+        assert_eq!(draft.section("results"), "Godt år.\n\nFlere sager.");
+        assert_eq!(draft.figures, [("cases".to_string(), 120)]);
+        // Submitting needs every section.
+        let missing =
+            apply_sheet_action(Some(&draft), &t, 2026, 3, SheetAction::Submit).unwrap_err();
+        let fields: Vec<&str> = missing.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["outlook-short", "outlook-long"]);
+        // Unknown ids are named with the template's own.
+        let bad = apply_sheet_action(
+            Some(&draft),
+            &t,
+            2026,
+            3,
+            save(&[("resultater", "x")], &[("sager", Some(1))]),
+        )
+        .unwrap_err();
+        assert!(
+            bad[0]
+                .1
+                .contains("its sections are results, outlook-short, outlook-long"),
+            "{bad:?}"
+        );
+        assert!(
+            bad[1].1.contains("its figures are cases, units, cost"),
+            "{bad:?}"
+        );
+        let full = apply_sheet_action(
+            Some(&draft),
+            &t,
+            2026,
+            3,
+            save(
+                &[
+                    ("results", "a"),
+                    ("outlook-short", "b"),
+                    ("outlook-long", "c"),
+                ],
+                &[],
+            ),
+        )
+        .unwrap();
+        let submitted = apply_sheet_action(Some(&full), &t, 2026, 3, SheetAction::Submit).unwrap();
+        assert_eq!(submitted.state, SheetState::Submitted);
+        // A submitted sheet is not edited; it is returned with a note, or approved.
+        assert!(
+            apply_sheet_action(
+                Some(&submitted),
+                &t,
+                2026,
+                3,
+                save(&[("results", "x")], &[])
+            )
+            .unwrap_err()[0]
+                .1
+                .contains("returns it")
+        );
+        assert_eq!(
+            apply_sheet_action(
+                Some(&submitted),
+                &t,
+                2026,
+                3,
+                SheetAction::Return { note: " ".into() }
+            )
+            .unwrap_err()[0]
+                .0,
+            "note"
+        );
+        let returned = apply_sheet_action(
+            Some(&submitted),
+            &t,
+            2026,
+            3,
+            SheetAction::Return {
+                note: "Tilføj ventetider".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(returned.state, SheetState::Returned);
+        assert_eq!(returned.review_note.as_deref(), Some("Tilføj ventetider"));
+        let again = apply_sheet_action(Some(&returned), &t, 2026, 3, SheetAction::Submit).unwrap();
+        let approved = apply_sheet_action(
+            Some(&again),
+            &t,
+            2026,
+            3,
+            SheetAction::Approve {
+                note: Some("Fint".into()),
+            },
+        )
+        .unwrap();
+        assert_eq!(approved.state, SheetState::Approved);
+        assert!(
+            apply_sheet_action(
+                Some(&approved),
+                &t,
+                2026,
+                3,
+                SheetAction::Return { note: "x".into() }
+            )
+            .is_err()
+        );
+        assert!(SheetAction::Submit.by_performer());
+        assert!(!SheetAction::Approve { note: None }.by_performer());
+    }
 
     #[test]
     fn the_default_template_is_sound_and_recorded_ones_are_checked() {

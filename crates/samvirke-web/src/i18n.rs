@@ -62,6 +62,28 @@ impl Lang {
         }
     }
 
+    /// The page language of a model language.
+    pub fn of(language: samvirke_core::model::Language) -> Lang {
+        use samvirke_core::model::Language;
+        match language {
+            Language::Da => Lang::Da,
+            Language::Sv => Lang::Sv,
+            Language::Nb => Lang::Nb,
+            Language::En => Lang::En,
+        }
+    }
+
+    /// The model language of a page language.
+    pub fn language(self) -> samvirke_core::model::Language {
+        use samvirke_core::model::Language;
+        match self {
+            Lang::Da => Language::Da,
+            Lang::Sv => Language::Sv,
+            Lang::Nb => Language::Nb,
+            Lang::En => Language::En,
+        }
+    }
+
     fn index(self) -> usize {
         match self {
             Lang::Da => 0,

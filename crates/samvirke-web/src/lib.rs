@@ -18,6 +18,7 @@ mod edit;
 mod history;
 pub mod i18n;
 mod pages;
+pub mod report;
 mod staff;
 
 use std::future::Future;
@@ -189,6 +190,17 @@ impl AppState {
             .clone())
     }
 
+    /// Rebuilds the snapshot now, off the async threads, after this server wrote to the journal
+    /// (so the next request shows the change); a failure leaves the previous one and is logged.
+    pub(crate) async fn refresh_now(self: &Arc<Self>) {
+        let state = self.clone();
+        match tokio::task::spawn_blocking(move || state.refresh()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not refresh the registry snapshot"),
+            Err(e) => tracing::warn!(error = %e, "snapshot refresh task failed"),
+        }
+    }
+
     /// Rebuilds the snapshot if the journal has moved (another process may write to it).
     pub fn refresh(&self) -> Result<(), WebError> {
         let mut store = self
@@ -325,6 +337,7 @@ pub fn app(state: Arc<AppState>) -> Router {
                 .merge(pages::registry_routes())
                 .merge(staff::routes())
                 .merge(cases::routes())
+                .merge(report::routes())
                 .merge(history::routes())
                 .layer(axum::middleware::from_fn(pages::with_language)),
         )

@@ -731,6 +731,17 @@ async fn cooperation_page(
             ),
         ));
     }
+    if !doc.sub_agreements.is_empty() {
+        // The report on the year that has ended (written in January of the next).
+        let (this_year, _, _) = today().ymd();
+        let _ = writeln!(
+            b,
+            "<p><a href=\"/cooperations/{}/report/{}\">{}</a></p>",
+            c.id,
+            this_year - 1,
+            tra("report-link", &[("year", &(this_year - 1).to_string())])
+        );
+    }
     push_deadlines(
         &mut b,
         &snapshot.registry,

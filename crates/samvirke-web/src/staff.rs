@@ -821,12 +821,7 @@ fn sub_options(doc: Option<&CooperationDoc>) -> Vec<(String, String)> {
 }
 
 pub(crate) fn page_language() -> Language {
-    match crate::pages::ctx().lang {
-        crate::i18n::Lang::Da => Language::Da,
-        crate::i18n::Lang::Sv => Language::Sv,
-        crate::i18n::Lang::Nb => Language::Nb,
-        crate::i18n::Lang::En => Language::En,
-    }
+    crate::pages::ctx().lang.language()
 }
 
 fn fields(form: &Form, doc: Option<&CooperationDoc>) -> Vec<Field> {
@@ -1790,11 +1785,7 @@ async fn edit_save(
     match outcome {
         Ok(Outcome::Saved) | Ok(Outcome::Unchanged) => {
             // The snapshot is rebuilt at once so the public page shows the change on the next request.
-            let _ = tokio::task::spawn_blocking({
-                let state = state.clone();
-                move || state.refresh()
-            })
-            .await;
+            state.refresh_now().await;
             see_other(&format!("/cooperations/{coop}/history?saved=1"))
         }
         Ok(Outcome::Conflict(conflict)) => form_page(

@@ -1556,3 +1556,331 @@ both!(
         );
     }
 );
+
+/// Records one fact outside the agreement file, as the CLI does.
+fn put_fact(app: &App, fact: samvirke_core::model::Fact) {
+    let mut store = Store::open(&app.db).unwrap();
+    let projection = store.projection(None).unwrap();
+    let supersedes = projection.facts.get(&fact.key()).map(|f| f.seq);
+    store
+        .commit(
+            projection.head,
+            "test",
+            "recorded by the test",
+            vec![samvirke_store::Change::Put {
+                fact: Box::new(fact),
+                supersedes,
+            }],
+            Timestamp::from_micros(1_800_000_000_000_000),
+        )
+        .unwrap();
+}
+
+/// Waits until the server's snapshot shows what `check` looks for on `path`.
+fn wait_for(app: &App, path: &str, check: impl Fn(&str) -> bool) -> String {
+    for _ in 0..100 {
+        let (_, _, body) = app.get(path);
+        if check(&body) {
+            return body;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{path} never showed what was expected");
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils) runs; scripts/test installs it");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+both!(
+    annual_report_written_reviewed_and_produced_as_html_and_pdf,
+    |app| {
+        use samvirke_core::model::{Fact, Names, SettlementLine, SettlementRecord};
+        use samvirke_core::report::{FigureDef, ReportTemplate, TemplateSection};
+        let coop = samvirke_core::CooperationId::parse("dragoer-taarnby").unwrap();
+        add_user(app, "tove@taarnby.dk", Role::Editor, &["DK-0185"]);
+        add_user(app, "dorte@dragoer.dk", Role::Editor, &["DK-0155"]);
+        add_user(app, "ib@ishoej.dk", Role::Editor, &["DK-0183"]);
+        // The February 2026 adjustment: a template of its own from 2 February 2026.
+        let names = |da: &str| Names {
+            da: Some(da.into()),
+            sv: None,
+            nb: None,
+            en: None,
+        };
+        put_fact(
+            app,
+            Fact::ReportTemplate {
+                cooperation: coop.clone(),
+                template: ReportTemplate {
+                    version: 1,
+                    from: samvirke_core::Date::parse("2026-02-02").unwrap(),
+                    sections: vec![
+                        TemplateSection {
+                            id: "results".into(),
+                            title: names("Resultater"),
+                            guidance: None,
+                        },
+                        TemplateSection {
+                            id: "waiting-times".into(),
+                            title: names("Ventetider"),
+                            guidance: None,
+                        },
+                    ],
+                    figures: vec![
+                        FigureDef {
+                            id: "cases".into(),
+                            title: names("Sager"),
+                            money: false,
+                        },
+                        FigureDef {
+                            id: "cost".into(),
+                            title: names("Omkostning"),
+                            money: true,
+                        },
+                    ],
+                    note: Some("Justeret februar 2026".into()),
+                },
+            },
+        );
+        let report = wait_for(app, "/cooperations/dragoer-taarnby/report/2026", |b| {
+            b.contains("version 1")
+        });
+        assert!(report.contains("<article lang=\"da\">"), "{report}");
+        for n in [3, 4, 5, 8] {
+            assert!(
+                report.contains(&format!("<h2>Delaftale {n}</h2>")),
+                "{n}: {report}"
+            );
+        }
+        assert!(!report.contains("<h2>Delaftale 1</h2>"), "ended in 2021");
+        let (_, _, old) = app.get("/cooperations/dragoer-taarnby/report/2021");
+        assert!(
+            old.contains("<h2>Delaftale 1</h2>") && old.contains("Samvirkes standardskabelon"),
+            "{old}"
+        );
+        assert_eq!(app.get("/cooperations/dragoer-taarnby/report/1066").0, 404);
+        assert_eq!(app.get("/cooperations/nowhere/report/2026").0, 404);
+
+        // Tårnby writes sub-agreement 3's sheet and submits it; Dragør returns it, then approves.
+        let sheet = "/staff/cooperations/dragoer-taarnby/report/2026/sheet-3";
+        let mut tove = Browser::new(app);
+        assert_eq!(tove.login("tove@taarnby.dk", PASSWORD).status, 303);
+        let form = tove.get(sheet);
+        assert_eq!(form.status, 200, "{}", form.body);
+        assert!(
+            form.body.contains("name=\"section-waiting-times\""),
+            "the 2026 template's fields"
+        );
+        let csrf = hidden(&form.body, "csrf");
+        let early = tove.post(
+            sheet,
+            &[
+                ("csrf", &csrf),
+                ("action", "submit"),
+                ("section-results", "Flere borgere fik genoptræning."),
+                ("figure-cases", "1.250"),
+            ],
+        );
+        assert_eq!(early.status, 422, "every section first");
+        assert!(early.body.contains("waiting-times"), "{}", early.body);
+        assert!(
+            early.body.contains("Flere borgere fik genoptræning."),
+            "what was typed is kept"
+        );
+        let bad_number = tove.post(
+            sheet,
+            &[
+                ("csrf", &csrf),
+                ("action", "save"),
+                ("figure-cases", "mange"),
+            ],
+        );
+        assert_eq!(bad_number.status, 422);
+        assert!(
+            bad_number.body.contains("is not a whole number"),
+            "{}",
+            bad_number.body
+        );
+        let submitted = tove.post(
+            sheet,
+            &[
+                ("csrf", &csrf),
+                ("action", "submit"),
+                ("section-results", "Flere borgere fik genoptræning."),
+                ("section-waiting-times", "Ventetiden faldt til 9 dage."),
+                ("figure-cases", "1.250"),
+                ("figure-cost", "123456789"),
+                ("reason", "Årsrapportering januar 2027"),
+            ],
+        );
+        assert_eq!(submitted.status, 303, "{}", submitted.body);
+        let mut ib = Browser::new(app);
+        assert_eq!(ib.login("ib@ishoej.dk", PASSWORD).status, 303);
+        assert!(ib.get(sheet).body.contains("nothing for you to do"));
+        let ib_csrf = hidden(&ib.get("/staff").body, "csrf");
+        assert_eq!(
+            ib.post(sheet, &[("csrf", &ib_csrf), ("action", "approve")])
+                .status,
+            403,
+            "Ishøj is not party"
+        );
+        let mut dorte = Browser::new(app);
+        assert_eq!(dorte.login("dorte@dragoer.dk", PASSWORD).status, 303);
+        let review = dorte.get(sheet);
+        assert!(review.body.contains("value=\"approve\""), "{}", review.body);
+        let d_csrf = hidden(&review.body, "csrf");
+        assert_eq!(
+            dorte
+                .post(
+                    sheet,
+                    &[
+                        ("csrf", &d_csrf),
+                        ("action", "save"),
+                        ("section-results", "x")
+                    ]
+                )
+                .status,
+            403,
+            "the delegating municipality does not write the sheet"
+        );
+        let no_note = dorte.post(
+            sheet,
+            &[("csrf", &d_csrf), ("action", "return"), ("note", "")],
+        );
+        assert_eq!(no_note.status, 422);
+        let returned = dorte.post(
+            sheet,
+            &[
+                ("csrf", &d_csrf),
+                ("action", "return"),
+                ("note", "Tilføj ventetid for hjemmetræning"),
+            ],
+        );
+        assert_eq!(returned.status, 303);
+        let again = tove.get(sheet);
+        assert!(
+            again.body.contains("Tilføj ventetid for hjemmetræning"),
+            "{}",
+            again.body
+        );
+        let resubmitted = tove.post(
+            sheet,
+            &[
+                ("csrf", &csrf),
+                ("action", "submit"),
+                ("section-results", "Flere borgere fik genoptræning."),
+                (
+                    "section-waiting-times",
+                    "Ventetiden faldt til 9 dage; hjemmetræning 14 dage.",
+                ),
+                ("figure-cases", "1250"),
+                ("figure-cost", "123456789"),
+            ],
+        );
+        assert_eq!(resubmitted.status, 303);
+        assert_eq!(
+            dorte
+                .post(
+                    sheet,
+                    &[
+                        ("csrf", &d_csrf),
+                        ("action", "approve"),
+                        ("note", "Godkendt af direktionen")
+                    ]
+                )
+                .status,
+            303
+        );
+        // The settlement of the year, where one was run, is part of the sheet's key figures.
+        put_fact(
+            app,
+            Fact::SettlementRun {
+                cooperation: coop.clone(),
+                run: SettlementRecord {
+                    year: 2026,
+                    inputs: Vec::new(),
+                    usage: Vec::new(),
+                    lines: vec![SettlementLine {
+                        sub_agreement: 3,
+                        payer: "DK-0155".into(),
+                        budget_minor: 100_000_000,
+                        actual_minor: Some(98_765_432),
+                        savings_minor: 0,
+                        true_up_minor: Some(-1_234_568),
+                    }],
+                },
+            },
+        );
+        let report = wait_for(app, "/cooperations/dragoer-taarnby/report/2026", |b| {
+            b.contains("Afregning 2026")
+        });
+        assert!(report.contains("godkendt"), "{report}");
+        assert!(report.contains("Godkendt af direktionen"));
+        assert!(report.contains("hjemmetræning 14 dage"));
+        assert!(report.contains("<td>1.250</td>"), "{report}");
+        assert!(report.contains("1.234.567,89\u{a0}kr."), "{report}");
+        assert!(report.contains("-12.345,68\u{a0}kr."), "{report}");
+        // The history keeps every step, with who and why.
+        let (_, history) = app.json("/api/v1/cooperations/dragoer-taarnby/history?limit=200");
+        let steps: Vec<&str> = history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["key"] == "dragoer-taarnby/fact-sheet/2026/3")
+            .map(|e| e["actor"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            steps.len(),
+            4,
+            "submitted, returned, resubmitted, approved: {steps:?}"
+        );
+
+        // The PDF, made in-process, says the same.
+        let mut response = app
+            .agent
+            .get(&format!(
+                "{}/cooperations/dragoer-taarnby/report/2026.pdf",
+                app.base
+            ))
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(
+            response
+                .headers()
+                .get("content-type")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            "application/pdf"
+        );
+        let bytes = response.body_mut().read_to_vec().unwrap();
+        let text = pdf_text(&bytes);
+        for needle in [
+            "Årsrapport 2026",
+            "Forpligtende samarbejde mellem Tårnby og Dragør Kommuner",
+            "Delaftale 3",
+            "Ventetiden faldt til 9 dage; hjemmetræning 14 dage.",
+            "godkendt",
+            "1.250",
+            "Afregning 2026",
+            "-12.345,68",
+        ] {
+            assert!(text.contains(needle), "{needle} not in the PDF:\n{text}");
+        }
+    }
+);

@@ -170,6 +170,47 @@ test('a caseworker registers a complaint: it goes to the body in force on the de
   await context.close();
 });
 
+// The cooperation page links the report on the year that has ended.
+const YEAR = new Date().getUTCFullYear() - 1;
+
+test('Tårnby writes a fact sheet and submits it, Dragør approves it, and the annual report shows it', async () => {
+  const context = await browser.newContext({ locale: 'da-DK' });
+  const tove = await login(context, 'tove@taarnby.dk');
+  await tove.goto(`${BASE}/cooperations/dragoer-taarnby`);
+  await tove.click(`a[href="/cooperations/dragoer-taarnby/report/${YEAR}"]`);
+  assert.equal(await tove.locator('h1').textContent(), `Årsrapport ${YEAR}`);
+  await tove.goto(`${BASE}/staff/cooperations/dragoer-taarnby/report/${YEAR}/sheet-3`);
+  await tove.fill('#f-results', 'Flere borgere fik genoptræning end året før.');
+  await tove.fill('#f-outlook-short', 'Stabil efterspørgsel i 2026.');
+  await tove.fill('#f-outlook-long', 'Flere ældre borgere frem mod 2030.');
+  await tove.fill('#f-cases', '1250');
+  await check(tove, 'staff-fact-sheet', null, 1280, 'da-DK');
+  await Promise.all([tove.waitForNavigation(), tove.click('button[value="submit"]')]);
+  assert.match(await tove.locator('main').textContent(), /sendt til godkendelse/);
+  const annaContext = await browser.newContext({ locale: 'da-DK' });
+  const anna = await login(annaContext, 'anna@dragoer.dk');
+  await anna.goto(`${BASE}/staff/cooperations/dragoer-taarnby/report/${YEAR}/sheet-3`);
+  await check(anna, 'staff-fact-sheet-review', null, 320, 'da-DK');
+  await anna.fill('#f-note', 'Godkendt på mødet den 3. februar.');
+  await Promise.all([anna.waitForNavigation(), anna.click('button[value="approve"]')]);
+  await anna.goto(`${BASE}/cooperations/dragoer-taarnby/report/${YEAR}`);
+  const report = await anna.locator('article').textContent();
+  assert.match(report, /Flere borgere fik genoptræning end året før\./);
+  assert.match(report, /godkendt/);
+  assert.match(report, /1\.250/);
+  assert.equal(await anna.getAttribute('article', 'lang'), 'da');
+  for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB']]) {
+    const viewer = await browser.newPage({ viewport: { width, height: 900 }, locale });
+    await check(viewer, 'annual-report-filled', `/cooperations/dragoer-taarnby/report/${YEAR}`, width, locale);
+    await viewer.close();
+  }
+  const pdf = await fetch(`${BASE}/cooperations/dragoer-taarnby/report/${YEAR}.pdf`);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  await annaContext.close();
+  await context.close();
+});
+
 const CASE_PAGES = [
   ['staff-cases', '/staff/cases'],
   ['staff-case-new', '/staff/cases/new'],

@@ -362,6 +362,45 @@ async fn report_page(
 
 // ---- Staff: writing and reviewing a fact sheet ----
 
+/// The fact sheets of the report on the year that has ended, each linked to its form with its
+/// state (for the editor's page of a cooperation).
+pub(crate) fn push_sheet_links(b: &mut String, registry: &Registry, cooperation: &CooperationId) {
+    let (this_year, _, _) = crate::today().ymd();
+    let year = this_year - 1;
+    let Some(report) = registry.annual_report(cooperation, year) else {
+        return;
+    };
+    if report.parts.is_empty() {
+        return;
+    }
+    let tr = crate::pages::tr;
+    let _ = writeln!(
+        b,
+        "<h2>{}</h2>\n<ul>",
+        escape(&crate::pages::tra(
+            "report-link",
+            &[("year", &year.to_string())]
+        ))
+    );
+    for part in &report.parts {
+        let n = part.sub_agreement.number;
+        let _ = writeln!(
+            b,
+            "<li><a href=\"/staff/cooperations/{cooperation}/report/{year}/sheet-{n}\">{}</a> – {}</li>",
+            escape(&sheet_heading(
+                crate::pages::ctx().lang,
+                n,
+                &part.sub_agreement.title
+            )),
+            tr(&format!(
+                "sheet-{}",
+                part.sheet.map_or("not_started", |s| s.state.as_str())
+            ))
+        );
+    }
+    b.push_str("</ul>\n");
+}
+
 /// Whether the account is staff of the performing municipality of the part, and of a delegating
 /// one (by the municipality ids of its scope; an admin may do both).
 fn roles(staff: &Staff, part: &SheetPart<'_>) -> (bool, bool) {

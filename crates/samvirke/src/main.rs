@@ -74,6 +74,9 @@ enum Command {
     Cooperations(commands::list::CooperationsArgs),
     /// The coming due dates of the cooperations' yearly wheels and of the law (text, JSON, iCalendar).
     Deadlines(commands::deadlines::DeadlinesArgs),
+    /// The annual report: templates, fact sheets per sub-agreement, review, text/HTML/PDF.
+    #[command(subcommand)]
+    Report(commands::report::ReportCommand),
     /// Reminder mails before due dates, and a weekly digest per staff member (SMTP).
     Remind(commands::remind::RemindArgs),
     /// The register of complaints and access requests: routing, statutory due dates, retention.
@@ -111,6 +114,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Deadlines(args) => commands::deadlines::run(&db, args),
         Command::Cases(command) => commands::cases::run(&db, command),
         Command::Remind(args) => commands::remind::run(&db, args),
+        Command::Report(command) => commands::report::run(&db, command),
         Command::User(command) => commands::user::run(&db, command),
         Command::Db(command) => commands::db::run(&db, command),
     }

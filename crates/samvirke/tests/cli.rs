@@ -1754,3 +1754,227 @@ both!(register_of_complaints_and_access_requests, |env| {
             .contains("offentlighedsloven § 36")
     );
 });
+
+both!(annual_report_from_the_command_line, |env| {
+    env.import_examples();
+    // Samvirke's default template until the cooperation records its own.
+    assert!(
+        env.ok(&["report", "templates", "dragoer-taarnby"])
+            .contains("version 0")
+    );
+    let template = env.write(
+        "template.toml",
+        "version = 1\nfrom = 2026-02-02\nnote = \"Justeret februar 2026\"\n\n[[sections]]\nid = \"results\"\ntitle = { da = \"Resultater\" }\n\n[[sections]]\nid = \"waiting-times\"\ntitle = { da = \"Ventetider\" }\n\n[[figures]]\nid = \"cases\"\ntitle = { da = \"Sager\" }\n",
+    );
+    let t = template.to_str().unwrap();
+    assert!(
+        env.ok(&["report", "template", "dragoer-taarnby", "--file", t])
+            .contains("version 1 of dragoer-taarnby recorded")
+    );
+    assert!(
+        env.ok(&["report", "template", "dragoer-taarnby", "--file", t])
+            .contains("nothing new")
+    );
+    let changed = env.write(
+        "changed.toml",
+        &std::fs::read_to_string(&template)
+            .unwrap()
+            .replace("Ventetider", "Ventetid"),
+    );
+    assert!(
+        env.fails(
+            &[
+                "report",
+                "template",
+                "dragoer-taarnby",
+                "--file",
+                changed.to_str().unwrap()
+            ],
+            2
+        )
+        .contains("record the change as version 2")
+    );
+    let twice = env.write("twice.toml", "version = 2\nfrom = 2027-02-01\n[[sections]]\nid = \"a\"\ntitle = { da = \"A\" }\n[[sections]]\nid = \"a\"\ntitle = { da = \"B\" }\n");
+    assert!(
+        env.fails(
+            &[
+                "report",
+                "template",
+                "dragoer-taarnby",
+                "--file",
+                twice.to_str().unwrap()
+            ],
+            2
+        )
+        .contains("used twice")
+    );
+
+    // Tårnby's sheet for sub-agreement 3 in 2026, written to the 2026 template, submitted.
+    let wrong = env.write("wrong.toml", "[sections]\noutlook-short = \"x\"\n");
+    let err = env.fails(
+        &[
+            "report",
+            "sheet",
+            "dragoer-taarnby",
+            "--year",
+            "2026",
+            "--sub-agreement",
+            "3",
+            "--file",
+            wrong.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(
+        err.contains("its sections are results, waiting-times"),
+        "{err}"
+    );
+    let sheet = env.write(
+        "sheet.toml",
+        "[sections]\nresults = \"\"\"Flere borgere fik genoptræning.\n\nVentelisten blev kortere.\"\"\"\nwaiting-times = \"9 dage\"\n\n[figures]\ncases = 1250\n",
+    );
+    let s = sheet.to_str().unwrap();
+    assert!(
+        env.fails(
+            &[
+                "report",
+                "sheet",
+                "dragoer-taarnby",
+                "--year",
+                "2026",
+                "--sub-agreement",
+                "1",
+                "--file",
+                s
+            ],
+            2
+        )
+        .contains("those that were: 3, 4, 5, 8")
+    );
+    assert!(
+        env.ok(&[
+            "report",
+            "sheet",
+            "dragoer-taarnby",
+            "--year",
+            "2026",
+            "--sub-agreement",
+            "3",
+            "--file",
+            s,
+            "--submit"
+        ])
+        .contains("submitted")
+    );
+    assert!(
+        env.fails(
+            &[
+                "report",
+                "review",
+                "dragoer-taarnby",
+                "--year",
+                "2026",
+                "--sub-agreement",
+                "3",
+                "--return"
+            ],
+            2
+        )
+        .contains("say what is to be changed")
+    );
+    assert!(
+        env.ok(&[
+            "report",
+            "review",
+            "dragoer-taarnby",
+            "--year",
+            "2026",
+            "--sub-agreement",
+            "3",
+            "--approve",
+            "--note",
+            "OK"
+        ])
+        .contains("approved")
+    );
+    assert!(
+        env.fails(
+            &[
+                "report",
+                "sheet",
+                "dragoer-taarnby",
+                "--year",
+                "2026",
+                "--sub-agreement",
+                "3",
+                "--file",
+                s
+            ],
+            2
+        )
+        .contains("approved")
+    );
+    let text = env.ok(&["report", "show", "dragoer-taarnby", "--year", "2026"]);
+    assert!(
+        text.starts_with(
+            "Årsrapport 2026\nForpligtende samarbejde mellem Tårnby og Dragør Kommuner\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Skabelon for årsrapportering: version 1, gældende fra 02.02.2026"),
+        "{text}"
+    );
+    assert!(text.contains("Ventelisten blev kortere."), "{text}");
+    assert!(text.contains("Sager | 1.250"), "{text}");
+    // HTML and PDF files, written whole.
+    let html = env.path("r.html");
+    env.ok(&[
+        "report",
+        "show",
+        "dragoer-taarnby",
+        "--year",
+        "2026",
+        "--format",
+        "html",
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(
+        html.starts_with("<!doctype html>\n<html lang=\"da\">"),
+        "{html}"
+    );
+    assert!(html.contains("<h2>Delaftale 3</h2>"));
+    let pdf = env.path("r.pdf");
+    env.ok(&[
+        "report",
+        "show",
+        "dragoer-taarnby",
+        "--year",
+        "2026",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let pdf_text = String::from_utf8(out.stdout).unwrap();
+    assert!(pdf_text.contains("Ventelisten blev kortere."), "{pdf_text}");
+    assert!(pdf_text.contains("godkendt"), "{pdf_text}");
+    assert!(
+        env.fails(&["report", "show", "dragoer-taarnby", "--format", "pdf"], 2)
+            .contains("-o report.pdf")
+    );
+    // The 2025 report still uses the default template.
+    assert!(
+        env.ok(&["report", "show", "dragoer-taarnby", "--year", "2025"])
+            .contains("Samvirkes standardskabelon")
+    );
+    let log = env.ok(&["db", "log", "--key", "dragoer-taarnby/fact-sheet/2026/3"]);
+    assert_eq!(log.lines().count(), 2, "{log}");
+});

@@ -7,6 +7,7 @@ pub mod export;
 pub mod import;
 pub mod list;
 pub mod remind;
+pub mod report;
 pub mod serve;
 pub mod settle;
 pub mod user;

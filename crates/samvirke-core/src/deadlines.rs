@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::calendar::{Shift, electoral_term, shift_to_working_day};
-use crate::due::{DueRule, occurrences};
+use crate::due::{DueRule, notice_deadline, occurrences};
 use crate::ids::Country;
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
 use crate::model::{CooperationDoc, Language, ObligationState};
@@ -203,11 +203,70 @@ pub fn deadlines(
                 });
             }
         }
+        push_notice_deadlines(&mut out, doc, from, to)?;
     }
     out.sort_by(|a, b| {
         (a.due, &a.cooperation, &a.obligation).cmp(&(b.due, &b.cooperation, &b.obligation))
     });
     Ok(out)
+}
+
+/// The last days to give notice under the cooperation's term model that fall in the window, each
+/// with the day the agreement would then end (moved earlier to a working day: notice must be
+/// received by then).
+fn push_notice_deadlines(
+    out: &mut Vec<Deadline>,
+    doc: &CooperationDoc,
+    from: Date,
+    to: Date,
+) -> Result<(), TimeError> {
+    let c = &doc.cooperation;
+    let Some(term) = &c.term else {
+        return Ok(());
+    };
+    let mut on = from;
+    // A bound on the loop: one deadline per notice period at most, over any sane window.
+    for _ in 0..1200 {
+        let Some(next) = notice_deadline(term, on)? else {
+            break;
+        };
+        if next.last_notice_day > to {
+            break;
+        }
+        let ends = next.ends.pred();
+        let title = match c.language {
+            Language::Da => {
+                format!("Sidste frist for opsigelse, så aftalen ophører med udgangen af {ends}")
+            }
+            Language::Sv => {
+                format!("Sista dag för uppsägning, så att avtalet upphör vid utgången av {ends}")
+            }
+            Language::Nb => format!(
+                "Siste frist for oppsigelse, slik at avtalen opphører ved utgangen av {ends}"
+            ),
+            Language::En => {
+                format!("Last day to give notice for the agreement to end after {ends}")
+            }
+        };
+        out.push(Deadline {
+            due: shift_to_working_day(c.country, next.last_notice_day, Shift::Earlier)?,
+            cooperation: c.id.clone(),
+            obligation: "term:notice".to_string(),
+            title,
+            owners: c.parties.iter().map(|p| p.id.to_string()).collect(),
+            sub_agreement: None,
+            basis: Basis::Agreement {
+                clause: Some(format!(
+                    "term model: notice of {} month(s)",
+                    term.notice_period_months.unwrap_or(0)
+                )),
+            },
+            status: Status::Planned,
+            note: None,
+        });
+        on = next.last_notice_day.succ();
+    }
+    Ok(())
 }
 
 /// How far back [`Registry::deadlines_page`] looks for deadlines that are overdue: one yearly cycle.
@@ -503,6 +562,58 @@ mod tests {
         );
         assert_eq!(
             on_event(std::slice::from_ref(&dk60), &Filter::default()).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn notice_deadlines_come_from_the_term_model() {
+        let d = |t: &str| Date::parse(t).unwrap();
+        let mut doc = cooperation(Country::Dk, crate::model::LegalForm::DkAgreement);
+        doc.cooperation.language = Language::Da;
+        // Four years from 2024, renewing itself by four years, six months' notice to the end of a
+        // term: notice by 30 June 2027 ends it after 31 December 2027.
+        doc.cooperation.term = Some(crate::model::TermModel {
+            start: d("2024-01-01"),
+            initial_term_months: Some(48),
+            renewal_term_months: Some(48),
+            tacit_renewal: Some(true),
+            notice_period_months: Some(6),
+            notice_anchor: Some(crate::model::NoticeAnchor::EndOfTerm),
+        });
+        let list = deadlines(
+            std::slice::from_ref(&doc),
+            &Filter::default(),
+            d("2026-01-01"),
+            d("2032-12-31"),
+        )
+        .unwrap();
+        let notices: Vec<String> = list
+            .iter()
+            .filter(|x| x.obligation == "term:notice")
+            .map(|x| format!("{} {}", x.due, x.title))
+            .collect();
+        // 30 June 2031 is a Monday; 30 June 2027 a Wednesday.
+        assert_eq!(
+            notices,
+            [
+                "2027-06-30 Sidste frist for opsigelse, så aftalen ophører med udgangen af 2027-12-31",
+                "2031-06-30 Sidste frist for opsigelse, så aftalen ophører med udgangen af 2031-12-31"
+            ]
+        );
+        // A fixed term that does not renew: one chance, then none.
+        doc.cooperation.term.as_mut().unwrap().tacit_renewal = Some(false);
+        let list = deadlines(
+            std::slice::from_ref(&doc),
+            &Filter::default(),
+            d("2026-01-01"),
+            d("2032-12-31"),
+        )
+        .unwrap();
+        assert_eq!(
+            list.iter()
+                .filter(|x| x.obligation == "term:notice")
+                .count(),
             1
         );
     }

@@ -274,15 +274,7 @@ pub fn pdf(doc: &Document, date: (i32, u8, u8)) -> Result<Vec<u8>, ReportError> 
         today,
     };
     let compiled = typst::compile::<PagedDocument>(&world);
-    let document = compiled.output.map_err(|errors| {
-        ReportError::Typst(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let document = compiled.output.map_err(|errors| typst_error(&errors))?;
     let standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
         .map_err(|e| ReportError::Typst(e.message().to_string()))?;
     let options = typst_pdf::PdfOptions {
@@ -292,15 +284,17 @@ pub fn pdf(doc: &Document, date: (i32, u8, u8)) -> Result<Vec<u8>, ReportError> 
         standards,
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| {
-        ReportError::Typst(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
+    typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&errors))
+}
+
+fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> ReportError {
+    ReportError::Typst(
+        errors
+            .iter()
+            .map(|e| e.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }
 
 #[cfg(test)]

@@ -292,6 +292,30 @@ impl Store {
         changes
     }
 
+    /// Records one fact on top of `projection` (naming the event it supersedes, if the key has
+    /// one) in one event; returns its sequence number. A conflict if the journal moved since.
+    pub fn put(
+        &mut self,
+        projection: &Projection,
+        fact: Fact,
+        actor: &str,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let supersedes = projection.facts.get(&fact.key()).map(|f| f.seq);
+        let events = self.commit(
+            projection.head,
+            actor,
+            reason,
+            vec![Change::Put {
+                fact: Box::new(fact),
+                supersedes,
+            }],
+            now,
+        )?;
+        Ok(events.first().map_or(projection.head, |e| e.seq))
+    }
+
     /// Appends `changes` as events by `actor` for `reason`, atomically, provided the journal's head
     /// is still `expected_head` (the head the changes were computed from). Returns the events written.
     pub fn commit(

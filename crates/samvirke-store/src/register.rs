@@ -71,6 +71,33 @@ pub struct NewCase {
     pub routing: String,
 }
 
+impl NewCase {
+    /// A case of `kind` with `reference`, decided on `decided_on` and received on `received_on`,
+    /// as `routing` sends it.
+    pub fn routed(
+        reference: CaseReference,
+        kind: CaseKind,
+        decided_on: Date,
+        received_on: Date,
+        routing: &samvirke_core::cases::Routing,
+    ) -> NewCase {
+        NewCase {
+            reference,
+            kind,
+            service: routing.service.clone(),
+            decided_on,
+            received_on,
+            citizen_municipality: routing.citizen_municipality,
+            handled_by: (
+                routing.handled_by.id.clone(),
+                routing.handled_by.name.clone(),
+            ),
+            visible_to: routing.visible_to(),
+            routing: routing.basis_summary(),
+        }
+    }
+}
+
 /// A registered case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Case {

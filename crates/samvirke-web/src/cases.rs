@@ -275,20 +275,7 @@ fn read_case(
         decided,
     )
     .map_err(|e| vec![("service".to_string(), e.to_string())])?;
-    let new = NewCase {
-        reference,
-        kind,
-        service: routing.service.clone(),
-        decided_on: decided,
-        received_on: received,
-        citizen_municipality: routing.citizen_municipality,
-        handled_by: (
-            routing.handled_by.id.clone(),
-            routing.handled_by.name.clone(),
-        ),
-        visible_to: routing.visible_to(),
-        routing: routing.basis_summary(),
-    };
+    let new = NewCase::routed(reference, kind, decided, received, &routing);
     let mine = municipalities_of(staff);
     if !new.visible_to.iter().any(|m| mine.contains(m)) {
         return Err(vec![(

@@ -20,7 +20,6 @@ use samvirke_core::report::{
 };
 use samvirke_core::{CooperationId, Country, PartyId, Registry};
 use samvirke_report::{Block, Document};
-use samvirke_store::Change;
 
 use crate::auth::{self, Staff};
 use crate::i18n::{self, Lang};
@@ -761,17 +760,7 @@ async fn sheet_save(
                     return Err(WebError::Conflict(crate::pages::tr("sheet-conflict")));
                 }
             }
-            let supersedes = projection.facts.get(&fact.key()).map(|f| f.seq);
-            store.commit(
-                projection.head,
-                &actor,
-                &reason,
-                vec![Change::Put {
-                    fact: Box::new(fact),
-                    supersedes,
-                }],
-                now(),
-            )?;
+            store.put(&projection, fact, &actor, &reason, now())?;
             Ok(())
         })
         .await;

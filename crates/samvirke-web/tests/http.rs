@@ -1343,28 +1343,18 @@ both!(deadline_pages_and_calendar_feeds, |app| {
     .find(|(title, _)| first.contains(title))
     .unwrap()
     .1;
-    let mut store = Store::open(&app.db).unwrap();
-    let projection = store.projection(None).unwrap();
-    store
-        .commit(
-            projection.head,
-            "test",
-            "marked done",
-            vec![samvirke_store::Change::Put {
-                fact: Box::new(samvirke_core::model::Fact::ObligationStatus {
-                    cooperation: samvirke_core::CooperationId::parse("dragoer-taarnby").unwrap(),
-                    status: samvirke_core::model::ObligationStatus {
-                        obligation: obligation.to_string(),
-                        due: samvirke_core::Date::parse(&due).unwrap(),
-                        state: samvirke_core::model::ObligationState::Done,
-                        note: Some("sent on time".into()),
-                    },
-                }),
-                supersedes: None,
-            }],
-            Timestamp::from_micros(1_800_000_000_000_000),
-        )
-        .unwrap();
+    put_fact(
+        app,
+        samvirke_core::model::Fact::ObligationStatus {
+            cooperation: samvirke_core::CooperationId::parse("dragoer-taarnby").unwrap(),
+            status: samvirke_core::model::ObligationStatus {
+                obligation: obligation.to_string(),
+                due: samvirke_core::Date::parse(&due).unwrap(),
+                state: samvirke_core::model::ObligationState::Done,
+                note: Some("sent on time".into()),
+            },
+        },
+    );
     // A done deadline of the past leaves the list (once the snapshot is refreshed).
     let gone = (0..100).any(|_| {
         let (_, _, page) = app.get("/cooperations/dragoer-taarnby");
@@ -1561,16 +1551,12 @@ both!(
 fn put_fact(app: &App, fact: samvirke_core::model::Fact) {
     let mut store = Store::open(&app.db).unwrap();
     let projection = store.projection(None).unwrap();
-    let supersedes = projection.facts.get(&fact.key()).map(|f| f.seq);
     store
-        .commit(
-            projection.head,
+        .put(
+            &projection,
+            fact,
             "test",
             "recorded by the test",
-            vec![samvirke_store::Change::Put {
-                fact: Box::new(fact),
-                supersedes,
-            }],
             Timestamp::from_micros(1_800_000_000_000_000),
         )
         .unwrap();

@@ -308,20 +308,7 @@ fn add(db: &str, args: AddArgs) -> Result<(), CliError> {
     let registry = store.projection(None)?.registry();
     let routing = cases::route(&registry, kind, municipality, &args.service, decided_on)
         .map_err(|e| CliError::Input(format!("cannot route the case: {e}")))?;
-    let new = NewCase {
-        reference,
-        kind,
-        service: routing.service.clone(),
-        decided_on,
-        received_on,
-        citizen_municipality: routing.citizen_municipality,
-        handled_by: (
-            routing.handled_by.id.clone(),
-            routing.handled_by.name.clone(),
-        ),
-        visible_to: routing.visible_to(),
-        routing: routing.basis_summary(),
-    };
+    let new = NewCase::routed(reference, kind, decided_on, received_on, &routing);
     let id = store.case_create(&new, &actor(), now())?;
     let case = store.case(id)?.ok_or_else(|| {
         CliError::Failure(format!("case {id} was registered but cannot be read back"))

@@ -7,7 +7,6 @@ use clap::{Args, Subcommand};
 use samvirke_core::deadlines::{self, Basis, Filter, Status};
 use samvirke_core::model::{Fact, Language, ObligationState, ObligationStatus};
 use samvirke_core::{CooperationId, Date};
-use samvirke_store::Change;
 
 use super::{actor, now, open_store, parse_date_flag, print_json, today};
 use crate::cli_error::CliError;
@@ -289,16 +288,7 @@ fn mark(db: &str, args: MarkArgs) -> Result<(), CliError> {
             deadline.obligation, deadline.title
         )
     });
-    let events = store.commit(
-        projection.head,
-        &actor(),
-        &reason,
-        vec![Change::Put {
-            fact: Box::new(fact),
-            supersedes: previous.map(|p| p.seq),
-        }],
-        now(),
-    )?;
+    let seq = store.put(&projection, fact, &actor(), &reason, now())?;
     let was = previous
         .and_then(|p| match &p.fact {
             Fact::ObligationStatus { status, .. } => Some(status.state.as_str()),
@@ -306,9 +296,8 @@ fn mark(db: &str, args: MarkArgs) -> Result<(), CliError> {
         })
         .unwrap_or("planned");
     println!(
-        "{} due {due}: {was} → {state} (event {})",
-        deadline.obligation,
-        events.first().map_or(0, |e| e.seq)
+        "{} due {due}: {was} → {state} (event {seq})",
+        deadline.obligation
     );
     Ok(())
 }

@@ -13,7 +13,6 @@ use samvirke_core::report::{
 };
 use samvirke_core::{CooperationId, Date};
 use samvirke_report::Block;
-use samvirke_store::Change;
 use samvirke_web::i18n::Lang;
 use serde::Deserialize;
 
@@ -329,20 +328,10 @@ fn template(db: &str, args: TemplateArgs) -> Result<(), CliError> {
     let reason = args
         .reason
         .unwrap_or_else(|| format!("report template version {} from {from}", template.version));
-    let events = store.commit(
-        projection.head,
-        &actor(),
-        &reason,
-        vec![Change::Put {
-            fact: Box::new(fact),
-            supersedes: None,
-        }],
-        now(),
-    )?;
+    let seq = store.put(&projection, fact, &actor(), &reason, now())?;
     println!(
-        "template version {} of {id} recorded (event {}); the reports on {} and later use it",
+        "template version {} of {id} recorded (event {seq}); the reports on {} and later use it",
         template.version,
-        events.first().map_or(0, |e| e.seq),
         from.ymd().0
     );
     Ok(())
@@ -406,23 +395,12 @@ fn change_sheet(
         cooperation: id.clone(),
         sheet,
     };
-    let supersedes = projection.facts.get(&fact.key()).map(|f| f.seq);
     let reason =
         reason.unwrap_or_else(|| format!("fact sheet {number} of {year} {}", state.as_str()));
-    let events = store.commit(
-        projection.head,
-        &actor(),
-        &reason,
-        vec![Change::Put {
-            fact: Box::new(fact),
-            supersedes,
-        }],
-        now(),
-    )?;
+    let seq = store.put(&projection, fact, &actor(), &reason, now())?;
     println!(
-        "fact sheet {number} of {year}: {} (event {})",
-        state.as_str(),
-        events.first().map_or(0, |e| e.seq)
+        "fact sheet {number} of {year}: {} (event {seq})",
+        state.as_str()
     );
     Ok(())
 }

@@ -13,7 +13,7 @@ use samvirke_core::{CooperationId, Date, PartyId};
 use samvirke_settle::money::{format_hundredths, parse_hundredths};
 use samvirke_settle::statement::{PayerLine, Statement};
 use samvirke_settle::{AdhocError, AdhocOptions, UsageRow, settle_adhoc, settle_year};
-use samvirke_store::{Change, Store};
+use samvirke_store::Store;
 
 use super::{now, open_store};
 use crate::cli_error::CliError;
@@ -323,17 +323,7 @@ fn record_run(
         str::to_string,
     );
     let actor = super::actor();
-    let events = store.commit(
-        projection.head,
-        &actor,
-        &reason,
-        vec![Change::Put {
-            fact: Box::new(fact),
-            supersedes: previous.map(|p| p.seq),
-        }],
-        now(),
-    )?;
-    let seq = events.first().map_or(0, |e| e.seq);
+    let seq = store.put(projection, fact, &actor, &reason, now())?;
     let Some(prev) = previous else {
         return Ok(format!("settle: run recorded as event {seq}"));
     };

@@ -318,6 +318,17 @@ pub fn apply_sheet_action(
         review_note: None,
     });
     let refuse = |message: String| Err(vec![("state".to_string(), message)]);
+    // Only a submitted sheet is reviewed.
+    let unless_submitted = |verb: &str| {
+        let what = match current {
+            None => "not started",
+            Some(_) if state == SheetState::Submitted => return None,
+            Some(_) => state.as_str(),
+        };
+        Some(refuse(format!(
+            "only a submitted sheet can be {verb}; this one is {what}"
+        )))
+    };
     match action {
         SheetAction::Save { sections, figures } => {
             if !matches!(state, SheetState::Draft | SheetState::Returned) {
@@ -399,29 +410,15 @@ pub fn apply_sheet_action(
             sheet.state = SheetState::Submitted;
         }
         SheetAction::Approve { note } => {
-            if state != SheetState::Submitted || current.is_none() {
-                return refuse(format!(
-                    "only a submitted sheet can be approved; this one is {}",
-                    if current.is_none() {
-                        "not started"
-                    } else {
-                        state.as_str()
-                    }
-                ));
+            if let Some(refused) = unless_submitted("approved") {
+                return refused;
             }
             sheet.state = SheetState::Approved;
             sheet.review_note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
         }
         SheetAction::Return { note } => {
-            if state != SheetState::Submitted || current.is_none() {
-                return refuse(format!(
-                    "only a submitted sheet can be returned; this one is {}",
-                    if current.is_none() {
-                        "not started"
-                    } else {
-                        state.as_str()
-                    }
-                ));
+            if let Some(refused) = unless_submitted("returned") {
+                return refused;
             }
             if note.trim().is_empty() {
                 return Err(vec![(

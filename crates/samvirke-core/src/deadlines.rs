@@ -6,9 +6,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::calendar::{Shift, electoral_term, shift_to_working_day};
-use crate::due::{DueRule, notice_deadline, occurrences};
-use crate::ids::Country;
+use crate::calendar::{Shift, shift_to_working_day};
+use crate::due::{notice_deadline, occurrences};
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
 use crate::model::{CooperationDoc, Language, ObligationState};
 use crate::registry::Registry;
@@ -176,12 +175,10 @@ pub fn deadlines(
         for st in statutory::applying_to(c.country, c.legal_form) {
             let dates = match &st.due {
                 StatutoryDue::OnEvent { .. } => continue,
-                StatutoryDue::OncePerTerm => term_ends(c.country, st.shift, from, to)?,
-                StatutoryDue::FixedDay { month, day } => DueRule::FixedDay {
-                    month: *month,
-                    day: *day,
-                }
-                .due_between(c.country, st.shift, from, to)?,
+                due => match due.yearly() {
+                    Some(rule) => rule.due_between(c.country, st.shift, from, to)?,
+                    None => continue,
+                },
             };
             for due in dates {
                 if c.valid.is_some_and(|v| !v.contains(due)) {
@@ -307,24 +304,6 @@ impl Registry {
         out.extend(coming.into_iter().filter(|d| d.due >= today));
         Ok(out)
     }
-}
-
-/// The last days of the electoral terms that end between `from` and `to` (shifted to a working day).
-fn term_ends(country: Country, shift: Shift, from: Date, to: Date) -> Result<Vec<Date>, TimeError> {
-    let mut out = Vec::new();
-    let (_, mut next_start) = electoral_term(country, from)?;
-    // A term's last day, moved earlier, can fall before `from` while the term ends after it.
-    loop {
-        let due = shift_to_working_day(country, next_start.pred(), shift)?;
-        if due > to {
-            break;
-        }
-        if due >= from {
-            out.push(due);
-        }
-        next_start = electoral_term(country, next_start)?.1;
-    }
-    Ok(out)
 }
 
 /// The statutory duties of the listed cooperations that fall due on an event rather than a date
@@ -466,6 +445,7 @@ pub fn to_ics(deadlines: &[Deadline], name: &str, stamp: Timestamp, language: La
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::Country;
 
     fn cooperation(country: Country, form: crate::model::LegalForm) -> CooperationDoc {
         CooperationDoc::new(crate::model::Cooperation {

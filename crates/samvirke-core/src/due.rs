@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Shift, nth_working_day, shift_to_working_day};
+use crate::calendar::{Shift, electoral_term, nth_working_day, shift_to_working_day};
 use crate::ids::Country;
 use crate::model::{NoticeAnchor, TermModel};
 use crate::time::{Date, TimeError, days_in_month};
@@ -39,22 +39,28 @@ pub enum DueRule {
         /// 1, 2, … or -1, -2, …
         n: i32,
     },
+    /// Once per municipal electoral term, by its last day (the country's term, see
+    /// [`electoral_term`]), e.g. an ownership report or a review of the agreement each term.
+    OncePerTerm,
 }
 
 impl DueRule {
-    /// The month the rule names.
-    pub fn month(self) -> u32 {
+    /// The month the rule names (none for a rule by electoral term).
+    pub fn month(self) -> Option<u32> {
         match self {
             DueRule::FixedDay { month, .. }
             | DueRule::EndOfMonth { month }
             | DueRule::StartOfMonth { month }
-            | DueRule::WorkingDay { month, .. } => month,
+            | DueRule::WorkingDay { month, .. } => Some(month),
+            DueRule::OncePerTerm => None,
         }
     }
 
     /// Checks the numbers; the message says what is allowed.
     pub fn check(self) -> Result<(), String> {
-        let month = self.month();
+        let Some(month) = self.month() else {
+            return Ok(());
+        };
         if !(1..=12).contains(&month) {
             return Err(format!("month {month} is not 1–12"));
         }
@@ -73,9 +79,23 @@ impl DueRule {
     }
 
     /// The due date in `year` in `country`, moved to a working day as `shift` says (a rule that
-    /// already names a working day is not moved).
+    /// already names a working day is not moved). A rule by electoral term falls due in the year
+    /// a term ends, and is an error in other years: use [`DueRule::due_between`].
     pub fn due_in(self, country: Country, year: i32, shift: Shift) -> Result<Date, TimeError> {
         let raw = match self {
+            DueRule::OncePerTerm => {
+                let from = Date::from_ymd(year, 1, 1)?;
+                let to = Date::from_ymd(year, 12, 31)?;
+                return term_ends(country, shift, from, to)?
+                    .first()
+                    .copied()
+                    .ok_or_else(|| {
+                        TimeError(format!(
+                            "no municipal electoral term of {} ends in {year}",
+                            country.code()
+                        ))
+                    });
+            }
             DueRule::FixedDay { month, day } => {
                 Date::from_ymd(year, month, day.min(days_in_month(year, month)))?
             }
@@ -96,6 +116,9 @@ impl DueRule {
         from: Date,
         to: Date,
     ) -> Result<Vec<Date>, TimeError> {
+        if self == DueRule::OncePerTerm {
+            return term_ends(country, shift, from, to);
+        }
         let (first_year, _, _) = from.ymd();
         let (last_year, _, _) = to.ymd();
         let mut out = Vec::new();
@@ -111,6 +134,29 @@ impl DueRule {
         }
         Ok(out)
     }
+}
+
+/// The last days of the electoral terms that end between `from` and `to` (shifted to a working day).
+pub fn term_ends(
+    country: Country,
+    shift: Shift,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Date>, TimeError> {
+    let mut out = Vec::new();
+    let (_, mut next_start) = electoral_term(country, from)?;
+    // A term's last day, moved earlier, can fall before `from` while the term ends after it.
+    loop {
+        let due = shift_to_working_day(country, next_start.pred(), shift)?;
+        if due > to {
+            break;
+        }
+        if due >= from {
+            out.push(due);
+        }
+        next_start = electoral_term(country, next_start)?.1;
+    }
+    Ok(out)
 }
 
 /// The due dates of an obligation from `from` up to and including `to`, within the years it applies.
@@ -231,6 +277,46 @@ mod tests {
             notice_period_months: Some(notice),
             notice_anchor: Some(anchor),
         }
+    }
+
+    #[test]
+    fn once_per_term_falls_on_each_terms_last_day_in_each_country() {
+        let rule = DueRule::OncePerTerm;
+        assert!(rule.check().is_ok());
+        assert_eq!(rule.month(), None);
+        let dues = |country, from: &str, to: &str, shift| -> Vec<String> {
+            rule.due_between(country, shift, d(from), d(to))
+                .unwrap()
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        // DK: the term 2026–2029 ends on Monday 31 December 2029; 2022–2025 on Wednesday 31 December 2025.
+        assert_eq!(
+            dues(Country::Dk, "2025-01-01", "2030-12-31", Shift::Earlier),
+            ["2025-12-31", "2029-12-31"]
+        );
+        // SE: terms from 15 October 2022 and 2026: the last days are Wednesday 14 October 2026 and
+        // Monday 14 October 2030; the 2034 one, Saturday 14 October, moves to Friday the 13th.
+        assert_eq!(
+            dues(Country::Se, "2026-01-01", "2034-12-31", Shift::Earlier),
+            ["2026-10-14", "2030-10-14", "2034-10-13"]
+        );
+        // NO: 30 September 2027 (Thursday); with the shift kept, the 2031 one stays on Tuesday the 30th.
+        assert_eq!(
+            dues(Country::No, "2027-01-01", "2031-12-31", Shift::Keep),
+            ["2027-09-30", "2031-09-30"]
+        );
+        assert_eq!(
+            rule.due_in(Country::No, 2027, Shift::Earlier).unwrap(),
+            d("2027-09-30")
+        );
+        assert!(
+            rule.due_in(Country::No, 2028, Shift::Earlier)
+                .unwrap_err()
+                .to_string()
+                .contains("no municipal electoral term of NO ends in 2028")
+        );
     }
 
     #[test]

@@ -46,14 +46,16 @@ pub enum StatutoryDue {
 }
 
 impl StatutoryDue {
-    /// The yearly rule, when the obligation has one.
+    /// The dated rule (a day each year, or once per electoral term); `None` for a duty that
+    /// falls due on an event.
     pub fn yearly(&self) -> Option<DueRule> {
         match self {
             StatutoryDue::FixedDay { month, day } => Some(DueRule::FixedDay {
                 month: *month,
                 day: *day,
             }),
-            _ => None,
+            StatutoryDue::OncePerTerm => Some(DueRule::OncePerTerm),
+            StatutoryDue::OnEvent { .. } => None,
         }
     }
 }

@@ -50,6 +50,7 @@ fn due_rule() -> impl Strategy<Value = DueRule> {
         (1u32..=12, 1u32..=28).prop_map(|(month, day)| DueRule::FixedDay { month, day }),
         (1u32..=12).prop_map(|month| DueRule::EndOfMonth { month }),
         (1u32..=12).prop_map(|month| DueRule::StartOfMonth { month }),
+        Just(DueRule::OncePerTerm),
         (1u32..=12, prop_oneof![1i32..=15, -15i32..=-1])
             .prop_map(|(month, n)| DueRule::WorkingDay { month, n }),
     ]

@@ -905,6 +905,10 @@ fn read_obligation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Obligation> {
 fn read_due(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<DueRule> {
     let (path, table_span) = (t.path.clone(), t.span.clone());
     let kind = r.req_str(&mut t, "kind", "\"end_of_month\"");
+    if kind.as_deref() == Some("once_per_term") {
+        r.finish(t, &["kind"]);
+        return Some(DueRule::OncePerTerm);
+    }
     let month = r
         .integer(&mut t, "month", true, 1..13, "5")
         .map(|m| m as u32);
@@ -938,7 +942,7 @@ fn read_due(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<DueRule> {
         Some(other) => {
             let field = t.field("kind");
             let span = r.spans.of(&field);
-            r.error(&span, &field, format!("\"{other}\" is not a kind of due date; use fixed_day, end_of_month, start_of_month or working_day"));
+            r.error(&span, &field, format!("\"{other}\" is not a kind of due date; use fixed_day, end_of_month, start_of_month, working_day or once_per_term"));
             return None;
         }
         None => return None,

@@ -298,6 +298,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
             DueRule::WorkingDay { month, n } => {
                 format!("{{ kind = \"working_day\", month = {month}, n = {n} }}")
             }
+            DueRule::OncePerTerm => "{ kind = \"once_per_term\" }".to_string(),
         };
         o.line("due", due);
         o.str(

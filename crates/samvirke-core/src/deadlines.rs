@@ -266,10 +266,124 @@ fn push_notice_deadlines(
     Ok(())
 }
 
+/// A deadline's recorded state, checked and ready to be recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// The deadline it concerns (as the list shows it now).
+    pub deadline: Deadline,
+    /// The fact to record (`COOPERATION/obligation-status/OBLIGATION/DUE`).
+    pub fact: crate::model::Fact,
+}
+
 /// How far back [`Registry::deadlines_page`] looks for deadlines that are overdue: one yearly cycle.
 pub const OVERDUE_DAYS_BACK: i32 = 366;
 
 impl Registry {
+    /// Checks that `obligation` (its id, or `agreement:ID`, `statute:ID`, `term:notice`) of
+    /// `cooperation` falls due on `due`, and gives the fact that records `state` for it. A waived
+    /// deadline needs a note saying why. The error says what to write instead: the dates the
+    /// obligation does fall due on around `due`, or the cooperation's obligations.
+    pub fn mark_deadline(
+        &self,
+        cooperation: &CooperationId,
+        obligation: &str,
+        due: Date,
+        state: ObligationState,
+        note: Option<&str>,
+        today: Date,
+    ) -> Result<Mark, String> {
+        let note = note
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
+        if state == ObligationState::Waived && note.is_none() {
+            return Err("a waived deadline needs a note saying why it is not to be done".into());
+        }
+        let filter = Filter {
+            municipality: None,
+            cooperation: Some(cooperation.clone()),
+        };
+        let wanted = |id: &str| {
+            id == obligation
+                || id
+                    .split_once(':')
+                    .is_some_and(|(_, bare)| bare == obligation)
+        };
+        let on_day = self
+            .deadlines(&filter, due, due, today)
+            .map_err(|e| e.to_string())?;
+        let Some(deadline) = on_day.into_iter().find(|d| wanted(&d.obligation)) else {
+            let around = self
+                .deadlines(
+                    &filter,
+                    Date::from_days_since_epoch(due.days_since_epoch() - 366),
+                    Date::from_days_since_epoch(due.days_since_epoch() + 366),
+                    today,
+                )
+                .map_err(|e| e.to_string())?;
+            let same: Vec<String> = around
+                .iter()
+                .filter(|d| wanted(&d.obligation))
+                .map(|d| d.due.to_string())
+                .collect();
+            if same.is_empty() {
+                let ids = self.obligation_ids(cooperation);
+                if ids.iter().any(|id| wanted(id)) {
+                    return Err(format!(
+                        "\"{obligation}\" has no due date within a year of {due}; `samvirke deadlines --cooperation {cooperation}` lists its dates"
+                    ));
+                }
+                return Err(format!(
+                    "\"{obligation}\" is not an obligation of {cooperation}; its obligations are {}",
+                    ids.join(", ")
+                ));
+            }
+            return Err(format!(
+                "\"{obligation}\" does not fall due on {due}; it falls due on {}",
+                same.join(", ")
+            ));
+        };
+        let fact = crate::model::Fact::ObligationStatus {
+            cooperation: cooperation.clone(),
+            status: crate::model::ObligationStatus {
+                obligation: deadline.obligation.clone(),
+                due,
+                state,
+                note,
+            },
+        };
+        Ok(Mark { deadline, fact })
+    }
+
+    /// The ids of a cooperation's dated obligations, as deadlines name them: its own
+    /// (`agreement:ID`), the statutory ones of its country and form (`statute:ID`) and, with a
+    /// notice period in its term model, `term:notice`.
+    pub fn obligation_ids(&self, cooperation: &CooperationId) -> Vec<String> {
+        let Some(doc) = self.cooperation(cooperation) else {
+            return Vec::new();
+        };
+        let c = &doc.cooperation;
+        let mut ids: Vec<String> = doc
+            .obligations
+            .iter()
+            .map(|o| format!("agreement:{}", o.id))
+            .chain(
+                statutory::applying_to(c.country, c.legal_form)
+                    .into_iter()
+                    .filter(|st| st.due.yearly().is_some())
+                    .map(|st| format!("statute:{}", st.id)),
+            )
+            .collect();
+        if c.term
+            .as_ref()
+            .is_some_and(|t| t.notice_period_months.is_some())
+        {
+            ids.push("term:notice".to_string());
+        }
+        ids.sort();
+        ids
+    }
+
     /// Every deadline from `from` to `to` (see [`deadlines`]) with its status on `today`: the
     /// recorded state, or `overdue` once the day has passed.
     pub fn deadlines(

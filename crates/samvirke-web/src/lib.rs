@@ -17,6 +17,7 @@ mod cases;
 mod edit;
 mod history;
 pub mod i18n;
+mod marks;
 mod pages;
 pub mod report;
 mod staff;
@@ -338,6 +339,7 @@ pub fn app(state: Arc<AppState>) -> Router {
                 .merge(staff::routes())
                 .merge(cases::routes())
                 .merge(report::routes())
+                .merge(marks::routes())
                 .merge(history::routes())
                 .layer(axum::middleware::from_fn(pages::with_language)),
         )

@@ -596,6 +596,7 @@ async fn cooperation_hub(
         );
     }
     b.push_str("</ul>\n");
+    crate::marks::push_forms(&mut b, &snapshot.registry, doc, &staff);
     crate::report::push_sheet_links(&mut b, &snapshot.registry, &c.id);
     page(StatusCode::OK, &c.name, &b)
 }

@@ -1870,3 +1870,119 @@ both!(
         }
     }
 );
+
+both!(staff_record_what_was_done_about_a_deadline, |app| {
+    add_user(app, "tove@taarnby.dk", Role::Editor, &["DK-0185"]);
+    add_user(app, "vera@dragoer.dk", Role::Viewer, &["DK-0155"]);
+    let mut tove = Browser::new(app);
+    assert_eq!(tove.login("tove@taarnby.dk", PASSWORD).status, 303);
+    let hub = tove.get("/staff/cooperations/dragoer-taarnby");
+    assert_eq!(hub.status, 200);
+    // The past year's overdue deadlines come first, each with its form.
+    let section = &hub.body[hub.body.find("id=\"deadlines\"").unwrap()..];
+    let first = section.lines().find(|l| l.starts_with("<li>")).unwrap();
+    assert!(first.contains("<strong>overdue</strong>"), "{first}");
+    let due = first.split("datetime=\"").nth(1).unwrap()[..10].to_string();
+    let obligation = section
+        .split("name=\"obligation\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = hidden(&hub.body, "csrf");
+    let waived = tove.post(
+        "/staff/cooperations/dragoer-taarnby/deadline",
+        &[
+            ("csrf", &csrf),
+            ("obligation", &obligation),
+            ("due", &due),
+            ("state", "waived"),
+            ("note", ""),
+        ],
+    );
+    assert_eq!(waived.status, 422, "a waived deadline says why");
+    assert!(waived.body.contains("needs a note"), "{}", waived.body);
+    let wrong_day = tove.post(
+        "/staff/cooperations/dragoer-taarnby/deadline",
+        &[
+            ("csrf", &csrf),
+            ("obligation", &obligation),
+            ("due", "2001-01-01"),
+            ("state", "done"),
+        ],
+    );
+    assert_eq!(wrong_day.status, 422);
+    assert!(
+        wrong_day
+            .body
+            .contains("has no due date within a year of 2001-01-01"),
+        "{}",
+        wrong_day.body
+    );
+    let next_day = samvirke_core::Date::parse(&due).unwrap().succ().to_string();
+    let wrong_day = tove.post(
+        "/staff/cooperations/dragoer-taarnby/deadline",
+        &[
+            ("csrf", &csrf),
+            ("obligation", &obligation),
+            ("due", &next_day),
+            ("state", "done"),
+        ],
+    );
+    assert_eq!(wrong_day.status, 422);
+    assert!(
+        wrong_day.body.contains("falls due on"),
+        "{}",
+        wrong_day.body
+    );
+    let done = tove.post(
+        "/staff/cooperations/dragoer-taarnby/deadline",
+        &[
+            ("csrf", &csrf),
+            ("obligation", &obligation),
+            ("due", &due),
+            ("state", "done"),
+            ("note", "Sendt i tide"),
+        ],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        done.location,
+        "/staff/cooperations/dragoer-taarnby#deadlines"
+    );
+    // The journal has it, with who and why; the public page no longer lists it as overdue.
+    let log = {
+        let mut store = Store::open(&app.db).unwrap();
+        store.events().unwrap()
+    };
+    let last = log.last().unwrap();
+    assert_eq!(last.actor, "tove@taarnby.dk");
+    assert!(last.reason.contains("marked done"), "{}", last.reason);
+    let (_, _, public) = app.get("/cooperations/dragoer-taarnby");
+    assert!(!public.contains(&format!("datetime=\"{due}\"")), "{public}");
+    // A viewer may not record; nor may a form without its token.
+    let mut vera = Browser::new(app);
+    assert_eq!(vera.login("vera@dragoer.dk", PASSWORD).status, 303);
+    let vera_csrf = hidden(&vera.get("/staff").body, "csrf");
+    let refused = vera.post(
+        "/staff/cooperations/dragoer-taarnby/deadline",
+        &[
+            ("csrf", &vera_csrf),
+            ("obligation", &obligation),
+            ("due", &due),
+            ("state", "planned"),
+        ],
+    );
+    assert_eq!(refused.status, 403);
+    let no_token = tove.post(
+        "/staff/cooperations/dragoer-taarnby/deadline",
+        &[
+            ("obligation", &obligation),
+            ("due", &due),
+            ("state", "planned"),
+        ],
+    );
+    assert_eq!(no_token.status, 403);
+});

@@ -4,8 +4,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use samvirke_core::deadlines::{self, Basis, Filter, Status};
-use samvirke_core::model::{Fact, Language, ObligationState, ObligationStatus};
+use samvirke_core::deadlines::{self, Basis, Filter, Mark, Status};
+use samvirke_core::model::{Fact, Language, ObligationState};
 use samvirke_core::{CooperationId, Date};
 
 use super::{actor, now, open_store, parse_date_flag, print_json, today};
@@ -202,78 +202,22 @@ fn mark(db: &str, args: MarkArgs) -> Result<(), CliError> {
         ))
     })?;
     let due = parse_date_flag("DUE", &args.due)?;
-    let note = args
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_string);
-    if state == ObligationState::Waived && note.is_none() {
-        return Err(CliError::Input(
-            "a waived deadline needs --note saying why it is not to be done".into(),
-        ));
-    }
     let id = CooperationId::parse(&args.cooperation)
         .map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
     let mut store = open_store(db)?;
     let projection = store.projection(None)?;
     super::cooperation_doc(&projection, &id)?;
     let registry = projection.registry();
-    let filter = Filter {
-        municipality: None,
-        cooperation: Some(id.clone()),
-    };
-    let wanted = |obligation: &str| {
-        obligation == args.obligation
-            || obligation
-                .split_once(':')
-                .is_some_and(|(_, bare)| bare == args.obligation)
-    };
-    let on_day = registry
-        .deadlines(&filter, due, due, today())
-        .map_err(|e| CliError::Input(e.to_string()))?;
-    let Some(deadline) = on_day.into_iter().find(|d| wanted(&d.obligation)) else {
-        // Say when that obligation does fall due around then, or which deadlines there are.
-        let around = registry
-            .deadlines(
-                &filter,
-                Date::from_days_since_epoch(due.days_since_epoch() - 366),
-                Date::from_days_since_epoch(due.days_since_epoch() + 366),
-                today(),
-            )
-            .map_err(|e| CliError::Input(e.to_string()))?;
-        let same: Vec<String> = around
-            .iter()
-            .filter(|d| wanted(&d.obligation))
-            .map(|d| d.due.to_string())
-            .collect();
-        let hint = if same.is_empty() {
-            let mut ids: Vec<&str> = around.iter().map(|d| d.obligation.as_str()).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            format!(
-                "\"{}\" is not an obligation of {id}; its obligations are {}",
-                args.obligation,
-                ids.join(", ")
-            )
-        } else {
-            format!(
-                "\"{}\" does not fall due on {due}; it falls due on {}",
-                args.obligation,
-                same.join(", ")
-            )
-        };
-        return Err(CliError::Input(hint));
-    };
-    let fact = Fact::ObligationStatus {
-        cooperation: id.clone(),
-        status: ObligationStatus {
-            obligation: deadline.obligation.clone(),
+    let Mark { deadline, fact } = registry
+        .mark_deadline(
+            &id,
+            &args.obligation,
             due,
             state,
-            note,
-        },
-    };
+            args.note.as_deref(),
+            today(),
+        )
+        .map_err(|e| CliError::Input(e.replace("a note", "--note")))?;
     let previous = projection.facts.get(&fact.key());
     if previous.is_some_and(|p| p.fact == fact) {
         println!(

@@ -20,11 +20,11 @@ use samvirke_core::model::Language;
 use samvirke_core::{Date, MunicipalityId};
 use samvirke_store::register::{Case, CaseError, NewCase};
 
-use crate::auth::{self, Staff};
+use crate::auth::Staff;
 use crate::pages::{PageError, day, escape, not_found_page, tr, tra};
 use crate::staff::{
-    FormData, Input, csrf_refused, field, now, page, page_language, push_problems, render_field,
-    require_staff, see_other,
+    FormData, Input, field, now, page, page_language, push_problems, render_field, require_staff,
+    see_other, staff_form,
 };
 use crate::{AppState, WebError, today};
 
@@ -293,14 +293,10 @@ fn read_case(
 }
 
 async fn create(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
-    let staff = match require_staff(&state, &headers, "/staff/cases/new").await {
-        Ok(s) => s,
+    let (staff, data) = match staff_form(&state, &headers, "/staff/cases/new", &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let data = FormData::parse(&body);
-    if !auth::same_secret(&staff.csrf, data.get("csrf")) {
-        return csrf_refused();
-    }
     let new = match read_case(&state, &staff, &data) {
         Ok(n) => n,
         Err(errors) => {
@@ -494,14 +490,11 @@ async fn act(
     body: Bytes,
     action: Action,
 ) -> Response {
-    let staff = match require_staff(&state, &headers, &format!("/staff/cases/{id}")).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let data = FormData::parse(&body);
-    if !auth::same_secret(&staff.csrf, data.get("csrf")) {
-        return csrf_refused();
-    }
+    let (staff, data) =
+        match staff_form(&state, &headers, &format!("/staff/cases/{id}"), &body).await {
+            Ok(f) => f,
+            Err(r) => return r,
+        };
     let case = match visible_case(&state, &staff, &id).await {
         Ok(Some(case)) => case,
         Ok(None) => return not_found_page(),

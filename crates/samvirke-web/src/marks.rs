@@ -16,9 +16,9 @@ use samvirke_core::deadlines::{Filter, Mark, Status};
 use samvirke_core::model::{CooperationDoc, ObligationState};
 use samvirke_core::{Date, Registry};
 
-use crate::auth::{self, Staff};
+use crate::auth::Staff;
 use crate::pages::{PageError, day, escape, not_found_page, tr, tra};
-use crate::staff::{FormData, csrf_refused, now, page, require_staff, see_other};
+use crate::staff::{now, page, see_other, staff_form};
 use crate::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -88,14 +88,10 @@ async fn save(
     body: Bytes,
 ) -> Response {
     let hub = format!("/staff/cooperations/{id}");
-    let staff = match require_staff(&state, &headers, &hub).await {
-        Ok(s) => s,
+    let (staff, data) = match staff_form(&state, &headers, &hub, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let data = FormData::parse(&body);
-    if !auth::same_secret(&staff.csrf, data.get("csrf")) {
-        return csrf_refused();
-    }
     let snapshot = match state.snapshot() {
         Ok(s) => s,
         Err(e) => return PageError(e).into_response(),

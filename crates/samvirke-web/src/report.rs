@@ -21,10 +21,10 @@ use samvirke_core::report::{
 use samvirke_core::{CooperationId, Country, PartyId, Registry};
 use samvirke_report::{Block, Document};
 
-use crate::auth::{self, Staff};
+use crate::auth::Staff;
 use crate::i18n::{self, Lang};
 use crate::pages::{PageError, escape, layout, not_found_page};
-use crate::staff::{FormData, csrf_refused, now, page, push_problems, require_staff, see_other};
+use crate::staff::{FormData, now, page, push_problems, require_staff, see_other, staff_form};
 use crate::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -610,14 +610,10 @@ async fn sheet_save(
     body: Bytes,
 ) -> Response {
     let path = format!("/staff/cooperations/{id}/report/{year}/{sheet}");
-    let staff = match require_staff(&state, &headers, &path).await {
-        Ok(s) => s,
+    let (staff, data) = match staff_form(&state, &headers, &path, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let data = FormData::parse(&body);
-    if !auth::same_secret(&staff.csrf, data.get("csrf")) {
-        return csrf_refused();
-    }
     let Some(t) = target(&id, &year, &sheet) else {
         return not_found_page();
     };

@@ -376,6 +376,22 @@ pub(crate) async fn require_staff(
     }
 }
 
+/// The staff member and the form of a POST to `path`, or the response that refuses it: the login
+/// page for a stranger, 403 for a form without its CSRF token.
+pub(crate) async fn staff_form(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    path: &str,
+    body: &[u8],
+) -> Result<(Staff, FormData), Response> {
+    let staff = require_staff(state, headers, path).await?;
+    let data = FormData::parse(body);
+    if !auth::same_secret(&staff.csrf, data.get("csrf")) {
+        return Err(csrf_refused());
+    }
+    Ok((staff, data))
+}
+
 fn logout_form(staff: &Staff) -> String {
     format!(
         "<form method=\"post\" action=\"/staff/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">{}</button></form>",

@@ -1978,3 +1978,57 @@ both!(annual_report_from_the_command_line, |env| {
     let log = env.ok(&["db", "log", "--key", "dragoer-taarnby/fact-sheet/2026/3"]);
     assert_eq!(log.lines().count(), 2, "{log}");
 });
+
+both!(the_server_deletes_cases_whose_retention_has_ended, |env| {
+    env.import_examples();
+    for (reference, decided) in [("SAG-OLD", "2020-03-01"), ("SAG-OPEN", "2020-04-01")] {
+        env.ok(&[
+            "cases",
+            "add",
+            "--kind",
+            "complaint",
+            "--service",
+            "genoptraening-sel86",
+            "--municipality",
+            "DK-0155",
+            "--decided",
+            decided,
+            "--received",
+            decided,
+            "--reference",
+            reference,
+        ]);
+    }
+    env.ok(&["cases", "close", "1", "--on", "2020-05-01"]);
+    let mut server = Command::new(env!("CARGO_BIN_EXE_samvirke"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("SAMVIRKE_DB", &env.db)
+        .env("SAMVIRKE_CASE_RETENTION_DAYS", "365")
+        .env("SAMVIRKE_LOG", "warn")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut deleted = false;
+    for _ in 0..200 {
+        if env.run(&["cases", "show", "1"]).status.code() == Some(2) {
+            deleted = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        deleted,
+        "the closed case of 2020 is deleted when the server starts"
+    );
+    assert!(
+        env.ok(&["cases", "show", "2"]).contains("SAG-OPEN"),
+        "an open case stays"
+    );
+    let log = env.ok(&["cases", "log", "1"]);
+    assert!(
+        log.contains("samvirke serve (retention)") && log.contains("retention period of 365 days"),
+        "{log}"
+    );
+});

@@ -21,6 +21,42 @@ pub struct ServeArgs {
     /// sending `X-Forwarded-Proto: https`).
     #[arg(long)]
     secure_cookies: bool,
+    /// Delete the register's cases closed longer ago than this many days, when the server starts
+    /// and every six hours after (as `samvirke cases purge` does; each deletion is logged).
+    #[arg(long, env = "SAMVIRKE_CASE_RETENTION_DAYS", default_value_t = super::cases::RETENTION_DAYS_DEFAULT, value_name = "DAYS")]
+    case_retention_days: u32,
+}
+
+/// How often the server deletes cases whose retention period has ended.
+const PURGE_EVERY_S: u64 = 6 * 3600;
+
+/// Deletes the cases whose retention period has ended, now and then every [`PURGE_EVERY_S`], on a
+/// thread of its own with its own connection (the journal and the server are not touched).
+fn spawn_retention(db: String, retention_days: u32) {
+    let spawned = std::thread::Builder::new()
+        .name("retention".into())
+        .spawn(move || {
+            loop {
+                let result = crate::commands::open_store(&db).and_then(|mut store| {
+                    Ok(store.cases_purge(
+                        crate::commands::today(),
+                        retention_days,
+                        false,
+                        "samvirke serve (retention)",
+                        crate::commands::now(),
+                    )?)
+                });
+                match result {
+                    Ok(ids) if ids.is_empty() => {}
+                    Ok(ids) => tracing::info!(deleted = ?ids, retention_days, "register cases deleted after their retention period"),
+                    Err(e) => tracing::warn!(error = ?e, "could not delete the register cases whose retention ended; trying again later"),
+                }
+                std::thread::sleep(std::time::Duration::from_secs(PURGE_EVERY_S));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "could not start the retention thread; run samvirke cases purge from cron instead");
+    }
 }
 
 /// Runs the server until it is asked to stop.
@@ -36,6 +72,7 @@ pub fn run(db: &str, demo: bool, args: ServeArgs) -> Result<(), CliError> {
         .try_init();
     let state = AppState::open_with(db, args.secure_cookies)
         .map_err(|e| CliError::Failure(e.to_string()))?;
+    spawn_retention(db.to_string(), args.case_retention_days);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -122,7 +122,7 @@ try:
     check("no reminder of a deadline that is done", received_since(start) == [])
 
     # The weekly digest: Dragør's open complaint appears for Dragør's staff, not for Ishøj's.
-    samvirke("cases", "add", "--kind", "document_access", "--service", "ppr", "--municipality", "DK-0155", "--decided", "2026-05-01", "--received", "2027-01-14", "--reference", "SAG-2027-3")
+    samvirke("cases", "add", "--kind", "document_access", "--service", "ppr", "--municipality", "DK-0155", "--decided", "2026-05-01", "--received", "2026-11-16", "--reference", "SAG-2027-3")
     start = len(sink.messages)
     samvirke("remind", "--digest", "--on", "2027-01-18", *smtp)
     got = received_since(start)
@@ -131,7 +131,8 @@ try:
     if "dorte@dragoer.dk" in by:
         body = by["dorte@dragoer.dk"].get_content()
         check("the digest lists overdue and coming deadlines", "Overskredne frister:" in body and "Kommende frister:" in body, body)
-        check("and the register case, with its 7-working-day date", "SAG-2027-3" in body and "2027-01-25" in body, body)
+        # Received Monday 16 November 2026: 7 working days later is Wednesday the 25th.
+        check("and the register case, with its 7-working-day date", "SAG-2027-3" in body and "2026-11-25" in body, body)
         check("the subject names the ISO week", str(by["dorte@dragoer.dk"]["Subject"]).startswith("Ugens frister 2027-W03"), str(by["dorte@dragoer.dk"]["Subject"]))
     start = len(sink.messages)
     samvirke("remind", "--digest", "--on", "2027-01-20", *smtp)

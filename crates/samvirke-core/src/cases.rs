@@ -223,6 +223,32 @@ pub fn due_dates(
     Ok(out)
 }
 
+/// What is wrong with the dates of a case being registered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateProblem {
+    /// A complaint received before the decision it is about.
+    ReceivedBeforeDecision,
+    /// Received after `today`: the clocks would run from a day that has not come.
+    ReceivedInFuture,
+}
+
+/// Checks the dates of a case of `kind` decided on `decided` and received on `received`, on
+/// `today`.
+pub fn check_dates(
+    kind: CaseKind,
+    decided: Date,
+    received: Date,
+    today: Date,
+) -> Option<DateProblem> {
+    if received > today {
+        return Some(DateProblem::ReceivedInFuture);
+    }
+    if kind.is_complaint() && received < decided {
+        return Some(DateProblem::ReceivedBeforeDecision);
+    }
+    None
+}
+
 /// Whether a case of `kind` under the law of `country` can be given more time.
 pub fn can_extend(country: Country, kind: CaseKind) -> bool {
     clocks()
@@ -555,6 +581,42 @@ mod tests {
         )
         .unwrap();
         assert_eq!(list[0].binding, Binding::Guidance);
+    }
+
+    #[test]
+    fn a_case_is_received_after_its_decision_and_not_in_the_future() {
+        let today = d("2026-12-01");
+        assert_eq!(
+            check_dates(CaseKind::Complaint, d("2026-11-01"), d("2026-11-02"), today),
+            None
+        );
+        assert_eq!(
+            check_dates(CaseKind::Complaint, d("2026-11-01"), d("2026-12-01"), today),
+            None
+        );
+        assert_eq!(
+            check_dates(CaseKind::Complaint, d("2026-11-01"), d("2026-10-31"), today),
+            Some(DateProblem::ReceivedBeforeDecision)
+        );
+        // An access request may concern a date after it came in.
+        assert_eq!(
+            check_dates(
+                CaseKind::DocumentAccess,
+                d("2026-11-01"),
+                d("2026-10-31"),
+                today
+            ),
+            None
+        );
+        assert_eq!(
+            check_dates(
+                CaseKind::GdprAccess,
+                d("2026-11-01"),
+                d("2026-12-02"),
+                today
+            ),
+            Some(DateProblem::ReceivedInFuture)
+        );
     }
 
     #[test]

@@ -275,6 +275,20 @@ pub struct Mark {
     pub fact: crate::model::Fact,
 }
 
+impl Mark {
+    /// The journal's reason when the user gives none: which deadline, and what it became.
+    pub fn default_reason(&self) -> String {
+        let state = match &self.fact {
+            crate::model::Fact::ObligationStatus { status, .. } => status.state.as_str(),
+            _ => "",
+        };
+        format!(
+            "{} due {} ({}) marked {state}",
+            self.deadline.obligation, self.deadline.due, self.deadline.title
+        )
+    }
+}
+
 /// How far back [`Registry::deadlines_page`] looks for deadlines that are overdue: one yearly cycle.
 pub const OVERDUE_DAYS_BACK: i32 = 366;
 

@@ -257,6 +257,16 @@ impl FactSheet {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// The journal's reason when the user gives none: which sheet, and where it now stands.
+    pub fn default_reason(&self) -> String {
+        format!(
+            "fact sheet {} of {} {}",
+            self.sub_agreement,
+            self.year,
+            self.state.as_str()
+        )
+    }
+
     /// The value of a figure.
     pub fn figure(&self, id: &str) -> Option<i64> {
         self.figures.iter().find(|(k, _)| k == id).map(|(_, v)| *v)

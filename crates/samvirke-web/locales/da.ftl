@@ -323,3 +323,4 @@ deadline-note-label = Bemærkning (hvad der er gjort, eller hvorfor fristen bort
 deadline-save = Gem
 deadline-back = Tilbage til samarbejdet
 deadline-conflict = En anden har registreret fristen, mens du arbejdede; åbn siden igen for at se ændringen.
+cases-received-future = Modtagelsesdatoen ligger efter i dag ({ $today }); fristerne regnes fra den dag, så tjek datoen.

@@ -323,3 +323,4 @@ deadline-note-label = Note (what was done, or why it is waived)
 deadline-save = Save
 deadline-back = Back to the cooperation
 deadline-conflict = Someone recorded this deadline while you were working on it; open the page again to see their change.
+cases-received-future = The day it came in is after today ({ $today }); the clocks run from that day, so check the date.

@@ -323,3 +323,4 @@ deadline-note-label = Merknad (hva som er gjort, eller hvorfor fristen bortfalle
 deadline-save = Lagre
 deadline-back = Tilbake til samarbeidet
 deadline-conflict = Noen registrerte fristen mens du arbeidet; åpne siden igjen for å se endringen.
+cases-received-future = Mottaksdatoen er etter i dag ({ $today }); fristene regnes fra den dagen, så sjekk datoen.

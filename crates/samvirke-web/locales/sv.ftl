@@ -323,3 +323,4 @@ deadline-note-label = Anteckning (vad som gjorts, eller varför fristen bortfall
 deadline-save = Spara
 deadline-back = Tillbaka till samverkan
 deadline-conflict = Någon registrerade fristen medan du arbetade; öppna sidan igen för att se ändringen.
+cases-received-future = Inkomstdagen ligger efter i dag ({ $today }); fristerna räknas från den dagen, så kontrollera datumet.

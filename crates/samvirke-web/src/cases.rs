@@ -247,14 +247,18 @@ fn read_case(
     };
     let decided = date("decided", &mut fail);
     let received = date("received", &mut fail);
-    if let (Some(d), Some(r), Some(k)) = (decided, received, kind)
-        && k.is_complaint()
-        && r < d
-    {
-        fail(
-            "received",
-            tra("cases-received-before", &[("decided", &day(d))]),
-        );
+    if let (Some(d), Some(r), Some(k)) = (decided, received, kind) {
+        match cases::check_dates(k, d, r, today()) {
+            Some(cases::DateProblem::ReceivedBeforeDecision) => fail(
+                "received",
+                tra("cases-received-before", &[("decided", &day(d))]),
+            ),
+            Some(cases::DateProblem::ReceivedInFuture) => fail(
+                "received",
+                tra("cases-received-future", &[("today", &day(today()))]),
+            ),
+            None => {}
+        }
     }
     let (Some(kind), Some(reference), Some(municipality), Some(decided), Some(received)) =
         (kind, reference, municipality, decided, received)

@@ -202,6 +202,32 @@ impl AppState {
         }
     }
 
+    /// Records `fact` for a form opened at journal head `base`: nothing when it is already
+    /// recorded, a conflict (`conflict`, in the page's words) when someone changed the same fact
+    /// after `base`, and otherwise one event, after which the snapshot is rebuilt.
+    pub(crate) async fn save_fact(
+        self: &Arc<Self>,
+        base: u64,
+        fact: samvirke_core::model::Fact,
+        actor: String,
+        reason: String,
+        conflict: String,
+    ) -> Result<(), WebError> {
+        self.with_store(move |store| {
+            let projection = store.projection(None)?;
+            match projection.facts.get(&fact.key()) {
+                Some(current) if current.fact == fact => return Ok(()),
+                Some(current) if current.seq > base => return Err(WebError::Conflict(conflict)),
+                _ => {}
+            }
+            store.put(&projection, fact, &actor, &reason, staff::now())?;
+            Ok(())
+        })
+        .await?;
+        self.refresh_now().await;
+        Ok(())
+    }
+
     /// Rebuilds the snapshot if the journal has moved (another process may write to it).
     pub fn refresh(&self) -> Result<(), WebError> {
         let mut store = self

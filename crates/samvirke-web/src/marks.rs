@@ -12,13 +12,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use samvirke_core::deadlines::{Filter, Mark, Status};
+use samvirke_core::deadlines::{Filter, Status};
 use samvirke_core::model::{CooperationDoc, ObligationState};
 use samvirke_core::{Date, Registry};
 
 use crate::auth::Staff;
 use crate::pages::{PageError, day, escape, not_found_page, tr, tra};
-use crate::staff::{now, page, see_other, staff_form};
+use crate::staff::{page, see_other, staff_form};
 use crate::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -127,7 +127,7 @@ async fn save(
         Err(e) => return refused(format!("due: {e}")),
     };
     let note = data.get("note");
-    let Mark { deadline, fact } = match snapshot.registry.mark_deadline(
+    let mark = match snapshot.registry.mark_deadline(
         &doc.cooperation.id,
         data.get("obligation"),
         due,
@@ -138,36 +138,18 @@ async fn save(
         Ok(m) => m,
         Err(message) => return refused(message),
     };
-    let reason = format!(
-        "{} due {} ({}) marked {}",
-        deadline.obligation, due, deadline.title, new_state
-    );
-    let actor = staff.actor();
-    let head = snapshot.head;
-    let saved = state
-        .with_store(move |store| {
-            let projection = store.projection(None)?;
-            if projection
-                .facts
-                .get(&fact.key())
-                .is_some_and(|f| f.fact == fact)
-            {
-                return Ok(());
-            }
-            if projection
-                .facts
-                .get(&fact.key())
-                .is_some_and(|f| f.seq > head)
-            {
-                return Err(WebError::Conflict(tr("deadline-conflict")));
-            }
-            store.put(&projection, fact, &actor, &reason, now())?;
-            Ok(())
-        })
-        .await;
-    if let Err(e) = saved {
+    let reason = mark.default_reason();
+    if let Err(e) = state
+        .save_fact(
+            snapshot.head,
+            mark.fact,
+            staff.actor(),
+            reason,
+            tr("deadline-conflict"),
+        )
+        .await
+    {
         return PageError(e).into_response();
     }
-    state.refresh_now().await;
     see_other(&format!("{hub}#deadlines"))
 }

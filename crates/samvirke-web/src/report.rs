@@ -24,7 +24,7 @@ use samvirke_report::{Block, Document};
 use crate::auth::Staff;
 use crate::i18n::{self, Lang};
 use crate::pages::{PageError, escape, layout, not_found_page};
-use crate::staff::{FormData, now, page, push_problems, require_staff, see_other, staff_form};
+use crate::staff::{FormData, page, push_problems, require_staff, see_other, staff_form};
 use crate::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -733,37 +733,23 @@ async fn sheet_save(
     let reason = {
         let given = data.get("reason").trim();
         if given.is_empty() {
-            format!(
-                "fact sheet {} of {} {}",
-                t.number,
-                t.year,
-                next.state.as_str()
-            )
+            next.default_reason()
         } else {
             given.to_string()
         }
     };
-    let actor = staff.actor();
-    let head = snapshot.head;
-    let saved = state
-        .with_store(move |store| {
-            let projection = store.projection(None)?;
-            if projection.head != head {
-                // Someone wrote in between: refuse rather than overwrite a review.
-                let key = fact.key();
-                let moved = projection.facts.get(&key).is_some_and(|f| f.seq > head);
-                if moved {
-                    return Err(WebError::Conflict(crate::pages::tr("sheet-conflict")));
-                }
-            }
-            store.put(&projection, fact, &actor, &reason, now())?;
-            Ok(())
-        })
-        .await;
-    if let Err(e) = saved {
+    if let Err(e) = state
+        .save_fact(
+            snapshot.head,
+            fact,
+            staff.actor(),
+            reason,
+            crate::pages::tr("sheet-conflict"),
+        )
+        .await
+    {
         return PageError(e).into_response();
     }
-    state.refresh_now().await;
     see_other(&format!(
         "/staff/cooperations/{}/report/{}/sheet-{}",
         t.cooperation, t.year, t.number

@@ -1724,6 +1724,7 @@ both!(register_of_complaints_and_access_requests, |env| {
         (vec!["--decided", "2020-02-30"], "--decided"),
         (vec!["--service", "genoptraning-sel86"], "did you mean"),
         (vec!["--received", "2020-02-01"], "before --decided"),
+        (vec!["--received", "2999-01-01"], "is after today"),
     ] {
         let mut full = vec![
             "cases",

@@ -299,10 +299,19 @@ fn add(db: &str, args: AddArgs) -> Result<(), CliError> {
     let municipality = parse_municipality_flag("--municipality", &args.municipality)?;
     let decided_on = parse_date_flag("--decided", &args.decided)?;
     let received_on = date_or_today("--received", args.received.as_deref())?;
-    if received_on < decided_on && kind.is_complaint() {
-        return Err(CliError::Input(format!(
-            "--received {received_on} is before --decided {decided_on}: a complaint comes after the decision; check the dates"
-        )));
+    match cases::check_dates(kind, decided_on, received_on, today()) {
+        Some(cases::DateProblem::ReceivedBeforeDecision) => {
+            return Err(CliError::Input(format!(
+                "--received {received_on} is before --decided {decided_on}: a complaint comes after the decision; check the dates"
+            )));
+        }
+        Some(cases::DateProblem::ReceivedInFuture) => {
+            return Err(CliError::Input(format!(
+                "--received {received_on} is after today ({}): the clocks run from the day it came in; check the date",
+                today()
+            )));
+        }
+        None => {}
     }
     let mut store = open_store(db)?;
     let registry = store.projection(None)?.registry();

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use samvirke_core::deadlines::{self, Basis, Filter, Mark, Status};
+use samvirke_core::deadlines::{self, Basis, Filter, Status};
 use samvirke_core::model::{Fact, Language, ObligationState};
 use samvirke_core::{CooperationId, Date};
 
@@ -208,7 +208,7 @@ fn mark(db: &str, args: MarkArgs) -> Result<(), CliError> {
     let projection = store.projection(None)?;
     super::cooperation_doc(&projection, &id)?;
     let registry = projection.registry();
-    let Mark { deadline, fact } = registry
+    let mark = registry
         .mark_deadline(
             &id,
             &args.obligation,
@@ -218,30 +218,20 @@ fn mark(db: &str, args: MarkArgs) -> Result<(), CliError> {
             today(),
         )
         .map_err(|e| CliError::Input(e.replace("a note", "--note")))?;
-    let previous = projection.facts.get(&fact.key());
-    if previous.is_some_and(|p| p.fact == fact) {
-        println!(
-            "{} {} is already {state}; nothing new recorded",
-            deadline.obligation, due
-        );
+    let obligation = mark.deadline.obligation.clone();
+    let previous = projection.facts.get(&mark.fact.key());
+    if previous.is_some_and(|p| p.fact == mark.fact) {
+        println!("{obligation} {due} is already {state}; nothing new recorded");
         return Ok(());
     }
-    let reason = args.reason.unwrap_or_else(|| {
-        format!(
-            "{} due {due} ({}) marked {state}",
-            deadline.obligation, deadline.title
-        )
-    });
-    let seq = store.put(&projection, fact, &actor(), &reason, now())?;
+    let reason = args.reason.unwrap_or_else(|| mark.default_reason());
+    let seq = store.put(&projection, mark.fact, &actor(), &reason, now())?;
     let was = previous
         .and_then(|p| match &p.fact {
             Fact::ObligationStatus { status, .. } => Some(status.state.as_str()),
             _ => None,
         })
         .unwrap_or("planned");
-    println!(
-        "{} due {due}: {was} → {state} (event {seq})",
-        deadline.obligation
-    );
+    println!("{obligation} due {due}: {was} → {state} (event {seq})");
     Ok(())
 }

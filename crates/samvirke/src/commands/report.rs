@@ -391,12 +391,11 @@ fn change_sheet(
         return Ok(());
     }
     let state = sheet.state;
+    let reason = reason.unwrap_or_else(|| sheet.default_reason());
     let fact = Fact::FactSheet {
         cooperation: id.clone(),
         sheet,
     };
-    let reason =
-        reason.unwrap_or_else(|| format!("fact sheet {number} of {year} {}", state.as_str()));
     let seq = store.put(&projection, fact, &actor(), &reason, now())?;
     println!(
         "fact sheet {number} of {year}: {} (event {seq})",

@@ -235,6 +235,30 @@ pub struct Names {
 }
 
 impl Names {
+    /// The name in `language`, else the first one set (da, sv, nb, en), with the language it is
+    /// written in (so that a page can mark a name that is not in its own language).
+    pub fn get_in(&self, language: Language) -> (&str, Language) {
+        let chosen = [
+            (language, self.of(language)),
+            (Language::Da, self.da.as_deref()),
+            (Language::Sv, self.sv.as_deref()),
+            (Language::Nb, self.nb.as_deref()),
+            (Language::En, self.en.as_deref()),
+        ]
+        .into_iter()
+        .find_map(|(l, name)| name.map(|n| (n, l)));
+        chosen.unwrap_or(("", language))
+    }
+
+    fn of(&self, language: Language) -> Option<&str> {
+        match language {
+            Language::Da => self.da.as_deref(),
+            Language::Sv => self.sv.as_deref(),
+            Language::Nb => self.nb.as_deref(),
+            Language::En => self.en.as_deref(),
+        }
+    }
+
     /// The name in `language`, else the first one set (da, sv, nb, en).
     pub fn get(&self, language: Language) -> &str {
         let preferred = match language {
@@ -1245,5 +1269,19 @@ impl CooperationDoc {
     /// The organisation with this id, if the document defines it.
     pub fn organisation(&self, id: &OrganisationId) -> Option<&Organisation> {
         self.cooperation.organisations.iter().find(|o| &o.id == id)
+    }
+
+    /// A party's name: the municipality's from the register, the organisation's from the
+    /// document (its id when the document does not define it).
+    pub fn party_name(&self, party: &PartyId) -> String {
+        match party {
+            PartyId::Municipality(m) => crate::MunicipalityRegister::embedded()
+                .name(*m)
+                .unwrap_or_default()
+                .to_string(),
+            PartyId::Organisation(o) => self
+                .organisation(o)
+                .map_or_else(|| o.to_string(), |org| org.name.clone()),
+        }
     }
 }

@@ -242,6 +242,16 @@ impl Registry {
             .map(|s| s.names.get(doc.cooperation.language))
     }
 
+    /// The names of a service in every language its agreement file gives, and the country of the
+    /// cooperation that defines it.
+    pub fn service_names(&self, id: &ServiceId) -> Option<(&crate::model::Names, crate::Country)> {
+        let (coop, idx) = *self.services.get(id)?;
+        let doc = self.docs.get(coop as usize)?;
+        doc.services
+            .get(idx as usize)
+            .map(|s| (&s.names, doc.cooperation.country))
+    }
+
     /// All service ids, sorted.
     pub fn service_ids(&self) -> &[ServiceId] {
         &self.service_ids

@@ -91,6 +91,12 @@ impl Date {
     pub fn today_utc(now: Timestamp) -> Date {
         Date(now.0.div_euclid(MICROS_PER_DAY) as i32)
     }
+
+    /// The civil date in Denmark, Sweden and Norway at `now` (see [`Timestamp::nordic_civil`]).
+    /// Deadlines, due dates and "today" on every page and in every command are this date.
+    pub fn today_nordic(now: Timestamp) -> Date {
+        now.nordic_civil().0
+    }
 }
 
 fn parse_digits(bytes: &[u8]) -> u32 {
@@ -246,6 +252,28 @@ const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
 pub struct Timestamp(i64);
 
 impl Timestamp {
+    /// The civil date, hour and minute in Denmark, Sweden and Norway: all three keep Central
+    /// European Time (UTC+1) and its summer time (UTC+2) from 01:00 UTC on the last Sunday of March
+    /// to 01:00 UTC on the last Sunday of October (EU directive 2000/84/EC, followed by Norway).
+    pub fn nordic_civil(self) -> (Date, u32, u32) {
+        const HOUR: i64 = 3_600_000_000;
+        let (year, _, _) = Date::today_utc(self).ymd();
+        let switch = |month: u32| {
+            // The last Sunday of the month, at 01:00 UTC. 1970-01-01 was a Thursday.
+            let last = Date::from_ymd(year, month, 31).map_or(0, |d| d.0);
+            let sunday = last - (last + 4).rem_euclid(7);
+            i64::from(sunday) * MICROS_PER_DAY + HOUR
+        };
+        let summer = self.0 >= switch(3) && self.0 < switch(10);
+        let local = self.0 + if summer { 2 * HOUR } else { HOUR };
+        let minutes = local.rem_euclid(MICROS_PER_DAY) / 60_000_000;
+        (
+            Date::today_utc(Timestamp(local)),
+            (minutes / 60) as u32,
+            (minutes % 60) as u32,
+        )
+    }
+
     /// From microseconds since the Unix epoch.
     pub fn from_micros(micros: i64) -> Timestamp {
         Timestamp(micros)
@@ -367,6 +395,51 @@ impl<'de> Deserialize<'de> for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nordic_day_starts_at_midnight_in_copenhagen() {
+        let at = |text: &str| Timestamp::parse(text).unwrap();
+        let day = |text: &str| Date::parse(text).unwrap();
+        // Winter: UTC+1. 23:30 UTC on 31 December is already New Year's Day.
+        assert_eq!(
+            Date::today_nordic(at("2026-12-31T23:30:00Z")),
+            day("2027-01-01")
+        );
+        assert_eq!(
+            Date::today_nordic(at("2026-12-31T22:59:59Z")),
+            day("2026-12-31")
+        );
+        // Summer: UTC+2.
+        assert_eq!(
+            Date::today_nordic(at("2026-06-30T22:00:00Z")),
+            day("2026-07-01")
+        );
+        assert_eq!(
+            Date::today_nordic(at("2026-06-30T21:59:59Z")),
+            day("2026-06-30")
+        );
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(
+            Date::today_nordic(at("2026-03-28T22:30:00Z")),
+            day("2026-03-28")
+        );
+        assert_eq!(
+            Date::today_nordic(at("2026-03-29T22:30:00Z")),
+            day("2026-03-30")
+        );
+        assert_eq!(
+            Date::today_nordic(at("2026-10-24T22:30:00Z")),
+            day("2026-10-25")
+        );
+        assert_eq!(
+            Date::today_nordic(at("2026-10-25T22:30:00Z")),
+            day("2026-10-25")
+        );
+        assert_eq!(
+            at("2021-09-01T12:05:00Z").nordic_civil(),
+            (day("2021-09-01"), 14, 5)
+        );
+    }
     use proptest::prelude::*;
 
     fn d(text: &str) -> Date {

@@ -6,9 +6,9 @@
 //! input and stamp.
 //!
 //! Key design decision: **the caller hands over words, not data.** A [`Document`] is headings,
-//! paragraphs, term lists and tables of strings, already in the reader's language (the web crate
-//! renders it from the registry with its translations, and renders the HTML page from the same
-//! document). Every string reaches Typst as a string literal, never as markup, so nothing a user
+//! paragraphs, term lists and tables of strings, already in the reader's language ([`annual`]
+//! builds the annual report's from the registry with the translations of `samvirke-i18n`;
+//! [`html`] renders the same document as HTML for the web page and the CLI). Every string reaches Typst as a string literal, never as markup, so nothing a user
 //! types can change the layout or run code. The PDF is tagged and checked against PDF/UA-1.
 #![deny(missing_docs)]
 #![deny(
@@ -21,6 +21,9 @@
     test,
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
+
+pub mod annual;
+pub mod html;
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;

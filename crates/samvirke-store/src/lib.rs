@@ -30,9 +30,11 @@
 )]
 
 pub mod accounts;
+pub mod clock;
 mod event;
 mod postgres_backend;
 pub mod register;
+pub mod secrets;
 mod sqlite_backend;
 
 use std::collections::BTreeMap;

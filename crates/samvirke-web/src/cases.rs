@@ -21,7 +21,7 @@ use samvirke_core::{Date, MunicipalityId};
 use samvirke_store::register::{Case, CaseError, NewCase};
 
 use crate::auth::Staff;
-use crate::pages::{PageError, day, escape, not_found_page, tr, tra};
+use crate::legacy::{PageError, day, escape, not_found_page, tr, tra};
 use crate::staff::{
     FormData, Input, field, now, page, page_language, push_problems, render_field, require_staff,
     see_other, staff_form,

@@ -15,12 +15,15 @@ mod api;
 pub mod auth;
 mod cases;
 mod edit;
-mod history;
-pub mod i18n;
+mod html;
+mod legacy;
 mod marks;
-mod pages;
-pub mod report;
+mod public;
+mod report;
 mod staff;
+
+pub use html::layout::Site;
+pub(crate) use samvirke_i18n as i18n;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
@@ -56,6 +59,8 @@ pub struct AppState {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Mark cookies `Secure` on every response (the site is served over HTTPS by a proxy).
     pub secure_cookies: bool,
+    /// Who runs the site, for the header, the footer and the about pages.
+    pub site: Arc<Site>,
 }
 
 /// What went wrong while serving a request.
@@ -130,6 +135,18 @@ impl WebError {
         }
     }
 
+    /// What a reader of a page may see, in the page's language (internal causes are logged, not
+    /// shown).
+    pub(crate) fn page_detail(&self) -> String {
+        match self {
+            WebError::Internal(cause) => {
+                tracing::error!(%cause, "request failed");
+                html::tr("error-internal")
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// What the user may see (internal causes are not shown).
     pub(crate) fn public_detail(&self) -> String {
         match self {
@@ -161,7 +178,19 @@ impl AppState {
             store: Mutex::new(store),
             snapshot: RwLock::new(Arc::new(snapshot)),
             secure_cookies,
+            site: Arc::new(Site::default()),
         }))
+    }
+
+    /// The same state, with who runs the site (call before serving).
+    pub fn with_site(self: Arc<Self>, site: Site) -> Arc<AppState> {
+        match Arc::try_unwrap(self) {
+            Ok(mut state) => {
+                state.site = Arc::new(site);
+                Arc::new(state)
+            }
+            Err(shared) => shared,
+        }
     }
 
     /// Runs `f` on the store off the async threads (database calls block).
@@ -295,6 +324,14 @@ impl AppState {
     }
 }
 
+/// The years an annual report can be asked for.
+const REPORT_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// A report year in an address, or nothing (the page is then a 404).
+pub(crate) fn report_year(text: &str) -> Option<i32> {
+    text.parse().ok().filter(|y| REPORT_YEARS.contains(y))
+}
+
 /// Parses a date query field, naming it in the error.
 pub(crate) fn date_field(field: &'static str, text: &str) -> Result<Date, WebError> {
     Date::parse(text).map_err(|e| WebError::BadRequest {
@@ -347,30 +384,26 @@ pub(crate) fn resolve_error(e: ResolveError) -> WebError {
     }
 }
 
-/// Today's date (UTC).
-pub(crate) fn today() -> Date {
-    let micros = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64);
-    Date::today_utc(Timestamp::from_micros(micros))
-}
+pub(crate) use samvirke_store::clock::{now, today};
 
 /// The whole application: pages, API, health, with limits and request tracing.
 pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         // Only pages are rendered in a language: the API's hot path does not negotiate one.
         .merge(
-            pages::routes()
-                .merge(pages::registry_routes())
+            public::routes()
                 .merge(staff::routes())
                 .merge(cases::routes())
                 .merge(report::routes())
                 .merge(marks::routes())
-                .merge(history::routes())
-                .layer(axum::middleware::from_fn(pages::with_language)),
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    html::with_language,
+                )),
         )
+        .route("/assets/{name}", axum::routing::get(html::assets::asset))
         .merge(api::routes())
-        .fallback(pages::fallback)
+        .fallback(public::fallback)
         .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -17,7 +17,7 @@ use samvirke_core::model::{CooperationDoc, ObligationState};
 use samvirke_core::{Date, Registry};
 
 use crate::auth::Staff;
-use crate::pages::{PageError, day, escape, not_found_page, tr, tra};
+use crate::legacy::{PageError, day, escape, not_found_page, tr, tra};
 use crate::staff::{page, see_other, staff_form};
 use crate::{AppState, WebError};
 

@@ -23,7 +23,9 @@ use samvirke_core::{
 
 use crate::auth::{self, Staff};
 use crate::edit::{self, Outcome};
-use crate::pages::{PageError, day, escape, layout, party_name, tr, tra};
+pub(crate) use crate::html::forms::{Field, FormData, Input, field};
+pub(crate) use crate::legacy::render_field;
+use crate::legacy::{PageError, day, escape, layout, party_name, tr, tra};
 use crate::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -39,13 +41,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         )
 }
 
-/// The time now.
-pub(crate) fn now() -> Timestamp {
-    let micros = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64);
-    Timestamp::from_micros(micros)
-}
+pub(crate) use crate::now;
 
 /// The signed-in staff member of a request: a session cookie, or an API token.
 pub(crate) async fn staff_of(
@@ -80,39 +76,6 @@ pub(crate) async fn staff_of(
             }))
         })
         .await
-}
-
-/// A form body, with repeated names kept (checkboxes).
-pub(crate) struct FormData(Vec<(String, String)>);
-
-impl FormData {
-    pub(crate) fn parse(body: &[u8]) -> FormData {
-        FormData(form_urlencoded::parse(body).into_owned().collect())
-    }
-
-    pub(crate) fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    pub(crate) fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.0.retain(|(k, _)| k != name);
-        self.0.push((name.to_string(), value.into()));
-    }
-
-    fn push(&mut self, name: &str, value: impl Into<String>) {
-        self.0.push((name.to_string(), value.into()));
-    }
 }
 
 pub(crate) fn see_other(to: &str) -> Response {
@@ -370,7 +333,7 @@ pub(crate) async fn require_staff(
         Ok(Some(staff)) => Ok(staff),
         Ok(None) => Err(see_other(&format!(
             "/staff/login?next={}",
-            crate::pages::encode(path)
+            crate::legacy::encode(path)
         ))),
         Err(e) => Err(PageError(e).into_response()),
     }
@@ -565,7 +528,7 @@ async fn cooperation_hub(
         .ok()
         .and_then(|id| snapshot.registry.cooperation(&id))
     else {
-        return crate::pages::not_found_page();
+        return crate::legacy::not_found_page();
     };
     if !staff.can_edit(doc) {
         return PageError(WebError::Forbidden(tra("may-not-edit", &[("id", &id)]))).into_response();
@@ -665,138 +628,6 @@ impl Form {
     }
 }
 
-/// How a field is entered.
-pub(crate) enum Input {
-    Text,
-    Date,
-    Number,
-    Area,
-    Select(Vec<(String, String)>),
-    Checks(Vec<(String, String)>),
-}
-
-pub(crate) struct Field {
-    pub(crate) name: &'static str,
-    pub(crate) label: String,
-    pub(crate) input: Input,
-    pub(crate) required: bool,
-    pub(crate) hint: Option<String>,
-}
-
-pub(crate) fn field(name: &'static str, label: &str, input: Input, required: bool) -> Field {
-    Field {
-        name,
-        label: tr(label),
-        input,
-        required,
-        hint: None,
-    }
-}
-
-pub(crate) fn render_field(
-    b: &mut String,
-    f: &Field,
-    data: &FormData,
-    errors: &[(String, String)],
-) {
-    let id = format!("f-{}", f.name);
-    let error = errors
-        .iter()
-        .find(|(k, _)| k == f.name)
-        .map(|(_, m)| m.clone());
-    let required = if f.required { " required" } else { "" };
-    let described = match (&f.hint, &error) {
-        (None, None) => String::new(),
-        _ => format!(" aria-describedby=\"{id}-hint\""),
-    };
-    let invalid = if error.is_some() {
-        " aria-invalid=\"true\""
-    } else {
-        ""
-    };
-    let hint = match (&f.hint, &error) {
-        (None, None) => String::new(),
-        (hint, error) => format!(
-            "<p id=\"{id}-hint\" class=\"hint\">{}{}</p>",
-            hint.as_deref().map(escape).unwrap_or_default(),
-            error
-                .as_ref()
-                .map(|e| format!(" <strong class=\"field-error\">{}</strong>", escape(e)))
-                .unwrap_or_default()
-        ),
-    };
-    match &f.input {
-        Input::Checks(options) => {
-            let chosen = data.all(f.name);
-            let _ = write!(
-                b,
-                "<fieldset{described}><legend>{}</legend>{hint}",
-                escape(&f.label)
-            );
-            for (i, (value, label)) in options.iter().enumerate() {
-                let checked = if chosen.contains(&value.as_str()) {
-                    " checked"
-                } else {
-                    ""
-                };
-                let _ = write!(
-                    b,
-                    "<div class=\"check\"><input type=\"checkbox\" id=\"{id}-{i}\" name=\"{}\" value=\"{}\"{checked}><label for=\"{id}-{i}\">{}</label></div>",
-                    f.name,
-                    escape(value),
-                    escape(label)
-                );
-            }
-            b.push_str("</fieldset>\n");
-        }
-        Input::Select(options) => {
-            let chosen = data.get(f.name);
-            let _ = write!(
-                b,
-                "<label for=\"{id}\">{}</label>{hint}<select id=\"{id}\" name=\"{}\"{required}{described}{invalid}>",
-                escape(&f.label),
-                f.name
-            );
-            if !f.required {
-                b.push_str("<option value=\"\">–</option>");
-            }
-            for (value, label) in options {
-                let selected = if value == chosen { " selected" } else { "" };
-                let _ = write!(
-                    b,
-                    "<option value=\"{}\"{selected}>{}</option>",
-                    escape(value),
-                    escape(label)
-                );
-            }
-            b.push_str("</select>\n");
-        }
-        Input::Area => {
-            let _ = writeln!(
-                b,
-                "<label for=\"{id}\">{}</label>{hint}<textarea id=\"{id}\" name=\"{}\" rows=\"3\"{required}{described}{invalid}>{}</textarea>",
-                escape(&f.label),
-                f.name,
-                escape(data.get(f.name))
-            );
-        }
-        input => {
-            let kind = match input {
-                Input::Date => "date",
-                Input::Number => "number",
-                _ => "text",
-            };
-            let _ = writeln!(
-                b,
-                "<label for=\"{id}\">{}</label>{hint}<input id=\"{id}\" name=\"{}\" type=\"{kind}\" value=\"{}\"{required}{described}{invalid}>",
-                escape(&f.label),
-                f.name,
-                escape(data.get(f.name))
-            );
-        }
-    }
-}
-
 fn party_options(doc: Option<&CooperationDoc>) -> Vec<(String, String)> {
     doc.map(|d| {
         d.cooperation
@@ -839,7 +670,7 @@ fn sub_options(doc: Option<&CooperationDoc>) -> Vec<(String, String)> {
 }
 
 pub(crate) fn page_language() -> Language {
-    crate::pages::ctx().lang.language()
+    crate::legacy::ctx().lang.language()
 }
 
 fn fields(form: &Form, doc: Option<&CooperationDoc>) -> Vec<Field> {
@@ -1025,7 +856,7 @@ fn opt_date(d: Option<Date>) -> String {
 
 /// The form's values for the current state of the object (what the form shows when opened).
 fn initial(form: &Form, doc: Option<&CooperationDoc>) -> Result<FormData, WebError> {
-    let mut data = FormData(Vec::new());
+    let mut data = FormData::default();
     let missing = |what: String| WebError::NotFound(what);
     match form {
         Form::Details => {
@@ -1680,7 +1511,7 @@ async fn edit_form(
         Err(r) => return r,
     };
     let Some((coop, form)) = parse_target(&id, &form_name) else {
-        return crate::pages::not_found_page();
+        return crate::legacy::not_found_page();
     };
     let snapshot = match state.snapshot() {
         Ok(s) => s,
@@ -1689,7 +1520,7 @@ async fn edit_form(
     let doc = match &coop {
         Some(c) => match snapshot.registry.cooperation(c) {
             Some(d) => Some(d),
-            None => return crate::pages::not_found_page(),
+            None => return crate::legacy::not_found_page(),
         },
         None => None,
     };
@@ -1733,7 +1564,7 @@ async fn edit_save(
         return csrf_refused();
     }
     let Some((coop, form)) = parse_target(&id, &form_name) else {
-        return crate::pages::not_found_page();
+        return crate::legacy::not_found_page();
     };
     let Ok(base) = data.get("base").parse::<u64>() else {
         return PageError(WebError::BadRequest {
@@ -1781,7 +1612,7 @@ async fn edit_save(
     let saving_staff = staff.clone();
     let saving_form = form.clone();
     let saving_coop = coop.clone();
-    let saving_data = FormData(data.0.clone());
+    let saving_data = data.clone();
     let outcome = state
         .with_store(move |store| {
             edit::save(

@@ -1943,7 +1943,7 @@ both!(annual_report_from_the_command_line, |env| {
     ]);
     let html = std::fs::read_to_string(html).unwrap();
     assert!(
-        html.starts_with("<!doctype html>\n<html lang=\"da\">"),
+        html.starts_with("<!DOCTYPE html><html lang=\"da\">"),
         "{html}"
     );
     assert!(html.contains("<h2>Delaftale 3</h2>"));

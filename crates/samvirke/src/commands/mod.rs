@@ -14,23 +14,12 @@ pub mod user;
 pub mod who;
 
 use samvirke_core::model::{CooperationDoc, Fact};
-use samvirke_core::{CooperationId, Date, MunicipalityId, MunicipalityRegister, Timestamp};
+use samvirke_core::{CooperationId, Date, MunicipalityId, MunicipalityRegister};
 use samvirke_store::{Projection, Store};
 
 use crate::cli_error::CliError;
 
-/// The current time as a record-time timestamp.
-pub fn now() -> Timestamp {
-    let micros = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64);
-    Timestamp::from_micros(micros)
-}
-
-/// Today's date (UTC).
-pub fn today() -> Date {
-    Date::today_utc(now())
-}
+pub use samvirke_store::clock::{now, today};
 
 /// Parses a `--on` style date flag, naming the flag in the error.
 pub fn parse_date_flag(flag: &str, text: &str) -> Result<Date, CliError> {

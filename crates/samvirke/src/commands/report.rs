@@ -12,8 +12,8 @@ use samvirke_core::report::{
     FigureDef, ReportTemplate, SheetAction, TemplateSection, apply_sheet_action,
 };
 use samvirke_core::{CooperationId, Date};
+use samvirke_i18n::Lang;
 use samvirke_report::Block;
-use samvirke_web::i18n::Lang;
 use serde::Deserialize;
 
 use super::{actor, now, open_store, today};
@@ -414,7 +414,7 @@ fn show(db: &str, args: ShowArgs) -> Result<(), CliError> {
     let report = registry
         .annual_report(&id, year)
         .ok_or_else(|| CliError::Input(format!("--year {year}: not a year Samvirke reports on")))?;
-    let document = samvirke_web::report::document(&report, Lang::of(doc.cooperation.language));
+    let document = samvirke_report::annual::document(&report, Lang::of(doc.cooperation.language));
     let bytes = match args.format {
         Format::Pdf => {
             if args.output.is_none() {
@@ -422,10 +422,10 @@ fn show(db: &str, args: ShowArgs) -> Result<(), CliError> {
                     "a PDF is written to a file: add -o report.pdf".into(),
                 ));
             }
-            samvirke_web::report::pdf(&document, today())
+            samvirke_report::annual::pdf_on(&document, today())
                 .map_err(|e| CliError::Failure(e.to_string()))?
         }
-        Format::Html => samvirke_web::report::standalone_html(&document).into_bytes(),
+        Format::Html => samvirke_report::html::standalone(&document).into_bytes(),
         Format::Text => text(&document).into_bytes(),
     };
     match &args.output {

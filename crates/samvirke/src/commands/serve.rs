@@ -25,6 +25,16 @@ pub struct ServeArgs {
     /// and every six hours after (as `samvirke cases purge` does; each deletion is logged).
     #[arg(long, env = "SAMVIRKE_CASE_RETENTION_DAYS", default_value_t = super::cases::RETENTION_DAYS_DEFAULT, value_name = "DAYS")]
     case_retention_days: u32,
+    /// The organisation that runs the site, named in the header, the footer and the
+    /// accessibility statement and privacy notice (e.g. "Tårnby Kommune").
+    #[arg(long, env = "SAMVIRKE_SITE_OWNER", value_name = "NAME")]
+    owner: Option<String>,
+    /// The e-mail address for questions and accessibility feedback about the site.
+    #[arg(long, env = "SAMVIRKE_SITE_EMAIL", value_name = "ADDRESS")]
+    contact_email: Option<String>,
+    /// The telephone number for the same.
+    #[arg(long, env = "SAMVIRKE_SITE_PHONE", value_name = "NUMBER")]
+    contact_phone: Option<String>,
 }
 
 /// How often the server deletes cases whose retention period has ended.
@@ -70,8 +80,25 @@ pub fn run(db: &str, demo: bool, args: ServeArgs) -> Result<(), CliError> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
+    if let Some(email) = &args.contact_email
+        && !email.contains('@')
+    {
+        return Err(CliError::Input(format!(
+            "--contact-email: \"{email}\" is not an e-mail address; give one such as digitalisering@taarnby.dk"
+        )));
+    }
+    let site = samvirke_web::Site {
+        owner: args
+            .owner
+            .clone()
+            .filter(|o| !o.trim().is_empty())
+            .or_else(|| demo.then(|| "Samvirke (demo)".to_string())),
+        contact_email: args.contact_email.clone().filter(|e| !e.trim().is_empty()),
+        contact_phone: args.contact_phone.clone().filter(|p| !p.trim().is_empty()),
+    };
     let state = AppState::open_with(db, args.secure_cookies)
-        .map_err(|e| CliError::Failure(e.to_string()))?;
+        .map_err(|e| CliError::Failure(e.to_string()))?
+        .with_site(site);
     spawn_retention(db.to_string(), args.case_retention_days);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -94,9 +121,9 @@ pub fn run(db: &str, demo: bool, args: ServeArgs) -> Result<(), CliError> {
 /// Creates the demo database's admin account with a fresh password.
 fn demo_account(db: &str) -> Result<(String, String), CliError> {
     let email = "admin@demo.samvirke".to_string();
-    let token = samvirke_web::auth::new_token().map_err(CliError::Failure)?;
+    let token = samvirke_store::secrets::new_token().map_err(CliError::Failure)?;
     let password: String = token.chars().take(20).collect();
-    let hash = samvirke_web::auth::hash_password(&password).map_err(CliError::Failure)?;
+    let hash = samvirke_store::secrets::hash_password(&password).map_err(CliError::Failure)?;
     let now = crate::commands::now();
     let mut store = crate::commands::open_store(db)?;
     let user = samvirke_store::accounts::User {

@@ -5,7 +5,7 @@ use std::io::{BufRead as _, Write as _};
 use clap::{Args, Subcommand};
 use samvirke_core::{CooperationId, MunicipalityId};
 use samvirke_store::accounts::{Role, User};
-use samvirke_web::auth;
+use samvirke_store::secrets as auth;
 
 use crate::cli_error::CliError;
 use crate::commands::{now, open_store};

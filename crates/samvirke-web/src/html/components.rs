@@ -1,0 +1,130 @@
+//! Pieces that several pages show: names with their codes as secondary text, links to
+//! municipalities and cooperations, text in another language marked with its `lang`, status
+//! words, the deadline list, the timeline, messages and the page of an error.
+
+use maud::{Markup, html};
+use samvirke_core::model::{CooperationDoc, Language, LegalForm, Names};
+use samvirke_core::{Date, MunicipalityId, MunicipalityRegister, PartyId, Registry, ServiceId};
+
+use super::{lang, time, tr, tra};
+
+/// A municipality's name from the register (its code when the register has none).
+pub(crate) fn municipality_name(id: MunicipalityId) -> String {
+    MunicipalityRegister::embedded()
+        .name(id)
+        .map_or_else(|| id.to_string(), str::to_string)
+}
+
+/// A link to a municipality's page by its name.
+pub(crate) fn municipality_link(id: MunicipalityId) -> Markup {
+    html! { a href={ "/municipalities/" (id) } { (municipality_name(id)) } }
+}
+
+/// A link to a party's page (municipalities have pages; organisations are named).
+pub(crate) fn party_link(doc: &CooperationDoc, party: &PartyId) -> Markup {
+    match party {
+        PartyId::Municipality(m) => municipality_link(*m),
+        PartyId::Organisation(_) => html! { (doc.party_name(party)) },
+    }
+}
+
+/// A link to a cooperation's page by its name.
+pub(crate) fn cooperation_link(doc: &CooperationDoc) -> Markup {
+    html! { a href={ "/cooperations/" (doc.cooperation.id) } { (doc.cooperation.name) } }
+}
+
+/// A code after a name, as secondary text ("DK-0155").
+pub(crate) fn code(text: impl std::fmt::Display) -> Markup {
+    html! { " " span.code { "(" (text) ")" } }
+}
+
+/// Text written in `language`, marked with its `lang` when it is not the page's language.
+pub(crate) fn in_language(text: &str, language: Language) -> Markup {
+    if language.as_str() == lang().code() {
+        html! { (text) }
+    } else {
+        html! { span lang=(language.as_str()) { (text) } }
+    }
+}
+
+/// A name from an agreement file in the page's language where the file gives it, otherwise in
+/// the language it is written in, marked as such.
+pub(crate) fn localized(names: &Names) -> Markup {
+    let (text, language) = names.get_in(lang().language());
+    in_language(text, language)
+}
+
+/// A service by its name in the page's language (the id only when no cooperation defines it).
+pub(crate) fn service(registry: &Registry, id: &ServiceId) -> Markup {
+    match registry.service_names(id) {
+        Some((names, _)) => localized(names),
+        None => html! { (id) },
+    }
+}
+
+/// A service's name as plain text in the page's language (for attributes and messages).
+pub(crate) fn service_text(registry: &Registry, id: &ServiceId) -> String {
+    registry.service_names(id).map_or_else(
+        || id.to_string(),
+        |(names, _)| names.get(lang().language()).to_string(),
+    )
+}
+
+/// Several services by name, separated by commas.
+pub(crate) fn services(registry: &Registry, ids: &[ServiceId]) -> Markup {
+    html! {
+        @for (i, id) in ids.iter().enumerate() {
+            @if i > 0 { ", " }
+            (service(registry, id))
+        }
+    }
+}
+
+/// A legal form in words.
+pub(crate) fn legal_form(form: LegalForm) -> String {
+    tr(&format!("form-{}", form.as_str()))
+}
+
+/// "until 31.12.2026" (the last day in force) or "open-ended".
+pub(crate) fn until(to: Option<Date>) -> String {
+    to.map_or_else(
+        || tr("open-ended"),
+        |t| tra("until-date", &[("date", &super::day(t.pred()))]),
+    )
+}
+
+/// A timeline of dated events, oldest first (nothing when there is nothing to show).
+pub(crate) fn timeline(mut events: Vec<(Date, Markup)>) -> Markup {
+    events.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.0.cmp(&b.1.0)));
+    html! {
+        @if !events.is_empty() {
+            h2 { (tr("timeline")) }
+            ol.timeline {
+                @for (d, text) in &events {
+                    li { (time(*d)) ": " (text) }
+                }
+            }
+        }
+    }
+}
+
+/// An alert box for an error, with a heading.
+pub(crate) fn error_box(heading: &str, detail: &str) -> Markup {
+    html! {
+        div.error role="alert" {
+            h2 { (heading) }
+            p { (detail) }
+        }
+    }
+}
+
+/// A confirmation after a save ("Saved"), with what happened.
+#[expect(dead_code, reason = "the staff pages move onto the templates next")]
+pub(crate) fn confirmation(heading: &str, detail: Option<&str>) -> Markup {
+    html! {
+        div.confirmation role="status" {
+            h2 { (heading) }
+            @if let Some(detail) = detail { p { (detail) } }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! The shared HTML layer: the page context (language and address), translated words as text or
+//! markup, the layout every page sits in, components, form handling and the stylesheet.
+//!
+//! Everything a page shows goes through maud's `html!`, which escapes every interpolated value;
+//! markup enters only as [`Markup`] built by `html!` itself. Page modules (`public`, `staff`) use
+//! this layer; it uses none of them.
+
+pub(crate) mod assets;
+pub(crate) mod components;
+pub(crate) mod forms;
+pub(crate) mod layout;
+
+use maud::{Markup, html};
+use samvirke_core::Date;
+use samvirke_i18n::{self as i18n, Lang, Piece};
+
+tokio::task_local! {
+    static PAGE: PageContext;
+}
+
+/// The language and address of the page being rendered (set by [`with_language`]).
+#[derive(Clone)]
+pub(crate) struct PageContext {
+    pub(crate) lang: Lang,
+    pub(crate) path: String,
+    pub(crate) site: std::sync::Arc<layout::Site>,
+}
+
+/// The page being rendered (English at `/` outside a request, as in unit tests).
+pub(crate) fn ctx() -> PageContext {
+    PAGE.try_with(Clone::clone).unwrap_or_else(|_| PageContext {
+        lang: Lang::En,
+        path: "/".to_string(),
+        site: std::sync::Arc::default(),
+    })
+}
+
+/// The page's language.
+pub(crate) fn lang() -> Lang {
+    PAGE.try_with(|c| c.lang).unwrap_or(Lang::En)
+}
+
+/// A message of the page's language, as text (escaped where it is put into a page).
+pub(crate) fn tr(key: &str) -> String {
+    i18n::t(lang(), key)
+}
+
+/// A message with text arguments, as text.
+pub(crate) fn tra(key: &str, args: &[(&str, &str)]) -> String {
+    i18n::message(lang(), key, args)
+}
+
+/// A message whose arguments are markup (a link, a `<time>`, a strong name): the message's own
+/// words are escaped, each argument goes in as the markup it is.
+pub(crate) fn trm(key: &str, args: &[(&str, Markup)]) -> Markup {
+    let names: Vec<(&str, &str)> = args.iter().map(|(k, _)| (*k, "")).collect();
+    let pieces = i18n::pieces(lang(), key, &names);
+    html! {
+        @for piece in &pieces {
+            @match piece {
+                Piece::Text(text) => (text),
+                Piece::Arg(i) => @if let Some((_, value)) = args.get(*i) { (value) },
+            }
+        }
+    }
+}
+
+/// A date as the page's language writes it.
+pub(crate) fn day(d: Date) -> String {
+    i18n::date(lang(), d)
+}
+
+/// A date as a `<time>` element.
+pub(crate) fn time(d: Date) -> Markup {
+    html! { time datetime=(d.to_string()) { (day(d)) } }
+}
+
+/// Runs the rest of the request with its language and address known to every page function.
+pub(crate) async fn with_language(
+    axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let context = context_of(&state, &request);
+    PAGE.scope(context, next.run(request)).await
+}
+
+/// Runs `f` as if rendering the page of `request` (the 404 fallback, outside the page routes).
+pub(crate) fn in_context_of<F: std::future::Future>(
+    state: &crate::AppState,
+    request: &axum::extract::Request,
+    f: F,
+) -> impl std::future::Future<Output = F::Output> {
+    PAGE.scope(context_of(state, request), f)
+}
+
+fn context_of(state: &crate::AppState, request: &axum::extract::Request) -> PageContext {
+    let headers = request.headers();
+    let lang = i18n::negotiate(
+        crate::auth::cookie(headers, i18n::COOKIE),
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.to_string());
+    PageContext {
+        lang,
+        path,
+        site: state.site.clone(),
+    }
+}
+
+/// Percent-encodes a path and query for use as a query value (slashes kept, for readability).
+pub(crate) fn encode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_arguments_stay_markup_and_words_are_escaped() {
+        let out = trm(
+            "answer-heading",
+            &[("name", html! { strong { "Tårnby & co" } })],
+        )
+        .into_string();
+        assert!(out.contains("<strong>Tårnby &amp; co</strong>"), "{out}");
+    }
+}

@@ -1,0 +1,224 @@
+//! `/cooperations/{id}`: a cooperation's parties, main-agreement versions, sub-agreements with
+//! their status, decisions with referendum counts, candidate areas, deadlines and timeline; and
+//! its calendar feed `/cooperations/{id}/deadlines.ics`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::{Html, Response};
+use maud::{Markup, html};
+use samvirke_core::deadlines::Filter;
+use samvirke_core::model::{CooperationDoc, DecisionKind};
+use samvirke_core::{Date, PartyId};
+
+use super::{PageError, deadlines, snapshot};
+use crate::html::components::{self, in_language, party_link, services};
+use crate::html::layout::page;
+use crate::html::{day, lang, time, tr, tra, trm};
+use crate::i18n;
+use crate::{AppState, today};
+
+/// A sub-agreement's status on today's date, in words.
+fn sub_status(valid: &samvirke_core::Interval) -> String {
+    match valid.to() {
+        Some(to) if to <= today() => tra("sub-status-ended", &[("date", &day(to.pred()))]),
+        Some(to) => tra("sub-status-until", &[("date", &day(to.pred()))]),
+        None => tra("sub-status-since", &[("date", &day(valid.from()))]),
+    }
+}
+
+fn timeline(doc: &CooperationDoc) -> Vec<(Date, Markup)> {
+    let language = doc.cooperation.language;
+    let service_names = |ids: &[samvirke_core::ServiceId]| {
+        ids.iter()
+            .map(|id| {
+                doc.services.iter().find(|s| &s.id == id).map_or_else(
+                    || id.to_string(),
+                    |s| s.names.get(lang().language()).to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out: Vec<(Date, Markup)> = Vec::new();
+    for v in &doc.main_agreement {
+        if let Some(d) = v.counts_from() {
+            out.push((
+                d,
+                html! { (tra("tl-main-version", &[("number", &v.number.to_string())])) },
+            ));
+        }
+    }
+    for s in &doc.sub_agreements {
+        for r in &s.revisions {
+            out.push((
+                r.effective,
+                trm(
+                    "tl-sub-revised",
+                    &[
+                        ("number", html! { (s.number) }),
+                        ("summary", in_language(&r.summary, language)),
+                    ],
+                ),
+            ));
+        }
+    }
+    for t in &doc.take_backs {
+        out.push((
+            t.effective,
+            trm(
+                "tl-take-back",
+                &[
+                    ("by", party_link(doc, &PartyId::Municipality(t.by))),
+                    ("services", html! { (service_names(&t.services)) }),
+                    ("from", party_link(doc, &t.from)),
+                ],
+            ),
+        ));
+    }
+    out
+}
+
+/// `GET /cooperations/{id}`.
+pub(crate) async fn cooperation_page(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let snapshot = snapshot(&state)?;
+    let registry = &snapshot.registry;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let c = &doc.cooperation;
+    let language = c.language;
+    let (this_year, _, _) = today().ymd();
+    let deadlines = deadlines::section(
+        registry,
+        &Filter {
+            municipality: None,
+            cooperation: Some(c.id.clone()),
+        },
+        &format!("/cooperations/{}/deadlines.ics", c.id),
+    )?;
+    let body = html! {
+        h1 { (c.name) }
+        p.lead {
+            (tr(&format!("country-{}", c.country.code().to_ascii_lowercase()))) " · "
+            (components::legal_form(c.legal_form)) " · "
+            (tr(&format!("status-{}", c.status.as_str())))
+        }
+        @if let Some(purpose) = &c.purpose { p { (in_language(purpose, language)) } }
+        h2 { (tr("parties")) }
+        ul {
+            @for p in &c.parties {
+                @let performs: Vec<samvirke_core::ServiceId> = doc.delegations.iter()
+                    .filter(|d| d.performer == p.id)
+                    .map(|d| d.service.clone())
+                    .fold(Vec::new(), |mut acc, s| { if !acc.contains(&s) { acc.push(s); } acc });
+                li {
+                    (party_link(doc, &p.id))
+                    @if !performs.is_empty() {
+                        " – " (trm("performs", &[("services", services(registry, &performs))]))
+                    } @else if !p.roles.is_empty() {
+                        " – "
+                        @for (i, r) in p.roles.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            (tr(&format!("role-{}", r.as_str())))
+                        }
+                    }
+                }
+            }
+        }
+        @if !doc.main_agreement.is_empty() {
+            h2 { (tr("main-agreement")) }
+            ol {
+                @for v in &doc.main_agreement {
+                    li {
+                        (tra("main-version", &[("number", &v.number.to_string())]))
+                        @if let Some(d) = v.counts_from() { " (" (trm("main-from", &[("date", time(d))])) ")" }
+                        ": " (in_language(&v.summary, language))
+                    }
+                }
+            }
+        }
+        @if !doc.sub_agreements.is_empty() {
+            h2 { (tr("sub-agreements")) }
+            table.stack {
+                caption { (tr("sub-caption")) }
+                thead { tr {
+                    th scope="col" { (tr("col-number")) }
+                    th scope="col" { (tr("col-title")) }
+                    th scope="col" { (tr("col-services")) }
+                    th scope="col" { (tr("col-status")) }
+                } }
+                tbody {
+                    @for s in &doc.sub_agreements {
+                        tr {
+                            th scope="row" { (s.number) }
+                            td data-label=(tr("col-title")) { (in_language(&s.title, language)) }
+                            td data-label=(tr("col-services")) { (services(registry, &s.services)) }
+                            td data-label=(tr("col-status")) {
+                                (sub_status(&s.valid))
+                                @for r in &s.revisions { "; " (tra("status-revised", &[("date", &day(r.effective))])) }
+                            }
+                        }
+                    }
+                }
+            }
+            p { a href={ "/cooperations/" (c.id) "/report/" (this_year - 1) } { (tra("report-link", &[("year", &(this_year - 1).to_string())])) } }
+        }
+        @if !doc.decisions.is_empty() {
+            h2 { (tr("decisions")) }
+            ul {
+                @for d in &doc.decisions {
+                    li {
+                        (tr(&format!("decision-{}", d.kind.as_str())))
+                        " (" @match d.date { Some(date) => (time(date)), None => (tr("date-unknown")) } "): "
+                        (in_language(&d.subject, language))
+                        @if let (DecisionKind::Referendum, Some(r)) = (d.kind, &d.referendum) {
+                            " – "
+                            (trm("referendum", &[
+                                ("question", in_language(&r.question, language)),
+                                ("yes", html! { (i18n::integer(lang(), r.yes)) }),
+                                ("no", html! { (i18n::integer(lang(), r.no)) }),
+                                ("valid", html! { (i18n::integer(lang(), r.valid)) }),
+                                ("cast", html! { (i18n::integer(lang(), r.cast)) }),
+                            ]))
+                            @if let Some(t) = r.turnout_basis_points {
+                                ", " (tra("turnout", &[("percent", &i18n::hundredths(lang(), i64::from(t)))]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !doc.candidate_areas.is_empty() {
+            h2 { (tr("areas")) }
+            ul {
+                @for a in &doc.candidate_areas {
+                    li { (in_language(&a.area, language)) " – " (tr(&format!("area-status-{}", a.status.as_str()))) }
+                }
+            }
+        }
+        (deadlines)
+        (components::timeline(timeline(doc)))
+        p { a href={ "/cooperations/" (c.id) "/history" } { (tr("history-link")) } }
+    };
+    Ok(Html(page(&c.name, body).into_string()))
+}
+
+/// `GET /cooperations/{id}/deadlines.ics`.
+pub(crate) async fn cooperation_feed(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let snapshot = snapshot(&state)?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    Ok(deadlines::feed(
+        &snapshot.registry,
+        &Filter {
+            municipality: None,
+            cooperation: Some(doc.cooperation.id.clone()),
+        },
+        &format!("Samvirke: {}", doc.cooperation.name),
+        doc.cooperation.language,
+    )?)
+}

@@ -1,0 +1,148 @@
+//! Public pages, rendered on the server: they work without JavaScript. One module per address:
+//!
+//! | address | module |
+//! |---|---|
+//! | `/`, `/who` | [`who`] |
+//! | `/search` | [`search`] |
+//! | `/cooperations/{id}`, `/cooperations/{id}/deadlines.ics` | [`cooperation`] |
+//! | `/cooperations/{id}/history`, `/cooperations/{id}/diff` | [`history`] |
+//! | `/cooperations/{id}/report/{year}` (and `.pdf`) | [`report`] |
+//! | `/municipalities/{id}`, `/municipalities/{id}/deadlines.ics` | [`municipality`] |
+//! | `/matrix`, `/matrix.csv` | [`matrix`] |
+//! | `/about/accessibility`, `/about/privacy`, `/about/contact` | [`about`] |
+//! | `/lang/{code}`, 404 | here |
+
+mod about;
+mod cooperation;
+mod deadlines;
+pub(crate) mod history;
+mod matrix;
+mod municipality;
+mod report;
+mod search;
+mod who;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use maud::html;
+
+use crate::html::layout::page;
+use crate::html::{self, components, tr};
+use crate::i18n::{self, Lang};
+use crate::{AppState, WebError};
+
+/// Every public page's route.
+pub(crate) fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(who::front))
+        .route("/who", get(who::who_page))
+        .route("/search", get(search::search_page))
+        .route("/lang/{code}", get(switch_language))
+        .route("/cooperations/{id}", get(cooperation::cooperation_page))
+        .route(
+            "/cooperations/{id}/deadlines.ics",
+            get(cooperation::cooperation_feed),
+        )
+        .route("/municipalities/{id}", get(municipality::municipality_page))
+        .route(
+            "/municipalities/{id}/deadlines.ics",
+            get(municipality::municipality_feed),
+        )
+        .route("/matrix", get(matrix::matrix_page))
+        .route("/matrix.csv", get(matrix::matrix_csv))
+        .route("/about/{page}", get(about::about_page))
+        .merge(history::routes())
+        .merge(report::routes())
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct BackQuery {
+    back: Option<String>,
+}
+
+/// Whether `back` is a path on this site (never an open redirect).
+pub(crate) fn same_site_path(back: &str) -> bool {
+    back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains('\\')
+        && !back.chars().any(char::is_control)
+}
+
+/// `/lang/{code}?back=PATH`: remembers the language in a cookie and goes back to the page.
+async fn switch_language(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Query(query): Query<BackQuery>,
+) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return not_found_page();
+    };
+    let back = query
+        .back
+        .filter(|b| same_site_path(b))
+        .unwrap_or_else(|| "/".to_string());
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        i18n::COOKIE,
+        lang.code()
+    );
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, back), (header::SET_COOKIE, cookie)],
+    )
+        .into_response()
+}
+
+/// The 404 page for any address no route takes, in the request's language.
+pub(crate) async fn fallback(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+) -> Response {
+    let response = html::in_context_of(&state, &request, async { not_found_page() });
+    response.await
+}
+
+/// The page of an address that names nothing.
+pub(crate) fn not_found_page() -> Response {
+    let body = html! {
+        h1 { (tr("not-found-title")) }
+        p { (tr("not-found-text")) " " a href="/" { (tr("front-page-link")) } "." }
+    };
+    (
+        StatusCode::NOT_FOUND,
+        Html(page(&tr("not-found-title"), body).into_string()),
+    )
+        .into_response()
+}
+
+/// An error on a page: an HTML page with the message, not a problem document.
+pub(crate) struct PageError(pub(crate) WebError);
+
+impl From<WebError> for PageError {
+    fn from(e: WebError) -> PageError {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if status == StatusCode::NOT_FOUND {
+            return not_found_page();
+        }
+        let body = html! {
+            h1 { (tr("error-page")) }
+            (components::error_box(&tr("error-page"), &self.0.page_detail()))
+        };
+        (status, Html(page(&tr("error-page"), body).into_string())).into_response()
+    }
+}
+
+/// The registry the page is rendered from.
+pub(crate) fn snapshot(state: &AppState) -> Result<Arc<crate::Snapshot>, WebError> {
+    state.snapshot()
+}

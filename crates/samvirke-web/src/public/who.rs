@@ -1,0 +1,266 @@
+//! `/` and `/who`: the citizen's question (where do I live, what is my case about, on which day)
+//! and the answer in words: who handles it, where to complain and to ask for documents, a notice
+//! when the responsible municipality changes within a year or changed within the last one, and the
+//! proof chain folded into a disclosure.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use maud::{Markup, html};
+use samvirke_core::resolver::{Answer, BasisStep, Body};
+use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister, ServiceId};
+
+use super::{PageError, search, snapshot};
+use crate::api::{WhoQuery, answer};
+use crate::html::layout::page;
+use crate::html::{components, day, time, tr, tra, trm};
+use crate::{AppState, Snapshot, WebError, today};
+
+/// How far ahead and back the answer looks for a change of the responsible municipality, in days.
+const CHANGE_NOTICE_DAYS: i32 = 366;
+
+/// The question form; the services offered are those of the chosen municipality's country (all
+/// countries' when none is chosen yet), by their names in the page's language.
+fn form(snapshot: &Snapshot, query: &WhoQuery) -> Markup {
+    let chosen_m = query.municipality.as_deref().unwrap_or("");
+    let chosen_s = query.service.as_deref().unwrap_or("");
+    let on = query.on.clone().unwrap_or_else(|| today().to_string());
+    let country = MunicipalityId::parse(chosen_m, None)
+        .ok()
+        .map(|m| m.country());
+    let register = MunicipalityRegister::embedded();
+    let registry = &snapshot.registry;
+    html! {
+        form method="get" action="/who" {
+            label for="municipality" { (tr("form-municipality")) }
+            select #municipality name="municipality" required {
+                option value="" { (tr("form-municipality-choose")) }
+                @for (c, label) in [(Country::Dk, "country-dk"), (Country::Se, "country-se"), (Country::No, "country-no")] {
+                    optgroup label=(tr(label)) {
+                        @for v in sorted_by_name(register.in_force_on(today(), Some(c))) {
+                            @let id = v.id.to_string();
+                            option value=(id) selected[id == chosen_m] { (v.name) }
+                        }
+                    }
+                }
+            }
+            label for="service" { (tr("form-service")) }
+            select #service name="service" required {
+                option value="" { (tr("form-service-choose")) }
+                @for (c, label) in [(Country::Dk, "country-dk"), (Country::Se, "country-se"), (Country::No, "country-no")] {
+                    @let ids: Vec<&ServiceId> = registry.service_ids().iter()
+                        .filter(|id| registry.service_names(id).is_some_and(|(_, sc)| sc == c))
+                        .collect();
+                    @if !ids.is_empty() && country.is_none_or(|mine| mine == c) {
+                        optgroup label=(tr(label)) {
+                            @for id in ids {
+                                option value=(id) selected[id.as_str() == chosen_s] {
+                                    (components::service_text(registry, id))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            label for="on" { (tr("form-date")) }
+            input #on .narrow name="on" type="date" value=(on);
+            button type="submit" { (tr("form-submit")) }
+        }
+    }
+}
+
+fn sorted_by_name(
+    mut list: Vec<&samvirke_core::municipalities::CodeVersion>,
+) -> Vec<&samvirke_core::municipalities::CodeVersion> {
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list
+}
+
+/// `GET /`: the search box and the question.
+pub(crate) async fn front(
+    State(state): State<Arc<AppState>>,
+    Query(prefill): Query<WhoQuery>,
+) -> Result<Html<String>, PageError> {
+    let snapshot = snapshot(&state)?;
+    let body = html! {
+        h1 { (tr("who-title")) }
+        p.lead { (tr("who-intro")) }
+        (form(&snapshot, &prefill))
+        h2 { (tr("search-title")) }
+        (search::search_form(""))
+    };
+    Ok(Html(page(&tr("who-title"), body).into_string()))
+}
+
+fn body_line(label: &str, body: &Body) -> Markup {
+    html! {
+        dt { (label) }
+        dd {
+            (body.name)
+            @if !body.stated_in_agreement {
+                " " span.muted { "(" (tr("body-default")) ")" }
+            }
+        }
+    }
+}
+
+/// A step of the legal basis in the page's language (the core's `text` is English): the message
+/// `basis-{step}[-{variant}]` with the step's parts; dates as the language writes them, legal forms
+/// and statuses in words, the service by its name.
+fn basis_text(step: &BasisStep, service_name: &str) -> String {
+    if step.args.is_empty() {
+        return step.text.clone();
+    }
+    let variant = step
+        .args
+        .iter()
+        .find(|(k, _)| *k == "variant")
+        .map(|(_, v)| v.as_str());
+    let key = match variant {
+        Some(v) => format!("basis-{}-{v}", step.step.replace('_', "-")),
+        None => format!("basis-{}", step.step.replace('_', "-")),
+    };
+    let values: Vec<(&str, String)> = step
+        .args
+        .iter()
+        .filter(|(k, _)| *k != "variant")
+        .map(|(k, v)| {
+            let shown = match *k {
+                "form" => samvirke_core::model::LegalForm::parse(v)
+                    .map_or_else(|| v.clone(), components::legal_form),
+                "status" => tr(&format!("status-{v}")),
+                "service" if !service_name.is_empty() => service_name.to_string(),
+                _ => Date::parse(v).map_or_else(|_| v.clone(), day),
+            };
+            (*k, shown)
+        })
+        .collect();
+    let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    tra(&key, &args)
+}
+
+/// When the responsible municipality changes within a year after the day asked about, or changed
+/// within the year before it: the day and who handles it from then.
+fn change_notice(snapshot: &Snapshot, a: &Answer) -> Option<Markup> {
+    let valid = a.basis.last()?.valid.as_ref()?;
+    let municipality = MunicipalityId::parse(&a.municipality.id, None).ok()?;
+    let registry = &snapshot.registry;
+    let name_on = |d: Date| {
+        registry
+            .who(municipality, &a.service.id, d, None)
+            .ok()
+            .map(|other| other.responsible)
+    };
+    let soon = Date::from_days_since_epoch(a.on.days_since_epoch() + CHANGE_NOTICE_DAYS);
+    if let Some(to) = valid.to.filter(|to| *to <= soon) {
+        let next = name_on(to)?;
+        if next.id != a.responsible.id {
+            return Some(html! {
+                p.notice { (trm("answer-changes", &[("date", time(to)), ("name", html! { strong { (next.name) } })])) }
+            });
+        }
+    }
+    let recently = Date::from_days_since_epoch(a.on.days_since_epoch() - CHANGE_NOTICE_DAYS);
+    if valid.from > recently && valid.from <= a.on {
+        let before = name_on(valid.from.pred())?;
+        if before.id != a.responsible.id {
+            return Some(html! {
+                p.notice { (trm("answer-changed", &[("date", time(valid.from)), ("name", html! { strong { (a.responsible.name) } }), ("before", html! { (before.name) })])) }
+            });
+        }
+    }
+    None
+}
+
+fn answer_html(snapshot: &Snapshot, a: &Answer) -> Markup {
+    let service_name = ServiceId::parse(&a.service.id)
+        .map(|id| components::service_text(&snapshot.registry, &id))
+        .unwrap_or_else(|_| a.service.name.clone());
+    html! {
+        section.answer aria-labelledby="answer-heading" {
+            h2 #answer-heading { (tra("answer-heading", &[("name", &a.responsible.name)])) }
+            p.lead {
+                (trm("answer-text", &[
+                    ("municipality", html! { (a.municipality.name) }),
+                    ("responsible", html! { strong { (a.responsible.name) } }),
+                    ("service", html! { (service_name) }),
+                    ("date", time(a.on)),
+                ]))
+            }
+            @if let Some(notice) = change_notice(snapshot, a) { (notice) }
+            dl.summary {
+                (body_line(&tr("answer-complaints"), &a.complaints_to))
+                (body_line(&tr("answer-access"), &a.access_requests_to))
+                @if !a.legal_basis.is_empty() {
+                    dt { (tr("answer-law")) }
+                    dd { (a.legal_basis.join("; ")) }
+                }
+            }
+            @for note in &a.municipality_notes {
+                p { (tr("answer-note")) ": " (note) }
+            }
+            details {
+                summary { (tr("answer-why")) }
+                ol {
+                    @for step in &a.basis {
+                        li {
+                            (basis_text(step, &service_name))
+                            @if let Some(v) = &step.valid {
+                                " (" (tra("answer-valid", &[("from", &day(v.from)), ("to", &v.last_day.map_or_else(|| tr("open-ended"), day))])) ")"
+                            }
+                        }
+                    }
+                }
+            }
+            @for step in a.basis.iter().filter(|s| s.step == "cooperation") {
+                @if let Some(id) = &step.id {
+                    p.no-print { a href={ "/cooperations/" (id) } { (tr("answer-read-more")) } }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /who?municipality=&service=&on=`: the answer, or what is wrong with the question.
+pub(crate) async fn who_page(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<WhoQuery>,
+) -> Result<Response, PageError> {
+    let snapshot = snapshot(&state)?;
+    let form_html = form(&snapshot, &query);
+    let echo = WhoQuery {
+        municipality: query.municipality.clone(),
+        service: query.service.clone(),
+        on: query.on.clone(),
+        as_known_on: query.as_known_on.clone(),
+    };
+    match answer(state, echo).await {
+        Ok(a) => {
+            let body = html! {
+                h1 { (tr("who-title")) }
+                (answer_html(&snapshot, &a))
+                h2.no-print { (tr("ask-again")) }
+                (form_html)
+            };
+            Ok(Html(
+                page(
+                    &tra("answer-heading", &[("name", &a.responsible.name)]),
+                    body,
+                )
+                .into_string(),
+            )
+            .into_response())
+        }
+        Err(WebError::Internal(cause)) => Err(PageError(WebError::Internal(cause))),
+        Err(e) => {
+            let status = e.status();
+            let body = html! {
+                h1 { (tr("who-title")) }
+                (components::error_box(&tr("error-answer"), &e.page_detail()))
+                (form_html)
+            };
+            Ok((status, Html(page(&tr("error-answer"), body).into_string())).into_response())
+        }
+    }
+}

@@ -73,7 +73,12 @@ test('a staff member records a take-back with a reason and sees it on the public
   // Without a reason the form comes back with the problem and the values kept.
   let response = await save(page);
   assert.equal(response.status(), 422);
-  assert.match(await page.locator('#problems').textContent(), /reason: missing/);
+  assert.match(await page.locator('#error-summary').textContent(), /Fill in “Reason for the change”/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary', 'the error summary takes focus');
+  assert.match(await page.locator('#f-reason-error').textContent(), /Fill in “Reason for the change”/);
+  // The summary's link leads to the field.
+  await page.click('#error-summary a[href="#f-reason"]');
+  assert.match(page.url(), /#f-reason$/);
   assert.equal(await page.inputValue('#f-effective'), '2027-01-01');
   await page.fill('#f-reason', 'Dragør Byråds beslutning af 12. marts 2026');
   response = await save(page);
@@ -134,7 +139,7 @@ test('a caseworker registers a complaint: it goes to the body in force on the de
   await page.click('a[href="/staff/cases/new"]');
   await page.selectOption('#f-kind', 'complaint');
   await page.selectOption('#f-service', 'genoptraening-sel86');
-  await page.fill('#f-municipality', 'DK-0155');
+  await page.selectOption('#f-municipality', 'DK-0155');
   await page.fill('#f-decided', '2020-03-01');
   await page.fill('#f-received', '2020-03-10');
   // An identity number is refused, with the reason next to the field.
@@ -147,9 +152,10 @@ test('a caseworker registers a complaint: it goes to the body in force on the de
   await page.fill('#f-reference', '27.15.00-G01-123-20');
   response = await save(page);
   assert.equal(response.status(), 200);
-  assert.match(page.url(), /\/staff\/cases\/1$/);
+  assert.match(page.url(), /\/staff\/cases\/1\?saved=1$/);
+  assert.match(await page.locator(".confirmation").textContent(), /Saved/);
   const main = await page.locator('main').textContent();
-  assert.match(main, /Tårnby \(DK-0185\)/);
+  assert.match(main, /Handled byTårnby/);
   assert.match(main, /sub-agreement 1/);
   assert.match(main, /retssikkerhedsloven § 66/);
   assert.match(main, /overdue/);
@@ -181,10 +187,10 @@ test('Tårnby writes a fact sheet and submits it, Dragør approves it, and the a
   await tove.click(`a[href="/cooperations/dragoer-taarnby/report/${YEAR}"]`);
   assert.equal(await tove.locator('h1').textContent(), `Årsrapport ${YEAR}`);
   await tove.goto(`${BASE}/staff/cooperations/dragoer-taarnby/report/${YEAR}/sheet-3`);
-  await tove.fill('#f-results', 'Flere borgere fik genoptræning end året før.');
-  await tove.fill('#f-outlook-short', 'Stabil efterspørgsel i 2026.');
-  await tove.fill('#f-outlook-long', 'Flere ældre borgere frem mod 2030.');
-  await tove.fill('#f-cases', '1250');
+  await tove.fill('#f-section-results', 'Flere borgere fik genoptræning end året før.');
+  await tove.fill('#f-section-outlook-short', 'Stabil efterspørgsel i 2026.');
+  await tove.fill('#f-section-outlook-long', 'Flere ældre borgere frem mod 2030.');
+  await tove.fill('#f-figure-cases', '1250');
   await check(tove, 'staff-fact-sheet', null, 1280, 'da-DK');
   await Promise.all([tove.waitForNavigation(), tove.click('button[value="submit"]')]);
   assert.match(await tove.locator('main').textContent(), /sendt til godkendelse/);

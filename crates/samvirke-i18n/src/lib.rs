@@ -303,6 +303,30 @@ pub fn hundredths(lang: Lang, value: i64) -> String {
     )
 }
 
+/// An amount as a person of `lang` types it (`1.234,50` in Danish, `1 234,50` in Swedish and
+/// Norwegian, `1,234.50` in English; group separators optional, at most two decimals, a minus in
+/// front for a negative amount) as hundredths; `None` when it is not such an amount.
+pub fn parse_amount(lang: Lang, text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (negative, rest) = match text.strip_prefix(['-', '\u{2212}']) {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, text),
+    };
+    let group = group_separator(lang);
+    let cleaned: String = rest
+        .chars()
+        .filter(|c| !(c.is_whitespace() || *c == '\u{a0}' || group.contains(*c)))
+        .collect();
+    let decimal = decimal_separator(lang)
+        .as_bytes()
+        .first()
+        .copied()
+        .unwrap_or(b'.');
+    let value = samvirke_core::decimal::parse_hundredths(cleaned.as_bytes(), decimal).ok()?;
+    let value = i64::try_from(value).ok()?;
+    Some(if negative { -value } else { value })
+}
+
 /// Money in minor units with its currency as the language writes it: 1.234,56 kr. (da, DKK),
 /// 1 234,56 kr (sv, SEK; nb, NOK), DKK 1,234.56 (en).
 pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
@@ -347,6 +371,19 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_twice() {
+        for (code, text) in SOURCES {
+            let mut seen = std::collections::HashSet::new();
+            for key in text
+                .lines()
+                .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
+            {
+                assert!(seen.insert(key), "{code} defines {key} twice");
+            }
+        }
+    }
+
+    #[test]
     fn pieces_mark_where_each_argument_goes() {
         let p = pieces(Lang::En, "answer-heading", &[("name", "<b>")]);
         assert!(p.contains(&Piece::Arg(0)), "{p:?}");
@@ -370,6 +407,20 @@ mod tests {
         assert_eq!(money(Lang::Sv, 123_456, "SEK"), "1\u{a0}234,56\u{a0}kr");
         assert_eq!(money(Lang::Nb, -100, "NOK"), "-1,00\u{a0}kr");
         assert_eq!(money(Lang::En, 123_456, "DKK"), "DKK\u{a0}1,234.56");
+        assert_eq!(parse_amount(Lang::Da, "1.234,56"), Some(123_456));
+        assert_eq!(parse_amount(Lang::Da, "1234"), Some(123_400));
+        assert_eq!(parse_amount(Lang::Sv, "1 234,5"), Some(123_450));
+        assert_eq!(parse_amount(Lang::Nb, "-12,00"), Some(-1200));
+        assert_eq!(parse_amount(Lang::En, "1,234.56"), Some(123_456));
+        assert_eq!(parse_amount(Lang::Da, "12,345"), None, "three decimals");
+        assert_eq!(parse_amount(Lang::En, "12 kr"), None);
+        assert_eq!(parse_amount(Lang::Da, ""), None);
+        for lang in Lang::ALL {
+            assert_eq!(
+                parse_amount(lang, &hundredths(lang, -987_654_321)),
+                Some(-987_654_321)
+            );
+        }
     }
 
     #[test]

@@ -13,13 +13,9 @@
 
 mod api;
 pub mod auth;
-mod cases;
 mod edit;
 mod html;
-mod legacy;
-mod marks;
 mod public;
-mod report;
 mod staff;
 
 pub use html::layout::Site;
@@ -249,7 +245,7 @@ impl AppState {
                 Some(current) if current.seq > base => return Err(WebError::Conflict(conflict)),
                 _ => {}
             }
-            store.put(&projection, fact, &actor, &reason, staff::now())?;
+            store.put(&projection, fact, &actor, &reason, crate::now())?;
             Ok(())
         })
         .await?;
@@ -393,9 +389,6 @@ pub fn app(state: Arc<AppState>) -> Router {
         .merge(
             public::routes()
                 .merge(staff::routes())
-                .merge(cases::routes())
-                .merge(report::routes())
-                .merge(marks::routes())
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     html::with_language,

@@ -897,7 +897,28 @@ both!(take_back_form_changes_the_answer_and_the_history, |app| {
     no_reason.extend([("csrf", csrf.as_str()), ("base", base.as_str())]);
     let again = anna.post("/staff/cooperations/dragoer-taarnby/take-back", &no_reason);
     assert_eq!(again.status, 422);
-    assert!(again.body.contains("reason: missing"), "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("<a href=\"#f-reason\">Fill in “Reason for the change”.</a>"),
+        "the error summary links to the field by its label: {}",
+        again.body
+    );
+    assert!(
+        again.body.contains("aria-invalid=\"true\""),
+        "the field is marked"
+    );
+    // Every problem at once: a missing date and a missing reason in one answer.
+    let mut two = fields("");
+    two[2] = ("effective", "");
+    two.extend([("csrf", csrf.as_str()), ("base", base.as_str())]);
+    let both = anna.post("/staff/cooperations/dragoer-taarnby/take-back", &two);
+    assert_eq!(both.status, 422);
+    assert!(
+        both.body
+            .contains("<a href=\"#f-effective\">Fill in “Effective date”.</a>")
+    );
+    assert!(both.body.contains("<a href=\"#f-reason\">"));
     assert!(
         again.body.contains("Dragør hjemtager natur og miljø"),
         "the values are kept"
@@ -911,7 +932,7 @@ both!(take_back_form_changes_the_answer_and_the_history, |app| {
     assert!(
         refused
             .body
-            .contains("No delegation of “genoptraening-sel86”"),
+            .contains("No delegation of “Maintenance training and rehabilitation after loss of function (Social Services Act § 86)” from Tårnby for Dragør"),
         "{}",
         refused.body
     );
@@ -1449,18 +1470,19 @@ both!(
         // A complaint about a § 86 decision from 2020 goes to Tårnby's body…
         let old = register(&mut dorte, "2020-03-01", "SAG-2020-1");
         assert_eq!(old.status, 303, "{}", old.body);
-        let old_path = old.location.clone();
+        assert!(old.location.ends_with("?saved=1"), "a confirmation follows");
+        let old_path = old.location.split('?').next().unwrap().to_string();
         let page = dorte.get(&old_path);
         assert_eq!(page.status, 200);
-        assert!(page.body.contains("Tårnby (DK-0185)"), "{}", page.body);
+        assert!(page.body.contains("<dd>Tårnby</dd>"), "{}", page.body);
         assert!(page.body.contains("sub-agreement 1"), "{}", page.body);
         assert!(page.body.contains("retssikkerhedsloven"), "{}", page.body);
         // …one from 2022 to Dragør's own.
         let new = register(&mut dorte, "2022-05-10", "SAG-2022-7");
         assert_eq!(new.status, 303, "{}", new.body);
-        let new_path = new.location.clone();
+        let new_path = new.location.split('?').next().unwrap().to_string();
         let page = dorte.get(&new_path);
-        assert!(page.body.contains("Dragør (DK-0155)"), "{}", page.body);
+        assert!(page.body.contains("<dd>Dragør</dd>"), "{}", page.body);
 
         // Tårnby's staff see the first case, not the second; unrelated staff get 404 for both.
         let mut tom = Browser::new(app);
@@ -1511,7 +1533,13 @@ both!(
             ],
         );
         assert_eq!(refused.status, 422);
-        assert!(refused.body.contains("DK-0185"), "{}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("would be handled by Tårnby for a resident of Dragør"),
+            "{}",
+            refused.body
+        );
         let bad = dorte.post(
             "/staff/cases/new",
             &[
@@ -1730,7 +1758,7 @@ both!(
                 ("section-results", "Flere borgere fik genoptræning."),
                 ("section-waiting-times", "Ventetiden faldt til 9 dage."),
                 ("figure-cases", "1.250"),
-                ("figure-cost", "123456789"),
+                ("figure-cost", "1,234,567.89"),
                 ("reason", "Årsrapportering januar 2027"),
             ],
         );
@@ -1795,7 +1823,7 @@ both!(
                     "Ventetiden faldt til 9 dage; hjemmetræning 14 dage.",
                 ),
                 ("figure-cases", "1250"),
-                ("figure-cost", "123456789"),
+                ("figure-cost", "1,234,567.89"),
             ],
         );
         assert_eq!(resubmitted.status, 303);
@@ -1901,8 +1929,11 @@ both!(staff_record_what_was_done_about_a_deadline, |app| {
     assert_eq!(hub.status, 200);
     // The past year's overdue deadlines come first, each with its form.
     let section = &hub.body[hub.body.find("id=\"deadlines\"").unwrap()..];
-    let first = section.lines().find(|l| l.starts_with("<li>")).unwrap();
-    assert!(first.contains("<strong>overdue</strong>"), "{first}");
+    let first = section.split("<fieldset>").nth(1).unwrap();
+    assert!(
+        first.contains("<span class=\"tag overdue\">overdue</span>"),
+        "{first}"
+    );
     let due = first.split("datetime=\"").nth(1).unwrap()[..10].to_string();
     let obligation = section
         .split("name=\"obligation\" value=\"")
@@ -1971,7 +2002,12 @@ both!(staff_record_what_was_done_about_a_deadline, |app| {
     assert_eq!(done.status, 303, "{}", done.body);
     assert_eq!(
         done.location,
-        "/staff/cooperations/dragoer-taarnby#deadlines"
+        "/staff/cooperations/dragoer-taarnby?marked=1#deadlines"
+    );
+    let confirmed = tove.get("/staff/cooperations/dragoer-taarnby?marked=1");
+    assert!(
+        confirmed.body.contains("class=\"confirmation\""),
+        "a confirmation after the save"
     );
     // The journal has it, with who and why; the public page no longer lists it as overdue.
     let log = {

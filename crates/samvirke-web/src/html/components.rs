@@ -119,7 +119,6 @@ pub(crate) fn error_box(heading: &str, detail: &str) -> Markup {
 }
 
 /// A confirmation after a save ("Saved"), with what happened.
-#[expect(dead_code, reason = "the staff pages move onto the templates next")]
 pub(crate) fn confirmation(heading: &str, detail: Option<&str>) -> Markup {
     html! {
         div.confirmation role="status" {
@@ -127,4 +126,14 @@ pub(crate) fn confirmation(heading: &str, detail: Option<&str>) -> Markup {
             @if let Some(detail) = detail { p { (detail) } }
         }
     }
+}
+
+/// A deadline's state as a tag (overdue stands out).
+pub(crate) fn deadline_status(status: samvirke_core::deadlines::Status) -> Markup {
+    let class = match status {
+        samvirke_core::deadlines::Status::Overdue => "tag overdue",
+        samvirke_core::deadlines::Status::Done => "tag done",
+        _ => "tag",
+    };
+    html! { span class=(class) { (tr(&format!("deadline-{}", status.as_str()))) } }
 }

@@ -52,12 +52,14 @@ pub(crate) enum Input {
     Number,
     Area,
     Select(Vec<(String, String)>),
+    /// Several of many (a list box; the browser jumps to a name as it is typed).
+    Several(Vec<(String, String)>),
     Checks(Vec<(String, String)>),
 }
 
 /// A field of a form: its name in the body, label, input, whether it is required, and a hint.
 pub(crate) struct Field {
-    pub(crate) name: &'static str,
+    pub(crate) name: String,
     pub(crate) label: String,
     pub(crate) input: Input,
     pub(crate) required: bool,
@@ -65,9 +67,9 @@ pub(crate) struct Field {
 }
 
 /// A field labelled by the message `label`.
-pub(crate) fn field(name: &'static str, label: &str, input: Input, required: bool) -> Field {
+pub(crate) fn field(name: &str, label: &str, input: Input, required: bool) -> Field {
     Field {
-        name,
+        name: name.to_string(),
         label: tr(label),
         input,
         required,
@@ -75,8 +77,13 @@ pub(crate) fn field(name: &'static str, label: &str, input: Input, required: boo
     }
 }
 
-#[expect(dead_code, reason = "the staff pages move onto the templates next")]
 impl Field {
+    /// The same field labelled by a text of its own (a section title from a report template).
+    pub(crate) fn labelled(mut self, label: String) -> Field {
+        self.label = label;
+        self
+    }
+
     /// The same field with a hint below its label.
     pub(crate) fn hint(mut self, hint: String) -> Field {
         self.hint = Some(hint);
@@ -97,7 +104,6 @@ pub(crate) type Problem = (String, String);
 
 /// The error summary at the top of a form: every problem, each a link to its field. It takes
 /// focus when the page loads (`autofocus` on a `tabindex="-1"` region needs no script).
-#[expect(dead_code, reason = "the staff pages move onto the templates next")]
 pub(crate) fn error_summary(fields: &[Field], problems: &[Problem]) -> Markup {
     html! {
         @if !problems.is_empty() {
@@ -105,7 +111,7 @@ pub(crate) fn error_summary(fields: &[Field], problems: &[Problem]) -> Markup {
                 h2 #error-summary-title { (tr("error-summary-title")) }
                 ul {
                     @for (name, message) in problems {
-                        @let target = fields.iter().find(|f| f.name == name).map(Field::input_id);
+                        @let target = fields.iter().find(|f| &f.name == name).map(Field::input_id);
                         li {
                             @match target {
                                 Some(id) => a href={ "#" (id) } { (message) },
@@ -124,7 +130,7 @@ pub(crate) fn render_field(f: &Field, data: &FormData, problems: &[Problem]) -> 
     let id = format!("f-{}", f.name);
     let error = problems
         .iter()
-        .find(|(k, _)| k == f.name)
+        .find(|(k, _)| *k == f.name)
         .map(|(_, m)| m.as_str());
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -150,13 +156,13 @@ pub(crate) fn render_field(f: &Field, data: &FormData, problems: &[Problem]) -> 
         div class=[error.map(|_| "field-error")] {
             @match &f.input {
                 Input::Checks(options) => {
-                    @let chosen = data.all(f.name);
+                    @let chosen = data.all(&f.name);
                     fieldset aria-describedby=[described.as_deref()] {
                         legend { (f.label) }
                         (hint_and_error)
                         @for (i, (value, label)) in options.iter().enumerate() {
                             div.check {
-                                input type="checkbox" id={ (id) "-" (i) } name=(f.name) value=(value)
+                                input type="checkbox" id={ (id) "-" (i) } name=(&f.name) value=(value)
                                     checked[chosen.contains(&value.as_str())];
                                 label for={ (id) "-" (i) } { (label) }
                             }
@@ -166,27 +172,38 @@ pub(crate) fn render_field(f: &Field, data: &FormData, problems: &[Problem]) -> 
                 Input::Select(options) => {
                     label for=(id) { (f.label) }
                     (hint_and_error)
-                    select id=(id) name=(f.name) required[f.required]
+                    select id=(id) name=(&f.name) required[f.required]
                         aria-describedby=[described.as_deref()] aria-invalid=[invalid] {
-                        @if !f.required || data.get(f.name).is_empty() {
+                        @if !f.required || data.get(&f.name).is_empty() {
                             option value="" { (tr("choose")) }
                         }
                         @for (value, label) in options {
-                            option value=(value) selected[value == data.get(f.name)] { (label) }
+                            option value=(value) selected[value == data.get(&f.name)] { (label) }
+                        }
+                    }
+                },
+                Input::Several(options) => {
+                    @let chosen = data.all(&f.name);
+                    label for=(id) { (f.label) }
+                    (hint_and_error)
+                    select id=(id) name=(&f.name) multiple size="8" required[f.required]
+                        aria-describedby=[described.as_deref()] aria-invalid=[invalid] {
+                        @for (value, label) in options {
+                            option value=(value) selected[chosen.contains(&value.as_str())] { (label) }
                         }
                     }
                 },
                 Input::Area => {
                     label for=(id) { (f.label) }
                     (hint_and_error)
-                    textarea id=(id) name=(f.name) rows="3" required[f.required]
-                        aria-describedby=[described.as_deref()] aria-invalid=[invalid] { (data.get(f.name)) }
+                    textarea id=(id) name=(&f.name) rows="3" required[f.required]
+                        aria-describedby=[described.as_deref()] aria-invalid=[invalid] { (data.get(&f.name)) }
                 },
                 input => {
                     @let kind = match input { Input::Date => "date", Input::Number => "number", _ => "text" };
                     label for=(id) { (f.label) }
                     (hint_and_error)
-                    input id=(id) name=(f.name) type=(kind) value=(data.get(f.name)) required[f.required]
+                    input id=(id) name=(&f.name) type=(kind) value=(data.get(&f.name)) required[f.required]
                         class=[matches!(input, Input::Date | Input::Number).then_some("narrow")]
                         aria-describedby=[described.as_deref()] aria-invalid=[invalid];
                 },

@@ -26,7 +26,6 @@ pub(crate) fn page(title: &str, body: Markup) -> Markup {
 }
 
 /// A staff page: the public frame with the staff bar (overview, who is signed in, sign out).
-#[expect(dead_code, reason = "the staff pages move onto the templates next")]
 pub(crate) fn staff_page(staff: &Staff, title: &str, body: Markup) -> Markup {
     frame(title, Some(staff), body)
 }
@@ -80,7 +79,7 @@ fn frame(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                             div.wrap {
                                 a href="/staff" { (tr("staff-overview")) }
                                 a href="/staff/cases" { (tr("cases-title")) }
-                                span { (super::tra("signed-in-as", &[("name", &staff.user.name)])) }
+                                span { (super::tra("staffbar-signed-in", &[("name", &staff.user.name)])) }
                                 @if !staff.csrf.is_empty() {
                                     form.inline-form method="post" action="/staff/logout" {
                                         input type="hidden" name="csrf" value=(staff.csrf);

@@ -7,6 +7,7 @@
 
 pub(crate) mod assets;
 pub(crate) mod components;
+pub(crate) mod errors;
 pub(crate) mod forms;
 pub(crate) mod layout;
 
@@ -111,6 +112,14 @@ fn context_of(state: &crate::AppState, request: &axum::extract::Request) -> Page
         path,
         site: state.site.clone(),
     }
+}
+
+/// Whether `back` is a path on this site (never an open redirect).
+pub(crate) fn same_site_path(back: &str) -> bool {
+    back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains('\\')
+        && !back.chars().any(char::is_control)
 }
 
 /// Percent-encodes a path and query for use as a query value (slashes kept, for readability).

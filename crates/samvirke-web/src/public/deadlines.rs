@@ -3,7 +3,7 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use samvirke_core::deadlines::{Filter, Status};
+use samvirke_core::deadlines::Filter;
 use samvirke_core::model::Language;
 use samvirke_core::{Date, Registry};
 
@@ -15,16 +15,6 @@ const DEADLINE_PAGE_DAYS: i32 = 366;
 /// How far back and ahead a calendar feed reaches, in days.
 const FEED_DAYS_BACK: i32 = 366;
 const FEED_DAYS_AHEAD: i32 = 2 * 366;
-
-/// A deadline's state as a tag (overdue stands out).
-pub(crate) fn status_tag(status: Status) -> Markup {
-    let class = match status {
-        Status::Overdue => "tag overdue",
-        Status::Done => "tag done",
-        _ => "tag",
-    };
-    html! { span class=(class) { (tr(&format!("deadline-{}", status.as_str()))) } }
-}
 
 /// Who must meet a deadline, by name: parties by their names, roles in words as given.
 pub(crate) fn owners(
@@ -69,7 +59,7 @@ pub(crate) fn section(
                         }
                         @if several { @if let Some(doc) = doc { " – " (components::cooperation_link(doc)) } }
                         " (" (owners(doc, &d.owners)) ") "
-                        (status_tag(d.status))
+                        (components::deadline_status(d.status))
                         @if let Some(note) = &d.note { " – " (note) }
                     }
                 }

@@ -27,12 +27,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use maud::html;
 
-use crate::html::layout::page;
-use crate::html::{self, components, tr};
+use crate::html;
+pub(crate) use crate::html::errors::{PageError, not_found_page};
 use crate::i18n::{self, Lang};
 use crate::{AppState, WebError};
 
@@ -65,14 +64,6 @@ pub(crate) struct BackQuery {
     back: Option<String>,
 }
 
-/// Whether `back` is a path on this site (never an open redirect).
-pub(crate) fn same_site_path(back: &str) -> bool {
-    back.starts_with('/')
-        && !back.starts_with("//")
-        && !back.contains('\\')
-        && !back.chars().any(char::is_control)
-}
-
 /// `/lang/{code}?back=PATH`: remembers the language in a cookie and goes back to the page.
 async fn switch_language(
     axum::extract::Path(code): axum::extract::Path<String>,
@@ -83,7 +74,7 @@ async fn switch_language(
     };
     let back = query
         .back
-        .filter(|b| same_site_path(b))
+        .filter(|b| html::same_site_path(b))
         .unwrap_or_else(|| "/".to_string());
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
@@ -104,42 +95,6 @@ pub(crate) async fn fallback(
 ) -> Response {
     let response = html::in_context_of(&state, &request, async { not_found_page() });
     response.await
-}
-
-/// The page of an address that names nothing.
-pub(crate) fn not_found_page() -> Response {
-    let body = html! {
-        h1 { (tr("not-found-title")) }
-        p { (tr("not-found-text")) " " a href="/" { (tr("front-page-link")) } "." }
-    };
-    (
-        StatusCode::NOT_FOUND,
-        Html(page(&tr("not-found-title"), body).into_string()),
-    )
-        .into_response()
-}
-
-/// An error on a page: an HTML page with the message, not a problem document.
-pub(crate) struct PageError(pub(crate) WebError);
-
-impl From<WebError> for PageError {
-    fn from(e: WebError) -> PageError {
-        PageError(e)
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let status = self.0.status();
-        if status == StatusCode::NOT_FOUND {
-            return not_found_page();
-        }
-        let body = html! {
-            h1 { (tr("error-page")) }
-            (components::error_box(&tr("error-page"), &self.0.page_detail()))
-        };
-        (status, Html(page(&tr("error-page"), body).into_string())).into_response()
-    }
 }
 
 /// The registry the page is rendered from.

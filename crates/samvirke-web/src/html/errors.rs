@@ -1,0 +1,46 @@
+//! The pages of errors: the 404 page in the reader's language, and [`PageError`], which turns a
+//! [`WebError`] into an HTML page with the message (not a problem document).
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use maud::html;
+
+use super::layout::page;
+use super::{components, tr};
+use crate::WebError;
+
+/// The page of an address that names nothing.
+pub(crate) fn not_found_page() -> Response {
+    let body = html! {
+        h1 { (tr("not-found-title")) }
+        p { (tr("not-found-text")) " " a href="/" { (tr("front-page-link")) } "." }
+    };
+    (
+        StatusCode::NOT_FOUND,
+        Html(page(&tr("not-found-title"), body).into_string()),
+    )
+        .into_response()
+}
+
+/// An error on a page: an HTML page with the message, not a problem document.
+pub(crate) struct PageError(pub(crate) WebError);
+
+impl From<WebError> for PageError {
+    fn from(e: WebError) -> PageError {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if status == StatusCode::NOT_FOUND {
+            return not_found_page();
+        }
+        let body = html! {
+            h1 { (tr("error-page")) }
+            (components::error_box(&tr("error-page"), &self.0.page_detail()))
+        };
+        (status, Html(page(&tr("error-page"), body).into_string())).into_response()
+    }
+}

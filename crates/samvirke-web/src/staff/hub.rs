@@ -1,0 +1,103 @@
+//! `/staff/cooperations/{id}`: the editor's page of a cooperation: what can be changed (each a
+//! form), its deadlines to mark, and last year's fact sheets.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::html;
+use samvirke_core::CooperationId;
+
+use super::{marks, page, require_staff, sheets};
+use crate::html::components::{self, in_language, party_link};
+use crate::html::errors::{PageError, not_found_page};
+use crate::html::{day, tr, tra};
+use crate::{AppState, WebError};
+
+pub(super) fn routes() -> Router<Arc<AppState>> {
+    Router::new().route("/staff/cooperations/{id}", get(cooperation_hub))
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct HubQuery {
+    marked: Option<String>,
+}
+
+async fn cooperation_hub(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<HubQuery>,
+) -> Response {
+    let path = format!("/staff/cooperations/{id}");
+    let staff = match require_staff(&state, &headers, &path).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let snapshot = match state.snapshot() {
+        Ok(s) => s,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let Some(doc) = CooperationId::parse(&id)
+        .ok()
+        .and_then(|id| snapshot.registry.cooperation(&id))
+    else {
+        return not_found_page();
+    };
+    if !staff.can_edit(doc) {
+        return PageError(WebError::Forbidden(tra(
+            "may-not-edit",
+            &[("id", &doc.cooperation.name)],
+        )))
+        .into_response();
+    }
+    let registry = &snapshot.registry;
+    let c = &doc.cooperation;
+    let language = c.language;
+    let body = html! {
+        h1 { (c.name) }
+        @if query.marked.is_some() {
+            (components::confirmation(&tr("saved-title"), Some(&tr("deadline-saved"))))
+        }
+        p {
+            a href={ "/cooperations/" (c.id) } { (tr("public-page")) } " · "
+            a href={ "/cooperations/" (c.id) "/history" } { (tr("history")) }
+        }
+        ul.actions {
+            li { a href={ (path) "/take-back" } { (tr("form-take-back")) } }
+            li { a href={ (path) "/details" } { (tr("form-details")) } }
+            li { a href={ (path) "/main-new" } { (tr("form-main-new")) } }
+            li { a href={ (path) "/sub-new" } { (tr("form-sub-new")) } }
+            li { a href={ (path) "/delegation-new" } { (tr("form-delegation-new")) } }
+        }
+        h2 { (tr("main-agreement")) }
+        ul {
+            @for v in &doc.main_agreement {
+                li { a href={ (path) "/main-" (v.number) } { (tra("main-version", &[("number", &v.number.to_string())])) } }
+            }
+        }
+        h2 { (tr("sub-agreements")) }
+        ul {
+            @for s in &doc.sub_agreements {
+                li { a href={ (path) "/sub-" (s.number) } { (s.number) " " (in_language(&s.title, language)) } }
+            }
+        }
+        h2 { (tr("delegations")) }
+        ul {
+            @for (i, d) in doc.delegations.iter().enumerate() {
+                li {
+                    a href={ (path) "/delegation-" (i) } { (components::service(registry, &d.service)) }
+                    " – " (party_link(doc, &d.performer)) " ("
+                    (tra("answer-valid", &[("from", &day(d.valid.from())), ("to", &d.valid.to().map_or_else(|| tr("open-ended"), |t| day(t.pred())))]))
+                    ")"
+                }
+            }
+        }
+        (marks::section(registry, doc, &staff))
+        (sheets::links(registry, &c.id))
+    };
+    page(StatusCode::OK, &staff, &c.name, body)
+}

@@ -1,0 +1,240 @@
+//! `/staff/login` (double-submit CSRF cookie, rate limit per account and per client address, the
+//! same answer for a wrong email and a wrong password) and `/staff/logout`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use maud::html;
+use samvirke_core::Timestamp;
+
+use super::{csrf_refused, see_other, staff_of};
+use crate::auth;
+use crate::html::errors::PageError;
+use crate::html::forms::FormData;
+use crate::html::same_site_path;
+use crate::html::{tr, tra};
+use crate::{AppState, WebError, now};
+
+pub(super) fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/staff/login", get(login_form).post(login))
+        .route("/staff/logout", post(logout))
+}
+
+/// Only paths on this site are followed after login.
+fn safe_next(next: &str) -> String {
+    if same_site_path(next) {
+        next.to_string()
+    } else {
+        "/staff".to_string()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+fn login_page(
+    status: StatusCode,
+    csrf: &str,
+    email: &str,
+    next: &str,
+    message: Option<&str>,
+) -> Response {
+    let body = html! {
+        h1 { (tr("login-title")) }
+        @if let Some(message) = message {
+            div.error-summary #login-error role="alert" tabindex="-1" autofocus {
+                h2 { (tr("error-summary-title")) }
+                p { (message) }
+            }
+        }
+        form method="post" action="/staff/login" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="next" value=(next);
+            label for="email" { (tr("login-email")) }
+            input #email name="email" type="email" autocomplete="username" required value=(email);
+            label for="password" { (tr("login-password")) }
+            input #password name="password" type="password" autocomplete="current-password" required;
+            button type="submit" { (tr("login-submit")) }
+        }
+    };
+    super::public_page(status, &tr("login-title"), body)
+}
+
+async fn login_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref().unwrap_or("/staff"));
+    let csrf = match auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE) {
+        Some(c) if c.len() == 64 => c.to_string(),
+        _ => match auth::new_token() {
+            Ok(t) => t,
+            Err(e) => return PageError(WebError::Internal(e)).into_response(),
+        },
+    };
+    let mut response = login_page(StatusCode::OK, &csrf, "", &next, None);
+    set_cookie(
+        &mut response,
+        &format!(
+            "{}={csrf}; {}",
+            auth::LOGIN_CSRF_COOKIE,
+            auth::cookie_attributes(&headers, state.secure_cookies)
+        ),
+    );
+    response
+}
+
+fn set_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = header::HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+fn client_address(connect: Option<&ConnectInfo<SocketAddr>>) -> String {
+    connect.map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+}
+
+async fn login(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    connect: Option<axum::extract::Extension<ConnectInfo<SocketAddr>>>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let next = safe_next(form.get("next"));
+    let email = form.get("email").trim().to_lowercase();
+    let csrf_cookie = auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE).unwrap_or("");
+    if csrf_cookie.is_empty() || !auth::same_secret(csrf_cookie, form.get("csrf")) {
+        return csrf_refused();
+    }
+    let csrf = csrf_cookie.to_string();
+    let client = client_address(connect.as_ref().map(|c| &c.0));
+    let password = form.get("password").to_string();
+    let secure = auth::cookie_attributes(&headers, state.secure_cookies);
+    let account_subject = format!("email:{email}");
+    let client_subject = format!("client:{client}");
+    let checked = state
+        .with_store(move |store| {
+            let now = now();
+            let since =
+                Timestamp::from_micros(now.micros() - auth::LOGIN_WINDOW_MINUTES * 60 * 1_000_000);
+            let (by_account, oldest_a) = store.login_failures_since(&account_subject, since)?;
+            let (by_client, oldest_c) = store.login_failures_since(&client_subject, since)?;
+            if by_account >= auth::LOGIN_FAILURES_PER_ACCOUNT_MAX
+                || by_client >= auth::LOGIN_FAILURES_PER_CLIENT_MAX
+            {
+                let oldest = if by_account >= auth::LOGIN_FAILURES_PER_ACCOUNT_MAX {
+                    oldest_a
+                } else {
+                    oldest_c
+                };
+                return Err(WebError::TooManyRequests {
+                    detail: String::new(),
+                    retry_after: auth::retry_after_seconds(oldest, now),
+                });
+            }
+            let user = store.user(&email)?.filter(|u| !u.disabled);
+            let hash = user
+                .as_ref()
+                .map_or(auth::decoy_hash(), |u| u.password_hash.as_str());
+            let ok = auth::verify_password(hash, &password) && user.is_some();
+            if !ok {
+                store.login_failure(&[&account_subject, &client_subject], now)?;
+                return Ok(None);
+            }
+            store.login_failures_clear(&account_subject)?;
+            let token = auth::new_token().map_err(WebError::Internal)?;
+            let session_csrf = auth::new_token().map_err(WebError::Internal)?;
+            let expires =
+                Timestamp::from_micros(now.micros() + auth::SESSION_HOURS * 3600 * 1_000_000);
+            store.session_create(
+                &auth::token_hash(&token),
+                &email,
+                &session_csrf,
+                now,
+                expires,
+            )?;
+            Ok(Some(token))
+        })
+        .await;
+    let email = form.get("email").trim().to_string();
+    match checked {
+        Ok(Some(token)) => {
+            let mut response = see_other(&next);
+            set_cookie(
+                &mut response,
+                &format!(
+                    "{}={token}; {secure}; Max-Age={}",
+                    auth::SESSION_COOKIE,
+                    auth::SESSION_HOURS * 3600
+                ),
+            );
+            set_cookie(
+                &mut response,
+                &format!("{}=; {secure}; Max-Age=0", auth::LOGIN_CSRF_COOKIE),
+            );
+            response
+        }
+        Ok(None) => login_page(
+            StatusCode::UNAUTHORIZED,
+            &csrf,
+            &email,
+            &next,
+            Some(&tr("login-wrong")),
+        ),
+        Err(WebError::TooManyRequests { retry_after, .. }) => {
+            let minutes = (retry_after + 59) / 60;
+            let mut response = login_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                &csrf,
+                &email,
+                &next,
+                Some(&tra("login-too-many", &[("minutes", &minutes.to_string())])),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+            response
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let form = FormData::parse(&body);
+    let staff = match staff_of(&state, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/"),
+        Err(e) => return PageError(e).into_response(),
+    };
+    if !auth::same_secret(&staff.csrf, form.get("csrf")) {
+        return csrf_refused();
+    }
+    if let Some(hash) = staff.session_hash.clone()
+        && let Err(e) = state
+            .with_store(move |store| Ok(store.session_delete(&hash)?))
+            .await
+    {
+        return PageError(e).into_response();
+    }
+    let mut response = see_other("/");
+    set_cookie(
+        &mut response,
+        &format!(
+            "{}=; {}; Max-Age=0",
+            auth::SESSION_COOKIE,
+            auth::cookie_attributes(&headers, state.secure_cookies)
+        ),
+    );
+    response
+}

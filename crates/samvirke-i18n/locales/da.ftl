@@ -452,3 +452,13 @@ sheet-saved-approved = Faktaarket er godkendt.
 sheet-saved-returned = Faktaarket er sendt tilbage til rettelse.
 sheet-not-an-amount = “{ $label }”: “{ $value }” er ikke et beløb; skriv det i kroner, fx 1.234,50.
 field-last-day = Sidste dag i kraft
+
+## The citizen's question, when it cannot be answered
+who-choose-municipality = Vælg, hvor du bor.
+who-choose-service = Vælg, hvad din sag handler om.
+who-unknown-municipality = Vi kender ikke en kommune “{ $input }”. Vælg en fra listen.
+who-ambiguous-municipality = Den { $date } kan koden betyde flere kommuner: { $candidates }. Vælg den, du bor i.
+who-municipality-not-in-force = { $name } var ikke en kommune den { $date }. Vælg den kommune, du boede i dengang, eller en anden dato.
+who-unknown-service = Vi kender ikke en opgave “{ $input }”. Vælg en fra listen.
+who-conflict = Registret nævner to kommuner for denne sag den dag. Dem, der driver sitet, har fået besked; spørg din kommune imens.
+who-as-known-on-invalid = “Som kendt den” skal være et tidspunkt som 2021-06-01T12:00:00Z.

@@ -452,3 +452,13 @@ sheet-saved-approved = The fact sheet is approved.
 sheet-saved-returned = The fact sheet is returned for changes.
 sheet-not-an-amount = “{ $label }”: “{ $value }” is not an amount; write it in kroner, e.g. 1,234.50.
 field-last-day = Last day in force
+
+## The citizen's question, when it cannot be answered
+who-choose-municipality = Choose where you live.
+who-choose-service = Choose what your case is about.
+who-unknown-municipality = We do not know a municipality “{ $input }”. Choose one from the list.
+who-ambiguous-municipality = On { $date } that code could mean more than one municipality: { $candidates }. Choose the one you live in.
+who-municipality-not-in-force = { $name } was not a municipality on { $date }. Choose the municipality you lived in then, or another date.
+who-unknown-service = We do not know a service “{ $input }”. Choose one from the list.
+who-conflict = The registry names two municipalities for this case on that day. The people who run the site have been told; ask your municipality in the meantime.
+who-as-known-on-invalid = “As known on” must be a time such as 2021-06-01T12:00:00Z.

@@ -452,3 +452,13 @@ sheet-saved-approved = Faktaarket er godkjent.
 sheet-saved-returned = Faktaarket er sendt tilbake for endringer.
 sheet-not-an-amount = «{ $label }»: «{ $value }» er ikke et beløp; skriv det i kroner, f.eks. 1 234,50.
 field-last-day = Siste dag i kraft
+
+## The citizen's question, when it cannot be answered
+who-choose-municipality = Velg hvor du bor.
+who-choose-service = Velg hva saken din gjelder.
+who-unknown-municipality = Vi kjenner ikke en kommune «{ $input }». Velg en fra listen.
+who-ambiguous-municipality = { $date } kan koden bety flere kommuner: { $candidates }. Velg den du bor i.
+who-municipality-not-in-force = { $name } var ikke en kommune { $date }. Velg kommunen du bodde i da, eller en annen dato.
+who-unknown-service = Vi kjenner ikke en oppgave «{ $input }». Velg en fra listen.
+who-conflict = Registeret oppgir to kommuner for denne saken den dagen. De som drifter nettstedet, har fått beskjed; spør kommunen din i mellomtiden.
+who-as-known-on-invalid = «Som kjent den» må være et tidspunkt som 2021-06-01T12:00:00Z.

@@ -452,3 +452,13 @@ sheet-saved-approved = Faktabladet är godkänt.
 sheet-saved-returned = Faktabladet är återsänt för ändringar.
 sheet-not-an-amount = ”{ $label }”: ”{ $value }” är inget belopp; skriv det i kronor, t.ex. 1 234,50.
 field-last-day = Sista dag som gäller
+
+## The citizen's question, when it cannot be answered
+who-choose-municipality = Välj var du bor.
+who-choose-service = Välj vad ditt ärende gäller.
+who-unknown-municipality = Vi känner inte till någon kommun ”{ $input }”. Välj en i listan.
+who-ambiguous-municipality = Den { $date } kan koden betyda flera kommuner: { $candidates }. Välj den du bor i.
+who-municipality-not-in-force = { $name } var inte en kommun den { $date }. Välj den kommun du bodde i då, eller ett annat datum.
+who-unknown-service = Vi känner inte till någon uppgift ”{ $input }”. Välj en i listan.
+who-conflict = Registret anger två kommuner för det här ärendet den dagen. De som driver webbplatsen har meddelats; fråga din kommun så länge.
+who-as-known-on-invalid = ”Som känt den” måste vara en tidpunkt som 2021-06-01T12:00:00Z.

@@ -280,7 +280,8 @@ both!(citizen_pages_work_without_javascript, |app| {
         app.get("/who?municipality=DK-0155&service=genoptraening-sel86&on=31-08-2021");
     assert_eq!(status, 400);
     assert!(
-        bad.contains("role=\"alert\"") && bad.contains("YYYY-MM-DD"),
+        bad.contains("role=\"alert\"")
+            && bad.contains("“On which date?” must be a real date, such as 2026-12-31."),
         "{bad}"
     );
     let (status, _, missing) = app.get("/no/such/page");
@@ -513,6 +514,34 @@ both!(pages_in_four_languages, |app| {
             && da.contains("Tårnby behandler den")
             && da.contains("den <time datetime=\"2021-08-31\">31.08.2021</time>"),
         "{da}"
+    );
+    // A question that cannot be answered is told so in the reader's language, not in English.
+    let (status, unknown) = get_with(
+        "/who?municipality=DK-0155&service=no-such-service&on=2021-08-31",
+        "Accept-Language",
+        "da-DK",
+    );
+    assert_eq!(status, 404);
+    assert!(
+        unknown.contains("Vi kender ikke en opgave “no-such-service”. Vælg en fra listen."),
+        "{unknown}"
+    );
+    assert!(
+        !unknown.contains("unknown service"),
+        "no English: {unknown}"
+    );
+    let (status, missing) = get_with("/who?service=ppr", "Accept-Language", "nb-NO");
+    assert_eq!(status, 400);
+    assert!(missing.contains("Velg hvor du bor."), "{missing}");
+    let (status, bad_date) = get_with(
+        "/who?municipality=DK-0155&service=ppr&on=2021-02-30",
+        "Accept-Language",
+        "sv-SE",
+    );
+    assert_eq!(status, 400);
+    assert!(
+        bad_date.contains("måste vara ett giltigt datum"),
+        "{bad_date}"
     );
     let (_, sv) = get_with("/", "Accept-Language", "sv-SE");
     assert!(
@@ -2042,4 +2071,173 @@ both!(staff_record_what_was_done_about_a_deadline, |app| {
         ],
     );
     assert_eq!(no_token.status, 403);
+});
+
+/// The visible text of a page in its own language: tags removed, and the parts marked with a
+/// `lang` of their own (another language's text, the language switch) left out.
+fn own_language_text(page: &str, lang: &str) -> String {
+    let mut out = String::new();
+    let mut rest = page;
+    // Drop elements that declare another language (they do not nest in these pages).
+    while let Some(start) = rest.find(" lang=\"") {
+        let tag_start = rest[..start].rfind('<').unwrap_or(start);
+        let value = &rest[start + 7..];
+        let code = value.split('"').next().unwrap_or("");
+        let name = rest[tag_start + 1..]
+            .split(|c: char| c.is_whitespace() || c == '>')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        out.push_str(&rest[..tag_start]);
+        if code == lang || name == "html" {
+            let open_end = rest[tag_start..]
+                .find('>')
+                .map_or(rest.len(), |i| tag_start + i + 1);
+            out.push_str(&rest[tag_start..open_end]);
+            rest = &rest[open_end..];
+        } else {
+            let close = format!("</{name}>");
+            let end = rest[tag_start..]
+                .find(&close)
+                .map_or(rest.len(), |i| tag_start + i + close.len());
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in out.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&").replace("&quot;", "\"")
+}
+
+/// The longest stretch of an English message without placeholders.
+fn longest_literal(value: &str) -> String {
+    value
+        .split(['{', '}'])
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, s)| s.trim())
+        .max_by_key(|s| s.len())
+        .unwrap_or("")
+        .to_string()
+}
+
+both!(pages_show_names_and_the_readers_language, |app| {
+    let english: Vec<(String, String)> = include_str!("../../samvirke-i18n/locales/en.ftl")
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.to_string(), longest_literal(v)))
+        .filter(|(_, v)| v.split_whitespace().count() >= 3 && v.len() >= 16)
+        .collect();
+    let (_, _, registry) = app.get("/api/v1/services?limit=1000");
+    let slugs: Vec<String> = serde_json::from_str::<serde_json::Value>(&registry).unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["id"].as_str().map(str::to_string))
+        .filter(|id| id.contains('-'))
+        .collect();
+    assert!(slugs.len() >= 5, "{slugs:?}");
+    let mut pages = vec![
+        "/".to_string(),
+        "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31".to_string(),
+        "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-09-01".to_string(),
+        "/search?q=drag".to_string(),
+        "/matrix".to_string(),
+        "/municipalities/DK-0155?on=2020-06-01".to_string(),
+        "/municipalities/DK-0185".to_string(),
+        "/about/accessibility".to_string(),
+        "/about/privacy".to_string(),
+        "/about/contact".to_string(),
+        "/no/such/page".to_string(),
+    ];
+    for id in [
+        "dragoer-taarnby",
+        "ishoej-vallensbaek",
+        "vastra-malardalen",
+        "marker",
+        "koebenhavn-syd",
+    ] {
+        pages.push(format!("/cooperations/{id}"));
+        pages.push(format!("/cooperations/{id}/history"));
+    }
+    let (_, listed) = app.json("/api/v1/cooperations?limit=100");
+    let known: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_str().map(str::to_string))
+        .collect();
+    pages.retain(|p| {
+        !p.starts_with("/cooperations/")
+            || known
+                .iter()
+                .any(|k| p.starts_with(&format!("/cooperations/{k}")))
+    });
+    // The check sees what a reader sees: the English front page has the English intro, and a
+    // Danish service name shown on an English page is not counted as English text.
+    let (_, _, front) = app.get("/");
+    let intro = english.iter().find(|(k, _)| k == "who-intro").unwrap();
+    assert!(own_language_text(&front, "en").contains(intro.1.as_str()));
+    let (_, _, coop) = app.get("/cooperations/dragoer-taarnby");
+    let coop_text = own_language_text(&coop, "en");
+    assert!(coop_text.contains("Tårnby") && !coop_text.contains("Delaftale 3"));
+    for (lang, accept) in [("da", "da-DK"), ("sv", "sv-SE"), ("nb", "nb-NO")] {
+        let own = match lang {
+            "da" => include_str!("../../samvirke-i18n/locales/da.ftl"),
+            "sv" => include_str!("../../samvirke-i18n/locales/sv.ftl"),
+            _ => include_str!("../../samvirke-i18n/locales/nb.ftl"),
+        };
+        for path in &pages {
+            let mut r = app
+                .agent
+                .get(&format!("{}{path}", app.base))
+                .header("Accept-Language", accept)
+                .call()
+                .unwrap();
+            let body = r.body_mut().read_to_string().unwrap();
+            assert!(body.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+            let text = own_language_text(&body, lang);
+            for (key, phrase) in &english {
+                // A phrase the language writes the same way (a proper name) is not English.
+                if own.contains(phrase.as_str()) {
+                    continue;
+                }
+                assert!(
+                    !text.contains(phrase.as_str()),
+                    "{path} in {lang} shows the English of {key}: “{phrase}”"
+                );
+            }
+            for slug in &slugs {
+                assert!(
+                    !text
+                        .split(|c: char| c.is_whitespace() || "()“”«»\",;:".contains(c))
+                        .any(|w| w == slug),
+                    "{path} in {lang} shows the service id {slug}"
+                );
+            }
+            for journal in [
+                "/sub/",
+                "/delegation/",
+                "/take-back/",
+                "/service/",
+                "/obligation/",
+            ] {
+                assert!(
+                    !text.contains(journal),
+                    "{path} in {lang} shows a journal key ({journal})"
+                );
+            }
+        }
+    }
 });

@@ -9,10 +9,10 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{Markup, html};
 use samvirke_core::resolver::{Answer, BasisStep, Body};
-use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister, ServiceId};
+use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister, ResolveError, ServiceId};
 
 use super::{PageError, search, snapshot};
-use crate::api::{WhoQuery, answer};
+use crate::api::WhoQuery;
 use crate::html::layout::page;
 use crate::html::{components, day, time, tr, tra, trm};
 use crate::{AppState, Snapshot, WebError, today};
@@ -222,6 +222,116 @@ fn answer_html(snapshot: &Snapshot, a: &Answer) -> Markup {
     }
 }
 
+/// What is wrong with a question, in the reader's words.
+enum Unanswered {
+    /// The reader's mistake: 400 or 404 with the message.
+    Question(axum::http::StatusCode, String),
+    /// Ours: a 500, the cause logged.
+    Server(WebError),
+}
+
+/// A resolver error in the reader's language.
+fn resolve_message(e: &ResolveError) -> (axum::http::StatusCode, String) {
+    use axum::http::StatusCode;
+    use samvirke_core::municipalities::MunicipalityError;
+    let names = |list: &[(MunicipalityId, String)]| {
+        list.iter()
+            .map(|(_, name)| name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match e {
+        ResolveError::Municipality(MunicipalityError::Unknown { input, .. }) => (
+            StatusCode::NOT_FOUND,
+            tra("who-unknown-municipality", &[("input", input)]),
+        ),
+        ResolveError::Municipality(MunicipalityError::Ambiguous { on, candidates, .. }) => (
+            StatusCode::BAD_REQUEST,
+            tra(
+                "who-ambiguous-municipality",
+                &[("date", &day(*on)), ("candidates", &names(candidates))],
+            ),
+        ),
+        ResolveError::Municipality(MunicipalityError::NotInForce { name, on, .. }) => (
+            StatusCode::NOT_FOUND,
+            tra(
+                "who-municipality-not-in-force",
+                &[("name", name), ("date", &day(*on))],
+            ),
+        ),
+        ResolveError::UnknownService { input, .. } => (
+            StatusCode::NOT_FOUND,
+            tra("who-unknown-service", &[("input", input)]),
+        ),
+        ResolveError::Conflict { .. } => (StatusCode::INTERNAL_SERVER_ERROR, tr("who-conflict")),
+    }
+}
+
+/// The answer to a question from the page's form, or what is wrong with it in the reader's words.
+async fn page_answer(state: &Arc<AppState>, query: &WhoQuery) -> Result<Answer, Unanswered> {
+    use axum::http::StatusCode;
+    let question = |key: &str| Unanswered::Question(StatusCode::BAD_REQUEST, tr(key));
+    let municipality = query.municipality.as_deref().unwrap_or("").trim();
+    let service = query.service.as_deref().unwrap_or("").trim().to_string();
+    if municipality.is_empty() {
+        return Err(question("who-choose-municipality"));
+    }
+    if service.is_empty() {
+        return Err(question("who-choose-service"));
+    }
+    let id = MunicipalityId::parse(municipality, None).map_err(|_| {
+        Unanswered::Question(
+            StatusCode::BAD_REQUEST,
+            tra("who-unknown-municipality", &[("input", municipality)]),
+        )
+    })?;
+    let on = match query.on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => Date::parse(text).map_err(|_| {
+            Unanswered::Question(
+                StatusCode::BAD_REQUEST,
+                tra("date-invalid", &[("label", &tr("form-date"))]),
+            )
+        })?,
+        None => today(),
+    };
+    let as_known_on = match query
+        .as_known_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(text) => Some(samvirke_core::Timestamp::parse(text).map_err(|_| {
+            Unanswered::Question(StatusCode::BAD_REQUEST, tr("who-as-known-on-invalid"))
+        })?),
+        None => None,
+    };
+    let answered = match as_known_on {
+        // Building a past registry reads the journal: off the async threads.
+        Some(k) => {
+            let state = state.clone();
+            tokio::task::spawn_blocking(move || {
+                state
+                    .registry_as_known_on(k)
+                    .map(|registry| registry.who(id, &service, on, Some(k)))
+            })
+            .await
+            .map_err(|e| Unanswered::Server(WebError::Internal(e.to_string())))?
+            .map_err(Unanswered::Server)?
+        }
+        None => state
+            .snapshot()
+            .map_err(Unanswered::Server)?
+            .registry
+            .who(id, &service, on, None),
+    };
+    answered.map_err(|e| match resolve_message(&e) {
+        (axum::http::StatusCode::INTERNAL_SERVER_ERROR, _) => {
+            Unanswered::Server(WebError::Internal(e.to_string()))
+        }
+        (status, message) => Unanswered::Question(status, message),
+    })
+}
+
 /// `GET /who?municipality=&service=&on=`: the answer, or what is wrong with the question.
 pub(crate) async fn who_page(
     State(state): State<Arc<AppState>>,
@@ -229,13 +339,7 @@ pub(crate) async fn who_page(
 ) -> Result<Response, PageError> {
     let snapshot = snapshot(&state)?;
     let form_html = form(&snapshot, &query);
-    let echo = WhoQuery {
-        municipality: query.municipality.clone(),
-        service: query.service.clone(),
-        on: query.on.clone(),
-        as_known_on: query.as_known_on.clone(),
-    };
-    match answer(state, echo).await {
+    match page_answer(&state, &query).await {
         Ok(a) => {
             let body = html! {
                 h1 { (tr("who-title")) }
@@ -252,12 +356,11 @@ pub(crate) async fn who_page(
             )
             .into_response())
         }
-        Err(WebError::Internal(cause)) => Err(PageError(WebError::Internal(cause))),
-        Err(e) => {
-            let status = e.status();
+        Err(Unanswered::Server(e)) => Err(PageError(e)),
+        Err(Unanswered::Question(status, message)) => {
             let body = html! {
                 h1 { (tr("who-title")) }
-                (components::error_box(&tr("error-answer"), &e.page_detail()))
+                (components::error_box(&tr("error-answer"), &message))
                 (form_html)
             };
             Ok((status, Html(page(&tr("error-answer"), body).into_string())).into_response())

@@ -17,7 +17,7 @@ use samvirke_core::cases::{self, Binding, CaseKind, CaseReference};
 use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister};
 use samvirke_store::register::{Case, CaseError, NewCase};
 
-use super::{csrf_field, page, require_staff, see_other, staff_form};
+use super::{SignedIn, csrf_field, page, see_other, staff_form};
 use crate::auth::Staff;
 use crate::html::components::{self, municipality_name};
 use crate::html::errors::{PageError, not_found_page};
@@ -107,11 +107,7 @@ fn service_name(state: &AppState, id: &str) -> Markup {
     }
 }
 
-async fn list(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let staff = match require_staff(&state, &headers, "/staff/cases").await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn list(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn) -> Response {
     let all = match visible_cases(&state, &staff).await {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
@@ -229,11 +225,7 @@ fn case_form(
     })
 }
 
-async fn new_form(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let staff = match require_staff(&state, &headers, "/staff/cases/new").await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn new_form(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn) -> Response {
     let mut data = FormData::default();
     data.set("received", today().to_string());
     if let Some(m) = municipalities_of(&staff).first() {
@@ -486,14 +478,10 @@ async fn render_case(
 
 async fn show(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path(id): Path<String>,
     Query(saved): Query<SavedQuery>,
 ) -> Response {
-    let staff = match require_staff(&state, &headers, &format!("/staff/cases/{id}")).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     match visible_case(&state, &staff, &id).await {
         Ok(Some(case)) => {
             render_case(

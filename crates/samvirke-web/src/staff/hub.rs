@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::html;
 use samvirke_core::CooperationId;
 
-use super::{marks, page, require_staff, sheets};
+use super::{SignedIn, marks, page, sheets};
 use crate::html::components::{self, in_language, party_link};
 use crate::html::errors::{PageError, not_found_page};
 use crate::html::{day, tr, tra};
@@ -28,15 +28,11 @@ pub(crate) struct HubQuery {
 
 async fn cooperation_hub(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path(id): Path<String>,
     Query(query): Query<HubQuery>,
 ) -> Response {
     let path = format!("/staff/cooperations/{id}");
-    let staff = match require_staff(&state, &headers, &path).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let snapshot = match state.snapshot() {
         Ok(s) => s,
         Err(e) => return PageError(e).into_response(),

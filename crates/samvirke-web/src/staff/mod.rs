@@ -128,6 +128,24 @@ pub(crate) async fn require_staff(
     }
 }
 
+/// The signed-in staff member of a page; a stranger is sent to the login page and back to the
+/// page afterwards.
+pub(crate) struct SignedIn(pub(crate) Staff);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<SignedIn, Response> {
+        let path = parts.uri.path().to_string();
+        require_staff(state, &parts.headers, &path)
+            .await
+            .map(SignedIn)
+    }
+}
+
 /// The staff member and the form of a POST to `path`, or the response that refuses it: the login
 /// page for a stranger, 403 for a form without its CSRF token.
 pub(crate) async fn staff_form(

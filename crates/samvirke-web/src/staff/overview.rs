@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use samvirke_core::deadlines::{Filter, Status};
 use samvirke_core::report::SheetState;
 
-use super::{cases, csrf_field, page, read_only, require_staff, sheets, staff_form};
+use super::{SignedIn, cases, csrf_field, page, read_only, sheets, staff_form};
 use crate::auth::{self, Staff};
 use crate::html::components::{self, cooperation_link};
 use crate::html::errors::PageError;
@@ -107,11 +107,7 @@ fn sheets_to_review(snapshot: &Snapshot, staff: &Staff) -> Markup {
 }
 
 /// `GET /staff`.
-async fn overview(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let staff = match require_staff(&state, &headers, "/staff").await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn overview(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn) -> Response {
     let snapshot = match state.snapshot() {
         Ok(s) => s,
         Err(e) => return PageError(e).into_response(),

@@ -19,7 +19,7 @@ use samvirke_core::report::{
 };
 use samvirke_core::{CooperationId, PartyId, Registry};
 
-use super::{csrf_field, page, require_staff, see_other, staff_form};
+use super::{SignedIn, csrf_field, page, see_other, staff_form};
 use crate::auth::Staff;
 use crate::html::components::{self, in_language};
 use crate::html::errors::{PageError, not_found_page};
@@ -270,15 +270,10 @@ fn sheet_page(
 
 async fn sheet_form(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path((id, year, sheet)): Path<(String, String, String)>,
     Query(saved): Query<SavedQuery>,
 ) -> Response {
-    let path = format!("/staff/cooperations/{id}/report/{year}/{sheet}");
-    let staff = match require_staff(&state, &headers, &path).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Some(t) = target(&id, &year, &sheet) else {
         return not_found_page();
     };

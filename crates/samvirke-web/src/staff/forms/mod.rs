@@ -24,14 +24,14 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use samvirke_core::model::CooperationDoc;
 use samvirke_core::{CooperationId, Date, Interval, MunicipalityId, PartyId, Registry, ServiceId};
 
-use super::{csrf_field, csrf_refused, page, read_only, require_staff, see_other};
+use super::{SignedIn, csrf_field, csrf_refused, page, read_only, see_other};
 use crate::auth::{self, Staff};
 use crate::edit::{self, Outcome};
 use crate::html::components::{self, municipality_name};
@@ -454,14 +454,9 @@ fn parse_target(id: &str, form: &str) -> Option<(Option<CooperationId>, Box<dyn 
 
 async fn edit_form(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path((id, form_name)): Path<(String, String)>,
 ) -> Response {
-    let path = format!("/staff/cooperations/{id}/{form_name}");
-    let staff = match require_staff(&state, &headers, &path).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Some((coop, form)) = parse_target(&id, &form_name) else {
         return not_found_page();
     };
@@ -505,15 +500,10 @@ async fn edit_form(
 
 async fn edit_save(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    SignedIn(staff): SignedIn,
     Path((id, form_name)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let path = format!("/staff/cooperations/{id}/{form_name}");
-    let staff = match require_staff(&state, &headers, &path).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let data = FormData::parse(&body);
     if staff.csrf.is_empty() || !auth::same_secret(&staff.csrf, data.get("csrf")) {
         return csrf_refused();

@@ -104,6 +104,38 @@ test('a staff member records a take-back with a reason and sees it on the public
   await context.close();
 });
 
+test('a staff form works with the keyboard only: the error summary takes focus and its links lead to the fields', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await login(context, 'anna@dragoer.dk');
+  await page.goto(`${BASE}/staff/cooperations/dragoer-taarnby/main-new`);
+  // From the skip link to the main content, then field by field with Tab only.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  await page.keyboard.press('Enter');
+  let focused = '';
+  for (let i = 0; i < 40 && focused !== 'f-summary'; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.id);
+  }
+  assert.equal(focused, 'f-summary', 'Tab reaches the summary field');
+  await page.keyboard.type('Version 3: revised annex on payments.');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-reason');
+  // No reason: Tab to the save button and press Enter.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Save');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary');
+  assert.equal(await page.inputValue('#f-summary'), 'Version 3: revised annex on payments.', 'what was typed is kept');
+  // The summary's first link, reached with Tab, moves focus to its field.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#f-reason');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash === '#f-reason');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-reason');
+  await context.close();
+});
+
 test('two browsers edit the same sub-agreement: the second gets the conflict page, nothing is overwritten', async () => {
   const annaContext = await browser.newContext({ locale: 'en-GB' });
   const boContext = await browser.newContext({ locale: 'en-GB' });

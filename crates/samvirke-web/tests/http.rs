@@ -2241,3 +2241,30 @@ both!(pages_show_names_and_the_readers_language, |app| {
         }
     }
 });
+
+both!(every_api_route_is_in_the_openapi_document, |app| {
+    // The routes as the router is given them in the source, method by method.
+    let source = include_str!("../src/api.rs");
+    let mut routes: Vec<(String, String)> = Vec::new();
+    for piece in source.split(".route(\"").skip(1) {
+        let path = piece.split('"').next().unwrap().to_string();
+        let handlers = piece.split(")\n").next().unwrap_or("");
+        for method in ["get", "post", "put", "delete", "patch"] {
+            if handlers.contains(&format!("{method}(")) {
+                routes.push((path.clone(), method.to_string()));
+            }
+        }
+    }
+    assert!(routes.len() >= 10, "{routes:?}");
+    let (status, doc) = app.json("/api/v1/openapi.json");
+    assert_eq!(status, 200);
+    for (path, method) in &routes {
+        if path == "/api/v1/openapi.json" {
+            continue;
+        }
+        assert!(
+            doc["paths"][path.as_str()][method.as_str()].is_object(),
+            "{method} {path} is served but not documented in the OpenAPI document"
+        );
+    }
+});

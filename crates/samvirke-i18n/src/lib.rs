@@ -327,6 +327,19 @@ pub fn parse_amount(lang: Lang, text: &str) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
+/// A whole number as a person of `lang` types it (`1.250` in Danish, `1 250` in Swedish and
+/// Norwegian, `1,250` in English; a minus in front for a negative one); `None` when it is not
+/// one (a decimal separator, letters).
+pub fn parse_integer(lang: Lang, text: &str) -> Option<i64> {
+    let group = group_separator(lang);
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !(c.is_whitespace() || *c == '\u{a0}' || group.contains(*c)))
+        .collect();
+    cleaned.parse().ok()
+}
+
 /// Money in minor units with its currency as the language writes it: 1.234,56 kr. (da, DKK),
 /// 1 234,56 kr (sv, SEK; nb, NOK), DKK 1,234.56 (en).
 pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
@@ -407,6 +420,14 @@ mod tests {
         assert_eq!(money(Lang::Sv, 123_456, "SEK"), "1\u{a0}234,56\u{a0}kr");
         assert_eq!(money(Lang::Nb, -100, "NOK"), "-1,00\u{a0}kr");
         assert_eq!(money(Lang::En, 123_456, "DKK"), "DKK\u{a0}1,234.56");
+        assert_eq!(parse_integer(Lang::Da, "1.250"), Some(1250));
+        assert_eq!(parse_integer(Lang::En, "1,250"), Some(1250));
+        assert_eq!(parse_integer(Lang::Sv, "-1 250"), Some(-1250));
+        assert_eq!(
+            parse_integer(Lang::Da, "1,5"),
+            None,
+            "a decimal is not a count"
+        );
         assert_eq!(parse_amount(Lang::Da, "1.234,56"), Some(123_456));
         assert_eq!(parse_amount(Lang::Da, "1234"), Some(123_400));
         assert_eq!(parse_amount(Lang::Sv, "1 234,5"), Some(123_450));

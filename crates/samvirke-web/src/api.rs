@@ -371,23 +371,10 @@ pub(crate) async fn answer(
         })?),
         None => None,
     };
-    match as_known_on {
-        // Building a past registry reads the journal: off the async threads.
-        Some(k) => tokio::task::spawn_blocking(move || {
-            state
-                .registry_as_known_on(k)?
-                .who(id, &service, on, Some(k))
-                .map_err(resolve_error)
-        })
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?,
-        // The current registry is in memory: a lookup takes well under a microsecond.
-        None => state
-            .snapshot()?
-            .registry
-            .who(id, &service, on, None)
-            .map_err(resolve_error),
-    }
+    state
+        .who(id, service, on, as_known_on)
+        .await?
+        .map_err(resolve_error)
 }
 
 /// Who performs a service for a municipality's residents on a date, where to complain, where to ask

@@ -310,6 +310,35 @@ impl AppState {
         Ok(out)
     }
 
+    /// Who performs `service` for `municipality` on `on`, as known at `as_known_on` (or now): the
+    /// resolver's answer or its error, for the API and the pages to word each in their own way.
+    pub(crate) async fn who(
+        self: &Arc<Self>,
+        municipality: MunicipalityId,
+        service: String,
+        on: Date,
+        as_known_on: Option<Timestamp>,
+    ) -> Result<Result<samvirke_core::resolver::Answer, ResolveError>, WebError> {
+        match as_known_on {
+            // Building a past registry reads the journal: off the async threads.
+            Some(k) => {
+                let state = self.clone();
+                tokio::task::spawn_blocking(move || {
+                    Ok(state
+                        .registry_as_known_on(k)?
+                        .who(municipality, &service, on, Some(k)))
+                })
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))?
+            }
+            // The current registry is in memory: a lookup takes well under a microsecond.
+            None => Ok(self
+                .snapshot()?
+                .registry
+                .who(municipality, &service, on, None)),
+        }
+    }
+
     /// The registry as it was known at `as_known_on` (built for the request).
     pub fn registry_as_known_on(&self, as_known_on: Timestamp) -> Result<Registry, WebError> {
         let mut store = self

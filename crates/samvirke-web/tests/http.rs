@@ -1756,7 +1756,7 @@ both!(
                 ("csrf", &csrf),
                 ("action", "submit"),
                 ("section-results", "Flere borgere fik genoptræning."),
-                ("figure-cases", "1.250"),
+                ("figure-cases", "1,250"),
             ],
         );
         assert_eq!(early.status, 422, "every section first");
@@ -1786,7 +1786,8 @@ both!(
                 ("action", "submit"),
                 ("section-results", "Flere borgere fik genoptræning."),
                 ("section-waiting-times", "Ventetiden faldt til 9 dage."),
-                ("figure-cases", "1.250"),
+                // Typed as the reader's language (English here) writes numbers.
+                ("figure-cases", "1,250"),
                 ("figure-cost", "1,234,567.89"),
                 ("reason", "Årsrapportering januar 2027"),
             ],

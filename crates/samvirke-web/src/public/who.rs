@@ -305,25 +305,10 @@ async fn page_answer(state: &Arc<AppState>, query: &WhoQuery) -> Result<Answer, 
         })?),
         None => None,
     };
-    let answered = match as_known_on {
-        // Building a past registry reads the journal: off the async threads.
-        Some(k) => {
-            let state = state.clone();
-            tokio::task::spawn_blocking(move || {
-                state
-                    .registry_as_known_on(k)
-                    .map(|registry| registry.who(id, &service, on, Some(k)))
-            })
-            .await
-            .map_err(|e| Unanswered::Server(WebError::Internal(e.to_string())))?
-            .map_err(Unanswered::Server)?
-        }
-        None => state
-            .snapshot()
-            .map_err(Unanswered::Server)?
-            .registry
-            .who(id, &service, on, None),
-    };
+    let answered = state
+        .who(id, service, on, as_known_on)
+        .await
+        .map_err(Unanswered::Server)?;
     answered.map_err(|e| match resolve_message(&e) {
         (axum::http::StatusCode::INTERNAL_SERVER_ERROR, _) => {
             Unanswered::Server(WebError::Internal(e.to_string()))

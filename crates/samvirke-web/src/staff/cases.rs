@@ -100,16 +100,20 @@ pub(crate) async fn visible_cases(
 }
 
 /// A service by its name (the id only when no cooperation defines it any more).
-fn service_name(state: &AppState, id: &str) -> Markup {
-    match (state.snapshot(), samvirke_core::ServiceId::parse(id)) {
-        (Ok(snapshot), Ok(service)) => components::service(&snapshot.registry, &service),
-        _ => html! { (id) },
+fn service_name(registry: &samvirke_core::Registry, id: &str) -> Markup {
+    match samvirke_core::ServiceId::parse(id) {
+        Ok(service) => components::service(registry, &service),
+        Err(_) => html! { (id) },
     }
 }
 
 async fn list(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn) -> Response {
     let all = match visible_cases(&state, &staff).await {
         Ok(c) => c,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let snapshot = match state.snapshot() {
+        Ok(s) => s,
         Err(e) => return PageError(e).into_response(),
     };
     let on = today();
@@ -144,7 +148,7 @@ async fn list(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn) -> 
                             td data-label=(tr("cases-state")) { (state_tag(c, on)) }
                             td data-label=(tr("cases-due")) { @if let Some(d) = c.dues(language).first() { (time(d.due)) } }
                             td data-label=(tr("cases-kind")) { (kind_name(c.case.kind)) }
-                            td data-label=(tr("cases-service")) { (service_name(&state, &c.case.service)) }
+                            td data-label=(tr("cases-service")) { (service_name(&snapshot.registry, &c.case.service)) }
                             td data-label=(tr("cases-citizen")) { (municipality_name(c.case.citizen_municipality)) }
                             td data-label=(tr("cases-handled-by")) { (c.case.handled_by.1) }
                             td data-label=(tr("cases-reference")) { (c.case.reference.as_str()) }
@@ -455,6 +459,10 @@ async fn render_case(
     saved: bool,
 ) -> Response {
     let id = case.id;
+    let snapshot = match state.snapshot() {
+        Ok(s) => s,
+        Err(e) => return PageError(e).into_response(),
+    };
     match state
         .with_store(move |store| Ok(store.register_log(Some(id))?))
         .await
@@ -469,7 +477,7 @@ async fn render_case(
                 &log,
                 error,
                 saved,
-                service_name(state, &case.case.service),
+                service_name(&snapshot.registry, &case.case.service),
             ),
         ),
         Err(e) => PageError(e).into_response(),

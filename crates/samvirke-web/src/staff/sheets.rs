@@ -63,15 +63,6 @@ pub(crate) fn links(registry: &Registry, cooperation: &CooperationId) -> Markup 
     }
 }
 
-/// A whole number as a person types it (group separators allowed).
-fn parse_count(text: &str) -> Option<i64> {
-    let digits: String = text
-        .chars()
-        .filter(|c| !(c.is_whitespace() || matches!(c, '.' | ',' | '\u{a0}')))
-        .collect();
-    digits.parse().ok()
-}
-
 /// The form field of a section or figure id the core names in a problem.
 fn field_of(report: &AnnualReport<'_>, id: &str) -> String {
     if report.template.sections.iter().any(|s| s.id == id) {
@@ -381,7 +372,7 @@ async fn sheet_save(
                 let value = if f.money {
                     i18n::parse_amount(lang(), text)
                 } else {
-                    parse_count(text)
+                    i18n::parse_integer(lang(), text)
                 };
                 match value {
                     Some(v) => (f.id.clone(), Some(v)),

@@ -83,6 +83,8 @@ impl fmt::Display for CaseKind {
 pub enum Span {
     /// Calendar months (the same day of the month, or the month's last day).
     Months(u32),
+    /// Calendar weeks (seven days each).
+    Weeks(u32),
     /// Calendar days.
     Days(u32),
     /// Working days of the country's calendar, the day of receipt not counted.
@@ -90,9 +92,14 @@ pub enum Span {
 }
 
 impl Span {
-    fn after(self, country: Country, day: Date) -> Result<Date, TimeError> {
+    /// The day this span after `day` under the calendar of `country` (not yet moved off a
+    /// non-working day).
+    pub fn after(self, country: Country, day: Date) -> Result<Date, TimeError> {
         match self {
             Span::Months(n) => add_months(day, n as i32),
+            Span::Weeks(n) => Ok(Date::from_days_since_epoch(
+                day.days_since_epoch() + 7 * n as i32,
+            )),
             Span::Days(n) => Ok(Date::from_days_since_epoch(
                 day.days_since_epoch() + n as i32,
             )),

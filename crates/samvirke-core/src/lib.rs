@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod due;
 pub mod format;
 pub mod ids;
+pub mod laws;
 pub mod model;
 pub mod municipalities;
 #[cfg(feature = "openapi")]

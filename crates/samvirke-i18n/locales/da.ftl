@@ -462,3 +462,28 @@ who-municipality-not-in-force = { $name } var ikke en kommune den { $date }. Væ
 who-unknown-service = Vi kender ikke en opgave “{ $input }”. Vælg en fra listen.
 who-conflict = Registret nævner to kommuner for denne sag den dag. Dem, der driver sitet, har fået besked; spørg din kommune imens.
 who-as-known-on-invalid = “Som kendt den” skal være et tidspunkt som 2021-06-01T12:00:00Z.
+
+## How to complain, on the citizen answer (laws.toml)
+answer-complain-heading = Sådan klager du
+answer-complain-to-decider = Klag til { $decider } senest { $within } efter, at du har fået afgørelsen. Du kan skrive, sende en mail eller ringe.
+answer-complain-to-body = Klag til { $body } senest { $within } efter, at du har fået afgørelsen.
+answer-complain-last-day = Fik du afgørelsen den { $received }, er sidste dag at klage { $last }.
+answer-complain-reconsider = { $decider } ser på sagen igen. Fastholder kommunen afgørelsen, sender den klagen og sagens papirer til { $body } senest { $span } efter, at den har fået klagen.
+answer-complain-final = { $body } afgør klagen.
+answer-complain-unsure = Fristen er Samvirkes læsning af reglerne; den gældende frist står i klagevejledningen i brevet med din afgørelse.
+span-weeks = { $n ->
+    [one] { $n } uge
+   *[other] { $n } uger
+}
+span-days = { $n ->
+    [one] { $n } dag
+   *[other] { $n } dage
+}
+span-months = { $n ->
+    [one] { $n } måned
+   *[other] { $n } måneder
+}
+span-working-days = { $n ->
+    [one] { $n } arbejdsdag
+   *[other] { $n } arbejdsdage
+}

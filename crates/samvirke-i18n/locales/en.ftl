@@ -462,3 +462,28 @@ who-municipality-not-in-force = { $name } was not a municipality on { $date }. C
 who-unknown-service = We do not know a service “{ $input }”. Choose one from the list.
 who-conflict = The registry names two municipalities for this case on that day. The people who run the site have been told; ask your municipality in the meantime.
 who-as-known-on-invalid = “As known on” must be a time such as 2021-06-01T12:00:00Z.
+
+## How to complain, on the citizen answer (laws.toml)
+answer-complain-heading = How to complain
+answer-complain-to-decider = Complain to { $decider } within { $within } of receiving the decision. You can write, send an e-mail or call.
+answer-complain-to-body = Complain to { $body } within { $within } of receiving the decision.
+answer-complain-last-day = If you received the decision on { $received }, the last day to complain is { $last }.
+answer-complain-reconsider = { $decider } looks at the case again. If the municipality upholds the decision, it sends the complaint and the case papers to { $body } within { $span } of receiving the complaint.
+answer-complain-final = { $body } decides the complaint.
+answer-complain-unsure = The time limit is Samvirke's reading of the rules; the limit that applies is in the guidance on complaints in the letter with your decision.
+span-weeks = { $n ->
+    [one] { $n } week
+   *[other] { $n } weeks
+}
+span-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+span-months = { $n ->
+    [one] { $n } month
+   *[other] { $n } months
+}
+span-working-days = { $n ->
+    [one] { $n } working day
+   *[other] { $n } working days
+}

@@ -462,3 +462,28 @@ who-municipality-not-in-force = { $name } var ikke en kommune { $date }. Velg ko
 who-unknown-service = Vi kjenner ikke en oppgave «{ $input }». Velg en fra listen.
 who-conflict = Registeret oppgir to kommuner for denne saken den dagen. De som drifter nettstedet, har fått beskjed; spør kommunen din i mellomtiden.
 who-as-known-on-invalid = «Som kjent den» må være et tidspunkt som 2021-06-01T12:00:00Z.
+
+## How to complain, on the citizen answer (laws.toml)
+answer-complain-heading = Slik klager du
+answer-complain-to-decider = Klag til { $decider } innen { $within } etter at du fikk vedtaket. Du kan skrive, sende e-post eller ringe.
+answer-complain-to-body = Klag til { $body } innen { $within } etter at du fikk vedtaket.
+answer-complain-last-day = Fikk du vedtaket { $received }, er siste dag å klage { $last }.
+answer-complain-reconsider = { $decider } vurderer saken på nytt. Står kommunen fast på vedtaket, sender den klagen og sakens dokumenter til { $body } innen { $span } etter at den fikk klagen.
+answer-complain-final = { $body } avgjør klagen.
+answer-complain-unsure = Fristen er Samvirkes lesning av reglene; fristen som gjelder, står i klageveiledningen i brevet med vedtaket.
+span-weeks = { $n ->
+    [one] { $n } uke
+   *[other] { $n } uker
+}
+span-days = { $n ->
+    [one] { $n } dag
+   *[other] { $n } dager
+}
+span-months = { $n ->
+    [one] { $n } måned
+   *[other] { $n } måneder
+}
+span-working-days = { $n ->
+    [one] { $n } virkedag
+   *[other] { $n } virkedager
+}

@@ -462,3 +462,28 @@ who-municipality-not-in-force = { $name } var inte en kommun den { $date }. Väl
 who-unknown-service = Vi känner inte till någon uppgift ”{ $input }”. Välj en i listan.
 who-conflict = Registret anger två kommuner för det här ärendet den dagen. De som driver webbplatsen har meddelats; fråga din kommun så länge.
 who-as-known-on-invalid = ”Som känt den” måste vara en tidpunkt som 2021-06-01T12:00:00Z.
+
+## How to complain, on the citizen answer (laws.toml)
+answer-complain-heading = Så överklagar du
+answer-complain-to-decider = Överklaga till { $decider } inom { $within } från den dag du fick beslutet. Du kan skriva, mejla eller ringa.
+answer-complain-to-body = Överklaga till { $body } inom { $within } från den dag du fick beslutet.
+answer-complain-last-day = Fick du beslutet den { $received } är sista dagen att överklaga { $last }.
+answer-complain-reconsider = { $decider } prövar ärendet igen. Står kommunen fast vid beslutet skickar den överklagandet och handlingarna till { $body } inom { $span } från den dag den fick överklagandet.
+answer-complain-final = { $body } avgör överklagandet.
+answer-complain-unsure = Tidsfristen är Samvirkes läsning av reglerna; den frist som gäller står i besvärshänvisningen i ditt beslut.
+span-weeks = { $n ->
+    [one] { $n } vecka
+   *[other] { $n } veckor
+}
+span-days = { $n ->
+    [one] { $n } dag
+   *[other] { $n } dagar
+}
+span-months = { $n ->
+    [one] { $n } månad
+   *[other] { $n } månader
+}
+span-working-days = { $n ->
+    [one] { $n } arbetsdag
+   *[other] { $n } arbetsdagar
+}

@@ -168,7 +168,13 @@ fn bundles() -> &'static Vec<FluentBundle<FluentResource>> {
 pub fn message(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        fluent_args.set(*name, value.to_string());
+        // A whole number written canonically ("4", not "04" or "0185") goes in as a number, so
+        // that a message can choose its plural form ("1 uge", "4 uger"); anything else, codes
+        // with leading zeros included, stays text.
+        match value.parse::<i64>() {
+            Ok(n) if n.to_string() == *value => fluent_args.set(*name, n),
+            _ => fluent_args.set(*name, value.to_string()),
+        }
     }
     for bundle in [&bundles()[lang.index()], &bundles()[Lang::En.index()]] {
         if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
@@ -394,6 +400,18 @@ mod tests {
                 assert!(seen.insert(key), "{code} defines {key} twice");
             }
         }
+    }
+
+    #[test]
+    fn whole_numbers_choose_the_plural_and_codes_stay_text() {
+        assert_eq!(message(Lang::Da, "span-weeks", &[("n", "1")]), "1 uge");
+        assert_eq!(message(Lang::Da, "span-weeks", &[("n", "4")]), "4 uger");
+        assert_eq!(message(Lang::Sv, "span-weeks", &[("n", "3")]), "3 veckor");
+        // A code with a leading zero is text, written as given.
+        assert_eq!(
+            message(Lang::Nb, "span-days", &[("n", "0185")]),
+            "0185 dager"
+        );
     }
 
     #[test]

@@ -1364,6 +1364,52 @@ both!(the_legal_basis_is_written_in_the_page_language, |app| {
     );
     let en = page("en", after);
     assert!(en.contains("Dragør took “"), "{en}");
+    // The law by its name, linked to its text, and how to complain: to the municipality that
+    // decided, by which day (a decision received on Wednesday 01.09.2021: four weeks later), and
+    // who decides the complaint in the end.
+    assert!(
+        da.contains(
+            r#"<a href="https://www.retsinformation.dk/eli/lta/2024/67">Serviceloven § 86</a>"#
+        ),
+        "{da}"
+    );
+    assert!(
+        da.contains("<h3 id=\"complain-heading\">Sådan klager du</h3>"),
+        "{da}"
+    );
+    assert!(
+        da.contains("Klag til <strong>Dragør</strong> senest <strong>4 uger</strong>"),
+        "{da}"
+    );
+    assert!(
+        da.contains(r#"er sidste dag at klage <strong><time datetime="2021-09-29">29.09.2021</time></strong>"#),
+        "{da}"
+    );
+    assert!(da.contains(">Ankestyrelsen</a> afgør klagen."), "{da}");
+    assert!(
+        en.contains(r#"the Danish Social Services Act (Serviceloven)</span> § 86</a>"#)
+            || en.contains("the Danish Social Services Act (Serviceloven) § 86</a>"),
+        "{en}"
+    );
+    // A decision received on a Saturday: the four weeks end on a Saturday, so the last day is
+    // the Monday after.
+    let saturday = page(
+        "sv",
+        "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-09-04",
+    );
+    assert!(
+        saturday.contains(r#"sista dagen att överklaga <strong><time datetime="2021-10-04">2021-10-04</time></strong>"#),
+        "{saturday}"
+    );
+    // Before the take-back Tårnby decided, so the complaint goes to Tårnby.
+    let before_da = page(
+        "da",
+        "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31",
+    );
+    assert!(
+        before_da.contains("Klag til <strong>Tårnby</strong>"),
+        "{before_da}"
+    );
     let before = "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31";
     let sv = page("sv", before);
     assert!(sv.contains("Samverkan: Forpligtende samarbejde mellem Tårnby og Dragør Kommuner (forpligtende samarbejde (Danmark), gäller)"), "{sv}");

@@ -80,6 +80,18 @@ pub(crate) fn services(registry: &Registry, ids: &[ServiceId]) -> Markup {
     }
 }
 
+/// A length of time in words: "4 uger", "7 arbetsdagar".
+pub(crate) fn span(span: samvirke_core::cases::Span) -> String {
+    use samvirke_core::cases::Span;
+    let (key, n) = match span {
+        Span::Weeks(n) => ("span-weeks", n),
+        Span::Days(n) => ("span-days", n),
+        Span::Months(n) => ("span-months", n),
+        Span::WorkingDays(n) => ("span-working-days", n),
+    };
+    tra(key, &[("n", &n.to_string())])
+}
+
 /// A legal form in words.
 pub(crate) fn legal_form(form: LegalForm) -> String {
     tr(&format!("form-{}", form.as_str()))

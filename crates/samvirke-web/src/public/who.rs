@@ -8,7 +8,9 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{Markup, html};
+use samvirke_core::laws;
 use samvirke_core::resolver::{Answer, BasisStep, Body};
+use samvirke_core::statutory::Certainty;
 use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister, ResolveError, ServiceId};
 
 use super::{PageError, search, snapshot};
@@ -173,6 +175,69 @@ fn change_notice(snapshot: &Snapshot, a: &Answer) -> Option<Markup> {
     None
 }
 
+/// The legal basis, each law by its name in the reader's language linked to its text
+/// ("Serviceloven § 86"); a citation of a law Samvirke does not know as written.
+fn law_line(citations: &[String]) -> Markup {
+    html! {
+        @for (i, text) in citations.iter().enumerate() {
+            @if i > 0 { "; " }
+            @match laws::cite(text) {
+                Some(c) => a href=(c.law.url) {
+                    (components::localized(&c.law.name))
+                    @if !c.section.is_empty() { " " (c.section) }
+                },
+                None => (text),
+            }
+        }
+    }
+}
+
+/// How to complain about a decision in the case, from the first law of the legal basis that says:
+/// to whom, by which day (counted from the day asked about, as the day the decision was
+/// received), what the deciding municipality does with it, and who decides it in the end.
+fn complain_html(a: &Answer) -> Option<Markup> {
+    let (law, appeal) = a
+        .legal_basis
+        .iter()
+        .filter_map(|text| laws::cite(text))
+        .find_map(|c| c.law.appeal.as_ref().map(|appeal| (c.law, appeal)))?;
+    let last = appeal.last_day(law.country, a.on).ok()?;
+    let body = html! {
+        @match &appeal.body_url {
+            Some(url) => a href=(url) { (components::localized(&appeal.body)) },
+            None => (components::localized(&appeal.body)),
+        }
+    };
+    let decider = html! { strong { (a.complaints_to.name) } };
+    let within = html! { strong { (components::span(appeal.within)) } };
+    let reconsider = appeal
+        .clock
+        .as_ref()
+        .and_then(|id| samvirke_core::cases::clocks().iter().find(|c| &c.id == id))
+        .filter(|_| appeal.to_decider)
+        .map(|clock| components::span(clock.span));
+    Some(html! {
+        section.complain aria-labelledby="complain-heading" {
+            h3 #complain-heading { (tr("answer-complain-heading")) }
+            p {
+                @if appeal.to_decider {
+                    (trm("answer-complain-to-decider", &[("decider", decider.clone()), ("within", within)]))
+                } @else {
+                    (trm("answer-complain-to-body", &[("body", body.clone()), ("within", within)]))
+                }
+            }
+            p { (trm("answer-complain-last-day", &[("received", time(a.on)), ("last", html! { strong { (time(last)) } })])) }
+            @if let Some(span) = reconsider {
+                p { (trm("answer-complain-reconsider", &[("decider", html! { (a.complaints_to.name) }), ("body", body.clone()), ("span", html! { (span) })])) }
+            }
+            p { (trm("answer-complain-final", &[("body", body)])) }
+            @if appeal.certainty == Certainty::Unsure {
+                p.muted { (tr("answer-complain-unsure")) }
+            }
+        }
+    })
+}
+
 fn answer_html(snapshot: &Snapshot, a: &Answer) -> Markup {
     let service_name = ServiceId::parse(&a.service.id)
         .map(|id| components::service_text(&snapshot.registry, &id))
@@ -194,9 +259,10 @@ fn answer_html(snapshot: &Snapshot, a: &Answer) -> Markup {
                 (body_line(&tr("answer-access"), &a.access_requests_to))
                 @if !a.legal_basis.is_empty() {
                     dt { (tr("answer-law")) }
-                    dd { (a.legal_basis.join("; ")) }
+                    dd { (law_line(&a.legal_basis)) }
                 }
             }
+            @if let Some(complain) = complain_html(a) { (complain) }
             @for note in &a.municipality_notes {
                 p { (tr("answer-note")) ": " (note) }
             }

@@ -492,6 +492,7 @@ fn clocks(args: ClocksArgs) -> Result<(), CliError> {
     for c in all {
         let span = |s: cases::Span| match s {
             cases::Span::Months(n) => format!("{n} month(s)"),
+            cases::Span::Weeks(n) => format!("{n} weeks"),
             cases::Span::Days(n) => format!("{n} days"),
             cases::Span::WorkingDays(n) => format!("{n} working days"),
         };

@@ -395,16 +395,84 @@ pub struct Routing {
 }
 
 impl Routing {
-    /// The proof chain in one line: the agreement's parts by number, then what the last step says
-    /// (without the notes that follow a colon), e.g. `cooperation dragoer-taarnby → main agreement 2
-    /// → sub-agreement 1 → DK-0185 Tårnby performs "genoptraening-sel86" for DK-0155 Dragør`.
+    /// The proof chain in one line, in English (see [`RoutingRecord::summary`]).
     pub fn basis_summary(&self) -> String {
-        let n_steps = self.basis.len();
-        self.basis
+        self.record().summary()
+    }
+
+    /// The proof chain as the register keeps it: each step with its parts, so that a page can
+    /// say it in the reader's language long after the registry has changed.
+    pub fn record(&self) -> RoutingRecord {
+        RoutingRecord::Steps(
+            self.basis
+                .iter()
+                .map(|step| StepRecord {
+                    step: step.step.to_string(),
+                    id: step.id.clone(),
+                    text: step.text.clone(),
+                    args: step
+                        .args
+                        .iter()
+                        .map(|(k, v)| ((*k).to_string(), v.clone()))
+                        .collect(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The municipalities whose staff may see the case: the handling one and the citizen's.
+    pub fn visible_to(&self) -> Vec<MunicipalityId> {
+        let mut out = vec![self.citizen_municipality];
+        if let Some(m) = self.handling_municipality
+            && m != self.citizen_municipality
+        {
+            out.push(m);
+        }
+        out
+    }
+}
+
+/// One step of a case's proof chain as the register keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRecord {
+    /// `cooperation`, `main_agreement`, `sub_agreement`, `delegation`, `take_back` or
+    /// `own_performer`.
+    pub step: String,
+    /// The thing's id or number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What the step said, in English.
+    pub text: String,
+    /// Its parts, for saying it in another language (message `basis-{step}[-{variant}]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<(String, String)>,
+}
+
+/// Why a case went where it did, as the register keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoutingRecord {
+    /// The proof chain, step by step (every case registered since the register kept steps).
+    Steps(Vec<StepRecord>),
+    /// An English line, as cases registered before kept it.
+    Text(String),
+}
+
+impl RoutingRecord {
+    /// The proof chain in one English line: the agreement's parts by number, then what the last
+    /// step says (without the notes that follow a colon), e.g. `cooperation dragoer-taarnby →
+    /// main agreement 2 → sub-agreement 1 → DK-0185 Tårnby performs "genoptraening-sel86" for
+    /// DK-0155 Dragør`.
+    pub fn summary(&self) -> String {
+        let steps = match self {
+            RoutingRecord::Steps(steps) => steps,
+            RoutingRecord::Text(text) => return text.clone(),
+        };
+        let n_steps = steps.len();
+        steps
             .iter()
             .enumerate()
             .map(|(idx, step)| {
-                let label = match step.step {
+                let label = match step.step.as_str() {
                     "cooperation" => Some("cooperation"),
                     "main_agreement" => Some("main agreement"),
                     "sub_agreement" => Some("sub-agreement"),
@@ -420,17 +488,6 @@ impl Routing {
             })
             .collect::<Vec<_>>()
             .join(" → ")
-    }
-
-    /// The municipalities whose staff may see the case: the handling one and the citizen's.
-    pub fn visible_to(&self) -> Vec<MunicipalityId> {
-        let mut out = vec![self.citizen_municipality];
-        if let Some(m) = self.handling_municipality
-            && m != self.citizen_municipality
-        {
-            out.push(m);
-        }
-        out
     }
 }
 

@@ -487,3 +487,17 @@ span-working-days = { $n ->
     [one] { $n } arbejdsdag
    *[other] { $n } arbejdsdage
 }
+route-main-agreement = hovedaftale { $number }
+route-sub-agreement = delaftale { $number }
+
+## The register's refusals and case log
+refused-closed = Sagen blev lukket den { $date }; en lukket sag kan ikke ændres.
+refused-no-extension = Loven giver ingen forlængelse for en sag om { $kind }.
+refused-extended = Fristen er allerede forlænget; loven tillader én forlængelse.
+refused-too-late = Forlængelsen skulle være taget, og den der spurgte, have fået besked, senest den { $date }; nu er det for sent.
+refused-no-reason = Skriv, hvorfor der er brug for mere tid; den der spurgte, skal have besked om det.
+refused-before-received = Sagen kan ikke lukkes før den dag, den blev modtaget ({ $date }); ret datoen.
+log-registered = registreret: { $kind } om “{ $service }” (afgørelse { $decided }, modtaget { $received }), borger i { $citizen }, sendt til { $to }
+log-extended = fristen forlænget den { $date }: { $reason }
+log-closed = lukket den { $date }
+log-deleted = slettet: lukket den { $closed }, opbevaringsperioden på { $days } dage udløb før den { $today }

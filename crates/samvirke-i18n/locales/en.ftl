@@ -487,3 +487,17 @@ span-working-days = { $n ->
     [one] { $n } working day
    *[other] { $n } working days
 }
+route-main-agreement = main agreement { $number }
+route-sub-agreement = sub-agreement { $number }
+
+## The register's refusals and case log
+refused-closed = The case was closed on { $date }; a closed case does not change.
+refused-no-extension = The law gives no extension for a case of this kind ({ $kind }).
+refused-extended = The time has been extended already; the law allows one extension.
+refused-too-late = The extension had to be taken, and the requester told, by { $date }; it is too late now.
+refused-no-reason = Say why more time is needed; the requester must be told.
+refused-before-received = A case cannot be closed before the day it was received ({ $date }); correct the date.
+log-registered = registered: { $kind } about “{ $service }” (decision { $decided }, received { $received }), citizen of { $citizen }, sent to { $to }
+log-extended = time extended on { $date }: { $reason }
+log-closed = closed on { $date }
+log-deleted = deleted: closed on { $closed }, the retention period of { $days } days ended before { $today }

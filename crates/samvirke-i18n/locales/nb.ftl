@@ -487,3 +487,17 @@ span-working-days = { $n ->
     [one] { $n } virkedag
    *[other] { $n } virkedager
 }
+route-main-agreement = hovedavtale { $number }
+route-sub-agreement = delavtale { $number }
+
+## The register's refusals and case log
+refused-closed = Saken ble avsluttet { $date }; en avsluttet sak kan ikke endres.
+refused-no-extension = Loven gir ingen forlengelse for en sak om { $kind }.
+refused-extended = Fristen er allerede forlenget; loven tillater én forlengelse.
+refused-too-late = Forlengelsen måtte tas, og den som spurte, få beskjed, senest { $date }; nå er det for sent.
+refused-no-reason = Skriv hvorfor det trengs mer tid; den som spurte, skal få beskjed om det.
+refused-before-received = Saken kan ikke avsluttes før dagen den kom inn ({ $date }); rett datoen.
+log-registered = registrert: { $kind } om «{ $service }» (vedtak { $decided }, mottatt { $received }), innbygger i { $citizen }, sendt til { $to }
+log-extended = fristen forlenget { $date }: { $reason }
+log-closed = avsluttet { $date }
+log-deleted = slettet: avsluttet { $closed }, oppbevaringstiden på { $days } dager løp ut før { $today }

@@ -487,3 +487,17 @@ span-working-days = { $n ->
     [one] { $n } arbetsdag
    *[other] { $n } arbetsdagar
 }
+route-main-agreement = huvudavtal { $number }
+route-sub-agreement = delavtal { $number }
+
+## The register's refusals and case log
+refused-closed = Ärendet avslutades den { $date }; ett avslutat ärende kan inte ändras.
+refused-no-extension = Lagen ger ingen förlängning för ett ärende om { $kind }.
+refused-extended = Tiden är redan förlängd; lagen tillåter en förlängning.
+refused-too-late = Förlängningen skulle ha tagits, och den som frågade ha fått besked, senast den { $date }; nu är det för sent.
+refused-no-reason = Skriv varför mer tid behövs; den som frågade ska få besked om det.
+refused-before-received = Ärendet kan inte avslutas före den dag det kom in ({ $date }); rätta datumet.
+log-registered = registrerat: { $kind } om ”{ $service }” (beslut { $decided }, inkommet { $received }), invånare i { $citizen }, skickat till { $to }
+log-extended = tiden förlängd den { $date }: { $reason }
+log-closed = avslutat den { $date }
+log-deleted = raderat: avslutat den { $closed }, bevarandetiden på { $days } dagar löpte ut före den { $today }

@@ -7,9 +7,10 @@
 //! the same transaction, and the log holds no personal data (no case reference), so it outlives
 //! the case it describes.
 
-use samvirke_core::cases::{CaseDue, CaseKind, CaseReference, due_dates};
+use samvirke_core::cases::{CaseDue, CaseKind, CaseReference, RoutingRecord, due_dates};
 use samvirke_core::model::Language;
 use samvirke_core::{Country, Date, MunicipalityId, Timestamp};
+use serde::{Deserialize, Serialize};
 
 use crate::{SqlValue, Store, StoreError};
 
@@ -67,8 +68,8 @@ pub struct NewCase {
     pub handled_by: (String, String),
     /// The municipalities whose staff may see it.
     pub visible_to: Vec<MunicipalityId>,
-    /// Why it goes there: the proof chain, in words.
-    pub routing: String,
+    /// Why it goes there: the proof chain, step by step.
+    pub routing: RoutingRecord,
 }
 
 impl NewCase {
@@ -93,7 +94,7 @@ impl NewCase {
                 routing.handled_by.name.clone(),
             ),
             visible_to: routing.visible_to(),
-            routing: routing.basis_summary(),
+            routing: routing.record(),
         }
     }
 }
@@ -155,7 +156,126 @@ pub struct RegisterLogEntry {
     /// Which case.
     pub case_id: i64,
     /// What happened (never personal data).
+    pub event: LogEvent,
+    /// The same in English, for the command line.
     pub what: String,
+}
+
+/// What happened to a case, as the log keeps it: the parts, so that a page can say it in the
+/// reader's language. Lines written before the log kept parts are read as [`LogEvent::Text`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum LogEvent {
+    /// The case was registered.
+    Registered {
+        /// Its kind.
+        kind: CaseKind,
+        /// The service (its id).
+        service: String,
+        /// The date of the decision.
+        decided_on: Date,
+        /// The day it came in.
+        received_on: Date,
+        /// The citizen's municipality.
+        citizen: MunicipalityId,
+        /// The body it was routed to (its id).
+        routed_to: String,
+        /// Its name.
+        #[serde(default)]
+        routed_to_name: String,
+    },
+    /// The extension the law allows was taken.
+    Extended {
+        /// On which day.
+        on: Date,
+        /// Why (the requester is told).
+        reason: String,
+    },
+    /// The case was answered or decided.
+    Closed {
+        /// On which day.
+        on: Date,
+    },
+    /// The case was deleted when its retention period ended.
+    Deleted {
+        /// The day it was closed.
+        closed_on: Option<Date>,
+        /// The retention period.
+        retention_days: u32,
+        /// The day of the purge.
+        today: Date,
+    },
+    /// A line in English, as the log kept it before.
+    Text {
+        /// The line.
+        text: String,
+    },
+}
+
+impl LogEvent {
+    /// Reads a stored line: the parts as JSON, or an older English line.
+    fn from_stored(text: &str) -> LogEvent {
+        if text.starts_with('{')
+            && let Ok(event) = serde_json::from_str(text)
+        {
+            return event;
+        }
+        LogEvent::Text {
+            text: text.to_string(),
+        }
+    }
+
+    fn to_stored(&self) -> String {
+        match self {
+            LogEvent::Text { text } => text.clone(),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        }
+    }
+
+    /// The line in English.
+    pub fn english(&self) -> String {
+        match self {
+            LogEvent::Registered {
+                kind,
+                service,
+                decided_on,
+                received_on,
+                citizen,
+                routed_to,
+                ..
+            } => format!(
+                "registered {kind} about {service} (decision {decided_on}, received {received_on}), citizen of {citizen}, routed to {routed_to}"
+            ),
+            LogEvent::Extended { on, reason } => format!("extended on {on}: {reason}"),
+            LogEvent::Closed { on } => format!("closed on {on}"),
+            LogEvent::Deleted {
+                closed_on,
+                retention_days,
+                today,
+            } => format!(
+                "deleted: closed on {}, retention period of {retention_days} days ended before {today}",
+                closed_on.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            LogEvent::Text { text } => text.clone(),
+        }
+    }
+}
+
+/// What the register stores of a routing: the steps as JSON (an older English line as it was).
+fn routing_to_stored(routing: &RoutingRecord) -> String {
+    match routing {
+        RoutingRecord::Steps(steps) => serde_json::to_string(steps).unwrap_or_default(),
+        RoutingRecord::Text(text) => text.clone(),
+    }
+}
+
+/// Reads a stored routing: the steps as JSON, or the English line cases registered before the
+/// register kept steps have.
+fn routing_from_stored(text: &str) -> RoutingRecord {
+    match serde_json::from_str(text) {
+        Ok(steps) if text.starts_with('[') => RoutingRecord::Steps(steps),
+        _ => RoutingRecord::Text(text.to_string()),
+    }
 }
 
 fn t(s: &str) -> SqlValue {
@@ -225,7 +345,7 @@ fn row_to_case(location: &str, row: &[SqlValue]) -> Result<Case, StoreError> {
                 .split_whitespace()
                 .map(municipality)
                 .collect::<Result<_, _>>()?,
-            routing: text(routing),
+            routing: routing_from_stored(&text(routing)),
         },
         country: Country::parse(&text(country)).map_err(|e| field("country", e.to_string()))?,
         extended_on: optional_date("extended_on", extended)?,
@@ -245,16 +365,76 @@ pub enum CaseError {
     #[error("no case {0} in the register; `samvirke cases list` shows the open ones")]
     NotFound(i64),
     /// The change does not fit the case.
-    #[error("case {id}: {message}")]
+    #[error("case {id}: {refusal}")]
     Refused {
         /// Which case.
         id: i64,
         /// Why, and what to do.
-        message: String,
+        refusal: Refusal,
     },
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why a change to a case does not fit it; `Display` says it in English, with what to do (a
+/// page says it in the reader's language from the parts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The case was closed on this day; a closed case does not change.
+    Closed(Date),
+    /// The law of the country gives no extension for this kind of case.
+    NoExtension(CaseKind, Country),
+    /// The one extension the law allows was taken.
+    AlreadyExtended,
+    /// The extension had to be taken by `by`; `on` is too late.
+    TooLate {
+        /// The last day for it.
+        by: Date,
+        /// The day asked for.
+        on: Date,
+    },
+    /// No reason for the extension was given.
+    NoReason,
+    /// A case cannot close on `on`, before it was received.
+    BeforeReceived {
+        /// The day asked for.
+        on: Date,
+        /// The day it came in.
+        received: Date,
+    },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Closed(closed) => {
+                write!(
+                    f,
+                    "it was closed on {closed}; a closed case does not change"
+                )
+            }
+            Refusal::NoExtension(kind, country) => write!(
+                f,
+                "the law gives no extension for a {kind} case in {}",
+                country.code()
+            ),
+            Refusal::AlreadyExtended => {
+                f.write_str("it has been extended already; the law allows one extension")
+            }
+            Refusal::TooLate { by, on } => write!(
+                f,
+                "the extension must be taken, and the requester told, by {by}; on {on} it is too late"
+            ),
+            Refusal::NoReason => {
+                f.write_str("say why more time is needed (--reason); the requester must be told")
+            }
+            Refusal::BeforeReceived { on, received } => write!(
+                f,
+                "it cannot be closed on {on}, before it was received ({received})"
+            ),
+        }
+    }
 }
 
 impl Store {
@@ -286,15 +466,15 @@ impl Store {
                 .join(" ")
         );
         let country = case.citizen_municipality.country();
-        let what = format!(
-            "registered {} about {} (decision {}, received {}), citizen of {}, routed to {}",
-            case.kind,
-            case.service,
-            case.decided_on,
-            case.received_on,
-            case.citizen_municipality,
-            case.handled_by.0
-        );
+        let what = LogEvent::Registered {
+            kind: case.kind,
+            service: case.service.clone(),
+            decided_on: case.decided_on,
+            received_on: case.received_on,
+            citizen: case.citizen_municipality,
+            routed_to: case.handled_by.0.clone(),
+            routed_to_name: case.handled_by.1.clone(),
+        };
         self.backend.account_batch(&[
             (
                 "INSERT INTO register_case (id, reference, kind, service, decided_on, received_on, country, citizen_municipality, handled_by, handled_by_name, visible_to, routing, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
@@ -310,7 +490,7 @@ impl Store {
                     t(&case.handled_by.0),
                     t(&case.handled_by.1),
                     t(&visible),
-                    t(&case.routing),
+                    t(&routing_to_stored(&case.routing)),
                     SqlValue::Int(now.micros()),
                     t(actor),
                 ],
@@ -353,7 +533,7 @@ impl Store {
         if let Some(closed) = case.closed_on {
             return Err(CaseError::Refused {
                 id,
-                message: format!("it was closed on {closed}; a closed case does not change"),
+                refusal: Refusal::Closed(closed),
             });
         }
         Ok(case)
@@ -373,17 +553,13 @@ impl Store {
         if !samvirke_core::cases::can_extend(case.country, case.case.kind) {
             return Err(CaseError::Refused {
                 id,
-                message: format!(
-                    "the law gives no extension for a {} case in {}",
-                    case.case.kind,
-                    case.country.code()
-                ),
+                refusal: Refusal::NoExtension(case.case.kind, case.country),
             });
         }
         if case.extended_on.is_some() {
             return Err(CaseError::Refused {
                 id,
-                message: "it has been extended already; the law allows one extension".into(),
+                refusal: Refusal::AlreadyExtended,
             });
         }
         if let Some(first) = case.dues(Language::En).first()
@@ -391,17 +567,13 @@ impl Store {
         {
             return Err(CaseError::Refused {
                 id,
-                message: format!(
-                    "the extension must be taken, and the requester told, by {}; on {on} it is too late",
-                    first.due
-                ),
+                refusal: Refusal::TooLate { by: first.due, on },
             });
         }
         if reason.trim().is_empty() {
             return Err(CaseError::Refused {
                 id,
-                message: "say why more time is needed (--reason); the requester must be told"
-                    .into(),
+                refusal: Refusal::NoReason,
             });
         }
         self.backend.account_batch(&[
@@ -409,7 +581,15 @@ impl Store {
                 "UPDATE register_case SET extended_on = $1 WHERE id = $2",
                 vec![t(&on.to_string()), SqlValue::Int(id)],
             ),
-            log_statement(id, actor, &format!("extended on {on}: {reason}"), now),
+            log_statement(
+                id,
+                actor,
+                &LogEvent::Extended {
+                    on,
+                    reason: reason.to_string(),
+                },
+                now,
+            ),
         ])?;
         self.case(id)?.ok_or(CaseError::NotFound(id))
     }
@@ -426,10 +606,10 @@ impl Store {
         if on < case.case.received_on {
             return Err(CaseError::Refused {
                 id,
-                message: format!(
-                    "it cannot be closed on {on}, before it was received ({})",
-                    case.case.received_on
-                ),
+                refusal: Refusal::BeforeReceived {
+                    on,
+                    received: case.case.received_on,
+                },
             });
         }
         self.backend.account_batch(&[
@@ -437,7 +617,7 @@ impl Store {
                 "UPDATE register_case SET closed_on = $1 WHERE id = $2",
                 vec![t(&on.to_string()), SqlValue::Int(id)],
             ),
-            log_statement(id, actor, &format!("closed on {on}"), now),
+            log_statement(id, actor, &LogEvent::Closed { on }, now),
         ])?;
         self.case(id)?.ok_or(CaseError::NotFound(id))
     }
@@ -467,13 +647,14 @@ impl Store {
                 "DELETE FROM register_case WHERE id = $1",
                 vec![SqlValue::Int(case.id)],
             ));
-            let closed = case.closed_on.map(|d| d.to_string()).unwrap_or_default();
             statements.push(log_statement(
                 case.id,
                 actor,
-                &format!(
-                    "deleted: closed on {closed}, retention period of {retention_days} days ended before {today}"
-                ),
+                &LogEvent::Deleted {
+                    closed_on: case.closed_on,
+                    retention_days,
+                    today,
+                },
                 now,
             ));
         }
@@ -499,12 +680,16 @@ impl Store {
         Ok(rows
             .iter()
             .filter_map(|r| match r.as_slice() {
-                [SqlValue::Int(at), actor, SqlValue::Int(id), what] => Some(RegisterLogEntry {
-                    at: Timestamp::from_micros(*at),
-                    actor: text(actor),
-                    case_id: *id,
-                    what: text(what),
-                }),
+                [SqlValue::Int(at), actor, SqlValue::Int(id), what] => {
+                    let event = LogEvent::from_stored(&text(what));
+                    Some(RegisterLogEntry {
+                        at: Timestamp::from_micros(*at),
+                        actor: text(actor),
+                        case_id: *id,
+                        what: event.english(),
+                        event,
+                    })
+                }
                 _ => None,
             })
             .collect())
@@ -514,7 +699,7 @@ impl Store {
 fn log_statement(
     id: i64,
     actor: &str,
-    what: &str,
+    what: &LogEvent,
     now: Timestamp,
 ) -> (&'static str, Vec<SqlValue>) {
     (
@@ -523,7 +708,7 @@ fn log_statement(
             SqlValue::Int(now.micros()),
             t(actor),
             SqlValue::Int(id),
-            t(what),
+            t(&what.to_stored()),
         ],
     )
 }

@@ -21,7 +21,9 @@ fn new_case(reference: &str) -> NewCase {
         citizen_municipality: m("DK-0155"),
         handled_by: ("DK-0185".into(), "Tårnby".into()),
         visible_to: vec![m("DK-0155"), m("DK-0185")],
-        routing: "dragoer-taarnby → sub-agreement 1 → delegation".into(),
+        routing: samvirke_core::cases::RoutingRecord::Text(
+            "dragoer-taarnby → sub-agreement 1 → delegation".into(),
+        ),
     }
 }
 

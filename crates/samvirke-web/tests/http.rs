@@ -1652,16 +1652,68 @@ both!(
         assert_eq!(closed.status, 303, "{}", closed.body);
         let page = dorte.get(&old_path);
         assert!(!page.body.contains("/close\""), "{}", page.body);
-        assert!(page.body.contains("dorte@dragoer.dk: closed on 2026-11-20"));
+        assert!(
+            page.body.contains(
+                r#"dorte@dragoer.dk: closed on <time datetime="2026-11-20">2026-11-20</time>"#
+            ),
+            "{}",
+            page.body
+        );
         let again = dorte.post(
             &format!("{old_path}/close"),
             &[("csrf", &csrf), ("on", "2026-11-21")],
         );
         assert_eq!(again.status, 422);
-        assert!(again.body.contains("closed on 2026-11-20"));
+        assert!(
+            again.body.contains("The case was closed on 2026-11-20"),
+            "{}",
+            again.body
+        );
         // The list in Danish: overdue cases are marked.
         let list = dorte.get("/lang/da?back=/staff/cases");
         assert_eq!(list.status, 303);
+        // The case in Danish: the routing by names and numbers, the log and a refusal in Danish,
+        // no English line and no slug.
+        let page = dorte.get(&old_path);
+        let body = &page.body;
+        assert!(
+            body.contains(r#"<a href="/cooperations/dragoer-taarnby">Forpligtende samarbejde mellem Tårnby og Dragør Kommuner</a> → hovedaftale"#),
+            "{body}"
+        );
+        assert!(body.contains("→ delaftale 1 →"), "{body}");
+        assert!(
+            body.contains(
+                r#"dorte@dragoer.dk: lukket den <time datetime="2026-11-20">20.11.2026</time>"#
+            ),
+            "{body}"
+        );
+        assert!(
+            body.contains("dorte@dragoer.dk: registreret: klage over en afgørelse om “"),
+            "{body}"
+        );
+        for english in [
+            "closed on",
+            "registered",
+            "sub-agreement",
+            "dragoer-taarnby →",
+            "routed to",
+        ] {
+            assert!(
+                !body.contains(english),
+                "{english} on a Danish page: {body}"
+            );
+        }
+        let again = dorte.post(
+            &format!("{old_path}/close"),
+            &[("csrf", &csrf), ("on", "2026-11-21")],
+        );
+        assert!(
+            again
+                .body
+                .contains("Sagen blev lukket den 20.11.2026; en lukket sag kan ikke ændres."),
+            "{}",
+            again.body
+        );
         let list = dorte.get("/staff/cases");
         assert!(
             list.body.contains("Klager og anmodninger om aktindsigt"),

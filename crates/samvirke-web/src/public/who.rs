@@ -9,14 +9,14 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{Markup, html};
 use samvirke_core::laws;
-use samvirke_core::resolver::{Answer, BasisStep, Body};
+use samvirke_core::resolver::{Answer, Body};
 use samvirke_core::statutory::Certainty;
-use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister, ResolveError, ServiceId};
+use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister, ServiceId};
 
 use super::{PageError, search, snapshot};
 use crate::api::WhoQuery;
 use crate::html::layout::page;
-use crate::html::{components, day, time, tr, tra, trm};
+use crate::html::{components, day, resolver, time, tr, tra, trm};
 use crate::{AppState, Snapshot, WebError, today};
 
 /// How far ahead and back the answer looks for a change of the responsible municipality, in days.
@@ -105,41 +105,6 @@ fn body_line(label: &str, body: &Body) -> Markup {
             }
         }
     }
-}
-
-/// A step of the legal basis in the page's language (the core's `text` is English): the message
-/// `basis-{step}[-{variant}]` with the step's parts; dates as the language writes them, legal forms
-/// and statuses in words, the service by its name.
-fn basis_text(step: &BasisStep, service_name: &str) -> String {
-    if step.args.is_empty() {
-        return step.text.clone();
-    }
-    let variant = step
-        .args
-        .iter()
-        .find(|(k, _)| *k == "variant")
-        .map(|(_, v)| v.as_str());
-    let key = match variant {
-        Some(v) => format!("basis-{}-{v}", step.step.replace('_', "-")),
-        None => format!("basis-{}", step.step.replace('_', "-")),
-    };
-    let values: Vec<(&str, String)> = step
-        .args
-        .iter()
-        .filter(|(k, _)| *k != "variant")
-        .map(|(k, v)| {
-            let shown = match *k {
-                "form" => samvirke_core::model::LegalForm::parse(v)
-                    .map_or_else(|| v.clone(), components::legal_form),
-                "status" => tr(&format!("status-{v}")),
-                "service" if !service_name.is_empty() => service_name.to_string(),
-                _ => Date::parse(v).map_or_else(|_| v.clone(), day),
-            };
-            (*k, shown)
-        })
-        .collect();
-    let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    tra(&key, &args)
 }
 
 /// When the responsible municipality changes within a year after the day asked about, or changed
@@ -271,7 +236,7 @@ fn answer_html(snapshot: &Snapshot, a: &Answer) -> Markup {
                 ol {
                     @for step in &a.basis {
                         li {
-                            (basis_text(step, &service_name))
+                            (resolver::step_text(step.step, &step.text, &step.args, &service_name))
                             @if let Some(v) = &step.valid {
                                 " (" (tra("answer-valid", &[("from", &day(v.from)), ("to", &v.last_day.map_or_else(|| tr("open-ended"), day))])) ")"
                             }
@@ -294,43 +259,6 @@ enum Unanswered {
     Question(axum::http::StatusCode, String),
     /// Ours: a 500, the cause logged.
     Server(WebError),
-}
-
-/// A resolver error in the reader's language.
-fn resolve_message(e: &ResolveError) -> (axum::http::StatusCode, String) {
-    use axum::http::StatusCode;
-    use samvirke_core::municipalities::MunicipalityError;
-    let names = |list: &[(MunicipalityId, String)]| {
-        list.iter()
-            .map(|(_, name)| name.clone())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match e {
-        ResolveError::Municipality(MunicipalityError::Unknown { input, .. }) => (
-            StatusCode::NOT_FOUND,
-            tra("who-unknown-municipality", &[("input", input)]),
-        ),
-        ResolveError::Municipality(MunicipalityError::Ambiguous { on, candidates, .. }) => (
-            StatusCode::BAD_REQUEST,
-            tra(
-                "who-ambiguous-municipality",
-                &[("date", &day(*on)), ("candidates", &names(candidates))],
-            ),
-        ),
-        ResolveError::Municipality(MunicipalityError::NotInForce { name, on, .. }) => (
-            StatusCode::NOT_FOUND,
-            tra(
-                "who-municipality-not-in-force",
-                &[("name", name), ("date", &day(*on))],
-            ),
-        ),
-        ResolveError::UnknownService { input, .. } => (
-            StatusCode::NOT_FOUND,
-            tra("who-unknown-service", &[("input", input)]),
-        ),
-        ResolveError::Conflict { .. } => (StatusCode::INTERNAL_SERVER_ERROR, tr("who-conflict")),
-    }
 }
 
 /// The answer to a question from the page's form, or what is wrong with it in the reader's words.
@@ -375,7 +303,7 @@ async fn page_answer(state: &Arc<AppState>, query: &WhoQuery) -> Result<Answer, 
         .who(id, service, on, as_known_on)
         .await
         .map_err(Unanswered::Server)?;
-    answered.map_err(|e| match resolve_message(&e) {
+    answered.map_err(|e| match resolver::error_message(&e) {
         (axum::http::StatusCode::INTERNAL_SERVER_ERROR, _) => {
             Unanswered::Server(WebError::Internal(e.to_string()))
         }

@@ -15,14 +15,14 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use samvirke_core::cases::{self, Binding, CaseKind, CaseReference};
 use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister};
-use samvirke_store::register::{Case, CaseError, NewCase};
+use samvirke_store::register::{Case, CaseError, LogEvent, NewCase, Refusal};
 
 use super::{SignedIn, csrf_field, page, see_other, staff_form};
 use crate::auth::Staff;
 use crate::html::components::{self, municipality_name};
 use crate::html::errors::{PageError, not_found_page};
 use crate::html::forms::{Field, FormData, Input, error_summary, field, render_field};
-use crate::html::{day, lang, time, tr, tra};
+use crate::html::{day, lang, resolver, time, tr, tra};
 use crate::{AppState, WebError, i18n, now, today};
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -55,6 +55,75 @@ fn may_see(staff: &Staff, case: &Case) -> bool {
 
 fn kind_name(kind: CaseKind) -> String {
     tr(&format!("kind-{}", kind.as_str()))
+}
+
+/// Why the register refused a change, in the reader's words.
+fn refusal_message(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Closed(on) => tra("refused-closed", &[("date", &day(*on))]),
+        Refusal::NoExtension(kind, _) => {
+            tra("refused-no-extension", &[("kind", &kind_name(*kind))])
+        }
+        Refusal::AlreadyExtended => tr("refused-extended"),
+        Refusal::TooLate { by, .. } => tra("refused-too-late", &[("date", &day(*by))]),
+        Refusal::NoReason => tr("refused-no-reason"),
+        Refusal::BeforeReceived { received, .. } => {
+            tra("refused-before-received", &[("date", &day(*received))])
+        }
+    }
+}
+
+/// A line of the case log in the reader's words; a line written before the log kept its parts
+/// as it was written, marked as English.
+fn log_line(registry: &samvirke_core::Registry, event: &LogEvent) -> Markup {
+    match event {
+        LogEvent::Registered {
+            kind,
+            service,
+            decided_on,
+            received_on,
+            citizen,
+            routed_to,
+            routed_to_name,
+        } => {
+            let to = if routed_to_name.is_empty() {
+                routed_to.as_str()
+            } else {
+                routed_to_name.as_str()
+            };
+            crate::html::trm(
+                "log-registered",
+                &[
+                    ("kind", html! { (kind_name(*kind)) }),
+                    ("service", service_name(registry, service)),
+                    ("decided", time(*decided_on)),
+                    ("received", time(*received_on)),
+                    ("citizen", html! { (municipality_name(*citizen)) }),
+                    ("to", html! { (to) }),
+                ],
+            )
+        }
+        LogEvent::Extended { on, reason } => crate::html::trm(
+            "log-extended",
+            &[("date", time(*on)), ("reason", html! { (reason) })],
+        ),
+        LogEvent::Closed { on } => crate::html::trm("log-closed", &[("date", time(*on))]),
+        LogEvent::Deleted {
+            closed_on,
+            retention_days,
+            today,
+        } => crate::html::trm(
+            "log-deleted",
+            &[
+                ("closed", closed_on.map_or_else(|| html! {}, time)),
+                ("days", html! { (retention_days) }),
+                ("today", time(*today)),
+            ],
+        ),
+        LogEvent::Text { text } => {
+            components::in_language(text, samvirke_core::model::Language::En)
+        }
+    }
 }
 
 fn state_tag(case: &Case, on: Date) -> Markup {
@@ -311,7 +380,7 @@ fn read_case(
         data.get("service"),
         decided,
     )
-    .map_err(|e| vec![("service".to_string(), e.to_string())])?;
+    .map_err(|e| vec![("service".to_string(), resolver::error_message(&e).1)])?;
     let new = NewCase::routed(reference, kind, decided, received, &routing);
     let mine = municipalities_of(staff);
     if !new.visible_to.iter().any(|m| mine.contains(m)) {
@@ -377,10 +446,15 @@ fn case_page(
     log: &[samvirke_store::register::RegisterLogEntry],
     error: Option<&str>,
     saved: bool,
-    service: Markup,
+    registry: &samvirke_core::Registry,
 ) -> Markup {
     let language = lang().language();
     let c = &case.case;
+    let service = service_name(registry, &c.service);
+    let service_text = samvirke_core::ServiceId::parse(&c.service)
+        .map(|id| components::service_text(registry, &id))
+        .unwrap_or_else(|_| c.service.clone());
+    let routing = resolver::routing_line(registry, &c.routing, &service_text);
     let on = today();
     let title = tra("cases-case", &[("id", &case.id.to_string())]);
     html! {
@@ -396,7 +470,7 @@ fn case_page(
             dt { (tr("cases-received")) } dd { (time(c.received_on)) }
             dt { (tr("cases-handled-by")) } dd { (c.handled_by.1) }
             dt { (tr("cases-citizen")) } dd { (municipality_name(c.citizen_municipality)) }
-            dt { (tr("cases-because")) } dd { (c.routing) }
+            dt { (tr("cases-because")) } dd { (routing) }
             dt { (tr("cases-visible-to")) }
             dd {
                 @for (i, m) in c.visible_to.iter().enumerate() {
@@ -443,7 +517,7 @@ fn case_page(
         h2 { (tr("cases-log")) }
         ul {
             @for entry in log {
-                li { (i18n::datetime(lang(), entry.at)) " – " (entry.actor) ": " (entry.what) }
+                li { (i18n::datetime(lang(), entry.at)) " – " (entry.actor) ": " (log_line(registry, &entry.event)) }
             }
         }
         p { a href="/staff/cases" { (tr("cases-title")) } }
@@ -471,14 +545,7 @@ async fn render_case(
             status,
             staff,
             &tra("cases-case", &[("id", &id.to_string())]),
-            case_page(
-                case,
-                staff,
-                &log,
-                error,
-                saved,
-                service_name(&snapshot.registry, &case.case.service),
-            ),
+            case_page(case, staff, &log, error, saved, &snapshot.registry),
         ),
         Err(e) => PageError(e).into_response(),
     }
@@ -565,13 +632,14 @@ async fn act(
     match result {
         Ok(Ok(_)) => see_other(&format!("/staff/cases/{case_id}?saved=1")),
         Ok(Err(CaseError::Store(e))) => PageError(e.into()).into_response(),
-        Ok(Err(e)) => {
+        Ok(Err(CaseError::NotFound(_))) => not_found_page(),
+        Ok(Err(CaseError::Refused { refusal, .. })) => {
             render_case(
                 &state,
                 &staff,
                 &case,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&e.to_string()),
+                Some(&refusal_message(&refusal)),
                 false,
             )
             .await

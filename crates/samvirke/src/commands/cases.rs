@@ -196,7 +196,7 @@ fn view(case: &Case, today: Date) -> CaseView {
             .iter()
             .map(ToString::to_string)
             .collect(),
-        routing: case.case.routing.clone(),
+        routing: case.case.routing.summary(),
         extended_on: case.extended_on,
         closed_on: case.closed_on,
         overdue: case.is_overdue(today),
@@ -336,7 +336,7 @@ fn add(db: &str, args: AddArgs) -> Result<(), CliError> {
         } else {
             ", the performer (the agreement names no other body)"
         },
-        case.case.routing
+        case.case.routing.summary()
     );
     write_dues(&mut out, &case);
     std::io::stdout().lock().write_all(out.as_bytes())?;
@@ -443,7 +443,7 @@ fn show(db: &str, args: ShowArgs) -> Result<(), CliError> {
         c.citizen_municipality,
         c.handled_by.1,
         c.handled_by.0,
-        c.routing
+        c.routing.summary()
     );
     write_dues(&mut out, &case);
     if let Some(d) = case.extended_on {

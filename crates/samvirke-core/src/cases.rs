@@ -434,6 +434,7 @@ impl Routing {
 
 /// One step of a case's proof chain as the register keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepRecord {
     /// `cooperation`, `main_agreement`, `sub_agreement`, `delegation`, `take_back` or
     /// `own_performer`.
@@ -443,8 +444,10 @@ pub struct StepRecord {
     pub id: Option<String>,
     /// What the step said, in English.
     pub text: String,
-    /// Its parts, for saying it in another language (message `basis-{step}[-{variant}]`).
+    /// Its parts, for saying it in another language (message `basis-{step}[-{variant}]`), as
+    /// `[name, value]` pairs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub args: Vec<(String, String)>,
 }
 

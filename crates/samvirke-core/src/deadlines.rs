@@ -289,6 +289,86 @@ impl Mark {
     }
 }
 
+/// Why a deadline's state cannot be recorded as asked; `Display` says it in English with what to
+/// write instead (a page says it in the reader's language from the parts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MarkError {
+    /// A waived deadline needs a note saying why.
+    WaivedWithoutNote,
+    /// The obligation is the cooperation's, but falls due on none of the days within a year.
+    NoDueDateNear {
+        /// The obligation as given.
+        obligation: String,
+        /// The day asked about.
+        due: Date,
+        /// The cooperation.
+        cooperation: CooperationId,
+    },
+    /// The cooperation has no such obligation.
+    NotAnObligation {
+        /// The obligation as given.
+        obligation: String,
+        /// The cooperation.
+        cooperation: CooperationId,
+        /// Its obligations.
+        ids: Vec<String>,
+    },
+    /// The obligation falls due on other days.
+    OtherDays {
+        /// The obligation as given.
+        obligation: String,
+        /// The day asked about.
+        due: Date,
+        /// The days it falls due within a year.
+        days: Vec<Date>,
+    },
+    /// A date could not be counted.
+    Time(TimeError),
+}
+
+impl std::fmt::Display for MarkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |days: &[Date]| {
+            days.iter()
+                .map(Date::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            MarkError::WaivedWithoutNote => {
+                f.write_str("a waived deadline needs a note saying why it is not to be done")
+            }
+            MarkError::NoDueDateNear {
+                obligation,
+                due,
+                cooperation,
+            } => write!(
+                f,
+                "\"{obligation}\" has no due date within a year of {due}; `samvirke deadlines --cooperation {cooperation}` lists its dates"
+            ),
+            MarkError::NotAnObligation {
+                obligation,
+                cooperation,
+                ids,
+            } => write!(
+                f,
+                "\"{obligation}\" is not an obligation of {cooperation}; its obligations are {}",
+                ids.join(", ")
+            ),
+            MarkError::OtherDays {
+                obligation,
+                due,
+                days,
+            } => write!(
+                f,
+                "\"{obligation}\" does not fall due on {due}; it falls due on {}",
+                list(days)
+            ),
+            MarkError::Time(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 /// How far back [`Registry::deadlines_page`] looks for deadlines that are overdue: one yearly cycle.
 pub const OVERDUE_DAYS_BACK: i32 = 366;
 
@@ -305,13 +385,13 @@ impl Registry {
         state: ObligationState,
         note: Option<&str>,
         today: Date,
-    ) -> Result<Mark, String> {
+    ) -> Result<Mark, MarkError> {
         let note = note
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .map(str::to_string);
         if state == ObligationState::Waived && note.is_none() {
-            return Err("a waived deadline needs a note saying why it is not to be done".into());
+            return Err(MarkError::WaivedWithoutNote);
         }
         let filter = Filter {
             municipality: None,
@@ -325,7 +405,7 @@ impl Registry {
         };
         let on_day = self
             .deadlines(&filter, due, due, today)
-            .map_err(|e| e.to_string())?;
+            .map_err(MarkError::Time)?;
         let Some(deadline) = on_day.into_iter().find(|d| wanted(&d.obligation)) else {
             let around = self
                 .deadlines(
@@ -334,28 +414,32 @@ impl Registry {
                     Date::from_days_since_epoch(due.days_since_epoch() + 366),
                     today,
                 )
-                .map_err(|e| e.to_string())?;
-            let same: Vec<String> = around
+                .map_err(MarkError::Time)?;
+            let same: Vec<Date> = around
                 .iter()
                 .filter(|d| wanted(&d.obligation))
-                .map(|d| d.due.to_string())
+                .map(|d| d.due)
                 .collect();
             if same.is_empty() {
                 let ids = self.obligation_ids(cooperation);
                 if ids.iter().any(|id| wanted(id)) {
-                    return Err(format!(
-                        "\"{obligation}\" has no due date within a year of {due}; `samvirke deadlines --cooperation {cooperation}` lists its dates"
-                    ));
+                    return Err(MarkError::NoDueDateNear {
+                        obligation: obligation.to_string(),
+                        due,
+                        cooperation: cooperation.clone(),
+                    });
                 }
-                return Err(format!(
-                    "\"{obligation}\" is not an obligation of {cooperation}; its obligations are {}",
-                    ids.join(", ")
-                ));
+                return Err(MarkError::NotAnObligation {
+                    obligation: obligation.to_string(),
+                    cooperation: cooperation.clone(),
+                    ids,
+                });
             }
-            return Err(format!(
-                "\"{obligation}\" does not fall due on {due}; it falls due on {}",
-                same.join(", ")
-            ));
+            return Err(MarkError::OtherDays {
+                obligation: obligation.to_string(),
+                due,
+                days: same,
+            });
         };
         let fact = crate::model::Fact::ObligationStatus {
             cooperation: cooperation.clone(),

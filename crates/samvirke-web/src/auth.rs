@@ -75,6 +75,21 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// The municipalities whose register cases this account sees: the municipality ids in its
+    /// scope, whatever the role.
+    pub fn municipalities(&self) -> Vec<samvirke_core::MunicipalityId> {
+        self.user
+            .scopes
+            .iter()
+            .filter_map(|s| samvirke_core::MunicipalityId::parse(s, None).ok())
+            .collect()
+    }
+
+    /// Whether the account may see a register case: it is visible to one of its municipalities.
+    pub fn may_see_case(&self, case: &samvirke_store::register::Case) -> bool {
+        self.municipalities().iter().any(|m| case.visible_to(*m))
+    }
+
     /// Whether the account may change `doc`: admins always; editors when the cooperation, or a
     /// municipality that is party to it, is in their scope; viewers never.
     pub fn can_edit(&self, doc: &CooperationDoc) -> bool {

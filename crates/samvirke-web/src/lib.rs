@@ -16,6 +16,7 @@ pub mod auth;
 mod edit;
 mod html;
 mod public;
+mod register;
 mod staff;
 
 pub use html::layout::Site;

@@ -2083,7 +2083,11 @@ both!(staff_record_what_was_done_about_a_deadline, |app| {
         ],
     );
     assert_eq!(waived.status, 422, "a waived deadline says why");
-    assert!(waived.body.contains("needs a note"), "{}", waived.body);
+    assert!(
+        waived.body.contains("a waived deadline needs a reason"),
+        "{}",
+        waived.body
+    );
     let wrong_day = tove.post(
         "/staff/cooperations/dragoer-taarnby/deadline",
         &[
@@ -2097,7 +2101,7 @@ both!(staff_record_what_was_done_about_a_deadline, |app| {
     assert!(
         wrong_day
             .body
-            .contains("has no due date within a year of 2001-01-01"),
+            .contains("The obligation has no deadline within a year of 2001-01-01"),
         "{}",
         wrong_day.body
     );
@@ -2113,7 +2117,9 @@ both!(staff_record_what_was_done_about_a_deadline, |app| {
     );
     assert_eq!(wrong_day.status, 422);
     assert!(
-        wrong_day.body.contains("falls due on"),
+        wrong_day.body.contains(&format!(
+            "There is no deadline on {next_day}; the obligation falls due on"
+        )) && wrong_day.body.contains(&format!("{due}, ")),
         "{}",
         wrong_day.body
     );
@@ -2145,6 +2151,11 @@ both!(staff_record_what_was_done_about_a_deadline, |app| {
     let last = log.last().unwrap();
     assert_eq!(last.actor, "tove@taarnby.dk");
     assert!(last.reason.contains("marked done"), "{}", last.reason);
+    assert!(
+        last.reason.starts_with("Deadline “"),
+        "in the words of the page: {}",
+        last.reason
+    );
     let (_, _, public) = app.get("/cooperations/dragoer-taarnby");
     assert!(!public.contains(&format!("datetime=\"{due}\"")), "{public}");
     // A viewer may not record; nor may a form without its token.
@@ -2343,7 +2354,7 @@ both!(pages_show_names_and_the_readers_language, |app| {
 
 both!(every_api_route_is_in_the_openapi_document, |app| {
     // The routes as the router is given them in the source, method by method.
-    let source = include_str!("../src/api.rs");
+    let source = include_str!("../src/api/mod.rs");
     let mut routes: Vec<(String, String)> = Vec::new();
     for piece in source.split(".route(\"").skip(1) {
         let path = piece.split('"').next().unwrap().to_string();
@@ -2366,4 +2377,126 @@ both!(every_api_route_is_in_the_openapi_document, |app| {
             "{method} {path} is served but not documented in the OpenAPI document"
         );
     }
+});
+
+both!(the_api_serves_deadlines_reports_and_the_register, |app| {
+    // Deadlines with their states, for a cooperation, within a bounded span.
+    let (status, list) =
+        app.json("/api/v1/deadlines?cooperation=dragoer-taarnby&from=2026-01-01&to=2026-12-31");
+    assert_eq!(status, 200, "{list}");
+    let items = list["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{list}");
+    assert!(items.iter().all(|d| d["cooperation"] == "dragoer-taarnby"));
+    assert!(items.iter().all(|d| d["status"].is_string()), "{list}");
+    let dues: Vec<&str> = items.iter().map(|d| d["due"].as_str().unwrap()).collect();
+    assert!(
+        dues.windows(2).all(|w| w[0] <= w[1]),
+        "earliest first: {dues:?}"
+    );
+    let (status, mine) = app.json("/api/v1/deadlines?municipality=DK-0155");
+    assert_eq!(status, 200, "{mine}");
+    let (status, wide) = app.json("/api/v1/deadlines?from=2000-01-01&to=2026-01-01");
+    assert_eq!(status, 400);
+    assert_eq!(wide["field"], "to", "{wide}");
+    let (status, backwards) = app.json("/api/v1/deadlines?from=2026-02-01&to=2026-01-01");
+    assert_eq!(status, 400, "{backwards}");
+    let (status, _) = app.json("/api/v1/deadlines?cooperation=nowhere");
+    assert_eq!(status, 404);
+
+    // The annual report with its parts, as the report page shows it.
+    let (status, report) = app.json("/api/v1/cooperations/dragoer-taarnby/reports/2026");
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["year"], 2026);
+    assert_eq!(report["language"], "da");
+    assert_eq!(
+        report["pdf"],
+        "/cooperations/dragoer-taarnby/report/2026.pdf"
+    );
+    assert!(
+        report["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["sub_agreement"].is_u64() && p["performers"].is_array()),
+        "{report}"
+    );
+    let (status, _) = app.json("/api/v1/cooperations/dragoer-taarnby/reports/1899");
+    assert_eq!(status, 404);
+
+    // The register, for staff with a token, within the account's scope.
+    add_user(app, "dorte@dragoer.dk", Role::Editor, &["DK-0155"]);
+    add_user(app, "ib@ishoej.dk", Role::Editor, &["DK-0183"]);
+    let mut store = Store::open(&app.db).unwrap();
+    let registry = store.projection(None).unwrap().registry();
+    let d = |s: &str| samvirke_core::Date::parse(s).unwrap();
+    let routing = samvirke_core::cases::route(
+        &registry,
+        samvirke_core::cases::CaseKind::Complaint,
+        samvirke_core::MunicipalityId::parse("DK-0155", None).unwrap(),
+        "genoptraening-sel86",
+        d("2020-03-01"),
+    )
+    .unwrap();
+    let new = samvirke_store::register::NewCase::routed(
+        samvirke_core::cases::CaseReference::parse("SAG-2020-1").unwrap(),
+        samvirke_core::cases::CaseKind::Complaint,
+        d("2020-03-01"),
+        d("2026-11-02"),
+        &routing,
+    );
+    let now = Timestamp::from_micros(1_800_000_000_000_000);
+    let id = store.case_create(&new, "dorte@dragoer.dk", now).unwrap();
+    let token_of = |store: &mut Store, email: &str| {
+        let token = samvirke_web::auth::new_token().unwrap();
+        store
+            .api_token_create(&samvirke_web::auth::token_hash(&token), email, "ci", now)
+            .unwrap();
+        token
+    };
+    let dorte = token_of(&mut store, "dorte@dragoer.dk");
+    let ib = token_of(&mut store, "ib@ishoej.dk");
+    let get = |path: &str, token: Option<&str>| {
+        let mut request = app.agent.get(&format!("{}{path}", app.base));
+        if let Some(t) = token {
+            request = request.header("authorization", &format!("Bearer {t}"));
+        }
+        let mut response = request.call().unwrap();
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap();
+        (
+            status,
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        )
+    };
+    let (status, anonymous) = get("/api/v1/cases", None);
+    assert_eq!(status, 401, "{anonymous}");
+    let (status, list) = get("/api/v1/cases", Some(&dorte));
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["total"], 1, "{list}");
+    let item = &list["items"][0];
+    assert_eq!(item["reference"], "SAG-2020-1");
+    assert_eq!(item["handled_by"]["name"], "Tårnby", "{item}");
+    assert!(
+        item["routing"]
+            .as_str()
+            .unwrap()
+            .contains("sub-agreement 1"),
+        "{item}"
+    );
+    assert_eq!(item["routing_steps"][0]["step"], "cooperation", "{item}");
+    assert!(item["dues"][0]["due"].is_string(), "{item}");
+    let (status, one) = get(&format!("/api/v1/cases/{id}"), Some(&dorte));
+    assert_eq!(status, 200, "{one}");
+    assert_eq!(one["log"][0]["event"]["event"], "registered", "{one}");
+    assert_eq!(one["log"][0]["actor"], "dorte@dragoer.dk");
+    // Another municipality's staff see nothing of it, not even that it exists.
+    let (status, theirs) = get("/api/v1/cases", Some(&ib));
+    assert_eq!(
+        (status, theirs["total"].clone()),
+        (200, serde_json::json!(0))
+    );
+    let (status, _) = get(&format!("/api/v1/cases/{id}"), Some(&ib));
+    assert_eq!(status, 404);
+    let (status, _) = get("/api/v1/cases/999", Some(&dorte));
+    assert_eq!(status, 404);
 });

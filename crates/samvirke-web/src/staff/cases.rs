@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use samvirke_core::cases::{self, Binding, CaseKind, CaseReference};
-use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister};
+use samvirke_core::{Country, Date, MunicipalityRegister};
 use samvirke_store::register::{Case, CaseError, LogEvent, NewCase, Refusal};
 
 use super::{SignedIn, csrf_field, page, see_other, staff_form};
@@ -37,20 +37,6 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
 #[derive(serde::Deserialize)]
 pub(crate) struct SavedQuery {
     saved: Option<String>,
-}
-
-/// The municipalities whose cases this account sees: the municipality ids in its scope.
-pub(crate) fn municipalities_of(staff: &Staff) -> Vec<MunicipalityId> {
-    staff
-        .user
-        .scopes
-        .iter()
-        .filter_map(|s| MunicipalityId::parse(s, None).ok())
-        .collect()
-}
-
-fn may_see(staff: &Staff, case: &Case) -> bool {
-    municipalities_of(staff).iter().any(|m| case.visible_to(*m))
 }
 
 fn kind_name(kind: CaseKind) -> String {
@@ -136,38 +122,6 @@ fn state_tag(case: &Case, on: Date) -> Markup {
     }
 }
 
-/// The cases this account may see, overdue first, then by their first due date.
-pub(crate) async fn visible_cases(
-    state: &Arc<AppState>,
-    staff: &Staff,
-) -> Result<Vec<Case>, WebError> {
-    let scopes = municipalities_of(staff);
-    let mut all = state
-        .with_store(move |store| {
-            let mut out: Vec<Case> = Vec::new();
-            for m in scopes {
-                for case in store.cases(Some(m))? {
-                    if !out.iter().any(|c| c.id == case.id) {
-                        out.push(case);
-                    }
-                }
-            }
-            Ok(out)
-        })
-        .await?;
-    let on = today();
-    let language = lang().language();
-    all.sort_by_key(|c| {
-        (
-            c.closed_on.is_some(),
-            !c.is_overdue(on),
-            c.dues(language).first().map(|d| d.due),
-            c.id,
-        )
-    });
-    Ok(all)
-}
-
 /// A service by its name (the id only when no cooperation defines it any more).
 fn service_name(registry: &samvirke_core::Registry, id: &str) -> Markup {
     match samvirke_core::ServiceId::parse(id) {
@@ -177,7 +131,7 @@ fn service_name(registry: &samvirke_core::Registry, id: &str) -> Markup {
 }
 
 async fn list(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn) -> Response {
-    let all = match visible_cases(&state, &staff).await {
+    let all = match crate::register::visible_cases(&state, &staff).await {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
     };
@@ -190,7 +144,7 @@ async fn list(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn) -> 
     let body = html! {
         h1 { (tr("cases-title")) }
         p { (tr("cases-intro")) }
-        @if municipalities_of(&staff).is_empty() {
+        @if staff.municipalities().is_empty() {
             p { (tr("cases-no-scope")) }
         } @else {
             p { a.button href="/staff/cases/new" { (tr("cases-new")) } }
@@ -301,7 +255,7 @@ fn case_form(
 async fn new_form(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn) -> Response {
     let mut data = FormData::default();
     data.set("received", today().to_string());
-    if let Some(m) = municipalities_of(&staff).first() {
+    if let Some(m) = staff.municipalities().first() {
         data.set("municipality", m.to_string());
     }
     match case_form(&state, &staff, &data, &[]) {
@@ -382,7 +336,7 @@ fn read_case(
     )
     .map_err(|e| vec![("service".to_string(), resolver::error_message(&e).1)])?;
     let new = NewCase::routed(reference, kind, decided, received, &routing);
-    let mine = municipalities_of(staff);
+    let mine = staff.municipalities();
     if !new.visible_to.iter().any(|m| mine.contains(m)) {
         return Err(vec![(
             "municipality".to_string(),
@@ -437,7 +391,7 @@ async fn visible_case(
         return Ok(None);
     };
     let case = state.with_store(move |store| Ok(store.case(id)?)).await?;
-    Ok(case.filter(|c| may_see(staff, c)))
+    Ok(case.filter(|c| staff.may_see_case(c)))
 }
 
 fn case_page(

@@ -15,7 +15,7 @@ use axum::routing::post;
 use maud::{Markup, html};
 use samvirke_core::Date;
 use samvirke_core::Registry;
-use samvirke_core::deadlines::Filter;
+use samvirke_core::deadlines::{Filter, MarkError};
 use samvirke_core::model::{CooperationDoc, ObligationState};
 
 use super::{csrf_field, page, see_other, staff_form};
@@ -132,9 +132,20 @@ async fn save(
         crate::today(),
     ) {
         Ok(m) => m,
-        Err(message) => return refused(message),
+        Err(e) => return refused(mark_message(&e, data.get("obligation"))),
     };
-    let reason = mark.default_reason();
+    // The journal's reason, in the language of the person who marked it.
+    let reason = {
+        let state_word = tr(&format!("deadline-{}", new_state.as_str()));
+        tra(
+            "reason-deadline-marked",
+            &[
+                ("title", &mark.deadline.title),
+                ("due", &day(due)),
+                ("state", &state_word),
+            ],
+        )
+    };
     if let Err(e) = state
         .save_fact(
             snapshot.head,
@@ -148,4 +159,21 @@ async fn save(
         return PageError(e).into_response();
     }
     see_other(&format!("{hub}?marked=1#deadlines"))
+}
+
+/// Why the deadline's state cannot be recorded, in the reader's words.
+fn mark_message(e: &MarkError, given: &str) -> String {
+    match e {
+        MarkError::WaivedWithoutNote => tr("mark-waived-without-note"),
+        MarkError::OtherDays { due, days, .. } => {
+            let days: Vec<String> = days.iter().map(|d| day(*d)).collect();
+            tra(
+                "mark-other-days",
+                &[("due", &day(*due)), ("days", &days.join(", "))],
+            )
+        }
+        MarkError::NoDueDateNear { due, .. } => tra("mark-no-due", &[("due", &day(*due))]),
+        MarkError::NotAnObligation { .. } => tra("deadline-due-invalid", &[("value", given)]),
+        MarkError::Time(_) => tr("mark-time"),
+    }
 }

@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use samvirke_core::deadlines::{Filter, Status};
 use samvirke_core::report::SheetState;
 
-use super::{SignedIn, cases, csrf_field, page, read_only, sheets, staff_form};
+use super::{SignedIn, csrf_field, page, read_only, sheets, staff_form};
 use crate::auth::{self, Staff};
 use crate::html::components::{self, cooperation_link};
 use crate::html::errors::PageError;
@@ -120,7 +120,7 @@ async fn overview(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn)
         Ok(t) => t,
         Err(e) => return PageError(e).into_response(),
     };
-    let cases = match cases::visible_cases(&state, &staff).await {
+    let cases = match crate::register::visible_cases(&state, &staff).await {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
     };

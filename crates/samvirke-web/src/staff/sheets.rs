@@ -83,7 +83,7 @@ pub(crate) fn roles(staff: &Staff, part: &SheetPart<'_>) -> (bool, bool) {
     if staff.user.role == samvirke_store::accounts::Role::Viewer {
         return (false, false);
     }
-    let mine = super::cases::municipalities_of(staff);
+    let mine = staff.municipalities();
     let performer = part
         .performers
         .iter()
@@ -435,7 +435,15 @@ async fn sheet_save(
     let reason = {
         let given = data.get("reason").trim();
         if given.is_empty() {
-            next.default_reason()
+            // In the language of the person who saved it.
+            tra(
+                "reason-sheet",
+                &[
+                    ("number", &next.sub_agreement.to_string()),
+                    ("year", &next.year.to_string()),
+                    ("state", &tr(&format!("sheet-{}", next.state.as_str()))),
+                ],
+            )
         } else {
             given.to_string()
         }

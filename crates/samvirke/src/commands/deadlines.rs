@@ -217,7 +217,7 @@ fn mark(db: &str, args: MarkArgs) -> Result<(), CliError> {
             args.note.as_deref(),
             today(),
         )
-        .map_err(|e| CliError::Input(e.replace("a note", "--note")))?;
+        .map_err(|e| CliError::Input(e.to_string().replace("a note", "--note")))?;
     let obligation = mark.deadline.obligation.clone();
     let previous = projection.facts.get(&mark.fact.key());
     if previous.is_some_and(|p| p.fact == mark.fact) {

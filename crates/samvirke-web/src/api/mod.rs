@@ -14,6 +14,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::{AppState, WebError, date_field, municipality_field, resolve_error, today};
 
+mod resources;
+
 /// `Query<T>` whose rejection is a problem document naming the query, like every other API error.
 pub(crate) struct Query<T>(pub T);
 
@@ -46,6 +48,13 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
         .route("/api/v1/cooperations/{id}", get(cooperation).put(replace))
         .route("/api/v1/cooperations/{id}/history", get(history))
         .route("/api/v1/services", get(services))
+        .route("/api/v1/deadlines", get(resources::deadlines))
+        .route(
+            "/api/v1/cooperations/{id}/reports/{year}",
+            get(resources::report),
+        )
+        .route("/api/v1/cases", get(resources::cases))
+        .route("/api/v1/cases/{id}", get(resources::case))
         .route("/api/v1/export", get(export))
         .route("/api/v1/openapi.json", get(openapi))
         .layer(axum::middleware::from_fn(etag))
@@ -103,7 +112,7 @@ pub(crate) fn etag_of(bytes: &[u8]) -> String {
 /// `?limit=&offset=` for lists.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-struct Page {
+pub(crate) struct Page {
     /// How many items (1–1000, default 100).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
@@ -811,7 +820,7 @@ async fn written(
         description = "Who performs which task for whose residents, under which agreement, on any date; and the agreements themselves. Reads are public (CORS allowed); writes need an API token (`samvirke user token`). Errors are RFC 9457 problem documents.",
         license(name = "MIT OR Apache-2.0"),
     ),
-    paths(health, who, municipalities, cooperations, cooperation, services, history, export, replace, create, openapi),
+    paths(health, who, municipalities, cooperations, cooperation, services, history, export, replace, create, openapi, resources::deadlines, resources::report, resources::cases, resources::case),
     modifiers(&TokenSecurity),
     tags(
         (name = "registry", description = "Public reads"),

@@ -1,0 +1,409 @@
+//! The API for what the pages show beyond the registry itself: deadlines with their states
+//! (`/api/v1/deadlines`), a cooperation's annual report with its fact sheets
+//! (`/api/v1/cooperations/{id}/reports/{year}`), and, for staff with an API token, the register
+//! of complaints and access requests within the account's scope (`/api/v1/cases`).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use samvirke_core::Date;
+use samvirke_core::cases::{CaseDue, StepRecord};
+use samvirke_core::deadlines::{Deadline, Filter};
+use samvirke_core::model::{Language, SettlementLine};
+use samvirke_core::report::{FactSheet, ReportTemplate};
+use samvirke_store::register::{Case, LogEvent};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Problem, Query, not_empty};
+use crate::{AppState, WebError, date_field, municipality_field, today};
+
+/// The longest span one deadline request may cover, in days (three years): the list is computed
+/// per request, so its cost is bounded by the span, not by the registry's age.
+pub(crate) const DEADLINE_SPAN_DAYS_MAX: i32 = 3 * 366;
+
+/// How far back and ahead the deadline list looks by default, in days (a yearly cycle each way).
+const DEADLINE_DEFAULT_DAYS: i32 = 366;
+
+/// Query of `GET /api/v1/deadlines`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DeadlinesQuery {
+    /// Only this cooperation's, e.g. `dragoer-taarnby`.
+    #[param(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    cooperation: Option<String>,
+    /// Only those this municipality must meet, e.g. `DK-0155`.
+    #[param(pattern = "^(DK|SE|NO)-[0-9]{1,4}$")]
+    municipality: Option<String>,
+    /// The first day, `YYYY-MM-DD` (default a year before today).
+    #[param(format = Date, pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
+    from: Option<String>,
+    /// The last day, `YYYY-MM-DD` (default a year after today; at most three years after `from`).
+    #[param(format = Date, pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
+    to: Option<String>,
+}
+
+/// Deadlines from `from` to `to`, each with its state on `today`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DeadlineList {
+    /// The first day asked about.
+    from: Date,
+    /// The last day asked about.
+    to: Date,
+    /// The day the states are for (`overdue` is counted from it).
+    today: Date,
+    /// The deadlines, earliest first.
+    items: Vec<Deadline>,
+}
+
+/// Every dated obligation from `from` to `to` (the agreements' own, the statutory ones of each
+/// cooperation's country and form, and notice periods), with its recorded state or `overdue`:
+/// the list the cooperation and municipality pages and the calendar feeds show.
+#[utoipa::path(get, path = "/api/v1/deadlines", tag = "registry", params(DeadlinesQuery),
+    responses(
+        (status = 200, description = "The deadlines", body = DeadlineList, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 400, description = "A field is malformed, `to` is before `from`, or the span is over three years; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cooperation or municipality", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn deadlines(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<DeadlinesQuery>,
+) -> Result<Response, WebError> {
+    for (field, value) in [
+        ("cooperation", &query.cooperation),
+        ("municipality", &query.municipality),
+        ("from", &query.from),
+        ("to", &query.to),
+    ] {
+        not_empty(field, value.as_deref())?;
+    }
+    let snapshot = state.snapshot()?;
+    let on = today();
+    let shifted = |days: i32| Date::from_days_since_epoch(on.days_since_epoch() + days);
+    let from = match &query.from {
+        Some(text) => date_field("from", text)?,
+        None => shifted(-DEADLINE_DEFAULT_DAYS),
+    };
+    let to = match &query.to {
+        Some(text) => date_field("to", text)?,
+        None => shifted(DEADLINE_DEFAULT_DAYS),
+    };
+    if to < from {
+        return Err(WebError::BadRequest {
+            field: "to",
+            detail: format!("to: {to} is before from ({from}); give a later to"),
+        });
+    }
+    if to.days_since_epoch() - from.days_since_epoch() > DEADLINE_SPAN_DAYS_MAX {
+        return Err(WebError::BadRequest {
+            field: "to",
+            detail: format!(
+                "to: the span from {from} to {to} is over {DEADLINE_SPAN_DAYS_MAX} days; ask for three years at a time"
+            ),
+        });
+    }
+    let cooperation = match &query.cooperation {
+        Some(text) => Some(
+            crate::cooperation_in(&snapshot, text)?
+                .cooperation
+                .id
+                .clone(),
+        ),
+        None => None,
+    };
+    let municipality = match &query.municipality {
+        Some(text) => Some(municipality_field(text)?),
+        None => None,
+    };
+    let filter = Filter {
+        municipality,
+        cooperation,
+    };
+    let items = snapshot
+        .registry
+        .deadlines(&filter, from, to, on)
+        .map_err(|e| WebError::BadRequest {
+            field: "from",
+            detail: format!("from: {e}"),
+        })?;
+    Ok((
+        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        Json(DeadlineList {
+            from,
+            to,
+            today: on,
+            items,
+        }),
+    )
+        .into_response())
+}
+
+/// A sub-agreement's part of an annual report.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReportPart {
+    /// The sub-agreement's number.
+    sub_agreement: u32,
+    /// Its title.
+    title: String,
+    /// Who performs its services (they write the fact sheet), by party id.
+    performers: Vec<String>,
+    /// For whom (they review it), by municipality id.
+    delegating: Vec<String>,
+    /// The fact sheet, once one has been started; its `state` says where it stands.
+    sheet: Option<FactSheet>,
+    /// The settlement lines of this sub-agreement for the year, if a settlement was run.
+    settlement: Vec<SettlementLine>,
+}
+
+/// A cooperation's annual report on one year: what the report page and its PDF show.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReportBody {
+    /// The cooperation's id.
+    cooperation: String,
+    /// Its name.
+    name: String,
+    /// The year reported on.
+    year: i32,
+    /// The language the report is written in (`da`, `sv`, `nb` or `en`).
+    #[schema(value_type = String)]
+    language: Language,
+    /// The template in force at the end of the year.
+    template: ReportTemplate,
+    /// One part per sub-agreement in force at some time in the year, by number.
+    parts: Vec<ReportPart>,
+    /// The PDF of the same report.
+    pdf: String,
+}
+
+/// A cooperation's annual report: each sub-agreement in force in the year with its performers,
+/// its reviewers, its fact sheet and its settlement lines.
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/reports/{year}", tag = "registry",
+    params(
+        ("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"),
+        ("year" = i32, Path, description = "The year, 2000–2100", example = 2026, minimum = 2000, maximum = 2100),
+    ),
+    responses(
+        (status = 200, description = "The report", body = ReportBody, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 404, description = "No such cooperation, or a year outside 2000–2100", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn report(
+    State(state): State<Arc<AppState>>,
+    Path((id, year)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let year = crate::report_year(&year).ok_or_else(|| {
+        WebError::NotFound(format!(
+            "year: \"{year}\" is not a year Samvirke reports on; give one from 2000 to 2100"
+        ))
+    })?;
+    let report = snapshot
+        .registry
+        .annual_report(&doc.cooperation.id, year)
+        .ok_or_else(|| WebError::NotFound(format!("no report of \"{id}\" on {year}")))?;
+    let parts = report
+        .parts
+        .iter()
+        .map(|part| ReportPart {
+            sub_agreement: part.sub_agreement.number,
+            title: part.sub_agreement.title.clone(),
+            performers: part.performers.iter().map(ToString::to_string).collect(),
+            delegating: part.delegating.iter().map(ToString::to_string).collect(),
+            sheet: part.sheet.cloned(),
+            settlement: part.settlement.iter().map(|l| (*l).clone()).collect(),
+        })
+        .collect();
+    let body = ReportBody {
+        cooperation: doc.cooperation.id.to_string(),
+        name: doc.cooperation.name.clone(),
+        year,
+        language: doc.cooperation.language,
+        template: report.template.clone(),
+        parts,
+        pdf: format!("/cooperations/{}/report/{year}.pdf", doc.cooperation.id),
+    };
+    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
+}
+
+/// The body that handles a case.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Handler {
+    /// Its id (a municipality id or an organisation's).
+    id: String,
+    /// Its name.
+    name: String,
+}
+
+/// A line of a case's log.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CaseLogLine {
+    /// When.
+    #[schema(value_type = String, format = DateTime)]
+    at: samvirke_core::Timestamp,
+    /// Who (the account).
+    actor: String,
+    /// What happened: `event` says which (`registered`, `extended`, `closed`, `deleted`, or
+    /// `text` for a line kept as English words), with its parts.
+    #[schema(value_type = Object)]
+    event: LogEvent,
+    /// The same in English.
+    what: String,
+}
+
+/// A case in the register.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CaseBody {
+    /// Its number.
+    id: i64,
+    /// The handling authority's own case reference (never an identity number).
+    reference: String,
+    /// `complaint`, `document_access` or `gdpr_access`.
+    kind: String,
+    /// The service, by id.
+    service: String,
+    /// The date of the decision (for an access request, the date the service is asked about).
+    decided_on: Date,
+    /// The day it came in; the clocks run from here.
+    received_on: Date,
+    /// The citizen's municipality.
+    citizen_municipality: String,
+    /// Who handles it.
+    handled_by: Handler,
+    /// The municipalities whose staff see it.
+    visible_to: Vec<String>,
+    /// Why it goes there, in one English line.
+    routing: String,
+    /// The same step by step, with each step's parts (empty for a case registered before the
+    /// register kept steps).
+    routing_steps: Vec<StepRecord>,
+    /// When the extension the law allows was taken.
+    extended_on: Option<Date>,
+    /// When it was closed.
+    closed_on: Option<Date>,
+    /// Whether it is open and its first due date has passed.
+    overdue: bool,
+    /// Its due dates, earliest first, with the clock, the law and whether it is binding.
+    dues: Vec<CaseDue>,
+    /// Its log, oldest first (filled in `GET /api/v1/cases/{id}`; empty in the list).
+    log: Vec<CaseLogLine>,
+}
+
+impl CaseBody {
+    fn of(case: &Case, log: Vec<CaseLogLine>) -> CaseBody {
+        let c = &case.case;
+        let steps = match &c.routing {
+            samvirke_core::cases::RoutingRecord::Steps(steps) => steps.clone(),
+            samvirke_core::cases::RoutingRecord::Text(_) => Vec::new(),
+        };
+        CaseBody {
+            id: case.id,
+            reference: c.reference.as_str().to_string(),
+            kind: c.kind.as_str().to_string(),
+            service: c.service.clone(),
+            decided_on: c.decided_on,
+            received_on: c.received_on,
+            citizen_municipality: c.citizen_municipality.to_string(),
+            handled_by: Handler {
+                id: c.handled_by.0.clone(),
+                name: c.handled_by.1.clone(),
+            },
+            visible_to: c.visible_to.iter().map(ToString::to_string).collect(),
+            routing: c.routing.summary(),
+            routing_steps: steps,
+            extended_on: case.extended_on,
+            closed_on: case.closed_on,
+            overdue: case.is_overdue(today()),
+            dues: case.dues(Language::En),
+            log,
+        }
+    }
+}
+
+/// The signed-in caller of a staff read: an API token (or a browser session).
+async fn reader(
+    state: &Arc<AppState>,
+    headers: &header::HeaderMap,
+) -> Result<crate::auth::Staff, WebError> {
+    crate::staff::staff_of(state, headers)
+        .await?
+        .ok_or_else(|| {
+            WebError::Unauthorized(
+            "the register is for staff: send `Authorization: Bearer TOKEN` (create one on /staff)"
+                .to_string(),
+        )
+        })
+}
+
+/// The cases the token's account may see: those visible to a municipality in its scope, open
+/// before closed, overdue first, then by their first due date. An account without a municipality
+/// in its scope sees none.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "staff", params(super::Page),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "The cases", body = inline(super::Paged<CaseBody>), headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 400, description = "limit or offset out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn cases(
+    State(state): State<Arc<AppState>>,
+    headers: header::HeaderMap,
+    Query(page): Query<super::Page>,
+) -> Result<Response, WebError> {
+    let staff = reader(&state, &headers).await?;
+    let all = crate::register::visible_cases(&state, &staff).await?;
+    let items: Vec<CaseBody> = all.iter().map(|c| CaseBody::of(c, Vec::new())).collect();
+    Ok(Json(super::paged(items, &page)?).into_response())
+}
+
+/// One case with its due dates and log, if the token's account may see it (404 otherwise, so
+/// that an outsider learns nothing of whether it exists).
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "staff",
+    params(("id" = i64, Path, description = "The case's number", example = 1)),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "The case", body = CaseBody, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 401, description = "No valid API token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or not one the account may see", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn case(
+    State(state): State<Arc<AppState>>,
+    headers: header::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let staff = reader(&state, &headers).await?;
+    let not_found = || WebError::NotFound(format!("no case {id} that this account may see"));
+    let number: i64 = id.parse().map_err(|_| not_found())?;
+    let found = state
+        .with_store(move |store| {
+            let case = store.case(number)?;
+            let log = match &case {
+                Some(_) => store.register_log(Some(number))?,
+                None => Vec::new(),
+            };
+            Ok((case, log))
+        })
+        .await?;
+    let (Some(case), log) = found else {
+        return Err(not_found());
+    };
+    if !staff.may_see_case(&case) {
+        return Err(not_found());
+    }
+    let log = log
+        .into_iter()
+        .map(|l| CaseLogLine {
+            at: l.at,
+            actor: l.actor,
+            event: l.event,
+            what: l.what,
+        })
+        .collect();
+    Ok(Json(CaseBody::of(&case, log)).into_response())
+}

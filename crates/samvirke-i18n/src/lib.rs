@@ -187,6 +187,56 @@ pub fn message(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     key.to_string()
 }
 
+/// A step of the resolver's proof chain in `lang` (the core writes English and keeps each step's
+/// parts): the message `basis-{step}[-{variant}]` with the parts; dates as the language writes
+/// them, legal forms and statuses in words, the service by `service_name` when given. A step
+/// without parts is `text` as the core wrote it.
+pub fn basis_step<K: AsRef<str>>(
+    lang: Lang,
+    step: &str,
+    text: &str,
+    args: &[(K, String)],
+    service_name: &str,
+) -> String {
+    if args.is_empty() {
+        return text.to_string();
+    }
+    let variant = args
+        .iter()
+        .find(|(k, _)| k.as_ref() == "variant")
+        .map(|(_, v)| v.as_str());
+    let key = match variant {
+        Some(v) => format!("basis-{}-{v}", step.replace('_', "-")),
+        None => format!("basis-{}", step.replace('_', "-")),
+    };
+    let values: Vec<(&str, String)> = args
+        .iter()
+        .filter(|(k, _)| k.as_ref() != "variant")
+        .map(|(k, v)| {
+            let shown = match k.as_ref() {
+                "form" => samvirke_core::model::LegalForm::parse(v)
+                    .map_or_else(|| v.clone(), |f| t(lang, &format!("form-{}", f.as_str()))),
+                "status" => t(lang, &format!("status-{v}")),
+                "service" if !service_name.is_empty() => service_name.to_string(),
+                _ => Date::parse(v).map_or_else(|_| v.clone(), |d| date(lang, d)),
+            };
+            (k.as_ref(), shown)
+        })
+        .collect();
+    let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    message(lang, &key, &args)
+}
+
+/// A citation of the legal basis in `lang`: "Serviceloven § 86" for `DK:SEL §86` (see
+/// `samvirke_core::laws`), the citation as written when the law is not in the catalogue.
+pub fn citation(lang: Lang, text: &str) -> String {
+    match samvirke_core::laws::cite(text) {
+        Some(c) if c.section.is_empty() => c.law.name.get_in(lang.language()).0.to_string(),
+        Some(c) => format!("{} {}", c.law.name.get_in(lang.language()).0, c.section),
+        None => text.to_string(),
+    }
+}
+
 /// A piece of a formatted message: text, or the place of argument `n` (in the order given).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Piece {

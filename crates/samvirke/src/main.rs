@@ -52,6 +52,27 @@ pub struct Global {
     /// Use a fresh temporary database with the five example cooperations loaded (ignores --db).
     #[arg(long, global = true)]
     pub demo: bool,
+    /// The language of answers and reports written for people: da, sv, nb or en. Default: the
+    /// language LC_ALL, LC_MESSAGES or LANG names (da_DK.UTF-8 is Danish), else English; a report
+    /// without --lang is in the cooperation's language. Ids, JSON and errors stay as they are.
+    #[arg(long, global = true, value_name = "da|sv|nb|en", value_parser = parse_lang)]
+    pub lang: Option<samvirke_i18n::Lang>,
+}
+
+fn parse_lang(text: &str) -> Result<samvirke_i18n::Lang, String> {
+    samvirke_i18n::Lang::parse(text).ok_or_else(|| {
+        format!("\"{text}\" is not a language Samvirke writes; use da, sv, nb or en")
+    })
+}
+
+/// The language the environment names: the first of LC_ALL, LC_MESSAGES and LANG that is set and
+/// not empty (as POSIX orders them); `None` for C, POSIX or a language Samvirke does not write.
+fn locale_lang() -> Option<samvirke_i18n::Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .and_then(|value| samvirke_i18n::Lang::from_locale(&value))
 }
 
 #[derive(Subcommand, Debug)]
@@ -103,7 +124,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
         .map_or(cli.global.db.clone(), |d| d.location());
     match cli.command {
         Command::Serve(args) => commands::serve::run(&db, cli.global.demo, args),
-        Command::Who(args) => commands::who::run(&db, args),
+        Command::Who(args) => commands::who::run(
+            &db,
+            args,
+            cli.global
+                .lang
+                .or_else(locale_lang)
+                .unwrap_or(samvirke_i18n::Lang::En),
+        ),
         Command::Import(args) => commands::import::run(&db, args),
         Command::Check(args) => commands::import::check(&db, cli.global.demo, args),
         Command::Export(args) => commands::export::run(&db, args),
@@ -114,7 +142,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Deadlines(args) => commands::deadlines::run(&db, args),
         Command::Cases(command) => commands::cases::run(&db, command),
         Command::Remind(args) => commands::remind::run(&db, args),
-        Command::Report(command) => commands::report::run(&db, command),
+        // A report is the cooperation's document, in its language unless --lang asks otherwise.
+        Command::Report(command) => commands::report::run(&db, command, cli.global.lang),
         Command::User(command) => commands::user::run(&db, command),
         Command::Db(command) => commands::db::run(&db, command),
     }

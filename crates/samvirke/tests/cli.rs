@@ -51,6 +51,10 @@ impl Env {
         cmd.args(args)
             .env("SAMVIRKE_DB", &self.db)
             .env("SAMVIRKE_ACTOR", "test")
+            // The language of answers follows the locale: the tests say which they expect.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .current_dir(self.dir.path());
         for (k, v) in env {
             cmd.env(k, v);
@@ -230,6 +234,77 @@ both!(seed_facts, |env| {
     ] {
         assert!(exported.contains(line), "{line} missing from\n{exported}");
     }
+});
+
+both!(answers_follow_lang_and_the_locale, |env| {
+    env.import_examples();
+    let who = [
+        "who",
+        "DK-0155",
+        "genoptraening-sel86",
+        "--on",
+        "2021-08-31",
+    ];
+    // English by default (LANG=C.UTF-8 names no language Samvirke writes), with the ids.
+    let english = stdout(&env.run(&who));
+    assert!(
+        english.starts_with("Tårnby (DK-0185) performs \"genoptraening-sel86\""),
+        "{english}"
+    );
+    // --lang chooses; the law by its name, dates as the language writes them.
+    let mut danish_args = vec!["--lang", "da"];
+    danish_args.extend(who);
+    let danish = env.ok(&danish_args);
+    assert!(
+        danish.starts_with(
+            "For borgere i Dragør (DK-0155) behandler Tårnby (DK-0185) “Vedligeholdende træning"
+        ),
+        "{danish}"
+    );
+    assert!(danish.contains("  Lov: Serviceloven § 86\n"), "{danish}");
+    assert!(
+        danish.contains("gælder 01.01.2007 – 31.08.2021"),
+        "{danish}"
+    );
+    assert!(
+        !danish.contains("performs") && !danish.contains("valid "),
+        "{danish}"
+    );
+    // The locale chooses when --lang is not given: LC_ALL before LANG.
+    let swedish = stdout(&env.run_with_env(&who, &[("LANG", "sv_SE.UTF-8")]));
+    assert!(swedish.starts_with("För invånare i Dragør"), "{swedish}");
+    assert!(
+        swedish.contains("gäller 2007-01-01 – 2021-08-31"),
+        "{swedish}"
+    );
+    let norwegian =
+        stdout(&env.run_with_env(&who, &[("LANG", "sv_SE.UTF-8"), ("LC_ALL", "nb_NO.UTF-8")]));
+    assert!(
+        norwegian.starts_with("For innbyggere i Dragør"),
+        "{norwegian}"
+    );
+    // JSON is the same in every language.
+    let mut json_args = who.to_vec();
+    json_args.push("--json");
+    assert_eq!(
+        stdout(&env.run_with_env(&json_args, &[("LANG", "da_DK.UTF-8")])),
+        env.ok(&json_args)
+    );
+    // A report is in the cooperation's language whatever the locale; --lang asks for another.
+    let report = ["report", "show", "dragoer-taarnby", "--year", "2026"];
+    let own = stdout(&env.run_with_env(&report, &[("LANG", "sv_SE.UTF-8")]));
+    assert!(own.starts_with("Årsrapport 2026\n"), "{own}");
+    let mut english_report = vec!["--lang", "en"];
+    english_report.extend(report);
+    assert!(env.ok(&english_report).starts_with("Annual report 2026\n"));
+    // A language Samvirke does not write is refused by name.
+    let mut bad = vec!["--lang", "fi"];
+    bad.extend(who);
+    let e = env.fails(&bad, 2);
+    assert!(
+        e.contains("\"fi\" is not a language Samvirke writes; use da, sv, nb or en"),
+        "{e}"
+    );
 });
 
 both!(old_codes_resolve_by_date, |env| {

@@ -7,46 +7,18 @@ use maud::{Markup, html};
 use samvirke_core::cases::RoutingRecord;
 use samvirke_core::model::Language;
 use samvirke_core::municipalities::MunicipalityError;
-use samvirke_core::{CooperationId, Date, MunicipalityId, Registry, ResolveError};
+use samvirke_core::{CooperationId, MunicipalityId, Registry, ResolveError};
 
-use super::{components, day, tr, tra};
+use super::{components, day, lang, tr, tra};
 
-/// A step of the proof chain in the page's language: the message `basis-{step}[-{variant}]`
-/// with the step's parts; dates as the language writes them, legal forms and statuses in words,
-/// the service by its name. A step without parts is shown as the core wrote it.
+/// A step of the proof chain in the page's language (see [`samvirke_i18n::basis_step`]).
 pub(crate) fn step_text<K: AsRef<str>>(
     step: &str,
     text: &str,
     args: &[(K, String)],
     service_name: &str,
 ) -> String {
-    if args.is_empty() {
-        return text.to_string();
-    }
-    let variant = args
-        .iter()
-        .find(|(k, _)| k.as_ref() == "variant")
-        .map(|(_, v)| v.as_str());
-    let key = match variant {
-        Some(v) => format!("basis-{}-{v}", step.replace('_', "-")),
-        None => format!("basis-{}", step.replace('_', "-")),
-    };
-    let values: Vec<(&str, String)> = args
-        .iter()
-        .filter(|(k, _)| k.as_ref() != "variant")
-        .map(|(k, v)| {
-            let shown = match k.as_ref() {
-                "form" => samvirke_core::model::LegalForm::parse(v)
-                    .map_or_else(|| v.clone(), components::legal_form),
-                "status" => tr(&format!("status-{v}")),
-                "service" if !service_name.is_empty() => service_name.to_string(),
-                _ => Date::parse(v).map_or_else(|_| v.clone(), day),
-            };
-            (k.as_ref(), shown)
-        })
-        .collect();
-    let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    tra(&key, &args)
+    samvirke_i18n::basis_step(lang(), step, text, args, service_name)
 }
 
 /// Why a register case went where it did, in one line: the cooperation by its name, the main

@@ -179,9 +179,9 @@ fn problems(path: &str, list: Vec<(String, String)>) -> CliError {
 }
 
 /// Runs `samvirke report …`.
-pub fn run(db: &str, command: ReportCommand) -> Result<(), CliError> {
+pub fn run(db: &str, command: ReportCommand, lang: Option<Lang>) -> Result<(), CliError> {
     match command {
-        ReportCommand::Show(args) => show(db, args),
+        ReportCommand::Show(args) => show(db, args, lang),
         ReportCommand::Template(args) => template(db, args),
         ReportCommand::Templates(args) => {
             let id = cooperation_id(&args.cooperation)?;
@@ -404,7 +404,7 @@ fn change_sheet(
     Ok(())
 }
 
-fn show(db: &str, args: ShowArgs) -> Result<(), CliError> {
+fn show(db: &str, args: ShowArgs, lang: Option<Lang>) -> Result<(), CliError> {
     let id = cooperation_id(&args.cooperation)?;
     let year = args.year.unwrap_or(today().ymd().0 - 1);
     let mut store = open_store(db)?;
@@ -414,7 +414,10 @@ fn show(db: &str, args: ShowArgs) -> Result<(), CliError> {
     let report = registry
         .annual_report(&id, year)
         .ok_or_else(|| CliError::Input(format!("--year {year}: not a year Samvirke reports on")))?;
-    let document = samvirke_report::annual::document(&report, Lang::of(doc.cooperation.language));
+    let document = samvirke_report::annual::document(
+        &report,
+        lang.unwrap_or_else(|| Lang::of(doc.cooperation.language)),
+    );
     let bytes = match args.format {
         Format::Pdf => {
             if args.output.is_none() {

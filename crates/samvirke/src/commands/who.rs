@@ -8,6 +8,8 @@ use clap::Args;
 use samvirke_core::resolver::{Answer, BasisStep, Body};
 use samvirke_core::{Country, Date, MunicipalityId, Registry, ResolveError, Timestamp};
 
+use samvirke_i18n::{self as i18n, Lang};
+
 use super::{now, open_store, parse_date_flag, print_json, register, today};
 use crate::cli_error::CliError;
 use crate::files::{read_text, write_atomically};
@@ -52,7 +54,7 @@ fn resolve_error(e: ResolveError) -> CliError {
 }
 
 /// Runs the command.
-pub fn run(db: &str, args: WhoArgs) -> Result<(), CliError> {
+pub fn run(db: &str, args: WhoArgs, lang: Lang) -> Result<(), CliError> {
     let as_known_on = match &args.as_known_on {
         Some(text) => Some(
             Timestamp::parse(text).map_err(|e| CliError::Input(format!("--as-known-on: {e}")))?,
@@ -105,7 +107,11 @@ pub fn run(db: &str, args: WhoArgs) -> Result<(), CliError> {
         print_json(&answer)
     } else {
         let mut out = std::io::stdout().lock();
-        out.write_all(render_text(&answer).as_bytes())?;
+        let text = match lang {
+            Lang::En => render_text(&answer),
+            other => render_in(&registry, &answer, other),
+        };
+        out.write_all(text.as_bytes())?;
         Ok(())
     }
 }
@@ -166,6 +172,88 @@ pub fn render_text(a: &Answer) -> String {
     out.push_str("Basis:\n");
     for (idx, step) in a.basis.iter().enumerate() {
         out.push_str(&step_text(idx, step));
+    }
+    out
+}
+
+/// The answer for people in `lang`, from the same translations as the citizen's page: who
+/// handles it, the law by its name, where to complain and ask for documents, and why, step by
+/// step with the days each step is in force. Ids stay beside the names, as on the command line.
+pub fn render_in(registry: &Registry, a: &Answer, lang: Lang) -> String {
+    let service = samvirke_core::ServiceId::parse(&a.service.id)
+        .ok()
+        .and_then(|id| registry.service_names(&id))
+        .map_or_else(
+            || a.service.name.clone(),
+            |(names, _)| names.get_in(lang.language()).0.to_string(),
+        );
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n::message(
+            lang,
+            "answer-text",
+            &[
+                (
+                    "municipality",
+                    &format!("{} ({})", a.municipality.name, a.municipality.id)
+                ),
+                (
+                    "responsible",
+                    &format!("{} ({})", a.responsible.name, a.responsible.id)
+                ),
+                ("service", &service),
+                ("date", &i18n::date(lang, a.on)),
+            ],
+        )
+    );
+    let line = |out: &mut String, key: &str, value: &str| {
+        let _ = writeln!(out, "  {}: {value}", i18n::t(lang, key));
+    };
+    for note in &a.municipality_notes {
+        line(&mut out, "answer-note", note);
+    }
+    if !a.legal_basis.is_empty() {
+        let laws: Vec<String> = a
+            .legal_basis
+            .iter()
+            .map(|c| i18n::citation(lang, c))
+            .collect();
+        line(&mut out, "answer-law", &laws.join("; "));
+    }
+    for (key, body) in [
+        ("answer-complaints", &a.complaints_to),
+        ("answer-access", &a.access_requests_to),
+    ] {
+        let mut value = format!("{} ({})", body.name, body.id);
+        if !body.stated_in_agreement {
+            let _ = write!(value, " – {}", i18n::t(lang, "body-default"));
+        }
+        line(&mut out, key, &value);
+    }
+    let _ = writeln!(out, "{}:", i18n::t(lang, "answer-why"));
+    for (idx, step) in a.basis.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {}. {}",
+            idx + 1,
+            i18n::basis_step(lang, step.step, &step.text, &step.args, &service)
+        );
+        if let Some(v) = &step.valid {
+            let to = v
+                .last_day
+                .map_or_else(|| i18n::t(lang, "open-ended"), |d| i18n::date(lang, d));
+            let _ = writeln!(
+                out,
+                "     {}",
+                i18n::message(
+                    lang,
+                    "answer-valid",
+                    &[("from", &i18n::date(lang, v.from)), ("to", &to)]
+                )
+            );
+        }
     }
     out
 }

@@ -13,6 +13,7 @@ use crate::model::{CooperationDoc, Language, ObligationState};
 use crate::registry::Registry;
 use crate::statutory::{self, StatutoryDue};
 use crate::time::{Date, TimeError, Timestamp};
+use crate::words::{Phrase, Words};
 
 /// Where an obligation comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -577,8 +578,15 @@ fn ics_date(d: Date) -> String {
 
 /// An iCalendar feed of `deadlines` named `name`: one all-day event per deadline, with a UID that
 /// stays the same from one download to the next so that calendar programs update rather than
-/// duplicate. `stamp` is the time the feed was made.
-pub fn to_ics(deadlines: &[Deadline], name: &str, stamp: Timestamp, language: Language) -> String {
+/// duplicate. `stamp` is the time the feed was made; the words around the facts are `words`',
+/// and each cooperation is named by `cooperation_name`.
+pub fn to_ics(
+    deadlines: &[Deadline],
+    name: &str,
+    stamp: Timestamp,
+    words: &impl Words,
+    cooperation_name: impl Fn(&CooperationId) -> String,
+) -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -607,12 +615,7 @@ pub fn to_ics(deadlines: &[Deadline], name: &str, stamp: Timestamp, language: La
             Basis::Statute { reference, unsure } => {
                 let mut text = reference.clone();
                 if *unsure {
-                    text.push_str(match language {
-                        Language::Da => " (usikker: se Samvirkes oversigt over lovkrav)",
-                        Language::Sv => " (osäker: se Samvirkes förteckning över lagkrav)",
-                        Language::Nb => " (usikker: se Samvirkes oversikt over lovkrav)",
-                        Language::En => " (unsure: see Samvirke's list of statutory obligations)",
-                    });
+                    text.push_str(&format!(" ({})", words.phrase(Phrase::StatuteUnsure)));
                 }
                 text
             }
@@ -629,13 +632,22 @@ pub fn to_ics(deadlines: &[Deadline], name: &str, stamp: Timestamp, language: La
             &mut out,
             &format!(
                 "SUMMARY:{}",
-                ics_text(&format!("{} ({})", d.title, d.cooperation))
+                ics_text(&format!(
+                    "{} ({})",
+                    d.title,
+                    cooperation_name(&d.cooperation)
+                ))
             ),
         );
         let mut desc = String::new();
         let _ = write!(desc, "{}", d.owners.join(", "));
         if d.status != Status::Planned {
-            let _ = write!(desc, "\nstatus: {}", d.status.as_str());
+            let _ = write!(
+                desc,
+                "\n{}: {}",
+                words.phrase(Phrase::State),
+                words.status(d.status)
+            );
             if let Some(note) = &d.note {
                 let _ = write!(desc, " ({note})");
             }

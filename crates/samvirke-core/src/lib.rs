@@ -30,6 +30,7 @@ pub mod report;
 pub mod resolver;
 pub mod statutory;
 pub mod time;
+pub mod words;
 
 pub use diagnostic::Diagnostic;
 pub use ids::{CooperationId, Country, MunicipalityId, OrganisationId, PartyId, ServiceId};

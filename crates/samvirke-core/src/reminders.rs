@@ -12,6 +12,7 @@ use crate::ids::{Country, MunicipalityId, PartyId};
 use crate::model::{CooperationDoc, Language};
 use crate::registry::Registry;
 use crate::time::Date;
+use crate::words::{Phrase, Words};
 
 /// Reminders go out this many days before a due date unless configured.
 pub const DAYS_BEFORE_DEFAULT: &[u32] = &[14, 3];
@@ -97,70 +98,14 @@ pub fn threshold(days_left: i32, days_before: &[u32]) -> Option<u32> {
         .min()
 }
 
-struct Words {
-    due_in: &'static str,
-    days: &'static str,
-    today: &'static str,
-    overdue: &'static str,
-    coming: &'static str,
-    cases: &'static str,
-    digest: &'static str,
-    owners: &'static str,
-    basis: &'static str,
-    footer: &'static str,
-}
-
-fn words(language: Language) -> Words {
-    match language {
-        Language::Da => Words {
-            due_in: "Frist om",
-            days: "dage",
-            today: "Frist i dag",
-            overdue: "Overskredne frister",
-            coming: "Kommende frister",
-            cases: "Klager og aktindsigtssager med frist",
-            digest: "Ugens frister",
-            owners: "Ansvarlig",
-            basis: "Grundlag",
-            footer: "Sendt af Samvirke. Registrér, at en frist er overholdt, med samvirke deadlines mark.",
-        },
-        Language::Sv => Words {
-            due_in: "Frist om",
-            days: "dagar",
-            today: "Frist i dag",
-            overdue: "Försenade tidsfrister",
-            coming: "Kommande tidsfrister",
-            cases: "Ärenden om överklagande och allmänna handlingar med frist",
-            digest: "Veckans tidsfrister",
-            owners: "Ansvarig",
-            basis: "Grund",
-            footer: "Skickat av Samvirke. Registrera att en frist är klar med samvirke deadlines mark.",
-        },
-        Language::Nb => Words {
-            due_in: "Frist om",
-            days: "dager",
-            today: "Frist i dag",
-            overdue: "Oversittede frister",
-            coming: "Kommende frister",
-            cases: "Klager og innsynskrav med frist",
-            digest: "Ukens frister",
-            owners: "Ansvarlig",
-            basis: "Grunnlag",
-            footer: "Sendt av Samvirke. Registrer at en frist er overholdt med samvirke deadlines mark.",
-        },
-        Language::En => Words {
-            due_in: "Due in",
-            days: "days",
-            today: "Due today",
-            overdue: "Overdue deadlines",
-            coming: "Coming deadlines",
-            cases: "Complaints and access requests falling due",
-            digest: "This week's deadlines",
-            owners: "Owner",
-            basis: "Basis",
-            footer: "Sent by Samvirke. Record that a deadline was met with samvirke deadlines mark.",
-        },
-    }
+/// The owners by name: parties by the names the cooperation gives them, anything else (a role in
+/// words) as written.
+fn owner_names(doc: &CooperationDoc, owners: &[String]) -> String {
+    owners
+        .iter()
+        .map(|o| PartyId::parse(o).map_or_else(|_| o.clone(), |p| doc.party_name(&p).to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn basis_text(d: &Deadline) -> String {
@@ -172,11 +117,13 @@ fn basis_text(d: &Deadline) -> String {
 
 /// The reminders due on `today`: for every open deadline within the largest of `days_before`
 /// days, one mail per concerned recipient at the threshold it has reached.
-pub fn reminders(
+/// Each mail is in the cooperation's language, in the words `words` gives for it.
+pub fn reminders<W: Words>(
     registry: &Registry,
     recipients: &[Recipient],
     today: Date,
     days_before: &[u32],
+    words: impl Fn(Language) -> W,
 ) -> Result<Vec<Mail>, crate::time::TimeError> {
     let horizon = days_before.iter().copied().max().unwrap_or(0) as i32;
     let to = Date::from_days_since_epoch(today.days_since_epoch() + horizon);
@@ -195,22 +142,23 @@ pub fn reminders(
         };
         for r in recipients.iter().filter(|r| r.concerned_by(d, doc)) {
             let w = words(doc.cooperation.language);
-            let when = if days_left == 0 {
-                w.today.to_string()
-            } else {
-                format!("{} {days_left} {}", w.due_in, w.days)
-            };
-            let subject = format!("{when}: {} ({}), {}", d.title, doc.cooperation.name, d.due);
+            let when = w.due_in(days_left);
+            let subject = format!(
+                "{when}: {} ({}), {}",
+                d.title,
+                doc.cooperation.name,
+                w.date(d.due)
+            );
             let mut body = format!(
                 "{when}: {}\n\n{}: {}\n{}: {}\n{}\n\n",
                 d.title,
-                w.owners,
-                d.owners.join(", "),
-                w.basis,
+                w.phrase(Phrase::Owners),
+                owner_names(doc, &d.owners),
+                w.phrase(Phrase::Basis),
                 basis_text(d),
                 doc.cooperation.name
             );
-            body.push_str(w.footer);
+            body.push_str(&w.phrase(Phrase::Footer));
             body.push('\n');
             out.push(Mail {
                 to: r.email.clone(),
@@ -240,11 +188,13 @@ pub fn iso_week(day: Date) -> String {
 /// The weekly digest for one recipient: the overdue deadlines of the past year, those of the next
 /// four weeks, and the register cases given (already filtered to what the recipient may see).
 /// `None` when there is nothing to say.
-pub fn digest(
+/// The mail is in the recipient's language, in the words `words` gives for it.
+pub fn digest<W: Words>(
     registry: &Registry,
     recipient: &Recipient,
     cases: &[DigestCase],
     today: Date,
+    words: impl Fn(Language) -> W,
 ) -> Result<Option<Mail>, crate::time::TimeError> {
     let list = registry.deadlines_page(&Default::default(), today, DIGEST_DAYS_AHEAD)?;
     let mine: Vec<&Deadline> = list
@@ -270,31 +220,37 @@ pub fn digest(
         .iter()
         .filter(|d| d.status != Status::Overdue)
         .collect();
-    for (heading, items) in [(w.overdue, &overdue), (w.coming, &coming)] {
+    for (heading, items) in [
+        (w.phrase(Phrase::Overdue), &overdue),
+        (w.phrase(Phrase::Coming), &coming),
+    ] {
         if items.is_empty() {
             continue;
         }
         let _ = writeln!(body, "{heading}:");
         for d in items.iter() {
-            let _ = writeln!(body, "  {}  {} ({})", d.due, d.title, d.cooperation);
+            let name = registry
+                .cooperation(&d.cooperation)
+                .map_or_else(|| d.cooperation.to_string(), |c| c.cooperation.name.clone());
+            let _ = writeln!(body, "  {}  {} ({name})", w.date(d.due), d.title);
         }
         body.push('\n');
     }
     if !cases.is_empty() {
-        let _ = writeln!(body, "{}:", w.cases);
+        let _ = writeln!(body, "{}:", w.phrase(Phrase::Cases));
         for (due, text) in cases {
-            let _ = writeln!(body, "  {due}  {text}");
+            let _ = writeln!(body, "  {}  {text}", w.date(*due));
         }
         body.push('\n');
     }
-    body.push_str(w.footer);
+    body.push_str(&w.phrase(Phrase::Footer));
     body.push('\n');
     Ok(Some(Mail {
         to: recipient.email.clone(),
         key: format!("digest/{week}"),
         subject: format!(
             "{} {week}: {} / {}",
-            w.digest,
+            w.phrase(Phrase::Digest),
             overdue.len() + cases.iter().filter(|(d, _)| *d < today).count(),
             coming.len() + cases.iter().filter(|(d, _)| *d >= today).count()
         ),

@@ -507,3 +507,19 @@ mark-time = Datoen kunne ikke regnes ud; gå tilbage og prøv igen.
 reason-deadline-marked = Fristen “{ $title }” { $due } registreret som { $state }
 reason-sheet = Faktaark for delaftale { $number }, { $year }: { $state }
 mark-no-due = Forpligtelsen har ingen frist inden for et år fra { $due }; gå tilbage og brug fristens formular.
+
+## Reminder and digest mails, calendar feeds (samvirke_core::words)
+mail-due-today = Frist i dag
+mail-due-in = { $n ->
+    [one] Frist om { $n } dag
+   *[other] Frist om { $n } dage
+}
+mail-overdue = Overskredne frister
+mail-coming = Kommende frister
+mail-cases = Klager og aktindsigtssager med frist
+mail-digest = Ugens frister
+mail-owners = Ansvarlig
+mail-basis = Grundlag
+mail-footer = Sendt af Samvirke. Registrér, at en frist er overholdt, på samarbejdets side under Frister eller med samvirke deadlines mark.
+ics-statute-unsure = usikker: se Samvirkes oversigt over lovkrav
+ics-state = Status

@@ -507,3 +507,19 @@ mark-time = The date could not be counted; go back and try again.
 reason-deadline-marked = Deadline “{ $title }” { $due } marked { $state }
 reason-sheet = Fact sheet for sub-agreement { $number }, { $year }: { $state }
 mark-no-due = The obligation has no deadline within a year of { $due }; go back and use the deadline's form.
+
+## Reminder and digest mails, calendar feeds (samvirke_core::words)
+mail-due-today = Due today
+mail-due-in = { $n ->
+    [one] Due in { $n } day
+   *[other] Due in { $n } days
+}
+mail-overdue = Overdue deadlines
+mail-coming = Coming deadlines
+mail-cases = Complaints and access requests falling due
+mail-digest = This week's deadlines
+mail-owners = Owner
+mail-basis = Basis
+mail-footer = Sent by Samvirke. Record that a deadline was met on the cooperation's page under Deadlines, or with samvirke deadlines mark.
+ics-statute-unsure = unsure: see Samvirke's list of statutory obligations
+ics-state = State

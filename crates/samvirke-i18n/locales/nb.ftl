@@ -507,3 +507,19 @@ mark-time = Datoen kunne ikke regnes ut; gå tilbake og prøv igjen.
 reason-deadline-marked = Fristen «{ $title }» { $due } registrert som { $state }
 reason-sheet = Faktaark for delavtale { $number }, { $year }: { $state }
 mark-no-due = Forpliktelsen har ingen frist innen ett år fra { $due }; gå tilbake og bruk fristens skjema.
+
+## Reminder and digest mails, calendar feeds (samvirke_core::words)
+mail-due-today = Frist i dag
+mail-due-in = { $n ->
+    [one] Frist om { $n } dag
+   *[other] Frist om { $n } dager
+}
+mail-overdue = Oversittede frister
+mail-coming = Kommende frister
+mail-cases = Klager og innsynskrav med frist
+mail-digest = Ukens frister
+mail-owners = Ansvarlig
+mail-basis = Grunnlag
+mail-footer = Sendt av Samvirke. Registrer at en frist er overholdt, på samarbeidets side under Frister eller med samvirke deadlines mark.
+ics-statute-unsure = usikker: se Samvirkes oversikt over lovkrav
+ics-state = Status

@@ -507,3 +507,19 @@ mark-time = Datumet kunde inte räknas ut; gå tillbaka och försök igen.
 reason-deadline-marked = Tidsfristen ”{ $title }” { $due } registrerad som { $state }
 reason-sheet = Faktablad för delavtal { $number }, { $year }: { $state }
 mark-no-due = Åtagandet har ingen tidsfrist inom ett år från { $due }; gå tillbaka och använd fristens formulär.
+
+## Reminder and digest mails, calendar feeds (samvirke_core::words)
+mail-due-today = Tidsfrist i dag
+mail-due-in = { $n ->
+    [one] Tidsfrist om { $n } dag
+   *[other] Tidsfrist om { $n } dagar
+}
+mail-overdue = Försenade tidsfrister
+mail-coming = Kommande tidsfrister
+mail-cases = Ärenden om överklagande och allmänna handlingar med frist
+mail-digest = Veckans tidsfrister
+mail-owners = Ansvarig
+mail-basis = Grund
+mail-footer = Skickat av Samvirke. Registrera att en tidsfrist är klar på samverkans sida under Tidsfrister eller med samvirke deadlines mark.
+ics-statute-unsure = osäker: se Samvirkes förteckning över lagkrav
+ics-state = Status

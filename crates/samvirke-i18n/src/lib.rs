@@ -237,6 +237,39 @@ pub fn citation(lang: Lang, text: &str) -> String {
     }
 }
 
+impl samvirke_core::words::Words for Lang {
+    fn due_in(&self, days: i32) -> String {
+        match days {
+            0 => t(*self, "mail-due-today"),
+            n => message(*self, "mail-due-in", &[("n", &n.to_string())]),
+        }
+    }
+
+    fn phrase(&self, phrase: samvirke_core::words::Phrase) -> String {
+        use samvirke_core::words::Phrase;
+        let key = match phrase {
+            Phrase::Overdue => "mail-overdue",
+            Phrase::Coming => "mail-coming",
+            Phrase::Cases => "mail-cases",
+            Phrase::Digest => "mail-digest",
+            Phrase::Owners => "mail-owners",
+            Phrase::Basis => "mail-basis",
+            Phrase::Footer => "mail-footer",
+            Phrase::StatuteUnsure => "ics-statute-unsure",
+            Phrase::State => "ics-state",
+        };
+        t(*self, key)
+    }
+
+    fn date(&self, day: Date) -> String {
+        date(*self, day)
+    }
+
+    fn status(&self, status: samvirke_core::deadlines::Status) -> String {
+        t(*self, &format!("deadline-{}", status.as_str()))
+    }
+}
+
 /// A piece of a formatted message: text, or the place of argument `n` (in the order given).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Piece {

@@ -1485,8 +1485,13 @@ both!(deadline_pages_and_calendar_feeds, |app| {
     let (_, _, ics) = app.get("/cooperations/dragoer-taarnby/deadlines.ics");
     assert!(
         ics.replace("\r\n ", "")
-            .contains("status: done (sent on time)"),
-        "the feed says it is done: {ics}"
+            .contains("Status: udført (sent on time)"),
+        "the feed says it is done, in the cooperation's language: {ics}"
+    );
+    assert!(
+        ics.replace("\r\n ", "")
+            .contains("(Forpligtende samarbejde mellem Tårnby og Dragør Kommuner)"),
+        "events name the cooperation: {ics}"
     );
     let (_, _, dragoer) = app.get("/municipalities/DK-0155");
     assert!(

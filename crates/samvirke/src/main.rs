@@ -122,16 +122,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let db = demo
         .as_ref()
         .map_or(cli.global.db.clone(), |d| d.location());
+    // The language of what is written for people: --lang, else the locale's, else English.
+    let lang = cli
+        .global
+        .lang
+        .or_else(locale_lang)
+        .unwrap_or(samvirke_i18n::Lang::En);
     match cli.command {
         Command::Serve(args) => commands::serve::run(&db, cli.global.demo, args),
-        Command::Who(args) => commands::who::run(
-            &db,
-            args,
-            cli.global
-                .lang
-                .or_else(locale_lang)
-                .unwrap_or(samvirke_i18n::Lang::En),
-        ),
+        Command::Who(args) => commands::who::run(&db, args, lang),
         Command::Import(args) => commands::import::run(&db, args),
         Command::Check(args) => commands::import::check(&db, cli.global.demo, args),
         Command::Export(args) => commands::export::run(&db, args),
@@ -139,7 +138,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Services(args) => commands::list::services(&db, args),
         Command::Cooperations(args) => commands::list::cooperations(&db, args),
         Command::Settle(args) => commands::settle::run(&db, args),
-        Command::Deadlines(args) => commands::deadlines::run(&db, args),
+        Command::Deadlines(args) => commands::deadlines::run(&db, args, lang),
         Command::Cases(command) => commands::cases::run(&db, command),
         Command::Remind(args) => commands::remind::run(&db, args),
         // A report is the cooperation's document, in its language unless --lang asks otherwise.

@@ -82,7 +82,17 @@ pub(crate) fn feed(
     let list = registry
         .deadlines(filter, from, to, now)
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let text = samvirke_core::deadlines::to_ics(&list, name, crate::now(), language);
+    let text = samvirke_core::deadlines::to_ics(
+        &list,
+        name,
+        crate::now(),
+        &samvirke_i18n::Lang::of(language),
+        |id| {
+            registry
+                .cooperation(id)
+                .map_or_else(|| id.to_string(), |c| c.cooperation.name.clone())
+        },
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use samvirke_core::deadlines::{self, Basis, Filter, Status};
-use samvirke_core::model::{Fact, Language, ObligationState};
+use samvirke_core::model::{Fact, ObligationState};
 use samvirke_core::{CooperationId, Date};
 
 use super::{actor, now, open_store, parse_date_flag, print_json, today};
@@ -83,7 +83,7 @@ pub struct MarkArgs {
 }
 
 /// Runs `samvirke deadlines`.
-pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
+pub fn run(db: &str, args: DeadlinesArgs, lang: samvirke_i18n::Lang) -> Result<(), CliError> {
     if let Some(DeadlinesCommand::Mark(mark_args)) = args.command {
         return mark(db, mark_args);
     }
@@ -146,7 +146,11 @@ pub fn run(db: &str, args: DeadlinesArgs) -> Result<(), CliError> {
             (None, Some(m)) => format!("Samvirke: {m}"),
             (None, None) => "Samvirke".to_string(),
         };
-        deadlines::to_ics(&list, &name, now(), Language::En)
+        deadlines::to_ics(&list, &name, now(), &lang, |id| {
+            registry
+                .cooperation(id)
+                .map_or_else(|| id.to_string(), |c| c.cooperation.name.clone())
+        })
     } else {
         let mut out = String::new();
         if list.is_empty() {

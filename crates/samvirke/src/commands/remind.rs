@@ -9,6 +9,7 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::{Message, SmtpTransport, Transport};
 use samvirke_core::Date;
 use samvirke_core::reminders::{self, DigestCase, Mail, Recipient};
+use samvirke_i18n::Lang;
 
 use super::{now, open_store, parse_date_flag, today};
 use crate::cli_error::CliError;
@@ -94,17 +95,28 @@ pub fn run(db: &str, args: RemindArgs) -> Result<(), CliError> {
                         on.days_since_epoch() + reminders::DIGEST_DAYS_AHEAD,
                     );
                     (due.due <= ahead).then(|| {
-                        (
-                            due.due,
+                        (due.due, {
+                            // In the recipient's words: the kind and the service by name.
+                            let lang = Lang::of(r.language());
+                            let service = samvirke_core::ServiceId::parse(&c.case.service)
+                                .ok()
+                                .and_then(|id| registry.service_names(&id))
+                                .map_or_else(
+                                    || c.case.service.clone(),
+                                    |(names, _)| names.get_in(r.language()).0.to_string(),
+                                );
                             format!(
-                                "#{} {} {} ({}): {}",
-                                c.id, c.case.kind, c.case.service, c.case.reference, due.title
-                            ),
-                        )
+                                "#{} {} – {service} ({}): {}",
+                                c.id,
+                                samvirke_i18n::t(lang, &format!("kind-{}", c.case.kind)),
+                                c.case.reference,
+                                due.title
+                            )
+                        })
                     })
                 })
                 .collect();
-            if let Some(mail) = reminders::digest(&registry, r, &own, on)
+            if let Some(mail) = reminders::digest(&registry, r, &own, on, Lang::of)
                 .map_err(|e| CliError::Input(e.to_string()))?
             {
                 out.push(mail);
@@ -112,7 +124,7 @@ pub fn run(db: &str, args: RemindArgs) -> Result<(), CliError> {
         }
         out
     } else {
-        reminders::reminders(&registry, &recipients, on, &args.days_before)
+        reminders::reminders(&registry, &recipients, on, &args.days_before, Lang::of)
             .map_err(|e| CliError::Input(e.to_string()))?
     };
     let mut already = 0;

@@ -2307,6 +2307,24 @@ both!(pages_show_names_and_the_readers_language, |app| {
     let (_, _, coop) = app.get("/cooperations/dragoer-taarnby");
     let coop_text = own_language_text(&coop, "en");
     assert!(coop_text.contains("Tårnby") && !coop_text.contains("Delaftale 3"));
+    // The lead line names the country once: the Swedish name of a Danish legal form says it.
+    let sv = app
+        .agent
+        .get(&format!("{}/cooperations/dragoer-taarnby", app.base))
+        .header("Accept-Language", "sv")
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(
+        sv.contains(r#"<p class="lead">forpligtende samarbejde (Danmark) · gäller</p>"#),
+        "{sv}"
+    );
+    assert!(
+        !coop.contains("Denmark · binding cooperation (Denmark)"),
+        "{coop}"
+    );
     for (lang, accept) in [("da", "da-DK"), ("sv", "sv-SE"), ("nb", "nb-NO")] {
         let own = match lang {
             "da" => include_str!("../../samvirke-i18n/locales/da.ftl"),

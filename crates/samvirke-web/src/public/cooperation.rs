@@ -98,11 +98,18 @@ pub(crate) async fn cooperation_page(
         },
         &format!("/cooperations/{}/deadlines.ics", c.id),
     )?;
+    let country_name = tr(&format!(
+        "country-{}",
+        c.country.code().to_ascii_lowercase()
+    ));
+    let form_name = components::legal_form(c.legal_form);
     let body = html! {
         h1 { (c.name) }
         p.lead {
-            (tr(&format!("country-{}", c.country.code().to_ascii_lowercase()))) " · "
-            (components::legal_form(c.legal_form)) " · "
+            // The country, unless the legal form's name already says it ("forpligtende
+            // samarbejde (Danmark)" on a Swedish page).
+            @if !form_name.contains(&country_name) { (country_name) " · " }
+            (form_name) " · "
             (tr(&format!("status-{}", c.status.as_str())))
         }
         @if let Some(purpose) = &c.purpose { p { (in_language(purpose, language)) } }

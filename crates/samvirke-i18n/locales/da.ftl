@@ -383,7 +383,7 @@ area-status-dropped = opgivet
 
 ## History in words
 history-link = Aftalernes historik
-history-version = Version fra { $when }
+history-version = Version { $number }, { $when }
 history-by-staff = en medarbejder
 history-page-invalid = side “{ $page }” er ikke et sidetal; brug 1, 2, 3 …
 change-cooperation = Samarbejdet “{ $name }”

@@ -383,7 +383,7 @@ area-status-dropped = dropped
 
 ## History in words
 history-link = History of the agreements
-history-version = Version of { $when }
+history-version = Version { $number }, { $when }
 history-by-staff = a staff member
 history-page-invalid = page “{ $page }” is not a page number; use 1, 2, 3 …
 change-cooperation = The cooperation “{ $name }”

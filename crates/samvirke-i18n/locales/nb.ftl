@@ -383,7 +383,7 @@ area-status-dropped = lagt bort
 
 ## History in words
 history-link = Avtalenes historikk
-history-version = Versjon fra { $when }
+history-version = Versjon { $number }, { $when }
 history-by-staff = en ansatt
 history-page-invalid = side «{ $page }» er ikke et sidetall; bruk 1, 2, 3 …
 change-cooperation = Samarbeidet «{ $name }»

@@ -383,7 +383,7 @@ area-status-dropped = avfört
 
 ## History in words
 history-link = Avtalens historik
-history-version = Version från { $when }
+history-version = Version { $number }, { $when }
 history-by-staff = en medarbetare
 history-page-invalid = sidan ”{ $page }” är inget sidnummer; använd 1, 2, 3 …
 change-cooperation = Samverkan ”{ $name }”

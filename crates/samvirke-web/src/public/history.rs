@@ -280,8 +280,12 @@ async fn history_page(
     let mut all = versions(&state, &id).await?;
     all.reverse();
     let pages = all.len().div_ceil(VERSIONS_PER_PAGE).max(1);
-    let shown: Vec<&Version> = all
+    // Each version with its number in the cooperation's history (the first is 1), newest first.
+    let total = all.len();
+    let shown: Vec<(usize, &Version)> = all
         .iter()
+        .enumerate()
+        .map(|(i, v)| (total - i, v))
         .skip((page_number - 1) * VERSIONS_PER_PAGE)
         .take(VERSIONS_PER_PAGE)
         .collect();
@@ -296,9 +300,9 @@ async fn history_page(
         }
         p { a href={ "/cooperations/" (id) } { (tr("public-page")) } }
         p { (tr("history-intro")) }
-        @for v in &shown {
+        @for (number, v) in &shown {
             section.version aria-labelledby={ "v" (v.seq) } {
-                h2 #{ "v" (v.seq) } { (tra("history-version", &[("when", &i18n::datetime(lang(), v.at))])) }
+                h2 #{ "v" (v.seq) } { (tra("history-version", &[("number", &number.to_string()), ("when", &i18n::datetime(lang(), v.at))])) }
                 dl.summary {
                     dt { (tr("history-why")) } dd { (v.reason) }
                     dt { (tr("history-who")) } dd { (actor_text(&v.actor)) }

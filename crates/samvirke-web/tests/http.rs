@@ -2405,7 +2405,7 @@ both!(every_api_route_is_in_the_openapi_document, |app| {
 both!(the_api_serves_deadlines_reports_and_the_register, |app| {
     // Deadlines with their states, for a cooperation, within a bounded span.
     let (status, list) =
-        app.json("/api/v1/deadlines?cooperation=dragoer-taarnby&from=2026-01-01&to=2026-12-31");
+        app.json("/api/v1/deadlines?cooperation=dragoer-taarnby&from=2026-01-01&days=365");
     assert_eq!(status, 200, "{list}");
     let items = list["items"].as_array().unwrap();
     assert!(!items.is_empty(), "{list}");
@@ -2418,11 +2418,18 @@ both!(the_api_serves_deadlines_reports_and_the_register, |app| {
     );
     let (status, mine) = app.json("/api/v1/deadlines?municipality=DK-0155");
     assert_eq!(status, 200, "{mine}");
-    let (status, wide) = app.json("/api/v1/deadlines?from=2000-01-01&to=2026-01-01");
+    assert_eq!(list["to"], "2026-12-31", "{list}");
+    let (status, wide) = app.json("/api/v1/deadlines?from=2000-01-01&days=1099");
     assert_eq!(status, 400);
-    assert_eq!(wide["field"], "to", "{wide}");
-    let (status, backwards) = app.json("/api/v1/deadlines?from=2026-02-01&to=2026-01-01");
-    assert_eq!(status, 400, "{backwards}");
+    assert_eq!(wide["field"], "days", "{wide}");
+    let (status, far) = app.json("/api/v1/deadlines?from=4426-07-12");
+    assert_eq!(
+        (status, far["field"].clone()),
+        (400, serde_json::json!("from")),
+        "{far}"
+    );
+    let (status, widest) = app.json("/api/v1/deadlines?from=2024-01-01&days=1098");
+    assert_eq!(status, 200, "{widest}");
     let (status, _) = app.json("/api/v1/deadlines?cooperation=nowhere");
     assert_eq!(status, 404);
 

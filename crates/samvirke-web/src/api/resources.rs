@@ -23,10 +23,15 @@ use crate::{AppState, WebError, date_field, municipality_field, today};
 
 /// The longest span one deadline request may cover, in days (three years): the list is computed
 /// per request, so its cost is bounded by the span, not by the registry's age.
-pub(crate) const DEADLINE_SPAN_DAYS_MAX: i32 = 3 * 366;
+pub(crate) const DEADLINE_SPAN_DAYS_MAX: u32 = 3 * 366;
 
-/// How far back and ahead the deadline list looks by default, in days (a yearly cycle each way).
-const DEADLINE_DEFAULT_DAYS: i32 = 366;
+/// How far back the deadline list starts by default, in days (a yearly cycle), and how many days
+/// it covers by default (the past cycle and the coming one).
+const DEADLINE_DEFAULT_BACK: i32 = 366;
+const DEADLINE_DEFAULT_DAYS: u32 = 2 * 366;
+
+/// The years a deadline list may start in (the calendar the deadlines are counted on).
+const DEADLINE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
 
 /// Query of `GET /api/v1/deadlines`.
 #[derive(Deserialize, IntoParams)]
@@ -38,12 +43,13 @@ pub(crate) struct DeadlinesQuery {
     /// Only those this municipality must meet, e.g. `DK-0155`.
     #[param(pattern = "^(DK|SE|NO)-[0-9]{1,4}$")]
     municipality: Option<String>,
-    /// The first day, `YYYY-MM-DD` (default a year before today).
-    #[param(format = Date, pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
+    /// The first day, `YYYY-MM-DD`, in the years 1900–2199 (default a year before today).
+    #[param(format = Date, pattern = "^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     from: Option<String>,
-    /// The last day, `YYYY-MM-DD` (default a year after today; at most three years after `from`).
-    #[param(format = Date, pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
-    to: Option<String>,
+    /// How many days from `from` the list covers, `from` included (default 732: the past yearly
+    /// cycle and the coming one; at most 1098, three years).
+    #[param(minimum = 1, maximum = 1098)]
+    days: Option<u32>,
 }
 
 /// Deadlines from `from` to `to`, each with its state on `today`.
@@ -51,7 +57,7 @@ pub(crate) struct DeadlinesQuery {
 pub(crate) struct DeadlineList {
     /// The first day asked about.
     from: Date,
-    /// The last day asked about.
+    /// The last day asked about (`from` and `days` − 1 days).
     to: Date,
     /// The day the states are for (`overdue` is counted from it).
     today: Date,
@@ -66,7 +72,7 @@ pub(crate) struct DeadlineList {
     responses(
         (status = 200, description = "The deadlines", body = DeadlineList, headers(("ETag" = String, description = "The version"))),
         (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
-        (status = 400, description = "A field is malformed, `to` is before `from`, or the span is over three years; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A field is malformed or out of range; `field` names it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cooperation or municipality", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn deadlines(
@@ -77,35 +83,35 @@ pub(crate) async fn deadlines(
         ("cooperation", &query.cooperation),
         ("municipality", &query.municipality),
         ("from", &query.from),
-        ("to", &query.to),
     ] {
         not_empty(field, value.as_deref())?;
     }
     let snapshot = state.snapshot()?;
     let on = today();
-    let shifted = |days: i32| Date::from_days_since_epoch(on.days_since_epoch() + days);
     let from = match &query.from {
         Some(text) => date_field("from", text)?,
-        None => shifted(-DEADLINE_DEFAULT_DAYS),
+        None => Date::from_days_since_epoch(on.days_since_epoch() - DEADLINE_DEFAULT_BACK),
     };
-    let to = match &query.to {
-        Some(text) => date_field("to", text)?,
-        None => shifted(DEADLINE_DEFAULT_DAYS),
-    };
-    if to < from {
+    if !DEADLINE_YEARS.contains(&from.ymd().0) {
         return Err(WebError::BadRequest {
-            field: "to",
-            detail: format!("to: {to} is before from ({from}); give a later to"),
-        });
-    }
-    if to.days_since_epoch() - from.days_since_epoch() > DEADLINE_SPAN_DAYS_MAX {
-        return Err(WebError::BadRequest {
-            field: "to",
+            field: "from",
             detail: format!(
-                "to: the span from {from} to {to} is over {DEADLINE_SPAN_DAYS_MAX} days; ask for three years at a time"
+                "from: {from} is outside the years {}–{}",
+                DEADLINE_YEARS.start(),
+                DEADLINE_YEARS.end()
             ),
         });
     }
+    let days = query.days.unwrap_or(DEADLINE_DEFAULT_DAYS);
+    if !(1..=DEADLINE_SPAN_DAYS_MAX).contains(&days) {
+        return Err(WebError::BadRequest {
+            field: "days",
+            detail: format!(
+                "days: {days} is outside 1–{DEADLINE_SPAN_DAYS_MAX}; ask for three years at a time"
+            ),
+        });
+    }
+    let to = Date::from_days_since_epoch(from.days_since_epoch() + days as i32 - 1);
     let cooperation = match &query.cooperation {
         Some(text) => Some(
             crate::cooperation_in(&snapshot, text)?
@@ -184,12 +190,12 @@ pub(crate) struct ReportBody {
 #[utoipa::path(get, path = "/api/v1/cooperations/{id}/reports/{year}", tag = "registry",
     params(
         ("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"),
-        ("year" = i32, Path, description = "The year, 2000–2100", example = 2026, minimum = 2000, maximum = 2100),
+        ("year" = i32, Path, description = "The year, 1990–2100", example = 2026, minimum = 1990, maximum = 2100),
     ),
     responses(
         (status = 200, description = "The report", body = ReportBody, headers(("ETag" = String, description = "The version"))),
         (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
-        (status = 404, description = "No such cooperation, or a year outside 2000–2100", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cooperation, or a year outside 1990–2100", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn report(
     State(state): State<Arc<AppState>>,
@@ -199,7 +205,7 @@ pub(crate) async fn report(
     let doc = crate::cooperation_in(&snapshot, &id)?;
     let year = crate::report_year(&year).ok_or_else(|| {
         WebError::NotFound(format!(
-            "year: \"{year}\" is not a year Samvirke reports on; give one from 2000 to 2100"
+            "year: \"{year}\" is not a year Samvirke reports on; give one from 1990 to 2100"
         ))
     })?;
     let report = snapshot

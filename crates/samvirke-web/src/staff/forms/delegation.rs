@@ -6,7 +6,7 @@ use samvirke_core::model::{CooperationDoc, Delegation};
 use samvirke_core::{CooperationId, Registry, ServiceId};
 
 use super::{
-    Labels, Problems, StaffForm, date_value, last_day_value, member_options, party_options,
+    Problems, StaffForm, date_value, last_day_value, member_options, party_options,
     service_options, some_text, sub_options,
 };
 use crate::WebError;
@@ -109,15 +109,13 @@ impl StaffForm for DelegationForm {
         Ok(data)
     }
 
-    fn apply(
+    fn change(
         &self,
         _id: &CooperationId,
-        doc: Option<CooperationDoc>,
+        mut doc: CooperationDoc,
         data: &FormData,
-        labels: &Labels,
+        mut p: Problems<'_>,
     ) -> Result<CooperationDoc, WebError> {
-        let mut doc = doc.ok_or_else(|| WebError::NotFound(String::new()))?;
-        let mut p = Problems::new(labels);
         let service = ServiceId::parse(data.get("service"))
             .map_err(|_| p.labelled("service", "required-choice"))
             .ok();

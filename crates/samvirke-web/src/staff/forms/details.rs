@@ -128,7 +128,29 @@ impl StaffForm for Details {
         data: &FormData,
         labels: &Labels,
     ) -> Result<CooperationDoc, WebError> {
-        let mut p = Problems::new(labels);
+        self.make(id, doc, data, Problems::new(labels))
+    }
+
+    fn change(
+        &self,
+        id: &CooperationId,
+        doc: CooperationDoc,
+        data: &FormData,
+        p: Problems<'_>,
+    ) -> Result<CooperationDoc, WebError> {
+        self.make(id, Some(doc), data, p)
+    }
+}
+
+impl Details {
+    /// The cooperation the details make: a new one (`doc` is `None`) or a change of `doc`.
+    fn make(
+        &self,
+        id: &CooperationId,
+        doc: Option<CooperationDoc>,
+        data: &FormData,
+        mut p: Problems<'_>,
+    ) -> Result<CooperationDoc, WebError> {
         let name = p.required(data, "name").to_string();
         let status = CooperationStatus::parse(data.get("status"));
         if status.is_none() {

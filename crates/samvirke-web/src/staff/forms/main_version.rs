@@ -3,7 +3,7 @@
 use samvirke_core::model::{CooperationDoc, MainAgreementVersion};
 use samvirke_core::{CooperationId, Registry};
 
-use super::{Labels, Problems, StaffForm, date_value, replace_numbered, some_text};
+use super::{Problems, StaffForm, date_value, replace_numbered, some_text};
 use crate::WebError;
 use crate::html::forms::{Field, FormData, Input, field};
 use crate::html::{tr, tra};
@@ -58,15 +58,13 @@ impl StaffForm for MainVersionForm {
         Ok(data)
     }
 
-    fn apply(
+    fn change(
         &self,
         _id: &CooperationId,
-        doc: Option<CooperationDoc>,
+        mut doc: CooperationDoc,
         data: &FormData,
-        labels: &Labels,
+        mut p: Problems<'_>,
     ) -> Result<CooperationDoc, WebError> {
-        let mut doc = doc.ok_or_else(|| WebError::NotFound(String::new()))?;
-        let mut p = Problems::new(labels);
         let number = p.number(data, "number");
         let effective = p.date(data, "effective", false);
         let summary = p.required(data, "summary").to_string();

@@ -58,13 +58,27 @@ pub(crate) trait StaffForm: Send + Sync {
     /// The values it opens with, from the document as it is.
     fn initial(&self, doc: Option<&CooperationDoc>) -> Result<FormData, WebError>;
     /// The document the submission makes of `doc` (the cooperation as it was when the form was
-    /// opened; `None` for a new one), or every problem of the submission.
+    /// opened; `None` for a new one), or every problem of the submission. A form that only changes
+    /// an existing cooperation keeps this and writes [`StaffForm::change`]; there is none to change
+    /// at an address such as `/staff/cooperations/new/take-back` (404).
     fn apply(
         &self,
         id: &CooperationId,
         doc: Option<CooperationDoc>,
         data: &FormData,
         labels: &Labels,
+    ) -> Result<CooperationDoc, WebError> {
+        let doc = doc.ok_or_else(|| WebError::NotFound(String::new()))?;
+        self.change(id, doc, data, Problems::new(labels))
+    }
+    /// The document the submission makes of the existing cooperation `doc`, the problems found
+    /// gathered in `p` (every one at once).
+    fn change(
+        &self,
+        id: &CooperationId,
+        doc: CooperationDoc,
+        data: &FormData,
+        p: Problems<'_>,
     ) -> Result<CooperationDoc, WebError>;
 }
 

@@ -5,8 +5,7 @@ use samvirke_core::model::{CooperationDoc, SubAgreement};
 use samvirke_core::{CooperationId, Registry};
 
 use super::{
-    Labels, Problems, StaffForm, date_value, last_day_value, replace_numbered, service_options,
-    some_text,
+    Problems, StaffForm, date_value, last_day_value, replace_numbered, service_options, some_text,
 };
 use crate::WebError;
 use crate::html::forms::{Field, FormData, Input, field};
@@ -72,15 +71,13 @@ impl StaffForm for SubAgreementForm {
         Ok(data)
     }
 
-    fn apply(
+    fn change(
         &self,
         _id: &CooperationId,
-        doc: Option<CooperationDoc>,
+        mut doc: CooperationDoc,
         data: &FormData,
-        labels: &Labels,
+        mut p: Problems<'_>,
     ) -> Result<CooperationDoc, WebError> {
-        let mut doc = doc.ok_or_else(|| WebError::NotFound(String::new()))?;
-        let mut p = Problems::new(labels);
         let number = p.number(data, "number");
         let title = p.required(data, "title").to_string();
         let services = p.services(data, "services");

@@ -6,7 +6,7 @@
 use samvirke_core::model::{CooperationDoc, Delegation, Revision, TakeBack};
 use samvirke_core::{CooperationId, Interval, MunicipalityId, PartyId, Registry};
 
-use super::{Labels, Problems, StaffForm, party_options, sub_options};
+use super::{Problems, StaffForm, party_options, sub_options};
 use crate::html::components::{municipality_name, service_text};
 use crate::html::forms::{Field, FormData, Input, field};
 use crate::html::{day, tr, tra};
@@ -123,15 +123,13 @@ impl StaffForm for TakeBackForm {
         Ok(data)
     }
 
-    fn apply(
+    fn change(
         &self,
         _id: &CooperationId,
-        doc: Option<CooperationDoc>,
+        mut doc: CooperationDoc,
         data: &FormData,
-        labels: &Labels,
+        mut p: Problems<'_>,
     ) -> Result<CooperationDoc, WebError> {
-        let mut doc = doc.ok_or_else(|| WebError::NotFound(String::new()))?;
-        let mut p = Problems::new(labels);
         let by = p.party(data, "by", true).and_then(|b| b.municipality());
         let from = p.party(data, "from_party", true);
         let effective = p.date(data, "effective", true);

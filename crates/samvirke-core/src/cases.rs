@@ -550,7 +550,21 @@ mod tests {
                 "{}",
                 clock.id
             );
-            assert!(!clock.title.get(Language::En).is_empty(), "{}", clock.id);
+            // Every title in every language: a case is read by staff of either municipality,
+            // whatever language their page is in.
+            for (language, title) in [
+                (Language::Da, &clock.title.da),
+                (Language::Sv, &clock.title.sv),
+                (Language::Nb, &clock.title.nb),
+                (Language::En, &clock.title.en),
+            ] {
+                assert!(
+                    title.as_deref().is_some_and(|t| !t.is_empty()),
+                    "{}: no title in {}",
+                    clock.id,
+                    language.as_str()
+                );
+            }
             if clock.certainty == Certainty::Unsure || clock.binding == Binding::Guidance {
                 assert!(
                     clock.note.is_some(),

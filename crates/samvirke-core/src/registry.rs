@@ -252,6 +252,14 @@ impl Registry {
             .map(|s| (&s.names, doc.cooperation.country))
     }
 
+    /// A service's name in `language` where its agreement file gives one, else in the language it
+    /// is written in; `None` for an id no cooperation defines.
+    pub fn service_name_in(&self, id: &str, language: crate::model::Language) -> Option<&str> {
+        let id = ServiceId::parse(id).ok()?;
+        self.service_names(&id)
+            .map(|(names, _)| names.get_in(language).0)
+    }
+
     /// All service ids, sorted.
     pub fn service_ids(&self) -> &[ServiceId] {
         &self.service_ids

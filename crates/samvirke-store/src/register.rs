@@ -272,8 +272,9 @@ fn routing_to_stored(routing: &RoutingRecord) -> String {
 /// Reads a stored routing: the steps as JSON, or the English line cases registered before the
 /// register kept steps have.
 fn routing_from_stored(text: &str) -> RoutingRecord {
-    match serde_json::from_str(text) {
-        Ok(steps) if text.starts_with('[') => RoutingRecord::Steps(steps),
+    // Only a JSON array is read as steps; an older English line is not parsed at all.
+    match text.starts_with('[').then(|| serde_json::from_str(text)) {
+        Some(Ok(steps)) => RoutingRecord::Steps(steps),
         _ => RoutingRecord::Text(text.to_string()),
     }
 }

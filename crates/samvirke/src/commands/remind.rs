@@ -98,13 +98,9 @@ pub fn run(db: &str, args: RemindArgs) -> Result<(), CliError> {
                         (due.due, {
                             // In the recipient's words: the kind and the service by name.
                             let lang = Lang::of(r.language());
-                            let service = samvirke_core::ServiceId::parse(&c.case.service)
-                                .ok()
-                                .and_then(|id| registry.service_names(&id))
-                                .map_or_else(
-                                    || c.case.service.clone(),
-                                    |(names, _)| names.get_in(r.language()).0.to_string(),
-                                );
+                            let service = registry
+                                .service_name_in(&c.case.service, r.language())
+                                .unwrap_or(&c.case.service);
                             format!(
                                 "#{} {} – {service} ({}): {}",
                                 c.id,

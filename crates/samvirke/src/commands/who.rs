@@ -180,13 +180,10 @@ pub fn render_text(a: &Answer) -> String {
 /// handles it, the law by its name, where to complain and ask for documents, and why, step by
 /// step with the days each step is in force. Ids stay beside the names, as on the command line.
 pub fn render_in(registry: &Registry, a: &Answer, lang: Lang) -> String {
-    let service = samvirke_core::ServiceId::parse(&a.service.id)
-        .ok()
-        .and_then(|id| registry.service_names(&id))
-        .map_or_else(
-            || a.service.name.clone(),
-            |(names, _)| names.get_in(lang.language()).0.to_string(),
-        );
+    let service = registry
+        .service_name_in(&a.service.id, lang.language())
+        .unwrap_or(&a.service.name)
+        .to_string();
     let mut out = String::new();
     let _ = writeln!(
         out,

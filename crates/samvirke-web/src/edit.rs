@@ -82,22 +82,10 @@ pub(crate) fn check(
 ) -> Result<CooperationDoc, WebError> {
     let name = format!("{}.toml", doc.cooperation.id);
     let text = samvirke_core::format::write_toml(doc);
-    let invalid = |problems: Vec<samvirke_core::Diagnostic>| {
-        let errors: Vec<(String, String)> =
-            problems.into_iter().map(|d| (d.field, d.message)).collect();
-        WebError::Invalid {
-            detail: format!(
-                "the change was not saved: {} problem{} with the agreement; nothing was written",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            ),
-            errors,
-        }
-    };
-    let parsed = samvirke_core::format::parse_file(&name, &text).map_err(invalid)?;
+    let parsed = samvirke_core::format::parse_file(&name, &text).map_err(WebError::Rejected)?;
     let across = samvirke_core::format::check_set(std::slice::from_ref(&parsed), others);
     if !across.is_empty() {
-        return Err(invalid(across));
+        return Err(WebError::Rejected(across));
     }
     Ok(parsed.doc)
 }

@@ -97,6 +97,10 @@ pub enum WebError {
         /// Each problem: the field path and the message.
         errors: Vec<(String, String)>,
     },
+    /// The agreement checks refused the changed document: 422, with every problem as the checks
+    /// found it (in English here; staff pages say each in the reader's language).
+    #[error("the change was not saved: {} with the agreement; nothing was written", problem_count(.0))]
+    Rejected(Vec<samvirke_core::Diagnostic>),
     /// Too many failed logins: 429, try again after `retry_after` seconds.
     #[error("{detail}")]
     TooManyRequests {
@@ -108,6 +112,13 @@ pub enum WebError {
     /// Something broke inside: 500, the cause is logged.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn problem_count(problems: &[samvirke_core::Diagnostic]) -> String {
+    match problems.len() {
+        1 => "1 problem".to_string(),
+        n => format!("{n} problems"),
+    }
 }
 
 impl From<StoreError> for WebError {
@@ -126,7 +137,7 @@ impl WebError {
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             WebError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
-            WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid { .. } | WebError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

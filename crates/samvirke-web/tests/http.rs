@@ -889,6 +889,57 @@ both!(login_sessions_csrf_and_rate_limit, |app| {
     assert!(limited.body.contains("Too many failed logins"));
 });
 
+both!(agreement_problems_are_said_in_the_readers_language, |app| {
+    add_user(app, "anna@dragoer.dk", Role::Editor, &["DK-0155"]);
+    let mut anna = Browser::new(app);
+    assert_eq!(anna.login("anna@dragoer.dk", PASSWORD).status, 303);
+    assert_eq!(anna.get("/lang/da?back=%2Fstaff").status, 303);
+    let form = anna.get("/staff/cooperations/dragoer-taarnby/delegation-new");
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("<html lang=\"da\">"));
+    let csrf = hidden(&form.body, "csrf");
+    let base = hidden(&form.body, "base");
+    // Dragør would perform nature and environment for itself while Tårnby still does: the
+    // agreement checks refuse it, and the page says why in Danish, with names and Danish dates.
+    let refused = anna.post(
+        "/staff/cooperations/dragoer-taarnby/delegation-new",
+        &[
+            ("service", "natur-miljoe"),
+            ("performer", "DK-0155"),
+            ("for", "DK-0155"),
+            ("from", "2020-01-01"),
+            ("last_day", "2020-12-31"),
+            ("reason", "Prøve"),
+            ("csrf", &csrf),
+            ("base", &base),
+        ],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("To kommuner ville udføre")
+            && refused
+                .body
+                .contains("for borgerne i Dragør fra 01.01.2020 til 31.12.2020")
+            && refused.body.contains("Dragør og Tårnby"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains("two performers"), "no English left");
+    assert!(
+        !refused.body.contains("natur-miljoe\u{201d}"),
+        "no service id"
+    );
+    let (_, history) = app.json("/api/v1/cooperations/dragoer-taarnby/history?limit=1000");
+    assert!(
+        history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["reason"] != "Prøve"),
+        "nothing was written"
+    );
+});
+
 both!(take_back_form_changes_the_answer_and_the_history, |app| {
     add_user(app, "anna@dragoer.dk", Role::Editor, &["DK-0155"]);
     add_user(app, "eva@ishoej.dk", Role::Editor, &["DK-0183"]);

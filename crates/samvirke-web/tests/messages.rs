@@ -41,10 +41,12 @@ fn every_message_the_code_asks_for_exists_in_every_language() {
     let labels =
         regex::Regex::new(r#"\b(?:field|labelled)\(\s*[^,()]+,\s*"([a-z][a-z0-9-]*)""#).unwrap();
     let sections = regex::Regex::new(r#"\(\s*"([a-z]+-[a-z0-9-]+-h)",\s*&\["#).unwrap();
+    // The agreement checks' message keys (`said!("diag-…"`, the roles' keys).
+    let checks = regex::Regex::new(r#""(diag-[a-z0-9-]+)""#).unwrap();
     let mut asked = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        for re in [&calls, &labels, &sections] {
+        for re in [&calls, &labels, &sections, &checks] {
             for c in re.captures_iter(&text) {
                 asked.push((c[1].to_string(), file.display().to_string()));
             }
@@ -121,4 +123,81 @@ fn every_message_the_code_asks_for_exists_in_every_language() {
         missing.is_empty(),
         "no message in every language: {missing:#?}"
     );
+}
+
+/// The arguments of a `said!(…)` call: its keys and the names it gives values to.
+fn said_calls(text: &str) -> Vec<(Vec<String>, Vec<String>)> {
+    let key = regex::Regex::new(r#""(diag-[a-z0-9-]+)""#).unwrap();
+    let mut out = Vec::new();
+    for (start, _) in text.match_indices("said!(") {
+        let body = &text[start + "said!(".len()..];
+        let (mut depth, mut end) = (0i32, body.len());
+        for (i, c) in body.char_indices() {
+            match c {
+                '(' | '{' | '[' => depth += 1,
+                ')' | '}' | ']' if depth == 0 => {
+                    end = i;
+                    break;
+                }
+                ')' | '}' | ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        let body = &body[..end];
+        // Split at the commas outside brackets.
+        let mut pieces = vec![String::new()];
+        let mut depth = 0i32;
+        for c in body.chars() {
+            match c {
+                '(' | '{' | '[' => depth += 1,
+                ')' | '}' | ']' => depth -= 1,
+                ',' if depth == 0 => {
+                    pieces.push(String::new());
+                    continue;
+                }
+                _ => {}
+            }
+            pieces.last_mut().unwrap().push(c);
+        }
+        let keys: Vec<String> = key
+            .captures_iter(&pieces[0])
+            .map(|c| c[1].to_string())
+            .collect();
+        let names: Vec<String> = pieces[1..]
+            .iter()
+            .filter_map(|p| p.split_once('=').map(|(n, _)| n.trim().to_string()))
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !keys.is_empty() {
+            out.push((keys, names));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_agreement_problem_gets_the_arguments_its_messages_use() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samvirke-core/src");
+    let mut files = Vec::new();
+    sources(&core, &mut files);
+    let mut checked = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (keys, names) in said_calls(&text) {
+            for key in &keys {
+                for lang in samvirke_i18n::Lang::ALL {
+                    let args: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "7")).collect();
+                    let said = samvirke_i18n::message(lang, key, &args);
+                    assert!(
+                        !said.contains('{') && said != *key,
+                        "{key} in {} uses an argument that the said! call in {} does not give ({names:?}): {said}",
+                        lang.code(),
+                        file.display()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "{checked} said! calls found");
 }

@@ -2,10 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::{Diagnostic, SourceMap};
-use crate::ids::{MunicipalityId, PartyId, ServiceId};
+use crate::diagnostic::{Arg, Diagnostic, Said, SourceMap};
+use crate::ids::{CooperationId, MunicipalityId, PartyId, ServiceId};
 use crate::model::*;
 use crate::municipalities::MunicipalityRegister;
+use crate::said;
 
 use super::read::{Origins, Spans};
 
@@ -18,9 +19,10 @@ pub(crate) struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, path: &str, message: String) {
+    /// A problem at `path`: `said` for pages in the reader's language, `message` in English.
+    fn error(&mut self, path: &str, said: Said, message: String) {
         let span = self.spans.of(path);
-        let diagnostic = self.map.diagnostic(&span, path, message);
+        let diagnostic = self.map.said(&span, path, said, message);
         self.errors.push(diagnostic);
     }
 
@@ -43,15 +45,15 @@ impl Checker<'_> {
         if let PartyId::Organisation(o) = id
             && self.doc.organisation(o).is_none()
         {
-            self.error(path, format!("organisation \"{o}\" is not defined; add an [[organisation]] with id = \"{o}\", name and country"));
+            self.error(path, said!("diag-organisation-undefined", id = o.as_str()), format!("organisation \"{o}\" is not defined; add an [[organisation]] with id = \"{o}\", name and country"));
         }
     }
 
-    fn check_party(&mut self, path: &str, id: &PartyId, what: &str) {
+    fn check_party(&mut self, path: &str, id: &PartyId, (term, what): role::Role) {
         self.check_known_body(path, id);
         if !self.is_party(id) {
             let list = self.party_list();
-            self.error(path, format!("{id} is the {what} but not a party to the cooperation; add a [[party]] with id = \"{id}\" (parties now: {list})"));
+            self.error(path, said!("diag-not-a-party", party = id, role = Arg::Term(term.to_string())), format!("{id} is the {what} but not a party to the cooperation; add a [[party]] with id = \"{id}\" (parties now: {list})"));
         }
     }
 
@@ -73,6 +75,7 @@ impl Checker<'_> {
         };
         self.error(
             path,
+            said!("diag-unknown-service", service = id.as_str()),
             format!(
                 "unknown service \"{id}\"; {hint}define it with a [[service]] table in this file"
             ),
@@ -95,14 +98,15 @@ impl Checker<'_> {
         let c = &self.doc.cooperation;
         if let Some(form_country) = c.legal_form.country() {
             if form_country != c.country {
-                self.error("cooperation.legal_form", format!("\"{}\" is a legal form of {form_country}, but the cooperation's country is {}; pick one of the {} forms: {}", c.legal_form, c.country, c.country, LegalForm::ALL.iter().filter(|f| f.country() == Some(c.country)).map(|f| f.as_str()).collect::<Vec<_>>().join(", ")));
+                self.error("cooperation.legal_form", said!("diag-legal-form-country", form = Arg::Term(format!("form-{}", c.legal_form.as_str())), country = Arg::Term(format!("country-{}", c.country.to_string().to_lowercase()))), format!("\"{}\" is a legal form of {form_country}, but the cooperation's country is {}; pick one of the {} forms: {}", c.legal_form, c.country, c.country, LegalForm::ALL.iter().filter(|f| f.country() == Some(c.country)).map(|f| f.as_str()).collect::<Vec<_>>().join(", ")));
             }
         } else if c.status != CooperationStatus::Exploring {
-            self.error("cooperation.legal_form", format!("\"undecided\" is only allowed while status = \"exploring\" (status is \"{}\"); name the legal form", c.status));
+            self.error("cooperation.legal_form", said!("diag-undecided-not-exploring", status = Arg::Term(format!("status-{}", c.status.as_str()))), format!("\"undecided\" is only allowed while status = \"exploring\" (status is \"{}\"); name the legal form", c.status));
         }
         if c.parties.is_empty() {
             self.error(
                 "cooperation",
+                said!("diag-no-parties"),
                 "the cooperation has no parties; add a [[party]] table for each".to_string(),
             );
         }
@@ -111,6 +115,7 @@ impl Checker<'_> {
             if !seen.insert(org.id.clone()) {
                 self.error(
                     "organisation",
+                    said!("diag-organisation-twice", id = org.id.as_str()),
                     format!("organisation \"{}\" is defined twice; keep one", org.id),
                 );
             }
@@ -125,6 +130,7 @@ impl Checker<'_> {
             if !seen.insert(party.id.clone()) {
                 self.error(
                     &path,
+                    said!("diag-party-twice", party = &party.id),
                     format!(
                         "{} is listed as a party twice; keep one [[party]] for it",
                         party.id
@@ -140,13 +146,14 @@ impl Checker<'_> {
                     .is_some_and(|m| d.for_municipalities.contains(&m))
             });
             if party.roles.is_empty() && !performs && !delegates {
-                self.error(&path, format!("party {} has no role: it performs no service, delegates none and has no `roles`; add e.g. roles = [\"member\"] or a [[delegation]] that names it", party.id));
+                self.error(&path, said!("diag-party-no-role", party = &party.id), format!("party {} has no role: it performs no service, delegates none and has no `roles`; add e.g. roles = [\"member\"] or a [[delegation]] that names it", party.id));
             }
             if let (Some(joined), Some(left)) = (party.joined, party.left)
                 && !(joined < left)
             {
                 self.error(
                     &format!("party[{}].left", self.origins.party[i]),
+                    said!("diag-left-not-after-joined", left = left, joined = joined),
                     format!("left ({left}) is not after joined ({joined})"),
                 );
             }
@@ -160,6 +167,7 @@ impl Checker<'_> {
                 let path = format!("service[{}].id", self.origins.service[i]);
                 self.error(
                     &path,
+                    said!("diag-service-twice", service = &service.id),
                     format!(
                         "service \"{}\" is defined twice; keep one [[service]] table for it",
                         service.id
@@ -177,6 +185,7 @@ impl Checker<'_> {
             if !seen.insert(version.number) {
                 self.error(
                     &format!("{base}.version"),
+                    said!("diag-main-version-twice", number = version.number),
                     format!(
                         "main agreement version {} appears twice; number each version once",
                         version.number
@@ -184,13 +193,13 @@ impl Checker<'_> {
                 );
             }
             if version.counts_from().is_none() {
-                self.error(&base, "the version has neither `effective` nor any `adopted` date; give at least one so it can be placed in time".to_string());
+                self.error(&base, said!("diag-version-undated"), "the version has neither `effective` nor any `adopted` date; give at least one so it can be placed in time".to_string());
             }
             for (j, adoption) in version.adopted.iter().enumerate() {
                 self.check_party(
                     &format!("{base}.adopted[{j}].party"),
                     &adoption.party,
-                    "adopting party",
+                    role::ADOPTING,
                 );
             }
         }
@@ -204,6 +213,7 @@ impl Checker<'_> {
             if !seen.insert(sub.number) {
                 self.error(
                     &format!("{base}.number"),
+                    said!("diag-sub-twice", number = sub.number),
                     format!(
                         "sub-agreement {} appears twice; each number is used once (gaps are fine)",
                         sub.number
@@ -211,7 +221,7 @@ impl Checker<'_> {
                 );
             }
             if sub.services.is_empty() {
-                self.error(&format!("{base}.services"), format!("sub-agreement {} covers no service; list them, e.g. services = [\"genoptraening-sel86\"]", sub.number));
+                self.error(&format!("{base}.services"), said!("diag-sub-no-service", number = sub.number), format!("sub-agreement {} covers no service; list them, e.g. services = [\"genoptraening-sel86\"]", sub.number));
             }
             for (j, service) in sub.services.iter().enumerate() {
                 self.check_service(&format!("{base}.services[{j}]"), service);
@@ -220,7 +230,7 @@ impl Checker<'_> {
                 if !sub.valid.contains(revision.effective)
                     && sub.valid.to() != Some(revision.effective)
                 {
-                    self.error(&format!("{base}.revision[{j}].effective"), format!("the revision takes effect {} but sub-agreement {} applies {}; move the date inside", revision.effective, sub.number, sub.valid));
+                    self.error(&format!("{base}.revision[{j}].effective"), said!("diag-revision-outside", effective = revision.effective, number = sub.number, valid = sub.valid), format!("the revision takes effect {} but sub-agreement {} applies {}; move the date inside", revision.effective, sub.number, sub.valid));
                 }
             }
         }
@@ -231,15 +241,15 @@ impl Checker<'_> {
         for (i, d) in doc.delegations.iter().enumerate() {
             let base = format!("delegation[{}]", self.origins.delegation[i]);
             self.check_service(&format!("{base}.service"), &d.service);
-            self.check_party(&format!("{base}.performer"), &d.performer, "performer");
+            self.check_party(&format!("{base}.performer"), &d.performer, role::PERFORMER);
             if d.for_municipalities.is_empty() {
-                self.error(&format!("{base}.for"), "names no municipality; list whose residents it serves, e.g. for = [\"DK-0155\"]".to_string());
+                self.error(&format!("{base}.for"), said!("diag-delegation-for-empty"), "names no municipality; list whose residents it serves, e.g. for = [\"DK-0155\"]".to_string());
             }
             for (j, m) in d.for_municipalities.iter().enumerate() {
                 self.check_party(
                     &format!("{base}.for[{j}]"),
                     &PartyId::Municipality(*m),
-                    "delegating municipality",
+                    role::DELEGATING,
                 );
             }
             for (key, body) in [
@@ -252,13 +262,13 @@ impl Checker<'_> {
             }
             if let Some(number) = d.sub_agreement {
                 match doc.sub_agreements.iter().find(|s| s.number == number) {
-                    None => self.error(&format!("{base}.sub_agreement"), format!("sub-agreement {number} does not exist in this file; add a [[sub_agreement]] with number = {number} or fix the number")),
+                    None => self.error(&format!("{base}.sub_agreement"), said!("diag-sub-missing", number = number), format!("sub-agreement {number} does not exist in this file; add a [[sub_agreement]] with number = {number} or fix the number")),
                     Some(sub) => {
                         if !sub.services.contains(&d.service) {
-                            self.error(&format!("{base}.service"), format!("\"{}\" is not among the services of sub-agreement {number} ({}); add it there or point to the right sub-agreement", d.service, sub.services.iter().map(ServiceId::as_str).collect::<Vec<_>>().join(", ")));
+                            self.error(&format!("{base}.service"), said!("diag-service-not-in-sub", service = &d.service, number = number, services = Arg::Services(sub.services.clone())), format!("\"{}\" is not among the services of sub-agreement {number} ({}); add it there or point to the right sub-agreement", d.service, sub.services.iter().map(ServiceId::as_str).collect::<Vec<_>>().join(", ")));
                         }
                         if sub.valid.intersection(&d.valid) != Some(d.valid) {
-                            self.error(&format!("{base}.from"), format!("the delegation applies {} but sub-agreement {number} only {}; keep the delegation inside its sub-agreement", d.valid, sub.valid));
+                            self.error(&format!("{base}.from"), said!("diag-delegation-outside-sub", valid = d.valid, number = number, sub_valid = sub.valid), format!("the delegation applies {} but sub-agreement {number} only {}; keep the delegation inside its sub-agreement", d.valid, sub.valid));
                         }
                     }
                 }
@@ -273,16 +283,13 @@ impl Checker<'_> {
             self.check_party(
                 &format!("{base}.by"),
                 &PartyId::Municipality(t.by),
-                "municipality taking back",
+                role::TAKING_BACK,
             );
-            self.check_party(
-                &format!("{base}.from"),
-                &t.from,
-                "municipality handing back",
-            );
+            self.check_party(&format!("{base}.from"), &t.from, role::HANDING_BACK);
             if t.services.is_empty() {
                 self.error(
                     &format!("{base}.services"),
+                    said!("diag-take-back-no-service"),
                     "lists no service; name the services taken back".to_string(),
                 );
             }
@@ -296,22 +303,22 @@ impl Checker<'_> {
                         && d.valid.to() == Some(t.effective)
                 });
                 if !ends_here {
-                    self.error(&path, format!("no delegation of \"{service}\" from {} for {} ends on {}; set `to = {}` on that [[delegation]] (the take-back's effective date is the first day {} performs it itself)", t.from, t.by, t.effective, t.effective, t.by));
+                    self.error(&path, said!("diag-take-back-no-ending", service = service, from = &t.from, by = &PartyId::Municipality(t.by), date = t.effective), format!("no delegation of \"{service}\" from {} for {} ends on {}; set `to = {}` on that [[delegation]] (the take-back's effective date is the first day {} performs it itself)", t.from, t.by, t.effective, t.effective, t.by));
                 }
             }
             for (j, number) in t.sub_agreements_ended.iter().enumerate() {
                 let path = format!("{base}.sub_agreements_ended[{j}]");
                 match doc.sub_agreements.iter().find(|s| s.number == *number) {
-                    None => self.error(&path, format!("sub-agreement {number} does not exist in this file")),
-                    Some(sub) if sub.valid.to() != Some(t.effective) => self.error(&path, format!("sub-agreement {number} ends {} but the take-back says it ends {}; set `to = {}` on it", sub.valid.to().map_or("never".to_string(), |d| d.to_string()), t.effective, t.effective)),
+                    None => self.error(&path, said!("diag-sub-missing", number = *number), format!("sub-agreement {number} does not exist in this file")),
+                    Some(sub) if sub.valid.to() != Some(t.effective) => self.error(&path, match sub.valid.to() { Some(end) => said!("diag-sub-end-mismatch", number = *number, end = end.pred(), date = t.effective), None => said!("diag-sub-open-end", number = *number, date = t.effective) }, format!("sub-agreement {number} ends {} but the take-back says it ends {}; set `to = {}` on it", sub.valid.to().map_or("never".to_string(), |d| d.to_string()), t.effective, t.effective)),
                     Some(_) => {}
                 }
             }
             for (j, number) in t.sub_agreements_revised.iter().enumerate() {
                 let path = format!("{base}.sub_agreements_revised[{j}]");
                 match doc.sub_agreements.iter().find(|s| s.number == *number) {
-                    None => self.error(&path, format!("sub-agreement {number} does not exist in this file")),
-                    Some(sub) if !sub.revisions.iter().any(|r| r.effective == t.effective) => self.error(&path, format!("sub-agreement {number} has no [[sub_agreement.revision]] effective {}; add one that says what changed", t.effective)),
+                    None => self.error(&path, said!("diag-sub-missing", number = *number), format!("sub-agreement {number} does not exist in this file")),
+                    Some(sub) if !sub.revisions.iter().any(|r| r.effective == t.effective) => self.error(&path, said!("diag-sub-no-revision", number = *number, date = t.effective), format!("sub-agreement {number} has no [[sub_agreement.revision]] effective {}; add one that says what changed", t.effective)),
                     Some(_) => {}
                 }
             }
@@ -326,6 +333,7 @@ impl Checker<'_> {
             if !seen.insert(d.id.clone()) {
                 self.error(
                     &format!("{base}.id"),
+                    said!("diag-decision-twice", id = d.id.as_str()),
                     format!("decision id \"{}\" is used twice; ids must differ", d.id),
                 );
             }
@@ -335,8 +343,8 @@ impl Checker<'_> {
         }
         for (i, s) in doc.staff_transfers.iter().enumerate() {
             let base = format!("staff_transfer[{}]", self.origins.staff_transfer[i]);
-            self.check_party(&format!("{base}.from"), &s.from, "sending party");
-            self.check_party(&format!("{base}.to"), &s.to, "receiving party");
+            self.check_party(&format!("{base}.from"), &s.from, role::SENDING);
+            self.check_party(&format!("{base}.to"), &s.to, role::RECEIVING);
         }
         let mut seen = BTreeSet::new();
         for (i, c) in doc.candidate_areas.iter().enumerate() {
@@ -344,6 +352,7 @@ impl Checker<'_> {
             if !seen.insert(c.id.clone()) {
                 self.error(
                     &format!("{base}.id"),
+                    said!("diag-candidate-twice", id = c.id.as_str()),
                     format!(
                         "candidate area id \"{}\" is used twice; ids must differ",
                         c.id
@@ -351,7 +360,7 @@ impl Checker<'_> {
                 );
             }
             for (j, p) in c.participants.iter().enumerate() {
-                self.check_party(&format!("{base}.participants[{j}]"), p, "participant");
+                self.check_party(&format!("{base}.participants[{j}]"), p, role::PARTICIPANT);
             }
         }
         let mut seen = BTreeSet::new();
@@ -360,24 +369,27 @@ impl Checker<'_> {
             if !seen.insert(ob.id.clone()) {
                 self.error(
                     &format!("{base}.id"),
+                    said!("diag-obligation-twice", id = ob.id.as_str()),
                     format!("obligation id \"{}\" is used twice; ids must differ", ob.id),
                 );
             }
             if ob.owners.is_empty() {
                 self.error(
                     &format!("{base}.owners"),
+                    said!("diag-obligation-no-owner"),
                     "names no one; give the parties that must do it, e.g. owners = [\"DK-0185\"]"
                         .to_string(),
                 );
             }
             for (j, owner) in ob.owners.iter().enumerate() {
-                self.check_party(&format!("{base}.owners[{j}]"), owner, "owner");
+                self.check_party(&format!("{base}.owners[{j}]"), owner, role::OWNER);
             }
             if let Some(n) = ob.sub_agreement
                 && !doc.sub_agreements.iter().any(|s| s.number == n)
             {
                 self.error(
                     &format!("{base}.sub_agreement"),
+                    said!("diag-sub-missing", number = n),
                     format!("sub-agreement {n} does not exist in this file"),
                 );
             }
@@ -394,12 +406,12 @@ impl Checker<'_> {
                     .iter()
                     .map(|s| s.number.to_string())
                     .collect();
-                self.error(&format!("{base}.sub_agreement"), format!("sub-agreement {} does not exist; a payment agreement belongs to one of the sub-agreements in this file ({})", p.sub_agreement, if numbers.is_empty() { "none".to_string() } else { numbers.join(", ") }));
+                self.error(&format!("{base}.sub_agreement"), said!("diag-sub-missing", number = p.sub_agreement), format!("sub-agreement {} does not exist; a payment agreement belongs to one of the sub-agreements in this file ({})", p.sub_agreement, if numbers.is_empty() { "none".to_string() } else { numbers.join(", ") }));
             }
             for (j, payer) in p.payers.iter().enumerate() {
-                self.check_party(&format!("{base}.payers[{j}]"), payer, "payer");
+                self.check_party(&format!("{base}.payers[{j}]"), payer, role::PAYER);
             }
-            self.check_party(&format!("{base}.payee"), &p.payee, "payee");
+            self.check_party(&format!("{base}.payee"), &p.payee, role::PAYEE);
             let shares = match &p.key {
                 Some(AllocationKey::Fixed { shares } | AllocationKey::Hybrid { shares, .. }) => {
                     Some(("shares", shares))
@@ -417,16 +429,16 @@ impl Checker<'_> {
                 let path = format!("{base}.key.{field}");
                 for share in shares {
                     if !p.payers.contains(&share.party) {
-                        self.error(&path, format!("{} has a share in the key but is not among the payers ({}); add it to payers or remove the share", share.party, p.payers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")));
+                        self.error(&path, said!("diag-share-not-payer", party = &share.party), format!("{} has a share in the key but is not among the payers ({}); add it to payers or remove the share", share.party, p.payers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")));
                     }
                 }
                 for payer in &p.payers {
                     if !shares.iter().any(|s| &s.party == payer) {
-                        self.error(&path, format!("payer {payer} has no share in the key; give it one (0 if it pays nothing of this part)"));
+                        self.error(&path, said!("diag-payer-no-share", party = payer), format!("payer {payer} has no share in the key; give it one (0 if it pays nothing of this part)"));
                     }
                 }
                 if shares.iter().all(|s| s.parts == 0) {
-                    self.error(&path, "every share is 0, so no cost could be split; give at least one payer a share above 0".to_string());
+                    self.error(&path, said!("diag-shares-all-zero"), "every share is 0, so no cost could be split; give at least one payer a share above 0".to_string());
                 }
             }
             if let Some(AllocationKey::Hybrid {
@@ -436,13 +448,14 @@ impl Checker<'_> {
             {
                 self.error(
                     &format!("{base}.key.fixed_percent"),
+                    said!("diag-fixed-above-100"),
                     "the fixed part is above 100 %".to_string(),
                 );
             }
             for (field, list) in [("floor", &p.floors), ("cap", &p.caps)] {
                 for bound in list {
                     if !p.payers.contains(&bound.party) {
-                        self.error(&format!("{base}.{field}"), format!("{} has a {field} but is not among the payers; add it to payers or remove the {field}", bound.party));
+                        self.error(&format!("{base}.{field}"), said!(if field == "floor" { "diag-floor-not-payer" } else { "diag-cap-not-payer" }, party = &bound.party), format!("{} has a {field} but is not among the payers; add it to payers or remove the {field}", bound.party));
                     }
                 }
             }
@@ -452,6 +465,7 @@ impl Checker<'_> {
                 {
                     self.error(
                         &format!("{base}.floor"),
+                        said!("diag-floor-above-cap", party = &floor.party),
                         format!(
                             "{}'s floor is above its cap; a floor must not exceed the cap",
                             floor.party
@@ -465,12 +479,18 @@ impl Checker<'_> {
                 if !seen_years.insert(year.year) {
                     self.error(
                         &path,
+                        said!("diag-year-twice", year = year.year),
                         format!("year {} appears twice; give each year once", year.year),
                     );
                 }
                 if !p.valid.overlaps(&year_interval(year.year)) {
                     self.error(
                         &path,
+                        said!(
+                            "diag-payment-outside-year",
+                            valid = p.valid,
+                            year = year.year
+                        ),
                         format!(
                             "the payment agreement applies {} and so not in {}",
                             p.valid, year.year
@@ -480,6 +500,7 @@ impl Checker<'_> {
                 if p.key.is_none() {
                     self.error(
                         &format!("{base}.year[{j}]"),
+                        said!("diag-year-needs-key"),
                         "a year with a cost needs an allocation key; add [payment_agreement.key]"
                             .to_string(),
                     );
@@ -488,6 +509,7 @@ impl Checker<'_> {
                     if saving.share_basis_points > 10_000 {
                         self.error(
                             &format!("{base}.year[{j}].saving[{k}].share_percent"),
+                            said!("diag-saving-above-100"),
                             "the payers' share of a saving cannot be above 100 %".to_string(),
                         );
                     }
@@ -495,6 +517,22 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// What a party is named as where it must be a party: the translation key and the English.
+mod role {
+    pub(super) type Role = (&'static str, &'static str);
+    pub(super) const ADOPTING: Role = ("diag-role-adopting", "adopting party");
+    pub(super) const PERFORMER: Role = ("diag-role-performer", "performer");
+    pub(super) const DELEGATING: Role = ("diag-role-delegating", "delegating municipality");
+    pub(super) const TAKING_BACK: Role = ("diag-role-taking-back", "municipality taking back");
+    pub(super) const HANDING_BACK: Role = ("diag-role-handing-back", "municipality handing back");
+    pub(super) const SENDING: Role = ("diag-role-sending", "sending party");
+    pub(super) const RECEIVING: Role = ("diag-role-receiving", "receiving party");
+    pub(super) const PARTICIPANT: Role = ("diag-role-participant", "participant");
+    pub(super) const OWNER: Role = ("diag-role-owner", "owner");
+    pub(super) const PAYER: Role = ("diag-role-payer", "payer");
+    pub(super) const PAYEE: Role = ("diag-role-payee", "payee");
 }
 
 /// `[1 January, 1 January of the next year)`.
@@ -572,6 +610,30 @@ pub fn check_performers(delegations: &[PlacedDelegation<'_>]) -> Vec<PerformerCo
                     DelegationSource::Stored(c) => format!("cooperation \"{c}\" in the database"),
                 };
                 let mut diagnostic = place.clone();
+                let municipality_party = PartyId::Municipality(municipality);
+                diagnostic.said = Some(if here.cooperation == there.cooperation {
+                    said!(
+                        "diag-two-performers",
+                        municipality = &municipality_party,
+                        service = service,
+                        period = shared,
+                        here = &here.delegation.performer,
+                        there = &there.delegation.performer,
+                    )
+                } else {
+                    said!(
+                        "diag-two-performers-elsewhere",
+                        municipality = &municipality_party,
+                        service = service,
+                        period = shared,
+                        here = &here.delegation.performer,
+                        there = &there.delegation.performer,
+                        cooperation = CooperationId::parse(there.cooperation).map_or_else(
+                            |_| Arg::Text(there.cooperation.to_string()),
+                            Arg::Cooperation
+                        ),
+                    )
+                });
                 diagnostic.message = format!(
                     "two performers for {municipality}, service \"{service}\", {shared}: {} here (cooperation \"{}\") and {} at {other} (cooperation \"{}\"); end one delegation before the other starts",
                     here.delegation.performer,

@@ -270,6 +270,13 @@ pub(crate) fn problem(error: &WebError) -> Response {
                 message: message.clone(),
             })
             .collect(),
+        WebError::Rejected(problems) => problems
+            .iter()
+            .map(|d| ProblemItem {
+                field: d.field.clone(),
+                message: d.message.clone(),
+            })
+            .collect(),
         _ => Vec::new(),
     };
     let body = Problem {

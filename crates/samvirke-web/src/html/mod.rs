@@ -10,6 +10,7 @@ pub(crate) mod components;
 pub(crate) mod errors;
 pub(crate) mod forms;
 pub(crate) mod layout;
+pub(crate) mod problems;
 pub(crate) mod resolver;
 
 use maud::{Markup, html};

@@ -88,6 +88,7 @@ fn load_population_files(
             column: 1,
             field: String::new(),
             message,
+            said: None,
         };
         let text = match std::fs::read_to_string(&csv_path) {
             Ok(t) => t,

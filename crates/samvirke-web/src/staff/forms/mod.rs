@@ -652,6 +652,10 @@ async fn edit_save(
             )
         }
         Err(WebError::Invalid { errors, .. }) => again(StatusCode::UNPROCESSABLE_ENTITY, &errors),
+        Err(WebError::Rejected(found)) => again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &crate::html::problems::problems(&found, registry, current_doc.as_ref()),
+        ),
         Err(WebError::BadRequest { field, detail }) => again(
             StatusCode::UNPROCESSABLE_ENTITY,
             &[(field.to_string(), detail)],

@@ -579,3 +579,15 @@ diag-year-needs-key = Et år med en udgift kræver en fordelingsnøgle. Tilføj 
 diag-saving-above-100 = Betalernes andel af en besparelse kan ikke være over 100 %.
 diag-two-performers = To kommuner ville udføre { $service } for borgerne i { $municipality } { $period }: { $here } og { $there }. Afslut den ene delegation, før den anden begynder.
 diag-two-performers-elsewhere = To kommuner ville udføre { $service } for borgerne i { $municipality } { $period }: { $here } her og { $there } i { $cooperation }. Afslut den ene delegation, før den anden begynder.
+
+## Refusals when a change is saved
+edit-reason-missing = Skriv, hvorfor ændringen foretages (begrundelsen gemmes i historikken).
+edit-base-missing = Formularen bygger på version { $base }, som ikke findes (historikken er ved { $head }). Genindlæs formularen.
+edit-id-changed = Dokumentet er “{ $id }”, men adressen nævner “{ $address }”. Et samarbejdes id kan ikke ændres.
+edit-create-forbidden = { $email } må ikke oprette et samarbejde uden en part inden for kontoens område ({ $scopes }).
+edit-header-removed = Ændringen ville fjerne samarbejdets grundoplysninger. Træk i stedet hele samarbejdet tilbage.
+edit-journal-moving = Historikken blev ved med at ændre sig, mens ændringen blev gemt. Intet blev gemt; prøv igen.
+edit-forbidden = { $email } må ikke ændre samarbejdet “{ $cooperation }”. En administrator kan udvide kontoens område.
+edit-diff-yours = din version
+edit-diff-current = den nuværende version
+edit-diff-change = din ændring

@@ -579,3 +579,15 @@ diag-year-needs-key = A year with a cost needs an allocation key. Add the key to
 diag-saving-above-100 = The payers' share of a saving cannot be above 100 %.
 diag-two-performers = Two municipalities would perform { $service } for the residents of { $municipality } { $period }: { $here } and { $there }. End one delegation before the other starts.
 diag-two-performers-elsewhere = Two municipalities would perform { $service } for the residents of { $municipality } { $period }: { $here } here and { $there } in { $cooperation }. End one delegation before the other starts.
+
+## Refusals when a change is saved
+edit-reason-missing = reason: missing; say why the change is made (it is kept in the history)
+edit-base-missing = base: event { $base } does not exist (the journal is at { $head }); reload the form
+edit-id-changed = id: the document is "{ $id }" but the address names "{ $address }"; a cooperation's id cannot change
+edit-create-forbidden = { $email } may not create a cooperation without a party in their scope ({ $scopes })
+edit-header-removed = the change would remove the cooperation's header; withdraw the whole cooperation instead
+edit-journal-moving = the journal kept moving while the change was being saved; nothing was written; try again
+edit-forbidden = { $email } ({ $role }) may not change cooperation "{ $cooperation }"; an admin can widen the account's scope
+edit-diff-yours = your version
+edit-diff-current = current version
+edit-diff-change = your change

@@ -579,3 +579,15 @@ diag-year-needs-key = Et år med en kostnad trenger en fordelingsnøkkel. Legg n
 diag-saving-above-100 = Betalernes andel av en innsparing kan ikke være over 100 %.
 diag-two-performers = To kommuner ville utføre { $service } for innbyggerne i { $municipality } { $period }: { $here } og { $there }. Avslutt den ene delegeringen før den andre begynner.
 diag-two-performers-elsewhere = To kommuner ville utføre { $service } for innbyggerne i { $municipality } { $period }: { $here } her og { $there } i { $cooperation }. Avslutt den ene delegeringen før den andre begynner.
+
+## Refusals when a change is saved
+edit-reason-missing = Skriv hvorfor endringen gjøres (begrunnelsen lagres i historikken).
+edit-base-missing = Skjemaet bygger på versjon { $base }, som ikke finnes (historikken er ved { $head }). Last inn skjemaet på nytt.
+edit-id-changed = Dokumentet er «{ $id }», men adressen nevner «{ $address }». Et samarbeids id kan ikke endres.
+edit-create-forbidden = { $email } kan ikke opprette et samarbeid uten en part innenfor kontoens område ({ $scopes }).
+edit-header-removed = Endringen ville fjerne samarbeidets grunnopplysninger. Trekk i stedet tilbake hele samarbeidet.
+edit-journal-moving = Historikken fortsatte å endre seg mens endringen ble lagret. Ingenting ble lagret; prøv igjen.
+edit-forbidden = { $email } kan ikke endre samarbeidet «{ $cooperation }». En administrator kan utvide kontoens område.
+edit-diff-yours = din versjon
+edit-diff-current = gjeldende versjon
+edit-diff-change = din endring

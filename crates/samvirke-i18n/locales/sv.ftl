@@ -579,3 +579,15 @@ diag-year-needs-key = Ett år med en kostnad behöver en fördelningsnyckel. Lä
 diag-saving-above-100 = Betalarnas andel av en besparing kan inte vara över 100 %.
 diag-two-performers = Två kommuner skulle utföra { $service } för invånarna i { $municipality } { $period }: { $here } och { $there }. Avsluta den ena delegeringen innan den andra börjar.
 diag-two-performers-elsewhere = Två kommuner skulle utföra { $service } för invånarna i { $municipality } { $period }: { $here } här och { $there } i { $cooperation }. Avsluta den ena delegeringen innan den andra börjar.
+
+## Refusals when a change is saved
+edit-reason-missing = Skriv varför ändringen görs (motiveringen sparas i historiken).
+edit-base-missing = Formuläret bygger på version { $base }, som inte finns (historiken är vid { $head }). Ladda om formuläret.
+edit-id-changed = Dokumentet är ”{ $id }”, men adressen anger ”{ $address }”. En samverkans id kan inte ändras.
+edit-create-forbidden = { $email } får inte skapa en samverkan utan en part inom kontots område ({ $scopes }).
+edit-header-removed = Ändringen skulle ta bort samverkans grunduppgifter. Dra i stället tillbaka hela samverkan.
+edit-journal-moving = Historiken fortsatte att ändras medan ändringen sparades. Inget sparades; försök igen.
+edit-forbidden = { $email } får inte ändra samverkan ”{ $cooperation }”. En administratör kan utöka kontots område.
+edit-diff-yours = din version
+edit-diff-current = nuvarande version
+edit-diff-change = din ändring

@@ -13,6 +13,8 @@ use samvirke_core::model::{CooperationDoc, Fact};
 use samvirke_core::{CooperationId, Timestamp};
 use samvirke_store::{Change, Projection, Store, StoreError};
 
+use samvirke_i18n::{self as i18n, Lang};
+
 use crate::WebError;
 use crate::auth::Staff;
 
@@ -90,33 +92,54 @@ pub(crate) fn check(
     Ok(parsed.doc)
 }
 
-/// Saves the document `edit` makes from the cooperation as it was at `base` (`None` when it did
-/// not exist then). `reason` is required. Permissions are checked on the version edited and on the
-/// current one.
+/// Who saves, why, on which version, in which language the refusals are said, and when.
+pub(crate) struct Saving<'a> {
+    /// The account.
+    pub(crate) staff: &'a Staff,
+    /// Why (required; kept in the history).
+    pub(crate) reason: &'a str,
+    /// The journal head the change was made on.
+    pub(crate) base: u64,
+    /// The language of the messages (English for the API).
+    pub(crate) lang: Lang,
+    /// The record time.
+    pub(crate) now: Timestamp,
+}
+
+/// Saves the document `edit` makes from the cooperation as it was at `saving.base` (`None` when
+/// it did not exist then). The reason is required. Permissions are checked on the version edited
+/// and on the current one.
 pub(crate) fn save(
     store: &mut Store,
-    staff: &Staff,
-    reason: &str,
-    base: u64,
+    saving: Saving<'_>,
     cooperation: &CooperationId,
     edit: impl FnOnce(Option<CooperationDoc>) -> Result<CooperationDoc, WebError>,
-    now: Timestamp,
 ) -> Result<Outcome, WebError> {
+    let Saving {
+        staff,
+        reason,
+        base,
+        lang,
+        now,
+    } = saving;
+    let say = |key: &str, args: &[(&str, &str)]| i18n::message(lang, key, args);
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(WebError::BadRequest {
             field: "reason",
-            detail: "reason: missing; say why the change is made (it is kept in the history)"
-                .to_string(),
+            detail: say("edit-reason-missing", &[]),
         });
     }
     let base_projection = store.projection_through(base)?;
     if base_projection.head != base {
         return Err(WebError::BadRequest {
             field: "base",
-            detail: format!(
-                "base: event {base} does not exist (the journal is at {}); reload the form",
-                base_projection.head
+            detail: say(
+                "edit-base-missing",
+                &[
+                    ("base", &base.to_string()),
+                    ("head", &base_projection.head.to_string()),
+                ],
             ),
         });
     }
@@ -124,15 +147,18 @@ pub(crate) fn save(
     if let Some(doc) = &base_doc
         && !staff.can_edit(doc)
     {
-        return Err(forbidden(staff, cooperation));
+        return Err(forbidden(staff, doc, lang));
     }
     let wanted = edit(base_doc.clone())?;
     if &wanted.cooperation.id != cooperation {
         return Err(WebError::BadRequest {
             field: "id",
-            detail: format!(
-                "id: the document is \"{}\" but the address names \"{cooperation}\"; a cooperation's id cannot change",
-                wanted.cooperation.id
+            detail: say(
+                "edit-id-changed",
+                &[
+                    ("id", wanted.cooperation.id.as_str()),
+                    ("address", cooperation.as_str()),
+                ],
             ),
         });
     }
@@ -144,10 +170,12 @@ pub(crate) fn save(
             .map(|p| p.id.clone())
             .collect();
         if !staff.can_create(&parties) {
-            return Err(WebError::Forbidden(format!(
-                "{} may not create a cooperation without a party in their scope ({})",
-                staff.user.email,
-                staff.user.scopes.join(", ")
+            return Err(WebError::Forbidden(say(
+                "edit-create-forbidden",
+                &[
+                    ("email", &staff.user.email),
+                    ("scopes", &staff.user.scopes.join(", ")),
+                ],
             )));
         }
     }
@@ -182,14 +210,14 @@ pub(crate) fn save(
                 diff_theirs: unified_diff(
                     &base_text,
                     &file_text(current_doc.as_ref()),
-                    "your version",
-                    "current version",
+                    &say("edit-diff-yours", &[]),
+                    &say("edit-diff-current", &[]),
                 ),
                 diff_mine: unified_diff(
                     &base_text,
                     &file_text(Some(&wanted)),
-                    "your version",
-                    "your change",
+                    &say("edit-diff-yours", &[]),
+                    &say("edit-diff-change", &[]),
                 ),
                 head: current.head,
             })));
@@ -197,7 +225,7 @@ pub(crate) fn save(
         if let Some(doc) = &current_doc
             && !staff.can_edit(doc)
         {
-            return Err(forbidden(staff, cooperation));
+            return Err(forbidden(staff, doc, lang));
         }
         // Apply the user's puts and withdrawals to the current facts of the cooperation.
         let mut facts: BTreeMap<String, Fact> = current
@@ -216,12 +244,11 @@ pub(crate) fn save(
                 }
             }
         }
-        let merged = CooperationDoc::from_facts(facts.values()).ok_or_else(|| {
-            WebError::BadRequest {
+        let merged =
+            CooperationDoc::from_facts(facts.values()).ok_or_else(|| WebError::BadRequest {
                 field: "cooperation",
-                detail: "the change would remove the cooperation's header; withdraw the whole cooperation instead".to_string(),
-            }
-        })?;
+                detail: say("edit-header-removed", &[]),
+            })?;
         let registry = current.registry();
         let others: Vec<&CooperationDoc> = registry
             .cooperations()
@@ -244,16 +271,17 @@ pub(crate) fn save(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(WebError::Conflict(
-        "the journal kept moving while the change was being saved; nothing was written; try again"
-            .to_string(),
-    ))
+    Err(WebError::Conflict(say("edit-journal-moving", &[])))
 }
 
-fn forbidden(staff: &Staff, cooperation: &CooperationId) -> WebError {
-    WebError::Forbidden(format!(
-        "{} ({}) may not change cooperation \"{cooperation}\"; an admin can widen the account's scope",
-        staff.user.email,
-        staff.user.role.as_str()
+fn forbidden(staff: &Staff, doc: &CooperationDoc, lang: Lang) -> WebError {
+    WebError::Forbidden(i18n::message(
+        lang,
+        "edit-forbidden",
+        &[
+            ("email", &staff.user.email),
+            ("role", staff.user.role.as_str()),
+            ("cooperation", &doc.cooperation.name),
+        ],
     ))
 }

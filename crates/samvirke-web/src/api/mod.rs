@@ -735,7 +735,7 @@ async fn replace(
             if !if_match.split(',').any(|t| t.trim() == tag || t.trim() == "*") {
                 return Err(WebError::PreconditionFailed(format!("cooperation \"{coop}\" has changed since you read it (its ETag is now {tag}); GET it again, apply your change to that version and send it with the new ETag")));
             }
-            crate::edit::save(store, &staff, &write.reason, projection.head, &coop, |_| Ok(write.cooperation), crate::now())
+            crate::edit::save(store, crate::edit::Saving { staff: &staff, reason: &write.reason, base: projection.head, lang: samvirke_i18n::Lang::En, now: crate::now() }, &coop, |_| Ok(write.cooperation))
         })
         .await?;
     written(&state, &id, outcome, StatusCode::OK).await
@@ -768,7 +768,7 @@ async fn create(
             if crate::edit::doc_in(&projection, &coop).is_some() {
                 return Err(WebError::Conflict(format!("cooperation \"{coop}\" exists; change it with PUT /api/v1/cooperations/{coop} and If-Match")));
             }
-            crate::edit::save(store, &staff, &write.reason, projection.head, &coop, |_| Ok(write.cooperation), crate::now())
+            crate::edit::save(store, crate::edit::Saving { staff: &staff, reason: &write.reason, base: projection.head, lang: samvirke_i18n::Lang::En, now: crate::now() }, &coop, |_| Ok(write.cooperation))
         })
         .await?;
     let mut response = written(&state, &id, outcome, StatusCode::CREATED).await?;

@@ -611,6 +611,7 @@ async fn edit_save(
     let saving_coop = coop.clone();
     let saving_data = data.clone();
     let saving_id = id.clone();
+    let saving_lang = crate::html::lang();
     let outcome = state
         .with_store(move |store| {
             let Some((_, form)) = parse_target(&saving_id, &form_name) else {
@@ -618,12 +619,15 @@ async fn edit_save(
             };
             edit::save(
                 store,
-                &saving_staff,
-                &reason,
-                base,
+                edit::Saving {
+                    staff: &saving_staff,
+                    reason: &reason,
+                    base,
+                    lang: saving_lang,
+                    now: now(),
+                },
                 &saving_coop,
                 |doc| form.apply(&saving_coop, doc, &saving_data, &labels),
-                now(),
             )
         })
         .await;

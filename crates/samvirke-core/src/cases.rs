@@ -140,7 +140,9 @@ pub struct Clock {
     pub shift: Shift,
     /// Whether the law sets the time.
     pub binding: Binding,
-    /// The law and section.
+    /// The law and section as the law writes it ("offentlighedsloven § 36, stk. 2").
+    pub law: String,
+    /// The law and section and what it requires, in English.
     pub reference: String,
     /// The public source it was checked against.
     pub source: String,
@@ -191,7 +193,9 @@ pub struct CaseDue {
     /// `statute` or `guidance`.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub binding: Binding,
-    /// The law and section.
+    /// The law and section as the law writes it, in the language of the case's country.
+    pub law: String,
+    /// The law and section and what it requires, in English.
     pub reference: String,
     /// Whether something in the rule is unsure (see the clocks file).
     pub unsure: bool,
@@ -222,6 +226,7 @@ pub fn due_dates(
             due: shift_to_working_day(country, due, clock.shift)?,
             extended,
             binding: clock.binding,
+            law: clock.law.clone(),
             reference: clock.reference.clone(),
             unsure: clock.certainty == Certainty::Unsure,
         });
@@ -548,6 +553,11 @@ mod tests {
             assert!(
                 !clock.reference.is_empty() && !clock.source.is_empty(),
                 "{}",
+                clock.id
+            );
+            assert!(
+                !clock.law.is_empty() && clock.reference.contains(&clock.law),
+                "{}: the reference cites the law as `law` writes it",
                 clock.id
             );
             // Every title in every language: a case is read by staff of either municipality,

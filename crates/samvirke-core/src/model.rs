@@ -140,6 +140,17 @@ slug_enum!(
     }
 );
 
+impl Language {
+    /// The language a country's laws and public bodies write in.
+    pub fn of_country(country: crate::Country) -> Language {
+        match country {
+            crate::Country::Dk => Language::Da,
+            crate::Country::Se => Language::Sv,
+            crate::Country::No => Language::Nb,
+        }
+    }
+}
+
 slug_enum!(
     /// A party's role in a cooperation beyond what its delegations show.
     PartyRole {

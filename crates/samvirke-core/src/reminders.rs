@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::deadlines::{Basis, Deadline, Status};
-use crate::ids::{Country, MunicipalityId, PartyId};
+use crate::ids::{MunicipalityId, PartyId};
 use crate::model::{CooperationDoc, Language};
 use crate::registry::Registry;
 use crate::time::Date;
@@ -61,12 +61,9 @@ impl Recipient {
     /// The language mail to this person is written in: that of the country of the first
     /// municipality in the scope, else English.
     pub fn language(&self) -> Language {
-        match self.municipalities().next().map(MunicipalityId::country) {
-            Some(Country::Dk) => Language::Da,
-            Some(Country::Se) => Language::Sv,
-            Some(Country::No) => Language::Nb,
-            None => Language::En,
-        }
+        self.municipalities()
+            .next()
+            .map_or(Language::En, |m| Language::of_country(m.country()))
     }
 }
 

@@ -1607,7 +1607,16 @@ both!(
         assert_eq!(page.status, 200);
         assert!(page.body.contains("<dd>Tårnby</dd>"), "{}", page.body);
         assert!(page.body.contains("sub-agreement 1"), "{}", page.body);
-        assert!(page.body.contains("retssikkerhedsloven"), "{}", page.body);
+        assert!(
+            page.body
+                .contains("<span lang=\"da\">retssikkerhedsloven § 66</span>"),
+            "the law as it writes itself, marked Danish on an English page: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("reconsiders a decision"),
+            "the file's English explanation is not shown"
+        );
         // …one from 2022 to Dragør's own.
         let new = register(&mut dorte, "2022-05-10", "SAG-2022-7");
         assert_eq!(new.status, 303, "{}", new.body);

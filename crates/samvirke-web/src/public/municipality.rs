@@ -8,7 +8,7 @@ use axum::response::{Html, Response};
 use maud::{Markup, html};
 use samvirke_core::deadlines::Filter;
 use samvirke_core::model::{CooperationDoc, Language};
-use samvirke_core::{Country, Date, PartyId};
+use samvirke_core::{Date, PartyId};
 
 use super::{PageError, deadlines, snapshot};
 use crate::html::components::{self, cooperation_link, municipality_name, party_link, until};
@@ -161,11 +161,7 @@ pub(crate) async fn municipality_feed(
 ) -> Result<Response, PageError> {
     let id = crate::known_municipality(&id)?;
     let snapshot = snapshot(&state)?;
-    let language = match id.country() {
-        Country::Dk => Language::Da,
-        Country::Se => Language::Sv,
-        Country::No => Language::Nb,
-    };
+    let language = Language::of_country(id.country());
     Ok(deadlines::feed(
         &snapshot.registry,
         &Filter {

@@ -19,7 +19,7 @@ use samvirke_store::register::{Case, CaseError, LogEvent, NewCase, Refusal};
 
 use super::{SignedIn, csrf_field, page, see_other, staff_form};
 use crate::auth::Staff;
-use crate::html::components::{self, municipality_name};
+use crate::html::components::{self, in_language, municipality_name};
 use crate::html::errors::{PageError, not_found_page};
 use crate::html::forms::{Field, FormData, Input, error_summary, field, render_field};
 use crate::html::{day, lang, resolver, time, tr, tra};
@@ -403,6 +403,7 @@ fn case_page(
     registry: &samvirke_core::Registry,
 ) -> Markup {
     let language = lang().language();
+    let law_language = samvirke_core::model::Language::of_country(case.country);
     let c = &case.case;
     let service = service_name(registry, &c.service);
     let service_text = samvirke_core::ServiceId::parse(&c.service)
@@ -442,7 +443,7 @@ fn case_page(
                     @if d.binding == Binding::Guidance { " (" (tr("cases-guidance")) ")" }
                     @if d.unsure { " (" (tr("cases-unsure")) ")" }
                     br;
-                    small { (d.reference) }
+                    small { (in_language(&d.law, law_language)) }
                 }
             }
         }

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { SHOTS, launchBrowser, startServer } from './server.mjs';
+import { SHOTS, chooseMunicipality, launchBrowser, startServer } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -28,7 +28,7 @@ after(async () => {
 
 async function ask(page, municipality, service, on) {
   await page.goto(`${BASE}/`);
-  await page.selectOption('#municipality', municipality);
+  await chooseMunicipality(page, 'municipality', municipality);
   await page.selectOption('#service', service);
   await page.fill('#on', on);
   await Promise.all([page.waitForURL(/\/who\?/), page.click('form[action="/who"] button[type=submit]')]);
@@ -48,8 +48,14 @@ test('the form works with the keyboard only', async () => {
   await page.goto(`${BASE}/`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  // The municipality by type-ahead: a few letters, the arrow key to the suggestion, Enter.
   await page.focus('#municipality');
-  await page.selectOption('#municipality', 'DK-0183');
+  await page.keyboard.type('ishoj');
+  await page.locator('#municipality__listbox li', { hasText: 'Ishøj' }).first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.inputValue('#municipality'), 'Ishøj');
+  assert.equal(await page.inputValue('#municipality-select'), 'DK-0183');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'service');
   await page.selectOption('#service', 'beskaeftigelse');
@@ -58,6 +64,39 @@ test('the form works with the keyboard only', async () => {
   await page.waitForURL(/\/who\?/);
   assert.equal(await page.locator('#answer-heading').textContent(), 'Vallensbæk handles it');
   await page.close();
+});
+
+test('the type-ahead finds names as people type them, tells Lund in Sweden from Lund in Norway, and speaks the page language', async () => {
+  const context = await browser.newContext({ locale: 'sv-SE' });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'sv');
+  await page.fill('#municipality', 'lund');
+  const names = await page.locator('#municipality__listbox li').allTextContents();
+  assert.ok(names.includes('Lund (Sverige)') && names.includes('Lund (Norge)'), names.join(', '));
+  assert.equal(names[0].startsWith('Lund'), true, 'names that begin with the letters come first');
+  await page.screenshot({ path: `${SHOTS}/typeahead-sv-1280.png` });
+  await page.fill('#municipality', 'qqqq');
+  assert.equal((await page.locator('#municipality__listbox li').first().textContent()).trim(), 'Inget namn passar');
+  // A name typed but not chosen sends nothing; the server names the field, in Swedish.
+  await page.selectOption('#service', { index: 1 });
+  await Promise.all([page.waitForURL(/\/who\?/), page.click('form[action="/who"] button[type=submit]')]);
+  assert.match(await page.locator('main').textContent(), /Välj var du bor\./);
+  assert.equal(new URL(page.url()).searchParams.get('municipality'), '');
+  await context.close();
+});
+
+test('without JavaScript the municipality is a plain select that still answers', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/`);
+  assert.equal(await page.locator('select#municipality').count(), 1);
+  await page.selectOption('#municipality', 'DK-0155');
+  await page.selectOption('#service', 'genoptraening-sel86');
+  await page.fill('#on', '2021-09-01');
+  await Promise.all([page.waitForURL(/\/who\?/), page.click('form[action="/who"] button[type=submit]')]);
+  assert.equal(await page.locator('#answer-heading').textContent(), 'Dragør handles it');
+  await context.close();
 });
 
 test('the language switch changes the page and remembers the choice', async () => {

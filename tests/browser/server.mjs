@@ -1,5 +1,6 @@
 // Starts `samvirke ... serve --listen 127.0.0.1:0` and Debian's Chromium for a test file. The
 // server says its address on its first line; port 0 lets the system pick a free port.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
@@ -32,4 +33,13 @@ export function launchBrowser() {
     executablePath: process.env.SAMVIRKE_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+// Picks a municipality in the type-ahead: types the first letters of its name, then clicks the
+// suggestion.
+export async function chooseMunicipality(page, id, code) {
+  const name = (await page.locator(`#${id}-select option[value="${code}"]`).textContent()).trim();
+  await page.fill(`#${id}`, name.slice(0, 4));
+  await page.locator(`#${id}__listbox li`, { hasText: name }).first().click();
+  assert.equal(await page.inputValue(`#${id}`), name);
 }

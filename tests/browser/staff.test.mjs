@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { BIN, SHOTS, launchBrowser, startServer } from './server.mjs';
+import { BIN, SHOTS, chooseMunicipality, launchBrowser, startServer } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -171,7 +171,7 @@ test('a caseworker registers a complaint: it goes to the body in force on the de
   await page.click('a[href="/staff/cases/new"]');
   await page.selectOption('#f-kind', 'complaint');
   await page.selectOption('#f-service', 'genoptraening-sel86');
-  await page.selectOption('#f-municipality', 'DK-0155');
+  await chooseMunicipality(page, 'f-municipality', 'DK-0155');
   await page.fill('#f-decided', '2020-03-01');
   await page.fill('#f-received', '2020-03-10');
   // An identity number is refused, with the reason next to the field.

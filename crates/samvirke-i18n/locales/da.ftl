@@ -591,3 +591,11 @@ edit-forbidden = { $email } må ikke ændre samarbejdet “{ $cooperation }”. 
 edit-diff-yours = din version
 edit-diff-current = den nuværende version
 edit-diff-change = din ændring
+
+## The type-ahead of long lists (screen-reader status and hint)
+ac-no-results = Intet navn passer
+ac-too-short = Skriv { $n } eller flere bogstaver for at få forslag
+ac-selected = { $option } { $index } af { $total } er markeret
+ac-results-one = { $n } forslag er tilgængeligt.
+ac-results-other = { $n } forslag er tilgængelige.
+ac-hint = Når der vises forslag, kan du gennemgå dem med pil op og pil ned og vælge med Enter. På en touchskærm kan du udforske ved at røre eller stryge.

@@ -591,3 +591,11 @@ edit-forbidden = { $email } ({ $role }) may not change cooperation "{ $cooperati
 edit-diff-yours = your version
 edit-diff-current = current version
 edit-diff-change = your change
+
+## The type-ahead of long lists (screen-reader status and hint)
+ac-no-results = No name matches
+ac-too-short = Type { $n } or more letters for suggestions
+ac-selected = { $option } { $index } of { $total } is highlighted
+ac-results-one = { $n } suggestion is available.
+ac-results-other = { $n } suggestions are available.
+ac-hint = When suggestions are shown, use the up and down arrows to review them and Enter to choose. On a touch device, explore by touch or swipe.

@@ -591,3 +591,11 @@ edit-forbidden = { $email } kan ikke endre samarbeidet «{ $cooperation }». En 
 edit-diff-yours = din versjon
 edit-diff-current = gjeldende versjon
 edit-diff-change = din endring
+
+## The type-ahead of long lists (screen-reader status and hint)
+ac-no-results = Ingen navn passer
+ac-too-short = Skriv { $n } eller flere bokstaver for å få forslag
+ac-selected = { $option } { $index } av { $total } er markert
+ac-results-one = { $n } forslag er tilgjengelig.
+ac-results-other = { $n } forslag er tilgjengelige.
+ac-hint = Når forslag vises, kan du gå gjennom dem med pil opp og pil ned og velge med Enter. På en berøringsskjerm kan du utforske ved å trykke eller sveipe.

@@ -591,3 +591,11 @@ edit-forbidden = { $email } får inte ändra samverkan ”{ $cooperation }”. E
 edit-diff-yours = din version
 edit-diff-current = nuvarande version
 edit-diff-change = din ändring
+
+## The type-ahead of long lists (screen-reader status and hint)
+ac-no-results = Inget namn passar
+ac-too-short = Skriv { $n } eller fler bokstäver för att få förslag
+ac-selected = { $option } { $index } av { $total } är markerad
+ac-results-one = { $n } förslag finns.
+ac-results-other = { $n } förslag finns.
+ac-hint = När förslag visas kan du gå igenom dem med pil upp och pil ned och välja med Enter. På en pekskärm kan du utforska genom att peka eller svepa.

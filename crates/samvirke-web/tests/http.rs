@@ -287,6 +287,34 @@ both!(citizen_pages_work_without_javascript, |app| {
     let (status, _, missing) = app.get("/no/such/page");
     assert_eq!(status, 404);
     assert!(missing.contains("Page not found"));
+    // The stylesheet and the script (the type-ahead, an enhancement only) under names with their
+    // hash, kept for a year; another name is a 404.
+    for (attribute, kind) in [
+        ("href=\"/assets/samvirke-", "css"),
+        ("src=\"/assets/samvirke-", "js"),
+    ] {
+        let name = front
+            .split(attribute)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no {kind} asset on the page"));
+        assert!(name.ends_with(&format!(".{kind}")), "{name}");
+        let response = app
+            .agent
+            .get(&format!("{}/assets/samvirke-{name}", app.base))
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(
+            response.headers().get("cache-control").unwrap(),
+            "public, max-age=31536000, immutable"
+        );
+    }
+    assert!(
+        front.contains("data-autocomplete") && front.contains("data-ac-hint=\"When suggestions"),
+        "the municipality select is marked for the type-ahead, its words in the page language"
+    );
+    assert_eq!(app.get("/assets/samvirke-000000000000.js").0, 404);
 });
 
 both!(registry_pages, |app| {

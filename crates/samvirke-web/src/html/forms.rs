@@ -52,6 +52,8 @@ pub(crate) enum Input {
     Number,
     Area,
     Select(Vec<(String, String)>),
+    /// One of hundreds (the municipalities): a select that the script turns into a type-ahead.
+    Search(Vec<(String, String)>),
     /// Several of many (a list box; the browser jumps to a name as it is typed).
     Several(Vec<(String, String)>),
     Checks(Vec<(String, String)>),
@@ -169,10 +171,11 @@ pub(crate) fn render_field(f: &Field, data: &FormData, problems: &[Problem]) -> 
                         }
                     }
                 },
-                Input::Select(options) => {
+                Input::Select(options) | Input::Search(options) => {
                     label for=(id) { (f.label) }
                     (hint_and_error)
                     select id=(id) name=(&f.name) required[f.required]
+                        data-autocomplete[matches!(f.input, Input::Search(_))]
                         aria-describedby=[described.as_deref()] aria-invalid=[invalid] {
                         @if !f.required || data.get(&f.name).is_empty() {
                             option value="" { (tr("choose")) }

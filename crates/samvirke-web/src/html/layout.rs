@@ -41,6 +41,15 @@ fn frame(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Samvirke" }
                 link rel="stylesheet" href=(assets::stylesheet_path());
+                // The type-ahead's words, in the page's language ("%n" and the like are filled in
+                // by the script).
+                script src=(assets::script_path()) defer
+                    data-ac-no-results=(tr("ac-no-results"))
+                    data-ac-too-short=(super::tra("ac-too-short", &[("n", "%n")]))
+                    data-ac-selected=(super::tra("ac-selected", &[("option", "%option"), ("index", "%index"), ("total", "%total")]))
+                    data-ac-results-one=(super::tra("ac-results-one", &[("n", "%n")]))
+                    data-ac-results-other=(super::tra("ac-results-other", &[("n", "%n")]))
+                    data-ac-hint=(tr("ac-hint")) {}
             }
             body {
                 a.skip href="#main" { (tr("skip-link")) }

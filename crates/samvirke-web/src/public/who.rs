@@ -36,7 +36,7 @@ fn form(snapshot: &Snapshot, query: &WhoQuery) -> Markup {
     html! {
         form method="get" action="/who" {
             label for="municipality" { (tr("form-municipality")) }
-            select #municipality name="municipality" required {
+            select #municipality name="municipality" required data-autocomplete {
                 option value="" { (tr("form-municipality-choose")) }
                 @for (c, label) in [(Country::Dk, "country-dk"), (Country::Se, "country-se"), (Country::No, "country-no")] {
                     optgroup label=(tr(label)) {

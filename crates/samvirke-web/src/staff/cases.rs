@@ -223,7 +223,7 @@ fn case_fields(state: &AppState) -> Result<Vec<Field>, WebError> {
         field(
             "municipality",
             "cases-citizen",
-            Input::Select(municipality_options()),
+            Input::Search(municipality_options()),
             true,
         )
         .hint(tr("cases-hint-municipality")),

@@ -76,6 +76,11 @@ test('the type-ahead finds names as people type them, tells Lund in Sweden from 
   assert.ok(names.includes('Lund (Sverige)') && names.includes('Lund (Norge)'), names.join(', '));
   assert.equal(names[0].startsWith('Lund'), true, 'names that begin with the letters come first');
   await page.screenshot({ path: `${SHOTS}/typeahead-sv-1280.png` });
+  // Each country's own services: a Swedish municipality is not offered Danish service concepts.
+  await page.locator('#municipality__listbox li', { hasText: 'Lund (Sverige)' }).click();
+  assert.equal(await page.locator('#service optgroup[data-country=DK]').evaluate((g) => g.hidden && g.disabled), true);
+  await chooseMunicipality(page, 'municipality', 'DK-0155');
+  assert.equal(await page.locator('#service optgroup[data-country=DK]').evaluate((g) => g.hidden || g.disabled), false);
   await page.fill('#municipality', 'qqqq');
   assert.equal((await page.locator('#municipality__listbox li').first().textContent()).trim(), 'Inget namn passar');
   // A name typed but not chosen sends nothing; the server names the field, in Swedish.

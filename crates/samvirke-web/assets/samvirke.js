@@ -72,7 +72,10 @@
       },
       onConfirm: function (label) {
         var e = label && byLabel[label];
-        if (e) { select.value = e.value; }
+        if (e) {
+          select.value = e.value;
+          narrow(select);
+        }
       },
       tNoResults: function () { return w.acNoResults; },
       tStatusQueryTooShort: function (n) { return fill(w.acTooShort, { n: n }); },
@@ -100,6 +103,26 @@
         select.value = e ? e.value : '';
       });
     }
+  }
+  // A select with data-filters="other" offers in the other select only the group of its chosen
+  // option's country (data-country on both selects' optgroups): a Norwegian resident is offered
+  // Norwegian services. Without script the server does the same once the municipality is sent.
+  function narrow(select) {
+    var target = select.dataset.filters && document.getElementById(select.dataset.filters);
+    var chosen = select.options[select.selectedIndex];
+    var group = chosen && chosen.parentNode;
+    var country = group && group.tagName === 'OPTGROUP' ? group.dataset.country : '';
+    if (!target || !country) {
+      return;
+    }
+    Array.prototype.forEach.call(target.querySelectorAll('optgroup[data-country]'), function (g) {
+      var other = g.dataset.country !== country;
+      g.hidden = other;
+      g.disabled = other;
+      if (other && g.contains(target.options[target.selectedIndex])) {
+        target.value = '';
+      }
+    });
   }
   Array.prototype.forEach.call(document.querySelectorAll('select[data-autocomplete]'), enhance);
 })();

@@ -36,10 +36,10 @@ fn form(snapshot: &Snapshot, query: &WhoQuery) -> Markup {
     html! {
         form method="get" action="/who" {
             label for="municipality" { (tr("form-municipality")) }
-            select #municipality name="municipality" required data-autocomplete {
+            select #municipality name="municipality" required data-autocomplete data-filters="service" {
                 option value="" { (tr("form-municipality-choose")) }
                 @for (c, label) in [(Country::Dk, "country-dk"), (Country::Se, "country-se"), (Country::No, "country-no")] {
-                    optgroup label=(tr(label)) {
+                    optgroup label=(tr(label)) data-country=(c.code()) {
                         @for v in sorted_by_name(register.in_force_on(today(), Some(c))) {
                             @let id = v.id.to_string();
                             option value=(id) selected[id == chosen_m] { (v.name) }
@@ -54,8 +54,11 @@ fn form(snapshot: &Snapshot, query: &WhoQuery) -> Markup {
                     @let ids: Vec<&ServiceId> = registry.service_ids().iter()
                         .filter(|id| registry.service_names(id).is_some_and(|(_, sc)| sc == c))
                         .collect();
-                    @if !ids.is_empty() && country.is_none_or(|mine| mine == c) {
-                        optgroup label=(tr(label)) {
+                    // Another country's services are in the page but hidden, so that the
+                    // script can offer them when another country's municipality is chosen.
+                    @let other = country.is_some_and(|mine| mine != c);
+                    @if !ids.is_empty() {
+                        optgroup label=(tr(label)) data-country=(c.code()) hidden[other] disabled[other] {
                             @for id in ids {
                                 option value=(id) selected[id.as_str() == chosen_s] {
                                     (components::service_text(registry, id))

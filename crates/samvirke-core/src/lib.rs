@@ -20,6 +20,7 @@ pub mod due;
 pub mod format;
 pub mod ids;
 pub mod laws;
+pub mod mapping;
 pub mod model;
 pub mod municipalities;
 #[cfg(feature = "openapi")]

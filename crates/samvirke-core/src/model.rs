@@ -5,6 +5,7 @@
 //! split into [`Fact`]s, each with a stable [`Fact::key`], so that an edit records exactly the facts
 //! that changed.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -212,6 +213,26 @@ slug_enum!(
         Established = "established",
         /// Given up.
         Dropped = "dropped",
+    }
+);
+
+slug_enum!(
+    /// What a mapping criterion weighs: a gain of cooperating or its feasibility.
+    CriterionGroup {
+        /// A gain (the Marker page's five).
+        Gain = "gain",
+        /// Feasibility (the Council of Europe IMC toolkit's criteria).
+        Feasibility = "feasibility",
+    }
+);
+
+slug_enum!(
+    /// How a participant delivers a candidate area today.
+    DeliveryKind {
+        /// By itself.
+        Own = "own",
+        /// Through an agreement: a cooperation in the registry or one outside it.
+        Agreement = "agreement",
     }
 );
 
@@ -665,6 +686,140 @@ pub struct CandidateArea {
     /// Notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// How each participant delivers the area today.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<Delivery>,
+    /// Each participant's scores on the mapping's criteria.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assessments: Vec<Assessment>,
+    /// The dated, reasoned moves through the statuses, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transitions: Vec<Transition>,
+}
+
+/// How one participant delivers a candidate area today.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    /// The participant.
+    pub party: PartyId,
+    /// By itself or through an agreement.
+    pub how: DeliveryKind,
+    /// Staff-years, in hundredths (150 is 1.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_years_hundredths: Option<u64>,
+    /// The yearly cost in minor units of `currency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yearly_cost_minor: Option<u64>,
+    /// DKK, SEK or NOK.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The volume (cases, pupils, …) in `unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<u64>,
+    /// What the volume counts, in the source's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The cooperation in the registry it is delivered through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooperation: Option<CooperationId>,
+    /// An agreement outside the registry, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outside: Option<String>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One participant's scores of a candidate area, 0–4 per criterion, each with a justification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assessment {
+    /// The participant.
+    pub party: PartyId,
+    /// The score per criterion id.
+    pub scores: BTreeMap<String, u8>,
+    /// The justification per criterion id (where one is given).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub justifications: BTreeMap<String, String>,
+    /// A justification for the scores that have none of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// The day of the assessment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<Date>,
+    /// Whether the scores are made up to show how the mapping works (not the participant's).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub illustrative: bool,
+}
+
+impl Assessment {
+    /// The justification of the score for `criterion`: its own, else the general one.
+    pub fn justification_of(&self, criterion: &str) -> Option<&str> {
+        self.justifications
+            .get(criterion)
+            .map(String::as_str)
+            .or(self.justification.as_deref())
+    }
+}
+
+/// A move of a candidate area to a new status, on a day, for a reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Transition {
+    /// The new status.
+    pub to: CandidateStatus,
+    /// The day.
+    pub on: Date,
+    /// Why.
+    pub reason: String,
+}
+
+impl CandidateStatus {
+    /// Whether an area may move from `self` to `next`: one step along identified → assessed →
+    /// prioritised → decided → established, or to dropped from any status before established.
+    pub fn may_move_to(self, next: CandidateStatus) -> bool {
+        use CandidateStatus::*;
+        matches!(
+            (self, next),
+            (Identified, Assessed)
+                | (Assessed, Prioritised)
+                | (Prioritised, Decided)
+                | (Decided, Established)
+                | (Identified | Assessed | Prioritised | Decided, Dropped)
+        )
+    }
+}
+
+/// A mapping of candidate areas: the criteria the areas are scored on, with their weights, and
+/// how many areas were prioritised (when only some are named).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mapping {
+    /// The criteria; empty: the defaults (`mapping::DEFAULT_CRITERIA`, weight 1 each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria: Vec<Criterion>,
+    /// How many areas were prioritised in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prioritised_count: Option<u32>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A criterion of a mapping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Criterion {
+    /// Slug id; a default criterion's id gives it its translated name.
+    pub id: String,
+    /// A gain or feasibility.
+    pub group: CriterionGroup,
+    /// Its weight, 0–100.
+    pub weight: u32,
+    /// Its name (required for a criterion that is not a default one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Names>,
 }
 
 /// A duty the agreement puts on a party on a yearly wheel: a report, an order, a payment overview.
@@ -956,6 +1111,9 @@ pub struct CooperationDoc {
     /// Payment agreements.
     #[serde(default)]
     pub payment_agreements: Vec<PaymentAgreement>,
+    /// The mapping of the candidate areas, if the cooperation keeps one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<Mapping>,
 }
 
 /// One fact in the journal: a part of a cooperation that changes on its own.
@@ -1021,6 +1179,13 @@ pub enum Fact {
         /// The area.
         candidate_area: CandidateArea,
     },
+    /// The mapping's criteria and counts.
+    Mapping {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The mapping.
+        mapping: Mapping,
+    },
     /// An obligation on the yearly wheel.
     Obligation {
         /// Owning cooperation.
@@ -1079,6 +1244,7 @@ impl Fact {
             | Fact::Decision { cooperation, .. }
             | Fact::StaffTransfer { cooperation, .. }
             | Fact::CandidateArea { cooperation, .. }
+            | Fact::Mapping { cooperation, .. }
             | Fact::Obligation { cooperation, .. }
             | Fact::PaymentAgreement { cooperation, .. }
             | Fact::ObligationStatus { cooperation, .. }
@@ -1123,6 +1289,7 @@ impl Fact {
             Fact::CandidateArea { candidate_area, .. } => {
                 format!("{coop}/candidate-area/{}", candidate_area.id)
             }
+            Fact::Mapping { .. } => format!("{coop}/mapping"),
             Fact::Obligation { obligation, .. } => format!("{coop}/obligation/{}", obligation.id),
             Fact::PaymentAgreement {
                 payment_agreement: p,
@@ -1160,6 +1327,7 @@ impl CooperationDoc {
             candidate_areas: Vec::new(),
             obligations: Vec::new(),
             payment_agreements: Vec::new(),
+            mapping: None,
         }
     }
 
@@ -1207,6 +1375,10 @@ impl CooperationDoc {
             cooperation: coop.clone(),
             candidate_area: c.clone(),
         }));
+        out.extend(self.mapping.iter().map(|m| Fact::Mapping {
+            cooperation: coop.clone(),
+            mapping: m.clone(),
+        }));
         out.extend(
             self.payment_agreements
                 .iter()
@@ -1247,6 +1419,7 @@ impl CooperationDoc {
                 Fact::CandidateArea { candidate_area, .. } => {
                     doc.candidate_areas.push(candidate_area.clone())
                 }
+                Fact::Mapping { mapping, .. } => doc.mapping = Some(mapping.clone()),
                 Fact::PaymentAgreement {
                     payment_agreement, ..
                 } => doc.payment_agreements.push(payment_agreement.clone()),

@@ -71,6 +71,13 @@ prop_compose! {
         obligation_title in text(),
         status in proptest::sample::select(CandidateStatus::ALL.to_vec()),
         valid in proptest::option::of(interval()),
+        weights in proptest::collection::vec(0u32..=100, 2),
+        scores in proptest::collection::vec(0u8..=4, 2),
+        justification in text(),
+        cost in proptest::option::of(0u64..10_000_000_000),
+        staff_years in proptest::option::of(0u64..100_000),
+        prioritised_count in proptest::option::of(3u32..40),
+        moved_on in date(),
     ) -> CooperationDoc {
         let members: Vec<MunicipalityId> = DK_CODES[..n_parties].iter().map(|c| municipality(*c)).collect();
         let performer = PartyId::Municipality(members[0]);
@@ -109,7 +116,56 @@ prop_compose! {
             valid: Interval::starting(samvirke_core::Date::from_ymd(2020, 1, 1).unwrap()),
             clause: None,
         });
-        doc.candidate_areas.push(CandidateArea { id: "area".into(), area: "Area".into(), kind: Some(CandidateKind::Staff), participants: vec![performer], expected_gains: gains, status, note: None });
+        // The moves that lead to `status`, one day apart.
+        use CandidateStatus::*;
+        let path: Vec<CandidateStatus> = match status {
+            Identified => vec![],
+            Dropped => vec![Dropped],
+            _ => [Assessed, Prioritised, Decided, Established].into_iter().take_while(|s| *s <= status).collect(),
+        };
+        let transitions = path.iter().enumerate().map(|(i, to)| Transition {
+            to: *to,
+            on: Date::from_days_since_epoch(moved_on.days_since_epoch() + i as i32),
+            reason: justification.clone(),
+        }).collect();
+        doc.candidate_areas.push(CandidateArea {
+            id: "area".into(),
+            area: "Area".into(),
+            kind: Some(CandidateKind::Staff),
+            participants: vec![performer.clone()],
+            expected_gains: gains,
+            status,
+            note: None,
+            deliveries: vec![Delivery {
+                party: performer.clone(),
+                how: DeliveryKind::Own,
+                staff_years_hundredths: staff_years,
+                yearly_cost_minor: cost,
+                currency: cost.map(|_| "DKK".to_string()),
+                volume: Some(120),
+                unit: Some(justification.clone()),
+                cooperation: None,
+                outside: None,
+                note: None,
+            }],
+            assessments: vec![Assessment {
+                party: performer,
+                scores: [("need".to_string(), scores[0]), ("local-fit".to_string(), scores[1])].into_iter().collect(),
+                justifications: [("need".to_string(), justification.clone())].into_iter().collect(),
+                justification: Some(justification.clone()),
+                on: Some(moved_on),
+                illustrative: scores[0] % 2 == 0,
+            }],
+            transitions,
+        });
+        doc.mapping = Some(Mapping {
+            criteria: vec![
+                Criterion { id: "need".into(), group: CriterionGroup::Feasibility, weight: weights[0].max(1), names: None },
+                Criterion { id: "local-fit".into(), group: CriterionGroup::Gain, weight: weights[1], names: Some(Names { en: Some(justification), ..Names::default() }) },
+            ],
+            prioritised_count,
+            note: None,
+        });
         doc.canonicalise();
         doc
     }

@@ -108,6 +108,10 @@ fn every_message_the_code_asks_for_exists_in_every_language() {
     for country in ["dk", "se", "no"] {
         built.push(format!("country-{country}"));
     }
+    for (id, group) in samvirke_core::mapping::DEFAULT_CRITERIA {
+        built.push(format!("criterion-{id}"));
+        built.push(format!("criterion-group-{}", group.as_str()));
+    }
     let missing: Vec<String> = asked
         .iter()
         .map(|(id, file)| (id.clone(), file.clone()))

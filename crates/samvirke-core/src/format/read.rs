@@ -4,7 +4,7 @@
 //! wrong type, a missing field or an unknown field in one place does not hide the problems in the
 //! others: every error in the file is reported.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -595,6 +595,7 @@ pub(crate) fn read_document(
         &mut o.payment_agreement,
         read_payment_agreement,
     );
+    let mapping = read_mapping(r, &mut top);
     r.finish(
         top,
         &[
@@ -612,6 +613,7 @@ pub(crate) fn read_document(
             "candidate_area",
             "obligation",
             "payment_agreement",
+            "mapping",
         ],
     );
     let mut cooperation = cooperation?;
@@ -630,6 +632,7 @@ pub(crate) fn read_document(
             candidate_areas,
             obligations,
             payment_agreements,
+            mapping,
         },
         o,
     ))
@@ -1289,6 +1292,21 @@ fn read_candidate_area(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<CandidateAr
         enum_value(CandidateStatus::parse, CandidateStatus::choices()),
     );
     let note = r.opt_str(&mut t, "note");
+    let deliveries = r
+        .tables(&mut t, "delivery")
+        .into_iter()
+        .filter_map(|dt| read_delivery(r, dt))
+        .collect();
+    let assessments = r
+        .tables(&mut t, "assessment")
+        .into_iter()
+        .filter_map(|at| read_assessment(r, at))
+        .collect();
+    let transitions = r
+        .tables(&mut t, "transition")
+        .into_iter()
+        .filter_map(|tt| read_transition(r, tt))
+        .collect();
     r.finish(
         t,
         &[
@@ -1299,6 +1317,9 @@ fn read_candidate_area(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<CandidateAr
             "expected_gains",
             "status",
             "note",
+            "delivery",
+            "assessment",
+            "transition",
         ],
     );
     Some(CandidateArea {
@@ -1308,6 +1329,187 @@ fn read_candidate_area(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<CandidateAr
         participants,
         expected_gains,
         status: status?,
+        note,
+        deliveries,
+        assessments,
+        transitions,
+    })
+}
+
+fn currency(text: &str) -> Result<String, String> {
+    match text {
+        "DKK" | "SEK" | "NOK" => Ok(text.to_string()),
+        _ => Err(format!(
+            "\"{text}\" is not a currency Samvirke settles in; use DKK, SEK or NOK"
+        )),
+    }
+}
+
+/// `[[candidate_area.delivery]]`: how one participant delivers the area today.
+fn read_delivery(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Delivery> {
+    let party = r.parsed(&mut t, "party", "\"NO-3122\"", true, party);
+    let how = r.parsed(
+        &mut t,
+        "how",
+        "\"own\"",
+        true,
+        enum_value(DeliveryKind::parse, DeliveryKind::choices()),
+    );
+    let staff_years_hundredths = read_money(r, &mut t, "staff_years", false);
+    let yearly_cost_minor = read_money(r, &mut t, "yearly_cost", false);
+    let currency = r.parsed(&mut t, "currency", "\"NOK\"", false, currency);
+    let volume = r
+        .integer(&mut t, "volume", false, 0..1_000_000_000, "120")
+        .map(|n| n as u64);
+    let unit = r.opt_str(&mut t, "unit");
+    let cooperation = r.parsed(&mut t, "cooperation", "\"vastra-malardalen\"", false, |s| {
+        CooperationId::parse(s).map_err(|e| e.to_string())
+    });
+    let outside = r.opt_str(&mut t, "outside");
+    let note = r.opt_str(&mut t, "note");
+    r.finish(
+        t,
+        &[
+            "party",
+            "how",
+            "staff_years",
+            "yearly_cost",
+            "currency",
+            "volume",
+            "unit",
+            "cooperation",
+            "outside",
+            "note",
+        ],
+    );
+    Some(Delivery {
+        party: party?,
+        how: how?,
+        staff_years_hundredths,
+        yearly_cost_minor,
+        currency,
+        volume,
+        unit,
+        cooperation,
+        outside,
+        note,
+    })
+}
+
+/// `[[candidate_area.assessment]]`: one participant's scores, `scores = { need = 3 }`, with
+/// `justifications = { need = "…" }` and/or one `justification` for the rest.
+fn read_assessment(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Assessment> {
+    let party = r.parsed(&mut t, "party", "\"NO-3122\"", true, party);
+    let mut scores = BTreeMap::new();
+    if let Some(mut st) = r.sub_table(&mut t, "scores", true, "{ need = 3, scale = 2 }") {
+        let names: Vec<String> = st
+            .table
+            .iter()
+            .map(|(k, _)| k.get_ref().to_string())
+            .collect();
+        for name in names {
+            let max = i64::from(crate::mapping::SCORE_MAX);
+            if let Some(n) = r.integer(&mut st, &name, true, 0..max + 1, "3") {
+                scores.insert(name, n as u8);
+            }
+        }
+        r.finish(st, &[]);
+    }
+    let mut justifications = BTreeMap::new();
+    if let Some(mut jt) = r.sub_table(&mut t, "justifications", false, "") {
+        let names: Vec<String> = jt
+            .table
+            .iter()
+            .map(|(k, _)| k.get_ref().to_string())
+            .collect();
+        for name in names {
+            if let Some(text) = r.req_str(&mut jt, &name, "\"…\"") {
+                justifications.insert(name, text);
+            }
+        }
+        r.finish(jt, &[]);
+    }
+    let justification = r.opt_str(&mut t, "justification");
+    let on = r.date(&mut t, "on", false);
+    let illustrative = r.boolean(&mut t, "illustrative").unwrap_or(false);
+    r.finish(
+        t,
+        &[
+            "party",
+            "scores",
+            "justifications",
+            "justification",
+            "on",
+            "illustrative",
+        ],
+    );
+    Some(Assessment {
+        party: party?,
+        scores,
+        justifications,
+        justification,
+        on,
+        illustrative,
+    })
+}
+
+/// `[[candidate_area.transition]]`: a dated, reasoned move to a new status.
+fn read_transition(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Transition> {
+    let to = r.parsed(
+        &mut t,
+        "to",
+        "\"assessed\"",
+        true,
+        enum_value(CandidateStatus::parse, CandidateStatus::choices()),
+    );
+    let on = r.date(&mut t, "on", true);
+    let reason = r.req_str(&mut t, "reason", "\"…\"");
+    r.finish(t, &["to", "on", "reason"]);
+    Some(Transition {
+        to: to?,
+        on: on?,
+        reason: reason?,
+    })
+}
+
+/// `[mapping]` with `[[mapping.criterion]]`: the criteria and how many areas were prioritised.
+fn read_mapping(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Mapping> {
+    let mut t = r.sub_table(top, "mapping", false, "")?;
+    let prioritised_count = r
+        .integer(&mut t, "prioritised_count", false, 0..100_000, "14")
+        .map(|n| n as u32);
+    let note = r.opt_str(&mut t, "note");
+    let mut criteria = Vec::new();
+    for mut ct in r.tables(&mut t, "criterion") {
+        let id = r.parsed(&mut ct, "id", "\"need\"", true, local_id);
+        let group = r.parsed(
+            &mut ct,
+            "group",
+            "\"gain\"",
+            true,
+            enum_value(CriterionGroup::parse, CriterionGroup::choices()),
+        );
+        let max = i64::from(crate::mapping::WEIGHT_MAX);
+        let weight = r.integer(&mut ct, "weight", true, 0..max + 1, "1");
+        let names = if ct.table.contains_key("name") {
+            read_names(r, &mut ct, "name", "{ en = \"…\" }")
+        } else {
+            None
+        };
+        r.finish(ct, &["id", "group", "weight", "name"]);
+        if let (Some(id), Some(group), Some(weight)) = (id, group, weight) {
+            criteria.push(Criterion {
+                id,
+                group,
+                weight: weight as u32,
+                names,
+            });
+        }
+    }
+    r.finish(t, &["prioritised_count", "note", "criterion"]);
+    Some(Mapping {
+        criteria,
+        prioritised_count,
         note,
     })
 }
@@ -1319,12 +1521,7 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
     let valid = interval(r, &mut t, "from", "to", true);
     let payer = r.list(&mut t, "payers", "\"DK-0155\"", party);
     let payee = r.parsed(&mut t, "payee", "\"DK-0185\"", true, party);
-    let currency = r.parsed(&mut t, "currency", "\"DKK\"", true, |s| match s {
-        "DKK" | "SEK" | "NOK" => Ok(s.to_string()),
-        _ => Err(format!(
-            "\"{s}\" is not a currency Samvirke settles in; use DKK, SEK or NOK"
-        )),
-    });
+    let currency = r.parsed(&mut t, "currency", "\"DKK\"", true, currency);
     let principle = r.req_str(
         &mut t,
         "principle",

@@ -325,6 +325,158 @@ impl Checker<'_> {
         }
     }
 
+    /// A participant of `area`: one of its `participants`, or any party when it names none.
+    fn takes_part(&self, area: &CandidateArea, party: &PartyId) -> bool {
+        if area.participants.is_empty() {
+            self.is_party(party)
+        } else {
+            area.participants.contains(party)
+        }
+    }
+
+    /// An area's deliveries, assessments and transitions against the mapping.
+    fn check_area_mapping(&mut self, base: &str, area: &CandidateArea) {
+        let criteria = crate::mapping::criteria(self.doc.mapping.as_ref());
+        let ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
+        for (j, d) in area.deliveries.iter().enumerate() {
+            let path = format!("{base}.delivery[{j}]");
+            if !self.takes_part(area, &d.party) {
+                self.error(&format!("{path}.party"), said!("diag-not-participant", party = &d.party), format!("{} does not take part in this area; add it to participants or remove the delivery", d.party));
+            }
+            match d.how {
+                DeliveryKind::Agreement if d.cooperation.is_none() && d.outside.is_none() => {
+                    self.error(&format!("{path}.how"), said!("diag-delivery-agreement-unnamed"), "an agreement delivery names no agreement; give `cooperation` (one in the registry) or `outside` (in words)".to_string());
+                }
+                DeliveryKind::Own if d.cooperation.is_some() || d.outside.is_some() => {
+                    self.error(&format!("{path}.how"), said!("diag-delivery-own-agreement"), "how = \"own\" but an agreement is named; use how = \"agreement\" or remove `cooperation`/`outside`".to_string());
+                }
+                _ => {}
+            }
+            if d.yearly_cost_minor.is_some() && d.currency.is_none() {
+                self.error(
+                    &format!("{path}.yearly_cost"),
+                    said!("diag-cost-no-currency"),
+                    "a yearly cost needs its currency; add currency = \"DKK\", \"SEK\" or \"NOK\""
+                        .to_string(),
+                );
+            }
+            if d.volume.is_some() != d.unit.is_some() {
+                self.error(
+                    &format!("{path}.volume"),
+                    said!("diag-volume-unit"),
+                    "give a volume together with its unit, e.g. volume = 120 and unit = \"cases\""
+                        .to_string(),
+                );
+            }
+        }
+        let mut assessed = BTreeSet::new();
+        for (j, a) in area.assessments.iter().enumerate() {
+            let path = format!("{base}.assessment[{j}]");
+            if !self.takes_part(area, &a.party) {
+                self.error(&format!("{path}.party"), said!("diag-not-participant", party = &a.party), format!("{} does not take part in this area; add it to participants or remove the assessment", a.party));
+            }
+            if !assessed.insert(a.party.clone()) {
+                self.error(
+                    &format!("{path}.party"),
+                    said!("diag-assessed-twice", party = &a.party),
+                    format!(
+                        "{} has assessed this area twice; keep one assessment per participant",
+                        a.party
+                    ),
+                );
+            }
+            if a.scores.is_empty() {
+                self.error(
+                    &format!("{path}.scores"),
+                    said!("diag-no-scores"),
+                    "the assessment has no score; give at least one, e.g. scores = { need = 3 }"
+                        .to_string(),
+                );
+            }
+            for criterion in a.scores.keys() {
+                let field = format!("{path}.scores.{criterion}");
+                if !ids.contains(&criterion.as_str()) {
+                    self.error(&field, said!("diag-unknown-criterion", criterion = criterion.as_str()), format!("\"{criterion}\" is not a criterion of the mapping; the criteria are: {}", ids.join(", ")));
+                } else if a
+                    .justification_of(criterion)
+                    .is_none_or(|j| j.trim().is_empty())
+                {
+                    self.error(&field, said!("diag-score-unjustified", criterion = Arg::Term(format!("criterion-{criterion}"))), format!("the score for \"{criterion}\" has no justification; add it to `justifications` or give one `justification`"));
+                }
+            }
+            for criterion in a.justifications.keys() {
+                if !a.scores.contains_key(criterion) {
+                    self.error(&format!("{path}.justifications.{criterion}"), said!("diag-justification-unscored", criterion = criterion.as_str()), format!("a justification for \"{criterion}\", which has no score; add the score or remove the justification"));
+                }
+            }
+        }
+        let mut at = CandidateStatus::Identified;
+        let mut last_day = None;
+        for (j, t) in area.transitions.iter().enumerate() {
+            let path = format!("{base}.transition[{j}]");
+            if !at.may_move_to(t.to) {
+                self.error(&format!("{path}.to"), said!("diag-transition-not-allowed", from = Arg::Term(format!("area-status-{}", at.as_str())), to = Arg::Term(format!("area-status-{}", t.to.as_str()))), format!("an area cannot move from {at} to {}; the order is identified → assessed → prioritised → decided → established, or dropped before established", t.to));
+            }
+            if let Some(before) = last_day
+                && t.on < before
+            {
+                self.error(&format!("{path}.on"), said!("diag-transition-before", on = t.on, before = before), format!("the move on {} is before the one above it ({before}); list the moves oldest first", t.on));
+            }
+            if t.reason.trim().is_empty() {
+                self.error(
+                    &format!("{path}.reason"),
+                    said!("diag-transition-no-reason"),
+                    "say why the area moved (the reason is kept)".to_string(),
+                );
+            }
+            at = t.to;
+            last_day = Some(t.on);
+        }
+        if !area.transitions.is_empty() && area.status != at {
+            self.error(&format!("{base}.status"), said!("diag-status-not-last-move", status = Arg::Term(format!("area-status-{}", area.status.as_str())), last = Arg::Term(format!("area-status-{}", at.as_str()))), format!("status is \"{}\" but the last move is to \"{at}\"; set status = \"{at}\" or add the move", area.status));
+        }
+    }
+
+    /// The mapping's criteria: unique ids, names for those that are not default ones, some weight,
+    /// and a prioritised count no smaller than the areas named as prioritised or further.
+    fn check_mapping(&mut self) {
+        let Some(mapping) = &self.doc.mapping else {
+            return;
+        };
+        let mut seen = BTreeSet::new();
+        for (i, c) in mapping.criteria.iter().enumerate() {
+            let path = format!("mapping.criterion[{i}]");
+            if !seen.insert(c.id.clone()) {
+                self.error(
+                    &format!("{path}.id"),
+                    said!("diag-criterion-twice", id = c.id.as_str()),
+                    format!("criterion \"{}\" is defined twice; keep one", c.id),
+                );
+            }
+            let default = crate::mapping::DEFAULT_CRITERIA
+                .iter()
+                .any(|(id, _)| *id == c.id);
+            if !default && c.names.is_none() {
+                self.error(&format!("{path}.id"), said!("diag-criterion-unnamed", id = c.id.as_str()), format!("\"{}\" is not one of the default criteria ({}); give it a name, e.g. name = {{ da = \"…\", en = \"…\" }}", c.id, crate::mapping::DEFAULT_CRITERIA.iter().map(|(id, _)| *id).collect::<Vec<_>>().join(", ")));
+            }
+        }
+        if !mapping.criteria.is_empty() && mapping.criteria.iter().all(|c| c.weight == 0) {
+            self.error("mapping.criterion", said!("diag-weights-all-zero"), "every weight is 0, so no area could be ranked; give at least one criterion a weight above 0".to_string());
+        }
+        if let Some(count) = mapping.prioritised_count {
+            use CandidateStatus::*;
+            let named = self
+                .doc
+                .candidate_areas
+                .iter()
+                .filter(|a| matches!(a.status, Prioritised | Decided | Established))
+                .count();
+            if (count as usize) < named {
+                self.error("mapping.prioritised_count", said!("diag-prioritised-count", count = count, named = named as u32), format!("prioritised_count is {count}, but {named} areas in the file are prioritised or further; raise the count"));
+            }
+        }
+    }
+
     fn check_others(&mut self) {
         let doc = self.doc;
         let mut seen = BTreeSet::new();
@@ -362,7 +514,9 @@ impl Checker<'_> {
             for (j, p) in c.participants.iter().enumerate() {
                 self.check_party(&format!("{base}.participants[{j}]"), p, role::PARTICIPANT);
             }
+            self.check_area_mapping(&base, c);
         }
+        self.check_mapping();
         let mut seen = BTreeSet::new();
         for (i, ob) in doc.obligations.iter().enumerate() {
             let base = format!("obligation[{}]", self.origins.obligation[i]);

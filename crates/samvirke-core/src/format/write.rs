@@ -275,6 +275,72 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         }
         o.str("status", c.status.as_str());
         o.opt_str("note", &c.note);
+        for d in &c.deliveries {
+            o.header("[[candidate_area.delivery]]");
+            o.str("party", &d.party.to_string());
+            o.str("how", d.how.as_str());
+            if let Some(n) = d.staff_years_hundredths {
+                o.line("staff_years", quote(&money(n)));
+            }
+            if let Some(n) = d.yearly_cost_minor {
+                o.line("yearly_cost", quote(&money(n)));
+            }
+            o.opt_str("currency", &d.currency);
+            if let Some(n) = d.volume {
+                o.line("volume", n.to_string());
+            }
+            o.opt_str("unit", &d.unit);
+            if let Some(coop) = &d.cooperation {
+                o.str("cooperation", coop.as_str());
+            }
+            o.opt_str("outside", &d.outside);
+            o.opt_str("note", &d.note);
+        }
+        for a in &c.assessments {
+            o.header("[[candidate_area.assessment]]");
+            o.str("party", &a.party.to_string());
+            let scores: Vec<String> = a
+                .scores
+                .iter()
+                .map(|(k, v)| format!("{} = {v}", quote(k)))
+                .collect();
+            o.line("scores", format!("{{ {} }}", scores.join(", ")));
+            if !a.justifications.is_empty() {
+                let texts: Vec<String> = a
+                    .justifications
+                    .iter()
+                    .map(|(k, v)| format!("{} = {}", quote(k), quote(v)))
+                    .collect();
+                o.line("justifications", format!("{{ {} }}", texts.join(", ")));
+            }
+            o.opt_str("justification", &a.justification);
+            o.opt_date("on", a.on);
+            if a.illustrative {
+                o.line("illustrative", "true".to_string());
+            }
+        }
+        for t in &c.transitions {
+            o.header("[[candidate_area.transition]]");
+            o.str("to", t.to.as_str());
+            o.date("on", t.on);
+            o.str("reason", &t.reason);
+        }
+    }
+    if let Some(m) = &doc.mapping {
+        o.header("[mapping]");
+        if let Some(n) = m.prioritised_count {
+            o.line("prioritised_count", n.to_string());
+        }
+        o.opt_str("note", &m.note);
+        for c in &m.criteria {
+            o.header("[[mapping.criterion]]");
+            o.str("id", &c.id);
+            o.str("group", c.group.as_str());
+            o.line("weight", c.weight.to_string());
+            if let Some(names) = &c.names {
+                o.line("name", names_table(names));
+            }
+        }
     }
     for ob in &doc.obligations {
         o.header("[[obligation]]");

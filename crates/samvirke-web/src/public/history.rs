@@ -155,6 +155,7 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
             "change-area",
             &[("area", in_language(&candidate_area.area, language))],
         ),
+        Fact::Mapping { .. } => html! { (tr("change-mapping")) },
         Fact::Obligation { obligation, .. } => trm(
             "change-obligation",
             &[("title", components::localized(&obligation.title))],

@@ -281,6 +281,45 @@ pub fn robustness(areas: &[CandidateArea], weights: &[Criterion]) -> Robustness 
     }
 }
 
+/// Everything the mapping pages, the CLI and the API show of a cooperation's mapping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The criteria as used (the defaults when the file names none), with their weights.
+    pub criteria: Vec<Criterion>,
+    /// Whether the criteria are the defaults.
+    pub default_criteria: bool,
+    /// The ranking.
+    pub ranking: Ranking,
+    /// How robust its top three is.
+    pub robustness: Robustness,
+    /// How many areas were prioritised in all, when the file says.
+    pub prioritised_count: Option<u32>,
+    /// How many of the areas in the file are or were prioritised.
+    pub prioritised_named: usize,
+    /// Whether any score is illustrative.
+    pub illustrative: bool,
+}
+
+/// The mapping report of `doc`.
+pub fn report(doc: &crate::model::CooperationDoc) -> Report {
+    let criteria = criteria(doc.mapping.as_ref());
+    let ranking = rank(&doc.candidate_areas, &criteria);
+    let robustness = robustness(&doc.candidate_areas, &criteria);
+    Report {
+        default_criteria: doc.mapping.as_ref().is_none_or(|m| m.criteria.is_empty()),
+        criteria,
+        illustrative: ranking.ranked.iter().any(|r| r.illustrative),
+        ranking,
+        robustness,
+        prioritised_count: doc.mapping.as_ref().and_then(|m| m.prioritised_count),
+        prioritised_named: doc
+            .candidate_areas
+            .iter()
+            .filter(|a| a.was_prioritised())
+            .count(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

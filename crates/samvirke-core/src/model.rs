@@ -775,6 +775,20 @@ pub struct Transition {
     pub reason: String,
 }
 
+impl CandidateArea {
+    /// Whether the area is, or was, prioritised: its status is prioritised or decided, or a move
+    /// took it to prioritised (an area that existed before the mapping is not counted).
+    pub fn was_prioritised(&self) -> bool {
+        matches!(
+            self.status,
+            CandidateStatus::Prioritised | CandidateStatus::Decided
+        ) || self
+            .transitions
+            .iter()
+            .any(|t| t.to == CandidateStatus::Prioritised)
+    }
+}
+
 impl CandidateStatus {
     /// Whether an area may move from `self` to `next`: one step along identified → assessed →
     /// prioritised → decided → established, or to dropped from any status before established.

@@ -95,6 +95,9 @@ enum Command {
     Cooperations(commands::list::CooperationsArgs),
     /// The coming due dates of the cooperations' yearly wheels and of the law (text, JSON, iCalendar).
     Deadlines(commands::deadlines::DeadlinesArgs),
+    /// The mapping of candidate areas: criteria and weights, the ranking with each participant's
+    /// view, and how robust the top three is.
+    Mapping(commands::mapping::MappingArgs),
     /// The annual report: templates, fact sheets per sub-agreement, review, text/HTML/PDF.
     #[command(subcommand)]
     Report(commands::report::ReportCommand),
@@ -139,6 +142,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Cooperations(args) => commands::list::cooperations(&db, args),
         Command::Settle(args) => commands::settle::run(&db, args),
         Command::Deadlines(args) => commands::deadlines::run(&db, args, lang),
+        Command::Mapping(args) => commands::mapping::run(&db, args, lang),
         Command::Cases(command) => commands::cases::run(&db, command),
         Command::Remind(args) => commands::remind::run(&db, args),
         // A report is the cooperation's document, in its language unless --lang asks otherwise.

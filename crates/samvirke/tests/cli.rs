@@ -2108,3 +2108,188 @@ both!(the_server_deletes_cases_whose_retention_has_ended, |env| {
         "{log}"
     );
 });
+
+/// A mapping with three areas scored by Dragør (DK-0155) and Tårnby (DK-0185) on three weighted
+/// criteria: the numbers of the ranking test in samvirke-core, worked out by hand there.
+const MAPPING: &str = r#"format = 1
+
+[cooperation]
+id = "kortlaegning"
+name = "Kortlægning"
+country = "DK"
+legal_form = "undecided"
+status = "exploring"
+language = "da"
+
+[[party]]
+id = "DK-0155"
+roles = ["member"]
+
+[[party]]
+id = "DK-0185"
+roles = ["member"]
+
+[[candidate_area]]
+id = "x"
+area = "Område X"
+status = "assessed"
+
+[[candidate_area.assessment]]
+party = "DK-0155"
+scores = { a = 4, b = 2, c = 0 }
+justification = "Begrundet"
+
+[[candidate_area.assessment]]
+party = "DK-0185"
+scores = { a = 3, b = 3, c = 3 }
+justification = "Begrundet"
+
+[[candidate_area.transition]]
+to = "assessed"
+on = 2026-03-02
+reason = "Vurderet af begge kommuner"
+
+[[candidate_area]]
+id = "y"
+area = "Område Y"
+status = "identified"
+
+[[candidate_area.assessment]]
+party = "DK-0155"
+scores = { a = 2, b = 4, c = 4 }
+justification = "Begrundet"
+
+[[candidate_area.assessment]]
+party = "DK-0185"
+scores = { a = 2, b = 2, c = 2 }
+justification = "Begrundet"
+
+[[candidate_area]]
+id = "z"
+area = "Område Z"
+status = "identified"
+
+[[candidate_area.assessment]]
+party = "DK-0155"
+scores = { a = 1, b = 4, c = 4 }
+justification = "Begrundet"
+
+[[candidate_area.assessment]]
+party = "DK-0185"
+scores = { a = 1, b = 3, c = 3 }
+justification = "Begrundet"
+
+[mapping]
+note = "Prøve"
+
+[[mapping.criterion]]
+id = "a"
+group = "gain"
+weight = 2
+name = { da = "Kriterium A" }
+
+[[mapping.criterion]]
+id = "b"
+group = "gain"
+weight = 1
+name = { da = "Kriterium B" }
+
+[[mapping.criterion]]
+id = "c"
+group = "feasibility"
+weight = 1
+name = { da = "Kriterium C" }
+"#;
+
+both!(
+    a_mapping_ranks_areas_and_says_how_robust_the_top_three_is,
+    |env| {
+        let file = env.write("kortlaegning.toml", MAPPING);
+        env.ok(&["import", file.to_str().unwrap()]);
+        // x 2.75 (Dragør 2.5, Tårnby 3), y 2.5, z 2.25; the weight of A from 2 to 1 gives y, z, x.
+        let text = env.ok(&["--lang", "da", "mapping", "kortlaegning"]);
+        for line in [
+            "1. Område X  2,75",
+            "Dragør: 2,50",
+            "Tårnby: 3,00",
+            "2. Område Y  2,50",
+            "3. Område Z  2,25",
+            "vægten af “Kriterium A” fra 2 til 1 giver Område Y; Område Z; Område X",
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&env.ok(&["mapping", "kortlaegning", "--json"])).unwrap();
+        let m = &json["mapping"];
+        assert_eq!(m["ranking"]["ranked"][0]["area"], "x");
+        assert_eq!(m["ranking"]["ranked"][0]["score"], 2.75);
+        assert_eq!(m["robustness"]["smallest"]["criterion"], "a");
+        assert_eq!(m["robustness"]["smallest"]["to"], 1);
+        let b = m["robustness"]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["criterion"] == "b")
+            .unwrap();
+        assert_eq!(b["to"], 4, "{b}");
+        // Unknown cooperation: a clear error.
+        let err = env.fails(&["mapping", "nope"], 2);
+        assert!(err.contains("there is no cooperation \"nope\""), "{err}");
+    }
+);
+
+both!(mapping_mistakes_name_their_place_and_write_nothing, |env| {
+    // A score out of range.
+    assert_rejected(
+        env,
+        &MAPPING.replace("a = 4, b = 2", "a = 5, b = 2"),
+        "a = 5, b = 2",
+        "5 is out of range; it must be between 0 and 4",
+    );
+    // Weights that are all 0.
+    let zero = MAPPING
+        .replace("weight = 2", "weight = 0")
+        .replace("weight = 1", "weight = 0");
+    let file = env.write("zero.toml", &zero);
+    let err = env.fails(&["check", file.to_str().unwrap()], 2);
+    assert!(
+        err.contains("every weight is 0, so no area could be ranked"),
+        "{err}"
+    );
+    // A criterion the mapping does not have.
+    assert_rejected(
+        env,
+        &MAPPING.replace("a = 1, b = 4, c = 4", "a = 1, b = 4, d = 4"),
+        "a = 1, b = 4, d = 4",
+        "\"d\" is not a criterion of the mapping; the criteria are: a, b, c",
+    );
+    // A score without a justification.
+    assert_rejected(
+        env,
+        &MAPPING.replacen(
+            "scores = { a = 4, b = 2, c = 0 }\njustification = \"Begrundet\"",
+            "scores = { a = 4, b = 2, c = 0 }",
+            1,
+        ),
+        "a = 4, b = 2, c = 0",
+        "the score for \"a\" has no justification",
+    );
+    // A move that skips a step, and a status that is not the last move's.
+    assert_rejected(
+        env,
+        &MAPPING.replace("to = \"assessed\"", "to = \"decided\""),
+        "to = \"decided\"",
+        "an area cannot move from identified to decided",
+    );
+    // A participant that is not a party.
+    assert_rejected(
+        env,
+        &MAPPING.replacen(
+            "party = \"DK-0185\"\nscores = { a = 3",
+            "party = \"DK-0101\"\nscores = { a = 3",
+            1,
+        ),
+        "party = \"DK-0101\"",
+        "DK-0101 does not take part in this area",
+    );
+});

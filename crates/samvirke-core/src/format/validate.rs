@@ -438,7 +438,7 @@ impl Checker<'_> {
     }
 
     /// The mapping's criteria: unique ids, names for those that are not default ones, some weight,
-    /// and a prioritised count no smaller than the areas named as prioritised or further.
+    /// and a prioritised count no smaller than the areas in the file that are or were prioritised.
     fn check_mapping(&mut self) {
         let Some(mapping) = &self.doc.mapping else {
             return;
@@ -464,15 +464,14 @@ impl Checker<'_> {
             self.error("mapping.criterion", said!("diag-weights-all-zero"), "every weight is 0, so no area could be ranked; give at least one criterion a weight above 0".to_string());
         }
         if let Some(count) = mapping.prioritised_count {
-            use CandidateStatus::*;
             let named = self
                 .doc
                 .candidate_areas
                 .iter()
-                .filter(|a| matches!(a.status, Prioritised | Decided | Established))
+                .filter(|a| a.was_prioritised())
                 .count();
             if (count as usize) < named {
-                self.error("mapping.prioritised_count", said!("diag-prioritised-count", count = count, named = named as u32), format!("prioritised_count is {count}, but {named} areas in the file are prioritised or further; raise the count"));
+                self.error("mapping.prioritised_count", said!("diag-prioritised-count", count = count, named = named as u32), format!("prioritised_count is {count}, but {named} areas in the file are or were prioritised; raise the count"));
             }
         }
     }

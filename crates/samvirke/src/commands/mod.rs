@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod mapping;
 pub mod remind;
 pub mod report;
 pub mod serve;

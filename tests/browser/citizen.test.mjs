@@ -123,6 +123,7 @@ const PAGES = [
   ['answer-error', '/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-02-30'],
   ['cooperation', '/cooperations/dragoer-taarnby'],
   ['annual-report', '/cooperations/dragoer-taarnby/report/2026'],
+  ['mapping', '/cooperations/marker-ostfold-kartlegging/mapping'],
   ['municipality', '/municipalities/DK-0155?on=2020-06-01'],
   ['matrix', '/matrix'],
   ['search', '/search?q=Dragor'],

@@ -103,6 +103,22 @@ impl PartialOrd for Fraction {
     }
 }
 
+// A fraction is written as a JSON number.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Fraction {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(
+            utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::Number)
+                .description(Some("An exact fraction, written as a number"))
+                .build(),
+        ))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Fraction {}
+
 impl Serialize for Fraction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(self.num as f64 / self.den as f64)
@@ -111,6 +127,7 @@ impl Serialize for Fraction {
 
 /// One participant's view of an area.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct View {
     /// The participant.
     pub party: PartyId,
@@ -122,6 +139,7 @@ pub struct View {
 
 /// An area in the ranking.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ranked {
     /// The area's id.
     pub area: String,
@@ -137,6 +155,7 @@ pub struct Ranked {
 
 /// The ranking: areas with at least one score, best first; the others by id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ranking {
     /// Ranked areas.
     pub ranked: Vec<Ranked>,
@@ -210,6 +229,7 @@ pub fn rank(areas: &[CandidateArea], weights: &[Criterion]) -> Ranking {
 
 /// The nearest weight of one criterion that reorders the top three.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeightChange {
     /// The criterion.
     pub criterion: String,
@@ -223,6 +243,7 @@ pub struct WeightChange {
 
 /// How robust the top of the ranking is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Robustness {
     /// The top three (fewer when fewer areas are ranked).
     pub top: Vec<String>,
@@ -283,6 +304,7 @@ pub fn robustness(areas: &[CandidateArea], weights: &[Criterion]) -> Robustness 
 
 /// Everything the mapping pages, the CLI and the API show of a cooperation's mapping.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     /// The criteria as used (the defaults when the file names none), with their weights.
     pub criteria: Vec<Criterion>,

@@ -317,6 +317,57 @@ both!(citizen_pages_work_without_javascript, |app| {
     assert_eq!(app.get("/assets/samvirke-000000000000.js").0, 404);
 });
 
+both!(
+    the_mapping_page_ranks_the_areas_and_the_api_says_the_same,
+    |app| {
+        let path = "/cooperations/marker-ostfold-kartlegging/mapping";
+        let (status, _, page) = app.get(path);
+        assert_eq!(status, 200);
+        // The ranking as a chart with a text alternative, and the same numbers in a table.
+        assert!(
+            page.contains("role=\"img\" aria-labelledby=\"ranking-title ranking-desc\"")
+                && page.contains("<desc id=\"ranking-desc\">1. Driftsoppgaver, f.eks. PPT"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<caption>Mean score and each participant&#39;s view (0–4)</caption>")
+                || page.contains("<caption>Mean score and each participant's view (0–4)</caption>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("The scores on this page are illustrative"),
+            "the example's scores are marked"
+        );
+        assert!(page.contains("How robust the ranking is"));
+        // Default criteria by their names, not their ids.
+        assert!(page.contains("Less vulnerability where professional teams are small"));
+        assert!(!page.contains(">vulnerability<"), "no criterion id shown");
+        // The same mapping as JSON: the first area and its mean.
+        let (status, json) = app.json("/api/v1/cooperations/marker-ostfold-kartlegging/mapping");
+        assert_eq!(status, 200);
+        let first = &json["mapping"]["ranking"]["ranked"][0];
+        assert_eq!(first["area"], "ppt");
+        let mean = format!("<strong>{:.2}</strong>", first["score"].as_f64().unwrap());
+        assert!(page.contains(&mean), "{mean}");
+        // Västra Mälardalen: 14 areas prioritised, six named; nothing scored.
+        let (_, _, vm) = app.get("/cooperations/vastra-malardalen/mapping");
+        assert!(
+            vm.contains("14 areas were prioritised; 6 of them are named here."),
+            "{vm}"
+        );
+        assert!(vm.contains("No area has been scored yet."));
+        // A cooperation without candidate areas has no mapping.
+        assert_eq!(app.get("/cooperations/dragoer-taarnby/mapping").0, 404);
+        assert_eq!(
+            app.get("/api/v1/cooperations/dragoer-taarnby/mapping").0,
+            404
+        );
+        // The cooperation page links to it.
+        let (_, _, coop) = app.get("/cooperations/marker-ostfold-kartlegging");
+        assert!(coop.contains("href=\"/cooperations/marker-ostfold-kartlegging/mapping\""));
+    }
+);
+
 both!(registry_pages, |app| {
     let (status, _, coop) = app.get("/cooperations/dragoer-taarnby");
     assert_eq!(status, 200);
@@ -2368,12 +2419,14 @@ both!(pages_show_names_and_the_readers_language, |app| {
         "dragoer-taarnby",
         "ishoej-vallensbaek",
         "vastra-malardalen",
-        "marker",
+        "marker-ostfold-kartlegging",
         "koebenhavn-syd",
     ] {
         pages.push(format!("/cooperations/{id}"));
         pages.push(format!("/cooperations/{id}/history"));
     }
+    pages.push("/cooperations/marker-ostfold-kartlegging/mapping".to_string());
+    pages.push("/cooperations/vastra-malardalen/mapping".to_string());
     let (_, listed) = app.json("/api/v1/cooperations?limit=100");
     let known: Vec<String> = listed["items"]
         .as_array()
@@ -2381,12 +2434,14 @@ both!(pages_show_names_and_the_readers_language, |app| {
         .iter()
         .filter_map(|c| c["id"].as_str().map(str::to_string))
         .collect();
-    pages.retain(|p| {
-        !p.starts_with("/cooperations/")
-            || known
-                .iter()
-                .any(|k| p.starts_with(&format!("/cooperations/{k}")))
-    });
+    // Every cooperation named above exists: a misspelt id would quietly drop its pages.
+    for p in pages.iter().filter(|p| p.starts_with("/cooperations/")) {
+        assert!(
+            known.iter().any(|k| p == &format!("/cooperations/{k}")
+                || p.starts_with(&format!("/cooperations/{k}/"))),
+            "{p} names no cooperation in the examples"
+        );
+    }
     // The check sees what a reader sees: the English front page has the English intro, and a
     // Danish service name shown on an English page is not counted as English text.
     let (_, _, front) = app.get("/");

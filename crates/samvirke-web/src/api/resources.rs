@@ -236,6 +236,48 @@ pub(crate) async fn report(
     Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
 }
 
+/// A cooperation's mapping of candidate areas.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MappingBody {
+    /// The cooperation's id.
+    cooperation: String,
+    /// Its name.
+    name: String,
+    /// The areas as the agreement file holds them: deliveries, assessments, status moves.
+    areas: Vec<samvirke_core::model::CandidateArea>,
+    /// The criteria, the ranking and its robustness.
+    mapping: samvirke_core::mapping::Report,
+}
+
+/// A cooperation's mapping of candidate areas: the criteria with their weights, the ranking with
+/// each participant's view, how robust the top three is, and the areas themselves.
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/mapping", tag = "registry",
+    params(("id" = String, Path, description = "The cooperation's id", example = "marker-ostfold-kartlegging")),
+    responses(
+        (status = 200, description = "The mapping", body = MappingBody, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 404, description = "No such cooperation, or one without candidate areas", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn mapping(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    if doc.candidate_areas.is_empty() {
+        return Err(WebError::NotFound(format!(
+            "cooperation \"{id}\" records no candidate areas, so it has no mapping"
+        )));
+    }
+    let body = MappingBody {
+        cooperation: doc.cooperation.id.to_string(),
+        name: doc.cooperation.name.clone(),
+        areas: doc.candidate_areas.clone(),
+        mapping: samvirke_core::mapping::report(doc),
+    };
+    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
+}
+
 /// The body that handles a case.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Handler {

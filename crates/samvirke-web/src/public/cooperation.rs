@@ -204,6 +204,7 @@ pub(crate) async fn cooperation_page(
                     li { (in_language(&a.area, language)) " – " (tr(&format!("area-status-{}", a.status.as_str()))) }
                 }
             }
+            p { a href={ "/cooperations/" (c.id) "/mapping" } { (tr("mapping-link")) } }
         }
         (deadlines)
         (components::timeline(timeline(doc)))

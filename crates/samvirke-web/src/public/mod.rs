@@ -7,6 +7,7 @@
 //! | `/cooperations/{id}`, `/cooperations/{id}/deadlines.ics` | [`cooperation`] |
 //! | `/cooperations/{id}/history`, `/cooperations/{id}/diff` | [`history`] |
 //! | `/cooperations/{id}/report/{year}` (and `.pdf`) | [`report`] |
+//! | `/cooperations/{id}/mapping` | [`mapping`] |
 //! | `/municipalities/{id}`, `/municipalities/{id}/deadlines.ics` | [`municipality`] |
 //! | `/matrix`, `/matrix.csv` | [`matrix`] |
 //! | `/about/accessibility`, `/about/privacy`, `/about/contact` | [`about`] |
@@ -16,6 +17,7 @@ mod about;
 mod cooperation;
 mod deadlines;
 pub(crate) mod history;
+mod mapping;
 mod matrix;
 mod municipality;
 mod report;
@@ -47,6 +49,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             "/cooperations/{id}/deadlines.ics",
             get(cooperation::cooperation_feed),
         )
+        .route("/cooperations/{id}/mapping", get(mapping::mapping_page))
         .route("/municipalities/{id}", get(municipality::municipality_page))
         .route(
             "/municipalities/{id}/deadlines.ics",

@@ -368,6 +368,171 @@ both!(
     }
 );
 
+both!(
+    staff_move_an_area_and_score_it_and_the_mapping_follows,
+    |app| {
+        add_user(app, "mona@marker.kommune.no", Role::Editor, &["NO-3122"]);
+        let mut mona = Browser::new(app);
+        assert_eq!(mona.login("mona@marker.kommune.no", PASSWORD).status, 303);
+        assert_eq!(mona.get("/lang/nb?back=%2Fstaff").status, 303);
+        let hub = mona.get("/staff/cooperations/marker-ostfold-kartlegging");
+        assert!(
+            hub.body
+                .contains("/staff/cooperations/marker-ostfold-kartlegging/move.ppt")
+                && hub
+                    .body
+                    .contains("/staff/cooperations/marker-ostfold-kartlegging/assess.ppt.NO-3122"),
+            "{}",
+            hub.body
+        );
+        // Move PPT from identified to assessed, with a date and a reason.
+        let move_path = "/staff/cooperations/marker-ostfold-kartlegging/move.ppt";
+        let form = mona.get(move_path);
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("Ny status"), "{}", form.body);
+        let csrf = hidden(&form.body, "csrf");
+        let base = hidden(&form.body, "base");
+        // Every problem at once: no date, no reason why, no reason for the change.
+        let empty = mona.post(
+            move_path,
+            &[
+                ("to", "assessed"),
+                ("on", ""),
+                ("why", ""),
+                ("reason", ""),
+                ("csrf", &csrf),
+                ("base", &base),
+            ],
+        );
+        assert_eq!(empty.status, 422);
+        assert!(
+            empty.body.contains("href=\"#f-on\"")
+                && empty.body.contains("href=\"#f-why\"")
+                && empty.body.contains("href=\"#f-reason\""),
+            "{}",
+            empty.body
+        );
+        let moved = mona.post(
+            move_path,
+            &[
+                ("to", "assessed"),
+                ("on", "2026-11-30"),
+                ("why", "Vurdert i arbeidsgruppen"),
+                ("reason", "Kartleggingsmøte 30. november"),
+                ("csrf", &csrf),
+                ("base", &base),
+            ],
+        );
+        assert_eq!(moved.status, 303, "{}", moved.body);
+        // A skipped step is refused by the agreement checks, in Norwegian.
+        let form = mona.get(move_path);
+        let csrf = hidden(&form.body, "csrf");
+        let base = hidden(&form.body, "base");
+        let skipped = mona.post(
+            move_path,
+            &[
+                ("to", "established"),
+                ("on", "2026-12-01"),
+                ("why", "x"),
+                ("reason", "x"),
+                ("csrf", &csrf),
+                ("base", &base),
+            ],
+        );
+        assert_eq!(skipped.status, 422, "{}", skipped.body);
+        assert!(
+            skipped
+                .body
+                .contains("Et område kan ikke gå fra «vurdert» til «etablert»."),
+            "{}",
+            skipped.body
+        );
+        // Marker's own scores replace the illustrative ones, each with its justification.
+        let assess_path = "/staff/cooperations/marker-ostfold-kartlegging/assess.ppt.NO-3122";
+        let form = mona.get(assess_path);
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("Poeng for «Behov»"), "{}", form.body);
+        let csrf = hidden(&form.body, "csrf");
+        let base = hidden(&form.body, "base");
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("on", "2026-11-30"),
+            ("reason", "Markers vurdering"),
+            ("csrf", &csrf),
+            ("base", &base),
+        ];
+        for c in [
+            "vulnerability",
+            "competence",
+            "peaks",
+            "scale",
+            "room",
+            "rationale",
+            "saving",
+            "feasibility",
+        ] {
+            fields.push((Box::leak(format!("score-{c}").into_boxed_str()), ""));
+            fields.push((Box::leak(format!("why-{c}").into_boxed_str()), ""));
+        }
+        fields.push(("score-need", "4"));
+        fields.push(("why-need", ""));
+        let unjustified = mona.post(assess_path, &fields);
+        assert_eq!(unjustified.status, 422);
+        assert!(
+            unjustified.body.contains("href=\"#f-why-need\""),
+            "{}",
+            unjustified.body
+        );
+        fields.pop();
+        fields.push(("why-need", "Én PPT-rådgiver; lang ventetid"));
+        let saved = mona.post(assess_path, &fields);
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let (_, json) = app.json("/api/v1/cooperations/marker-ostfold-kartlegging/mapping");
+        let ppt = json["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == "ppt")
+            .unwrap();
+        assert_eq!(ppt["status"], "assessed");
+        assert_eq!(ppt["transitions"][0]["reason"], "Vurdert i arbeidsgruppen");
+        let marker = ppt["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["party"] == "NO-3122")
+            .unwrap();
+        assert_eq!(marker["scores"], serde_json::json!({"need": 4}));
+        assert!(
+            marker.get("illustrative").is_none(),
+            "staff scores are their own: {marker}"
+        );
+        // Marker's view of PPT is now 4 (its one score).
+        let ranked = json["mapping"]["ranking"]["ranked"].as_array().unwrap();
+        let view = ranked.iter().find(|r| r["area"] == "ppt").unwrap()["views"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["party"] == "NO-3122")
+            .unwrap()
+            .clone();
+        assert_eq!(view["score"], 4.0);
+        // Another participant's scores are not Marker's to give; a non-participant has no form.
+        let other = mona.get("/staff/cooperations/marker-ostfold-kartlegging/assess.ppt.NO-3114");
+        assert_eq!(other.status, 403);
+        let refused = mona.post(
+            "/staff/cooperations/marker-ostfold-kartlegging/assess.ppt.NO-3114",
+            &fields,
+        );
+        assert_eq!(refused.status, 403);
+        add_user(app, "root@samvirke", Role::Admin, &[]);
+        let mut root = Browser::new(app);
+        assert_eq!(root.login("root@samvirke", PASSWORD).status, 303);
+        let stranger =
+            root.get("/staff/cooperations/marker-ostfold-kartlegging/assess.ppt.DK-0155");
+        assert_eq!(stranger.status, 404);
+    }
+);
+
 both!(registry_pages, |app| {
     let (status, _, coop) = app.get("/cooperations/dragoer-taarnby");
     assert_eq!(status, 200);

@@ -108,6 +108,9 @@ fn every_message_the_code_asks_for_exists_in_every_language() {
     for country in ["dk", "se", "no"] {
         built.push(format!("country-{country}"));
     }
+    for n in 0..=samvirke_core::mapping::SCORE_MAX {
+        built.push(format!("score-{n}"));
+    }
     for (id, group) in samvirke_core::mapping::DEFAULT_CRITERIA {
         built.push(format!("criterion-{id}"));
         built.push(format!("criterion-group-{}", group.as_str()));

@@ -92,8 +92,40 @@ async fn cooperation_hub(
                 }
             }
         }
+        @if !doc.candidate_areas.is_empty() {
+            h2 { (tr("mapping-areas")) }
+            p { a href={ "/cooperations/" (c.id) "/mapping" } { (tr("mapping-link")) } }
+            @for a in &doc.candidate_areas {
+                h3 { (in_language(&a.area, language)) }
+                p { (tr("mapping-status")) ": " (tr(&format!("area-status-{}", a.status.as_str()))) }
+                ul.actions {
+                    @if samvirke_core::model::CandidateStatus::ALL.iter().any(|s| a.status.may_move_to(*s)) {
+                        li { a href={ (path) "/move." (a.id) } { (tr("form-area-move")) } }
+                    }
+                    @for party in area_participants(doc, a) {
+                        li { a href={ (path) "/assess." (a.id) "." (party) } { (tra("form-area-assess-by", &[("party", &doc.party_name(&party))])) } }
+                    }
+                }
+            }
+        }
         (marks::section(registry, doc, &staff))
         (sheets::links(registry, &c.id))
     };
     page(StatusCode::OK, &staff, &c.name, body)
+}
+
+/// Who takes part in an area: its participants, or every party when it names none.
+fn area_participants(
+    doc: &samvirke_core::model::CooperationDoc,
+    area: &samvirke_core::model::CandidateArea,
+) -> Vec<samvirke_core::PartyId> {
+    if area.participants.is_empty() {
+        doc.cooperation
+            .parties
+            .iter()
+            .map(|p| p.id.clone())
+            .collect()
+    } else {
+        area.participants.clone()
+    }
 }

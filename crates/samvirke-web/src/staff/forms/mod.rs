@@ -12,7 +12,10 @@
 //! | `main-N`, `main-new` | [`main_version::MainVersionForm`] |
 //! | `sub-N`, `sub-new` | [`sub_agreement::SubAgreementForm`] |
 //! | `delegation-N`, `delegation-new` | [`delegation::DelegationForm`] |
+//! | `move.AREA` | [`area::MoveForm`] |
+//! | `assess.AREA.PARTY` | [`area::AssessForm`] |
 
+mod area;
 mod delegation;
 mod details;
 mod main_version;
@@ -55,6 +58,11 @@ pub(crate) trait StaffForm: Send + Sync {
     fn title(&self) -> String;
     /// Its fields, with the choices the document offers.
     fn fields(&self, doc: Option<&CooperationDoc>, registry: &Registry) -> Vec<Field>;
+    /// Whether `staff` may use this form beyond being allowed to change the cooperation (a
+    /// participant's scores are that participant's to give).
+    fn allowed(&self, _staff: &Staff) -> bool {
+        true
+    }
     /// The values it opens with, from the document as it is.
     fn initial(&self, doc: Option<&CooperationDoc>) -> Result<FormData, WebError>;
     /// The document the submission makes of `doc` (the cooperation as it was when the form was
@@ -95,7 +103,17 @@ fn parse_form(text: &str) -> Option<Box<dyn StaffForm>> {
         "sub-new" => Box::new(sub_agreement::SubAgreementForm(None)),
         "delegation-new" => Box::new(delegation::DelegationForm(None)),
         _ => {
-            if let Some(n) = numbered("main-") {
+            if let Some(id) = text.strip_prefix("move.") {
+                Box::new(area::MoveForm(id.to_string()))
+            } else if let Some((id, party)) = text
+                .strip_prefix("assess.")
+                .and_then(|rest| rest.split_once('.'))
+            {
+                Box::new(area::AssessForm {
+                    area: id.to_string(),
+                    party: party.to_string(),
+                })
+            } else if let Some(n) = numbered("main-") {
                 Box::new(main_version::MainVersionForm(Some(n)))
             } else if let Some(n) = numbered("sub-") {
                 Box::new(sub_agreement::SubAgreementForm(Some(n)))
@@ -148,7 +166,7 @@ impl<'l> Problems<'l> {
     }
 
     /// A message about `field` with its label as `label`.
-    fn labelled(&mut self, field: &str, key: &str) {
+    pub(crate) fn labelled(&mut self, field: &str, key: &str) {
         let message = tra(key, &[("label", &self.labels.get(field))]);
         self.add(field, message);
     }
@@ -485,10 +503,11 @@ async fn edit_form(
         },
         None => None,
     };
-    let allowed = match doc {
-        Some(d) => staff.can_edit(d),
-        None => !read_only(&staff),
-    };
+    let allowed = form.allowed(&staff)
+        && match doc {
+            Some(d) => staff.can_edit(d),
+            None => !read_only(&staff),
+        };
     if !allowed {
         let name = doc.map_or(id.clone(), |d| d.cooperation.name.clone());
         return PageError(WebError::Forbidden(tra("may-not-edit", &[("id", &name)])))
@@ -525,6 +544,9 @@ async fn edit_save(
     let Some((coop, form)) = parse_target(&id, &form_name) else {
         return not_found_page();
     };
+    if !form.allowed(&staff) {
+        return PageError(WebError::Forbidden(tra("may-not-edit", &[("id", &id)]))).into_response();
+    }
     let Ok(base) = data.get("base").parse::<u64>() else {
         return PageError(WebError::BadRequest {
             field: "base",

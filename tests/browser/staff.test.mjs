@@ -257,6 +257,33 @@ const CASE_PAGES = [
   ['staff-case', '/staff/cases/1'],
 ];
 
+test('a planner scores a candidate area for her municipality and the mapping page ranks it with the new scores', async () => {
+  const context = await browser.newContext({ locale: 'nb-NO' });
+  const page = await login(context, 'bo@taarnby.dk');
+  await page.goto(`${BASE}/staff/cooperations/marker-ostfold-kartlegging/assess.juridiske-sporsmal.NO-3116`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'nb');
+  assert.equal(await page.inputValue('#f-score-need'), '', 'illustrative scores are not offered as the municipality\'s own');
+  // A score without its justification: the summary takes focus and names the field.
+  await page.selectOption('#f-score-need', '4');
+  await page.fill('#f-reason', 'Skiptvets vurdering');
+  await save(page);
+  await page.waitForFunction(() => document.activeElement?.id === 'error-summary', null, { timeout: 5000 });
+  assert.match(await page.locator('.error-summary').textContent(), /Hvorfor denne poengsummen for «Behov»/);
+  assert.equal(await page.inputValue('#f-score-need'), '4', 'the chosen score is kept');
+  for (const [criterion, score, why] of [['need', '4', 'Ingen egen jurist'], ['scale', '3', 'Felles vaktordning'], ['vulnerability', '4', 'Sårbart ved fravær']]) {
+    await page.selectOption(`#f-score-${criterion}`, score);
+    await page.fill(`#f-why-${criterion}`, why);
+  }
+  const response = await save(page);
+  assert.equal(response.status(), 200);
+  await page.goto(`${BASE}/cooperations/marker-ostfold-kartlegging/mapping`);
+  // Skiptvet's view of the legal area is now (4 + 3 + 4) / 3 = 3,67.
+  const row = page.locator('table.stack tbody tr', { hasText: 'juridiske spørsmål' });
+  assert.equal((await row.locator('td').nth(6).textContent()).trim(), '3,67');
+  await page.screenshot({ path: `${SHOTS}/mapping-after-scores-nb-1280.png`, fullPage: true });
+  await context.close();
+});
+
 const STAFF_PAGES = [
   ['staff-login', '/staff/login', false],
   ['staff-overview', '/staff', true],
@@ -264,6 +291,9 @@ const STAFF_PAGES = [
   ['staff-take-back', '/staff/cooperations/dragoer-taarnby/take-back', true],
   ['staff-delegation', '/staff/cooperations/dragoer-taarnby/delegation-0', true],
   ['staff-new', '/staff/cooperations/new/details', true],
+  ['staff-mapping-hub', '/staff/cooperations/marker-ostfold-kartlegging', true],
+  ['staff-area-move', '/staff/cooperations/marker-ostfold-kartlegging/move.smarte-samfunn', true],
+  ['staff-area-assess', '/staff/cooperations/marker-ostfold-kartlegging/assess.smarte-samfunn.NO-3110', true],
   ['history', '/cooperations/dragoer-taarnby/history', false],
   ['diff', '/cooperations/dragoer-taarnby/diff?from=1&to=40', false],
 ];

@@ -162,7 +162,13 @@ impl StaffForm for AssessForm {
             return Err(WebError::NotFound(String::new()));
         }
         let mut data = FormData::default();
-        if let Some(old) = a.assessments.iter().find(|x| x.party == party) {
+        // Illustrative scores are not the participant's: the form starts empty rather than offer
+        // them as if they were, and saving replaces them.
+        if let Some(old) = a
+            .assessments
+            .iter()
+            .find(|x| x.party == party && !x.illustrative)
+        {
             data.set("on", date_value(old.on));
             for (c, s) in &old.scores {
                 data.set(&format!("score-{c}"), s.to_string());

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::calendar::{Shift, shift_to_working_day};
 use crate::due::{notice_deadline, occurrences};
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
-use crate::model::{CooperationDoc, Language, ObligationState};
+use crate::model::{CooperationDoc, EVALUATION_MONTHS, Language, ObligationState};
 use crate::registry::Registry;
 use crate::statutory::{self, StatutoryDue};
 use crate::time::{Date, TimeError, Timestamp};
@@ -202,6 +202,7 @@ pub fn deadlines(
             }
         }
         push_notice_deadlines(&mut out, doc, from, to)?;
+        push_evaluation_deadlines(&mut out, doc, filter, from, to)?;
     }
     out.sort_by(|a, b| {
         (a.due, &a.cooperation, &a.obligation).cmp(&(b.due, &b.cooperation, &b.obligation))
@@ -263,6 +264,91 @@ fn push_notice_deadlines(
             note: None,
         });
         on = next.last_notice_day.succ();
+    }
+    Ok(())
+}
+
+/// When each municipality that is party to a cooperation in force must next evaluate it: at most
+/// [`EVALUATION_MONTHS`] after its last evaluation, or after the cooperation began when it has
+/// none (the Council of Europe IMC toolkit, step 14). One deadline per party, listed when it falls
+/// in the window; an evaluation recorded later moves it on.
+pub fn evaluation_due(doc: &CooperationDoc, party: &PartyId) -> Result<Option<Date>, TimeError> {
+    let c = &doc.cooperation;
+    if c.status != crate::model::CooperationStatus::InForce {
+        return Ok(None);
+    }
+    let last = doc
+        .evaluations
+        .iter()
+        .filter(|e| &e.party == party)
+        .map(|e| e.on)
+        .max();
+    let began = c.valid.map(|v| v.from()).or_else(|| {
+        doc.main_agreement
+            .iter()
+            .filter_map(|v| v.counts_from())
+            .min()
+    });
+    match last.or(began) {
+        Some(day) => Ok(Some(shift_to_working_day(
+            c.country,
+            crate::due::add_months(day, EVALUATION_MONTHS)?,
+            Shift::Earlier,
+        )?)),
+        None => Ok(None),
+    }
+}
+
+fn push_evaluation_deadlines(
+    out: &mut Vec<Deadline>,
+    doc: &CooperationDoc,
+    filter: &Filter,
+    from: Date,
+    to: Date,
+) -> Result<(), TimeError> {
+    let c = &doc.cooperation;
+    for p in &c.parties {
+        let PartyId::Municipality(m) = p.id else {
+            continue;
+        };
+        if filter.municipality.is_some_and(|f| f != m) {
+            continue;
+        }
+        let Some(due) = evaluation_due(doc, &p.id)? else {
+            continue;
+        };
+        if due < from || due > to {
+            continue;
+        }
+        let title = match c.language {
+            Language::Da => {
+                "Evaluer samarbejdet: leverer det efter hensigten, og giver det værdi for pengene?"
+            }
+            Language::Sv => {
+                "Utvärdera samverkan: levererar den enligt syftet, och ger den valuta för pengarna?"
+            }
+            Language::Nb => {
+                "Evaluer samarbeidet: leverer det etter hensikten, og gir det god effekt for pengene?"
+            }
+            Language::En => {
+                "Evaluate the cooperation: does it deliver on its purpose, and does it give value for money?"
+            }
+        };
+        out.push(Deadline {
+            due,
+            cooperation: c.id.clone(),
+            obligation: format!("evaluation:{m}"),
+            title: title.to_string(),
+            owners: vec![p.id.to_string()],
+            sub_agreement: None,
+            basis: Basis::Agreement {
+                clause: Some(format!(
+                    "Council of Europe IMC toolkit, step 14: each party evaluates the agreement at least every {EVALUATION_MONTHS} months"
+                )),
+            },
+            status: Status::Planned,
+            note: None,
+        });
     }
     Ok(())
 }

@@ -227,6 +227,18 @@ slug_enum!(
 );
 
 slug_enum!(
+    /// A party's answer in an evaluation: yes, partly or no.
+    Verdict {
+        /// Yes.
+        Yes = "yes",
+        /// Partly.
+        Partly = "partly",
+        /// No.
+        No = "no",
+    }
+);
+
+slug_enum!(
     /// How a participant delivers a candidate area today.
     DeliveryKind {
         /// By itself.
@@ -805,6 +817,33 @@ impl CandidateStatus {
     }
 }
 
+/// How many months may pass between two evaluations of an agreement by a party (the Council of
+/// Europe IMC toolkit, step 14: at least every two years).
+pub const EVALUATION_MONTHS: i32 = 24;
+
+/// A party's evaluation of the cooperation, or of one of its sub-agreements: does it deliver on
+/// its purpose, and does it give value for money, with the reasons and the evidence cited.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Evaluation {
+    /// The evaluating party.
+    pub party: PartyId,
+    /// The day of the evaluation.
+    pub on: Date,
+    /// The sub-agreement evaluated; `None`: the whole cooperation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_agreement: Option<u32>,
+    /// Does it deliver on its purpose?
+    pub delivers: Verdict,
+    /// Does it give value for money?
+    pub value_for_money: Verdict,
+    /// Why, in words.
+    pub reasons: String,
+    /// What the evaluation rests on (fact sheets, settlements, reports), in words or links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
 /// A mapping of candidate areas: the criteria the areas are scored on, with their weights, and
 /// how many areas were prioritised (when only some are named).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -1128,6 +1167,9 @@ pub struct CooperationDoc {
     /// The mapping of the candidate areas, if the cooperation keeps one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<Mapping>,
+    /// The parties' evaluations of the agreement, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluations: Vec<Evaluation>,
 }
 
 /// One fact in the journal: a part of a cooperation that changes on its own.
@@ -1192,6 +1234,13 @@ pub enum Fact {
         cooperation: CooperationId,
         /// The area.
         candidate_area: CandidateArea,
+    },
+    /// A party's evaluation of the agreement.
+    Evaluation {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The evaluation.
+        evaluation: Evaluation,
     },
     /// The mapping's criteria and counts.
     Mapping {
@@ -1259,6 +1308,7 @@ impl Fact {
             | Fact::StaffTransfer { cooperation, .. }
             | Fact::CandidateArea { cooperation, .. }
             | Fact::Mapping { cooperation, .. }
+            | Fact::Evaluation { cooperation, .. }
             | Fact::Obligation { cooperation, .. }
             | Fact::PaymentAgreement { cooperation, .. }
             | Fact::ObligationStatus { cooperation, .. }
@@ -1304,6 +1354,13 @@ impl Fact {
                 format!("{coop}/candidate-area/{}", candidate_area.id)
             }
             Fact::Mapping { .. } => format!("{coop}/mapping"),
+            Fact::Evaluation { evaluation: e, .. } => format!(
+                "{coop}/evaluation/{}/{}/{}",
+                e.party,
+                e.sub_agreement
+                    .map_or_else(|| "all".to_string(), |n| n.to_string()),
+                e.on
+            ),
             Fact::Obligation { obligation, .. } => format!("{coop}/obligation/{}", obligation.id),
             Fact::PaymentAgreement {
                 payment_agreement: p,
@@ -1342,6 +1399,7 @@ impl CooperationDoc {
             obligations: Vec::new(),
             payment_agreements: Vec::new(),
             mapping: None,
+            evaluations: Vec::new(),
         }
     }
 
@@ -1389,6 +1447,10 @@ impl CooperationDoc {
             cooperation: coop.clone(),
             candidate_area: c.clone(),
         }));
+        out.extend(self.evaluations.iter().map(|e| Fact::Evaluation {
+            cooperation: coop.clone(),
+            evaluation: e.clone(),
+        }));
         out.extend(self.mapping.iter().map(|m| Fact::Mapping {
             cooperation: coop.clone(),
             mapping: m.clone(),
@@ -1434,6 +1496,7 @@ impl CooperationDoc {
                     doc.candidate_areas.push(candidate_area.clone())
                 }
                 Fact::Mapping { mapping, .. } => doc.mapping = Some(mapping.clone()),
+                Fact::Evaluation { evaluation, .. } => doc.evaluations.push(evaluation.clone()),
                 Fact::PaymentAgreement {
                     payment_agreement, ..
                 } => doc.payment_agreements.push(payment_agreement.clone()),
@@ -1460,6 +1523,8 @@ impl CooperationDoc {
         self.staff_transfers.sort_by_key(StaffTransfer::key_suffix);
         self.candidate_areas.sort_by(|a, b| a.id.cmp(&b.id));
         self.obligations.sort_by(|a, b| a.id.cmp(&b.id));
+        self.evaluations
+            .sort_by_key(|e| (e.on, e.party.clone(), e.sub_agreement));
         self.payment_agreements
             .sort_by_key(|p| (p.sub_agreement, p.valid.from()));
     }

@@ -78,6 +78,7 @@ prop_compose! {
         staff_years in proptest::option::of(0u64..100_000),
         prioritised_count in proptest::option::of(3u32..40),
         moved_on in date(),
+        verdicts in proptest::collection::vec(proptest::sample::select(Verdict::ALL.to_vec()), 2),
     ) -> CooperationDoc {
         let members: Vec<MunicipalityId> = DK_CODES[..n_parties].iter().map(|c| municipality(*c)).collect();
         let performer = PartyId::Municipality(members[0]);
@@ -157,6 +158,15 @@ prop_compose! {
                 illustrative: scores[0] % 2 == 0,
             }],
             transitions,
+        });
+        doc.evaluations.push(Evaluation {
+            party: doc.cooperation.parties[0].id.clone(),
+            on: moved_on,
+            sub_agreement: doc.sub_agreements.first().map(|s| s.number),
+            delivers: verdicts[0],
+            value_for_money: verdicts[1],
+            reasons: justification.clone(),
+            evidence: vec![justification.clone()],
         });
         doc.mapping = Some(Mapping {
             criteria: vec![

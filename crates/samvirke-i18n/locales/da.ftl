@@ -693,3 +693,24 @@ score-3 = 3 – i høj grad
 score-4 = 4 – fuldt ud
 score-missing = Vælg en score for “{ $label }”, eller fjern dens begrundelse.
 score-none = Giv mindst ét kriterium en score.
+
+## Evaluations of existing agreements
+change-evaluation = Evaluering fra { $party } den { $date }
+diag-role-evaluating = den evaluerende part
+diag-evaluation-no-reasons = Skriv hvorfor: begrundelsen er det, kommunalbestyrelserne læser.
+diag-evaluation-twice = { $party } har evalueret den samme aftale to gange den { $on }. Behold én.
+evaluations = Evalueringer
+evaluations-intro = Hver part evaluerer aftalen mindst hvert andet år: leverer den efter hensigten, og giver den værdi for pengene?
+evaluation-col-party = Part
+evaluation-col-on = Evalueret
+evaluation-col-scope = Af
+evaluation-col-delivers = Leverer efter hensigten
+evaluation-col-value = Værdi for pengene
+evaluation-col-next = Næste evaluering senest
+evaluation-whole = hele samarbejdet
+evaluation-never = endnu ikke evalueret
+evaluation-overdue = overskredet siden { $date }
+verdict-yes = ja
+verdict-partly = delvist
+verdict-no = nej
+evaluation-sub = delaftale { $number }

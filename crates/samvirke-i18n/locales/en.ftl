@@ -693,3 +693,24 @@ score-3 = 3 – largely
 score-4 = 4 – fully
 score-missing = Choose a score for “{ $label }”, or remove its justification.
 score-none = Score at least one criterion.
+
+## Evaluations of existing agreements
+change-evaluation = Evaluation by { $party } on { $date }
+diag-role-evaluating = the evaluating party
+diag-evaluation-no-reasons = Say why: the reasons are what the councils read.
+diag-evaluation-twice = { $party } has evaluated the same agreement twice on { $on }. Keep one.
+evaluations = Evaluations
+evaluations-intro = Each party evaluates the agreement at least every two years: does it deliver on its purpose, and does it give value for money?
+evaluation-col-party = Party
+evaluation-col-on = Evaluated
+evaluation-col-scope = Of
+evaluation-col-delivers = Delivers on purpose
+evaluation-col-value = Value for money
+evaluation-col-next = Next evaluation due
+evaluation-whole = the whole cooperation
+evaluation-never = not yet evaluated
+evaluation-overdue = overdue since { $date }
+verdict-yes = yes
+verdict-partly = partly
+verdict-no = no
+evaluation-sub = sub-agreement { $number }

@@ -693,3 +693,24 @@ score-3 = 3 – i stor grad
 score-4 = 4 – fullt ut
 score-missing = Velg en poengsum for «{ $label }», eller fjern begrunnelsen.
 score-none = Gi minst ett kriterium en poengsum.
+
+## Evaluations of existing agreements
+change-evaluation = Evaluering fra { $party } { $date }
+diag-role-evaluating = den evaluerende parten
+diag-evaluation-no-reasons = Skriv hvorfor: begrunnelsen er det kommunestyrene leser.
+diag-evaluation-twice = { $party } har evaluert den samme avtalen to ganger { $on }. Behold én.
+evaluations = Evalueringer
+evaluations-intro = Hver part evaluerer avtalen minst annethvert år: leverer den etter hensikten, og gir den god effekt for pengene?
+evaluation-col-party = Part
+evaluation-col-on = Evaluert
+evaluation-col-scope = Av
+evaluation-col-delivers = Leverer etter hensikten
+evaluation-col-value = Effekt for pengene
+evaluation-col-next = Neste evaluering senest
+evaluation-whole = hele samarbeidet
+evaluation-never = ennå ikke evaluert
+evaluation-overdue = forsinket siden { $date }
+verdict-yes = ja
+verdict-partly = delvis
+verdict-no = nei
+evaluation-sub = delavtale { $number }

@@ -693,3 +693,24 @@ score-3 = 3 – i hög grad
 score-4 = 4 – helt
 score-missing = Välj ett poängtal för ”{ $label }”, eller ta bort dess motivering.
 score-none = Ge minst ett kriterium ett poängtal.
+
+## Evaluations of existing agreements
+change-evaluation = Utvärdering av { $party } den { $date }
+diag-role-evaluating = den utvärderande parten
+diag-evaluation-no-reasons = Skriv varför: motiveringen är det fullmäktige läser.
+diag-evaluation-twice = { $party } har utvärderat samma avtal två gånger den { $on }. Behåll en.
+evaluations = Utvärderingar
+evaluations-intro = Varje part utvärderar avtalet minst vartannat år: levererar det enligt syftet, och ger det valuta för pengarna?
+evaluation-col-party = Part
+evaluation-col-on = Utvärderat
+evaluation-col-scope = Av
+evaluation-col-delivers = Levererar enligt syftet
+evaluation-col-value = Valuta för pengarna
+evaluation-col-next = Nästa utvärdering senast
+evaluation-whole = hela samverkan
+evaluation-never = ännu inte utvärderat
+evaluation-overdue = försenad sedan { $date }
+verdict-yes = ja
+verdict-partly = delvis
+verdict-no = nej
+evaluation-sub = delavtal { $number }

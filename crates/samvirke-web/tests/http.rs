@@ -362,6 +362,15 @@ both!(
             app.get("/api/v1/cooperations/dragoer-taarnby/mapping").0,
             404
         );
+        // Dragør–Tårnby has no evaluation recorded: each municipality's is due two years after the
+        // start, and shown as overdue.
+        let (_, _, dt) = app.get("/cooperations/dragoer-taarnby");
+        assert!(
+            dt.contains("id=\"evaluations\"")
+                && dt.contains("not yet evaluated")
+                && dt.contains("overdue since"),
+            "{dt}"
+        );
         // The cooperation page links to it.
         let (_, _, coop) = app.get("/cooperations/marker-ostfold-kartlegging");
         assert!(coop.contains("href=\"/cooperations/marker-ostfold-kartlegging/mapping\""));

@@ -2293,3 +2293,61 @@ both!(mapping_mistakes_name_their_place_and_write_nothing, |env| {
         "DK-0101 does not take part in this area",
     );
 });
+
+both!(evaluations_fall_due_two_years_after_the_last_one, |env| {
+    // Dragør evaluated on Thursday 3 October 2024; two years on is a Saturday, so the next one is
+    // due on Friday 2 October 2026. Tårnby has none and the file gives no start: no date for it.
+    let text = format!(
+        "{BASE}\n[[evaluation]]\nparty = \"DK-0155\"\non = 2024-10-03\nsub_agreement = 1\ndelivers = \"yes\"\nvalue_for_money = \"partly\"\nreasons = \"Ventetiden faldt; prisen steg mere end aftalt\"\nevidence = [\"Faktaark 2024\"]\n"
+    );
+    let file = env.write("evaluated.toml", &text);
+    env.ok(&["import", file.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "deadlines",
+        "--cooperation",
+        "test-cooperation",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--json",
+    ]))
+    .unwrap();
+    let evaluations: Vec<(&str, &str)> = json["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["obligation"].as_str().unwrap().starts_with("evaluation:"))
+        .map(|d| {
+            (
+                d["obligation"].as_str().unwrap(),
+                d["due"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(evaluations, [("evaluation:DK-0155", "2026-10-02")]);
+    // The export writes it back.
+    let exported = env.ok(&["export", "test-cooperation"]);
+    assert!(
+        exported.contains("[[evaluation]]") && exported.contains("value_for_money = \"partly\""),
+        "{exported}"
+    );
+    // Mistakes name their place.
+    let bad = text.replace("delivers = \"yes\"", "delivers = \"maybe\"");
+    let file = env.write("bad.toml", &bad);
+    let err = env.fails(&["check", file.to_str().unwrap()], 2);
+    assert!(
+        err.contains("\"maybe\" is not one of: yes, partly, no"),
+        "{err}"
+    );
+    let stranger = text.replace(
+        "party = \"DK-0155\"\non = 2024",
+        "party = \"DK-0101\"\non = 2024",
+    );
+    let file = env.write("stranger.toml", &stranger);
+    let err = env.fails(&["check", file.to_str().unwrap()], 2);
+    assert!(
+        err.contains("DK-0101 is the evaluating party but not a party"),
+        "{err}"
+    );
+});

@@ -493,6 +493,7 @@ pub struct Origins {
     pub(crate) decision: Vec<usize>,
     pub(crate) staff_transfer: Vec<usize>,
     pub(crate) candidate_area: Vec<usize>,
+    pub(crate) evaluation: Vec<usize>,
     pub(crate) obligation: Vec<usize>,
     pub(crate) payment_agreement: Vec<usize>,
 }
@@ -596,6 +597,13 @@ pub(crate) fn read_document(
         read_payment_agreement,
     );
     let mapping = read_mapping(r, &mut top);
+    let evaluations = read_all(
+        r,
+        &mut top,
+        "evaluation",
+        &mut o.evaluation,
+        read_evaluation,
+    );
     r.finish(
         top,
         &[
@@ -614,6 +622,7 @@ pub(crate) fn read_document(
             "obligation",
             "payment_agreement",
             "mapping",
+            "evaluation",
         ],
     );
     let mut cooperation = cooperation?;
@@ -633,6 +642,7 @@ pub(crate) fn read_document(
             obligations,
             payment_agreements,
             mapping,
+            evaluations,
         },
         o,
     ))
@@ -1450,6 +1460,43 @@ fn read_assessment(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Assessment> {
         justification,
         on,
         illustrative,
+    })
+}
+
+/// `[[evaluation]]`: a party's evaluation of the agreement.
+fn read_evaluation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Evaluation> {
+    let party = r.parsed(&mut t, "party", "\"DK-0155\"", true, party);
+    let on = r.date(&mut t, "on", true);
+    let sub_agreement = r
+        .integer(&mut t, "sub_agreement", false, 0..100_000, "1")
+        .map(|n| n as u32);
+    let verdict = || enum_value(Verdict::parse, Verdict::choices());
+    let delivers = r.parsed(&mut t, "delivers", "\"yes\"", true, verdict());
+    let value_for_money = r.parsed(&mut t, "value_for_money", "\"partly\"", true, verdict());
+    let reasons = r.req_str(&mut t, "reasons", "\"…\"");
+    let evidence = r.list(&mut t, "evidence", "\"Faktaark 2025\"", |s| {
+        Ok(s.to_string())
+    });
+    r.finish(
+        t,
+        &[
+            "party",
+            "on",
+            "sub_agreement",
+            "delivers",
+            "value_for_money",
+            "reasons",
+            "evidence",
+        ],
+    );
+    Some(Evaluation {
+        party: party?,
+        on: on?,
+        sub_agreement,
+        delivers: delivers?,
+        value_for_money: value_for_money?,
+        reasons: reasons?,
+        evidence,
     })
 }
 

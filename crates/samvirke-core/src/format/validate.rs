@@ -517,6 +517,37 @@ impl Checker<'_> {
         }
         self.check_mapping();
         let mut seen = BTreeSet::new();
+        for (i, e) in doc.evaluations.iter().enumerate() {
+            let base = format!("evaluation[{}]", self.origins.evaluation[i]);
+            self.check_party(&format!("{base}.party"), &e.party, role::EVALUATING);
+            if let Some(n) = e.sub_agreement
+                && !doc.sub_agreements.iter().any(|s| s.number == n)
+            {
+                self.error(
+                    &format!("{base}.sub_agreement"),
+                    said!("diag-sub-missing", number = n),
+                    format!("sub-agreement {n} does not exist in this file"),
+                );
+            }
+            if e.reasons.trim().is_empty() {
+                self.error(
+                    &format!("{base}.reasons"),
+                    said!("diag-evaluation-no-reasons"),
+                    "say why: the reasons are what the councils read".to_string(),
+                );
+            }
+            if !seen.insert((e.party.clone(), e.sub_agreement, e.on)) {
+                self.error(
+                    &format!("{base}.on"),
+                    said!("diag-evaluation-twice", party = &e.party, on = e.on),
+                    format!(
+                        "{} has evaluated the same agreement twice on {}; keep one",
+                        e.party, e.on
+                    ),
+                );
+            }
+        }
+        let mut seen = BTreeSet::new();
         for (i, ob) in doc.obligations.iter().enumerate() {
             let base = format!("obligation[{}]", self.origins.obligation[i]);
             if !seen.insert(ob.id.clone()) {
@@ -686,6 +717,7 @@ mod role {
     pub(super) const OWNER: Role = ("diag-role-owner", "owner");
     pub(super) const PAYER: Role = ("diag-role-payer", "payer");
     pub(super) const PAYEE: Role = ("diag-role-payee", "payee");
+    pub(super) const EVALUATING: Role = ("diag-role-evaluating", "evaluating party");
 }
 
 /// `[1 January, 1 January of the next year)`.

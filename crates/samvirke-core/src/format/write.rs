@@ -326,6 +326,20 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
             o.str("reason", &t.reason);
         }
     }
+    for e in &doc.evaluations {
+        o.header("[[evaluation]]");
+        o.str("party", &e.party.to_string());
+        o.date("on", e.on);
+        if let Some(n) = e.sub_agreement {
+            o.line("sub_agreement", n.to_string());
+        }
+        o.str("delivers", e.delivers.as_str());
+        o.str("value_for_money", e.value_for_money.as_str());
+        o.str("reasons", &e.reasons);
+        if !e.evidence.is_empty() {
+            o.line("evidence", list(&e.evidence, |s| quote(s)));
+        }
+    }
     if let Some(m) = &doc.mapping {
         o.header("[mapping]");
         if let Some(n) = m.prioritised_count {

@@ -206,11 +206,87 @@ pub(crate) async fn cooperation_page(
             }
             p { a href={ "/cooperations/" (c.id) "/mapping" } { (tr("mapping-link")) } }
         }
+        (evaluations(doc))
         (deadlines)
         (components::timeline(timeline(doc)))
         p { a href={ "/cooperations/" (c.id) "/history" } { (tr("history-link")) } }
     };
     Ok(Html(page(&c.name, body).into_string()))
+}
+
+/// Each party's evaluations of the agreement, newest first, and when each municipality must next
+/// evaluate it (shown while the cooperation is in force).
+fn evaluations(doc: &CooperationDoc) -> Markup {
+    let c = &doc.cooperation;
+    let municipalities: Vec<&PartyId> = c
+        .parties
+        .iter()
+        .map(|p| &p.id)
+        .filter(|p| matches!(p, PartyId::Municipality(_)))
+        .collect();
+    let due: Vec<(&PartyId, Date)> = municipalities
+        .iter()
+        .filter_map(|p| {
+            samvirke_core::deadlines::evaluation_due(doc, p)
+                .ok()
+                .flatten()
+                .map(|d| (*p, d))
+        })
+        .collect();
+    if doc.evaluations.is_empty() && due.is_empty() {
+        return html! {};
+    }
+    let verdict = |v: samvirke_core::model::Verdict| tr(&format!("verdict-{}", v.as_str()));
+    html! {
+        h2 #evaluations { (tr("evaluations")) }
+        p { (tr("evaluations-intro")) }
+        @if !due.is_empty() {
+            table.stack {
+                thead { tr {
+                    th scope="col" { (tr("evaluation-col-party")) }
+                    th scope="col" { (tr("evaluation-col-on")) }
+                    th scope="col" { (tr("evaluation-col-next")) }
+                } }
+                tbody {
+                    @for (p, next) in &due {
+                        @let last = doc.evaluations.iter().filter(|e| &e.party == *p).map(|e| e.on).max();
+                        tr {
+                            th scope="row" { (party_link(doc, p)) }
+                            td data-label=(tr("evaluation-col-on")) {
+                                @match last { Some(d) => (time(d)), None => (tr("evaluation-never")) }
+                            }
+                            td data-label=(tr("evaluation-col-next")) {
+                                (time(*next))
+                                @if *next < today() {
+                                    " " strong.overdue { (tra("evaluation-overdue", &[("date", &day(*next))])) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @for e in doc.evaluations.iter().rev() {
+            section.evaluation {
+                h3 { (party_link(doc, &e.party)) ", " (time(e.on)) }
+                dl {
+                    dt { (tr("evaluation-col-scope")) }
+                    dd {
+                        @match e.sub_agreement {
+                            Some(n) => (tra("evaluation-sub", &[("number", &n.to_string())])),
+                            None => (tr("evaluation-whole")),
+                        }
+                    }
+                    dt { (tr("evaluation-col-delivers")) } dd { (verdict(e.delivers)) }
+                    dt { (tr("evaluation-col-value")) } dd { (verdict(e.value_for_money)) }
+                }
+                p { (in_language(&e.reasons, c.language)) }
+                @if !e.evidence.is_empty() {
+                    ul { @for x in &e.evidence { li { (in_language(x, c.language)) } } }
+                }
+            }
+        }
+    }
 }
 
 /// `GET /cooperations/{id}/deadlines.ics`.

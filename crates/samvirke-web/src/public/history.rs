@@ -156,6 +156,13 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
             &[("area", in_language(&candidate_area.area, language))],
         ),
         Fact::Mapping { .. } => html! { (tr("change-mapping")) },
+        Fact::Evaluation { evaluation: e, .. } => trm(
+            "change-evaluation",
+            &[
+                ("party", party(&e.party)),
+                ("date", crate::html::time(e.on)),
+            ],
+        ),
         Fact::Obligation { obligation, .. } => trm(
             "change-obligation",
             &[("title", components::localized(&obligation.title))],

@@ -714,3 +714,6 @@ verdict-yes = ja
 verdict-partly = delvist
 verdict-no = nej
 evaluation-sub = delaftale { $number }
+municipality-last-evaluation = Senest evalueret { $date }: leverer efter hensigten: { $delivers }; værdi for pengene: { $value }.
+municipality-next-evaluation = Næste evaluering senest { $date }.
+evaluation-overdue-short = Overskredet.

@@ -714,3 +714,6 @@ verdict-yes = yes
 verdict-partly = partly
 verdict-no = no
 evaluation-sub = sub-agreement { $number }
+municipality-last-evaluation = Last evaluated { $date }: delivers on purpose: { $delivers }; value for money: { $value }.
+municipality-next-evaluation = Next evaluation due { $date }.
+evaluation-overdue-short = Overdue.

@@ -714,3 +714,6 @@ verdict-yes = ja
 verdict-partly = delvis
 verdict-no = nei
 evaluation-sub = delavtale { $number }
+municipality-last-evaluation = Sist evaluert { $date }: leverer etter hensikten: { $delivers }; effekt for pengene: { $value }.
+municipality-next-evaluation = Neste evaluering senest { $date }.
+evaluation-overdue-short = Forsinket.

@@ -714,3 +714,6 @@ verdict-yes = ja
 verdict-partly = delvis
 verdict-no = nej
 evaluation-sub = delavtal { $number }
+municipality-last-evaluation = Senast utvärderad { $date }: levererar enligt syftet: { $delivers }; valuta för pengarna: { $value }.
+municipality-next-evaluation = Nästa utvärdering senast { $date }.
+evaluation-overdue-short = Försenad.

@@ -371,6 +371,12 @@ both!(
                 && dt.contains("overdue since"),
             "{dt}"
         );
+        // The municipality page shows when Dragør must next evaluate each of its agreements.
+        let (_, _, dragoer) = app.get("/municipalities/DK-0155");
+        assert!(
+            dragoer.contains("Next evaluation due") && dragoer.contains("Overdue."),
+            "{dragoer}"
+        );
         // The cooperation page links to it.
         let (_, _, coop) = app.get("/cooperations/marker-ostfold-kartlegging");
         assert!(coop.contains("href=\"/cooperations/marker-ostfold-kartlegging/mapping\""));

@@ -13,7 +13,7 @@ use samvirke_core::{Date, PartyId};
 use super::{PageError, deadlines, snapshot};
 use crate::html::components::{self, cooperation_link, municipality_name, party_link, until};
 use crate::html::layout::page;
-use crate::html::{time, tr, trm};
+use crate::html::{time, tr, tra, trm};
 use crate::{AppState, WebError, today};
 
 #[derive(serde::Deserialize)]
@@ -140,7 +140,25 @@ pub(crate) async fn municipality_page(
         } @else {
             ul {
                 @for d in &member_of {
-                    li { (cooperation_link(d)) " (" (tr(&format!("status-{}", d.cooperation.status.as_str()))) ")" }
+                    @let me = PartyId::Municipality(id);
+                    @let last = d.evaluations.iter().filter(|e| e.party == me).max_by_key(|e| e.on);
+                    @let next = samvirke_core::deadlines::evaluation_due(d, &me).ok().flatten();
+                    li {
+                        (cooperation_link(d)) " (" (tr(&format!("status-{}", d.cooperation.status.as_str()))) ")"
+                        @if let Some(e) = last {
+                            br;
+                            (tra("municipality-last-evaluation", &[
+                                ("date", &crate::html::day(e.on)),
+                                ("delivers", &tr(&format!("verdict-{}", e.delivers.as_str()))),
+                                ("value", &tr(&format!("verdict-{}", e.value_for_money.as_str()))),
+                            ]))
+                        }
+                        @if let Some(n) = next {
+                            br;
+                            (tra("municipality-next-evaluation", &[("date", &crate::html::day(n))]))
+                            @if n < crate::today() { " " strong.overdue { (tr("evaluation-overdue-short")) } }
+                        }
+                    }
                 }
             }
         }

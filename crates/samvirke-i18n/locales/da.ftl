@@ -717,3 +717,4 @@ evaluation-sub = delaftale { $number }
 municipality-last-evaluation = Senest evalueret { $date }: leverer efter hensigten: { $delivers }; værdi for pengene: { $value }.
 municipality-next-evaluation = Næste evaluering senest { $date }.
 evaluation-overdue-short = Overskredet.
+form-service-none = Intet samarbejde i Samvirke har endnu registreret en ydelse for kommuner i { $country }, så der er intet at spørge om dér.

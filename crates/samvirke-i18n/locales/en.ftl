@@ -717,3 +717,4 @@ evaluation-sub = sub-agreement { $number }
 municipality-last-evaluation = Last evaluated { $date }: delivers on purpose: { $delivers }; value for money: { $value }.
 municipality-next-evaluation = Next evaluation due { $date }.
 evaluation-overdue-short = Overdue.
+form-service-none = No cooperation in Samvirke records a service for municipalities in { $country } yet, so there is nothing to ask about there.

@@ -717,3 +717,4 @@ evaluation-sub = delavtale { $number }
 municipality-last-evaluation = Sist evaluert { $date }: leverer etter hensikten: { $delivers }; effekt for pengene: { $value }.
 municipality-next-evaluation = Neste evaluering senest { $date }.
 evaluation-overdue-short = Forsinket.
+form-service-none = Ingen samarbeid i Samvirke har ennå registrert en tjeneste for kommuner i { $country }, så det er ingenting å spørre om der.

@@ -717,3 +717,4 @@ evaluation-sub = delavtal { $number }
 municipality-last-evaluation = Senast utvärderad { $date }: levererar enligt syftet: { $delivers }; valuta för pengarna: { $value }.
 municipality-next-evaluation = Nästa utvärdering senast { $date }.
 evaluation-overdue-short = Försenad.
+form-service-none = Ingen samverkan i Samvirke har ännu registrerat en tjänst för kommuner i { $country }, så det finns inget att fråga om där.

@@ -284,6 +284,15 @@ both!(citizen_pages_work_without_javascript, |app| {
             && bad.contains("“On which date?” must be a real date, such as 2026-12-31."),
         "{bad}"
     );
+    // A Swedish municipality: the examples record no Swedish service, and the form says so.
+    let (_, _, swedish) = app.get("/?municipality=SE-1984");
+    assert!(
+        swedish.contains("aria-describedby=\"service-none\"")
+            && swedish.contains("records a service for municipalities in Sweden yet"),
+        "{swedish}"
+    );
+    let (_, _, danish) = app.get("/?municipality=DK-0155");
+    assert!(!danish.contains("service-none"));
     let (status, _, missing) = app.get("/no/such/page");
     assert_eq!(status, 404);
     assert!(missing.contains("Page not found"));

@@ -33,6 +33,13 @@ fn form(snapshot: &Snapshot, query: &WhoQuery) -> Markup {
         .map(|m| m.country());
     let register = MunicipalityRegister::embedded();
     let registry = &snapshot.registry;
+    // The chosen municipality's country, when no cooperation records a service there yet.
+    let none_for = country.filter(|c| {
+        !registry
+            .service_ids()
+            .iter()
+            .any(|id| registry.service_names(id).is_some_and(|(_, sc)| sc == *c))
+    });
     html! {
         form method="get" action="/who" {
             label for="municipality" { (tr("form-municipality")) }
@@ -48,7 +55,12 @@ fn form(snapshot: &Snapshot, query: &WhoQuery) -> Markup {
                 }
             }
             label for="service" { (tr("form-service")) }
-            select #service name="service" required {
+            @if let Some(c) = none_for {
+                p.hint #service-none {
+                    (tra("form-service-none", &[("country", &tr(&format!("country-{}", c.code().to_ascii_lowercase())))]))
+                }
+            }
+            select #service name="service" required aria-describedby=[none_for.map(|_| "service-none")] {
                 option value="" { (tr("form-service-choose")) }
                 @for (c, label) in [(Country::Dk, "country-dk"), (Country::Se, "country-se"), (Country::No, "country-no")] {
                     @let ids: Vec<&ServiceId> = registry.service_ids().iter()

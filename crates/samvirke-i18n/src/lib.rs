@@ -237,6 +237,15 @@ pub fn citation(lang: Lang, text: &str) -> String {
     }
 }
 
+/// A mapping criterion's name in `lang`: the name the agreement file gives it, else a default
+/// criterion's from the translations (`criterion-{id}`).
+pub fn criterion_name(lang: Lang, criterion: &samvirke_core::model::Criterion) -> String {
+    match &criterion.names {
+        Some(names) => names.get(lang.language()).to_string(),
+        None => t(lang, &format!("criterion-{}", criterion.id)),
+    }
+}
+
 impl samvirke_core::words::Words for Lang {
     fn due_in(&self, days: i32) -> String {
         match days {

@@ -57,6 +57,14 @@ struct Tbl<'a, 'i> {
 }
 
 impl<'a, 'i> Tbl<'a, 'i> {
+    /// The table's keys, in the file's order (for tables keyed by party or criterion).
+    fn keys(&self) -> Vec<String> {
+        self.table
+            .iter()
+            .map(|(k, _)| k.get_ref().to_string())
+            .collect()
+    }
+
     fn field(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
@@ -1365,7 +1373,8 @@ fn read_delivery(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Delivery> {
         true,
         enum_value(DeliveryKind::parse, DeliveryKind::choices()),
     );
-    let staff_years_hundredths = read_money(r, &mut t, "staff_years", false);
+    let staff_years_hundredths =
+        read_hundredths(r, &mut t, "staff_years", false, "1.5", "staff-years");
     let yearly_cost_minor = read_money(r, &mut t, "yearly_cost", false);
     let currency = r.parsed(&mut t, "currency", "\"NOK\"", false, currency);
     let volume = r
@@ -1412,11 +1421,7 @@ fn read_assessment(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Assessment> {
     let party = r.parsed(&mut t, "party", "\"NO-3122\"", true, party);
     let mut scores = BTreeMap::new();
     if let Some(mut st) = r.sub_table(&mut t, "scores", true, "{ need = 3, scale = 2 }") {
-        let names: Vec<String> = st
-            .table
-            .iter()
-            .map(|(k, _)| k.get_ref().to_string())
-            .collect();
+        let names = st.keys();
         for name in names {
             let max = i64::from(crate::mapping::SCORE_MAX);
             if let Some(n) = r.integer(&mut st, &name, true, 0..max + 1, "3") {
@@ -1427,11 +1432,7 @@ fn read_assessment(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Assessment> {
     }
     let mut justifications = BTreeMap::new();
     if let Some(mut jt) = r.sub_table(&mut t, "justifications", false, "") {
-        let names: Vec<String> = jt
-            .table
-            .iter()
-            .map(|(k, _)| k.get_ref().to_string())
-            .collect();
+        let names = jt.keys();
         for name in names {
             if let Some(text) = r.req_str(&mut jt, &name, "\"…\"") {
                 justifications.insert(name, text);
@@ -1635,9 +1636,22 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
 /// An amount in major units with at most two decimals, written as a string (`"1234567.89"`) or a
 /// whole number, as minor units. A TOML float is refused: it cannot hold every amount exactly.
 fn read_money(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, required: bool) -> Option<u64> {
+    read_hundredths(r, t, key, required, "1234567.89", "major units")
+}
+
+/// A decimal with at most two places in quotes (`"1.5"`), as hundredths; `what` says what the
+/// number is in the error ("major units", "staff-years").
+fn read_hundredths(
+    r: &mut Reader,
+    t: &mut Tbl<'_, '_>,
+    key: &str,
+    required: bool,
+    example: &str,
+    what: &str,
+) -> Option<u64> {
     let Some(value) = r.value(t, key) else {
         if required {
-            r.missing(t, key, "\"1234567.89\"");
+            r.missing(t, key, &format!("\"{example}\""));
         }
         return None;
     };
@@ -1646,15 +1660,15 @@ fn read_money(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, required: bool) ->
         DeValue::String(s) => s.to_string(),
         DeValue::Integer(i) => i.as_str().replace('_', ""),
         DeValue::Float(f) => {
-            r.error(&value.span(), &field, format!("{} is a floating-point number, which cannot hold every amount exactly; write it in quotes: {key} = \"{}\"", f.as_str(), f.as_str()));
+            r.error(&value.span(), &field, format!("{} is a floating-point number, which cannot hold every value exactly; write it in quotes: {key} = \"{}\"", f.as_str(), f.as_str()));
             return None;
         }
         _ => {
             r.type_error(
                 value,
                 &field,
-                "an amount",
-                &format!("{key} = \"1234567.89\""),
+                "a number with at most two decimals",
+                &format!("{key} = \"{example}\""),
             );
             return None;
         }
@@ -1662,7 +1676,7 @@ fn read_money(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str, required: bool) ->
     match crate::decimal::parse_hundredths(text.as_bytes(), b'.') {
         Ok(minor) => Some(minor),
         Err(problem) => {
-            r.error(&value.span(), &field, format!("\"{text}\" {problem}; write major units with at most two decimals and no thousands separators, e.g. \"1234567.89\""));
+            r.error(&value.span(), &field, format!("\"{text}\" {problem}; write {what} with at most two decimals and no thousands separators, e.g. \"{example}\""));
             None
         }
     }
@@ -1674,11 +1688,7 @@ fn read_money_shares(r: &mut Reader, t: &mut Tbl<'_, '_>, key: &str) -> Vec<Mone
         return Vec::new();
     };
     let mut out = Vec::new();
-    let names: Vec<String> = st
-        .table
-        .iter()
-        .map(|(k, _)| k.get_ref().to_string())
-        .collect();
+    let names = st.keys();
     for name in names {
         let amount = read_money(r, &mut st, &name, true);
         match (party(&name), amount) {
@@ -1705,11 +1715,7 @@ fn read_shares(
 ) -> Option<Vec<KeyShare>> {
     let mut st = r.sub_table(t, key, true, example)?;
     let mut out = Vec::new();
-    let names: Vec<String> = st
-        .table
-        .iter()
-        .map(|(k, _)| k.get_ref().to_string())
-        .collect();
+    let names = st.keys();
     for name in names {
         let parsed = party(&name);
         let parts = r.integer(&mut st, &name, true, 0..1_000_000_000_000, "1");

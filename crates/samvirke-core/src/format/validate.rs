@@ -335,8 +335,7 @@ impl Checker<'_> {
     }
 
     /// An area's deliveries, assessments and transitions against the mapping.
-    fn check_area_mapping(&mut self, base: &str, area: &CandidateArea) {
-        let criteria = crate::mapping::criteria(self.doc.mapping.as_ref());
+    fn check_area_mapping(&mut self, base: &str, area: &CandidateArea, criteria: &[Criterion]) {
         let ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
         for (j, d) in area.deliveries.iter().enumerate() {
             let path = format!("{base}.delivery[{j}]");
@@ -497,6 +496,7 @@ impl Checker<'_> {
             self.check_party(&format!("{base}.from"), &s.from, role::SENDING);
             self.check_party(&format!("{base}.to"), &s.to, role::RECEIVING);
         }
+        let criteria = crate::mapping::criteria(doc.mapping.as_ref());
         let mut seen = BTreeSet::new();
         for (i, c) in doc.candidate_areas.iter().enumerate() {
             let base = format!("candidate_area[{}]", self.origins.candidate_area[i]);
@@ -513,7 +513,7 @@ impl Checker<'_> {
             for (j, p) in c.participants.iter().enumerate() {
                 self.check_party(&format!("{base}.participants[{j}]"), p, role::PARTICIPANT);
             }
-            self.check_area_mapping(&base, c);
+            self.check_area_mapping(&base, c, &criteria);
         }
         self.check_mapping();
         let mut seen = BTreeSet::new();

@@ -61,12 +61,6 @@ pub fn render(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> Str
         "{}",
         i18n::message(lang, "mapping-title", &[("name", &doc.cooperation.name)])
     );
-    let area_name = |id: &str| {
-        doc.candidate_areas
-            .iter()
-            .find(|a| a.id == id)
-            .map_or_else(|| id.to_string(), |a| a.area.clone())
-    };
     if let Some(count) = report.prioritised_count {
         let _ = writeln!(
             out,
@@ -83,7 +77,7 @@ pub fn render(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> Str
     }
     let _ = writeln!(out, "\n{}:", t("mapping-criteria"));
     for c in &report.criteria {
-        let name = criterion_name(c, lang);
+        let name = i18n::criterion_name(lang, c);
         let _ = writeln!(
             out,
             "  {name} ({}) – {}",
@@ -100,7 +94,7 @@ pub fn render(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> Str
             out,
             "  {}. {}  {}{}",
             r.rank,
-            area_name(&r.area),
+            area_name(doc, &r.area),
             score(lang, r.score),
             if r.illustrative {
                 format!(" ({})", t("mapping-illustrative"))
@@ -122,7 +116,7 @@ pub fn render(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> Str
             .ranking
             .unscored
             .iter()
-            .map(|a| area_name(a))
+            .map(|a| area_name(doc, a))
             .collect();
         let _ = writeln!(out, "  {}: {}", t("mapping-unscored"), names.join("; "));
     }
@@ -130,22 +124,8 @@ pub fn render(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> Str
     out
 }
 
-/// A criterion's name: its own, else the default criterion's translated one.
-pub fn criterion_name(c: &samvirke_core::model::Criterion, lang: Lang) -> String {
-    match &c.names {
-        Some(names) => names.get(lang.language()).to_string(),
-        None => i18n::t(lang, &format!("criterion-{}", c.id)),
-    }
-}
-
 /// "The top three holds for every single weight from 0 to 100" or the smallest change that moves it.
 pub fn robustness_line(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> String {
-    let area_name = |id: &str| {
-        doc.candidate_areas
-            .iter()
-            .find(|a| a.id == id)
-            .map_or_else(|| id.to_string(), |a| a.area.clone())
-    };
     if report.robustness.top.len() < 2 {
         return i18n::t(lang, "mapping-robust-too-few");
     }
@@ -160,8 +140,11 @@ pub fn robustness_line(doc: &CooperationDoc, report: &mapping::Report, lang: Lan
                 .criteria
                 .iter()
                 .find(|c| c.id == change.criterion)
-                .map_or_else(|| change.criterion.clone(), |c| criterion_name(c, lang));
-            let top: Vec<String> = change.top.iter().map(|a| area_name(a)).collect();
+                .map_or_else(
+                    || change.criterion.clone(),
+                    |c| i18n::criterion_name(lang, c),
+                );
+            let top: Vec<String> = change.top.iter().map(|a| area_name(doc, a)).collect();
             i18n::message(
                 lang,
                 "mapping-robust-change",
@@ -174,4 +157,12 @@ pub fn robustness_line(doc: &CooperationDoc, report: &mapping::Report, lang: Lan
             )
         }
     }
+}
+
+/// An area by its name in the file (its id when it has none there).
+fn area_name(doc: &CooperationDoc, id: &str) -> String {
+    doc.candidate_areas
+        .iter()
+        .find(|a| a.id == id)
+        .map_or_else(|| id.to_string(), |a| a.area.clone())
 }

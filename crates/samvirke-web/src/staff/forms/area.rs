@@ -127,10 +127,7 @@ impl StaffForm for AssessForm {
             .map(|n| (n.to_string(), tr(&format!("score-{n}"))))
             .collect();
         for c in mapping::criteria(doc.and_then(|d| d.mapping.as_ref())) {
-            let name = match &c.names {
-                Some(names) => names.get(crate::html::lang().language()).to_string(),
-                None => tr(&format!("criterion-{}", c.id)),
-            };
+            let name = crate::i18n::criterion_name(crate::html::lang(), &c);
             out.push(
                 field(
                     &format!("score-{}", c.id),

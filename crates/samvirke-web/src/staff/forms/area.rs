@@ -122,7 +122,15 @@ impl StaffForm for AssessForm {
     }
 
     fn fields(&self, doc: Option<&CooperationDoc>, _registry: &Registry) -> Vec<Field> {
-        let mut out = vec![field("on", "field-assessed-on", Input::Date, false)];
+        // The form says whose scores of which area it records (its title cannot see the file).
+        let whose = match (doc, area(doc, &self.area), self.party()) {
+            (Some(d), Ok(a), Some(p)) => tra(
+                "hint-assess-whose",
+                &[("party", &d.party_name(&p)), ("area", &a.area)],
+            ),
+            _ => String::new(),
+        };
+        let mut out = vec![field("on", "field-assessed-on", Input::Date, false).hint(whose)];
         let scores: Vec<(String, String)> = (0..=mapping::SCORE_MAX)
             .map(|n| (n.to_string(), tr(&format!("score-{n}"))))
             .collect();

@@ -612,7 +612,7 @@ pub fn on_event(docs: &[CooperationDoc], filter: &Filter) -> Vec<EventDuty> {
     for doc in docs.iter().filter(|d| filter.admits(d)) {
         let c = &doc.cooperation;
         for st in statutory::applying_to(c.country, c.legal_form) {
-            if let StatutoryDue::OnEvent { events, within } = &st.due {
+            if let StatutoryDue::OnEvent { events, within, .. } = &st.due {
                 out.push(EventDuty {
                     cooperation: c.id.clone(),
                     title: st.title.get(c.language).to_string(),

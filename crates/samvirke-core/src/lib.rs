@@ -29,6 +29,7 @@ pub mod registry;
 pub mod reminders;
 pub mod report;
 pub mod resolver;
+pub mod scenario;
 pub mod statutory;
 pub mod time;
 pub mod words;

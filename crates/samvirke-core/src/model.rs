@@ -303,6 +303,16 @@ impl Names {
         }
     }
 
+    /// Sets the name in `language`.
+    pub fn set(&mut self, language: Language, text: String) {
+        match language {
+            Language::Da => self.da = Some(text),
+            Language::Sv => self.sv = Some(text),
+            Language::Nb => self.nb = Some(text),
+            Language::En => self.en = Some(text),
+        }
+    }
+
     /// The name in `language`, else the first one set (da, sv, nb, en).
     pub fn get(&self, language: Language) -> &str {
         let preferred = match language {
@@ -875,6 +885,197 @@ pub struct Criterion {
     pub names: Option<Names>,
 }
 
+slug_enum!(
+    /// How the councils of a cooperation decide a change of the agreement.
+    VotingRule {
+        /// Every party must agree.
+        Unanimity = "unanimity",
+        /// More than half.
+        SimpleMajority = "simple_majority",
+        /// At least the threshold (`threshold_percent`).
+        QualifiedMajority = "qualified_majority",
+    }
+);
+
+slug_enum!(
+    /// What a majority is counted in.
+    VoteBasis {
+        /// One vote per party.
+        Members = "members",
+        /// The parties' residents.
+        Population = "population",
+    }
+);
+
+/// How the parties decide a change of the agreement (`[voting]`): the rule, what it counts, the
+/// threshold of a qualified majority and, when counted by population, the residents of each party.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Voting {
+    /// The rule.
+    pub rule: VotingRule,
+    /// What the rule counts.
+    pub by: VoteBasis,
+    /// The share a qualified majority needs, in whole percent (e.g. 67).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_percent: Option<u32>,
+    /// Residents per party (required when counted by population).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub population: Vec<KeyShare>,
+    /// The date the residents were counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_date: Option<Date>,
+    /// Where the numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_source: Option<String>,
+    /// The clause that sets the rule, in the agreement's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+}
+
+/// A named set of proposed changes on top of the registry, kept apart from the recorded truth
+/// (`[[scenario]]`). Worked out by `scenario::evaluate`; adopting it writes the changes as facts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Scenario {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// Its name, in the cooperation's language.
+    pub name: String,
+    /// The day it was prepared; notice is taken to be given on this day.
+    pub prepared: Date,
+    /// The registry it starts from: as known at the end of this day (none: as known now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known_on: Option<Date>,
+    /// What it is about, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The proposed changes, applied in order.
+    pub changes: Vec<ScenarioChange>,
+    /// Staff who would move, as the planners estimate them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff: Vec<StaffFigure>,
+    /// When and by which decision it was adopted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<ScenarioAdoption>,
+}
+
+/// One proposed change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScenarioChange {
+    /// A member takes services back from their performer.
+    TakeBack {
+        /// Who takes them back.
+        member: MunicipalityId,
+        /// The services.
+        services: Vec<ServiceId>,
+        /// The first day it performs them itself.
+        from: Date,
+    },
+    /// A member leaves the cooperation.
+    Leave {
+        /// Who leaves.
+        member: MunicipalityId,
+        /// The first day it is no longer a party.
+        from: Date,
+        /// Who performs, from that day, what the leaving member performed for others.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        successor: Option<PartyId>,
+    },
+    /// A new member joins.
+    Join {
+        /// Who joins.
+        member: MunicipalityId,
+        /// The first day it is a party.
+        from: Date,
+        /// The services it delegates (empty: every service delegated on that day).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        services: Vec<ServiceId>,
+        /// Its parts in a fixed key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parts: Option<u64>,
+        /// Its residents in a population key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        population: Option<u64>,
+    },
+    /// A candidate area becomes a cooperation of its own.
+    NewCooperation {
+        /// The candidate area (its id in this cooperation).
+        area: String,
+        /// The new cooperation's id.
+        id: CooperationId,
+        /// Its name.
+        name: String,
+        /// Its legal form.
+        legal_form: LegalForm,
+        /// Who performs the service.
+        performer: MunicipalityId,
+        /// Who takes part (empty: the area's participants).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        members: Vec<MunicipalityId>,
+        /// The first day.
+        from: Date,
+        /// The currency of its payment agreement.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        currency: Option<String>,
+        /// How its cost is split.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<AllocationKey>,
+        /// Its budget per year.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        years: Vec<PaymentYear>,
+    },
+}
+
+impl ScenarioChange {
+    /// The change's kind as written in the file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ScenarioChange::TakeBack { .. } => "take_back",
+            ScenarioChange::Leave { .. } => "leave",
+            ScenarioChange::Join { .. } => "join",
+            ScenarioChange::NewCooperation { .. } => "new_cooperation",
+        }
+    }
+
+    /// The first day the change applies.
+    pub fn from(&self) -> Date {
+        match self {
+            ScenarioChange::TakeBack { from, .. }
+            | ScenarioChange::Leave { from, .. }
+            | ScenarioChange::Join { from, .. }
+            | ScenarioChange::NewCooperation { from, .. } => *from,
+        }
+    }
+}
+
+/// Staff who would move between parties, as a figure the planners enter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffFigure {
+    /// From.
+    pub from: PartyId,
+    /// To.
+    pub to: PartyId,
+    /// How many people.
+    pub count: u32,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The adoption of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScenarioAdoption {
+    /// The day of the decision.
+    pub on: Date,
+    /// The decision (its id among the cooperation's decisions).
+    pub decision: String,
+}
+
 /// A duty the agreement puts on a party on a yearly wheel: a report, an order, a payment overview.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1170,6 +1371,12 @@ pub struct CooperationDoc {
     /// The parties' evaluations of the agreement, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evaluations: Vec<Evaluation>,
+    /// How the parties decide a change of the agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voting: Option<Voting>,
+    /// Scenarios of proposed changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
 }
 
 /// One fact in the journal: a part of a cooperation that changes on its own.
@@ -1249,6 +1456,20 @@ pub enum Fact {
         /// The mapping.
         mapping: Mapping,
     },
+    /// How the parties decide.
+    Voting {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The rule.
+        voting: Voting,
+    },
+    /// A scenario of proposed changes (never read by the resolver).
+    Scenario {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The scenario.
+        scenario: Scenario,
+    },
     /// An obligation on the yearly wheel.
     Obligation {
         /// Owning cooperation.
@@ -1309,6 +1530,8 @@ impl Fact {
             | Fact::CandidateArea { cooperation, .. }
             | Fact::Mapping { cooperation, .. }
             | Fact::Evaluation { cooperation, .. }
+            | Fact::Voting { cooperation, .. }
+            | Fact::Scenario { cooperation, .. }
             | Fact::Obligation { cooperation, .. }
             | Fact::PaymentAgreement { cooperation, .. }
             | Fact::ObligationStatus { cooperation, .. }
@@ -1354,6 +1577,8 @@ impl Fact {
                 format!("{coop}/candidate-area/{}", candidate_area.id)
             }
             Fact::Mapping { .. } => format!("{coop}/mapping"),
+            Fact::Voting { .. } => format!("{coop}/voting"),
+            Fact::Scenario { scenario, .. } => format!("{coop}/scenario/{}", scenario.id),
             Fact::Evaluation { evaluation: e, .. } => format!(
                 "{coop}/evaluation/{}/{}/{}",
                 e.party,
@@ -1400,6 +1625,8 @@ impl CooperationDoc {
             payment_agreements: Vec::new(),
             mapping: None,
             evaluations: Vec::new(),
+            voting: None,
+            scenarios: Vec::new(),
         }
     }
 
@@ -1455,6 +1682,14 @@ impl CooperationDoc {
             cooperation: coop.clone(),
             mapping: m.clone(),
         }));
+        out.extend(self.voting.iter().map(|v| Fact::Voting {
+            cooperation: coop.clone(),
+            voting: v.clone(),
+        }));
+        out.extend(self.scenarios.iter().map(|s| Fact::Scenario {
+            cooperation: coop.clone(),
+            scenario: s.clone(),
+        }));
         out.extend(
             self.payment_agreements
                 .iter()
@@ -1497,6 +1732,8 @@ impl CooperationDoc {
                 }
                 Fact::Mapping { mapping, .. } => doc.mapping = Some(mapping.clone()),
                 Fact::Evaluation { evaluation, .. } => doc.evaluations.push(evaluation.clone()),
+                Fact::Voting { voting, .. } => doc.voting = Some(voting.clone()),
+                Fact::Scenario { scenario, .. } => doc.scenarios.push(scenario.clone()),
                 Fact::PaymentAgreement {
                     payment_agreement, ..
                 } => doc.payment_agreements.push(payment_agreement.clone()),
@@ -1527,6 +1764,7 @@ impl CooperationDoc {
             .sort_by_key(|e| (e.on, e.party.clone(), e.sub_agreement));
         self.payment_agreements
             .sort_by_key(|p| (p.sub_agreement, p.valid.from()));
+        self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
     /// The organisation with this id, if the document defines it.

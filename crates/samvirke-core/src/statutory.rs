@@ -42,6 +42,9 @@ pub enum StatutoryDue {
         events: Vec<String>,
         /// The time allowed, in the law's words.
         within: String,
+        /// A notice the statute sets in months (a withdrawal takes effect no earlier).
+        #[serde(default)]
+        notice_months: Option<u32>,
     },
 }
 

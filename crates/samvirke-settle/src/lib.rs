@@ -13,6 +13,7 @@
 pub mod adhoc;
 pub mod allocate;
 pub mod money;
+pub mod scenario;
 pub mod statement;
 
 pub use adhoc::{AdhocError, AdhocOptions, AdhocSummary, settle_adhoc};

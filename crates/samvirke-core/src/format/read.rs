@@ -502,6 +502,7 @@ pub struct Origins {
     pub(crate) staff_transfer: Vec<usize>,
     pub(crate) candidate_area: Vec<usize>,
     pub(crate) evaluation: Vec<usize>,
+    pub(crate) scenario: Vec<usize>,
     pub(crate) obligation: Vec<usize>,
     pub(crate) payment_agreement: Vec<usize>,
 }
@@ -612,6 +613,8 @@ pub(crate) fn read_document(
         &mut o.evaluation,
         read_evaluation,
     );
+    let voting = read_voting(r, &mut top);
+    let scenarios = read_all(r, &mut top, "scenario", &mut o.scenario, read_scenario);
     r.finish(
         top,
         &[
@@ -631,6 +634,8 @@ pub(crate) fn read_document(
             "payment_agreement",
             "mapping",
             "evaluation",
+            "voting",
+            "scenario",
         ],
     );
     let mut cooperation = cooperation?;
@@ -651,6 +656,8 @@ pub(crate) fn read_document(
             payment_agreements,
             mapping,
             evaluations,
+            voting,
+            scenarios,
         },
         o,
     ))
@@ -1862,4 +1869,296 @@ fn read_payment_year(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentYear> 
         actual_minor: actual,
         savings,
     })
+}
+
+/// `[voting]`: how the parties decide a change of the agreement.
+fn read_voting(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Voting> {
+    let mut t = r.sub_table(top, "voting", false, "")?;
+    let rule = r.parsed(
+        &mut t,
+        "rule",
+        "\"unanimity\"",
+        true,
+        enum_value(VotingRule::parse, VotingRule::choices()),
+    );
+    let by = r.parsed(
+        &mut t,
+        "by",
+        "\"members\"",
+        true,
+        enum_value(VoteBasis::parse, VoteBasis::choices()),
+    );
+    let threshold_percent = r
+        .integer(&mut t, "threshold_percent", false, 51..101, "67")
+        .map(|n| n as u32);
+    let population = if t.table.contains_key("population") {
+        read_shares(r, &mut t, "population", "{ \"DK-0185\" = 43000 }").unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let population_date = r.date(&mut t, "population_date", false);
+    let population_source = r.opt_str(&mut t, "population_source");
+    let clause = r.opt_str(&mut t, "clause");
+    let field = t.field("threshold_percent");
+    let span = t.span.clone();
+    let pop_field = t.field("population");
+    r.finish(
+        t,
+        &[
+            "rule",
+            "by",
+            "threshold_percent",
+            "population",
+            "population_date",
+            "population_source",
+            "clause",
+        ],
+    );
+    let (rule, by) = (rule?, by?);
+    match (rule, threshold_percent) {
+        (VotingRule::QualifiedMajority, None) => r.error(
+            &span,
+            &field,
+            "a qualified majority needs its threshold; add threshold_percent = 67 (or the share the agreement names)".to_string(),
+        ),
+        (VotingRule::Unanimity | VotingRule::SimpleMajority, Some(_)) => {
+            let place = r.spans.of(&field);
+            r.error(&place, &field, format!("a threshold belongs to a qualified majority only; remove it or use rule = \"qualified_majority\" (the rule is {rule})"));
+        }
+        _ => {}
+    }
+    if by == VoteBasis::Population && population.is_empty() {
+        r.error(
+            &span,
+            &pop_field,
+            "a vote counted by population needs each party's residents; add population = { \"DK-0185\" = 43000, … } with population_date and population_source".to_string(),
+        );
+    }
+    Some(Voting {
+        rule,
+        by,
+        threshold_percent,
+        population,
+        population_date,
+        population_source,
+        clause,
+    })
+}
+
+/// `[[scenario]]` with its `[[scenario.change]]` and `[[scenario.staff]]`.
+fn read_scenario(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Scenario> {
+    let id = r.parsed(&mut t, "id", "\"hjemtagelse-2027\"", true, local_id);
+    let name = r.req_str(&mut t, "name", "\"Dragør takes PPR back\"");
+    let prepared = r.date(&mut t, "prepared", true);
+    let known_on = r.date(&mut t, "known_on", false);
+    let description = r.opt_str(&mut t, "description");
+    let mut changes = Vec::new();
+    let tables = r.tables(&mut t, "change");
+    if tables.is_empty() && !t.table.contains_key("change") {
+        r.missing(&t, "change", "[[scenario.change]] kind = \"take_back\" …");
+    }
+    for ct in tables {
+        if let Some(c) = read_scenario_change(r, ct) {
+            changes.push(c);
+        }
+    }
+    let mut staff = Vec::new();
+    for mut st in r.tables(&mut t, "staff") {
+        let from = r.parsed(&mut st, "from", "\"DK-0185\"", true, party);
+        let to = r.parsed(&mut st, "to", "\"DK-0155\"", true, party);
+        let count = r
+            .integer(&mut st, "count", true, 0..1_000_000, "4")
+            .map(|n| n as u32);
+        let note = r.opt_str(&mut st, "note");
+        r.finish(st, &["from", "to", "count", "note"]);
+        if let (Some(from), Some(to), Some(count)) = (from, to, count) {
+            staff.push(StaffFigure {
+                from,
+                to,
+                count,
+                note,
+            });
+        }
+    }
+    let adopted = match r.sub_table(&mut t, "adopted", false, "") {
+        Some(mut at) => {
+            let on = r.date(&mut at, "on", true);
+            let decision = r.parsed(&mut at, "decision", "\"vedtagelse-2027\"", true, local_id);
+            r.finish(at, &["on", "decision"]);
+            Some(ScenarioAdoption {
+                on: on?,
+                decision: decision?,
+            })
+        }
+        None => None,
+    };
+    r.finish(
+        t,
+        &[
+            "id",
+            "name",
+            "prepared",
+            "known_on",
+            "description",
+            "change",
+            "staff",
+            "adopted",
+        ],
+    );
+    Some(Scenario {
+        id: id?,
+        name: name?,
+        prepared: prepared?,
+        known_on,
+        description,
+        changes,
+        staff,
+        adopted,
+    })
+}
+
+const CHANGE_KINDS: &str = "take_back, leave, join, new_cooperation";
+
+fn read_scenario_change(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<ScenarioChange> {
+    let kind = r.req_str(&mut t, "kind", "\"take_back\"")?;
+    let member = |r: &mut Reader, t: &mut Tbl<'_, '_>| {
+        r.parsed(t, "member", "\"DK-0155\"", true, |s| {
+            municipality(s).and_then(|m| municipality_exists(m).map(|()| m))
+        })
+    };
+    let change = match kind.as_str() {
+        "take_back" => {
+            let member = member(r, &mut t);
+            let services = r.list(&mut t, "services", "\"ppr\"", service_id);
+            if services.is_empty() {
+                r.missing(&t, "services", "[\"ppr\"]");
+            }
+            let from = r.date(&mut t, "from", true);
+            r.finish(t, &["kind", "member", "services", "from"]);
+            ScenarioChange::TakeBack {
+                member: member?,
+                services,
+                from: from?,
+            }
+        }
+        "leave" => {
+            let member = member(r, &mut t);
+            let from = r.date(&mut t, "from", true);
+            let successor = r.parsed(&mut t, "successor", "\"DK-0185\"", false, party);
+            r.finish(t, &["kind", "member", "from", "successor"]);
+            ScenarioChange::Leave {
+                member: member?,
+                from: from?,
+                successor,
+            }
+        }
+        "join" => {
+            let member = member(r, &mut t);
+            let from = r.date(&mut t, "from", true);
+            let services = r.list(&mut t, "services", "\"ppr\"", service_id);
+            let parts = r
+                .integer(&mut t, "parts", false, 1..1_000_000_000_000, "1")
+                .map(|n| n as u64);
+            let population = r
+                .integer(&mut t, "population", false, 1..1_000_000_000_000, "14000")
+                .map(|n| n as u64);
+            r.finish(
+                t,
+                &["kind", "member", "from", "services", "parts", "population"],
+            );
+            ScenarioChange::Join {
+                member: member?,
+                from: from?,
+                services,
+                parts,
+                population,
+            }
+        }
+        "new_cooperation" => {
+            let area = r.parsed(&mut t, "area", "\"ppt\"", true, local_id);
+            let id = r.parsed(&mut t, "id", "\"ppt-indre-ostfold\"", true, |s| {
+                CooperationId::parse(s).map_err(|e| e.to_string())
+            });
+            let name = r.req_str(&mut t, "name", "\"PPT-samarbeid\"");
+            let legal_form = r.parsed(
+                &mut t,
+                "legal_form",
+                "\"no-vertskommune\"",
+                true,
+                enum_value(LegalForm::parse, LegalForm::choices()),
+            );
+            let performer = r.parsed(&mut t, "performer", "\"NO-3122\"", true, |s| {
+                municipality(s).and_then(|m| municipality_exists(m).map(|()| m))
+            });
+            let members = r.list(&mut t, "members", "\"NO-3118\"", |s| {
+                municipality(s).and_then(|m| municipality_exists(m).map(|()| m))
+            });
+            let from = r.date(&mut t, "from", true);
+            let currency = r.parsed(&mut t, "currency", "\"NOK\"", false, currency);
+            let files_before = r.population_files.len();
+            let key = r
+                .sub_table(&mut t, "key", false, "")
+                .and_then(|kt| read_key(r, kt));
+            if r.population_files.len() > files_before {
+                r.population_files.truncate(files_before);
+                let field = t.field("key");
+                let span = r.spans.of(&field);
+                r.error(&span, &field, "a scenario's key gives its numbers inline (population = { … }); population_csv is read for payment agreements only".to_string());
+            }
+            let mut years = Vec::new();
+            for yt in r.tables(&mut t, "year") {
+                if let Some(y) = read_payment_year(r, yt) {
+                    years.push(y);
+                }
+            }
+            let span = t.span.clone();
+            let currency_field = t.field("currency");
+            r.finish(
+                t,
+                &[
+                    "kind",
+                    "area",
+                    "id",
+                    "name",
+                    "legal_form",
+                    "performer",
+                    "members",
+                    "from",
+                    "currency",
+                    "key",
+                    "year",
+                ],
+            );
+            if key.is_some() && currency.is_none() {
+                r.error(
+                    &span,
+                    &currency_field,
+                    "a key needs the currency its costs are in; add currency = \"DKK\", \"SEK\" or \"NOK\"".to_string(),
+                );
+            }
+            ScenarioChange::NewCooperation {
+                area: area?,
+                id: id?,
+                name: name?,
+                legal_form: legal_form?,
+                performer: performer?,
+                members,
+                from: from?,
+                currency,
+                key,
+                years,
+            }
+        }
+        other => {
+            let field = t.field("kind");
+            let span = r.spans.of(&field);
+            r.error(
+                &span,
+                &field,
+                format!("\"{other}\" is not a kind of change; use {CHANGE_KINDS}"),
+            );
+            return None;
+        }
+    };
+    Some(change)
 }

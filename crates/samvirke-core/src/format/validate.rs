@@ -91,6 +91,7 @@ impl Checker<'_> {
         self.check_delegations();
         self.check_take_backs();
         self.check_others();
+        self.check_scenarios();
         self.errors
     }
 
@@ -475,6 +476,51 @@ impl Checker<'_> {
         }
     }
 
+    /// `[voting]` and `[[scenario]]`: the residents of every voter when counted by population,
+    /// scenario ids once, adoptions naming a recorded decision, and the changes of a scenario that
+    /// starts from today's registry applying to this cooperation on lawful dates.
+    fn check_scenarios(&mut self) {
+        let doc = self.doc;
+        if let Some(v) = &doc.voting {
+            for s in &v.population {
+                self.check_party("voting.population", &s.party, role::VOTER);
+            }
+            if v.by == VoteBasis::Population {
+                for p in &doc.cooperation.parties {
+                    if !v.population.iter().any(|s| s.party == p.id) {
+                        self.error("voting.population", said!("diag-voting-population-missing", party = &p.id), format!("the vote is counted by population, but [voting] gives no residents for {}; add \"{}\" = … to population", p.id, p.id));
+                    }
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (i, sc) in doc.scenarios.iter().enumerate() {
+            let base = format!("scenario[{}]", self.origins.scenario[i]);
+            if !seen.insert(sc.id.clone()) {
+                self.error(
+                    &format!("{base}.id"),
+                    said!("diag-scenario-twice", id = sc.id.as_str()),
+                    format!("scenario id \"{}\" is used twice; ids must differ", sc.id),
+                );
+            }
+            for (j, f) in sc.staff.iter().enumerate() {
+                self.check_known_body(&format!("{base}.staff[{j}].from"), &f.from);
+                self.check_known_body(&format!("{base}.staff[{j}].to"), &f.to);
+            }
+            if let Some(a) = &sc.adopted {
+                if !doc.decisions.iter().any(|d| d.id == a.decision) {
+                    self.error(&format!("{base}.adopted.decision"), said!("diag-scenario-decision-missing", id = a.decision.as_str()), format!("the decision \"{}\" is not among this cooperation's decisions; add a [[decision]] with that id", a.decision));
+                }
+                continue;
+            }
+            if sc.known_on.is_none() {
+                for p in crate::scenario::check(doc, sc) {
+                    self.error(&format!("{base}.{}", p.field), p.said, p.message);
+                }
+            }
+        }
+    }
+
     fn check_others(&mut self) {
         let doc = self.doc;
         let mut seen = BTreeSet::new();
@@ -718,6 +764,7 @@ mod role {
     pub(super) const PAYER: Role = ("diag-role-payer", "payer");
     pub(super) const PAYEE: Role = ("diag-role-payee", "payee");
     pub(super) const EVALUATING: Role = ("diag-role-evaluating", "evaluating party");
+    pub(super) const VOTER: Role = ("diag-role-voter", "voter");
 }
 
 /// `[1 January, 1 January of the next year)`.

@@ -425,64 +425,189 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
             }
         }
         if let Some(key) = &p.key {
-            o.header("[payment_agreement.key]");
-            let shares = |list: &[KeyShare]| {
-                format!(
-                    "{{ {} }}",
-                    list.iter()
-                        .map(|s| format!("{} = {}", quote(&s.party.to_string()), s.parts))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            match key {
-                AllocationKey::Fixed { shares: list } => {
-                    o.str("kind", "fixed");
-                    o.line("shares", shares(list));
-                }
-                AllocationKey::Population {
-                    reference_date,
-                    source,
-                    population,
-                } => {
-                    o.str("kind", "population");
-                    o.date("reference_date", *reference_date);
-                    o.str("source", source);
-                    o.line("population", shares(population));
-                }
-                AllocationKey::Usage { unit } => {
-                    o.str("kind", "usage");
-                    o.str("unit", unit);
-                }
-                AllocationKey::Hybrid {
-                    fixed_basis_points,
-                    shares: list,
-                    unit,
-                } => {
-                    o.str("kind", "hybrid");
-                    o.line("fixed_percent", percent(*fixed_basis_points));
-                    o.line("shares", shares(list));
-                    o.str("unit", unit);
-                }
-            }
+            write_key(&mut o, "payment_agreement.key", key);
         }
-        for y in &p.years {
-            o.header("[[payment_agreement.year]]");
-            o.line("year", y.year.to_string());
-            o.str("budget", &money(y.budget_minor));
-            if let Some(a) = y.actual_minor {
-                o.str("actual", &money(a));
+        write_years(&mut o, "payment_agreement.year", &p.years);
+    }
+    write_voting(&mut o, doc.voting.as_ref());
+    for sc in &doc.scenarios {
+        write_scenario(&mut o, sc);
+    }
+    o.0
+}
+
+fn write_key(o: &mut Out, table: &str, key: &AllocationKey) {
+    o.header(&format!("[{table}]"));
+    match key {
+        AllocationKey::Fixed { shares: list } => {
+            o.str("kind", "fixed");
+            o.line("shares", shares(list));
+        }
+        AllocationKey::Population {
+            reference_date,
+            source,
+            population,
+        } => {
+            o.str("kind", "population");
+            o.date("reference_date", *reference_date);
+            o.str("source", source);
+            o.line("population", shares(population));
+        }
+        AllocationKey::Usage { unit } => {
+            o.str("kind", "usage");
+            o.str("unit", unit);
+        }
+        AllocationKey::Hybrid {
+            fixed_basis_points,
+            shares: list,
+            unit,
+        } => {
+            o.str("kind", "hybrid");
+            o.line("fixed_percent", percent(*fixed_basis_points));
+            o.line("shares", shares(list));
+            o.str("unit", unit);
+        }
+    }
+}
+
+/// `{ "DK-0155" = 1, … }`.
+fn shares(list: &[KeyShare]) -> String {
+    format!(
+        "{{ {} }}",
+        list.iter()
+            .map(|s| format!("{} = {}", quote(&s.party.to_string()), s.parts))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn write_years(o: &mut Out, table: &str, years: &[PaymentYear]) {
+    for y in years {
+        o.header(&format!("[[{table}]]"));
+        o.line("year", y.year.to_string());
+        o.str("budget", &money(y.budget_minor));
+        if let Some(a) = y.actual_minor {
+            o.str("actual", &money(a));
+        }
+        for saving in &y.savings {
+            o.header(&format!("[[{table}.saving]]"));
+            o.date("effective", saving.effective);
+            o.str("annual_amount", &money(saving.annual_minor));
+            o.line("share_percent", percent(saving.share_basis_points));
+            o.str("note", &saving.note);
+        }
+    }
+}
+
+fn write_voting(o: &mut Out, voting: Option<&Voting>) {
+    let Some(v) = voting else {
+        return;
+    };
+    o.header("[voting]");
+    o.str("rule", v.rule.as_str());
+    o.str("by", v.by.as_str());
+    if let Some(t) = v.threshold_percent {
+        o.line("threshold_percent", t.to_string());
+    }
+    if !v.population.is_empty() {
+        o.line("population", shares(&v.population));
+    }
+    o.opt_date("population_date", v.population_date);
+    o.opt_str("population_source", &v.population_source);
+    o.opt_str("clause", &v.clause);
+}
+
+fn write_scenario(o: &mut Out, sc: &Scenario) {
+    o.header("[[scenario]]");
+    o.str("id", &sc.id);
+    o.str("name", &sc.name);
+    o.date("prepared", sc.prepared);
+    o.opt_date("known_on", sc.known_on);
+    o.opt_str("description", &sc.description);
+    if let Some(a) = &sc.adopted {
+        o.header("[scenario.adopted]");
+        o.date("on", a.on);
+        o.str("decision", &a.decision);
+    }
+    for c in &sc.changes {
+        o.header("[[scenario.change]]");
+        o.str("kind", c.kind());
+        match c {
+            ScenarioChange::TakeBack {
+                member,
+                services,
+                from,
+            } => {
+                o.str("member", &member.to_string());
+                o.line("services", list(services, |s| quote(s.as_str())));
+                o.date("from", *from);
             }
-            for saving in &y.savings {
-                o.header("[[payment_agreement.year.saving]]");
-                o.date("effective", saving.effective);
-                o.str("annual_amount", &money(saving.annual_minor));
-                o.line("share_percent", percent(saving.share_basis_points));
-                o.str("note", &saving.note);
+            ScenarioChange::Leave {
+                member,
+                from,
+                successor,
+            } => {
+                o.str("member", &member.to_string());
+                o.date("from", *from);
+                if let Some(s) = successor {
+                    o.str("successor", &s.to_string());
+                }
+            }
+            ScenarioChange::Join {
+                member,
+                from,
+                services,
+                parts,
+                population,
+            } => {
+                o.str("member", &member.to_string());
+                o.date("from", *from);
+                if !services.is_empty() {
+                    o.line("services", list(services, |s| quote(s.as_str())));
+                }
+                if let Some(n) = parts {
+                    o.line("parts", n.to_string());
+                }
+                if let Some(n) = population {
+                    o.line("population", n.to_string());
+                }
+            }
+            ScenarioChange::NewCooperation {
+                area,
+                id,
+                name,
+                legal_form,
+                performer,
+                members,
+                from,
+                currency,
+                key,
+                years,
+            } => {
+                o.str("area", area);
+                o.str("id", id.as_str());
+                o.str("name", name);
+                o.str("legal_form", legal_form.as_str());
+                o.str("performer", &performer.to_string());
+                if !members.is_empty() {
+                    o.line("members", list(members, |m| quote(&m.to_string())));
+                }
+                o.date("from", *from);
+                o.opt_str("currency", currency);
+                if let Some(k) = key {
+                    write_key(o, "scenario.change.key", k);
+                }
+                write_years(o, "scenario.change.year", years);
             }
         }
     }
-    o.0
+    for f in &sc.staff {
+        o.header("[[scenario.staff]]");
+        o.str("from", &f.from.to_string());
+        o.str("to", &f.to.to_string());
+        o.line("count", f.count.to_string());
+        o.opt_str("note", &f.note);
+    }
 }
 
 /// `{ da = "...", en = "..." }` with the languages given.

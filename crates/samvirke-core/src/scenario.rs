@@ -1329,3 +1329,46 @@ pub fn evaluate(base: &Registry, coop: &CooperationId, scenario: &Scenario) -> R
         applied: Some(applied),
     })
 }
+
+/// The documents adopting a worked-out scenario records: the changed cooperations, with the
+/// scenario marked adopted by `decision` (added to the holding cooperation unless it is there
+/// already), and each candidate area a new cooperation comes from moved to `decided`.
+pub fn adoption(outcome: &Outcome, decision: Decision) -> Vec<CooperationDoc> {
+    let Some(applied) = &outcome.applied else {
+        return Vec::new();
+    };
+    let mut docs = applied.after.clone();
+    if let Some(doc) = docs
+        .iter_mut()
+        .find(|d| d.cooperation.id == outcome.cooperation)
+    {
+        if let Some(s) = doc
+            .scenarios
+            .iter_mut()
+            .find(|s| s.id == outcome.scenario.id)
+        {
+            s.adopted = Some(ScenarioAdoption {
+                on: decision.date.unwrap_or(outcome.scenario.prepared),
+                decision: decision.id.clone(),
+            });
+        }
+        for change in &outcome.scenario.changes {
+            if let ScenarioChange::NewCooperation { area, .. } = change
+                && let Some(a) = doc.candidate_areas.iter_mut().find(|a| &a.id == area)
+                && a.status.may_move_to(CandidateStatus::Decided)
+            {
+                a.status = CandidateStatus::Decided;
+                a.transitions.push(Transition {
+                    to: CandidateStatus::Decided,
+                    on: decision.date.unwrap_or(outcome.scenario.prepared),
+                    reason: outcome.scenario.name.clone(),
+                });
+            }
+        }
+        if !doc.decisions.iter().any(|d| d.id == decision.id) {
+            doc.decisions.push(decision);
+        }
+        doc.canonicalise();
+    }
+    docs
+}

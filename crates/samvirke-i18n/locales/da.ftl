@@ -719,3 +719,89 @@ municipality-next-evaluation = Næste evaluering senest { $date }.
 evaluation-overdue-short = Overskredet.
 form-service-none = Intet samarbejde i Samvirke har endnu registreret en ydelse for kommuner i { $country }, så der er intet at spørge om dér.
 hint-assess-whose = Dette er scorerne fra { $party } for “{ $area }”. Lad et kriterium stå uden score, hvis { $party } ikke vurderer det.
+
+## Scenarier
+change-voting = Afstemningsregel
+change-scenario = Scenarie “{ $name }”
+diag-role-voter = en stemmeberettiget
+diag-voting-population-missing = Der stemmes efter indbyggertal, men der er ikke angivet indbyggere for { $party }. Tilføj kommunens indbyggertal til afstemningsreglen.
+diag-scenario-twice = Scenarie-id'et “{ $id }” er brugt to gange. Id'er skal være forskellige.
+diag-scenario-decision-missing = Beslutningen “{ $id }” findes ikke blandt samarbejdets beslutninger. Registrér beslutningen først.
+diag-scenario-date = En dato i scenariet kan ikke beregnes: { $problem }
+diag-scenario-not-party = { $party } er ikke part i samarbejdet. Vælg en af parterne.
+diag-scenario-already-recorded = En hjemtagelse ved { $member } den { $on } er allerede registreret ({ $services }). Scenariet ville registrere den to gange.
+diag-scenario-not-delegated = { $member } har ikke delegeret { $service } i dette samarbejde den { $on }, så der er intet at hjemtage. Opgaver kommunen har delegeret den dag: { $delegated }.
+diag-scenario-bad-successor = { $party } kan ikke overtage: efterfølgeren skal være en anden part i samarbejdet.
+diag-scenario-no-successor = { $member } udfører { $service } for { $others }, og ingen overtager opgaven fra { $on }. Angiv hvem der udfører den derefter, eller lad de andre hjemtage den først.
+diag-scenario-already-party = { $party } er allerede part; indtræden gælder en kommune, der ikke er.
+diag-scenario-nothing-to-join = Ingen udfører { $service } i samarbejdet den { $on }, så der er intet at træde ind i. Vælg en opgave, der er delegeret den dag, eller start et nyt samarbejde.
+diag-scenario-several-performers = { $service } har flere udførende kommuner den { $on }. En indtræden kan kun nævne én; lav ét scenarie pr. udførende kommune.
+diag-scenario-join-parts = Betalingsaftalen for delaftale { $number } fordeler udgiften efter faste andele. Angiv andelene for { $party }.
+diag-scenario-join-population = Betalingsaftalen for delaftale { $number } fordeler udgiften efter indbyggertal. Angiv indbyggertallet for { $party }.
+diag-scenario-no-area = “{ $area }” er ikke et muligt samarbejdsområde i dette samarbejde. Vælg et af områderne.
+diag-scenario-id-taken = Der findes allerede et samarbejde “{ $cooperation }”. Vælg et andet id.
+diag-scenario-performer-not-member = { $party } udfører opgaven, men er ikke blandt medlemmerne. Tilføj kommunen som medlem.
+diag-scenario-base-empty = Registret, som scenariet tager udgangspunkt i (som kendt ved udgangen af { $on }), indeholder ikke { $cooperation }. Vælg en senere dag, eller ingen, for at bruge registret som kendt nu.
+diag-scenario-too-early = { $from } ligger før den tidligste lovlige dato, { $earliest } (opsigelse med { $months } { $months ->
+        [one] måneds
+       *[other] måneders
+    } varsel givet den { $notice }). Vælg { $earliest } eller senere, eller forbered scenariet tidligere.
+diag-scenario-resolve = Efter scenariet kan det ikke afgøres, hvem der udfører { $service } for { $municipality } den { $on } (to udførende). Ændr scenariet, så én part udfører opgaven.
+scenario-title = Scenarie: { $name } ({ $cooperation })
+scenario-base-known = Det tager udgangspunkt i registret, som det var kendt ved udgangen af { $date }.
+scenario-base-now = Det tager udgangspunkt i registret, som det kendes nu.
+scenario-prepared = Forberedt den { $date }; opsigelse regnes som givet den dag.
+scenario-adopted = Vedtaget den { $date } (beslutning { $decision }).
+scenario-changes = Ændringer
+scenario-change-take_back = { $member } hjemtager { $services } fra { $from }
+scenario-change-leave = { $member } træder ud af samarbejdet fra { $from }
+scenario-change-join = { $member } træder ind i samarbejdet fra { $from }
+scenario-change-new_cooperation = “{ $name }” begynder den { $from } med { $performer } som udførende kommune
+scenario-earliest = Tidligste lovlige dato: { $date } (opsigelse med { $months } { $months ->
+        [one] måneds
+       *[other] måneders
+    } varsel givet den { $given }; sidste frist for opsigelse er { $last }).
+scenario-earliest-statute = Tidligste lovlige dato efter loven: { $date } ({ $months } { $months ->
+        [one] måneds
+       *[other] måneders
+    } varsel givet den { $given }).
+scenario-earliest-none = Aftalen fastsætter intet opsigelsesvarsel for denne ændring; parterne aftaler datoen.
+scenario-decisions = Beslutninger, der skal træffes
+scenario-decision-own-take_back = Kommunalbestyrelsen i { $body } beslutter at hjemtage opgaverne, senest { $deadline }.
+scenario-decision-own-leave = Kommunalbestyrelsen i { $body } beslutter at træde ud, senest { $deadline }.
+scenario-decision-own-join = Kommunalbestyrelsen i { $body } beslutter at træde ind, senest { $deadline }.
+scenario-decision-adopt = Kommunalbestyrelserne i { $bodies } vedtager den ændrede aftale, senest { $deadline }.
+scenario-decision-new = Kommunalbestyrelserne i { $bodies } vedtager hver den nye aftale, senest { $deadline }.
+scenario-decision-statute = { $title } ({ $reference }): { $within }.
+scenario-statute-unsure = (ikke fuldt kontrolleret mod loven)
+scenario-vote-default = Aftalen angiver ingen afstemningsregel, så alle { $total } parter skal være enige.
+scenario-vote-unanimity = Enstemmighed: alle { $total } skal være enige.
+scenario-vote-simple_majority-members = Simpelt flertal af medlemmerne: { $needed } af { $total }.
+scenario-vote-qualified_majority-members = Kvalificeret flertal ({ $threshold } %) af medlemmerne: { $needed } af { $total }.
+scenario-vote-simple_majority-population = Simpelt flertal efter indbyggertal: medlemmer med mindst { $needed } af { $total } indbyggere.
+scenario-vote-qualified_majority-population = Kvalificeret flertal ({ $threshold } %) efter indbyggertal: medlemmer med mindst { $needed } af { $total } indbyggere.
+scenario-vote-blocking = { $parties } kan blokere alene.
+scenario-citizens = Betydning for borgerne
+scenario-citizens-none = Ingen kommunes ansvarlige myndighed ændres.
+scenario-citizen = Borgere i { $municipality }, { $service }, fra { $from }: { $before } → { $after }
+scenario-citizen-complaints = Klager: { $before } → { $after }
+scenario-citizen-access = Aktindsigt og indsigt: { $before } → { $after }
+scenario-money = Økonomiske konsekvenser
+scenario-money-none = Ingen betalingsaftale i de berørte samarbejder har et udgiftsgrundlag for disse år, så der er intet at afregne.
+scenario-money-year = { $cooperation }, { $year }
+scenario-money-payer = { $party }: { $before } → { $after } ({ $difference })
+scenario-money-total = I alt: { $before } → { $after }
+scenario-respread = Delaftale { $number }: betales af { $before } indtil ændringen, derefter af { $after }.
+scenario-respread-ends = Delaftale { $number }: betales af { $before } indtil ændringen; derefter ophører den.
+scenario-not-settled-usage = { $cooperation }, { $year }: udgiften fordeles efter forbrug, og et scenarie har ingen forbrugsdata, så den er ikke beregnet.
+scenario-not-settled-error = { $cooperation }, { $year }: kan ikke afregnes: { $message }
+scenario-staff = Personaleoverdragelse
+scenario-staff-none = Ingen personaleoverdragelse angivet.
+scenario-staff-line = { $from } → { $to }: { $count } { $count ->
+        [one] medarbejder
+       *[other] medarbejdere
+    }
+scenario-compare-title = Scenarier sammenlignet
+scenario-compare-counts = { $decisions } beslutninger; { $citizens } kombinationer af kommune og opgave ændres; { $staff } medarbejdere overgår.
+scenario-compare-net = { $party } betaler { $difference } over de beregnede år.
+scenario-list-none = Samarbejdet har endnu ingen scenarier.

@@ -719,3 +719,89 @@ municipality-next-evaluation = Next evaluation due { $date }.
 evaluation-overdue-short = Overdue.
 form-service-none = No cooperation in Samvirke records a service for municipalities in { $country } yet, so there is nothing to ask about there.
 hint-assess-whose = These are the scores of { $party } for “{ $area }”. Leave a criterion without a score if { $party } does not assess it.
+
+## Scenarios
+change-voting = Voting rule
+change-scenario = Scenario “{ $name }”
+diag-role-voter = a voter
+diag-voting-population-missing = The vote is counted by population, but no residents are given for { $party }. Add its residents to the voting rule.
+diag-scenario-twice = The scenario id “{ $id }” is used twice. Ids must differ.
+diag-scenario-decision-missing = The decision “{ $id }” is not among the cooperation's decisions. Record the decision first.
+diag-scenario-date = A date of the scenario cannot be worked out: { $problem }
+diag-scenario-not-party = { $party } is not a party to this cooperation. Choose one of its parties.
+diag-scenario-already-recorded = A take-back by { $member } on { $on } is already recorded ({ $services }). The scenario would record it twice.
+diag-scenario-not-delegated = { $member } does not delegate { $service } in this cooperation on { $on }, so there is nothing to take back. Services it delegates that day: { $delegated }.
+diag-scenario-bad-successor = { $party } cannot take over: the successor must be another party to the cooperation.
+diag-scenario-no-successor = { $member } performs { $service } for { $others }, and nobody takes it over from { $on }. Name the party that performs it then, or let the others take it back first.
+diag-scenario-already-party = { $party } is a party already; a join is for a municipality that is not.
+diag-scenario-nothing-to-join = Nobody performs { $service } in this cooperation on { $on }, so there is nothing to join. Choose a service delegated that day, or start a new cooperation.
+diag-scenario-several-performers = { $service } has several performers on { $on }. A join can name only one; make one scenario per performer.
+diag-scenario-join-parts = The payment agreement of sub-agreement { $number } splits its cost by fixed parts. Give the parts of { $party }.
+diag-scenario-join-population = The payment agreement of sub-agreement { $number } splits its cost by population. Give the residents of { $party }.
+diag-scenario-no-area = “{ $area }” is not a candidate area of this cooperation. Choose one of its areas.
+diag-scenario-id-taken = A cooperation “{ $cooperation }” exists already. Choose another id.
+diag-scenario-performer-not-member = { $party } performs the service but is not among the members. Add it to the members.
+diag-scenario-base-empty = The registry the scenario starts from (as known at the end of { $on }) does not hold { $cooperation }. Choose a later day, or none to start from the registry as known now.
+diag-scenario-too-early = { $from } is before the earliest lawful date, { $earliest } (notice of { $months } { $months ->
+        [one] month
+       *[other] months
+    } given on { $notice }). Choose { $earliest } or later, or prepare the scenario earlier.
+diag-scenario-resolve = After the scenario, who performs { $service } for { $municipality } on { $on } cannot be answered (two performers). Change the scenario so that one party performs it.
+scenario-title = Scenario: { $name } ({ $cooperation })
+scenario-base-known = It starts from the registry as known at the end of { $date }.
+scenario-base-now = It starts from the registry as known now.
+scenario-prepared = Prepared on { $date }; notice is taken to be given that day.
+scenario-adopted = Adopted on { $date } (decision { $decision }).
+scenario-changes = Changes
+scenario-change-take_back = { $member } takes back { $services } from { $from }
+scenario-change-leave = { $member } leaves the cooperation from { $from }
+scenario-change-join = { $member } joins the cooperation from { $from }
+scenario-change-new_cooperation = “{ $name }” starts on { $from }, performed by { $performer }
+scenario-earliest = Earliest lawful date: { $date } (notice of { $months } { $months ->
+        [one] month
+       *[other] months
+    } given on { $given }; the last day to give notice is { $last }).
+scenario-earliest-statute = Earliest lawful date under the statute: { $date } (notice of { $months } { $months ->
+        [one] month
+       *[other] months
+    } given on { $given }).
+scenario-earliest-none = The agreement sets no notice period for this change; the parties agree the date.
+scenario-decisions = Decisions needed
+scenario-decision-own-take_back = The council of { $body } decides to take the services back, by { $deadline }.
+scenario-decision-own-leave = The council of { $body } decides to leave, by { $deadline }.
+scenario-decision-own-join = The council of { $body } decides to join, by { $deadline }.
+scenario-decision-adopt = The councils of { $bodies } adopt the changed agreement, by { $deadline }.
+scenario-decision-new = The councils of { $bodies } each adopt the new agreement, by { $deadline }.
+scenario-decision-statute = { $title } ({ $reference }): { $within }.
+scenario-statute-unsure = (not fully checked against the law)
+scenario-vote-default = The agreement states no voting rule, so all { $total } parties must agree.
+scenario-vote-unanimity = Unanimity: all { $total } must agree.
+scenario-vote-simple_majority-members = Simple majority of the members: { $needed } of { $total }.
+scenario-vote-qualified_majority-members = Qualified majority ({ $threshold } %) of the members: { $needed } of { $total }.
+scenario-vote-simple_majority-population = Simple majority by population: members with at least { $needed } of { $total } residents.
+scenario-vote-qualified_majority-population = Qualified majority ({ $threshold } %) by population: members with at least { $needed } of { $total } residents.
+scenario-vote-blocking = { $parties } can block it alone.
+scenario-citizens = Effect on citizens
+scenario-citizens-none = No municipality's responsible body changes.
+scenario-citizen = Residents of { $municipality }, { $service }, from { $from }: { $before } → { $after }
+scenario-citizen-complaints = Complaints: { $before } → { $after }
+scenario-citizen-access = Access requests: { $before } → { $after }
+scenario-money = Effect on money
+scenario-money-none = No payment agreement of the cooperations concerned has a cost basis for these years, so there is nothing to settle.
+scenario-money-year = { $cooperation }, { $year }
+scenario-money-payer = { $party }: { $before } → { $after } ({ $difference })
+scenario-money-total = Total: { $before } → { $after }
+scenario-respread = Sub-agreement { $number }: paid by { $before } until the change, by { $after } from then on.
+scenario-respread-ends = Sub-agreement { $number }: paid by { $before } until the change; then it ends.
+scenario-not-settled-usage = { $cooperation }, { $year }: the cost is split by usage, and a scenario has no usage rows, so it is not worked out.
+scenario-not-settled-error = { $cooperation }, { $year }: cannot be settled: { $message }
+scenario-staff = Staff transfers
+scenario-staff-none = No staff transfers entered.
+scenario-staff-line = { $from } → { $to }: { $count } { $count ->
+        [one] person
+       *[other] people
+    }
+scenario-compare-title = Scenarios compared
+scenario-compare-counts = { $decisions } decisions needed; { $citizens } municipality and service pairs change; { $staff } staff move.
+scenario-compare-net = { $party } pays { $difference } over the years worked out.
+scenario-list-none = This cooperation has no scenarios yet.

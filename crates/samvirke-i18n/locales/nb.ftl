@@ -719,3 +719,89 @@ municipality-next-evaluation = Neste evaluering senest { $date }.
 evaluation-overdue-short = Forsinket.
 form-service-none = Ingen samarbeid i Samvirke har ennå registrert en tjeneste for kommuner i { $country }, så det er ingenting å spørre om der.
 hint-assess-whose = Dette er poengene fra { $party } for «{ $area }». La et kriterium stå uten poeng hvis { $party } ikke vurderer det.
+
+## Scenarioer
+change-voting = Stemmeregel
+change-scenario = Scenario «{ $name }»
+diag-role-voter = en stemmeberettiget
+diag-voting-population-missing = Det stemmes etter folketall, men det er ikke oppgitt innbyggere for { $party }. Legg til kommunens folketall i stemmeregelen.
+diag-scenario-twice = Scenario-id-en «{ $id }» er brukt to ganger. Id-er må være ulike.
+diag-scenario-decision-missing = Vedtaket «{ $id }» finnes ikke blant samarbeidets vedtak. Registrer vedtaket først.
+diag-scenario-date = En dato i scenarioet kan ikke regnes ut: { $problem }
+diag-scenario-not-party = { $party } er ikke part i samarbeidet. Velg en av partene.
+diag-scenario-already-recorded = En tilbaketaking ved { $member } { $on } er allerede registrert ({ $services }). Scenarioet ville registrert den to ganger.
+diag-scenario-not-delegated = { $member } har ikke delegert { $service } i dette samarbeidet { $on }, så det er ingenting å ta tilbake. Oppgaver kommunen har delegert den dagen: { $delegated }.
+diag-scenario-bad-successor = { $party } kan ikke overta: etterfølgeren må være en annen part i samarbeidet.
+diag-scenario-no-successor = { $member } utfører { $service } for { $others }, og ingen overtar fra { $on }. Oppgi hvem som utfører oppgaven deretter, eller la de andre ta den tilbake først.
+diag-scenario-already-party = { $party } er allerede part; inntreden gjelder en kommune som ikke er det.
+diag-scenario-nothing-to-join = Ingen utfører { $service } i samarbeidet { $on }, så det er ingenting å tre inn i. Velg en oppgave som er delegert den dagen, eller start et nytt samarbeid.
+diag-scenario-several-performers = { $service } har flere utførende kommuner { $on }. En inntreden kan bare nevne én; lag ett scenario per utførende kommune.
+diag-scenario-join-parts = Betalingsavtalen for delavtale { $number } fordeler kostnaden etter faste andeler. Oppgi andelene for { $party }.
+diag-scenario-join-population = Betalingsavtalen for delavtale { $number } fordeler kostnaden etter folketall. Oppgi folketallet for { $party }.
+diag-scenario-no-area = «{ $area }» er ikke et mulig samarbeidsområde i dette samarbeidet. Velg et av områdene.
+diag-scenario-id-taken = Det finnes allerede et samarbeid «{ $cooperation }». Velg en annen id.
+diag-scenario-performer-not-member = { $party } utfører oppgaven, men er ikke blant medlemmene. Legg kommunen til som medlem.
+diag-scenario-base-empty = Registeret scenarioet bygger på (slik det var kjent ved utgangen av { $on }) inneholder ikke { $cooperation }. Velg en senere dag, eller ingen, for å bygge på registeret slik det er kjent nå.
+diag-scenario-too-early = { $from } er før den tidligste lovlige datoen, { $earliest } (oppsigelse med { $months } { $months ->
+        [one] måneds
+       *[other] måneders
+    } varsel gitt { $notice }). Velg { $earliest } eller senere, eller forbered scenarioet tidligere.
+diag-scenario-resolve = Etter scenarioet kan det ikke avgjøres hvem som utfører { $service } for { $municipality } { $on } (to utførende). Endre scenarioet slik at én part utfører oppgaven.
+scenario-title = Scenario: { $name } ({ $cooperation })
+scenario-base-known = Det bygger på registeret slik det var kjent ved utgangen av { $date }.
+scenario-base-now = Det bygger på registeret slik det er kjent nå.
+scenario-prepared = Forberedt { $date }; oppsigelse regnes som gitt den dagen.
+scenario-adopted = Vedtatt { $date } (vedtak { $decision }).
+scenario-changes = Endringer
+scenario-change-take_back = { $member } tar tilbake { $services } fra { $from }
+scenario-change-leave = { $member } trer ut av samarbeidet fra { $from }
+scenario-change-join = { $member } trer inn i samarbeidet fra { $from }
+scenario-change-new_cooperation = «{ $name }» starter { $from } med { $performer } som utførende kommune
+scenario-earliest = Tidligste lovlige dato: { $date } (oppsigelse med { $months } { $months ->
+        [one] måneds
+       *[other] måneders
+    } varsel gitt { $given }; siste frist for oppsigelse er { $last }).
+scenario-earliest-statute = Tidligste lovlige dato etter loven: { $date } ({ $months } { $months ->
+        [one] måneds
+       *[other] måneders
+    } varsel gitt { $given }).
+scenario-earliest-none = Avtalen fastsetter ingen oppsigelsesfrist for denne endringen; partene avtaler datoen.
+scenario-decisions = Vedtak som trengs
+scenario-decision-own-take_back = Kommunestyret i { $body } vedtar å ta oppgavene tilbake, senest { $deadline }.
+scenario-decision-own-leave = Kommunestyret i { $body } vedtar å tre ut, senest { $deadline }.
+scenario-decision-own-join = Kommunestyret i { $body } vedtar å tre inn, senest { $deadline }.
+scenario-decision-adopt = Kommunestyrene i { $bodies } vedtar den endrede avtalen, senest { $deadline }.
+scenario-decision-new = Kommunestyrene i { $bodies } vedtar hver for seg den nye avtalen, senest { $deadline }.
+scenario-decision-statute = { $title } ({ $reference }): { $within }.
+scenario-statute-unsure = (ikke fullt kontrollert mot loven)
+scenario-vote-default = Avtalen oppgir ingen stemmeregel, så alle { $total } partene må være enige.
+scenario-vote-unanimity = Enstemmighet: alle { $total } må være enige.
+scenario-vote-simple_majority-members = Simpelt flertall av medlemmene: { $needed } av { $total }.
+scenario-vote-qualified_majority-members = Kvalifisert flertall ({ $threshold } %) av medlemmene: { $needed } av { $total }.
+scenario-vote-simple_majority-population = Simpelt flertall etter folketall: medlemmer med minst { $needed } av { $total } innbyggere.
+scenario-vote-qualified_majority-population = Kvalifisert flertall ({ $threshold } %) etter folketall: medlemmer med minst { $needed } av { $total } innbyggere.
+scenario-vote-blocking = { $parties } kan stanse det alene.
+scenario-citizens = Betydning for innbyggerne
+scenario-citizens-none = Ingen kommunes ansvarlige myndighet endres.
+scenario-citizen = Innbyggere i { $municipality }, { $service }, fra { $from }: { $before } → { $after }
+scenario-citizen-complaints = Klager: { $before } → { $after }
+scenario-citizen-access = Innsyn: { $before } → { $after }
+scenario-money = Økonomiske virkninger
+scenario-money-none = Ingen betalingsavtale i de berørte samarbeidene har et kostnadsgrunnlag for disse årene, så det er ingenting å gjøre opp.
+scenario-money-year = { $cooperation }, { $year }
+scenario-money-payer = { $party }: { $before } → { $after } ({ $difference })
+scenario-money-total = Til sammen: { $before } → { $after }
+scenario-respread = Delavtale { $number }: betales av { $before } fram til endringen, deretter av { $after }.
+scenario-respread-ends = Delavtale { $number }: betales av { $before } fram til endringen; så opphører den.
+scenario-not-settled-usage = { $cooperation }, { $year }: kostnaden fordeles etter bruk, og et scenario har ingen bruksdata, så den er ikke regnet ut.
+scenario-not-settled-error = { $cooperation }, { $year }: kan ikke gjøres opp: { $message }
+scenario-staff = Virksomhetsoverdragelse av ansatte
+scenario-staff-none = Ingen overføring av ansatte oppgitt.
+scenario-staff-line = { $from } → { $to }: { $count } { $count ->
+        [one] ansatt
+       *[other] ansatte
+    }
+scenario-compare-title = Scenarioer sammenlignet
+scenario-compare-counts = { $decisions } vedtak trengs; { $citizens } kombinasjoner av kommune og oppgave endres; { $staff } ansatte overføres.
+scenario-compare-net = { $party } betaler { $difference } over de utregnede årene.
+scenario-list-none = Samarbeidet har ingen scenarioer ennå.

@@ -719,3 +719,89 @@ municipality-next-evaluation = Nästa utvärdering senast { $date }.
 evaluation-overdue-short = Försenad.
 form-service-none = Ingen samverkan i Samvirke har ännu registrerat en tjänst för kommuner i { $country }, så det finns inget att fråga om där.
 hint-assess-whose = Detta är poängen från { $party } för ”{ $area }”. Lämna ett kriterium utan poäng om { $party } inte bedömer det.
+
+## Scenarier
+change-voting = Beslutsregel
+change-scenario = Scenario ”{ $name }”
+diag-role-voter = en röstberättigad
+diag-voting-population-missing = Omröstningen räknas efter folkmängd, men ingen folkmängd anges för { $party }. Lägg till kommunens invånarantal i beslutsregeln.
+diag-scenario-twice = Scenario-id:t ”{ $id }” används två gånger. Id:n måste skilja sig åt.
+diag-scenario-decision-missing = Beslutet ”{ $id }” finns inte bland samverkans beslut. Registrera beslutet först.
+diag-scenario-date = Ett datum i scenariot kan inte räknas ut: { $problem }
+diag-scenario-not-party = { $party } är inte part i samverkan. Välj en av parterna.
+diag-scenario-already-recorded = Ett återtagande av { $member } den { $on } är redan registrerat ({ $services }). Scenariot skulle registrera det två gånger.
+diag-scenario-not-delegated = { $member } har inte lämnat över { $service } i denna samverkan den { $on }, så det finns inget att ta tillbaka. Uppgifter kommunen lämnat över den dagen: { $delegated }.
+diag-scenario-bad-successor = { $party } kan inte ta över: efterträdaren måste vara en annan part i samverkan.
+diag-scenario-no-successor = { $member } utför { $service } åt { $others }, och ingen tar över från { $on }. Ange vem som utför uppgiften därefter, eller låt de andra ta tillbaka den först.
+diag-scenario-already-party = { $party } är redan part; inträde gäller en kommun som inte är det.
+diag-scenario-nothing-to-join = Ingen utför { $service } i samverkan den { $on }, så det finns inget att gå in i. Välj en uppgift som är överlämnad den dagen, eller starta en ny samverkan.
+diag-scenario-several-performers = { $service } har flera utförare den { $on }. Ett inträde kan bara ange en; gör ett scenario per utförare.
+diag-scenario-join-parts = Betalningsavtalet för delavtal { $number } fördelar kostnaden efter fasta andelar. Ange andelarna för { $party }.
+diag-scenario-join-population = Betalningsavtalet för delavtal { $number } fördelar kostnaden efter folkmängd. Ange invånarantalet för { $party }.
+diag-scenario-no-area = ”{ $area }” är inte ett möjligt samverkansområde i denna samverkan. Välj ett av områdena.
+diag-scenario-id-taken = Det finns redan en samverkan ”{ $cooperation }”. Välj ett annat id.
+diag-scenario-performer-not-member = { $party } utför uppgiften men är inte bland medlemmarna. Lägg till kommunen som medlem.
+diag-scenario-base-empty = Registret som scenariot utgår från (som känt vid slutet av { $on }) innehåller inte { $cooperation }. Välj en senare dag, eller ingen, för att utgå från registret som det är känt nu.
+diag-scenario-too-early = { $from } ligger före det tidigaste lagliga datumet, { $earliest } (uppsägning med { $months } { $months ->
+        [one] månads
+       *[other] månaders
+    } varsel given den { $notice }). Välj { $earliest } eller senare, eller förbered scenariot tidigare.
+diag-scenario-resolve = Efter scenariot går det inte att avgöra vem som utför { $service } åt { $municipality } den { $on } (två utförare). Ändra scenariot så att en part utför uppgiften.
+scenario-title = Scenario: { $name } ({ $cooperation })
+scenario-base-known = Det utgår från registret som det var känt vid slutet av { $date }.
+scenario-base-now = Det utgår från registret som det är känt nu.
+scenario-prepared = Förberett den { $date }; uppsägning räknas som given den dagen.
+scenario-adopted = Antaget den { $date } (beslut { $decision }).
+scenario-changes = Förändringar
+scenario-change-take_back = { $member } tar tillbaka { $services } från { $from }
+scenario-change-leave = { $member } lämnar samverkan från { $from }
+scenario-change-join = { $member } går in i samverkan från { $from }
+scenario-change-new_cooperation = ”{ $name }” börjar den { $from } med { $performer } som utförare
+scenario-earliest = Tidigaste lagliga datum: { $date } (uppsägning med { $months } { $months ->
+        [one] månads
+       *[other] månaders
+    } varsel given den { $given }; sista dag för uppsägning är { $last }).
+scenario-earliest-statute = Tidigaste lagliga datum enligt lagen: { $date } ({ $months } { $months ->
+        [one] månads
+       *[other] månaders
+    } varsel given den { $given }).
+scenario-earliest-none = Avtalet anger ingen uppsägningstid för denna förändring; parterna kommer överens om datumet.
+scenario-decisions = Beslut som behövs
+scenario-decision-own-take_back = Kommunfullmäktige i { $body } beslutar att ta tillbaka uppgifterna, senast { $deadline }.
+scenario-decision-own-leave = Kommunfullmäktige i { $body } beslutar att lämna samverkan, senast { $deadline }.
+scenario-decision-own-join = Kommunfullmäktige i { $body } beslutar att gå in, senast { $deadline }.
+scenario-decision-adopt = Kommunfullmäktige i { $bodies } antar det ändrade avtalet, senast { $deadline }.
+scenario-decision-new = Kommunfullmäktige i { $bodies } antar var för sig det nya avtalet, senast { $deadline }.
+scenario-decision-statute = { $title } ({ $reference }): { $within }.
+scenario-statute-unsure = (inte helt kontrollerat mot lagen)
+scenario-vote-default = Avtalet anger ingen beslutsregel, så alla { $total } parter måste vara överens.
+scenario-vote-unanimity = Enhällighet: alla { $total } måste vara överens.
+scenario-vote-simple_majority-members = Enkel majoritet av medlemmarna: { $needed } av { $total }.
+scenario-vote-qualified_majority-members = Kvalificerad majoritet ({ $threshold } %) av medlemmarna: { $needed } av { $total }.
+scenario-vote-simple_majority-population = Enkel majoritet efter folkmängd: medlemmar med minst { $needed } av { $total } invånare.
+scenario-vote-qualified_majority-population = Kvalificerad majoritet ({ $threshold } %) efter folkmängd: medlemmar med minst { $needed } av { $total } invånare.
+scenario-vote-blocking = { $parties } kan ensam stoppa det.
+scenario-citizens = Påverkan på invånarna
+scenario-citizens-none = Ingen kommuns ansvariga myndighet ändras.
+scenario-citizen = Invånare i { $municipality }, { $service }, från { $from }: { $before } → { $after }
+scenario-citizen-complaints = Överklaganden: { $before } → { $after }
+scenario-citizen-access = Begäran om allmänna handlingar och registerutdrag: { $before } → { $after }
+scenario-money = Ekonomisk påverkan
+scenario-money-none = Inget betalningsavtal i de berörda samverkansformerna har ett kostnadsunderlag för dessa år, så det finns inget att fördela.
+scenario-money-year = { $cooperation }, { $year }
+scenario-money-payer = { $party }: { $before } → { $after } ({ $difference })
+scenario-money-total = Totalt: { $before } → { $after }
+scenario-respread = Delavtal { $number }: betalas av { $before } fram till förändringen, därefter av { $after }.
+scenario-respread-ends = Delavtal { $number }: betalas av { $before } fram till förändringen; sedan upphör det.
+scenario-not-settled-usage = { $cooperation }, { $year }: kostnaden fördelas efter nyttjande, och ett scenario har inga nyttjandedata, så den är inte beräknad.
+scenario-not-settled-error = { $cooperation }, { $year }: kan inte fördelas: { $message }
+scenario-staff = Personalövergång
+scenario-staff-none = Ingen personalövergång angiven.
+scenario-staff-line = { $from } → { $to }: { $count } { $count ->
+        [one] medarbetare
+       *[other] medarbetare
+    }
+scenario-compare-title = Scenarier jämförda
+scenario-compare-counts = { $decisions } beslut behövs; { $citizens } kombinationer av kommun och uppgift ändras; { $staff } medarbetare går över.
+scenario-compare-net = { $party } betalar { $difference } över de beräknade åren.
+scenario-list-none = Samverkan har inga scenarier ännu.

@@ -29,6 +29,14 @@ pub const EXAMPLES: [(&str, &str); 5] = [
     ),
 ];
 
+/// Earlier states of example cooperations, each with the record time the demo journal gives it
+/// (before the examples themselves are recorded).
+pub const HISTORY: [(&str, &str, &str); 1] = [(
+    "examples/history/dragoer-taarnby-2020.toml",
+    include_str!("../../../examples/history/dragoer-taarnby-2020.toml"),
+    "2020-12-31T12:00:00Z",
+)];
+
 /// A temporary SQLite database with the examples imported; removed when dropped.
 pub struct DemoDatabase {
     dir: tempfile::TempDir,
@@ -47,6 +55,7 @@ impl DemoDatabase {
             })?;
         let demo = DemoDatabase { dir };
         let mut store = Store::open(&demo.location())?;
+        load_history(&mut store)?;
         load_examples(&mut store)?;
         Ok(demo)
     }
@@ -59,6 +68,34 @@ impl DemoDatabase {
             .to_string_lossy()
             .to_string()
     }
+}
+
+/// Records the earlier states of [`HISTORY`] at their record times, so that the demo has a past.
+fn load_history(store: &mut Store) -> Result<(), CliError> {
+    for (name, text, at) in HISTORY {
+        let parsed = parse_file(name, text).map_err(|errors| {
+            CliError::Diagnostics(
+                errors,
+                "the built-in example history does not validate (a build defect)".to_string(),
+            )
+        })?;
+        let at = samvirke_core::Timestamp::parse(at)
+            .map_err(|e| CliError::Failure(format!("{name}: {e}")))?;
+        let projection: Projection = store.projection(None)?;
+        let changes = Store::diff(
+            &projection,
+            &parsed.doc.cooperation.id,
+            &parsed.doc.to_facts(),
+        );
+        store.commit(
+            projection.head,
+            "samvirke-demo",
+            "demo history: the agreement as known at the end of 2020, before the take-back of 2021-09-01 was recorded",
+            changes,
+            at,
+        )?;
+    }
+    Ok(())
 }
 
 /// Imports the compiled-in examples into `store` (no-op for facts already there).

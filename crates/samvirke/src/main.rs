@@ -98,6 +98,9 @@ enum Command {
     /// The mapping of candidate areas: criteria and weights, the ranking with each participant's
     /// view, and how robust the top three is.
     Mapping(commands::mapping::MappingArgs),
+    /// Scenarios of proposed changes: dates, decisions, citizens, money; compare; adopt.
+    #[command(subcommand)]
+    Scenario(commands::scenario::ScenarioCommand),
     /// The annual report: templates, fact sheets per sub-agreement, review, text/HTML/PDF.
     #[command(subcommand)]
     Report(commands::report::ReportCommand),
@@ -143,6 +146,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Settle(args) => commands::settle::run(&db, args),
         Command::Deadlines(args) => commands::deadlines::run(&db, args, lang),
         Command::Mapping(args) => commands::mapping::run(&db, args, lang),
+        Command::Scenario(command) => commands::scenario::run(&db, command, lang),
         Command::Cases(command) => commands::cases::run(&db, command),
         Command::Remind(args) => commands::remind::run(&db, args),
         // A report is the cooperation's document, in its language unless --lang asks otherwise.

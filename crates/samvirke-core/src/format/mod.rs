@@ -73,6 +73,30 @@ impl ParsedFile {
         self.map.diagnostic(&span, "cooperation.id", message)
     }
 
+    /// The problems of each scenario of this file that starts from the registry as known now, is
+    /// not adopted, and is new or changed against `stored` (the cooperation as recorded, if it
+    /// is): its changes must apply to the file's cooperation, on lawful dates. A scenario that was
+    /// recorded before and no longer applies (another was adopted since) is not refused here; its
+    /// page says why it cannot be worked out.
+    pub fn scenario_problems(&self, stored: Option<&CooperationDoc>) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (i, sc) in self.file_order.scenarios.iter().enumerate() {
+            if sc.adopted.is_some() || sc.known_on.is_some() {
+                continue;
+            }
+            if stored.is_some_and(|d| d.scenarios.iter().any(|s| s == sc)) {
+                continue;
+            }
+            let base = format!("scenario[{}]", self.origins.scenario[i]);
+            for p in crate::scenario::check(&self.doc, sc) {
+                let path = format!("{base}.{}", p.field);
+                let span = self.spans.of(&path);
+                out.push(self.map.said(&span, &path, p.said, p.message));
+            }
+        }
+        out
+    }
+
     /// The file name.
     pub fn file_name(&self) -> &str {
         self.map.name()

@@ -477,8 +477,8 @@ impl Checker<'_> {
     }
 
     /// `[voting]` and `[[scenario]]`: the residents of every voter when counted by population,
-    /// scenario ids once, adoptions naming a recorded decision, and the changes of a scenario that
-    /// starts from today's registry applying to this cooperation on lawful dates.
+    /// scenario ids once, adoptions naming a recorded decision. Whether a scenario's changes apply
+    /// depends on the registry it starts from: `ParsedFile::scenario_problems`.
     fn check_scenarios(&mut self) {
         let doc = self.doc;
         if let Some(v) = &doc.voting {
@@ -510,12 +510,6 @@ impl Checker<'_> {
             if let Some(a) = &sc.adopted {
                 if !doc.decisions.iter().any(|d| d.id == a.decision) {
                     self.error(&format!("{base}.adopted.decision"), said!("diag-scenario-decision-missing", id = a.decision.as_str()), format!("the decision \"{}\" is not among this cooperation's decisions; add a [[decision]] with that id", a.decision));
-                }
-                continue;
-            }
-            if sc.known_on.is_none() {
-                for p in crate::scenario::check(doc, sc) {
-                    self.error(&format!("{base}.{}", p.field), p.said, p.message);
                 }
             }
         }

@@ -156,6 +156,11 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
             &[("area", in_language(&candidate_area.area, language))],
         ),
         Fact::Mapping { .. } => html! { (tr("change-mapping")) },
+        Fact::Voting { .. } => html! { (tr("change-voting")) },
+        Fact::Scenario { scenario, .. } => trm(
+            "change-scenario",
+            &[("name", in_language(&scenario.name, language))],
+        ),
         Fact::Evaluation { evaluation: e, .. } => trm(
             "change-evaluation",
             &[

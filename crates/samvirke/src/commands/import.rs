@@ -155,6 +155,17 @@ fn stored_others<'p>(
         .collect()
 }
 
+/// The problems of the new or changed scenarios of each file, against the stored cooperation.
+fn scenario_problems(files: &[ParsedFile], stored: &[CooperationDoc]) -> Vec<Diagnostic> {
+    files
+        .iter()
+        .flat_map(|f| {
+            let id = &f.doc.cooperation.id;
+            f.scenario_problems(stored.iter().find(|d| &d.cooperation.id == id))
+        })
+        .collect()
+}
+
 fn fail_with(problems: Vec<samvirke_core::Diagnostic>, n_files: usize, action: &str) -> CliError {
     let n_bad_files = problems
         .iter()
@@ -183,6 +194,7 @@ pub fn check(db: &str, demo: bool, args: CheckArgs) -> Result<(), CliError> {
         Vec::new()
     };
     problems.extend(check_set(&parsed, &stored_others(&docs, &parsed)));
+    problems.extend(scenario_problems(&parsed, &docs));
     if !problems.is_empty() {
         return Err(fail_with(problems, n_files, "nothing was written"));
     }
@@ -243,6 +255,7 @@ pub fn run(db: &str, args: ImportArgs) -> Result<(), CliError> {
     let projection: Projection = store.projection(None)?;
     let stored_docs = projection.registry().cooperations().to_vec();
     problems.extend(check_set(&parsed, &stored_others(&stored_docs, &parsed)));
+    problems.extend(scenario_problems(&parsed, &stored_docs));
     if !problems.is_empty() {
         return Err(fail_with(problems, n_files, "nothing was imported"));
     }

@@ -9,6 +9,7 @@ pub mod list;
 pub mod mapping;
 pub mod remind;
 pub mod report;
+pub mod scenario;
 pub mod serve;
 pub mod settle;
 pub mod user;

@@ -1,0 +1,819 @@
+//! `samvirke scenario`: a scenario of proposed changes worked out on a copy of the registry (the
+//! earliest lawful date, the decisions and votes it needs, whose responsible body changes, every
+//! member's money before and after, staff), scenarios compared side by side, and adopting one.
+//!
+//! Flow of `adopt`: read the scenario from the journal → work it out on the registry as it stands
+//! now → write the changed cooperations as agreement files and check them as `import` does →
+//! record every changed fact and the adopted scenario in one transaction.
+
+use std::fmt::Write as _;
+
+use clap::{Args, Subcommand};
+use samvirke_core::format::{check_set, parse_file, write_toml};
+use samvirke_core::model::{CooperationDoc, Decision, DecisionKind, Scenario, ScenarioChange};
+use samvirke_core::scenario::{self, NeededKind, Problem};
+use samvirke_core::{CooperationId, Date, PartyId, Registry, Timestamp};
+use samvirke_i18n::{self as i18n, Lang};
+use samvirke_settle::scenario::{Report, report};
+use samvirke_store::{Projection, Store};
+
+use super::{actor, now, open_store, parse_date_flag, print_json};
+use crate::cli_error::CliError;
+
+/// `samvirke scenario …`.
+#[derive(Subcommand, Debug)]
+pub enum ScenarioCommand {
+    /// Work out one scenario: dates, decisions, citizens, money, staff.
+    #[command(
+        after_help = "A scenario starts from the registry as known at the end of its known_on day (or as known now) and is never part of the recorded truth until it is adopted.\n\nExamples:\n  samvirke scenario show dragoer-taarnby hjemtagelse-2021\n  samvirke --lang da scenario show dragoer-taarnby hjemtagelse-2021\n  samvirke scenario show dragoer-taarnby hjemtagelse-2021 --json"
+    )]
+    Show(ShowArgs),
+    /// Compare two to four scenarios of a cooperation side by side.
+    #[command(
+        after_help = "Examples:\n  samvirke scenario compare vastra-malardalen a b\n  samvirke scenario compare vastra-malardalen a b c --json"
+    )]
+    Compare(CompareArgs),
+    /// List a cooperation's scenarios.
+    List(ListArgs),
+    /// Adopt a scenario: record its changes as facts, with the decision that adopted it.
+    #[command(
+        after_help = "The changes are worked out again on the registry as it stands now and checked as an import would check them; all are recorded in one transaction, or none. A scenario is adopted once: a second time is refused.\n\nExample:\n  samvirke scenario adopt ishoej-vallensbaek udtraeden --decision udtraeden-vedtaget --decided-on 2027-03-01 --body DK-0187 --reason \"Adopted by the council 1 March 2027\""
+    )]
+    Adopt(AdoptArgs),
+}
+
+/// Arguments of `samvirke scenario show`.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The cooperation, e.g. dragoer-taarnby.
+    cooperation: String,
+    /// The scenario's id.
+    scenario: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `samvirke scenario compare`.
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// The cooperation.
+    cooperation: String,
+    /// Two to four scenario ids.
+    #[arg(required = true, num_args = 2..=4)]
+    scenarios: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `samvirke scenario list`.
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// The cooperation.
+    cooperation: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `samvirke scenario adopt`.
+#[derive(Args, Debug)]
+pub struct AdoptArgs {
+    /// The cooperation.
+    cooperation: String,
+    /// The scenario's id.
+    scenario: String,
+    /// The id of the decision that adopts it (recorded as a council adoption unless it exists).
+    #[arg(long)]
+    decision: String,
+    /// The day of the decision.
+    #[arg(long, value_name = "DATE")]
+    decided_on: String,
+    /// The deciding council, e.g. DK-0155.
+    #[arg(long)]
+    body: Option<String>,
+    /// Why (stored with every event).
+    #[arg(long)]
+    reason: String,
+    /// Show what would be recorded, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Runs `samvirke scenario …`.
+pub fn run(db: &str, command: ScenarioCommand, lang: Lang) -> Result<(), CliError> {
+    let mut store = open_store(db)?;
+    match command {
+        ScenarioCommand::Show(args) => {
+            let (registry, id) = current(&mut store, &args.cooperation)?;
+            let found = find(&registry, &id, &args.scenario)?;
+            let rep = work_out(&mut store, &registry, &id, &found)?;
+            if args.json {
+                return print_json(&rep);
+            }
+            print!("{}", render(&registry, &rep, lang));
+            Ok(())
+        }
+        ScenarioCommand::Compare(args) => {
+            let (registry, id) = current(&mut store, &args.cooperation)?;
+            let mut reports = Vec::new();
+            for s in &args.scenarios {
+                let found = find(&registry, &id, s)?;
+                reports.push(work_out(&mut store, &registry, &id, &found)?);
+            }
+            if args.json {
+                return print_json(&reports);
+            }
+            print!("{}", render_comparison(&registry, &reports, lang));
+            Ok(())
+        }
+        ScenarioCommand::List(args) => {
+            let (registry, id) = current(&mut store, &args.cooperation)?;
+            let doc = registry.cooperation(&id).ok_or_else(|| no_cooperation(&id))?;
+            if args.json {
+                return print_json(&doc.scenarios);
+            }
+            if doc.scenarios.is_empty() {
+                println!("{}", i18n::t(lang, "scenario-list-none"));
+            }
+            for s in &doc.scenarios {
+                println!("{}  {}", s.id, s.name);
+            }
+            Ok(())
+        }
+        ScenarioCommand::Adopt(args) => adopt(&mut store, args),
+    }
+}
+
+fn no_cooperation(id: &CooperationId) -> CliError {
+    CliError::Input(format!(
+        "COOPERATION: there is no cooperation \"{id}\"; `samvirke cooperations` lists them"
+    ))
+}
+
+fn current(store: &mut Store, cooperation: &str) -> Result<(Registry, CooperationId), CliError> {
+    let id = CooperationId::parse(cooperation)
+        .map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
+    let registry = store.projection(None)?.registry();
+    if registry.cooperation(&id).is_none() {
+        return Err(no_cooperation(&id));
+    }
+    Ok((registry, id))
+}
+
+fn find(registry: &Registry, id: &CooperationId, scenario: &str) -> Result<Scenario, CliError> {
+    let doc = registry.cooperation(id).ok_or_else(|| no_cooperation(id))?;
+    doc.scenarios
+        .iter()
+        .find(|s| s.id == scenario)
+        .cloned()
+        .ok_or_else(|| {
+            let known: Vec<&str> = doc.scenarios.iter().map(|s| s.id.as_str()).collect();
+            CliError::Input(format!(
+                "SCENARIO: \"{id}\" has no scenario \"{scenario}\"; its scenarios: {}",
+                if known.is_empty() {
+                    "none yet (add a [[scenario]] to its agreement file)".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
+}
+
+fn problems_error(id: &CooperationId, scenario: &str, problems: Vec<Problem>) -> CliError {
+    let mut text = format!("scenario \"{scenario}\" of \"{id}\" cannot be worked out:");
+    for p in problems {
+        let _ = write!(text, "\n  scenario.{}: {}", p.field, p.message);
+    }
+    CliError::Input(text)
+}
+
+/// The registry a scenario starts from: as known at the end of its `known_on` day, else now.
+pub fn base(store: &mut Store, scenario: &Scenario) -> Result<Option<Registry>, CliError> {
+    scenario
+        .known_on
+        .map(|day| Ok(store.projection(Some(Timestamp::end_of_day(day)))?.registry()))
+        .transpose()
+}
+
+fn work_out(
+    store: &mut Store,
+    registry: &Registry,
+    id: &CooperationId,
+    found: &Scenario,
+) -> Result<Report, CliError> {
+    let older = base(store, found)?;
+    let on = older.as_ref().unwrap_or(registry);
+    let outcome = scenario::evaluate(on, id, found)
+        .map_err(|problems| problems_error(id, &found.id, problems))?;
+    Ok(report(outcome))
+}
+
+fn adopt(store: &mut Store, args: AdoptArgs) -> Result<(), CliError> {
+    let decided_on = parse_date_flag("--decided-on", &args.decided_on)?;
+    let body = args
+        .body
+        .as_deref()
+        .map(|b| PartyId::parse(b).map_err(|e| CliError::Input(format!("--body: {e}"))))
+        .transpose()?;
+    if args.reason.trim().is_empty() {
+        return Err(CliError::Input(
+            "--reason: say why the scenario is adopted (it is stored with every event)".to_string(),
+        ));
+    }
+    let projection: Projection = store.projection(None)?;
+    let registry = projection.registry();
+    let id = CooperationId::parse(&args.cooperation)
+        .map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
+    let found = find(&registry, &id, &args.scenario)?;
+    if let Some(a) = &found.adopted {
+        return Err(CliError::Input(format!(
+            "SCENARIO: \"{}\" was adopted on {} (decision \"{}\"); adopting it again would record its changes twice. Copy it under a new id to adopt a variant",
+            found.id, a.on, a.decision
+        )));
+    }
+    let outcome = scenario::evaluate(&registry, &id, &found)
+        .map_err(|problems| problems_error(&id, &found.id, problems))?;
+    let decision = Decision {
+        id: args.decision.clone(),
+        kind: DecisionKind::CouncilAdoption,
+        date: Some(decided_on),
+        body,
+        subject: found.name.clone(),
+        referendum: None,
+        note: None,
+    };
+    let docs = scenario::adoption(&outcome, decision);
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    for doc in &docs {
+        let name = format!("{} (adopting scenario {})", doc.cooperation.id, found.id);
+        match parse_file(&name, &write_toml(doc)) {
+            Ok(p) => parsed.push(p),
+            Err(mut e) => problems.append(&mut e),
+        }
+    }
+    let others: Vec<&CooperationDoc> = registry
+        .cooperations()
+        .iter()
+        .filter(|d| !docs.iter().any(|x| x.cooperation.id == d.cooperation.id))
+        .collect();
+    problems.extend(check_set(&parsed, &others));
+    if !problems.is_empty() {
+        return Err(CliError::Diagnostics(
+            problems,
+            format!(
+                "adopting scenario \"{}\" would leave the agreement inconsistent; nothing written",
+                found.id
+            ),
+        ));
+    }
+    let mut changes = Vec::new();
+    for doc in &docs {
+        changes.extend(Store::diff(&projection, &doc.cooperation.id, &doc.to_facts()));
+    }
+    if args.dry_run {
+        println!(
+            "would record {} change(s) adopting scenario \"{}\"; nothing written (--dry-run)",
+            changes.len(),
+            found.id
+        );
+        return Ok(());
+    }
+    let events = store.commit(projection.head, &actor(), &args.reason, changes, now())?;
+    match (events.first(), events.last()) {
+        (Some(first), Some(last)) => println!(
+            "adopted scenario \"{}\" of \"{id}\": {} event(s) recorded ({}–{})",
+            found.id,
+            events.len(),
+            first.seq,
+            last.seq
+        ),
+        _ => println!("scenario \"{}\": nothing to record", found.id),
+    }
+    Ok(())
+}
+
+/// Names for the report's ids: parties and services by name, in the reader's language.
+pub struct Namer<'a> {
+    registry: &'a Registry,
+    lang: Lang,
+    after: Vec<&'a CooperationDoc>,
+}
+
+impl<'a> Namer<'a> {
+    /// Names from the registry and the scenario's new cooperations.
+    pub fn new(registry: &'a Registry, rep: &'a Report, lang: Lang) -> Namer<'a> {
+        Namer {
+            registry,
+            lang,
+            after: rep
+                .outcome
+                .applied
+                .as_ref()
+                .map(|a| a.after.iter().collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A party.
+    pub fn party(&self, p: &PartyId) -> String {
+        match self.after.first() {
+            Some(doc) => doc.party_name(p),
+            None => p.to_string(),
+        }
+    }
+
+    /// A party written as text (a payer id in a statement).
+    pub fn party_text(&self, p: &str) -> String {
+        PartyId::parse(p).map_or_else(|_| p.to_string(), |id| self.party(&id))
+    }
+
+    /// Several parties.
+    pub fn parties(&self, list: &[PartyId]) -> String {
+        list.iter()
+            .map(|p| self.party(p))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A service.
+    pub fn service(&self, s: &samvirke_core::ServiceId) -> String {
+        self.registry
+            .service_name_in(s.as_str(), self.lang.language())
+            .map(str::to_string)
+            .or_else(|| {
+                self.after.iter().find_map(|d| {
+                    d.services
+                        .iter()
+                        .find(|x| &x.id == s)
+                        .map(|x| x.names.get(self.lang.language()).to_string())
+                })
+            })
+            .unwrap_or_else(|| s.to_string())
+    }
+
+    /// A cooperation.
+    pub fn cooperation(&self, id: &str) -> String {
+        self.registry
+            .cooperations()
+            .iter()
+            .chain(self.after.iter().copied())
+            .find(|d| d.cooperation.id.as_str() == id)
+            .map_or_else(|| id.to_string(), |d| d.cooperation.name.clone())
+    }
+}
+
+/// One change in words.
+pub fn change_text(n: &Namer<'_>, change: &ScenarioChange, lang: Lang) -> String {
+    let date = |d: Date| i18n::date(lang, d);
+    match change {
+        ScenarioChange::TakeBack {
+            member,
+            services,
+            from,
+        } => i18n::message(
+            lang,
+            "scenario-change-take_back",
+            &[
+                ("member", &n.party(&PartyId::Municipality(*member))),
+                (
+                    "services",
+                    &services
+                        .iter()
+                        .map(|s| n.service(s))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                ("from", &date(*from)),
+            ],
+        ),
+        ScenarioChange::Leave { member, from, .. } => i18n::message(
+            lang,
+            "scenario-change-leave",
+            &[
+                ("member", &n.party(&PartyId::Municipality(*member))),
+                ("from", &date(*from)),
+            ],
+        ),
+        ScenarioChange::Join { member, from, .. } => i18n::message(
+            lang,
+            "scenario-change-join",
+            &[
+                ("member", &n.party(&PartyId::Municipality(*member))),
+                ("from", &date(*from)),
+            ],
+        ),
+        ScenarioChange::NewCooperation {
+            name,
+            performer,
+            from,
+            ..
+        } => i18n::message(
+            lang,
+            "scenario-change-new_cooperation",
+            &[
+                ("name", name),
+                ("performer", &n.party(&PartyId::Municipality(*performer))),
+                ("from", &date(*from)),
+            ],
+        ),
+    }
+}
+
+/// The earliest lawful date of a change in words.
+pub fn earliest_text(c: &scenario::ChangeOutcome, lang: Lang) -> String {
+    let date = |d: Date| i18n::date(lang, d);
+    match &c.earliest {
+        None => i18n::t(lang, "scenario-earliest-none"),
+        Some(e) if e.anchor == "statute" => i18n::message(
+            lang,
+            "scenario-earliest-statute",
+            &[
+                ("date", &date(e.date)),
+                ("months", &e.notice_months.to_string()),
+                ("given", &date(e.notice_given)),
+            ],
+        ),
+        Some(e) => i18n::message(
+            lang,
+            "scenario-earliest",
+            &[
+                ("date", &date(e.date)),
+                ("months", &e.notice_months.to_string()),
+                ("given", &date(e.notice_given)),
+                ("last", &date(e.last_notice_day)),
+            ],
+        ),
+    }
+}
+
+/// A needed decision in words (and its vote, if any, as a second line).
+pub fn decision_text(n: &Namer<'_>, d: &scenario::NeededDecision, lang: Lang) -> (String, Option<String>) {
+    let deadline = d.deadline.map(|x| i18n::date(lang, x)).unwrap_or_default();
+    let bodies = n.parties(&d.bodies);
+    let main = match d.kind {
+        NeededKind::OwnCouncil => i18n::message(
+            lang,
+            &format!("scenario-decision-own-{}", d.change_kind),
+            &[("body", &bodies), ("deadline", &deadline)],
+        ),
+        NeededKind::AdoptChange => i18n::message(
+            lang,
+            "scenario-decision-adopt",
+            &[("bodies", &bodies), ("deadline", &deadline)],
+        ),
+        NeededKind::AdoptNew => i18n::message(
+            lang,
+            "scenario-decision-new",
+            &[("bodies", &bodies), ("deadline", &deadline)],
+        ),
+        NeededKind::Statutory => match &d.statute {
+            Some(st) => {
+                let unsure = if st.checked {
+                    String::new()
+                } else {
+                    format!(" {}", i18n::t(lang, "scenario-statute-unsure"))
+                };
+                format!(
+                    "{}{unsure}",
+                    i18n::message(
+                        lang,
+                        "scenario-decision-statute",
+                        &[
+                            ("title", st.title.get(lang.language())),
+                            ("reference", &st.reference),
+                            ("within", &st.within),
+                        ],
+                    )
+                )
+            }
+            None => String::new(),
+        },
+    };
+    let vote = d.vote.as_ref().map(|v| vote_text(n, v, lang));
+    (main, vote)
+}
+
+/// The vote in words: the rule, what it needs, and who can block it alone.
+pub fn vote_text(n: &Namer<'_>, v: &scenario::Vote, lang: Lang) -> String {
+    let number = |x: u64| i18n::integer(lang, x);
+    let rule = if !v.stated {
+        i18n::message(lang, "scenario-vote-default", &[("total", &number(v.total))])
+    } else if v.rule == samvirke_core::model::VotingRule::Unanimity {
+        i18n::message(lang, "scenario-vote-unanimity", &[("total", &number(v.total))])
+    } else {
+        i18n::message(
+            lang,
+            &format!("scenario-vote-{}-{}", v.rule.as_str(), v.by.as_str()),
+            &[
+                ("needed", &number(v.needed)),
+                ("total", &number(v.total)),
+                (
+                    "threshold",
+                    &v.threshold_percent.unwrap_or_default().to_string(),
+                ),
+            ],
+        )
+    };
+    if v.blocking.is_empty() || v.rule == samvirke_core::model::VotingRule::Unanimity || !v.stated {
+        rule
+    } else {
+        format!(
+            "{rule} {}",
+            i18n::message(
+                lang,
+                "scenario-vote-blocking",
+                &[("parties", &n.parties(&v.blocking))]
+            )
+        )
+    }
+}
+
+/// A responsible body as one line: who decides, with where complaints and access requests go
+/// when that is someone else.
+fn body_line(r: &scenario::Responsibility) -> String {
+    r.responsible.name.clone()
+}
+
+/// The report for people, in `lang`.
+pub fn render(registry: &Registry, rep: &Report, lang: Lang) -> String {
+    let n = Namer::new(registry, rep, lang);
+    let t = |key: &str| i18n::t(lang, key);
+    let o = &rep.outcome;
+    let s = &o.scenario;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n::message(
+            lang,
+            "scenario-title",
+            &[
+                ("name", &s.name),
+                ("cooperation", &n.cooperation(o.cooperation.as_str()))
+            ]
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        match s.known_on {
+            Some(d) => i18n::message(lang, "scenario-base-known", &[("date", &i18n::date(lang, d))]),
+            None => t("scenario-base-now"),
+        }
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        i18n::message(lang, "scenario-prepared", &[("date", &i18n::date(lang, s.prepared))])
+    );
+    if let Some(a) = &s.adopted {
+        let _ = writeln!(
+            out,
+            "{}",
+            i18n::message(
+                lang,
+                "scenario-adopted",
+                &[("date", &i18n::date(lang, a.on)), ("decision", &a.decision)]
+            )
+        );
+    }
+    let _ = writeln!(out, "\n{}:", t("scenario-changes"));
+    for (i, (c, co)) in s.changes.iter().zip(&o.changes).enumerate() {
+        let _ = writeln!(out, "  {}. {}", i + 1, change_text(&n, c, lang));
+        let _ = writeln!(out, "     {}", earliest_text(co, lang));
+    }
+    let _ = writeln!(out, "\n{}:", t("scenario-decisions"));
+    for d in &o.decisions {
+        let (main, vote) = decision_text(&n, d, lang);
+        let _ = writeln!(out, "  - {main}");
+        if let Some(v) = vote {
+            let _ = writeln!(out, "    {v}");
+        }
+    }
+    let _ = writeln!(out, "\n{}:", t("scenario-citizens"));
+    if o.citizens.is_empty() {
+        let _ = writeln!(out, "  {}", t("scenario-citizens-none"));
+    }
+    for c in &o.citizens {
+        let _ = writeln!(
+            out,
+            "  {}",
+            i18n::message(
+                lang,
+                "scenario-citizen",
+                &[
+                    ("municipality", &n.party(&PartyId::Municipality(c.municipality))),
+                    ("service", &n.service(&c.service)),
+                    ("from", &i18n::date(lang, c.from)),
+                    ("before", &body_line(&c.before)),
+                    ("after", &body_line(&c.after)),
+                ]
+            )
+        );
+        for (key, b, a) in [
+            (
+                "scenario-citizen-complaints",
+                &c.before.complaints_to.name,
+                &c.after.complaints_to.name,
+            ),
+            (
+                "scenario-citizen-access",
+                &c.before.access_requests_to.name,
+                &c.after.access_requests_to.name,
+            ),
+        ] {
+            let _ = writeln!(
+                out,
+                "    {}",
+                i18n::message(lang, key, &[("before", b), ("after", a)])
+            );
+        }
+    }
+    let _ = writeln!(out, "\n{}:", t("scenario-money"));
+    if rep.money.years.is_empty() && rep.money.not_settled.is_empty() {
+        let _ = writeln!(out, "  {}", t("scenario-money-none"));
+    }
+    for y in &rep.money.years {
+        let money = |m: i64| i18n::money(lang, m, &y.currency);
+        let _ = writeln!(
+            out,
+            "  {}",
+            i18n::message(
+                lang,
+                "scenario-money-year",
+                &[
+                    ("cooperation", &n.cooperation(&y.cooperation)),
+                    ("year", &y.year.to_string())
+                ]
+            )
+        );
+        for p in &y.payers {
+            let diff = p.after_minor - p.before_minor;
+            let _ = writeln!(
+                out,
+                "    {}",
+                i18n::message(
+                    lang,
+                    "scenario-money-payer",
+                    &[
+                        ("party", &n.party_text(&p.party)),
+                        ("before", &money(p.before_minor)),
+                        ("after", &money(p.after_minor)),
+                        ("difference", &signed(lang, diff, &y.currency)),
+                    ]
+                )
+            );
+        }
+        let _ = writeln!(
+            out,
+            "    {}",
+            i18n::message(
+                lang,
+                "scenario-money-total",
+                &[
+                    ("before", &money(y.total_before_minor)),
+                    ("after", &money(y.total_after_minor))
+                ]
+            )
+        );
+        for r in &y.respread {
+            let names = |list: &[String]| {
+                list.iter()
+                    .map(|p| n.party_text(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let key = if r.after.is_empty() {
+                "scenario-respread-ends"
+            } else {
+                "scenario-respread"
+            };
+            let _ = writeln!(
+                out,
+                "    {}",
+                i18n::message(
+                    lang,
+                    key,
+                    &[
+                        ("number", &r.sub_agreement.to_string()),
+                        ("before", &names(&r.before)),
+                        ("after", &names(&r.after)),
+                    ]
+                )
+            );
+        }
+    }
+    for ns in &rep.money.not_settled {
+        let _ = writeln!(
+            out,
+            "  {}",
+            i18n::message(
+                lang,
+                &format!("scenario-not-settled-{}", ns.reason),
+                &[
+                    ("cooperation", &n.cooperation(&ns.cooperation)),
+                    ("year", &ns.year.to_string()),
+                    ("message", &ns.message),
+                ]
+            )
+        );
+    }
+    let _ = writeln!(out, "\n{}:", t("scenario-staff"));
+    if s.staff.is_empty() {
+        let _ = writeln!(out, "  {}", t("scenario-staff-none"));
+    }
+    for f in &s.staff {
+        let _ = writeln!(
+            out,
+            "  {}",
+            i18n::message(
+                lang,
+                "scenario-staff-line",
+                &[
+                    ("from", &n.party(&f.from)),
+                    ("to", &n.party(&f.to)),
+                    ("count", &f.count.to_string())
+                ]
+            )
+        );
+    }
+    out
+}
+
+/// An amount with its sign: "+1.234,00 kr." or "−500,00 kr.".
+pub fn signed(lang: Lang, minor: i64, currency: &str) -> String {
+    let text = i18n::money(lang, minor.abs(), currency);
+    match minor.signum() {
+        1 => format!("+{text}"),
+        -1 => format!("−{text}"),
+        _ => text,
+    }
+}
+
+/// What a payer pays more (positive) or less over all the years of a report, per currency.
+pub fn net_by_payer(rep: &Report) -> Vec<(String, String, i64)> {
+    let mut out: Vec<(String, String, i64)> = Vec::new();
+    for y in &rep.money.years {
+        for p in &y.payers {
+            let diff = p.after_minor - p.before_minor;
+            match out
+                .iter_mut()
+                .find(|(party, cur, _)| party == &p.party && cur == &y.currency)
+            {
+                Some(entry) => entry.2 += diff,
+                None => out.push((p.party.clone(), y.currency.clone(), diff)),
+            }
+        }
+    }
+    out
+}
+
+/// Two to four reports side by side: one block per scenario with the same lines in the same order.
+pub fn render_comparison(registry: &Registry, reports: &[Report], lang: Lang) -> String {
+    let t = |key: &str| i18n::t(lang, key);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", t("scenario-compare-title"));
+    for rep in reports {
+        let n = Namer::new(registry, rep, lang);
+        let o = &rep.outcome;
+        let _ = writeln!(out, "\n{}", o.scenario.name);
+        for (c, co) in o.scenario.changes.iter().zip(&o.changes) {
+            let _ = writeln!(out, "  {}", change_text(&n, c, lang));
+            let _ = writeln!(out, "    {}", earliest_text(co, lang));
+        }
+        let _ = writeln!(
+            out,
+            "  {}",
+            i18n::message(
+                lang,
+                "scenario-compare-counts",
+                &[
+                    ("decisions", &o.decisions.len().to_string()),
+                    ("citizens", &o.citizens.len().to_string()),
+                    (
+                        "staff",
+                        &o.scenario.staff.iter().map(|f| f.count).sum::<u32>().to_string()
+                    ),
+                ]
+            )
+        );
+        for (party, currency, diff) in net_by_payer(rep) {
+            let _ = writeln!(
+                out,
+                "  {}",
+                i18n::message(
+                    lang,
+                    "scenario-compare-net",
+                    &[
+                        ("party", &n.party_text(&party)),
+                        ("difference", &signed(lang, diff, &currency)),
+                    ]
+                )
+            );
+        }
+    }
+    out
+}

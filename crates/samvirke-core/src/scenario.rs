@@ -671,7 +671,7 @@ fn apply_change(
                             .map(|m| PartyId::Municipality(*m))
                             .collect();
                         problem(
-                            at("successor"),
+                            at("member"),
                             said!("diag-scenario-no-successor", member = &member_party, service = &d.service, others = Arg::Parties(others.clone()), on = *from),
                             format!("{member} performs {} for {} and nobody takes it over from {from}; name the party that performs it then (successor = \"…\"), or let the others take it back first", d.service, others.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
                         )
@@ -823,7 +823,7 @@ fn apply_change(
                                     "diag-scenario-join-population"
                                 };
                                 problem(
-                                    at(what),
+                                    at("member"),
                                     Said {
                                         key,
                                         args: vec![

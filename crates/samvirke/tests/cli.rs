@@ -2351,3 +2351,353 @@ both!(evaluations_fall_due_two_years_after_the_last_one, |env| {
         "{err}"
     );
 });
+
+/// Three municipalities share rehabilitation performed by Brøndby (DK-0153), paying by population
+/// (Brøndby 35,000, Albertslund 28,000, Glostrup 24,000; 87,000 in all), 1,000,000.00 kr. in
+/// 2028. Notice is six months to the end of a year; changes need 67 % of the residents.
+const SCENARIOS: &str = r#"format = 1
+
+[cooperation]
+id = "vestegn-genoptraening"
+name = "Vestegnens genoptræning"
+country = "DK"
+legal_form = "dk-aftalebaseret-samarbejde"
+status = "in_force"
+language = "da"
+from = 2020-01-01
+
+[cooperation.term]
+start = 2020-01-01
+notice_period_months = 6
+notice_anchor = "end_of_year"
+
+[[party]]
+id = "DK-0153"
+roles = ["performer"]
+
+[[party]]
+id = "DK-0165"
+
+[[party]]
+id = "DK-0161"
+
+[[service]]
+id = "genoptraening"
+name = { da = "Genoptræning" }
+
+[[sub_agreement]]
+number = 1
+title = "Genoptræning"
+services = ["genoptraening"]
+from = 2020-01-01
+
+[[delegation]]
+service = "genoptraening"
+performer = "DK-0153"
+for = ["DK-0165", "DK-0161"]
+from = 2020-01-01
+sub_agreement = 1
+
+[[payment_agreement]]
+sub_agreement = 1
+from = 2020-01-01
+payers = ["DK-0153", "DK-0165", "DK-0161"]
+payee = "DK-0153"
+currency = "DKK"
+principle = "Udgiften deles efter indbyggertal."
+
+[payment_agreement.key]
+kind = "population"
+reference_date = 2026-01-01
+source = "Danmarks Statistik, FOLK1A (afrundet)"
+population = { "DK-0153" = 35000, "DK-0165" = 28000, "DK-0161" = 24000 }
+
+[[payment_agreement.year]]
+year = 2028
+budget = "1000000.00"
+
+[voting]
+rule = "qualified_majority"
+by = "population"
+threshold_percent = 67
+population = { "DK-0153" = 35000, "DK-0165" = 28000, "DK-0161" = 24000 }
+population_date = 2026-01-01
+
+[[scenario]]
+id = "glostrup-hjemtager"
+name = "Glostrup hjemtager genoptræningen"
+prepared = 2026-07-01
+
+[[scenario.change]]
+kind = "take_back"
+member = "DK-0161"
+services = ["genoptraening"]
+from = 2028-01-03
+
+[[scenario.staff]]
+from = "DK-0153"
+to = "DK-0161"
+count = 3
+
+[[scenario]]
+id = "albertslund-udtraeder"
+name = "Albertslund træder ud"
+prepared = 2026-07-01
+
+[[scenario.change]]
+kind = "leave"
+member = "DK-0165"
+from = 2028-01-03
+
+[[scenario]]
+id = "gladsaxe-indtraeder"
+name = "Gladsaxe træder ind"
+prepared = 2026-07-01
+
+[[scenario.change]]
+kind = "join"
+member = "DK-0159"
+from = 2028-01-01
+population = 70000
+"#;
+
+fn scenario_json(env: &Env, id: &str) -> serde_json::Value {
+    serde_json::from_str(&env.ok(&["scenario", "show", "vestegn-genoptraening", id, "--json"]))
+        .unwrap()
+}
+
+fn payer_money(report: &serde_json::Value, party: &str) -> (i64, i64) {
+    let p = report["money"]["years"][0]["payers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party"] == party)
+        .unwrap_or_else(|| panic!("{party} in {report}"));
+    (
+        p["before_minor"].as_i64().unwrap(),
+        p["after_minor"].as_i64().unwrap(),
+    )
+}
+
+both!(a_take_back_scenario_gives_dates_votes_citizens_and_money, |env| {
+    let file = env.write("vestegn.toml", SCENARIOS);
+    env.ok(&["import", file.to_str().unwrap()]);
+    let events = env.n_events();
+    let r = scenario_json(env, "glostrup-hjemtager");
+    // Notice given 2026-07-01 misses 30 June, so the first end is 1 January 2028, a Saturday and
+    // a holiday: Monday 3 January 2028.
+    let e = &r["changes"][0]["earliest"];
+    assert_eq!(e["ends"], "2028-01-01");
+    assert_eq!(e["date"], "2028-01-03");
+    assert_eq!(e["last_notice_day"], "2027-06-30");
+    // 67 % of 87,000 residents is 58,290; Brøndby (35,000) alone can block.
+    let vote = r["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|d| d.get("vote").filter(|v| !v.is_null()))
+        .unwrap();
+    assert_eq!(vote["total"], 87000);
+    assert_eq!(vote["needed"], 58290);
+    assert_eq!(vote["blocking"], serde_json::json!(["DK-0153"]));
+    // Citizens: Glostrup's residents go from Brøndby to Glostrup on 3 January 2028.
+    let c = &r["citizens"].as_array().unwrap();
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0]["municipality"], "DK-0161");
+    assert_eq!(c[0]["before"]["responsible"]["name"], "Brøndby");
+    assert_eq!(c[0]["after"]["responsible"]["name"], "Glostrup");
+    // Money, by hand: before, 100,000,000 øre by 35:28:24 → 40,229,885 + 32,183,908 +
+    // 27,586,207 (the left-over øre to Glostrup's .896). After, 2 of 366 days (546,448 øre) by
+    // all three → 219,835.40 / 175,868.32 / 150,744.28, the left-over øre to Brøndby's .40, and
+    // 99,453,552 øre by Brøndby and Albertslund → 55,251,973.33 / 44,201,578.67, the øre to
+    // Albertslund.
+    assert_eq!(payer_money(&r, "DK-0153"), (40_229_885, 219_836 + 55_251_973));
+    assert_eq!(payer_money(&r, "DK-0165"), (32_183_908, 175_868 + 44_201_579));
+    assert_eq!(payer_money(&r, "DK-0161"), (27_586_207, 150_744));
+    let y = &r["money"]["years"][0];
+    assert_eq!(y["total_before_minor"], 100_000_000);
+    assert_eq!(y["total_after_minor"], 100_000_000);
+    // The text says the same in Danish, with the staff figure.
+    let text = env.ok(&[
+        "--lang",
+        "da",
+        "scenario",
+        "show",
+        "vestegn-genoptraening",
+        "glostrup-hjemtager",
+    ]);
+    for line in [
+        "Tidligste lovlige dato: 03.01.2028",
+        "Kvalificeret flertal (67 %) efter indbyggertal: medlemmer med mindst 58.290 af 87.000 indbyggere. Brøndby kan blokere alene.",
+        "Borgere i Glostrup, Genoptræning, fra 03.01.2028: Brøndby → Glostrup",
+        "Glostrup: 275.862,07\u{a0}kr. → 1.507,44\u{a0}kr. (−274.354,63\u{a0}kr.)",
+        "Brøndby → Glostrup: 3 medarbejdere",
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
+    // Working a scenario out writes nothing.
+    assert_eq!(env.n_events(), events);
+});
+
+both!(a_leave_and_a_join_change_the_payers, |env| {
+    let file = env.write("vestegn.toml", SCENARIOS);
+    env.ok(&["import", file.to_str().unwrap()]);
+    let leave = scenario_json(env, "albertslund-udtraeder");
+    // Albertslund stops paying from 3 January 2028; Glostrup's residents keep Brøndby.
+    assert_eq!(payer_money(&leave, "DK-0165"), (32_183_908, 175_868));
+    assert_eq!(leave["citizens"][0]["municipality"], "DK-0165");
+    assert_eq!(leave["citizens"][0]["after"]["responsible"]["name"], "Albertslund");
+    let join = scenario_json(env, "gladsaxe-indtraeder");
+    // Gladsaxe joins on 1 January 2028 with 70,000 residents: 157,000 in all, no day split.
+    // 100,000,000 × 70,000 / 157,000 = 44,585,987.26 → 44,585,987; Glostrup 15,286,624.20. The
+    // two left-over øre go to the largest remainders, Albertslund's .90 and Brøndby's .63.
+    let (b, a) = payer_money(&join, "DK-0159");
+    assert_eq!((b, a), (0, 44_585_987));
+    assert_eq!(payer_money(&join, "DK-0161").1, 15_286_624);
+    assert_eq!(payer_money(&join, "DK-0165").1, 17_834_395);
+    assert_eq!(join["citizens"][0]["municipality"], "DK-0159");
+    assert_eq!(join["citizens"][0]["after"]["responsible"]["name"], "Brøndby");
+    // The comparison puts the three side by side.
+    let text = env.ok(&[
+        "--lang",
+        "da",
+        "scenario",
+        "compare",
+        "vestegn-genoptraening",
+        "glostrup-hjemtager",
+        "albertslund-udtraeder",
+        "gladsaxe-indtraeder",
+    ]);
+    for line in [
+        "Glostrup hjemtager genoptræningen",
+        "Albertslund træder ud",
+        "Gladsaxe træder ind",
+        "Gladsaxe betaler +445.859,87\u{a0}kr.",
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
+});
+
+both!(adopting_a_scenario_records_it_once, |env| {
+    let file = env.write("vestegn.toml", SCENARIOS);
+    env.ok(&["import", file.to_str().unwrap()]);
+    let before = env.n_events();
+    let args = [
+        "scenario",
+        "adopt",
+        "vestegn-genoptraening",
+        "glostrup-hjemtager",
+        "--decision",
+        "glostrup-hjemtagelse",
+        "--decided-on",
+        "2027-06-15",
+        "--body",
+        "DK-0161",
+        "--reason",
+        "Vedtaget af kommunalbestyrelserne juni 2027",
+    ];
+    let out = env.ok(&args);
+    assert!(out.contains("adopted scenario \"glostrup-hjemtager\""), "{out}");
+    assert!(env.n_events() > before);
+    // The resolver now says what the scenario said.
+    assert_eq!(env.responsible("DK-0161", "genoptraening", "2028-01-03"), "DK-0161");
+    assert_eq!(env.responsible("DK-0161", "genoptraening", "2028-01-02"), "DK-0153");
+    // A second adoption is refused, and writes nothing.
+    let after = env.n_events();
+    let err = env.fails(&args, 2);
+    assert!(
+        err.contains("\"glostrup-hjemtager\" was adopted on 2027-06-15 (decision \"glostrup-hjemtagelse\"); adopting it again would record its changes twice"),
+        "{err}"
+    );
+    assert_eq!(env.n_events(), after);
+    // The adopted state exports and imports back unchanged.
+    let exported = env.ok(&["export", "vestegn-genoptraening"]);
+    let again = env.write("again.toml", &exported);
+    let out = env.ok(&["import", again.to_str().unwrap()]);
+    assert_eq!(env.n_events(), after, "{out}");
+});
+
+both!(scenario_mistakes_name_their_place_and_write_nothing, |env| {
+    // A performer that leaves with nobody to take over.
+    assert_rejected(
+        env,
+        &SCENARIOS.replace("member = \"DK-0165\"\nfrom = 2028-01-03", "member = \"DK-0153\"\nfrom = 2028-01-03"),
+        "member = \"DK-0153\"",
+        "DK-0153 performs genoptraening for DK-0165, DK-0161 and nobody takes it over from 2028-01-03; name the party that performs it then (successor = \"…\")",
+    );
+    // A take-back of a service the member never delegated (Brøndby performs it).
+    assert_rejected(
+        env,
+        &SCENARIOS.replace(
+            "member = \"DK-0161\"\nservices = [\"genoptraening\"]",
+            "member = \"DK-0153\"\nservices = [ \"genoptraening\" ]",
+        ),
+        "[ \"genoptraening\" ]",
+        "DK-0153 does not delegate genoptraening in this cooperation on 2028-01-03, so there is nothing to take back",
+    );
+    // A date before the earliest lawful one.
+    assert_rejected(
+        env,
+        &SCENARIOS.replacen("from = 2028-01-03", "from = 2027-06-01", 1),
+        "from = 2027-06-01",
+        "2027-06-01 is before the earliest lawful date 2028-01-03 (notice of 6 months given on 2026-07-01, to the end of year); choose 2028-01-03 or later",
+    );
+    // A join into a population key without the residents.
+    assert_rejected(
+        env,
+        &SCENARIOS.replace("population = 70000\n", ""),
+        "member = \"DK-0159\"",
+        "splits its cost by population; give DK-0159's population, e.g. population = 14000",
+    );
+    // A change of a kind that does not exist.
+    assert_rejected(
+        env,
+        &SCENARIOS.replace("kind = \"join\"", "kind = \"merge\""),
+        "kind = \"merge\"",
+        "\"merge\" is not a kind of change; use take_back, leave, join, new_cooperation",
+    );
+});
+
+#[test]
+fn the_2021_take_back_replayed_gives_the_recorded_answers() {
+    let env = &Env::sqlite();
+    // The demo journal holds Dragør–Tårnby as known at the end of 2020 and as known now.
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--demo",
+        "scenario",
+        "show",
+        "dragoer-taarnby",
+        "hjemtagelse-2021",
+        "--json",
+    ]))
+    .unwrap();
+    let citizens = json["citizens"].as_array().unwrap();
+    let mut services: Vec<&str> = citizens
+        .iter()
+        .map(|c| c["service"].as_str().unwrap())
+        .collect();
+    services.sort();
+    assert_eq!(
+        services,
+        [
+            "genoptraening-sel86",
+            "hjaelpemidler-sel112-116",
+            "ppr",
+            "socialomraadet-voksne-sel82",
+            "specialundervisning-visitation"
+        ]
+    );
+    for c in citizens {
+        assert_eq!(c["from"], "2021-09-01");
+        assert_eq!(c["before"]["responsible"]["id"], "DK-0185");
+        assert_eq!(c["after"]["responsible"]["id"], "DK-0155");
+        // … which is what the recorded take-back answers.
+        let service = c["service"].as_str().unwrap();
+        let recorded: serde_json::Value = serde_json::from_str(&env.ok(&[
+            "--demo", "who", "DK-0155", service, "--on", "2021-09-01", "--json",
+        ]))
+        .unwrap();
+        assert_eq!(recorded["responsible"], c["after"]["responsible"], "{service}");
+        assert_eq!(recorded["complaints_to"], c["after"]["complaints_to"], "{service}");
+    }
+}

@@ -566,8 +566,20 @@ fn apply_change(
             {
                 return Err(vec![problem(
                     at("from"),
-                    said!("diag-scenario-already-recorded", member = &PartyId::Municipality(*member), on = *from, services = Arg::Services(t.services.clone())),
-                    format!("a take-back by {member} on {from} is already recorded (of {}); the scenario would record it twice", t.services.iter().map(ServiceId::as_str).collect::<Vec<_>>().join(", ")),
+                    said!(
+                        "diag-scenario-already-recorded",
+                        member = &PartyId::Municipality(*member),
+                        on = *from,
+                        services = Arg::Services(t.services.clone())
+                    ),
+                    format!(
+                        "a take-back by {member} on {from} is already recorded (of {}); the scenario would record it twice",
+                        t.services
+                            .iter()
+                            .map(ServiceId::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )]);
             }
             let mut problems = Vec::new();
@@ -614,9 +626,8 @@ fn apply_change(
                 return Err(problems);
             }
             let member_party = PartyId::Municipality(*member);
-            let (ended, revised) =
-                settle_sub_agreements(doc, &numbers, &member_party, *from, name)
-                    .map_err(|p| vec![p])?;
+            let (ended, revised) = settle_sub_agreements(doc, &numbers, &member_party, *from, name)
+                .map_err(|p| vec![p])?;
             doc.take_backs.push(TakeBack {
                 by: *member,
                 from: performers.into_iter().next().unwrap_or(member_party),
@@ -643,7 +654,9 @@ fn apply_change(
                 return Err(vec![problem(
                     at("successor"),
                     said!("diag-scenario-bad-successor", party = s),
-                    format!("{s} cannot take over: the successor must be another party to the cooperation"),
+                    format!(
+                        "{s} cannot take over: the successor must be another party to the cooperation"
+                    ),
                 )]);
             }
             // What the leaving member performs for others.
@@ -741,7 +754,9 @@ fn apply_change(
                 return Err(vec![problem(
                     at("member"),
                     said!("diag-scenario-already-party", party = &member_party),
-                    format!("{member} is a party already; a join is for a municipality that is not"),
+                    format!(
+                        "{member} is a party already; a join is for a municipality that is not"
+                    ),
                 )]);
             }
             let wanted: Vec<ServiceId> = if services.is_empty() {
@@ -765,8 +780,10 @@ fn apply_change(
                     .filter(|(_, d)| &d.service == s && d.valid.contains(*from))
                     .map(|(i, _)| i)
                     .collect();
-                let performers: BTreeSet<&PartyId> =
-                    in_force.iter().map(|&i| &doc.delegations[i].performer).collect();
+                let performers: BTreeSet<&PartyId> = in_force
+                    .iter()
+                    .map(|&i| &doc.delegations[i].performer)
+                    .collect();
                 let field = if services.is_empty() {
                     at("services")
                 } else {
@@ -900,13 +917,23 @@ fn apply_change(
                 return Err(vec![problem(
                     at("area"),
                     said!("diag-scenario-no-area", area = area.as_str()),
-                    format!("\"{area}\" is not a candidate area of this cooperation; choose one of {}", if known.is_empty() { "(none recorded)".to_string() } else { known.join(", ") }),
+                    format!(
+                        "\"{area}\" is not a candidate area of this cooperation; choose one of {}",
+                        if known.is_empty() {
+                            "(none recorded)".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
                 )]);
             };
             if existing(id) || added.iter().any(|d| &d.cooperation.id == id) {
                 return Err(vec![problem(
                     at("id"),
-                    said!("diag-scenario-id-taken", cooperation = Arg::Cooperation(id.clone())),
+                    said!(
+                        "diag-scenario-id-taken",
+                        cooperation = Arg::Cooperation(id.clone())
+                    ),
                     format!("a cooperation \"{id}\" exists already; choose another id"),
                 )]);
             }
@@ -914,7 +941,13 @@ fn apply_change(
                 let from_area: Vec<MunicipalityId> = candidate
                     .participants
                     .iter()
-                    .chain(doc.cooperation.parties.iter().map(|p| &p.id).filter(|_| candidate.participants.is_empty()))
+                    .chain(
+                        doc.cooperation
+                            .parties
+                            .iter()
+                            .map(|p| &p.id)
+                            .filter(|_| candidate.participants.is_empty()),
+                    )
                     .filter_map(|p| match p {
                         PartyId::Municipality(m) => Some(*m),
                         PartyId::Organisation(_) => None,
@@ -927,8 +960,18 @@ fn apply_change(
             if !members.contains(performer) {
                 return Err(vec![problem(
                     at("performer"),
-                    said!("diag-scenario-performer-not-member", party = &PartyId::Municipality(*performer)),
-                    format!("{performer} performs the service but is not among the members ({}); add it to members", members.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+                    said!(
+                        "diag-scenario-performer-not-member",
+                        party = &PartyId::Municipality(*performer)
+                    ),
+                    format!(
+                        "{performer} performs the service but is not among the members ({}); add it to members",
+                        members
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )]);
             }
             let service_id = ServiceId::parse(area).map_err(|e| {
@@ -995,8 +1038,7 @@ fn apply_change(
             });
             if let (Some(key), Some(currency)) = (key, currency) {
                 let payers: Vec<PartyId> = match key {
-                    AllocationKey::Fixed { shares }
-                    | AllocationKey::Hybrid { shares, .. } => {
+                    AllocationKey::Fixed { shares } | AllocationKey::Hybrid { shares, .. } => {
                         shares.iter().map(|s| s.party.clone()).collect()
                     }
                     AllocationKey::Population { population, .. } => {
@@ -1041,8 +1083,14 @@ pub fn apply(
             .map_or_else(String::new, |d| d.to_string());
         return Err(vec![problem(
             "known_on".to_string(),
-            said!("diag-scenario-base-empty", cooperation = Arg::Cooperation(coop.clone()), on = on.as_str()),
-            format!("the registry the scenario starts from (as known at the end of {on}) does not hold the cooperation \"{coop}\"; choose a later known_on, or none to start from the registry as known now"),
+            said!(
+                "diag-scenario-base-empty",
+                cooperation = Arg::Cooperation(coop.clone()),
+                on = on.as_str()
+            ),
+            format!(
+                "the registry the scenario starts from (as known at the end of {on}) does not hold the cooperation \"{coop}\"; choose a later known_on, or none to start from the registry as known now"
+            ),
         )]);
     };
     let mut doc = original.clone();
@@ -1157,17 +1205,22 @@ fn parties_on(doc: &CooperationDoc, day: Date) -> Vec<PartyId> {
 }
 
 /// The decisions each change needs, with their deadlines and votes.
-fn decisions(doc: &CooperationDoc, applied: &Applied, changes: &[ChangeOutcome], scenario: &Scenario) -> Vec<NeededDecision> {
+fn decisions(
+    doc: &CooperationDoc,
+    applied: &Applied,
+    changes: &[ChangeOutcome],
+    scenario: &Scenario,
+) -> Vec<NeededDecision> {
     let mut out = Vec::new();
     for (index, (change, outcome)) in scenario.changes.iter().zip(changes).enumerate() {
         let kind = change.kind();
-        let deadline = Some(
-            outcome
-                .earliest
-                .as_ref()
-                .map_or(change.from().pred(), |e| e.last_notice_day.min(change.from().pred())),
-        );
-        let base = |kind_: NeededKind, bodies: Vec<PartyId>, vote: Option<Vote>, statute: Option<StatuteCited>| NeededDecision {
+        let deadline = Some(outcome.earliest.as_ref().map_or(change.from().pred(), |e| {
+            e.last_notice_day.min(change.from().pred())
+        }));
+        let base = |kind_: NeededKind,
+                    bodies: Vec<PartyId>,
+                    vote: Option<Vote>,
+                    statute: Option<StatuteCited>| NeededDecision {
             kind: kind_,
             change: index,
             change_kind: kind,
@@ -1177,17 +1230,26 @@ fn decisions(doc: &CooperationDoc, applied: &Applied, changes: &[ChangeOutcome],
             statute,
         };
         match change {
-            ScenarioChange::TakeBack { member, from, .. } | ScenarioChange::Leave { member, from, .. } => {
+            ScenarioChange::TakeBack { member, from, .. }
+            | ScenarioChange::Leave { member, from, .. } => {
                 let m = PartyId::Municipality(*member);
                 out.push(base(NeededKind::OwnCouncil, vec![m.clone()], None, None));
                 let mut voters = parties_on(doc, from.pred());
                 if matches!(change, ScenarioChange::Leave { .. }) {
                     voters.retain(|p| p != &m);
                 }
-                out.push(base(NeededKind::AdoptChange, voters.clone(), Some(vote_for(doc, voters)), None));
+                out.push(base(
+                    NeededKind::AdoptChange,
+                    voters.clone(),
+                    Some(vote_for(doc, voters)),
+                    None,
+                ));
                 if matches!(change, ScenarioChange::Leave { .. }) {
                     for st in statutes_on(doc, "withdrawal") {
-                        out.push(NeededDecision { deadline: Some(*from), ..base(NeededKind::Statutory, vec![m.clone()], None, Some(st)) });
+                        out.push(NeededDecision {
+                            deadline: Some(*from),
+                            ..base(NeededKind::Statutory, vec![m.clone()], None, Some(st))
+                        });
                     }
                 }
             }
@@ -1195,14 +1257,27 @@ fn decisions(doc: &CooperationDoc, applied: &Applied, changes: &[ChangeOutcome],
                 let m = PartyId::Municipality(*member);
                 out.push(base(NeededKind::OwnCouncil, vec![m], None, None));
                 let voters = parties_on(doc, from.pred());
-                out.push(base(NeededKind::AdoptChange, voters.clone(), Some(vote_for(doc, voters)), None));
+                out.push(base(
+                    NeededKind::AdoptChange,
+                    voters.clone(),
+                    Some(vote_for(doc, voters)),
+                    None,
+                ));
             }
             ScenarioChange::NewCooperation { id, from, .. } => {
                 if let Some(new) = applied.after.iter().find(|d| &d.cooperation.id == id) {
-                    let members: Vec<PartyId> = new.cooperation.parties.iter().map(|p| p.id.clone()).collect();
+                    let members: Vec<PartyId> = new
+                        .cooperation
+                        .parties
+                        .iter()
+                        .map(|p| p.id.clone())
+                        .collect();
                     out.push(base(NeededKind::AdoptNew, members.clone(), None, None));
                     for st in statutes_on(new, "creation") {
-                        out.push(NeededDecision { deadline: Some(*from), ..base(NeededKind::Statutory, members.clone(), None, Some(st)) });
+                        out.push(NeededDecision {
+                            deadline: Some(*from),
+                            ..base(NeededKind::Statutory, members.clone(), None, Some(st))
+                        });
                     }
                 }
             }
@@ -1277,7 +1352,11 @@ pub fn check(doc: &CooperationDoc, scenario: &Scenario) -> Vec<Problem> {
 }
 
 /// Works out `scenario` of `coop` on `base` (the registry as known at the scenario's `known_on`).
-pub fn evaluate(base: &Registry, coop: &CooperationId, scenario: &Scenario) -> Result<Outcome, Vec<Problem>> {
+pub fn evaluate(
+    base: &Registry,
+    coop: &CooperationId,
+    scenario: &Scenario,
+) -> Result<Outcome, Vec<Problem>> {
     let applied = apply(base.cooperations(), coop, scenario)?;
     let doc = &applied.before[0];
     let mut problems = Vec::new();
@@ -1286,7 +1365,12 @@ pub fn evaluate(base: &Registry, coop: &CooperationId, scenario: &Scenario) -> R
     let mut docs: Vec<CooperationDoc> = base
         .cooperations()
         .iter()
-        .filter(|d| !applied.after.iter().any(|a| a.cooperation.id == d.cooperation.id))
+        .filter(|d| {
+            !applied
+                .after
+                .iter()
+                .any(|a| a.cooperation.id == d.cooperation.id)
+        })
         .cloned()
         .collect();
     docs.extend(applied.after.iter().cloned());
@@ -1310,8 +1394,15 @@ pub fn evaluate(base: &Registry, coop: &CooperationId, scenario: &Scenario) -> R
             }
             (_, Err(e)) => problems.push(problem(
                 "change".to_string(),
-                said!("diag-scenario-resolve", municipality = &PartyId::Municipality(m), service = &s, on = day),
-                format!("after the scenario, who performs {s} for {m} on {day} cannot be answered: {e}"),
+                said!(
+                    "diag-scenario-resolve",
+                    municipality = &PartyId::Municipality(m),
+                    service = &s,
+                    on = day
+                ),
+                format!(
+                    "after the scenario, who performs {s} for {m} on {day} cannot be answered: {e}"
+                ),
             )),
             (Err(_), Ok(_)) => {}
         }

@@ -125,8 +125,14 @@ pub fn money(applied: &Applied, first_year: i32) -> MoneyEffect {
         .map(|d| d.cooperation.id.as_str())
         .collect();
     for id in ids {
-        let before = applied.before.iter().find(|d| d.cooperation.id.as_str() == id);
-        let after = applied.after.iter().find(|d| d.cooperation.id.as_str() == id);
+        let before = applied
+            .before
+            .iter()
+            .find(|d| d.cooperation.id.as_str() == id);
+        let after = applied
+            .after
+            .iter()
+            .find(|d| d.cooperation.id.as_str() == id);
         let years: BTreeSet<i32> = before
             .into_iter()
             .chain(after)

@@ -2479,65 +2479,74 @@ fn payer_money(report: &serde_json::Value, party: &str) -> (i64, i64) {
     )
 }
 
-both!(a_take_back_scenario_gives_dates_votes_citizens_and_money, |env| {
-    let file = env.write("vestegn.toml", SCENARIOS);
-    env.ok(&["import", file.to_str().unwrap()]);
-    let events = env.n_events();
-    let r = scenario_json(env, "glostrup-hjemtager");
-    // Notice given 2026-07-01 misses 30 June, so the first end is 1 January 2028, a Saturday and
-    // a holiday: Monday 3 January 2028.
-    let e = &r["changes"][0]["earliest"];
-    assert_eq!(e["ends"], "2028-01-01");
-    assert_eq!(e["date"], "2028-01-03");
-    assert_eq!(e["last_notice_day"], "2027-06-30");
-    // 67 % of 87,000 residents is 58,290; Brøndby (35,000) alone can block.
-    let vote = r["decisions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|d| d.get("vote").filter(|v| !v.is_null()))
-        .unwrap();
-    assert_eq!(vote["total"], 87000);
-    assert_eq!(vote["needed"], 58290);
-    assert_eq!(vote["blocking"], serde_json::json!(["DK-0153"]));
-    // Citizens: Glostrup's residents go from Brøndby to Glostrup on 3 January 2028.
-    let c = &r["citizens"].as_array().unwrap();
-    assert_eq!(c.len(), 1, "{c:?}");
-    assert_eq!(c[0]["municipality"], "DK-0161");
-    assert_eq!(c[0]["before"]["responsible"]["name"], "Brøndby");
-    assert_eq!(c[0]["after"]["responsible"]["name"], "Glostrup");
-    // Money, by hand: before, 100,000,000 øre by 35:28:24 → 40,229,885 + 32,183,908 +
-    // 27,586,207 (the left-over øre to Glostrup's .896). After, 2 of 366 days (546,448 øre) by
-    // all three → 219,835.40 / 175,868.32 / 150,744.28, the left-over øre to Brøndby's .40, and
-    // 99,453,552 øre by Brøndby and Albertslund → 55,251,973.33 / 44,201,578.67, the øre to
-    // Albertslund.
-    assert_eq!(payer_money(&r, "DK-0153"), (40_229_885, 219_836 + 55_251_973));
-    assert_eq!(payer_money(&r, "DK-0165"), (32_183_908, 175_868 + 44_201_579));
-    assert_eq!(payer_money(&r, "DK-0161"), (27_586_207, 150_744));
-    let y = &r["money"]["years"][0];
-    assert_eq!(y["total_before_minor"], 100_000_000);
-    assert_eq!(y["total_after_minor"], 100_000_000);
-    // The text says the same in Danish, with the staff figure.
-    let text = env.ok(&[
-        "--lang",
-        "da",
-        "scenario",
-        "show",
-        "vestegn-genoptraening",
-        "glostrup-hjemtager",
-    ]);
-    for line in [
-        "Tidligste lovlige dato: 03.01.2028",
-        "Kvalificeret flertal (67 %) efter indbyggertal: medlemmer med mindst 58.290 af 87.000 indbyggere. Brøndby kan blokere alene.",
-        "Borgere i Glostrup, Genoptræning, fra 03.01.2028: Brøndby → Glostrup",
-        "Glostrup: 275.862,07\u{a0}kr. → 1.507,44\u{a0}kr. (−274.354,63\u{a0}kr.)",
-        "Brøndby → Glostrup: 3 medarbejdere",
-    ] {
-        assert!(text.contains(line), "{line} in:\n{text}");
+both!(
+    a_take_back_scenario_gives_dates_votes_citizens_and_money,
+    |env| {
+        let file = env.write("vestegn.toml", SCENARIOS);
+        env.ok(&["import", file.to_str().unwrap()]);
+        let events = env.n_events();
+        let r = scenario_json(env, "glostrup-hjemtager");
+        // Notice given 2026-07-01 misses 30 June, so the first end is 1 January 2028, a Saturday and
+        // a holiday: Monday 3 January 2028.
+        let e = &r["changes"][0]["earliest"];
+        assert_eq!(e["ends"], "2028-01-01");
+        assert_eq!(e["date"], "2028-01-03");
+        assert_eq!(e["last_notice_day"], "2027-06-30");
+        // 67 % of 87,000 residents is 58,290; Brøndby (35,000) alone can block.
+        let vote = r["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|d| d.get("vote").filter(|v| !v.is_null()))
+            .unwrap();
+        assert_eq!(vote["total"], 87000);
+        assert_eq!(vote["needed"], 58290);
+        assert_eq!(vote["blocking"], serde_json::json!(["DK-0153"]));
+        // Citizens: Glostrup's residents go from Brøndby to Glostrup on 3 January 2028.
+        let c = &r["citizens"].as_array().unwrap();
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0]["municipality"], "DK-0161");
+        assert_eq!(c[0]["before"]["responsible"]["name"], "Brøndby");
+        assert_eq!(c[0]["after"]["responsible"]["name"], "Glostrup");
+        // Money, by hand: before, 100,000,000 øre by 35:28:24 → 40,229,885 + 32,183,908 +
+        // 27,586,207 (the left-over øre to Glostrup's .896). After, 2 of 366 days (546,448 øre) by
+        // all three → 219,835.40 / 175,868.32 / 150,744.28, the left-over øre to Brøndby's .40, and
+        // 99,453,552 øre by Brøndby and Albertslund → 55,251,973.33 / 44,201,578.67, the øre to
+        // Albertslund.
+        assert_eq!(
+            payer_money(&r, "DK-0153"),
+            (40_229_885, 219_836 + 55_251_973)
+        );
+        assert_eq!(
+            payer_money(&r, "DK-0165"),
+            (32_183_908, 175_868 + 44_201_579)
+        );
+        assert_eq!(payer_money(&r, "DK-0161"), (27_586_207, 150_744));
+        let y = &r["money"]["years"][0];
+        assert_eq!(y["total_before_minor"], 100_000_000);
+        assert_eq!(y["total_after_minor"], 100_000_000);
+        // The text says the same in Danish, with the staff figure.
+        let text = env.ok(&[
+            "--lang",
+            "da",
+            "scenario",
+            "show",
+            "vestegn-genoptraening",
+            "glostrup-hjemtager",
+        ]);
+        for line in [
+            "Tidligste lovlige dato: 03.01.2028",
+            "Kvalificeret flertal (67 %) efter indbyggertal: medlemmer med mindst 58.290 af 87.000 indbyggere. Brøndby kan blokere alene.",
+            "Borgere i Glostrup, Genoptræning, fra 03.01.2028: Brøndby → Glostrup",
+            "Glostrup: 275.862,07\u{a0}kr. → 1.507,44\u{a0}kr. (−274.354,63\u{a0}kr.)",
+            "Brøndby → Glostrup: 3 medarbejdere",
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
+        // Working a scenario out writes nothing.
+        assert_eq!(env.n_events(), events);
     }
-    // Working a scenario out writes nothing.
-    assert_eq!(env.n_events(), events);
-});
+);
 
 both!(a_leave_and_a_join_change_the_payers, |env| {
     let file = env.write("vestegn.toml", SCENARIOS);
@@ -2546,7 +2555,10 @@ both!(a_leave_and_a_join_change_the_payers, |env| {
     // Albertslund stops paying from 3 January 2028; Glostrup's residents keep Brøndby.
     assert_eq!(payer_money(&leave, "DK-0165"), (32_183_908, 175_868));
     assert_eq!(leave["citizens"][0]["municipality"], "DK-0165");
-    assert_eq!(leave["citizens"][0]["after"]["responsible"]["name"], "Albertslund");
+    assert_eq!(
+        leave["citizens"][0]["after"]["responsible"]["name"],
+        "Albertslund"
+    );
     let join = scenario_json(env, "gladsaxe-indtraeder");
     // Gladsaxe joins on 1 January 2028 with 70,000 residents: 157,000 in all, no day split.
     // 100,000,000 × 70,000 / 157,000 = 44,585,987.26 → 44,585,987; Glostrup 15,286,624.20. The
@@ -2556,7 +2568,10 @@ both!(a_leave_and_a_join_change_the_payers, |env| {
     assert_eq!(payer_money(&join, "DK-0161").1, 15_286_624);
     assert_eq!(payer_money(&join, "DK-0165").1, 17_834_395);
     assert_eq!(join["citizens"][0]["municipality"], "DK-0159");
-    assert_eq!(join["citizens"][0]["after"]["responsible"]["name"], "Brøndby");
+    assert_eq!(
+        join["citizens"][0]["after"]["responsible"]["name"],
+        "Brøndby"
+    );
     // The comparison puts the three side by side.
     let text = env.ok(&[
         "--lang",
@@ -2597,11 +2612,20 @@ both!(adopting_a_scenario_records_it_once, |env| {
         "Vedtaget af kommunalbestyrelserne juni 2027",
     ];
     let out = env.ok(&args);
-    assert!(out.contains("adopted scenario \"glostrup-hjemtager\""), "{out}");
+    assert!(
+        out.contains("adopted scenario \"glostrup-hjemtager\""),
+        "{out}"
+    );
     assert!(env.n_events() > before);
     // The resolver now says what the scenario said.
-    assert_eq!(env.responsible("DK-0161", "genoptraening", "2028-01-03"), "DK-0161");
-    assert_eq!(env.responsible("DK-0161", "genoptraening", "2028-01-02"), "DK-0153");
+    assert_eq!(
+        env.responsible("DK-0161", "genoptraening", "2028-01-03"),
+        "DK-0161"
+    );
+    assert_eq!(
+        env.responsible("DK-0161", "genoptraening", "2028-01-02"),
+        "DK-0153"
+    );
     // A second adoption is refused, and writes nothing.
     let after = env.n_events();
     let err = env.fails(&args, 2);
@@ -2617,46 +2641,52 @@ both!(adopting_a_scenario_records_it_once, |env| {
     assert_eq!(env.n_events(), after, "{out}");
 });
 
-both!(scenario_mistakes_name_their_place_and_write_nothing, |env| {
-    // A performer that leaves with nobody to take over.
-    assert_rejected(
-        env,
-        &SCENARIOS.replace("member = \"DK-0165\"\nfrom = 2028-01-03", "member = \"DK-0153\"\nfrom = 2028-01-03"),
-        "member = \"DK-0153\"",
-        "DK-0153 performs genoptraening for DK-0165, DK-0161 and nobody takes it over from 2028-01-03; name the party that performs it then (successor = \"…\")",
-    );
-    // A take-back of a service the member never delegated (Brøndby performs it).
-    assert_rejected(
-        env,
-        &SCENARIOS.replace(
-            "member = \"DK-0161\"\nservices = [\"genoptraening\"]",
-            "member = \"DK-0153\"\nservices = [ \"genoptraening\" ]",
-        ),
-        "[ \"genoptraening\" ]",
-        "DK-0153 does not delegate genoptraening in this cooperation on 2028-01-03, so there is nothing to take back",
-    );
-    // A date before the earliest lawful one.
-    assert_rejected(
-        env,
-        &SCENARIOS.replacen("from = 2028-01-03", "from = 2027-06-01", 1),
-        "from = 2027-06-01",
-        "2027-06-01 is before the earliest lawful date 2028-01-03 (notice of 6 months given on 2026-07-01, to the end of year); choose 2028-01-03 or later",
-    );
-    // A join into a population key without the residents.
-    assert_rejected(
-        env,
-        &SCENARIOS.replace("population = 70000\n", ""),
-        "member = \"DK-0159\"",
-        "splits its cost by population; give DK-0159's population, e.g. population = 14000",
-    );
-    // A change of a kind that does not exist.
-    assert_rejected(
-        env,
-        &SCENARIOS.replace("kind = \"join\"", "kind = \"merge\""),
-        "kind = \"merge\"",
-        "\"merge\" is not a kind of change; use take_back, leave, join, new_cooperation",
-    );
-});
+both!(
+    scenario_mistakes_name_their_place_and_write_nothing,
+    |env| {
+        // A performer that leaves with nobody to take over.
+        assert_rejected(
+            env,
+            &SCENARIOS.replace(
+                "member = \"DK-0165\"\nfrom = 2028-01-03",
+                "member = \"DK-0153\"\nfrom = 2028-01-03",
+            ),
+            "member = \"DK-0153\"",
+            "DK-0153 performs genoptraening for DK-0165, DK-0161 and nobody takes it over from 2028-01-03; name the party that performs it then (successor = \"…\")",
+        );
+        // A take-back of a service the member never delegated (Brøndby performs it).
+        assert_rejected(
+            env,
+            &SCENARIOS.replace(
+                "member = \"DK-0161\"\nservices = [\"genoptraening\"]",
+                "member = \"DK-0153\"\nservices = [ \"genoptraening\" ]",
+            ),
+            "[ \"genoptraening\" ]",
+            "DK-0153 does not delegate genoptraening in this cooperation on 2028-01-03, so there is nothing to take back",
+        );
+        // A date before the earliest lawful one.
+        assert_rejected(
+            env,
+            &SCENARIOS.replacen("from = 2028-01-03", "from = 2027-06-01", 1),
+            "from = 2027-06-01",
+            "2027-06-01 is before the earliest lawful date 2028-01-03 (notice of 6 months given on 2026-07-01, to the end of year); choose 2028-01-03 or later",
+        );
+        // A join into a population key without the residents.
+        assert_rejected(
+            env,
+            &SCENARIOS.replace("population = 70000\n", ""),
+            "member = \"DK-0159\"",
+            "splits its cost by population; give DK-0159's population, e.g. population = 14000",
+        );
+        // A change of a kind that does not exist.
+        assert_rejected(
+            env,
+            &SCENARIOS.replace("kind = \"join\"", "kind = \"merge\""),
+            "kind = \"merge\"",
+            "\"merge\" is not a kind of change; use take_back, leave, join, new_cooperation",
+        );
+    }
+);
 
 #[test]
 fn the_2021_take_back_replayed_gives_the_recorded_answers() {
@@ -2694,10 +2724,22 @@ fn the_2021_take_back_replayed_gives_the_recorded_answers() {
         // … which is what the recorded take-back answers.
         let service = c["service"].as_str().unwrap();
         let recorded: serde_json::Value = serde_json::from_str(&env.ok(&[
-            "--demo", "who", "DK-0155", service, "--on", "2021-09-01", "--json",
+            "--demo",
+            "who",
+            "DK-0155",
+            service,
+            "--on",
+            "2021-09-01",
+            "--json",
         ]))
         .unwrap();
-        assert_eq!(recorded["responsible"], c["after"]["responsible"], "{service}");
-        assert_eq!(recorded["complaints_to"], c["after"]["complaints_to"], "{service}");
+        assert_eq!(
+            recorded["responsible"], c["after"]["responsible"],
+            "{service}"
+        );
+        assert_eq!(
+            recorded["complaints_to"], c["after"]["complaints_to"],
+            "{service}"
+        );
     }
 }

@@ -507,8 +507,10 @@ impl Checker<'_> {
                 self.check_known_body(&format!("{base}.staff[{j}].from"), &f.from);
                 self.check_known_body(&format!("{base}.staff[{j}].to"), &f.to);
             }
-            if let Some(a) = &sc.adopted {
-                if !doc.decisions.iter().any(|d| d.id == a.decision) {
+            if let Some(a) = &sc.adopted
+                && !doc.decisions.iter().any(|d| d.id == a.decision)
+            {
+                {
                     self.error(&format!("{base}.adopted.decision"), said!("diag-scenario-decision-missing", id = a.decision.as_str()), format!("the decision \"{}\" is not among this cooperation's decisions; add a [[decision]] with that id", a.decision));
                 }
             }

@@ -130,7 +130,9 @@ pub fn run(db: &str, command: ScenarioCommand, lang: Lang) -> Result<(), CliErro
         }
         ScenarioCommand::List(args) => {
             let (registry, id) = current(&mut store, &args.cooperation)?;
-            let doc = registry.cooperation(&id).ok_or_else(|| no_cooperation(&id))?;
+            let doc = registry
+                .cooperation(&id)
+                .ok_or_else(|| no_cooperation(&id))?;
             if args.json {
                 return print_json(&doc.scenarios);
             }
@@ -193,7 +195,11 @@ fn problems_error(id: &CooperationId, scenario: &str, problems: Vec<Problem>) ->
 pub fn base(store: &mut Store, scenario: &Scenario) -> Result<Option<Registry>, CliError> {
     scenario
         .known_on
-        .map(|day| Ok(store.projection(Some(Timestamp::end_of_day(day)))?.registry()))
+        .map(|day| {
+            Ok(store
+                .projection(Some(Timestamp::end_of_day(day)))?
+                .registry())
+        })
         .transpose()
 }
 
@@ -271,7 +277,11 @@ fn adopt(store: &mut Store, args: AdoptArgs) -> Result<(), CliError> {
     }
     let mut changes = Vec::new();
     for doc in &docs {
-        changes.extend(Store::diff(&projection, &doc.cooperation.id, &doc.to_facts()));
+        changes.extend(Store::diff(
+            &projection,
+            &doc.cooperation.id,
+            &doc.to_facts(),
+        ));
     }
     if args.dry_run {
         println!(
@@ -450,7 +460,11 @@ pub fn earliest_text(c: &scenario::ChangeOutcome, lang: Lang) -> String {
 }
 
 /// A needed decision in words (and its vote, if any, as a second line).
-pub fn decision_text(n: &Namer<'_>, d: &scenario::NeededDecision, lang: Lang) -> (String, Option<String>) {
+pub fn decision_text(
+    n: &Namer<'_>,
+    d: &scenario::NeededDecision,
+    lang: Lang,
+) -> (String, Option<String>) {
     let deadline = d.deadline.map(|x| i18n::date(lang, x)).unwrap_or_default();
     let bodies = n.parties(&d.bodies);
     let main = match d.kind {
@@ -500,9 +514,17 @@ pub fn decision_text(n: &Namer<'_>, d: &scenario::NeededDecision, lang: Lang) ->
 pub fn vote_text(n: &Namer<'_>, v: &scenario::Vote, lang: Lang) -> String {
     let number = |x: u64| i18n::integer(lang, x);
     let rule = if !v.stated {
-        i18n::message(lang, "scenario-vote-default", &[("total", &number(v.total))])
+        i18n::message(
+            lang,
+            "scenario-vote-default",
+            &[("total", &number(v.total))],
+        )
     } else if v.rule == samvirke_core::model::VotingRule::Unanimity {
-        i18n::message(lang, "scenario-vote-unanimity", &[("total", &number(v.total))])
+        i18n::message(
+            lang,
+            "scenario-vote-unanimity",
+            &[("total", &number(v.total))],
+        )
     } else {
         i18n::message(
             lang,
@@ -560,14 +582,22 @@ pub fn render(registry: &Registry, rep: &Report, lang: Lang) -> String {
         out,
         "{}",
         match s.known_on {
-            Some(d) => i18n::message(lang, "scenario-base-known", &[("date", &i18n::date(lang, d))]),
+            Some(d) => i18n::message(
+                lang,
+                "scenario-base-known",
+                &[("date", &i18n::date(lang, d))]
+            ),
             None => t("scenario-base-now"),
         }
     );
     let _ = writeln!(
         out,
         "{}",
-        i18n::message(lang, "scenario-prepared", &[("date", &i18n::date(lang, s.prepared))])
+        i18n::message(
+            lang,
+            "scenario-prepared",
+            &[("date", &i18n::date(lang, s.prepared))]
+        )
     );
     if let Some(a) = &s.adopted {
         let _ = writeln!(
@@ -605,7 +635,10 @@ pub fn render(registry: &Registry, rep: &Report, lang: Lang) -> String {
                 lang,
                 "scenario-citizen",
                 &[
-                    ("municipality", &n.party(&PartyId::Municipality(c.municipality))),
+                    (
+                        "municipality",
+                        &n.party(&PartyId::Municipality(c.municipality))
+                    ),
                     ("service", &n.service(&c.service)),
                     ("from", &i18n::date(lang, c.from)),
                     ("before", &body_line(&c.before)),
@@ -795,7 +828,12 @@ pub fn render_comparison(registry: &Registry, reports: &[Report], lang: Lang) ->
                     ("citizens", &o.citizens.len().to_string()),
                     (
                         "staff",
-                        &o.scenario.staff.iter().map(|f| f.count).sum::<u32>().to_string()
+                        &o.scenario
+                            .staff
+                            .iter()
+                            .map(|f| f.count)
+                            .sum::<u32>()
+                            .to_string()
                     ),
                 ]
             )

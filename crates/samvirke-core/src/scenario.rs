@@ -407,7 +407,7 @@ fn edit_payments(
 }
 
 /// Takes `member` out of delegation `index` from `day`: the delegation ends the day before, and a
-/// copy for the others (if any) goes on from `day`. `performer` replaces the performer of that copy.
+/// copy for the others (if any) goes on from `day`.
 fn end_for(doc: &mut CooperationDoc, index: usize, member: MunicipalityId, day: Date) {
     let d = doc.delegations[index].clone();
     let others: Vec<MunicipalityId> = d
@@ -937,25 +937,21 @@ fn apply_change(
                     format!("a cooperation \"{id}\" exists already; choose another id"),
                 )]);
             }
-            let members: Vec<MunicipalityId> = if members.is_empty() {
-                let from_area: Vec<MunicipalityId> = candidate
-                    .participants
-                    .iter()
-                    .chain(
-                        doc.cooperation
-                            .parties
-                            .iter()
-                            .map(|p| &p.id)
-                            .filter(|_| candidate.participants.is_empty()),
-                    )
+            // No members named: the area's participants, else every party of the cooperation.
+            let members: Vec<MunicipalityId> = if !members.is_empty() {
+                members.clone()
+            } else {
+                let from: Vec<&PartyId> = if candidate.participants.is_empty() {
+                    doc.cooperation.parties.iter().map(|p| &p.id).collect()
+                } else {
+                    candidate.participants.iter().collect()
+                };
+                from.into_iter()
                     .filter_map(|p| match p {
                         PartyId::Municipality(m) => Some(*m),
                         PartyId::Organisation(_) => None,
                     })
-                    .collect();
-                from_area
-            } else {
-                members.clone()
+                    .collect()
             };
             if !members.contains(performer) {
                 return Err(vec![problem(

@@ -553,12 +553,6 @@ pub fn vote_text(n: &Namer<'_>, v: &scenario::Vote, lang: Lang) -> String {
     }
 }
 
-/// A responsible body as one line: who decides, with where complaints and access requests go
-/// when that is someone else.
-fn body_line(r: &scenario::Responsibility) -> String {
-    r.responsible.name.clone()
-}
-
 /// The report for people, in `lang`.
 pub fn render(registry: &Registry, rep: &Report, lang: Lang) -> String {
     let n = Namer::new(registry, rep, lang);
@@ -641,8 +635,8 @@ pub fn render(registry: &Registry, rep: &Report, lang: Lang) -> String {
                     ),
                     ("service", &n.service(&c.service)),
                     ("from", &i18n::date(lang, c.from)),
-                    ("before", &body_line(&c.before)),
-                    ("after", &body_line(&c.after)),
+                    ("before", &c.before.responsible.name),
+                    ("after", &c.after.responsible.name),
                 ]
             )
         );

@@ -958,6 +958,9 @@ pub struct Scenario {
     /// When and by which decision it was adopted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adopted: Option<ScenarioAdoption>,
+    /// Whether the public may read it (its page, decision paper and JSON); staff always can.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub published: bool,
 }
 
 /// One proposed change.

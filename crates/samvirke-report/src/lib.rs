@@ -23,6 +23,7 @@
 )]
 
 pub mod annual;
+pub mod decision;
 pub mod html;
 
 use std::fmt::Write as _;

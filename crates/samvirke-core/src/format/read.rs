@@ -1952,6 +1952,7 @@ fn read_scenario(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Scenario> {
     let prepared = r.date(&mut t, "prepared", true);
     let known_on = r.date(&mut t, "known_on", false);
     let description = r.opt_str(&mut t, "description");
+    let published = r.boolean(&mut t, "published").unwrap_or(false);
     let mut changes = Vec::new();
     let tables = r.tables(&mut t, "change");
     if tables.is_empty() && !t.table.contains_key("change") {
@@ -2000,6 +2001,7 @@ fn read_scenario(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Scenario> {
             "prepared",
             "known_on",
             "description",
+            "published",
             "change",
             "staff",
             "adopted",
@@ -2014,6 +2016,7 @@ fn read_scenario(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Scenario> {
         changes,
         staff,
         adopted,
+        published,
     })
 }
 

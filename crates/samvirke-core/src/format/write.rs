@@ -524,6 +524,9 @@ fn write_scenario(o: &mut Out, sc: &Scenario) {
     o.date("prepared", sc.prepared);
     o.opt_date("known_on", sc.known_on);
     o.opt_str("description", &sc.description);
+    if sc.published {
+        o.line("published", "true".to_string());
+    }
     if let Some(a) = &sc.adopted {
         o.header("[scenario.adopted]");
         o.date("on", a.on);

@@ -418,20 +418,29 @@ fn show(db: &str, args: ShowArgs, lang: Option<Lang>) -> Result<(), CliError> {
         &report,
         lang.unwrap_or_else(|| Lang::of(doc.cooperation.language)),
     );
-    let bytes = match args.format {
+    emit(&document, args.format, args.output.as_deref())
+}
+
+/// Writes `document` in `format` to `output` (whole or not at all), or to standard output.
+pub(crate) fn emit(
+    document: &samvirke_report::Document,
+    format: Format,
+    output: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    let bytes = match format {
         Format::Pdf => {
-            if args.output.is_none() {
+            if output.is_none() {
                 return Err(CliError::Input(
                     "a PDF is written to a file: add -o report.pdf".into(),
                 ));
             }
-            samvirke_report::annual::pdf_on(&document, today())
+            samvirke_report::annual::pdf_on(document, today())
                 .map_err(|e| CliError::Failure(e.to_string()))?
         }
-        Format::Html => samvirke_report::html::standalone(&document).into_bytes(),
-        Format::Text => text(&document).into_bytes(),
+        Format::Html => samvirke_report::html::standalone(document).into_bytes(),
+        Format::Text => text(document).into_bytes(),
     };
-    match &args.output {
+    match output {
         Some(path) => {
             crate::files::write_atomically(path, &bytes)?;
             println!("{} written ({} bytes)", path.display(), bytes.len());

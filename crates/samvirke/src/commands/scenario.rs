@@ -10,13 +10,17 @@ use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
 use samvirke_core::format::{check_set, parse_file, write_toml};
-use samvirke_core::model::{CooperationDoc, Decision, DecisionKind, Scenario, ScenarioChange};
-use samvirke_core::scenario::{self, NeededKind, Problem};
-use samvirke_core::{CooperationId, Date, PartyId, Registry, Timestamp};
+use samvirke_core::model::{CooperationDoc, Decision, DecisionKind, Scenario};
+use samvirke_core::scenario::{self, Problem};
+use samvirke_core::{CooperationId, PartyId, Registry, Timestamp};
 use samvirke_i18n::{self as i18n, Lang};
+use samvirke_report::decision::{
+    self, Namer, change_text, decision_text, earliest_text, net_by_payer, signed, staff_total,
+};
 use samvirke_settle::scenario::{Report, report};
 use samvirke_store::{Projection, Store};
 
+use super::report::{Format, emit};
 use super::{actor, now, open_store, parse_date_flag, print_json};
 use crate::cli_error::CliError;
 
@@ -33,6 +37,11 @@ pub enum ScenarioCommand {
         after_help = "Examples:\n  samvirke scenario compare vastra-malardalen a b\n  samvirke scenario compare vastra-malardalen a b c --json"
     )]
     Compare(CompareArgs),
+    /// The decision paper of a scenario (or of two to four side by side) as text, HTML or PDF.
+    #[command(
+        after_help = "Examples:\n  samvirke --lang da scenario paper dragoer-taarnby hjemtagelse-2021 --format pdf -o beslutningsgrundlag.pdf\n  samvirke scenario paper vastra-malardalen a b --format html -o comparison.html"
+    )]
+    Paper(PaperArgs),
     /// List a cooperation's scenarios.
     List(ListArgs),
     /// Adopt a scenario: record its changes as facts, with the decision that adopted it.
@@ -65,6 +74,22 @@ pub struct CompareArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// Arguments of `samvirke scenario paper`.
+#[derive(Args, Debug)]
+pub struct PaperArgs {
+    /// The cooperation.
+    cooperation: String,
+    /// One scenario id (its decision paper), or two to four (side by side).
+    #[arg(required = true, num_args = 1..=4)]
+    scenarios: Vec<String>,
+    /// text, html or pdf.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write to this file (written whole or not at all); a PDF needs one.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `samvirke scenario list`.
@@ -127,6 +152,19 @@ pub fn run(db: &str, command: ScenarioCommand, lang: Lang) -> Result<(), CliErro
             }
             print!("{}", render_comparison(&registry, &reports, lang));
             Ok(())
+        }
+        ScenarioCommand::Paper(args) => {
+            let (registry, id) = current(&mut store, &args.cooperation)?;
+            let mut reports = Vec::new();
+            for s in &args.scenarios {
+                let found = find(&registry, &id, s)?;
+                reports.push(work_out(&mut store, &registry, &id, &found)?);
+            }
+            let document = match reports.as_slice() {
+                [one] => decision::document(&registry, one, lang),
+                many => decision::comparison(&registry, many, lang),
+            };
+            emit(&document, args.format, args.output.as_deref())
         }
         ScenarioCommand::List(args) => {
             let (registry, id) = current(&mut store, &args.cooperation)?;
@@ -303,254 +341,6 @@ fn adopt(store: &mut Store, args: AdoptArgs) -> Result<(), CliError> {
         _ => println!("scenario \"{}\": nothing to record", found.id),
     }
     Ok(())
-}
-
-/// Names for the report's ids: parties and services by name, in the reader's language.
-pub struct Namer<'a> {
-    registry: &'a Registry,
-    lang: Lang,
-    after: Vec<&'a CooperationDoc>,
-}
-
-impl<'a> Namer<'a> {
-    /// Names from the registry and the scenario's new cooperations.
-    pub fn new(registry: &'a Registry, rep: &'a Report, lang: Lang) -> Namer<'a> {
-        Namer {
-            registry,
-            lang,
-            after: rep
-                .outcome
-                .applied
-                .as_ref()
-                .map(|a| a.after.iter().collect())
-                .unwrap_or_default(),
-        }
-    }
-
-    /// A party.
-    pub fn party(&self, p: &PartyId) -> String {
-        match self.after.first() {
-            Some(doc) => doc.party_name(p),
-            None => p.to_string(),
-        }
-    }
-
-    /// A party written as text (a payer id in a statement).
-    pub fn party_text(&self, p: &str) -> String {
-        PartyId::parse(p).map_or_else(|_| p.to_string(), |id| self.party(&id))
-    }
-
-    /// Several parties.
-    pub fn parties(&self, list: &[PartyId]) -> String {
-        list.iter()
-            .map(|p| self.party(p))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// A service.
-    pub fn service(&self, s: &samvirke_core::ServiceId) -> String {
-        self.registry
-            .service_name_in(s.as_str(), self.lang.language())
-            .map(str::to_string)
-            .or_else(|| {
-                self.after.iter().find_map(|d| {
-                    d.services
-                        .iter()
-                        .find(|x| &x.id == s)
-                        .map(|x| x.names.get(self.lang.language()).to_string())
-                })
-            })
-            .unwrap_or_else(|| s.to_string())
-    }
-
-    /// A cooperation.
-    pub fn cooperation(&self, id: &str) -> String {
-        self.registry
-            .cooperations()
-            .iter()
-            .chain(self.after.iter().copied())
-            .find(|d| d.cooperation.id.as_str() == id)
-            .map_or_else(|| id.to_string(), |d| d.cooperation.name.clone())
-    }
-}
-
-/// One change in words.
-pub fn change_text(n: &Namer<'_>, change: &ScenarioChange, lang: Lang) -> String {
-    let date = |d: Date| i18n::date(lang, d);
-    match change {
-        ScenarioChange::TakeBack {
-            member,
-            services,
-            from,
-        } => i18n::message(
-            lang,
-            "scenario-change-take_back",
-            &[
-                ("member", &n.party(&PartyId::Municipality(*member))),
-                (
-                    "services",
-                    &services
-                        .iter()
-                        .map(|s| n.service(s))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-                ("from", &date(*from)),
-            ],
-        ),
-        ScenarioChange::Leave { member, from, .. } => i18n::message(
-            lang,
-            "scenario-change-leave",
-            &[
-                ("member", &n.party(&PartyId::Municipality(*member))),
-                ("from", &date(*from)),
-            ],
-        ),
-        ScenarioChange::Join { member, from, .. } => i18n::message(
-            lang,
-            "scenario-change-join",
-            &[
-                ("member", &n.party(&PartyId::Municipality(*member))),
-                ("from", &date(*from)),
-            ],
-        ),
-        ScenarioChange::NewCooperation {
-            name,
-            performer,
-            from,
-            ..
-        } => i18n::message(
-            lang,
-            "scenario-change-new_cooperation",
-            &[
-                ("name", name),
-                ("performer", &n.party(&PartyId::Municipality(*performer))),
-                ("from", &date(*from)),
-            ],
-        ),
-    }
-}
-
-/// The earliest lawful date of a change in words.
-pub fn earliest_text(c: &scenario::ChangeOutcome, lang: Lang) -> String {
-    let date = |d: Date| i18n::date(lang, d);
-    match &c.earliest {
-        None => i18n::t(lang, "scenario-earliest-none"),
-        Some(e) if e.anchor == "statute" => i18n::message(
-            lang,
-            "scenario-earliest-statute",
-            &[
-                ("date", &date(e.date)),
-                ("months", &e.notice_months.to_string()),
-                ("given", &date(e.notice_given)),
-            ],
-        ),
-        Some(e) => i18n::message(
-            lang,
-            "scenario-earliest",
-            &[
-                ("date", &date(e.date)),
-                ("months", &e.notice_months.to_string()),
-                ("given", &date(e.notice_given)),
-                ("last", &date(e.last_notice_day)),
-            ],
-        ),
-    }
-}
-
-/// A needed decision in words (and its vote, if any, as a second line).
-pub fn decision_text(
-    n: &Namer<'_>,
-    d: &scenario::NeededDecision,
-    lang: Lang,
-) -> (String, Option<String>) {
-    let deadline = d.deadline.map(|x| i18n::date(lang, x)).unwrap_or_default();
-    let bodies = n.parties(&d.bodies);
-    let main = match d.kind {
-        NeededKind::OwnCouncil => i18n::message(
-            lang,
-            &format!("scenario-decision-own-{}", d.change_kind),
-            &[("body", &bodies), ("deadline", &deadline)],
-        ),
-        NeededKind::AdoptChange => i18n::message(
-            lang,
-            "scenario-decision-adopt",
-            &[("bodies", &bodies), ("deadline", &deadline)],
-        ),
-        NeededKind::AdoptNew => i18n::message(
-            lang,
-            "scenario-decision-new",
-            &[("bodies", &bodies), ("deadline", &deadline)],
-        ),
-        NeededKind::Statutory => match &d.statute {
-            Some(st) => {
-                let unsure = if st.checked {
-                    String::new()
-                } else {
-                    format!(" {}", i18n::t(lang, "scenario-statute-unsure"))
-                };
-                format!(
-                    "{}{unsure}",
-                    i18n::message(
-                        lang,
-                        "scenario-decision-statute",
-                        &[
-                            ("title", st.title.get(lang.language())),
-                            ("reference", &st.reference),
-                            ("within", &st.within),
-                        ],
-                    )
-                )
-            }
-            None => String::new(),
-        },
-    };
-    let vote = d.vote.as_ref().map(|v| vote_text(n, v, lang));
-    (main, vote)
-}
-
-/// The vote in words: the rule, what it needs, and who can block it alone.
-pub fn vote_text(n: &Namer<'_>, v: &scenario::Vote, lang: Lang) -> String {
-    let number = |x: u64| i18n::integer(lang, x);
-    let rule = if !v.stated {
-        i18n::message(
-            lang,
-            "scenario-vote-default",
-            &[("total", &number(v.total))],
-        )
-    } else if v.rule == samvirke_core::model::VotingRule::Unanimity {
-        i18n::message(
-            lang,
-            "scenario-vote-unanimity",
-            &[("total", &number(v.total))],
-        )
-    } else {
-        i18n::message(
-            lang,
-            &format!("scenario-vote-{}-{}", v.rule.as_str(), v.by.as_str()),
-            &[
-                ("needed", &number(v.needed)),
-                ("total", &number(v.total)),
-                (
-                    "threshold",
-                    &v.threshold_percent.unwrap_or_default().to_string(),
-                ),
-            ],
-        )
-    };
-    if v.blocking.is_empty() || v.rule == samvirke_core::model::VotingRule::Unanimity || !v.stated {
-        rule
-    } else {
-        format!(
-            "{rule} {}",
-            i18n::message(
-                lang,
-                "scenario-vote-blocking",
-                &[("parties", &n.parties(&v.blocking))]
-            )
-        )
-    }
 }
 
 /// The report for people, in `lang`.
@@ -770,34 +560,6 @@ pub fn render(registry: &Registry, rep: &Report, lang: Lang) -> String {
     out
 }
 
-/// An amount with its sign: "+1.234,00 kr." or "−500,00 kr.".
-pub fn signed(lang: Lang, minor: i64, currency: &str) -> String {
-    let text = i18n::money(lang, minor.abs(), currency);
-    match minor.signum() {
-        1 => format!("+{text}"),
-        -1 => format!("−{text}"),
-        _ => text,
-    }
-}
-
-/// What a payer pays more (positive) or less over all the years of a report, per currency.
-pub fn net_by_payer(rep: &Report) -> Vec<(String, String, i64)> {
-    let mut out: Vec<(String, String, i64)> = Vec::new();
-    for y in &rep.money.years {
-        for p in &y.payers {
-            let diff = p.after_minor - p.before_minor;
-            match out
-                .iter_mut()
-                .find(|(party, cur, _)| party == &p.party && cur == &y.currency)
-            {
-                Some(entry) => entry.2 += diff,
-                None => out.push((p.party.clone(), y.currency.clone(), diff)),
-            }
-        }
-    }
-    out
-}
-
 /// Two to four reports side by side: one block per scenario with the same lines in the same order.
 pub fn render_comparison(registry: &Registry, reports: &[Report], lang: Lang) -> String {
     let t = |key: &str| i18n::t(lang, key);
@@ -822,12 +584,7 @@ pub fn render_comparison(registry: &Registry, reports: &[Report], lang: Lang) ->
                     ("citizens", &o.citizens.len().to_string()),
                     (
                         "staff",
-                        &o.scenario
-                            .staff
-                            .iter()
-                            .map(|f| f.count)
-                            .sum::<u32>()
-                            .to_string()
+                        &staff_total(rep).to_string()
                     ),
                 ]
             )

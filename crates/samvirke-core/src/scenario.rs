@@ -1417,6 +1417,40 @@ pub fn evaluate(
     })
 }
 
+/// The documents [`adoption`] makes, each written as an agreement file and read back and checked
+/// as `samvirke import` would, and across cooperations against the rest of `registry`: the
+/// checked documents, or every problem (then nothing may be recorded).
+pub fn adoption_checked(
+    outcome: &Outcome,
+    decision: Decision,
+    registry: &Registry,
+) -> Result<Vec<CooperationDoc>, Vec<crate::Diagnostic>> {
+    let docs = adoption(outcome, decision);
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    for doc in &docs {
+        let name = format!(
+            "{} (adopting scenario {})",
+            doc.cooperation.id, outcome.scenario.id
+        );
+        match crate::format::parse_file(&name, &crate::format::write_toml(doc)) {
+            Ok(p) => parsed.push(p),
+            Err(mut e) => problems.append(&mut e),
+        }
+    }
+    let others: Vec<&CooperationDoc> = registry
+        .cooperations()
+        .iter()
+        .filter(|d| !docs.iter().any(|x| x.cooperation.id == d.cooperation.id))
+        .collect();
+    problems.extend(crate::format::check_set(&parsed, &others));
+    if problems.is_empty() {
+        Ok(parsed.into_iter().map(|p| p.doc).collect())
+    } else {
+        Err(problems)
+    }
+}
+
 /// The documents adopting a worked-out scenario records: the changed cooperations, with the
 /// scenario marked adopted by `decision` (added to the holding cooperation unless it is there
 /// already), and each candidate area a new cooperation comes from moved to `decided`.

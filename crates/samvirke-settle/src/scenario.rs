@@ -19,6 +19,7 @@ pub const YEARS_MAX: i32 = 10;
 
 /// One payer in one year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PayerEffect {
     /// The payer.
     pub party: String,
@@ -31,6 +32,7 @@ pub struct PayerEffect {
 
 /// A payment agreement whose cost is spread over other payers from a day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Respread {
     /// The sub-agreement.
     pub sub_agreement: u32,
@@ -42,6 +44,7 @@ pub struct Respread {
 
 /// One cooperation in one year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearEffect {
     /// The cooperation.
     pub cooperation: String,
@@ -61,6 +64,7 @@ pub struct YearEffect {
 
 /// A year that could not be settled, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotSettled {
     /// The cooperation.
     pub cooperation: String,
@@ -74,6 +78,7 @@ pub struct NotSettled {
 
 /// The money effect of a scenario.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoneyEffect {
     /// Per cooperation and year with a cost basis.
     pub years: Vec<YearEffect>,
@@ -83,6 +88,7 @@ pub struct MoneyEffect {
 
 /// A scenario worked out with its money.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     /// Dates, decisions, citizens.
     #[serde(flatten)]

@@ -17,6 +17,7 @@ mod edit;
 mod html;
 mod public;
 mod register;
+mod scenarios;
 mod staff;
 
 pub use html::layout::Site;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Who runs the site, for the header, the footer and the about pages.
     pub site: Arc<Site>,
+    /// Worked-out scenarios of the current journal head, and the cap on working them out.
+    scenarios: scenarios::Scenarios,
 }
 
 /// What went wrong while serving a request.
@@ -187,6 +190,7 @@ impl AppState {
             snapshot: RwLock::new(Arc::new(snapshot)),
             secure_cookies,
             site: Arc::new(Site::default()),
+            scenarios: scenarios::Scenarios::default(),
         }))
     }
 

@@ -2355,111 +2355,7 @@ both!(evaluations_fall_due_two_years_after_the_last_one, |env| {
 /// Three municipalities share rehabilitation performed by Brøndby (DK-0153), paying by population
 /// (Brøndby 35,000, Albertslund 28,000, Glostrup 24,000; 87,000 in all), 1,000,000.00 kr. in
 /// 2028. Notice is six months to the end of a year; changes need 67 % of the residents.
-const SCENARIOS: &str = r#"format = 1
-
-[cooperation]
-id = "vestegn-genoptraening"
-name = "Vestegnens genoptræning"
-country = "DK"
-legal_form = "dk-aftalebaseret-samarbejde"
-status = "in_force"
-language = "da"
-from = 2020-01-01
-
-[cooperation.term]
-start = 2020-01-01
-notice_period_months = 6
-notice_anchor = "end_of_year"
-
-[[party]]
-id = "DK-0153"
-roles = ["performer"]
-
-[[party]]
-id = "DK-0165"
-
-[[party]]
-id = "DK-0161"
-
-[[service]]
-id = "genoptraening"
-name = { da = "Genoptræning" }
-
-[[sub_agreement]]
-number = 1
-title = "Genoptræning"
-services = ["genoptraening"]
-from = 2020-01-01
-
-[[delegation]]
-service = "genoptraening"
-performer = "DK-0153"
-for = ["DK-0165", "DK-0161"]
-from = 2020-01-01
-sub_agreement = 1
-
-[[payment_agreement]]
-sub_agreement = 1
-from = 2020-01-01
-payers = ["DK-0153", "DK-0165", "DK-0161"]
-payee = "DK-0153"
-currency = "DKK"
-principle = "Udgiften deles efter indbyggertal."
-
-[payment_agreement.key]
-kind = "population"
-reference_date = 2026-01-01
-source = "Danmarks Statistik, FOLK1A (afrundet)"
-population = { "DK-0153" = 35000, "DK-0165" = 28000, "DK-0161" = 24000 }
-
-[[payment_agreement.year]]
-year = 2028
-budget = "1000000.00"
-
-[voting]
-rule = "qualified_majority"
-by = "population"
-threshold_percent = 67
-population = { "DK-0153" = 35000, "DK-0165" = 28000, "DK-0161" = 24000 }
-population_date = 2026-01-01
-
-[[scenario]]
-id = "glostrup-hjemtager"
-name = "Glostrup hjemtager genoptræningen"
-prepared = 2026-07-01
-
-[[scenario.change]]
-kind = "take_back"
-member = "DK-0161"
-services = ["genoptraening"]
-from = 2028-01-03
-
-[[scenario.staff]]
-from = "DK-0153"
-to = "DK-0161"
-count = 3
-
-[[scenario]]
-id = "albertslund-udtraeder"
-name = "Albertslund træder ud"
-prepared = 2026-07-01
-
-[[scenario.change]]
-kind = "leave"
-member = "DK-0165"
-from = 2028-01-03
-
-[[scenario]]
-id = "gladsaxe-indtraeder"
-name = "Gladsaxe træder ind"
-prepared = 2026-07-01
-
-[[scenario.change]]
-kind = "join"
-member = "DK-0159"
-from = 2028-01-01
-population = 70000
-"#;
+const SCENARIOS: &str = include_str!("fixtures/scenarios-vestegn.toml");
 
 fn scenario_json(env: &Env, id: &str) -> serde_json::Value {
     serde_json::from_str(&env.ok(&["scenario", "show", "vestegn-genoptraening", id, "--json"]))
@@ -2545,6 +2441,81 @@ both!(
         }
         // Working a scenario out writes nothing.
         assert_eq!(env.n_events(), events);
+    }
+);
+
+both!(
+    a_decision_paper_is_written_as_html_and_pdf_and_scenarios_side_by_side,
+    |env| {
+        let file = env.write("vestegn.toml", SCENARIOS);
+        env.ok(&["import", file.to_str().unwrap()]);
+        let html = env.path("paper.html");
+        env.ok(&[
+            "--lang",
+            "da",
+            "scenario",
+            "paper",
+            "vestegn-genoptraening",
+            "glostrup-hjemtager",
+            "--format",
+            "html",
+            "-o",
+            html.to_str().unwrap(),
+        ]);
+        let text = std::fs::read_to_string(&html).unwrap();
+        for part in [
+            "<h1>Beslutningsgrundlag: Glostrup hjemtager genoptræningen</h1>",
+            "\">Vestegnens genoptræning, 2028</caption>",
+            "<th scope=\"row\">Glostrup</th><td>275.862,07\u{a0}kr.</td><td>1.507,44\u{a0}kr.</td><td>−274.354,63\u{a0}kr.</td>",
+            "<th scope=\"row\">I alt</th><td>1.000.000,00\u{a0}kr.</td><td>1.000.000,00\u{a0}kr.</td><td>0,00\u{a0}kr.</td>",
+        ] {
+            assert!(text.contains(part), "{part} in:\n{text}");
+        }
+        let pdf = env.path("paper.pdf");
+        env.ok(&[
+            "--lang",
+            "da",
+            "scenario",
+            "paper",
+            "vestegn-genoptraening",
+            "glostrup-hjemtager",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        let out = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        let pdf_text = String::from_utf8(out.stdout).unwrap();
+        assert!(pdf_text.contains("Beslutningsgrundlag"), "{pdf_text}");
+        assert!(pdf_text.contains("274.354,63"), "{pdf_text}");
+        // Side by side: one column per scenario, each payer's net difference in a row.
+        let compared = env.ok(&[
+            "scenario",
+            "paper",
+            "vestegn-genoptraening",
+            "glostrup-hjemtager",
+            "albertslund-udtraeder",
+        ]);
+        assert!(
+            compared.contains("Compared | Glostrup hjemtager genoptræningen | Albertslund træder ud"),
+            "{compared}"
+        );
+        assert!(
+            compared.contains("Glostrup pays, over the years worked out | −DKK\u{a0}274,354.63"),
+            "{compared}"
+        );
+        // Five scenarios are refused by the argument parser, one that does not exist by name.
+        assert!(
+            env.fails(
+                &["scenario", "paper", "vestegn-genoptraening", "nope"],
+                2
+            )
+            .contains("has no scenario \"nope\"")
+        );
     }
 );
 

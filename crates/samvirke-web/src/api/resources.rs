@@ -455,3 +455,116 @@ pub(crate) async fn case(
         .collect();
     Ok(Json(CaseBody::of(&case, log)).into_response())
 }
+
+/// A scenario as the list of a cooperation's scenarios shows it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ScenarioItem {
+    /// Its id within the cooperation.
+    id: String,
+    /// Its name.
+    name: String,
+    /// The day it was prepared.
+    prepared: Date,
+    /// The registry it starts from (as known at the end of this day), if not now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    known_on: Option<Date>,
+    /// When and by which decision it was adopted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adopted: Option<samvirke_core::model::ScenarioAdoption>,
+    /// Whether the public may read it.
+    published: bool,
+}
+
+/// Whether the request carries the API token of a staff member who may edit `doc` (who then
+/// sees its unpublished scenarios too).
+async fn staff_editor(
+    state: &Arc<AppState>,
+    headers: &axum::http::HeaderMap,
+    doc: &samvirke_core::model::CooperationDoc,
+) -> Result<bool, WebError> {
+    if crate::auth::bearer(headers).is_none() {
+        return Ok(false);
+    }
+    match crate::staff::staff_of(state, headers).await? {
+        Some(staff) if staff.can_edit(doc) => Ok(true),
+        Some(_) => Ok(false),
+        None => Err(WebError::Unauthorized(
+            "the API token is not known or was revoked; create one with `samvirke user token`"
+                .to_string(),
+        )),
+    }
+}
+
+/// A cooperation's scenarios: the published ones, or with an API token of its editors all of them.
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/scenarios", tag = "registry",
+    params(("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby")),
+    responses(
+        (status = 200, description = "The scenarios", body = Vec<ScenarioItem>),
+        (status = 404, description = "No such cooperation", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn scenarios(
+    State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let staff = staff_editor(&state, &headers, doc).await?;
+    let body: Vec<ScenarioItem> = doc
+        .scenarios
+        .iter()
+        .filter(|s| staff || s.published)
+        .map(|s| ScenarioItem {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            prepared: s.prepared,
+            known_on: s.known_on,
+            adopted: s.adopted.clone(),
+            published: s.published,
+        })
+        .collect();
+    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
+}
+
+/// A scenario worked out: every change with its earliest lawful date, the decisions and votes it
+/// needs, whose responsible body changes (and where complaints and access requests go), every
+/// payer's money before and after per year in minor units, and the staff figures. The same as
+/// `samvirke scenario show --json`.
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/scenarios/{scenario}", tag = "registry",
+    params(
+        ("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"),
+        ("scenario" = String, Path, description = "The scenario's id", example = "hjemtagelse-2021"),
+    ),
+    responses(
+        (status = 200, description = "The scenario worked out", body = samvirke_settle::scenario::Report),
+        (status = 404, description = "No such cooperation, or no such published scenario", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The scenario cannot be worked out on the registry: every problem at its field", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn scenario(
+    State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+    Path((id, sid)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let staff = staff_editor(&state, &headers, doc).await?;
+    let Some(found) = crate::scenarios::find(doc, &sid, staff) else {
+        return Err(WebError::NotFound(format!(
+            "cooperation \"{id}\" has no published scenario \"{sid}\"; GET /api/v1/cooperations/{id}/scenarios lists them"
+        )));
+    };
+    match crate::scenarios::work_out(&state, &snapshot, doc, found).await? {
+        Ok(rep) => Ok((
+            [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+            Json(rep.as_ref().clone()),
+        )
+            .into_response()),
+        Err(problems) => Err(WebError::Invalid {
+            detail: format!("scenario \"{sid}\" cannot be worked out on the registry"),
+            errors: problems
+                .iter()
+                .map(|p| (format!("scenario.{}", p.field), p.message.clone()))
+                .collect(),
+        }),
+    }
+}

@@ -3,7 +3,7 @@
 //! and dates as the language writes them. A problem the checks only say in English (none that a
 //! form can cause) keeps that text.
 
-use samvirke_core::diagnostic::Arg;
+use samvirke_core::diagnostic::{Arg, Said};
 use samvirke_core::model::CooperationDoc;
 use samvirke_core::{Diagnostic, Interval, PartyId, Registry, ServiceId};
 use samvirke_i18n as i18n;
@@ -26,8 +26,19 @@ pub(crate) fn problems(
 
 /// One problem in the page's language.
 pub(crate) fn problem(d: &Diagnostic, registry: &Registry, doc: Option<&CooperationDoc>) -> String {
-    let Some(said) = d.said.as_ref().filter(|s| i18n::exists(s.key)) else {
-        return d.message.clone();
+    said(d.said.as_ref(), &d.message, registry, doc)
+}
+
+/// A message key with its arguments in the page's language; `english` when it has no key the
+/// translations know.
+pub(crate) fn said(
+    said: Option<&Said>,
+    english: &str,
+    registry: &Registry,
+    doc: Option<&CooperationDoc>,
+) -> String {
+    let Some(said) = said.filter(|s| i18n::exists(s.key)) else {
+        return english.to_string();
     };
     let args: Vec<(&str, String)> = said
         .args

@@ -206,6 +206,10 @@ pub(crate) async fn cooperation_page(
             }
             p { a href={ "/cooperations/" (c.id) "/mapping" } { (tr("mapping-link")) } }
         }
+        @let published = doc.scenarios.iter().filter(|s| s.published).count();
+        @if published > 0 {
+            p { a href={ "/cooperations/" (c.id) "/scenarios" } { (tra("scenario-link", &[("count", &published.to_string())])) } }
+        }
         (evaluations(doc))
         (deadlines)
         (components::timeline(timeline(doc)))

@@ -8,6 +8,7 @@
 //! | `/cooperations/{id}/history`, `/cooperations/{id}/diff` | [`history`] |
 //! | `/cooperations/{id}/report/{year}` (and `.pdf`) | [`report`] |
 //! | `/cooperations/{id}/mapping` | [`mapping`] |
+//! | `/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (and `.pdf`), `…/scenarios/compare` | [`scenario`] |
 //! | `/municipalities/{id}`, `/municipalities/{id}/deadlines.ics` | [`municipality`] |
 //! | `/matrix`, `/matrix.csv` | [`matrix`] |
 //! | `/about/accessibility`, `/about/privacy`, `/about/contact` | [`about`] |
@@ -21,6 +22,7 @@ mod mapping;
 mod matrix;
 mod municipality;
 mod report;
+pub(crate) mod scenario;
 mod search;
 mod who;
 
@@ -60,6 +62,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/about/{page}", get(about::about_page))
         .merge(history::routes())
         .merge(report::routes())
+        .merge(scenario::routes())
 }
 
 #[derive(serde::Deserialize)]

@@ -68,6 +68,9 @@ async fn cooperation_hub(
             li { a href={ (path) "/main-new" } { (tr("form-main-new")) } }
             li { a href={ (path) "/sub-new" } { (tr("form-sub-new")) } }
             li { a href={ (path) "/delegation-new" } { (tr("form-delegation-new")) } }
+            @if !doc.scenarios.is_empty() {
+                li { a href={ (path) "/scenarios" } { (tra("scenario-link", &[("count", &doc.scenarios.len().to_string())])) } }
+            }
         }
         h2 { (tr("main-agreement")) }
         ul {

@@ -7,6 +7,7 @@
 //! | `/staff/cooperations/{id}` | [`hub`] |
 //! | `/staff/cooperations/{id}/{form}` (`details`, `take-back`, `main-N`, `sub-N`, `delegation-N`, `…-new`) | [`forms`] |
 //! | `/staff/cooperations/{id}/deadline` | [`marks`] |
+//! | `/staff/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (adopt), `…/scenarios/compare` | [`scenario`] |
 //! | `/staff/cooperations/{id}/report/{year}/sheet-{n}` | [`sheets`] |
 //! | `/staff/cases`, `/staff/cases/new`, `/staff/cases/{id}` (and `/extend`, `/close`) | [`cases`] |
 //!
@@ -19,6 +20,7 @@ mod hub;
 mod login;
 pub(crate) mod marks;
 mod overview;
+mod scenario;
 pub(crate) mod sheets;
 
 use std::sync::Arc;
@@ -44,6 +46,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .merge(sheets::routes())
         .merge(cases::routes())
         .merge(forms::routes())
+        .merge(scenario::routes())
 }
 
 /// The signed-in staff member of a request: a session cookie, or an API token.

@@ -9,8 +9,7 @@
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
-use samvirke_core::format::{check_set, parse_file, write_toml};
-use samvirke_core::model::{CooperationDoc, Decision, DecisionKind, Scenario};
+use samvirke_core::model::{Decision, DecisionKind, Scenario};
 use samvirke_core::scenario::{self, Problem};
 use samvirke_core::{CooperationId, PartyId, Registry, Timestamp};
 use samvirke_i18n::{self as i18n, Lang};
@@ -288,31 +287,15 @@ fn adopt(store: &mut Store, args: AdoptArgs) -> Result<(), CliError> {
         referendum: None,
         note: None,
     };
-    let docs = scenario::adoption(&outcome, decision);
-    let mut parsed = Vec::new();
-    let mut problems = Vec::new();
-    for doc in &docs {
-        let name = format!("{} (adopting scenario {})", doc.cooperation.id, found.id);
-        match parse_file(&name, &write_toml(doc)) {
-            Ok(p) => parsed.push(p),
-            Err(mut e) => problems.append(&mut e),
-        }
-    }
-    let others: Vec<&CooperationDoc> = registry
-        .cooperations()
-        .iter()
-        .filter(|d| !docs.iter().any(|x| x.cooperation.id == d.cooperation.id))
-        .collect();
-    problems.extend(check_set(&parsed, &others));
-    if !problems.is_empty() {
-        return Err(CliError::Diagnostics(
+    let docs = scenario::adoption_checked(&outcome, decision, &registry).map_err(|problems| {
+        CliError::Diagnostics(
             problems,
             format!(
                 "adopting scenario \"{}\" would leave the agreement inconsistent; nothing written",
                 found.id
             ),
-        ));
-    }
+        )
+    })?;
     let mut changes = Vec::new();
     for doc in &docs {
         changes.extend(Store::diff(

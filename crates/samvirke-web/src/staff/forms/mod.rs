@@ -130,7 +130,7 @@ fn parse_form(text: &str) -> Option<Box<dyn StaffForm>> {
 pub(crate) struct Labels(Vec<(String, String)>);
 
 impl Labels {
-    fn of(fields: &[Field]) -> Labels {
+    pub(crate) fn of(fields: &[Field]) -> Labels {
         Labels(
             fields
                 .iter()

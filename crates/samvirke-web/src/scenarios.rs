@@ -1,0 +1,121 @@
+//! Scenarios worked out for the pages and the API, with a bounded cost per request.
+//!
+//! A scenario is worked out on the registry as known at the end of its `known_on` day (a
+//! projection of the journal up to then) or on the current snapshot, off the async threads. The
+//! result depends only on the cooperation, the scenario and the journal head, so it is kept in a
+//! small cache keyed by those three: a page viewed again, its PDF and its JSON cost one lookup.
+//! At most [`CONCURRENT_MAX`] scenarios are worked out at once; a request beyond that waits its
+//! turn rather than adding load.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use samvirke_core::Timestamp;
+use samvirke_core::model::{CooperationDoc, Scenario};
+use samvirke_core::scenario::{self, Problem};
+use samvirke_settle::scenario::{Report, report};
+
+use crate::{AppState, Snapshot, WebError};
+
+/// How many worked-out scenarios are kept (each holds a few documents; a cache entry is a few
+/// hundred kilobytes at most for the largest cooperations).
+pub(crate) const CACHE_MAX: usize = 64;
+
+/// How many scenarios are worked out at the same time at most.
+pub(crate) const CONCURRENT_MAX: usize = 2;
+
+/// A worked-out scenario, or why it cannot be.
+pub(crate) type Worked = Result<Arc<Report>, Arc<Vec<Problem>>>;
+
+/// The cache and the cap on concurrent work.
+pub(crate) struct Scenarios {
+    cache: Mutex<HashMap<(String, String), (u64, Worked)>>,
+    permits: tokio::sync::Semaphore,
+}
+
+impl Default for Scenarios {
+    fn default() -> Scenarios {
+        Scenarios {
+            cache: Mutex::new(HashMap::new()),
+            permits: tokio::sync::Semaphore::new(CONCURRENT_MAX),
+        }
+    }
+}
+
+/// The scenario `id` of `doc`, if it has one and the reader may see it (`staff`, or published).
+pub(crate) fn find<'d>(doc: &'d CooperationDoc, id: &str, staff: bool) -> Option<&'d Scenario> {
+    doc.scenarios
+        .iter()
+        .find(|s| s.id == id && (staff || s.published))
+}
+
+/// Works out `scenario` of `doc` as of the snapshot's journal head (from the cache when it is
+/// there).
+pub(crate) async fn work_out(
+    state: &Arc<AppState>,
+    snapshot: &Arc<Snapshot>,
+    doc: &CooperationDoc,
+    scenario: &Scenario,
+) -> Result<Worked, WebError> {
+    let key = (doc.cooperation.id.to_string(), scenario.id.clone());
+    if let Some(found) = cached(state, &key, snapshot.head)? {
+        return Ok(found);
+    }
+    let _permit = state
+        .scenarios
+        .permits
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    // Another request may have worked it out while this one waited.
+    if let Some(found) = cached(state, &key, snapshot.head)? {
+        return Ok(found);
+    }
+    let worker = state.clone();
+    let snap = snapshot.clone();
+    let id = doc.cooperation.id.clone();
+    let found = scenario.clone();
+    let worked = tokio::task::spawn_blocking(move || -> Result<Worked, WebError> {
+        let older = match found.known_on {
+            Some(day) => Some(worker.registry_as_known_on(Timestamp::end_of_day(day))?),
+            None => None,
+        };
+        let base = older.as_ref().unwrap_or(&snap.registry);
+        Ok(match scenario::evaluate(base, &id, &found) {
+            Ok(outcome) => Ok(Arc::new(report(outcome))),
+            Err(problems) => Err(Arc::new(problems)),
+        })
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))??;
+    let mut cache = state
+        .scenarios
+        .cache
+        .lock()
+        .map_err(|_| WebError::Internal("scenario cache lock poisoned".to_string()))?;
+    // Entries of an older journal head are of no further use.
+    cache.retain(|_, (head, _)| *head == snapshot.head);
+    if cache.len() >= CACHE_MAX
+        && let Some(victim) = cache.keys().next().cloned()
+    {
+        cache.remove(&victim);
+    }
+    cache.insert(key, (snapshot.head, worked.clone()));
+    Ok(worked)
+}
+
+fn cached(
+    state: &AppState,
+    key: &(String, String),
+    head: u64,
+) -> Result<Option<Worked>, WebError> {
+    let cache = state
+        .scenarios
+        .cache
+        .lock()
+        .map_err(|_| WebError::Internal("scenario cache lock poisoned".to_string()))?;
+    Ok(cache
+        .get(key)
+        .filter(|(h, _)| *h == head)
+        .map(|(_, w)| w.clone()))
+}

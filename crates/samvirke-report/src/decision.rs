@@ -564,11 +564,7 @@ pub fn comparison(registry: &Registry, reports: &[Report], lang: Lang) -> Docume
         .map(|r| Namer::new(registry, r, lang))
         .collect();
     let column = |f: &dyn Fn(&Namer<'_>, &Report) -> String| -> Vec<String> {
-        namers
-            .iter()
-            .zip(reports)
-            .map(|(n, r)| f(n, r))
-            .collect()
+        namers.iter().zip(reports).map(|(n, r)| f(n, r)).collect()
     };
     let mut rows = Vec::new();
     let mut row = |label: String, cells: Vec<String>| {
@@ -623,13 +619,7 @@ pub fn comparison(registry: &Registry, reports: &[Report], lang: Lang) -> Docume
     for (party, currency) in &payers {
         let label = namers.first().map_or_else(
             || party.clone(),
-            |n| {
-                i18n::message(
-                    lang,
-                    "scenario-row-net",
-                    &[("party", &n.party_text(party))],
-                )
-            },
+            |n| i18n::message(lang, "scenario-row-net", &[("party", &n.party_text(party))]),
         );
         row(
             label,
@@ -637,7 +627,10 @@ pub fn comparison(registry: &Registry, reports: &[Report], lang: Lang) -> Docume
                 net_by_payer(r)
                     .into_iter()
                     .find(|(p, c, _)| p == party && c == currency)
-                    .map_or_else(|| t("scenario-not-concerned"), |(_, c, d)| signed(lang, d, &c))
+                    .map_or_else(
+                        || t("scenario-not-concerned"),
+                        |(_, c, d)| signed(lang, d, &c),
+                    )
             }),
         );
     }

@@ -214,6 +214,36 @@ impl Store {
         self.project(|event| as_known_on.is_none_or(|k| event.recorded_at <= k))
     }
 
+    /// The registry scenario `scenario` of `cooperation` is worked out on: as known at the end of
+    /// its `known_on` day; else, once adopted, as known just before the adoption was recorded (so
+    /// its paper still reads as it did when it was decided); else `None`, the registry as it is.
+    pub fn scenario_base(
+        &mut self,
+        current: &Projection,
+        cooperation: &CooperationId,
+        scenario: &samvirke_core::model::Scenario,
+    ) -> Result<Option<Registry>, StoreError> {
+        if let Some(day) = scenario.known_on {
+            return Ok(Some(
+                self.projection(Some(Timestamp::end_of_day(day)))?
+                    .registry(),
+            ));
+        }
+        if scenario.adopted.is_none() {
+            return Ok(None);
+        }
+        let key = format!("{cooperation}/scenario/{}", scenario.id);
+        match current.facts.get(&key) {
+            Some(recorded) => Ok(Some(
+                self.projection(Some(Timestamp::from_micros(
+                    recorded.recorded_at.micros() - 1,
+                )))?
+                .registry(),
+            )),
+            None => Ok(None),
+        }
+    }
+
     /// The state right after event `seq` (the state a form opened at that head was built from).
     pub fn projection_through(&mut self, seq: u64) -> Result<Projection, StoreError> {
         self.project(|event| event.seq <= seq)

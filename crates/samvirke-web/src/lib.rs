@@ -355,6 +355,21 @@ impl AppState {
         }
     }
 
+    /// The registry scenario `scenario` of `cooperation` starts from, if not the current one
+    /// (`Store::scenario_base`).
+    pub(crate) fn scenario_base(
+        &self,
+        cooperation: &samvirke_core::CooperationId,
+        scenario: &samvirke_core::model::Scenario,
+    ) -> Result<Option<Registry>, WebError> {
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
+        let current = store.projection(None)?;
+        Ok(store.scenario_base(&current, cooperation, scenario)?)
+    }
+
     /// The registry as it was known at `as_known_on` (built for the request).
     pub fn registry_as_known_on(&self, as_known_on: Timestamp) -> Result<Registry, WebError> {
         let mut store = self

@@ -1,7 +1,8 @@
 //! Scenarios worked out for the pages and the API, with a bounded cost per request.
 //!
-//! A scenario is worked out on the registry as known at the end of its `known_on` day (a
-//! projection of the journal up to then) or on the current snapshot, off the async threads. The
+//! A scenario is worked out on the registry it starts from (`Store::scenario_base`: as known at
+//! the end of its `known_on` day, or just before its adoption was recorded) or on the current
+//! snapshot, off the async threads. The
 //! result depends only on the cooperation, the scenario and the journal head, so it is kept in a
 //! small cache keyed by those three: a page viewed again, its PDF and its JSON cost one lookup.
 //! At most [`CONCURRENT_MAX`] scenarios are worked out at once; a request beyond that waits its
@@ -10,7 +11,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use samvirke_core::Timestamp;
 use samvirke_core::model::{CooperationDoc, Scenario};
 use samvirke_core::scenario::{self, Problem};
 use samvirke_settle::scenario::{Report, report};
@@ -76,9 +76,10 @@ pub(crate) async fn work_out(
     let id = doc.cooperation.id.clone();
     let found = scenario.clone();
     let worked = tokio::task::spawn_blocking(move || -> Result<Worked, WebError> {
-        let older = match found.known_on {
-            Some(day) => Some(worker.registry_as_known_on(Timestamp::end_of_day(day))?),
-            None => None,
+        let older = if found.known_on.is_some() || found.adopted.is_some() {
+            worker.scenario_base(&id, &found)?
+        } else {
+            None
         };
         let base = older.as_ref().unwrap_or(&snap.registry);
         Ok(match scenario::evaluate(base, &id, &found) {
@@ -104,11 +105,7 @@ pub(crate) async fn work_out(
     Ok(worked)
 }
 
-fn cached(
-    state: &AppState,
-    key: &(String, String),
-    head: u64,
-) -> Result<Option<Worked>, WebError> {
+fn cached(state: &AppState, key: &(String, String), head: u64) -> Result<Option<Worked>, WebError> {
     let cache = state
         .scenarios
         .cache

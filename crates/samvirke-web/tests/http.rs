@@ -2616,6 +2616,8 @@ both!(pages_show_names_and_the_readers_language, |app| {
     }
     pages.push("/cooperations/marker-ostfold-kartlegging/mapping".to_string());
     pages.push("/cooperations/vastra-malardalen/mapping".to_string());
+    pages.push("/cooperations/dragoer-taarnby/scenarios".to_string());
+    pages.push("/cooperations/dragoer-taarnby/scenarios/hjemtagelse-2021".to_string());
     let (_, listed) = app.json("/api/v1/cooperations?limit=100");
     let known: Vec<String> = listed["items"]
         .as_array()
@@ -2862,3 +2864,197 @@ both!(the_api_serves_deadlines_reports_and_the_register, |app| {
     let (status, _) = get("/api/v1/cases/999", Some(&dorte));
     assert_eq!(status, 404);
 });
+
+/// The made-up cooperation of the scenario tests, with two published scenarios and one for staff.
+const VESTEGN: &str = include_str!("../../samvirke/tests/fixtures/scenarios-vestegn.toml");
+
+fn import_text(app: &App, name: &str, text: &str) {
+    let parsed = parse_file(name, text).unwrap();
+    let mut store = Store::open(&app.db).unwrap();
+    let projection = store.projection(None).unwrap();
+    let changes = Store::diff(
+        &projection,
+        &parsed.doc.cooperation.id,
+        &parsed.doc.to_facts(),
+    );
+    store
+        .commit(
+            projection.head,
+            "test",
+            "imported by the test",
+            changes,
+            Timestamp::from_micros(1_800_000_000_000_000),
+        )
+        .unwrap();
+}
+
+fn events(app: &App) -> u64 {
+    Store::open(&app.db).unwrap().head().unwrap()
+}
+
+both!(
+    scenario_pages_show_the_paper_the_chart_and_the_comparison_and_staff_adopt_once,
+    |app| {
+        import_text(app, "vestegn.toml", VESTEGN);
+        let list = "/cooperations/vestegn-genoptraening/scenarios";
+        let listed = wait_for(app, list, |b| b.contains("Glostrup hjemtager"));
+        // The public sees the published two, not the staff-only one.
+        assert!(listed.contains("Albertslund træder ud"), "{listed}");
+        assert!(!listed.contains("Gladsaxe træder ind"), "{listed}");
+        assert!(listed.contains("name=\"s\" value=\"albertslund-udtraeder\""));
+        assert_eq!(
+            app.get("/cooperations/vestegn-genoptraening/scenarios/gladsaxe-indtraeder")
+                .0,
+            404
+        );
+        // The decision paper in Danish: the chart with its title and description, the table.
+        let mut public = Browser::new(app);
+        assert_eq!(public.get("/lang/da?back=%2F").status, 303);
+        let page = public.get("/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager");
+        assert_eq!(page.status, 200);
+        for part in [
+            "<title id=\"money-title-0\">Hver betalers udgift i 2028, før og efter</title>",
+            "Glostrup: 275.862,07\u{a0}kr. før, 1.507,44\u{a0}kr. efter",
+            "<td>−274.354,63\u{a0}kr.</td>",
+            "Kvalificeret flertal (67 %) efter indbyggertal: medlemmer med mindst 58.290 af 87.000 indbyggere. Brøndby kan blokere alene.",
+            "href=\"/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager.pdf\"",
+        ] {
+            assert!(page.body.contains(part), "{part} in {}", page.body);
+        }
+        // Its PDF says the same.
+        let mut response = app
+            .agent
+            .get(&format!(
+                "{}/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager.pdf",
+                app.base
+            ))
+            .header("Accept-Language", "da")
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let text = pdf_text(&response.body_mut().read_to_vec().unwrap());
+        assert!(
+            text.contains("Beslutningsgrundlag") && text.contains("274.354,63"),
+            "{text}"
+        );
+        // Side by side: one scenario is refused with the reason, two are compared.
+        let one = public
+            .get("/cooperations/vestegn-genoptraening/scenarios/compare?s=glostrup-hjemtager");
+        assert_eq!(one.status, 400);
+        assert!(one.body.contains("du valgte 1"), "{}", one.body);
+        let two = public.get("/cooperations/vestegn-genoptraening/scenarios/compare?s=glostrup-hjemtager&s=albertslund-udtraeder");
+        assert_eq!(two.status, 200);
+        assert!(
+            two.body.contains("<th scope=\"col\">Glostrup hjemtager genoptræningen</th><th scope=\"col\">Albertslund træder ud</th>")
+                && two.body.contains("<td>−274.354,63\u{a0}kr.</td><td>+130.202,19\u{a0}kr.</td>"),
+            "{}",
+            two.body
+        );
+        // The JSON is the CLI's, with the same øre.
+        let (status, json) =
+            app.json("/api/v1/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager");
+        assert_eq!(status, 200);
+        let glostrup = json["money"]["years"][0]["payers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["party"] == "DK-0161")
+            .unwrap()
+            .clone();
+        assert_eq!(glostrup["before_minor"], 27_586_207);
+        assert_eq!(glostrup["after_minor"], 150_744);
+        assert_eq!(json["changes"][0]["earliest"]["date"], "2028-01-03");
+        let (_, listed) = app.json("/api/v1/cooperations/vestegn-genoptraening/scenarios");
+        assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+        assert_eq!(
+            app.json("/api/v1/cooperations/vestegn-genoptraening/scenarios/gladsaxe-indtraeder")
+                .0,
+            404
+        );
+        let (_, _, openapi) = app.get("/api/v1/openapi.json");
+        assert!(openapi.contains("/api/v1/cooperations/{id}/scenarios/{scenario}"));
+
+        // Staff of Glostrup see the unpublished one and adopt the take-back.
+        add_user(app, "gitte@glostrup.dk", Role::Editor, &["DK-0161"]);
+        let mut gitte = Browser::new(app);
+        assert_eq!(gitte.login("gitte@glostrup.dk", PASSWORD).status, 303);
+        assert_eq!(gitte.get("/lang/da?back=%2Fstaff").status, 303);
+        let staff_list = gitte.get("/staff/cooperations/vestegn-genoptraening/scenarios");
+        assert!(
+            staff_list.body.contains("Gladsaxe træder ind"),
+            "{}",
+            staff_list.body
+        );
+        assert!(
+            staff_list.body.contains("ikke offentliggjort"),
+            "{}",
+            staff_list.body
+        );
+        let path = "/staff/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager";
+        let form = gitte.get(path);
+        assert_eq!(form.status, 200);
+        let csrf = hidden(&form.body, "csrf");
+        let before = events(app);
+        // Every empty field at once, each linked from the summary; nothing written.
+        let empty = gitte.post(
+            path,
+            &[
+                ("decision", ""),
+                ("decided_on", ""),
+                ("body", ""),
+                ("reason", ""),
+                ("csrf", &csrf),
+            ],
+        );
+        assert_eq!(empty.status, 422);
+        for link in [
+            "href=\"#f-decision\"",
+            "href=\"#f-decided_on\"",
+            "href=\"#f-reason\"",
+        ] {
+            assert!(empty.body.contains(link), "{link} in {}", empty.body);
+        }
+        assert_eq!(events(app), before);
+        let fields = [
+            ("decision", "hjemtagelse-vedtaget"),
+            ("decided_on", "2027-03-01"),
+            ("body", "DK-0161"),
+            ("reason", "Kommunalbestyrelsen 1. marts 2027, punkt 7"),
+            ("csrf", csrf.as_str()),
+        ];
+        let adopted = gitte.post(path, &fields);
+        assert_eq!(adopted.status, 303, "{}", adopted.body);
+        assert!(
+            adopted.location.starts_with(&format!("{path}?adopted=")),
+            "{}",
+            adopted.location
+        );
+        let written = events(app) - before;
+        assert!(written >= 2, "{written}");
+        let shown = gitte.get(&adopted.location);
+        assert!(
+            shown.body.contains("Scenariet er vedtaget"),
+            "{}",
+            shown.body
+        );
+        // Glostrup performs for its own residents from 3 January 2028.
+        let (_, who) =
+            app.json("/api/v1/who?municipality=DK-0161&service=genoptraening&on=2028-02-01");
+        assert_eq!(who["responsible"]["id"], "DK-0161", "{who}");
+        // A second time is refused with the reason, and nothing is written.
+        let again = gitte.post(path, &fields);
+        assert_eq!(again.status, 422);
+        assert!(
+            again.body.contains("Scenariet blev vedtaget 01.03.2027"),
+            "{}",
+            again.body
+        );
+        assert_eq!(events(app) - before, written);
+        // The adopted scenario's paper still reads as it did when it was decided.
+        assert!(
+            shown.body.contains("<td>−274.354,63\u{a0}kr.</td>"),
+            "{}",
+            shown.body
+        );
+    }
+);

@@ -2501,7 +2501,8 @@ both!(
             "albertslund-udtraeder",
         ]);
         assert!(
-            compared.contains("Compared | Glostrup hjemtager genoptræningen | Albertslund træder ud"),
+            compared
+                .contains("Compared | Glostrup hjemtager genoptræningen | Albertslund træder ud"),
             "{compared}"
         );
         assert!(
@@ -2510,11 +2511,8 @@ both!(
         );
         // Five scenarios are refused by the argument parser, one that does not exist by name.
         assert!(
-            env.fails(
-                &["scenario", "paper", "vestegn-genoptraening", "nope"],
-                2
-            )
-            .contains("has no scenario \"nope\"")
+            env.fails(&["scenario", "paper", "vestegn-genoptraening", "nope"], 2)
+                .contains("has no scenario \"nope\"")
         );
     }
 );

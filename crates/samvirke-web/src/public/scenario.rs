@@ -182,7 +182,12 @@ fn chart(n: &Namer<'_>, y: &YearEffect, index: usize) -> Markup {
 }
 
 /// The decision paper of a worked-out scenario, with its charts and links to the PDF and JSON.
-pub(crate) fn paper(registry: &Registry, doc: &CooperationDoc, rep: &Report, public: bool) -> Markup {
+pub(crate) fn paper(
+    registry: &Registry,
+    doc: &CooperationDoc,
+    rep: &Report,
+    public: bool,
+) -> Markup {
     let document = decision::document(registry, rep, lang());
     let n = Namer::new(registry, rep, lang());
     let id = &doc.cooperation.id;
@@ -296,7 +301,9 @@ async fn compare_page(
     let snapshot = snapshot(&state)?;
     Ok(
         match compare_body(&state, &snapshot, &id, query.as_deref(), false).await {
-            Ok((status, title, body)) => (status, Html(page(&title, body).into_string())).into_response(),
+            Ok((status, title, body)) => {
+                (status, Html(page(&title, body).into_string())).into_response()
+            }
             Err(r) => r,
         },
     )
@@ -330,7 +337,10 @@ pub(crate) async fn compare_body(
         }
     };
     if !(2..=COMPARE_MAX).contains(&ids.len()) {
-        let detail = tra("scenario-compare-choose", &[("count", &ids.len().to_string())]);
+        let detail = tra(
+            "scenario-compare-choose",
+            &[("count", &ids.len().to_string())],
+        );
         let body = html! {
             (back)
             h1 { (title) }

@@ -16,9 +16,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
+use samvirke_core::Diagnostic;
 use samvirke_core::model::{CooperationDoc, Decision, DecisionKind, Scenario};
 use samvirke_core::scenario;
-use samvirke_core::Diagnostic;
 use samvirke_store::Store;
 
 use super::forms::{Labels, Problems, party_options};
@@ -47,16 +47,18 @@ fn editable<'s>(
     snapshot: &'s Snapshot,
     staff: &Staff,
     id: &str,
-) -> Result<&'s CooperationDoc, Response> {
+) -> Result<&'s CooperationDoc, Box<Response>> {
     let Ok(doc) = crate::cooperation_in(snapshot, id) else {
-        return Err(not_found_page());
+        return Err(Box::new(not_found_page()));
     };
     if !staff.can_edit(doc) {
-        return Err(PageError(WebError::Forbidden(tra(
-            "may-not-edit",
-            &[("id", &doc.cooperation.name)],
-        )))
-        .into_response());
+        return Err(Box::new(
+            PageError(WebError::Forbidden(tra(
+                "may-not-edit",
+                &[("id", &doc.cooperation.name)],
+            )))
+            .into_response(),
+        ));
     }
     Ok(doc)
 }
@@ -72,7 +74,7 @@ async fn list_page(
     };
     let doc = match editable(&snapshot, &staff, &id) {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let all: Vec<&Scenario> = doc.scenarios.iter().collect();
     let title = tra("scenarios-title", &[("name", &doc.cooperation.name)]);
@@ -135,24 +137,36 @@ fn adopt_form(
     }
 }
 
-/// The staff page of one scenario with `problems` in the form (and `status`).
+/// What the staff page of a scenario shows besides the scenario: the form as typed, its problems,
+/// the status, and a confirmation.
+struct Shown<'a> {
+    data: &'a FormData,
+    problems: &'a [(String, String)],
+    status: StatusCode,
+    notice: Option<Markup>,
+}
+
+/// The staff page of scenario `sid` of cooperation `id`.
 async fn render(
     state: &Arc<AppState>,
     staff: &Staff,
     id: &str,
     sid: &str,
-    data: &FormData,
-    problems: &[(String, String)],
-    status: StatusCode,
-    notice: Option<Markup>,
+    shown: Shown<'_>,
 ) -> Response {
+    let Shown {
+        data,
+        problems,
+        status,
+        notice,
+    } = shown;
     let snapshot = match state.snapshot() {
         Ok(s) => s,
         Err(e) => return PageError(e).into_response(),
     };
     let doc = match editable(&snapshot, staff, id) {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(found) = scenarios::find(doc, sid, true) else {
         return not_found_page();
@@ -195,7 +209,10 @@ async fn scenario_page(
     let notice = query.adopted.map(|count| {
         components::confirmation(
             &tr("saved-title"),
-            Some(&tra("scenario-adopt-done", &[("count", &count.to_string())])),
+            Some(&tra(
+                "scenario-adopt-done",
+                &[("count", &count.to_string())],
+            )),
         )
     });
     render(
@@ -203,10 +220,12 @@ async fn scenario_page(
         &staff,
         &id,
         &sid,
-        &FormData::parse(b""),
-        &[],
-        StatusCode::OK,
-        notice,
+        Shown {
+            data: &FormData::parse(b""),
+            problems: &[],
+            status: StatusCode::OK,
+            notice,
+        },
     )
     .await
 }
@@ -222,7 +241,7 @@ async fn compare(
         Err(e) => return PageError(e).into_response(),
     };
     if let Err(r) = editable(&snapshot, &staff, &id) {
-        return r;
+        return *r;
     }
     match public::compare_body(&state, &snapshot, &id, query.as_deref(), true).await {
         Ok((status, title, body)) => page(status, &staff, &title, body),
@@ -257,7 +276,7 @@ async fn adopt(
     };
     let doc = match editable(&snapshot, &staff, &id) {
         Ok(d) => d.clone(),
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if read_only(&staff) {
         return PageError(WebError::Forbidden(tr("scenario-adopt-readonly"))).into_response();
@@ -288,10 +307,12 @@ async fn adopt(
                 &staff,
                 &id,
                 &sid,
-                &data,
-                &found,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
+                Shown {
+                    data: &data,
+                    problems: &found,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    notice: None,
+                },
             )
             .await
         }

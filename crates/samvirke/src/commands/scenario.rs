@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use clap::{Args, Subcommand};
 use samvirke_core::model::{Decision, DecisionKind, Scenario};
 use samvirke_core::scenario::{self, Problem};
-use samvirke_core::{CooperationId, PartyId, Registry, Timestamp};
+use samvirke_core::{CooperationId, PartyId, Registry};
 use samvirke_i18n::{self as i18n, Lang};
 use samvirke_report::decision::{
     self, Namer, change_text, decision_text, earliest_text, net_by_payer, signed, staff_total,
@@ -130,9 +130,9 @@ pub fn run(db: &str, command: ScenarioCommand, lang: Lang) -> Result<(), CliErro
     let mut store = open_store(db)?;
     match command {
         ScenarioCommand::Show(args) => {
-            let (registry, id) = current(&mut store, &args.cooperation)?;
+            let (projection, registry, id) = current(&mut store, &args.cooperation)?;
             let found = find(&registry, &id, &args.scenario)?;
-            let rep = work_out(&mut store, &registry, &id, &found)?;
+            let rep = work_out(&mut store, &projection, &registry, &id, &found)?;
             if args.json {
                 return print_json(&rep);
             }
@@ -140,11 +140,11 @@ pub fn run(db: &str, command: ScenarioCommand, lang: Lang) -> Result<(), CliErro
             Ok(())
         }
         ScenarioCommand::Compare(args) => {
-            let (registry, id) = current(&mut store, &args.cooperation)?;
+            let (projection, registry, id) = current(&mut store, &args.cooperation)?;
             let mut reports = Vec::new();
             for s in &args.scenarios {
                 let found = find(&registry, &id, s)?;
-                reports.push(work_out(&mut store, &registry, &id, &found)?);
+                reports.push(work_out(&mut store, &projection, &registry, &id, &found)?);
             }
             if args.json {
                 return print_json(&reports);
@@ -153,11 +153,11 @@ pub fn run(db: &str, command: ScenarioCommand, lang: Lang) -> Result<(), CliErro
             Ok(())
         }
         ScenarioCommand::Paper(args) => {
-            let (registry, id) = current(&mut store, &args.cooperation)?;
+            let (projection, registry, id) = current(&mut store, &args.cooperation)?;
             let mut reports = Vec::new();
             for s in &args.scenarios {
                 let found = find(&registry, &id, s)?;
-                reports.push(work_out(&mut store, &registry, &id, &found)?);
+                reports.push(work_out(&mut store, &projection, &registry, &id, &found)?);
             }
             let document = match reports.as_slice() {
                 [one] => decision::document(&registry, one, lang),
@@ -166,7 +166,7 @@ pub fn run(db: &str, command: ScenarioCommand, lang: Lang) -> Result<(), CliErro
             emit(&document, args.format, args.output.as_deref())
         }
         ScenarioCommand::List(args) => {
-            let (registry, id) = current(&mut store, &args.cooperation)?;
+            let (_, registry, id) = current(&mut store, &args.cooperation)?;
             let doc = registry
                 .cooperation(&id)
                 .ok_or_else(|| no_cooperation(&id))?;
@@ -191,14 +191,18 @@ fn no_cooperation(id: &CooperationId) -> CliError {
     ))
 }
 
-fn current(store: &mut Store, cooperation: &str) -> Result<(Registry, CooperationId), CliError> {
+fn current(
+    store: &mut Store,
+    cooperation: &str,
+) -> Result<(Projection, Registry, CooperationId), CliError> {
     let id = CooperationId::parse(cooperation)
         .map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
-    let registry = store.projection(None)?.registry();
+    let projection = store.projection(None)?;
+    let registry = projection.registry();
     if registry.cooperation(&id).is_none() {
         return Err(no_cooperation(&id));
     }
-    Ok((registry, id))
+    Ok((projection, registry, id))
 }
 
 fn find(registry: &Registry, id: &CooperationId, scenario: &str) -> Result<Scenario, CliError> {
@@ -228,25 +232,15 @@ fn problems_error(id: &CooperationId, scenario: &str, problems: Vec<Problem>) ->
     CliError::Input(text)
 }
 
-/// The registry a scenario starts from: as known at the end of its `known_on` day, else now.
-pub fn base(store: &mut Store, scenario: &Scenario) -> Result<Option<Registry>, CliError> {
-    scenario
-        .known_on
-        .map(|day| {
-            Ok(store
-                .projection(Some(Timestamp::end_of_day(day)))?
-                .registry())
-        })
-        .transpose()
-}
-
+/// Works the scenario out on the registry it starts from (`Store::scenario_base`), else `registry`.
 fn work_out(
     store: &mut Store,
+    projection: &Projection,
     registry: &Registry,
     id: &CooperationId,
     found: &Scenario,
 ) -> Result<Report, CliError> {
-    let older = base(store, found)?;
+    let older = store.scenario_base(projection, id, found)?;
     let on = older.as_ref().unwrap_or(registry);
     let outcome = scenario::evaluate(on, id, found)
         .map_err(|problems| problems_error(id, &found.id, problems))?;
@@ -565,10 +559,7 @@ pub fn render_comparison(registry: &Registry, reports: &[Report], lang: Lang) ->
                 &[
                     ("decisions", &o.decisions.len().to_string()),
                     ("citizens", &o.citizens.len().to_string()),
-                    (
-                        "staff",
-                        &staff_total(rep).to_string()
-                    ),
+                    ("staff", &staff_total(rep).to_string()),
                 ]
             )
         );

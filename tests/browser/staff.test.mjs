@@ -14,6 +14,8 @@ import { BIN, SHOTS, chooseMunicipality, launchBrowser, startServer } from './se
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const EXAMPLES = new URL('../../examples/cooperations', import.meta.url).pathname;
+// A made-up cooperation with money and three scenarios (two published), shared with the CLI tests.
+const SCENARIOS = new URL('../../crates/samvirke/tests/fixtures/scenarios-vestegn.toml', import.meta.url).pathname;
 const PASSWORD = 'a long pass phrase for the browser';
 let BASE = '';
 let dir;
@@ -30,6 +32,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'samvirke-staff-'));
   samvirke(['import', EXAMPLES]);
+  samvirke(['import', SCENARIOS]);
   samvirke(['user', 'add', 'anna@dragoer.dk', '--role', 'editor', '--scope', 'DK-0155', '--password-stdin'], `${PASSWORD}\n`);
   samvirke(['user', 'add', 'bo@taarnby.dk', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
   samvirke(['user', 'add', 'tove@taarnby.dk', '--role', 'editor', '--scope', 'DK-0185', '--password-stdin'], `${PASSWORD}\n`);
@@ -284,6 +287,43 @@ test('a planner scores a candidate area for her municipality and the mapping pag
   await context.close();
 });
 
+test('a planner compares two scenarios with the form and adopts one after the council has voted', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'da-DK' });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/cooperations/vestegn-genoptraening/scenarios`);
+  await page.check('#compare-glostrup-hjemtager');
+  await page.check('#compare-albertslund-udtraeder');
+  await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+  assert.match(page.url(), /compare\?s=albertslund-udtraeder&s=glostrup-hjemtager$/);
+  const table = await page.locator('main table').first().innerText();
+  // The columns follow the list (Albertslund's scenario first): Glostrup pays more if Albertslund
+  // leaves, less if Glostrup takes the service back.
+  assert.match(table, /Glostrup betaler i de beregnede år\s+\+130\.202,19\u00a0kr\.\s+−274\.354,63\u00a0kr\./);
+  // The chart on the paper has a text alternative naming every payer's amounts.
+  await page.goto(`${BASE}/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager`);
+  const chart = page.locator('figure.chart svg[role=img]');
+  const label = await chart.evaluate((svg) => svg.getAttribute('aria-labelledby').split(' ').map((id) => document.getElementById(id).textContent).join(' '));
+  assert.match(label, /Hver betalers udgift i 2028, før og efter/);
+  assert.match(label, /Glostrup: 275\.862,07\u00a0kr\. før, 1\.507,44\u00a0kr\. efter/);
+  await page.screenshot({ path: `${SHOTS}/scenario-paper-da-1280.png`, fullPage: true });
+  await context.close();
+
+  // Glostrup's editor adopts the take-back; the public answer follows.
+  const staff = await login(await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'da-DK' }), 'bo@taarnby.dk');
+  await staff.goto(`${BASE}/staff/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager`);
+  await staff.fill('#f-decision', 'hjemtagelse-vedtaget');
+  await staff.fill('#f-decided_on', '2027-03-01');
+  await staff.selectOption('#f-body', 'DK-0161');
+  await staff.fill('#f-reason', 'Kommunalbestyrelsen 1. marts 2027, punkt 7');
+  await Promise.all([staff.waitForNavigation(), staff.click('#adopt button[type=submit]')]);
+  assert.match(staff.url(), /\?adopted=\d+/);
+  assert.match(await staff.locator('main').innerText(), /Scenariet er vedtaget/);
+  assert.match(await staff.locator('#adopt').innerText(), /Scenariet blev vedtaget 01\.03\.2027/);
+  const who = await (await fetch(`${BASE}/api/v1/who?municipality=DK-0161&service=genoptraening&on=2028-02-01`)).json();
+  assert.equal(who.responsible.id, 'DK-0161');
+  await staff.context().close();
+});
+
 const STAFF_PAGES = [
   ['staff-login', '/staff/login', false],
   ['staff-overview', '/staff', true],
@@ -295,6 +335,12 @@ const STAFF_PAGES = [
   ['staff-area-move', '/staff/cooperations/marker-ostfold-kartlegging/move.smarte-samfunn', true],
   ['staff-area-assess', '/staff/cooperations/marker-ostfold-kartlegging/assess.smarte-samfunn.NO-3110', true],
   ['history', '/cooperations/dragoer-taarnby/history', false],
+  ['scenarios', '/cooperations/vestegn-genoptraening/scenarios', false],
+  ['scenario-paper', '/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager', false],
+  ['scenario-compare', '/cooperations/vestegn-genoptraening/scenarios/compare?s=glostrup-hjemtager&s=albertslund-udtraeder', false],
+  ['scenario-replay', '/cooperations/dragoer-taarnby/scenarios/hjemtagelse-2021', false],
+  ['staff-scenarios', '/staff/cooperations/vestegn-genoptraening/scenarios', true],
+  ['staff-scenario-adopt', '/staff/cooperations/vestegn-genoptraening/scenarios/gladsaxe-indtraeder', true],
   ['diff', '/cooperations/dragoer-taarnby/diff?from=1&to=40', false],
 ];
 

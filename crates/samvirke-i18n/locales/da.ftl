@@ -805,6 +805,7 @@ scenario-compare-title = Scenarier sammenlignet
 scenario-compare-counts = { $decisions } beslutninger; { $citizens } kombinationer af kommune og opgave ændres; { $staff } medarbejdere overgår.
 scenario-compare-net = { $party } betaler { $difference } over de beregnede år.
 scenario-list-none = Samarbejdet har endnu ingen scenarier.
+list-and = og
 scenario-term-cooperation = Samarbejde
 scenario-term-base = Udgangspunkt
 scenario-term-prepared = Udarbejdet

@@ -805,6 +805,7 @@ scenario-compare-title = Scenarios compared
 scenario-compare-counts = { $decisions } decisions needed; { $citizens } municipality and service pairs change; { $staff } staff move.
 scenario-compare-net = { $party } pays { $difference } over the years worked out.
 scenario-list-none = This cooperation has no scenarios yet.
+list-and = and
 scenario-term-cooperation = Cooperation
 scenario-term-base = Starting point
 scenario-term-prepared = Prepared

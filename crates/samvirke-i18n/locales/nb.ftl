@@ -805,6 +805,7 @@ scenario-compare-title = Scenarioer sammenlignet
 scenario-compare-counts = { $decisions } vedtak trengs; { $citizens } kombinasjoner av kommune og oppgave endres; { $staff } ansatte overføres.
 scenario-compare-net = { $party } betaler { $difference } over de utregnede årene.
 scenario-list-none = Samarbeidet har ingen scenarioer ennå.
+list-and = og
 scenario-term-cooperation = Samarbeid
 scenario-term-base = Utgangspunkt
 scenario-term-prepared = Utarbeidet

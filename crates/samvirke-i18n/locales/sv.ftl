@@ -805,6 +805,7 @@ scenario-compare-title = Scenarier jämförda
 scenario-compare-counts = { $decisions } beslut behövs; { $citizens } kombinationer av kommun och uppgift ändras; { $staff } medarbetare går över.
 scenario-compare-net = { $party } betalar { $difference } över de beräknade åren.
 scenario-list-none = Samverkan har inga scenarier ännu.
+list-and = och
 scenario-term-cooperation = Samverkan
 scenario-term-base = Utgångsläge
 scenario-term-prepared = Upprättat

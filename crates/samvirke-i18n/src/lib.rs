@@ -375,6 +375,16 @@ fn decimal_separator(lang: Lang) -> &'static str {
     }
 }
 
+/// Names as a list the language writes: "A", "A and B", "A, B and C" (the word from the
+/// translations).
+pub fn and_list(lang: Lang, items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), t(lang, "list-and")),
+    }
+}
+
 /// A whole number as the language writes it: 12.345 (da), 12 345 (sv, nb), 12,345 (en).
 pub fn integer(lang: Lang, n: u64) -> String {
     let digits = n.to_string();

@@ -50,10 +50,8 @@ impl<'a> Namer<'a> {
 
     /// Several parties.
     pub fn parties(&self, list: &[PartyId]) -> String {
-        list.iter()
-            .map(|p| self.party(p))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<String> = list.iter().map(|p| self.party(p)).collect();
+        i18n::and_list(self.lang, &names)
     }
 
     /// A service.
@@ -289,6 +287,28 @@ pub fn net_by_payer(rep: &Report) -> Vec<(String, String, i64)> {
     out
 }
 
+/// Whose cost is spread over whom from the change, in words.
+pub fn respread_text(n: &Namer<'_>, r: &samvirke_settle::scenario::Respread, lang: Lang) -> String {
+    let names = |list: &[String]| {
+        let named: Vec<String> = list.iter().map(|p| n.party_text(p)).collect();
+        i18n::and_list(lang, &named)
+    };
+    let key = if r.after.is_empty() {
+        "scenario-respread-ends"
+    } else {
+        "scenario-respread"
+    };
+    i18n::message(
+        lang,
+        key,
+        &[
+            ("number", &r.sub_agreement.to_string()),
+            ("before", &names(&r.before)),
+            ("after", &names(&r.after)),
+        ],
+    )
+}
+
 /// The staff who move in total.
 pub fn staff_total(rep: &Report) -> u32 {
     rep.outcome.scenario.staff.iter().map(|f| f.count).sum()
@@ -465,28 +485,7 @@ pub fn document(registry: &Registry, rep: &Report, lang: Lang) -> Document {
         let respread: Vec<String> = y
             .respread
             .iter()
-            .map(|r| {
-                let names = |list: &[String]| {
-                    list.iter()
-                        .map(|p| n.party_text(p))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let key = if r.after.is_empty() {
-                    "scenario-respread-ends"
-                } else {
-                    "scenario-respread"
-                };
-                i18n::message(
-                    lang,
-                    key,
-                    &[
-                        ("number", &r.sub_agreement.to_string()),
-                        ("before", &names(&r.before)),
-                        ("after", &names(&r.after)),
-                    ],
-                )
-            })
+            .map(|r| respread_text(&n, r, lang))
             .collect();
         if !respread.is_empty() {
             blocks.push(Block::Text(respread.join("\n")));

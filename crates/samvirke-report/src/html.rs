@@ -11,10 +11,16 @@ const STANDALONE_CSS: &str = "body{font-family:system-ui,sans-serif;max-width:48
 /// The document inside an `<article>` in the report's language; headings start at `h2` (the page
 /// has the title as its `h1`).
 pub fn body(doc: &Document) -> Markup {
+    body_with(doc, None, html! {})
+}
+
+/// The same, with `extra` (a chart the page draws) right after block `after`.
+pub fn body_with(doc: &Document, after: Option<usize>, extra: Markup) -> Markup {
     html! {
         article lang=(doc.lang) {
             @for (index, block) in doc.blocks.iter().enumerate() {
                 (block_html(index, block))
+                @if Some(index) == after { (extra) }
             }
         }
     }

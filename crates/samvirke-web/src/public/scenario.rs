@@ -199,6 +199,11 @@ pub(crate) fn paper(
         .filter(|y| y.payers.iter().any(|p| p.before_minor != p.after_minor))
         .take(CHART_YEARS_MAX)
         .collect();
+    // The charts go right under the money heading, above the tables with the same amounts.
+    let money_heading = document.blocks.iter().position(
+        |b| matches!(b, samvirke_report::Block::Heading { text, .. } if *text == tr("scenario-money")),
+    );
+    let charts = html! { @for (i, y) in changed.iter().enumerate() { (chart(&n, y, i)) } };
     html! {
         p.breadcrumb {
             a href={ "/cooperations/" (id) } { (doc.cooperation.name) }
@@ -213,8 +218,7 @@ pub(crate) fn paper(
                 a href={ "/api/v1/cooperations/" (id) "/scenarios/" (sid) } { (tr("scenario-json-link")) }
             }
         }
-        @for (i, y) in changed.iter().enumerate() { (chart(&n, y, i)) }
-        (samvirke_report::html::body(&document))
+        (samvirke_report::html::body_with(&document, money_heading, charts))
     }
 }
 

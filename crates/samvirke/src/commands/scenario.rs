@@ -14,7 +14,8 @@ use samvirke_core::scenario::{self, Problem};
 use samvirke_core::{CooperationId, PartyId, Registry};
 use samvirke_i18n::{self as i18n, Lang};
 use samvirke_report::decision::{
-    self, Namer, change_text, decision_text, earliest_text, net_by_payer, signed, staff_total,
+    self, Namer, change_text, decision_text, earliest_text, net_by_payer, respread_text, signed,
+    staff_total,
 };
 use samvirke_settle::scenario::{Report, report};
 use samvirke_store::{Projection, Store};
@@ -474,30 +475,7 @@ pub fn render(registry: &Registry, rep: &Report, lang: Lang) -> String {
             )
         );
         for r in &y.respread {
-            let names = |list: &[String]| {
-                list.iter()
-                    .map(|p| n.party_text(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let key = if r.after.is_empty() {
-                "scenario-respread-ends"
-            } else {
-                "scenario-respread"
-            };
-            let _ = writeln!(
-                out,
-                "    {}",
-                i18n::message(
-                    lang,
-                    key,
-                    &[
-                        ("number", &r.sub_agreement.to_string()),
-                        ("before", &names(&r.before)),
-                        ("after", &names(&r.after)),
-                    ]
-                )
-            );
+            let _ = writeln!(out, "    {}", respread_text(&n, r, lang));
         }
     }
     for ns in &rep.money.not_settled {

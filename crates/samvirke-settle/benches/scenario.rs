@@ -39,7 +39,8 @@ fn prepared(docs: &[CooperationDoc]) -> (CooperationDoc, Scenario) {
             d.cooperation.country == samvirke_core::Country::Dk
                 && d.cooperation.parties.len() >= 3
                 && d.delegations.last().is_some_and(|x| {
-                    x.valid.to().is_none() && x.valid.from() < Date::parse("2026-01-01").unwrap_or(from)
+                    x.valid.to().is_none()
+                        && x.valid.from() < Date::parse("2026-01-01").unwrap_or(from)
                 })
         })
         .unwrap_or_else(|| panic!("the synthetic registry has a Danish cooperation of three"));
@@ -47,7 +48,11 @@ fn prepared(docs: &[CooperationDoc]) -> (CooperationDoc, Scenario) {
     for d in &mut doc.delegations {
         d.sub_agreement = Some(1);
     }
-    let last = doc.delegations.last().cloned().unwrap_or_else(|| panic!("a delegation"));
+    let last = doc
+        .delegations
+        .last()
+        .cloned()
+        .unwrap_or_else(|| panic!("a delegation"));
     let PartyId::Municipality(performer) = last.performer else {
         panic!("a municipality performs")
     };
@@ -56,7 +61,12 @@ fn prepared(docs: &[CooperationDoc]) -> (CooperationDoc, Scenario) {
         .iter()
         .find(|m| **m != performer)
         .unwrap_or_else(|| panic!("a member that does not perform"));
-    let payers: Vec<String> = doc.cooperation.parties.iter().map(|p| p.id.to_string()).collect();
+    let payers: Vec<String> = doc
+        .cooperation
+        .parties
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect();
     let population: Vec<String> = payers
         .iter()
         .enumerate()
@@ -72,7 +82,11 @@ fn prepared(docs: &[CooperationDoc]) -> (CooperationDoc, Scenario) {
     let text = format!(
         "{}\n[cooperation.term]\nstart = {first}\nnotice_period_months = 6\nnotice_anchor = \"end_of_year\"\n\n[[sub_agreement]]\nnumber = 1\ntitle = \"Service\"\nservices = [{services}]\nfrom = {first}\n\n[[payment_agreement]]\nsub_agreement = 1\nfrom = {first}\npayers = [{}]\npayee = \"{performer}\"\ncurrency = \"DKK\"\nprinciple = \"By population.\"\n\n[payment_agreement.key]\nkind = \"population\"\nreference_date = 2026-01-01\nsource = \"synthetic\"\npopulation = {{ {} }}\n\n[[payment_agreement.year]]\nyear = 2028\nbudget = \"1000000.00\"\n\n[[scenario]]\nid = \"take-back\"\nname = \"A member takes the service back\"\nprepared = 2026-07-01\n\n[[scenario.change]]\nkind = \"take_back\"\nmember = \"{member}\"\nservices = [{services}]\nfrom = {FROM}\n",
         write_toml(&doc),
-        payers.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "),
+        payers
+            .iter()
+            .map(|p| format!("\"{p}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
         population.join(", "),
     );
     let parsed = parse_file("synthetic.toml", &text)
@@ -166,7 +180,10 @@ fn main() {
         .iter()
         .map(|c| (c.municipality.to_string(), c.service.to_string()))
         .collect();
-    assert_eq!(ours, reference, "the scenario and the full matrix find the same citizens");
+    assert_eq!(
+        ours, reference,
+        "the scenario and the full matrix find the same citizens"
+    );
     println!(
         "registry: {} municipalities, {} synthetic cooperations; scenario: a take-back in a cooperation of {members} members",
         municipalities.len(),

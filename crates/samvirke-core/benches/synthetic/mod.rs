@@ -134,4 +134,3 @@ pub fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
     }
     (docs, municipalities)
 }
-

@@ -854,6 +854,69 @@ pub struct Evaluation {
     pub evidence: Vec<String>,
 }
 
+slug_enum!(
+    /// Where a joint project stands.
+    ProjectStatus {
+        /// Agreed, not started.
+        Planned = "planned",
+        /// Under way.
+        Running = "running",
+        /// Finished as planned.
+        Completed = "completed",
+        /// Stopped before its end.
+        Stopped = "stopped",
+    }
+);
+
+/// A joint project whose costs the participants share (København Syd's STU, tobacco prevention,
+/// …): who takes part, who runs it, how long, the budget per year and the cost key; each
+/// participant's share of a year is settled by the settlement engine (`samvirke-settle`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Project {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// Its name, in the cooperation's language.
+    pub name: String,
+    /// The candidate area it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// The parties that take part and share the cost.
+    pub participants: Vec<PartyId>,
+    /// The party that runs it and receives the payments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<PartyId>,
+    /// When it runs, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Interval>,
+    /// Where it stands.
+    pub status: ProjectStatus,
+    /// The currency of its budget.
+    pub currency: String,
+    /// How the cost is split; `None`: equal shares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<AllocationKey>,
+    /// The budget (and, once closed, the actual cost) per year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<PaymentYear>,
+    /// Its results, per year, as its fact sheet records them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<ProjectResult>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A joint project's results in one year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectResult {
+    /// The year.
+    pub year: i32,
+    /// What it achieved, in words.
+    pub text: String,
+}
+
 /// A mapping of candidate areas: the criteria the areas are scored on, with their weights, and
 /// how many areas were prioritised (when only some are named).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -1380,6 +1443,9 @@ pub struct CooperationDoc {
     /// Scenarios of proposed changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<Scenario>,
+    /// Joint projects with shared costs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<Project>,
 }
 
 /// One fact in the journal: a part of a cooperation that changes on its own.
@@ -1444,6 +1510,13 @@ pub enum Fact {
         cooperation: CooperationId,
         /// The area.
         candidate_area: CandidateArea,
+    },
+    /// A joint project.
+    Project {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The project.
+        project: Project,
     },
     /// A party's evaluation of the agreement.
     Evaluation {
@@ -1533,6 +1606,7 @@ impl Fact {
             | Fact::CandidateArea { cooperation, .. }
             | Fact::Mapping { cooperation, .. }
             | Fact::Evaluation { cooperation, .. }
+            | Fact::Project { cooperation, .. }
             | Fact::Voting { cooperation, .. }
             | Fact::Scenario { cooperation, .. }
             | Fact::Obligation { cooperation, .. }
@@ -1582,6 +1656,7 @@ impl Fact {
             Fact::Mapping { .. } => format!("{coop}/mapping"),
             Fact::Voting { .. } => format!("{coop}/voting"),
             Fact::Scenario { scenario, .. } => format!("{coop}/scenario/{}", scenario.id),
+            Fact::Project { project, .. } => format!("{coop}/project/{}", project.id),
             Fact::Evaluation { evaluation: e, .. } => format!(
                 "{coop}/evaluation/{}/{}/{}",
                 e.party,
@@ -1630,6 +1705,7 @@ impl CooperationDoc {
             evaluations: Vec::new(),
             voting: None,
             scenarios: Vec::new(),
+            projects: Vec::new(),
         }
     }
 
@@ -1693,6 +1769,10 @@ impl CooperationDoc {
             cooperation: coop.clone(),
             scenario: s.clone(),
         }));
+        out.extend(self.projects.iter().map(|x| Fact::Project {
+            cooperation: coop.clone(),
+            project: x.clone(),
+        }));
         out.extend(
             self.payment_agreements
                 .iter()
@@ -1737,6 +1817,7 @@ impl CooperationDoc {
                 Fact::Evaluation { evaluation, .. } => doc.evaluations.push(evaluation.clone()),
                 Fact::Voting { voting, .. } => doc.voting = Some(voting.clone()),
                 Fact::Scenario { scenario, .. } => doc.scenarios.push(scenario.clone()),
+                Fact::Project { project, .. } => doc.projects.push(project.clone()),
                 Fact::PaymentAgreement {
                     payment_agreement, ..
                 } => doc.payment_agreements.push(payment_agreement.clone()),
@@ -1768,6 +1849,7 @@ impl CooperationDoc {
         self.payment_agreements
             .sort_by_key(|p| (p.sub_agreement, p.valid.from()));
         self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        self.projects.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
     /// The organisation with this id, if the document defines it.

@@ -25,6 +25,7 @@
 pub mod annual;
 pub mod decision;
 pub mod html;
+pub mod project;
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;

@@ -13,6 +13,7 @@
 pub mod adhoc;
 pub mod allocate;
 pub mod money;
+pub mod project;
 pub mod scenario;
 pub mod statement;
 

@@ -89,6 +89,7 @@ pub struct MoneyEffect {
 /// A scenario worked out with its money.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ScenarioReport))]
 pub struct Report {
     /// Dates, decisions, citizens.
     #[serde(flatten)]

@@ -98,6 +98,8 @@ enum Command {
     /// The mapping of candidate areas: criteria and weights, the ranking with each participant's
     /// view, and how robust the top three is.
     Mapping(commands::mapping::MappingArgs),
+    /// Joint projects with shared costs: each participant's share of every year's budget.
+    Projects(commands::projects::ProjectsArgs),
     /// Scenarios of proposed changes: dates, decisions, citizens, money; compare; adopt.
     #[command(subcommand)]
     Scenario(commands::scenario::ScenarioCommand),
@@ -146,6 +148,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Settle(args) => commands::settle::run(&db, args),
         Command::Deadlines(args) => commands::deadlines::run(&db, args, lang),
         Command::Mapping(args) => commands::mapping::run(&db, args, lang),
+        Command::Projects(args) => commands::projects::run(&db, args, lang),
         Command::Scenario(command) => commands::scenario::run(&db, command, lang),
         Command::Cases(command) => commands::cases::run(&db, command),
         Command::Remind(args) => commands::remind::run(&db, args),

@@ -2517,6 +2517,85 @@ both!(
     }
 );
 
+both!(a_joint_projects_shares_sum_exactly_to_its_budget, |env| {
+    let file = env.write("vestegn.toml", SCENARIOS);
+    env.ok(&["import", file.to_str().unwrap()]);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["projects", "vestegn-genoptraening", "--json"])).unwrap();
+    let share = |project: usize, party: &str| -> i64 {
+        json["projects"][project]["years"][0]["shares"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["party"] == party)
+            .unwrap_or_else(|| panic!("{party} in {json}"))["budget_minor"]
+            .as_i64()
+            .unwrap()
+    };
+    // 10,000,001 øre by 35:24:28 (of 87,000): bases 4,022,988 + 2,758,620 + 3,218,391 leave
+    // 2 øre, which go to the largest remainders, Glostrup's (84,000) and Brøndby's (79,000).
+    assert_eq!(
+        json["projects"][0]["project"]["id"],
+        "faelles-hjaelpemiddeldepot"
+    );
+    assert_eq!(share(0, "DK-0153"), 4_022_989);
+    assert_eq!(share(0, "DK-0161"), 2_758_621);
+    assert_eq!(share(0, "DK-0165"), 3_218_391);
+    assert_eq!(
+        share(0, "DK-0153") + share(0, "DK-0161") + share(0, "DK-0165"),
+        10_000_001
+    );
+    // Equal shares of 1,000,000.00: the left-over øre goes to the lowest id.
+    assert_eq!(share(1, "DK-0153"), 33_333_334);
+    assert_eq!(share(1, "DK-0161"), 33_333_333);
+    assert_eq!(share(1, "DK-0165"), 33_333_333);
+    let text = env.ok(&["--lang", "da", "projects", "vestegn-genoptraening"]);
+    for line in [
+        "Fælles hjælpemiddeldepot (I gang)",
+        "  Periode: 01.01.2027 – 31.12.2028",
+        "    Glostrup: 27.586,21\u{a0}kr.",
+        "    I alt: 100.000,01\u{a0}kr.",
+        "  Fordelingsnøgle: Lige store andele",
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
+    // The export holds the projects and reads back to the same state.
+    let exported = env.ok(&["export", "vestegn-genoptraening"]);
+    assert!(exported.contains("[[project.year]]"), "{exported}");
+    let again = env.write("again.toml", &exported);
+    assert!(
+        env.ok(&["import", again.to_str().unwrap()])
+            .contains("Nothing to record")
+    );
+});
+
+both!(a_project_with_placed_mistakes_is_refused, |env| {
+    assert_rejected(
+        env,
+        &SCENARIOS.replace("lead = \"DK-0153\"", "lead = \"DK-0159\""),
+        "lead = \"DK-0159\"",
+        "DK-0159 runs the project but is not among its participants",
+    );
+    assert_rejected(
+        env,
+        &SCENARIOS.replace(
+            "year = 2027\nbudget = \"100000.01\"",
+            "year = 2030\nbudget = \"100000.01\"",
+        ),
+        "year = 2030",
+        "the project runs 2027-01-01 – 2028-12-31 and so not in 2030",
+    );
+    assert_rejected(
+        env,
+        &SCENARIOS.replace(
+            "population = { \"DK-0153\" = 35000, \"DK-0165\" = 28000, \"DK-0161\" = 24000 }\n\n[[project.year]]",
+            "population = { \"DK-0153\" = 35000, \"DK-0165\" = 28000 }\n\n[[project.year]]",
+        ),
+        "population = { \"DK-0153\" = 35000, \"DK-0165\" = 28000 }",
+        "payer DK-0161 has no share in the key",
+    );
+});
+
 both!(a_leave_and_a_join_change_the_payers, |env| {
     let file = env.write("vestegn.toml", SCENARIOS);
     env.ok(&["import", file.to_str().unwrap()]);

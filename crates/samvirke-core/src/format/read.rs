@@ -503,6 +503,7 @@ pub struct Origins {
     pub(crate) candidate_area: Vec<usize>,
     pub(crate) evaluation: Vec<usize>,
     pub(crate) scenario: Vec<usize>,
+    pub(crate) project: Vec<usize>,
     pub(crate) obligation: Vec<usize>,
     pub(crate) payment_agreement: Vec<usize>,
 }
@@ -615,6 +616,7 @@ pub(crate) fn read_document(
     );
     let voting = read_voting(r, &mut top);
     let scenarios = read_all(r, &mut top, "scenario", &mut o.scenario, read_scenario);
+    let projects = read_all(r, &mut top, "project", &mut o.project, read_project);
     r.finish(
         top,
         &[
@@ -636,6 +638,7 @@ pub(crate) fn read_document(
             "evaluation",
             "voting",
             "scenario",
+            "project",
         ],
     );
     let mut cooperation = cooperation?;
@@ -658,6 +661,7 @@ pub(crate) fn read_document(
             evaluations,
             voting,
             scenarios,
+            projects,
         },
         o,
     ))
@@ -1868,6 +1872,84 @@ fn read_payment_year(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentYear> 
         budget_minor: budget?,
         actual_minor: actual,
         savings,
+    })
+}
+
+/// `[[project]]`: a joint project with shared costs.
+fn read_project(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Project> {
+    let id = r.parsed(&mut t, "id", "\"stu\"", true, local_id);
+    let name = r.req_str(&mut t, "name", "\"Fælles STU-tilbud\"");
+    let area = r.parsed(&mut t, "area", "\"stu\"", false, local_id);
+    let participants = r.list(&mut t, "participants", "\"DK-0253\"", party);
+    if participants.is_empty() {
+        r.missing(&t, "participants", "[\"DK-0253\", \"DK-0269\"]");
+    }
+    let lead = r.parsed(&mut t, "lead", "\"DK-0259\"", false, party);
+    let valid = if t.table.contains_key("from") || t.table.contains_key("to") {
+        interval(r, &mut t, "from", "to", true)
+    } else {
+        None
+    };
+    let status = r.parsed(
+        &mut t,
+        "status",
+        "\"running\"",
+        true,
+        enum_value(ProjectStatus::parse, ProjectStatus::choices()),
+    );
+    let currency = r.parsed(&mut t, "currency", "\"DKK\"", true, currency);
+    let key = r
+        .sub_table(&mut t, "key", false, "")
+        .and_then(|kt| read_key(r, kt));
+    let mut years = Vec::new();
+    for yt in r.tables(&mut t, "year") {
+        if let Some(year) = read_payment_year(r, yt) {
+            years.push(year);
+        }
+    }
+    let mut results = Vec::new();
+    for mut rt in r.tables(&mut t, "result") {
+        let year = r
+            .integer(&mut rt, "year", true, 1900..2200, "2026")
+            .map(|n| n as i32);
+        let text = r.req_str(&mut rt, "text", "\"40 unge fik et STU-forløb\"");
+        r.finish(rt, &["year", "text"]);
+        if let (Some(year), Some(text)) = (year, text) {
+            results.push(ProjectResult { year, text });
+        }
+    }
+    let note = r.opt_str(&mut t, "note");
+    r.finish(
+        t,
+        &[
+            "id",
+            "name",
+            "area",
+            "participants",
+            "lead",
+            "from",
+            "to",
+            "status",
+            "currency",
+            "key",
+            "year",
+            "result",
+            "note",
+        ],
+    );
+    Some(Project {
+        id: id?,
+        name: name?,
+        area,
+        participants,
+        lead,
+        valid,
+        status: status?,
+        currency: currency?,
+        key,
+        years,
+        results,
+        note,
     })
 }
 

@@ -92,6 +92,7 @@ impl Checker<'_> {
         self.check_take_backs();
         self.check_others();
         self.check_scenarios();
+        self.check_projects();
         self.errors
     }
 
@@ -517,6 +518,97 @@ impl Checker<'_> {
         }
     }
 
+    /// An allocation key's shares against its payers (a payment agreement's payers, a project's
+    /// participants): every payer a share, only payers, not all zero.
+    fn check_key_shares(&mut self, base: &str, key: Option<&AllocationKey>, payers: &[PartyId]) {
+        let shares = match key {
+            Some(AllocationKey::Fixed { shares } | AllocationKey::Hybrid { shares, .. }) => {
+                Some(("shares", shares))
+            }
+            Some(AllocationKey::Population { population, .. }) => Some(("population", population)),
+            Some(AllocationKey::Usage { .. }) | None => None,
+        };
+        // Numbers still to be read from a CSV file are checked when they are filled in.
+        let shares = shares.filter(|(_, list)| {
+            !list.is_empty() || !matches!(key, Some(AllocationKey::Population { .. }))
+        });
+        let Some((field, shares)) = shares else {
+            return;
+        };
+        let path = format!("{base}.key.{field}");
+        for share in shares {
+            if !payers.contains(&share.party) {
+                self.error(&path, said!("diag-share-not-payer", party = &share.party), format!("{} has a share in the key but is not among the payers ({}); add it to payers or remove the share", share.party, payers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")));
+            }
+        }
+        for payer in payers {
+            if !shares.iter().any(|s| &s.party == payer) {
+                self.error(&path, said!("diag-payer-no-share", party = payer), format!("payer {payer} has no share in the key; give it one (0 if it pays nothing of this part)"));
+            }
+        }
+        if shares.iter().all(|s| s.parts == 0) {
+            self.error(&path, said!("diag-shares-all-zero"), "every share is 0, so no cost could be split; give at least one payer a share above 0".to_string());
+        }
+    }
+
+    /// Joint projects: ids once, participants and lead parties, the area a candidate area, a key
+    /// that can split a cost (not by usage: a project has no usage rows), each year once and within
+    /// the project's period.
+    fn check_projects(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, x) in doc.projects.iter().enumerate() {
+            let base = format!("project[{}]", self.origins.project[i]);
+            if !seen.insert(x.id.clone()) {
+                self.error(
+                    &format!("{base}.id"),
+                    said!("diag-project-twice", id = x.id.as_str()),
+                    format!("project id \"{}\" is used twice; ids must differ", x.id),
+                );
+            }
+            for (j, p) in x.participants.iter().enumerate() {
+                self.check_party(&format!("{base}.participants[{j}]"), p, role::PARTICIPANT);
+            }
+            if let Some(lead) = &x.lead
+                && !x.participants.contains(lead)
+            {
+                self.error(&format!("{base}.lead"), said!("diag-project-lead", party = lead), format!("{lead} runs the project but is not among its participants; add it to participants or choose a participant"));
+            }
+            if let Some(area) = &x.area
+                && !doc.candidate_areas.iter().any(|a| &a.id == area)
+            {
+                self.error(&format!("{base}.area"), said!("diag-scenario-no-area", area = area.as_str()), format!("\"{area}\" is not a candidate area of this cooperation; choose one of its areas"));
+            }
+            if matches!(
+                x.key,
+                Some(AllocationKey::Usage { .. } | AllocationKey::Hybrid { .. })
+            ) {
+                self.error(&format!("{base}.key.kind"), said!("diag-project-key-usage"), "a project's cost is split by equal shares (no key), population or fixed shares; it has no usage to split by".to_string());
+            }
+            self.check_key_shares(&base, x.key.as_ref(), &x.participants);
+            let mut years = BTreeSet::new();
+            for (j, y) in x.years.iter().enumerate() {
+                let path = format!("{base}.year[{j}].year");
+                if !years.insert(y.year) {
+                    self.error(
+                        &path,
+                        said!("diag-year-twice", year = y.year),
+                        format!("year {} appears twice; give each year once", y.year),
+                    );
+                }
+                if let Some(valid) = &x.valid
+                    && !valid.overlaps(&year_interval(y.year))
+                {
+                    self.error(
+                        &path,
+                        said!("diag-project-outside-year", valid = *valid, year = y.year),
+                        format!("the project runs {valid} and so not in {}", y.year),
+                    );
+                }
+            }
+        }
+    }
+
     fn check_others(&mut self) {
         let doc = self.doc;
         let mut seen = BTreeSet::new();
@@ -638,35 +730,7 @@ impl Checker<'_> {
                 self.check_party(&format!("{base}.payers[{j}]"), payer, role::PAYER);
             }
             self.check_party(&format!("{base}.payee"), &p.payee, role::PAYEE);
-            let shares = match &p.key {
-                Some(AllocationKey::Fixed { shares } | AllocationKey::Hybrid { shares, .. }) => {
-                    Some(("shares", shares))
-                }
-                Some(AllocationKey::Population { population, .. }) => {
-                    Some(("population", population))
-                }
-                Some(AllocationKey::Usage { .. }) | None => None,
-            };
-            // Numbers still to be read from a CSV file are checked when they are filled in.
-            let shares = shares.filter(|(_, list)| {
-                !list.is_empty() || !matches!(p.key, Some(AllocationKey::Population { .. }))
-            });
-            if let Some((field, shares)) = shares {
-                let path = format!("{base}.key.{field}");
-                for share in shares {
-                    if !p.payers.contains(&share.party) {
-                        self.error(&path, said!("diag-share-not-payer", party = &share.party), format!("{} has a share in the key but is not among the payers ({}); add it to payers or remove the share", share.party, p.payers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")));
-                    }
-                }
-                for payer in &p.payers {
-                    if !shares.iter().any(|s| &s.party == payer) {
-                        self.error(&path, said!("diag-payer-no-share", party = payer), format!("payer {payer} has no share in the key; give it one (0 if it pays nothing of this part)"));
-                    }
-                }
-                if shares.iter().all(|s| s.parts == 0) {
-                    self.error(&path, said!("diag-shares-all-zero"), "every share is 0, so no cost could be split; give at least one payer a share above 0".to_string());
-                }
-            }
+            self.check_key_shares(&base, p.key.as_ref(), &p.payers);
             if let Some(AllocationKey::Hybrid {
                 fixed_basis_points, ..
             }) = &p.key

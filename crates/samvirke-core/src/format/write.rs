@@ -433,7 +433,36 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
     for sc in &doc.scenarios {
         write_scenario(&mut o, sc);
     }
+    for x in &doc.projects {
+        write_project(&mut o, x);
+    }
     o.0
+}
+
+fn write_project(o: &mut Out, x: &Project) {
+    o.header("[[project]]");
+    o.str("id", &x.id);
+    o.str("name", &x.name);
+    o.opt_str("area", &x.area);
+    o.parties("participants", &x.participants);
+    if let Some(lead) = &x.lead {
+        o.str("lead", &lead.to_string());
+    }
+    if let Some(valid) = &x.valid {
+        o.interval(valid);
+    }
+    o.str("status", x.status.as_str());
+    o.str("currency", &x.currency);
+    o.opt_str("note", &x.note);
+    if let Some(key) = &x.key {
+        write_key(o, "project.key", key);
+    }
+    write_years(o, "project.year", &x.years);
+    for r in &x.results {
+        o.header("[[project.result]]");
+        o.line("year", r.year.to_string());
+        o.str("text", &r.text);
+    }
 }
 
 fn write_key(o: &mut Out, table: &str, key: &AllocationKey) {

@@ -538,7 +538,7 @@ pub(crate) async fn scenarios(
     responses(
         (status = 200, description = "The scenario worked out", body = samvirke_settle::scenario::Report),
         (status = 404, description = "No such cooperation, or no such published scenario", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The scenario cannot be worked out on the registry: every problem at its field", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The scenario cannot be worked out on the registry as it stands (e.g. the day it starts from predates the cooperation's record): every problem at its field", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn scenario(
     State(state): State<Arc<AppState>>,
@@ -559,12 +559,49 @@ pub(crate) async fn scenario(
             Json(rep.as_ref().clone()),
         )
             .into_response()),
-        Err(problems) => Err(WebError::Invalid {
-            detail: format!("scenario \"{sid}\" cannot be worked out on the registry"),
-            errors: problems
+        Err(problems) => Err(WebError::Conflict(format!(
+            "scenario \"{sid}\" cannot be worked out on the registry as it stands: {}",
+            problems
                 .iter()
-                .map(|p| (format!("scenario.{}", p.field), p.message.clone()))
-                .collect(),
-        }),
+                .map(|p| format!("scenario.{}: {}", p.field, p.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))),
     }
+}
+
+/// A joint project with each participant's share of every year.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ProjectBody {
+    /// The project as the agreement file holds it.
+    project: samvirke_core::model::Project,
+    /// Each year with a budget, settled: every participant's share, summing to the budget.
+    years: Vec<samvirke_settle::project::ProjectYear>,
+}
+
+/// A cooperation's joint projects, each participant's share of every year's budget worked out by
+/// the settlement engine (the same as `samvirke projects --json`).
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/projects", tag = "registry",
+    params(("id" = String, Path, description = "The cooperation's id", example = "koebenhavn-syd")),
+    responses(
+        (status = 200, description = "The projects", body = Vec<ProjectBody>),
+        (status = 404, description = "No such cooperation", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn projects(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let mut body = Vec::new();
+    for p in &doc.projects {
+        let years = samvirke_settle::project::settle(doc, p).map_err(|e| {
+            WebError::Conflict(format!("project \"{}\" cannot be settled: {}", p.id, e.0))
+        })?;
+        body.push(ProjectBody {
+            project: p.clone(),
+            years,
+        });
+    }
+    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
 }

@@ -206,6 +206,9 @@ pub(crate) async fn cooperation_page(
             }
             p { a href={ "/cooperations/" (c.id) "/mapping" } { (tr("mapping-link")) } }
         }
+        @if !doc.projects.is_empty() {
+            p { a href={ "/cooperations/" (c.id) "/projects" } { (tra("projects-link", &[("count", &doc.projects.len().to_string())])) } }
+        }
         @let published = doc.scenarios.iter().filter(|s| s.published).count();
         @if published > 0 {
             p { a href={ "/cooperations/" (c.id) "/scenarios" } { (tra("scenario-link", &[("count", &published.to_string())])) } }

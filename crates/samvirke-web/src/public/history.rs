@@ -157,6 +157,10 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
         ),
         Fact::Mapping { .. } => html! { (tr("change-mapping")) },
         Fact::Voting { .. } => html! { (tr("change-voting")) },
+        Fact::Project { project, .. } => trm(
+            "change-project",
+            &[("name", in_language(&project.name, language))],
+        ),
         Fact::Scenario { scenario, .. } => trm(
             "change-scenario",
             &[("name", in_language(&scenario.name, language))],

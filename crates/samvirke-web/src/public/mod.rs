@@ -8,6 +8,7 @@
 //! | `/cooperations/{id}/history`, `/cooperations/{id}/diff` | [`history`] |
 //! | `/cooperations/{id}/report/{year}` (and `.pdf`) | [`report`] |
 //! | `/cooperations/{id}/mapping` | [`mapping`] |
+//! | `/cooperations/{id}/projects` | [`projects`] |
 //! | `/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (and `.pdf`), `…/scenarios/compare` | [`scenario`] |
 //! | `/municipalities/{id}`, `/municipalities/{id}/deadlines.ics` | [`municipality`] |
 //! | `/matrix`, `/matrix.csv` | [`matrix`] |
@@ -21,6 +22,7 @@ pub(crate) mod history;
 mod mapping;
 mod matrix;
 mod municipality;
+mod projects;
 mod report;
 pub(crate) mod scenario;
 mod search;
@@ -52,6 +54,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             get(cooperation::cooperation_feed),
         )
         .route("/cooperations/{id}/mapping", get(mapping::mapping_page))
+        .route("/cooperations/{id}/projects", get(projects::projects_page))
         .route("/municipalities/{id}", get(municipality::municipality_page))
         .route(
             "/municipalities/{id}/deadlines.ics",

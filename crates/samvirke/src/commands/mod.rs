@@ -7,6 +7,7 @@ pub mod export;
 pub mod import;
 pub mod list;
 pub mod mapping;
+pub mod projects;
 pub mod remind;
 pub mod report;
 pub mod scenario;

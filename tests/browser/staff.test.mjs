@@ -339,6 +339,8 @@ const STAFF_PAGES = [
   ['scenario-paper', '/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager', false],
   ['scenario-compare', '/cooperations/vestegn-genoptraening/scenarios/compare?s=glostrup-hjemtager&s=albertslund-udtraeder', false],
   ['scenario-replay', '/cooperations/dragoer-taarnby/scenarios/hjemtagelse-2021', false],
+  ['projects', '/cooperations/vestegn-genoptraening/projects', false],
+  ['projects-koebenhavn-syd', '/cooperations/koebenhavn-syd/projects', false],
   ['staff-scenarios', '/staff/cooperations/vestegn-genoptraening/scenarios', true],
   ['staff-scenario-adopt', '/staff/cooperations/vestegn-genoptraening/scenarios/gladsaxe-indtraeder', true],
   ['diff', '/cooperations/dragoer-taarnby/diff?from=1&to=40', false],

@@ -2617,6 +2617,7 @@ both!(pages_show_names_and_the_readers_language, |app| {
     pages.push("/cooperations/marker-ostfold-kartlegging/mapping".to_string());
     pages.push("/cooperations/vastra-malardalen/mapping".to_string());
     pages.push("/cooperations/dragoer-taarnby/scenarios".to_string());
+    pages.push("/cooperations/koebenhavn-syd/projects".to_string());
     pages.push("/cooperations/dragoer-taarnby/scenarios/hjemtagelse-2021".to_string());
     let (_, listed) = app.json("/api/v1/cooperations?limit=100");
     let known: Vec<String> = listed["items"]
@@ -3056,5 +3057,40 @@ both!(
             "{}",
             shown.body
         );
+    }
+);
+
+both!(
+    the_projects_page_shows_each_participants_share_and_the_api_the_same,
+    |app| {
+        import_text(app, "vestegn.toml", VESTEGN);
+        let path = "/cooperations/vestegn-genoptraening/projects";
+        wait_for(app, path, |b| b.contains("Fælles hjælpemiddeldepot"));
+        let mut public = Browser::new(app);
+        assert_eq!(public.get("/lang/da?back=%2F").status, 303);
+        let page = public.get(path);
+        assert_eq!(page.status, 200);
+        for part in [
+            "<caption>Fælles hjælpemiddeldepot: hver deltagers andel af 2027</caption>",
+            "<td class=\"num\" data-label=\"Andel af budgettet\">27.586,21\u{a0}kr.</td>",
+            "<strong>100.000,01\u{a0}kr.</strong>",
+            "Lige store andele",
+            "Depotet åbnede i marts.",
+        ] {
+            assert!(page.body.contains(part), "{part} in {}", page.body);
+        }
+        let coop = public.get("/cooperations/vestegn-genoptraening");
+        assert!(coop.body.contains("href=\"/cooperations/vestegn-genoptraening/projects\""));
+        let (status, json) = app.json("/api/v1/cooperations/vestegn-genoptraening/projects");
+        assert_eq!(status, 200);
+        let shares = json[0]["years"][0]["shares"].as_array().unwrap();
+        let total: i64 = shares.iter().map(|s| s["budget_minor"].as_i64().unwrap()).sum();
+        assert_eq!(total, 10_000_001);
+        // København Syd's five projects are on its page, without budgets.
+        let (status, _, ks) = app.get("/cooperations/koebenhavn-syd/projects");
+        assert_eq!(status, 200);
+        assert_eq!(ks.matches("<section class=\"area\"").count(), 5, "{ks}");
+        // A cooperation without projects has no projects page.
+        assert_eq!(app.get("/cooperations/dragoer-taarnby/projects").0, 404);
     }
 );

@@ -76,18 +76,24 @@ pub(crate) fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str)
         .to_string()
 }
 
-/// Runs the agreement-file checks on `doc` (as `samvirke import` would) and those across
+/// Runs the agreement-file checks on `doc` (as `samvirke import` would: the file's own rules,
+/// its new or changed scenarios against `stored`, the cooperation as it stands) and those across
 /// cooperations against `others`; returns the checked, canonical document.
 pub(crate) fn check(
     doc: &CooperationDoc,
     others: &[&CooperationDoc],
+    stored: Option<&CooperationDoc>,
 ) -> Result<CooperationDoc, WebError> {
     let name = format!("{}.toml", doc.cooperation.id);
     let text = samvirke_core::format::write_toml(doc);
     let parsed = samvirke_core::format::parse_file(&name, &text).map_err(WebError::Rejected)?;
-    let across = samvirke_core::format::check_set(std::slice::from_ref(&parsed), others);
-    if !across.is_empty() {
-        return Err(WebError::Rejected(across));
+    let mut found = parsed.scenario_problems(stored);
+    found.extend(samvirke_core::format::check_set(
+        std::slice::from_ref(&parsed),
+        others,
+    ));
+    if !found.is_empty() {
+        return Err(WebError::Rejected(found));
     }
     Ok(parsed.doc)
 }
@@ -179,7 +185,7 @@ pub(crate) fn save(
             )));
         }
     }
-    let wanted = check(&wanted, &[])?;
+    let wanted = check(&wanted, &[], base_doc.as_ref())?;
     let mine = Store::diff(&base_projection, cooperation, &wanted.to_facts());
     if mine.is_empty() {
         return Ok(Outcome::Unchanged);
@@ -255,7 +261,7 @@ pub(crate) fn save(
             .iter()
             .filter(|d| &d.cooperation.id != cooperation)
             .collect();
-        let merged = check(&merged, &others)?;
+        let merged = check(&merged, &others, current_doc.as_ref())?;
         let changes = Store::diff(&current, cooperation, &merged.to_facts());
         if changes.is_empty() {
             return Ok(Outcome::Unchanged);

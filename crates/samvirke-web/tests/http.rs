@@ -1583,6 +1583,21 @@ both!(write_api_needs_a_token_and_if_match, |app| {
         !problem["errors"].as_array().unwrap().is_empty(),
         "{problem}"
     );
+    // A new scenario is checked against the cooperation as stored, as an import checks it: Dragør
+    // took PPR back in 2021, so a scenario taking it back again in 2030 is refused at its field.
+    let mut with_scenario = now.clone();
+    with_scenario["scenarios"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"id": "igen", "name": "PPR igen", "prepared": "2026-01-01", "changes": [{"kind": "take_back", "member": "DK-0155", "services": ["ppr"], "from": "2030-01-01"}]}));
+    let scenario_body =
+        serde_json::json!({"reason": "x", "cooperation": with_scenario}).to_string();
+    let (status, _, text, _) = send(Some(&token), Some(&new_etag), &scenario_body);
+    assert_eq!(status, 422, "{text}");
+    assert!(
+        text.contains("scenario[1].change[0].services[0]") && text.contains("does not delegate"),
+        "{text}"
+    );
     // History names the token's account and the reason.
     let (_, history) = app.json("/api/v1/cooperations/dragoer-taarnby/history?limit=1000");
     let last = history["items"].as_array().unwrap().last().unwrap().clone();
@@ -3080,11 +3095,17 @@ both!(
             assert!(page.body.contains(part), "{part} in {}", page.body);
         }
         let coop = public.get("/cooperations/vestegn-genoptraening");
-        assert!(coop.body.contains("href=\"/cooperations/vestegn-genoptraening/projects\""));
+        assert!(
+            coop.body
+                .contains("href=\"/cooperations/vestegn-genoptraening/projects\"")
+        );
         let (status, json) = app.json("/api/v1/cooperations/vestegn-genoptraening/projects");
         assert_eq!(status, 200);
         let shares = json[0]["years"][0]["shares"].as_array().unwrap();
-        let total: i64 = shares.iter().map(|s| s["budget_minor"].as_i64().unwrap()).sum();
+        let total: i64 = shares
+            .iter()
+            .map(|s| s["budget_minor"].as_i64().unwrap())
+            .sum();
         assert_eq!(total, 10_000_001);
         // København Syd's five projects are on its page, without budgets.
         let (status, _, ks) = app.get("/cooperations/koebenhavn-syd/projects");

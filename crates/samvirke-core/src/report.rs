@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
 use crate::model::{
-    CooperationDoc, Fact, Language, Names, SettlementLine, SettlementRecord, SubAgreement,
+    CooperationDoc, Evaluation, Fact, Language, Names, SettlementLine, SettlementRecord,
+    SubAgreement,
 };
 use crate::registry::Registry;
 use crate::time::{Date, Interval};
@@ -580,9 +581,220 @@ impl Registry {
     }
 }
 
+/// One year of a sub-agreement as its evaluation sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaluationYear {
+    /// The year.
+    pub year: i32,
+    /// What the payers paid in the recorded settlement run (the actual cost, else the budget,
+    /// less the savings credited), in minor units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_minor: Option<i64>,
+    /// The key figures of the year's fact sheet (money figures in minor units).
+    pub figures: Vec<(String, i64)>,
+    /// The cost per case, where the sheet gives a number of cases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_per_case_minor: Option<i64>,
+}
+
+/// A sub-agreement's key figures, cost and evaluations over the years.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaluationPart {
+    /// The sub-agreement.
+    pub sub_agreement: u32,
+    /// Its title.
+    pub title: String,
+    /// Each year with a settlement run or a fact sheet, oldest first.
+    pub years: Vec<EvaluationYear>,
+    /// How the cost moved from the first year with a cost to the last, in whole percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_trend_percent: Option<i64>,
+    /// The parties' evaluations of this sub-agreement, oldest first.
+    pub evaluations: Vec<Evaluation>,
+}
+
+/// What an evaluation of a cooperation rests on: its purpose, per sub-agreement the key figures,
+/// the yearly cost and its trend, and every party's evaluations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaluationSummary {
+    /// The cooperation.
+    pub cooperation: CooperationId,
+    /// Its purpose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// Per sub-agreement.
+    pub parts: Vec<EvaluationPart>,
+    /// The evaluations of the whole cooperation, oldest first.
+    pub whole: Vec<Evaluation>,
+}
+
+/// The change from `first` to `last` in whole percent, rounded half away from zero.
+fn percent_change(first: i64, last: i64) -> Option<i64> {
+    if first == 0 {
+        return None;
+    }
+    let diff = i128::from(last - first) * 100;
+    let den = i128::from(first);
+    let q = diff / den;
+    let r = diff % den;
+    let rounded = if 2 * r.abs() >= den.abs() {
+        q + (diff.signum() * den.signum())
+    } else {
+        q
+    };
+    i64::try_from(rounded).ok()
+}
+
+impl Registry {
+    /// The recorded settlement runs of a cooperation, by year.
+    fn settlement_runs(&self, cooperation: &CooperationId) -> Vec<&SettlementRecord> {
+        let mut runs: Vec<&SettlementRecord> = self
+            .extra_facts(cooperation)
+            .filter_map(|f| match f {
+                Fact::SettlementRun { run, .. } => Some(run),
+                _ => None,
+            })
+            .collect();
+        runs.sort_by_key(|r| r.year);
+        runs
+    }
+
+    /// What an evaluation of `cooperation` rests on (`samvirke evaluate`).
+    pub fn evaluation_summary(&self, cooperation: &CooperationId) -> Option<EvaluationSummary> {
+        let doc = self.cooperation(cooperation)?;
+        let runs = self.settlement_runs(cooperation);
+        let sheets: Vec<&FactSheet> = self
+            .extra_facts(cooperation)
+            .filter_map(|f| match f {
+                Fact::FactSheet { sheet, .. } => Some(sheet),
+                _ => None,
+            })
+            .collect();
+        let parts = doc
+            .sub_agreements
+            .iter()
+            .map(|sub| {
+                let mut years: Vec<i32> = runs
+                    .iter()
+                    .filter(|r| r.lines.iter().any(|l| l.sub_agreement == sub.number))
+                    .map(|r| r.year)
+                    .chain(
+                        sheets
+                            .iter()
+                            .filter(|s| s.sub_agreement == sub.number)
+                            .map(|s| s.year),
+                    )
+                    .collect();
+                years.sort_unstable();
+                years.dedup();
+                let years: Vec<EvaluationYear> = years
+                    .into_iter()
+                    .map(|year| {
+                        let cost_minor = runs.iter().find(|r| r.year == year).and_then(|r| {
+                            let lines: Vec<&SettlementLine> = r
+                                .lines
+                                .iter()
+                                .filter(|l| l.sub_agreement == sub.number)
+                                .collect();
+                            (!lines.is_empty()).then(|| {
+                                lines
+                                    .iter()
+                                    .map(|l| {
+                                        l.actual_minor.unwrap_or(l.budget_minor) as i64
+                                            - l.savings_minor as i64
+                                    })
+                                    .sum()
+                            })
+                        });
+                        let figures = sheets
+                            .iter()
+                            .find(|s| s.sub_agreement == sub.number && s.year == year)
+                            .map(|s| s.figures.clone())
+                            .unwrap_or_default();
+                        let cases = figures
+                            .iter()
+                            .find(|(id, _)| id == "cases")
+                            .map(|(_, n)| *n)
+                            .filter(|n| *n > 0);
+                        let cost_per_case_minor = match (cost_minor, cases) {
+                            (Some(c), Some(n)) => Some(c / n),
+                            _ => None,
+                        };
+                        EvaluationYear {
+                            year,
+                            cost_minor,
+                            figures,
+                            cost_per_case_minor,
+                        }
+                    })
+                    .collect();
+                let costs: Vec<i64> = years.iter().filter_map(|y| y.cost_minor).collect();
+                let cost_trend_percent = match (costs.first(), costs.last()) {
+                    (Some(first), Some(last)) if costs.len() >= 2 => percent_change(*first, *last),
+                    _ => None,
+                };
+                EvaluationPart {
+                    sub_agreement: sub.number,
+                    title: sub.title.clone(),
+                    years,
+                    cost_trend_percent,
+                    evaluations: doc
+                        .evaluations
+                        .iter()
+                        .filter(|e| e.sub_agreement == Some(sub.number))
+                        .cloned()
+                        .collect(),
+                }
+            })
+            .collect();
+        Some(EvaluationSummary {
+            cooperation: cooperation.clone(),
+            purpose: doc.cooperation.purpose.clone(),
+            parts,
+            whole: doc
+                .evaluations
+                .iter()
+                .filter(|e| e.sub_agreement.is_none())
+                .cloned()
+                .collect(),
+        })
+    }
+
+    /// What `party` paid under `cooperation` in the last recorded settlement run: the year and
+    /// the amount in minor units (the actual cost, else the budget, less the savings credited).
+    pub fn last_cost_of(&self, cooperation: &CooperationId, party: &PartyId) -> Option<(i32, i64)> {
+        let run = self.settlement_runs(cooperation).into_iter().last()?;
+        let payer = party.to_string();
+        let lines: Vec<&SettlementLine> = run.lines.iter().filter(|l| l.payer == payer).collect();
+        (!lines.is_empty()).then(|| {
+            (
+                run.year,
+                lines
+                    .iter()
+                    .map(|l| {
+                        l.actual_minor.unwrap_or(l.budget_minor) as i64 - l.savings_minor as i64
+                    })
+                    .sum(),
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cost_trend_is_rounded_half_away_from_zero() {
+        assert_eq!(percent_change(115_479_452, 130_000_000), Some(13));
+        assert_eq!(percent_change(200, 201), Some(1));
+        assert_eq!(percent_change(200, 199), Some(-1));
+        assert_eq!(percent_change(300, 301), Some(0));
+        assert_eq!(percent_change(0, 5), None);
+    }
 
     #[test]
     fn a_sheet_is_written_submitted_returned_and_approved_in_order() {

@@ -913,3 +913,16 @@ project-no-budget = Der er endnu ikke registreret et budget for noget år.
 project-results = Resultater
 project-cannot = Andelene kan ikke beregnes: { $message }
 project-json = Det samme som JSON
+
+## Evaluation basis
+evaluate-title = Grundlaget for en evaluering af { $name }
+evaluate-purpose = Formål: { $purpose }
+evaluate-sub = Delaftale { $number }: { $title }
+evaluate-year = { $year }: betalt { $cost }
+evaluate-year-no-cost = { $year }: ingen afregning registreret
+evaluate-per-case = { $amount } pr. sag ({ $cases } sager)
+evaluate-trend = Udgiften har ændret sig med { $percent } % fra første til seneste år.
+evaluate-evaluation = { $party }, { $date }: lever op til formålet: { $delivers }; valuta for pengene: { $value }. { $reasons }
+evaluate-none = Der er endnu ikke registreret nogen evaluering.
+evaluate-whole = Hele samarbejdet
+municipality-last-cost = Betalt i { $year }: { $amount }.

@@ -913,3 +913,16 @@ project-no-budget = No budget is recorded for any year yet.
 project-results = Results
 project-cannot = The shares cannot be worked out: { $message }
 project-json = The same as JSON
+
+## Evaluation basis
+evaluate-title = What an evaluation of { $name } rests on
+evaluate-purpose = Purpose: { $purpose }
+evaluate-sub = Sub-agreement { $number }: { $title }
+evaluate-year = { $year }: paid { $cost }
+evaluate-year-no-cost = { $year }: no settlement recorded
+evaluate-per-case = { $amount } per case ({ $cases } cases)
+evaluate-trend = The cost changed by { $percent } % from the first year to the last.
+evaluate-evaluation = { $party }, { $date }: delivers on its purpose: { $delivers }; value for money: { $value }. { $reasons }
+evaluate-none = No evaluation recorded yet.
+evaluate-whole = The whole cooperation
+municipality-last-cost = Paid in { $year }: { $amount }.

@@ -913,3 +913,16 @@ project-no-budget = Det er ikke registrert noe budsjett for noe år ennå.
 project-results = Resultater
 project-cannot = Andelene kan ikke beregnes: { $message }
 project-json = Det samme som JSON
+
+## Evaluation basis
+evaluate-title = Grunnlaget for en evaluering av { $name }
+evaluate-purpose = Formål: { $purpose }
+evaluate-sub = Delavtale { $number }: { $title }
+evaluate-year = { $year }: betalt { $cost }
+evaluate-year-no-cost = { $year }: ingen avregning registrert
+evaluate-per-case = { $amount } per sak ({ $cases } saker)
+evaluate-trend = Kostnaden har endret seg med { $percent } % fra første til siste år.
+evaluate-evaluation = { $party }, { $date }: oppfyller formålet: { $delivers }; verdi for pengene: { $value }. { $reasons }
+evaluate-none = Ingen evaluering er registrert ennå.
+evaluate-whole = Hele samarbeidet
+municipality-last-cost = Betalt i { $year }: { $amount }.

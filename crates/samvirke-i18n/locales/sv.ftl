@@ -913,3 +913,16 @@ project-no-budget = Ingen budget är registrerad för något år ännu.
 project-results = Resultat
 project-cannot = Andelarna kan inte räknas fram: { $message }
 project-json = Samma sak som JSON
+
+## Evaluation basis
+evaluate-title = Underlaget för en utvärdering av { $name }
+evaluate-purpose = Syfte: { $purpose }
+evaluate-sub = Delavtal { $number }: { $title }
+evaluate-year = { $year }: betalt { $cost }
+evaluate-year-no-cost = { $year }: ingen avräkning registrerad
+evaluate-per-case = { $amount } per ärende ({ $cases } ärenden)
+evaluate-trend = Kostnaden har ändrats med { $percent } % från första till senaste året.
+evaluate-evaluation = { $party }, { $date }: uppfyller syftet: { $delivers }; prisvärd: { $value }. { $reasons }
+evaluate-none = Ingen utvärdering är registrerad ännu.
+evaluate-whole = Hela samverkan
+municipality-last-cost = Betalt { $year }: { $amount }.

@@ -100,6 +100,9 @@ enum Command {
     Mapping(commands::mapping::MappingArgs),
     /// Joint projects with shared costs: each participant's share of every year's budget.
     Projects(commands::projects::ProjectsArgs),
+    /// What an evaluation of a cooperation rests on: purpose, key figures, yearly cost and its
+    /// trend, and the parties' evaluations.
+    Evaluate(commands::evaluate::EvaluateArgs),
     /// Scenarios of proposed changes: dates, decisions, citizens, money; compare; adopt.
     #[command(subcommand)]
     Scenario(commands::scenario::ScenarioCommand),
@@ -149,6 +152,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Deadlines(args) => commands::deadlines::run(&db, args, lang),
         Command::Mapping(args) => commands::mapping::run(&db, args, lang),
         Command::Projects(args) => commands::projects::run(&db, args, lang),
+        Command::Evaluate(args) => commands::evaluate::run(&db, args, lang),
         Command::Scenario(command) => commands::scenario::run(&db, command, lang),
         Command::Cases(command) => commands::cases::run(&db, command),
         Command::Remind(args) => commands::remind::run(&db, args),

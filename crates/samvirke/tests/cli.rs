@@ -2596,6 +2596,47 @@ both!(a_project_with_placed_mistakes_is_refused, |env| {
     );
 });
 
+both!(
+    evaluate_shows_the_yearly_cost_from_recorded_settlements_and_its_trend,
+    |env| {
+        let base = std::fs::read_to_string(format!("{FIXTURES}/settle-dragoer.toml")).unwrap();
+        let two_years =
+            format!("{base}\n[[payment_agreement.year]]\nyear = 2026\nbudget = \"1300000.00\"\n");
+        let file = env.write("two-years.toml", &two_years);
+        env.ok(&["import", file.to_str().unwrap()]);
+        // No run recorded yet: no years, no trend.
+        let before: serde_json::Value =
+            serde_json::from_str(&env.ok(&["evaluate", "dragoer-taarnby-settle", "--json"]))
+                .unwrap();
+        assert_eq!(before["parts"][0]["years"], serde_json::json!([]));
+        for year in ["2025", "2026"] {
+            env.ok(&["settle", "dragoer-taarnby-settle", "--year", year]);
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&env.ok(&["evaluate", "dragoer-taarnby-settle", "--json"]))
+                .unwrap();
+        // 2025: 1,180,000.00 actual less the 25,205.48 savings credit; 2026: the budget.
+        let years = &json["parts"][0]["years"];
+        assert_eq!(years[0]["year"], 2025);
+        assert_eq!(years[0]["cost_minor"], 115_479_452);
+        assert_eq!(years[1]["cost_minor"], 130_000_000);
+        // (1,300,000.00 − 1,154,794.52) / 1,154,794.52 = 12.6 % → 13.
+        assert_eq!(json["parts"][0]["cost_trend_percent"], 13);
+        let text = env.ok(&["--lang", "da", "evaluate", "dragoer-taarnby-settle"]);
+        for line in [
+            "Delaftale 3: Natur og miljø",
+            "  2025: betalt 1.154.794,52\u{a0}kr.",
+            "  Udgiften har ændret sig med +13 % fra første til seneste år.",
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
+        assert!(
+            env.fails(&["evaluate", "no-such-cooperation"], 2)
+                .contains("there is no cooperation \"no-such-cooperation\"")
+        );
+    }
+);
+
 both!(a_leave_and_a_join_change_the_payers, |env| {
     let file = env.write("vestegn.toml", SCENARIOS);
     env.ok(&["import", file.to_str().unwrap()]);

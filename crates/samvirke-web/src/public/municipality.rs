@@ -13,7 +13,8 @@ use samvirke_core::{Date, PartyId};
 use super::{PageError, deadlines, snapshot};
 use crate::html::components::{self, cooperation_link, municipality_name, party_link, until};
 use crate::html::layout::page;
-use crate::html::{time, tr, tra, trm};
+use crate::html::{lang, time, tr, tra, trm};
+use crate::i18n;
 use crate::{AppState, WebError, today};
 
 #[derive(serde::Deserialize)]
@@ -151,6 +152,13 @@ pub(crate) async fn municipality_page(
                                 ("date", &crate::html::day(e.on)),
                                 ("delivers", &tr(&format!("verdict-{}", e.delivers.as_str()))),
                                 ("value", &tr(&format!("verdict-{}", e.value_for_money.as_str()))),
+                            ]))
+                        }
+                        @if let Some((year, amount)) = snapshot.registry.last_cost_of(&d.cooperation.id, &me) {
+                            br;
+                            (tra("municipality-last-cost", &[
+                                ("year", &year.to_string()),
+                                ("amount", &i18n::money(lang(), amount, samvirke_report::annual::currency(d.cooperation.country))),
                             ]))
                         }
                         @if let Some(n) = next {

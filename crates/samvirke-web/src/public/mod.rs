@@ -106,6 +106,32 @@ pub(crate) async fn fallback(
     response.await
 }
 
+/// A report document as an inline PDF named `file`, typeset off the async threads (the annual
+/// report, a decision paper, scenarios side by side).
+pub(crate) async fn pdf_response(
+    document: samvirke_report::Document,
+    file: &str,
+) -> Result<Response, PageError> {
+    let today = crate::today();
+    let bytes = tokio::task::spawn_blocking(move || {
+        samvirke_report::annual::pdf_on(&document, today)
+            .map_err(|e| WebError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The registry the page is rendered from.
 pub(crate) fn snapshot(state: &AppState) -> Result<Arc<crate::Snapshot>, WebError> {
     state.snapshot()

@@ -6,16 +6,15 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use maud::html;
 use samvirke_i18n::Lang;
 
-use super::{PageError, not_found_page};
+use super::{PageError, not_found_page, pdf_response};
+use crate::AppState;
 use crate::html::layout::page;
 use crate::html::tr;
-use crate::{AppState, WebError};
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new().route("/cooperations/{id}/report/{year}", get(report_page))
@@ -40,24 +39,7 @@ async fn report_page(
     let lang = Lang::of(doc.cooperation.language);
     let document = samvirke_report::annual::document(&report, lang);
     if as_pdf {
-        let today = crate::today();
-        let bytes = tokio::task::spawn_blocking(move || {
-            samvirke_report::annual::pdf_on(&document, today)
-                .map_err(|e| WebError::Internal(e.to_string()))
-        })
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("inline; filename=\"{}-{year}.pdf\"", doc.cooperation.id),
-                ),
-            ],
-            bytes,
-        )
-            .into_response());
+        return pdf_response(document, &format!("{}-{year}.pdf", doc.cooperation.id)).await;
     }
     let id = &doc.cooperation.id;
     let body = html! {

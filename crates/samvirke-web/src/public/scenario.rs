@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
@@ -21,13 +21,13 @@ use samvirke_core::scenario::Problem;
 use samvirke_report::decision::{self, Namer};
 use samvirke_settle::scenario::{Report, YearEffect};
 
-use super::{PageError, not_found_page, snapshot};
+use super::{PageError, not_found_page, pdf_response, snapshot};
+use crate::AppState;
 use crate::html::layout::page;
 use crate::html::problems::said;
 use crate::html::{day, lang, tr, tra};
 use crate::i18n;
 use crate::scenarios;
-use crate::{AppState, WebError};
 
 /// The most scenarios compared side by side.
 pub(crate) const COMPARE_MAX: usize = 4;
@@ -254,32 +254,10 @@ async fn scenario_page(
         }
     };
     if as_pdf {
-        return pdf(decision::document(&snapshot.registry, &rep, lang()), &file).await;
+        return pdf_response(decision::document(&snapshot.registry, &rep, lang()), &file).await;
     }
     let body = paper(&snapshot.registry, doc, &rep, true);
     Ok(Html(page(&title, body).into_string()).into_response())
-}
-
-/// A document as a PDF response, typeset off the async threads.
-async fn pdf(document: samvirke_report::Document, file: &str) -> Result<Response, PageError> {
-    let today = crate::today();
-    let bytes = tokio::task::spawn_blocking(move || {
-        samvirke_report::annual::pdf_on(&document, today)
-            .map_err(|e| WebError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))??;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{file}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 /// The scenario ids of a query (`s=A&s=B`, each once, in order); too many is refused.
@@ -373,7 +351,7 @@ pub(crate) async fn compare_body(
     let document = decision::comparison(&snapshot.registry, &reports, lang());
     if as_pdf {
         return Err(
-            match pdf(document, &format!("{}-scenarios.pdf", doc.cooperation.id)).await {
+            match pdf_response(document, &format!("{}-scenarios.pdf", doc.cooperation.id)).await {
                 Ok(r) => r,
                 Err(e) => e.into_response(),
             },

@@ -5,11 +5,10 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use samvirke_core::CooperationId;
 use samvirke_core::model::{CooperationDoc, Evaluation};
 use samvirke_i18n::{self as i18n, Lang};
 
-use super::{open_store, print_json};
+use super::{print_json, with_cooperation};
 use crate::cli_error::CliError;
 
 /// Arguments of `samvirke evaluate`.
@@ -27,103 +26,99 @@ pub struct EvaluateArgs {
 
 /// Runs `samvirke evaluate`.
 pub fn run(db: &str, args: EvaluateArgs, lang: Lang) -> Result<(), CliError> {
-    let id = CooperationId::parse(&args.cooperation)
-        .map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
-    let mut store = open_store(db)?;
-    let registry = store.projection(None)?.registry();
-    let (Some(doc), Some(summary)) = (registry.cooperation(&id), registry.evaluation_summary(&id))
-    else {
-        return Err(CliError::Input(format!(
-            "COOPERATION: there is no cooperation \"{id}\"; `samvirke cooperations` lists them"
-        )));
-    };
-    if args.json {
-        return print_json(&summary);
-    }
-    let money = |m: i64| {
-        i18n::money(
-            lang,
-            m,
-            samvirke_report::annual::currency(doc.cooperation.country),
-        )
-    };
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}",
-        i18n::message(lang, "evaluate-title", &[("name", &doc.cooperation.name)])
-    );
-    if let Some(p) = &summary.purpose {
+    with_cooperation(db, &args.cooperation, |registry, doc| {
+        let id = &doc.cooperation.id;
+        let summary = registry
+            .evaluation_summary(id)
+            .ok_or_else(|| CliError::Failure(format!("no evaluation summary for \"{id}\"")))?;
+        if args.json {
+            return print_json(&summary);
+        }
+        let money = |m: i64| {
+            i18n::money(
+                lang,
+                m,
+                samvirke_report::annual::currency(doc.cooperation.country),
+            )
+        };
+        let mut out = String::new();
         let _ = writeln!(
             out,
             "{}",
-            i18n::message(lang, "evaluate-purpose", &[("purpose", p)])
+            i18n::message(lang, "evaluate-title", &[("name", &doc.cooperation.name)])
         );
-    }
-    for part in &summary.parts {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            i18n::message(
-                lang,
-                "evaluate-sub",
-                &[
-                    ("number", &part.sub_agreement.to_string()),
-                    ("title", &part.title)
-                ]
-            )
-        );
-        for y in &part.years {
-            let line = match y.cost_minor {
-                Some(c) => i18n::message(
-                    lang,
-                    "evaluate-year",
-                    &[("year", &y.year.to_string()), ("cost", &money(c))],
-                ),
-                None => i18n::message(
-                    lang,
-                    "evaluate-year-no-cost",
-                    &[("year", &y.year.to_string())],
-                ),
-            };
-            let cases = y
-                .figures
-                .iter()
-                .find(|(id, _)| id == "cases")
-                .map(|(_, n)| *n);
-            match (y.cost_per_case_minor, cases) {
-                (Some(per), Some(n)) => {
-                    let _ = writeln!(
-                        out,
-                        "  {line}; {}",
-                        i18n::message(
-                            lang,
-                            "evaluate-per-case",
-                            &[
-                                ("amount", &money(per)),
-                                ("cases", &i18n::integer(lang, n.unsigned_abs()))
-                            ]
-                        )
-                    );
-                }
-                _ => {
-                    let _ = writeln!(out, "  {line}");
-                }
-            }
-        }
-        if let Some(p) = part.cost_trend_percent {
+        if let Some(p) = &summary.purpose {
             let _ = writeln!(
                 out,
-                "  {}",
-                i18n::message(lang, "evaluate-trend", &[("percent", &format!("{p:+}"))])
+                "{}",
+                i18n::message(lang, "evaluate-purpose", &[("purpose", p)])
             );
         }
-        evaluations(&mut out, doc, &part.evaluations, lang);
-    }
-    let _ = writeln!(out, "\n{}", i18n::t(lang, "evaluate-whole"));
-    evaluations(&mut out, doc, &summary.whole, lang);
-    print!("{out}");
-    Ok(())
+        for part in &summary.parts {
+            let _ = writeln!(
+                out,
+                "\n{}",
+                i18n::message(
+                    lang,
+                    "evaluate-sub",
+                    &[
+                        ("number", &part.sub_agreement.to_string()),
+                        ("title", &part.title)
+                    ]
+                )
+            );
+            for y in &part.years {
+                let line = match y.cost_minor {
+                    Some(c) => i18n::message(
+                        lang,
+                        "evaluate-year",
+                        &[("year", &y.year.to_string()), ("cost", &money(c))],
+                    ),
+                    None => i18n::message(
+                        lang,
+                        "evaluate-year-no-cost",
+                        &[("year", &y.year.to_string())],
+                    ),
+                };
+                let cases = y
+                    .figures
+                    .iter()
+                    .find(|(id, _)| id == "cases")
+                    .map(|(_, n)| *n);
+                match (y.cost_per_case_minor, cases) {
+                    (Some(per), Some(n)) => {
+                        let _ = writeln!(
+                            out,
+                            "  {line}; {}",
+                            i18n::message(
+                                lang,
+                                "evaluate-per-case",
+                                &[
+                                    ("amount", &money(per)),
+                                    ("cases", &i18n::integer(lang, n.unsigned_abs()))
+                                ]
+                            )
+                        );
+                    }
+                    _ => {
+                        let _ = writeln!(out, "  {line}");
+                    }
+                }
+            }
+            if let Some(p) = part.cost_trend_percent {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    i18n::message(lang, "evaluate-trend", &[("percent", &format!("{p:+}"))])
+                );
+            }
+            evaluations(&mut out, doc, &part.evaluations, lang);
+        }
+        let _ = writeln!(out, "\n{}", i18n::t(lang, "evaluate-whole"));
+        evaluations(&mut out, doc, &summary.whole, lang);
+        print!("{out}");
+        Ok(())
+    })
 }
 
 fn evaluations(out: &mut String, doc: &CooperationDoc, list: &[Evaluation], lang: Lang) {

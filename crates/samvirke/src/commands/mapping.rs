@@ -4,12 +4,11 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use samvirke_core::CooperationId;
 use samvirke_core::mapping::{self, Fraction};
 use samvirke_core::model::CooperationDoc;
 use samvirke_i18n::{self as i18n, Lang};
 
-use super::{open_store, print_json};
+use super::{print_json, with_cooperation};
 use crate::cli_error::CliError;
 
 /// Arguments of `samvirke mapping`.
@@ -27,24 +26,18 @@ pub struct MappingArgs {
 
 /// Runs `samvirke mapping`.
 pub fn run(db: &str, args: MappingArgs, lang: Lang) -> Result<(), CliError> {
-    let id = CooperationId::parse(&args.cooperation)
-        .map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
-    let mut store = open_store(db)?;
-    let registry = store.projection(None)?.registry();
-    let doc = registry.cooperation(&id).ok_or_else(|| {
-        CliError::Input(format!(
-            "COOPERATION: there is no cooperation \"{id}\"; `samvirke cooperations` lists them"
-        ))
-    })?;
-    let report = mapping::report(doc);
-    if args.json {
-        return print_json(&serde_json::json!({
-            "cooperation": id,
-            "mapping": report,
-        }));
-    }
-    print!("{}", render(doc, &report, lang));
-    Ok(())
+    with_cooperation(db, &args.cooperation, |_registry, doc| {
+        let id = &doc.cooperation.id;
+        let report = mapping::report(doc);
+        if args.json {
+            return print_json(&serde_json::json!({
+                "cooperation": id,
+                "mapping": report,
+            }));
+        }
+        print!("{}", render(doc, &report, lang));
+        Ok(())
+    })
 }
 
 /// A score as the language writes a decimal with two places.

@@ -53,6 +53,25 @@ pub fn open_store(db: &str) -> Result<Store, CliError> {
     Ok(Store::open(db)?)
 }
 
+/// Runs `f` on the registry as it stands and the cooperation `text` names in it (the
+/// `COOPERATION` argument of `mapping`, `projects` and `evaluate`); unknown → an error that says
+/// how to list them.
+pub fn with_cooperation<T>(
+    db: &str,
+    text: &str,
+    f: impl FnOnce(&samvirke_core::Registry, &CooperationDoc) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    let id =
+        CooperationId::parse(text).map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
+    let registry = open_store(db)?.projection(None)?.registry();
+    let doc = registry.cooperation(&id).ok_or_else(|| {
+        CliError::Input(format!(
+            "COOPERATION: there is no cooperation \"{id}\"; `samvirke cooperations` lists them"
+        ))
+    })?;
+    f(&registry, doc)
+}
+
 /// The embedded municipality register.
 pub fn register() -> &'static MunicipalityRegister {
     MunicipalityRegister::embedded()

@@ -4,13 +4,13 @@
 use std::fmt::Write as _;
 
 use clap::Args;
+use samvirke_core::PartyId;
 use samvirke_core::model::CooperationDoc;
-use samvirke_core::{CooperationId, PartyId};
 use samvirke_i18n::{self as i18n, Lang};
 use samvirke_report::project::key_text;
 use samvirke_settle::project::{ProjectYear, settle};
 
-use super::{open_store, print_json};
+use super::{print_json, with_cooperation};
 use crate::cli_error::CliError;
 
 /// Arguments of `samvirke projects`.
@@ -28,31 +28,25 @@ pub struct ProjectsArgs {
 
 /// Runs `samvirke projects`.
 pub fn run(db: &str, args: ProjectsArgs, lang: Lang) -> Result<(), CliError> {
-    let id = CooperationId::parse(&args.cooperation)
-        .map_err(|e| CliError::Input(format!("COOPERATION: {e}")))?;
-    let mut store = open_store(db)?;
-    let registry = store.projection(None)?.registry();
-    let doc = registry.cooperation(&id).ok_or_else(|| {
-        CliError::Input(format!(
-            "COOPERATION: there is no cooperation \"{id}\"; `samvirke cooperations` lists them"
-        ))
-    })?;
-    let mut settled = Vec::new();
-    for p in &doc.projects {
-        let years = settle(doc, p).map_err(|e| {
-            CliError::Input(format!("project \"{}\" cannot be settled: {}", p.id, e.0))
-        })?;
-        settled.push((p, years));
-    }
-    if args.json {
-        let items: Vec<serde_json::Value> = settled
-            .iter()
-            .map(|(p, years)| serde_json::json!({ "project": p, "years": years }))
-            .collect();
-        return print_json(&serde_json::json!({ "cooperation": id, "projects": items }));
-    }
-    print!("{}", render(doc, &settled, lang));
-    Ok(())
+    with_cooperation(db, &args.cooperation, |_registry, doc| {
+        let id = &doc.cooperation.id;
+        let mut settled = Vec::new();
+        for p in &doc.projects {
+            let years = settle(doc, p).map_err(|e| {
+                CliError::Input(format!("project \"{}\" cannot be settled: {}", p.id, e.0))
+            })?;
+            settled.push((p, years));
+        }
+        if args.json {
+            let items: Vec<serde_json::Value> = settled
+                .iter()
+                .map(|(p, years)| serde_json::json!({ "project": p, "years": years }))
+                .collect();
+            return print_json(&serde_json::json!({ "cooperation": id, "projects": items }));
+        }
+        print!("{}", render(doc, &settled, lang));
+        Ok(())
+    })
 }
 
 fn render(

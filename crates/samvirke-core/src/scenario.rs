@@ -1417,6 +1417,25 @@ pub fn evaluate(
     })
 }
 
+/// The council decision that adopts `scenario`, decided on `on` by `body` (all councils together
+/// when `None`), recorded under `id` unless the cooperation has a decision with that id already.
+pub fn adopting_decision(
+    scenario: &Scenario,
+    id: String,
+    on: Date,
+    body: Option<PartyId>,
+) -> Decision {
+    Decision {
+        id,
+        kind: DecisionKind::CouncilAdoption,
+        date: Some(on),
+        body,
+        subject: scenario.name.clone(),
+        referendum: None,
+        note: None,
+    }
+}
+
 /// The documents [`adoption`] makes, each written as an agreement file and read back and checked
 /// as `samvirke import` would, and across cooperations against the rest of `registry`: the
 /// checked documents, or every problem (then nothing may be recorded).

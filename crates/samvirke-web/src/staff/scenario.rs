@@ -16,9 +16,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
-use samvirke_core::Diagnostic;
-use samvirke_core::model::{CooperationDoc, Decision, DecisionKind, Scenario};
+use samvirke_core::model::{CooperationDoc, Scenario};
 use samvirke_core::scenario;
+use samvirke_core::{Diagnostic, PartyId};
 use samvirke_store::Store;
 
 use super::forms::{Labels, Problems, party_options};
@@ -295,7 +295,6 @@ async fn adopt(
         );
     }
     let reason = problems.required(&data, "reason").to_string();
-    let fields_ok = problems.finish();
     let again = |state: Arc<AppState>, found: Vec<(String, String)>| {
         let staff = staff.clone();
         let data = FormData::parse(&body);
@@ -317,21 +316,27 @@ async fn adopt(
             .await
         }
     };
-    if let Err(WebError::Invalid { errors, .. }) = fields_ok {
-        return again(state.clone(), errors).await;
-    }
-    let Some(decided_on) = decided_on else {
-        return not_found_page();
+    // A required date that is missing or wrong is among the problems, so `finish` refuses first.
+    let checked = problems.finish().and_then(|()| {
+        decided_on.ok_or_else(|| WebError::Invalid {
+            detail: tr("error-summary-title"),
+            errors: vec![(
+                "decided_on".to_string(),
+                tra(
+                    "required-field",
+                    &[("label", &tr("scenario-adopt-decided-on"))],
+                ),
+            )],
+        })
+    });
+    let decided_on = match checked {
+        Ok(d) => d,
+        Err(WebError::Invalid { errors, .. }) => return again(state.clone(), errors).await,
+        Err(e) => return PageError(e).into_response(),
     };
     let actor = staff.actor();
     let coop = doc.cooperation.id.clone();
     let scenario_id = sid.clone();
-    let subject = doc
-        .scenarios
-        .iter()
-        .find(|s| s.id == sid)
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
     let lang = crate::html::lang();
     let outcome = state
         .with_store(move |store| {
@@ -339,15 +344,7 @@ async fn adopt(
                 store,
                 &coop,
                 &scenario_id,
-                Decision {
-                    id: decision_id,
-                    kind: DecisionKind::CouncilAdoption,
-                    date: Some(decided_on),
-                    body: body_party,
-                    subject,
-                    referendum: None,
-                    note: None,
-                },
+                (decision_id, decided_on, body_party),
                 &actor,
                 &reason,
                 lang,
@@ -397,7 +394,7 @@ fn adopt_in_store(
     store: &mut Store,
     coop: &samvirke_core::CooperationId,
     sid: &str,
-    decision: Decision,
+    (decision_id, decided_on, body): (String, samvirke_core::Date, Option<PartyId>),
     actor: &str,
     reason: &str,
     lang: samvirke_i18n::Lang,
@@ -427,6 +424,7 @@ fn adopt_in_store(
         Ok(o) => o,
         Err(problems) => return Ok(Err(Refused::Scenario(problems))),
     };
+    let decision = scenario::adopting_decision(&found, decision_id, decided_on, body);
     let docs = match scenario::adoption_checked(&outcome, decision, &registry) {
         Ok(d) => d,
         Err(problems) => return Ok(Err(Refused::Checks(problems))),

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
-use samvirke_core::model::{Decision, DecisionKind, Scenario};
+use samvirke_core::model::Scenario;
 use samvirke_core::scenario::{self, Problem};
 use samvirke_core::{CooperationId, PartyId, Registry};
 use samvirke_i18n::{self as i18n, Lang};
@@ -273,15 +273,7 @@ fn adopt(store: &mut Store, args: AdoptArgs) -> Result<(), CliError> {
     }
     let outcome = scenario::evaluate(&registry, &id, &found)
         .map_err(|problems| problems_error(&id, &found.id, problems))?;
-    let decision = Decision {
-        id: args.decision.clone(),
-        kind: DecisionKind::CouncilAdoption,
-        date: Some(decided_on),
-        body,
-        subject: found.name.clone(),
-        referendum: None,
-        note: None,
-    };
+    let decision = scenario::adopting_decision(&found, args.decision.clone(), decided_on, body);
     let docs = scenario::adoption_checked(&outcome, decision, &registry).map_err(|problems| {
         CliError::Diagnostics(
             problems,

@@ -25,6 +25,7 @@
 pub mod annual;
 pub mod decision;
 pub mod html;
+pub mod mapping;
 pub mod project;
 
 use std::fmt::Write as _;

@@ -2235,6 +2235,41 @@ both!(
         // Unknown cooperation: a clear error.
         let err = env.fails(&["mapping", "nope"], 2);
         assert!(err.contains("there is no cooperation \"nope\""), "{err}");
+        // The decision paper as HTML and PDF: the same ranking, the robustness and each score
+        // with its justification, in the language asked for.
+        let html = env.ok(&[
+            "--lang", "da", "mapping", "kortlaegning", "--format", "html",
+        ]);
+        for part in [
+            "<h1>Beslutningsgrundlag: kortlægning af mulige samarbejdsområder i",
+            "<td>Område X</td><td>2,75</td><td>2,50</td><td>3,00</td>",
+            "vægten af “Kriterium A” fra 2 til 1 giver Område Y; Område Z; Område X",
+        ] {
+            assert!(html.contains(part), "{part} in:\n{html}");
+        }
+        let pdf = env.path("kortlaegning.pdf");
+        env.ok(&[
+            "--lang",
+            "da",
+            "mapping",
+            "kortlaegning",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        let out = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Beslutningsgrundlag"), "{text}");
+        assert!(text.contains("Område X"), "{text}");
+        assert!(
+            env.fails(&["mapping", "kortlaegning", "--format", "pdf"], 2)
+                .contains("-o report.pdf")
+        );
     }
 );
 

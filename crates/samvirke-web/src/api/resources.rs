@@ -278,6 +278,76 @@ pub(crate) async fn mapping(
     Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
 }
 
+/// When a municipality must next evaluate a cooperation.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct EvaluationDue {
+    /// The municipality.
+    party: String,
+    /// Its name.
+    name: String,
+    /// The day of its last evaluation, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last: Option<samvirke_core::Date>,
+    /// The day its next evaluation is due (24 months after the last, or after the start).
+    next: samvirke_core::Date,
+}
+
+/// What an evaluation of a cooperation rests on, and the evaluations made.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct EvaluationBody {
+    /// The cooperation's id.
+    cooperation: String,
+    /// Its name.
+    name: String,
+    /// Per sub-agreement the key figures, the yearly cost and its trend; every evaluation.
+    summary: samvirke_core::report::EvaluationSummary,
+    /// When each municipality must next evaluate it.
+    due: Vec<EvaluationDue>,
+}
+
+/// A cooperation's evaluation basis: per sub-agreement the key figures of its fact sheets, the
+/// yearly cost from the recorded settlement runs, the cost per case and the trend; the parties'
+/// evaluations; when each municipality must next evaluate (the same as `samvirke evaluate`).
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/evaluation", tag = "registry",
+    params(("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby")),
+    responses(
+        (status = 200, description = "The evaluation basis", body = EvaluationBody, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 404, description = "No such cooperation", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn evaluation(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let summary = snapshot
+        .registry
+        .evaluation_summary(&doc.cooperation.id)
+        .ok_or_else(|| WebError::NotFound(format!("there is no cooperation \"{id}\"")))?;
+    let due = crate::public::evaluation::next_due(doc)
+        .into_iter()
+        .map(|(p, next)| EvaluationDue {
+            party: p.to_string(),
+            name: doc.party_name(p),
+            last: doc
+                .evaluations
+                .iter()
+                .filter(|e| &e.party == p)
+                .map(|e| e.on)
+                .max(),
+            next,
+        })
+        .collect();
+    let body = EvaluationBody {
+        cooperation: doc.cooperation.id.to_string(),
+        name: doc.cooperation.name.clone(),
+        summary,
+        due,
+    };
+    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
+}
+
 /// The body that handles a case.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Handler {

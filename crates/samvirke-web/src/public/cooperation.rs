@@ -11,7 +11,7 @@ use samvirke_core::deadlines::Filter;
 use samvirke_core::model::{CooperationDoc, DecisionKind};
 use samvirke_core::{Date, PartyId};
 
-use super::{PageError, deadlines, snapshot};
+use super::{PageError, deadlines, evaluation, snapshot};
 use crate::html::components::{self, in_language, party_link, services};
 use crate::html::layout::page;
 use crate::html::{day, lang, time, tr, tra, trm};
@@ -221,78 +221,20 @@ pub(crate) async fn cooperation_page(
     Ok(Html(page(&c.name, body).into_string()))
 }
 
-/// Each party's evaluations of the agreement, newest first, and when each municipality must next
-/// evaluate it (shown while the cooperation is in force).
+/// When each municipality last evaluated the agreement and must next, the newest evaluation, and
+/// the link to the evaluation page (shown when there is an evaluation or one is due).
 fn evaluations(doc: &CooperationDoc) -> Markup {
-    let c = &doc.cooperation;
-    let municipalities: Vec<&PartyId> = c
-        .parties
-        .iter()
-        .map(|p| &p.id)
-        .filter(|p| matches!(p, PartyId::Municipality(_)))
-        .collect();
-    let due: Vec<(&PartyId, Date)> = municipalities
-        .iter()
-        .filter_map(|p| {
-            samvirke_core::deadlines::evaluation_due(doc, p)
-                .ok()
-                .flatten()
-                .map(|d| (*p, d))
-        })
-        .collect();
-    if doc.evaluations.is_empty() && due.is_empty() {
+    if doc.evaluations.is_empty() && evaluation::next_due(doc).is_empty() {
         return html! {};
     }
-    let verdict = |v: samvirke_core::model::Verdict| tr(&format!("verdict-{}", v.as_str()));
     html! {
         h2 #evaluations { (tr("evaluations")) }
         p { (tr("evaluations-intro")) }
-        @if !due.is_empty() {
-            table.stack {
-                thead { tr {
-                    th scope="col" { (tr("evaluation-col-party")) }
-                    th scope="col" { (tr("evaluation-col-on")) }
-                    th scope="col" { (tr("evaluation-col-next")) }
-                } }
-                tbody {
-                    @for (p, next) in &due {
-                        @let last = doc.evaluations.iter().filter(|e| &e.party == *p).map(|e| e.on).max();
-                        tr {
-                            th scope="row" { (party_link(doc, p)) }
-                            td data-label=(tr("evaluation-col-on")) {
-                                @match last { Some(d) => (time(d)), None => (tr("evaluation-never")) }
-                            }
-                            td data-label=(tr("evaluation-col-next")) {
-                                (time(*next))
-                                @if *next < today() {
-                                    " " strong.overdue { (tra("evaluation-overdue", &[("date", &day(*next))])) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        (evaluation::due_table(doc))
+        @if let Some(e) = doc.evaluations.iter().max_by_key(|e| e.on) {
+            (evaluation::evaluation_item(doc, e, 3))
         }
-        @for e in doc.evaluations.iter().rev() {
-            section.evaluation {
-                h3 { (party_link(doc, &e.party)) ", " (time(e.on)) }
-                dl {
-                    dt { (tr("evaluation-col-scope")) }
-                    dd {
-                        @match e.sub_agreement {
-                            Some(n) => (tra("evaluation-sub", &[("number", &n.to_string())])),
-                            None => (tr("evaluation-whole")),
-                        }
-                    }
-                    dt { (tr("evaluation-col-delivers")) } dd { (verdict(e.delivers)) }
-                    dt { (tr("evaluation-col-value")) } dd { (verdict(e.value_for_money)) }
-                }
-                p { (in_language(&e.reasons, c.language)) }
-                @if !e.evidence.is_empty() {
-                    ul { @for x in &e.evidence { li { (in_language(x, c.language)) } } }
-                }
-            }
-        }
+        p { a href={ "/cooperations/" (doc.cooperation.id) "/evaluation" } { (tr("evaluation-link")) } }
     }
 }
 

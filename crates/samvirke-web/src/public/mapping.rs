@@ -6,6 +6,8 @@
 //! - the criteria with their weights;
 //! - per area, its status moves, how each participant delivers it today, and each score with its
 //!   justification.
+//!
+//! `/cooperations/{id}/mapping.pdf` is its decision paper (`samvirke_report::mapping`).
 
 use std::sync::Arc;
 
@@ -200,7 +202,12 @@ fn criteria_table(report: &Report) -> Markup {
     }
 }
 
-fn area_section(doc: &CooperationDoc, area: &CandidateArea, criteria: &[Criterion]) -> Markup {
+fn area_section(
+    registry: &samvirke_core::Registry,
+    doc: &CooperationDoc,
+    area: &CandidateArea,
+    criteria: &[Criterion],
+) -> Markup {
     let language = doc.cooperation.language;
     html! {
         section.area aria-labelledby={ "area-" (area.id) } {
@@ -232,7 +239,9 @@ fn area_section(doc: &CooperationDoc, area: &CandidateArea, criteria: &[Criterio
                                         DeliveryKind::Own => (tr("mapping-how-own")),
                                         DeliveryKind::Agreement => {
                                             (tr("mapping-how-agreement")) ": "
-                                            @if let Some(c) = &d.cooperation { a href={ "/cooperations/" (c) } { (c) } }
+                                            @if let Some(c) = &d.cooperation {
+                                                a href={ "/cooperations/" (c) } { (registry.cooperation(c).map_or_else(|| c.to_string(), |x| x.cooperation.name.clone())) }
+                                            }
                                             @if let Some(o) = &d.outside { (in_language(o, language)) }
                                         }
                                     }
@@ -311,8 +320,34 @@ pub(crate) async fn mapping_page(
         @if !report.ranking.ranked.is_empty() { (robustness(doc, &report)) }
         (criteria_table(&report))
         h2 { (tr("mapping-areas")) }
-        @for a in &doc.candidate_areas { (area_section(doc, a, &report.criteria)) }
-        p { a href={ "/api/v1/cooperations/" (c.id) "/mapping" } { (tr("mapping-json")) } }
+        @for a in &doc.candidate_areas { (area_section(&snapshot.registry, doc, a, &report.criteria)) }
+        p {
+            a href={ "/cooperations/" (c.id) "/mapping.pdf" } { (tr("mapping-paper-link")) }
+            " · "
+            a href={ "/api/v1/cooperations/" (c.id) "/mapping" } { (tr("mapping-json")) }
+        }
     };
     Ok(Html(page(&title, body).into_string()))
+}
+
+/// `GET /cooperations/{id}/mapping.pdf`: the mapping's decision paper, the same document as
+/// `samvirke mapping --format pdf`.
+pub(crate) async fn mapping_pdf(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, PageError> {
+    let snapshot = snapshot(&state)?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    if doc.candidate_areas.is_empty() {
+        return Err(PageError(WebError::NotFound(String::new())));
+    }
+    let report = mapping::report(doc);
+    let document = samvirke_report::mapping::document(
+        &snapshot.registry,
+        doc,
+        &report,
+        lang(),
+        crate::today(),
+    );
+    super::pdf_response(document, &format!("{}-mapping.pdf", doc.cooperation.id)).await
 }

@@ -7,7 +7,8 @@
 //! | `/cooperations/{id}`, `/cooperations/{id}/deadlines.ics` | [`cooperation`] |
 //! | `/cooperations/{id}/history`, `/cooperations/{id}/diff` | [`history`] |
 //! | `/cooperations/{id}/report/{year}` (and `.pdf`) | [`report`] |
-//! | `/cooperations/{id}/mapping` | [`mapping`] |
+//! | `/cooperations/{id}/mapping` (and `.pdf`) | [`mapping`] |
+//! | `/cooperations/{id}/evaluation` | [`evaluation`] |
 //! | `/cooperations/{id}/projects` | [`projects`] |
 //! | `/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (and `.pdf`), `…/scenarios/compare` | [`scenario`] |
 //! | `/municipalities/{id}`, `/municipalities/{id}/deadlines.ics` | [`municipality`] |
@@ -18,6 +19,7 @@
 mod about;
 mod cooperation;
 mod deadlines;
+pub(crate) mod evaluation;
 pub(crate) mod history;
 mod mapping;
 mod matrix;
@@ -54,6 +56,11 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             get(cooperation::cooperation_feed),
         )
         .route("/cooperations/{id}/mapping", get(mapping::mapping_page))
+        .route("/cooperations/{id}/mapping.pdf", get(mapping::mapping_pdf))
+        .route(
+            "/cooperations/{id}/evaluation",
+            get(evaluation::evaluation_page),
+        )
         .route("/cooperations/{id}/projects", get(projects::projects_page))
         .route("/municipalities/{id}", get(municipality::municipality_page))
         .route(

@@ -68,7 +68,9 @@ async fn cooperation_hub(
             li { a href={ (path) "/main-new" } { (tr("form-main-new")) } }
             li { a href={ (path) "/sub-new" } { (tr("form-sub-new")) } }
             li { a href={ (path) "/delegation-new" } { (tr("form-delegation-new")) } }
-            @if !doc.scenarios.is_empty() {
+            @if doc.scenarios.is_empty() {
+                li { a href={ (path) "/scenario-new" } { (tr("form-scenario-new")) } }
+            } @else {
                 li { a href={ (path) "/scenarios" } { (tra("scenario-link", &[("count", &doc.scenarios.len().to_string())])) } }
             }
         }
@@ -108,6 +110,26 @@ async fn cooperation_hub(
                     @for party in area_participants(doc, a) {
                         li { a href={ (path) "/assess." (a.id) "." (party) } { (tra("form-area-assess-by", &[("party", &doc.party_name(&party))])) } }
                     }
+                }
+            }
+        }
+        h2 { (tr("projects-heading")) }
+        @if !doc.projects.is_empty() {
+            p { a href={ "/cooperations/" (c.id) "/projects" } { (tra("projects-link", &[("count", &doc.projects.len().to_string())])) } }
+            ul {
+                @for x in &doc.projects {
+                    li { a href={ (path) "/project." (x.id) } { (in_language(&x.name, language)) } }
+                }
+            }
+        }
+        ul.actions { li { a href={ (path) "/project-new" } { (tr("form-project-new")) } } }
+        h2 { (tr("evaluations")) }
+        p { a href={ "/cooperations/" (c.id) "/evaluation" } { (tr("evaluation-link")) } }
+        @let mine: Vec<_> = c.parties.iter().filter(|p| super::forms::own_party(&staff, &p.id.to_string())).collect();
+        @if !mine.is_empty() {
+            ul.actions {
+                @for p in mine {
+                    li { a href={ (path) "/evaluate." (p.id) } { (tra("form-evaluate-by", &[("party", &doc.party_name(&p.id))])) } }
                 }
             }
         }

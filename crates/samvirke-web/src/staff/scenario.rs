@@ -82,6 +82,7 @@ async fn list_page(
         p.breadcrumb { a href={ "/staff/cooperations/" (doc.cooperation.id) } { (doc.cooperation.name) } }
         h1 { (title) }
         p { (tr("scenarios-intro")) }
+        ul.actions { li { a href={ "/staff/cooperations/" (doc.cooperation.id) "/scenario-new" } { (tr("form-scenario-new")) } } }
         @if all.is_empty() {
             p { (tr("scenario-list-none")) }
         } @else {
@@ -183,6 +184,9 @@ async fn render(
                 h1 { (found.name) }
                 (public::problems(&snapshot.registry, doc, found_problems))
             }
+        }
+        @if found.adopted.is_none() {
+            p { a href={ "/staff/cooperations/" (doc.cooperation.id) "/scenario." (found.id) } { (tr("form-scenario-edit")) } }
         }
         @if worked.is_ok() { (adopt_form(doc, found, staff, data, problems)) }
         p { a href={ "/staff/cooperations/" (doc.cooperation.id) "/scenarios" } { (tr("scenario-back")) } }

@@ -1,12 +1,16 @@
 //! `samvirke mapping`: the mapping of a cooperation's candidate areas: the criteria and weights,
-//! the ranking with each participant's view beside the mean, and how robust the top three is.
+//! the ranking with each participant's view beside the mean, and how robust the top three is; with
+//! `--format html|pdf` its decision paper (`samvirke_report::mapping`, the same as the web's PDF).
 
 use std::fmt::Write as _;
 
 use clap::Args;
-use samvirke_core::mapping::{self, Fraction};
+use samvirke_core::mapping;
 use samvirke_core::model::CooperationDoc;
 use samvirke_i18n::{self as i18n, Lang};
+use samvirke_report::mapping::{area_name, robustness_line, score};
+
+use super::report::{Format, emit};
 
 use super::{print_json, with_cooperation};
 use crate::cli_error::CliError;
@@ -14,19 +18,25 @@ use crate::cli_error::CliError;
 /// Arguments of `samvirke mapping`.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Scores are 0–4 per criterion; a participant's view is the weighted mean of the criteria it scored, an area's score the mean of the views. The robustness line names the smallest change of one weight that would change the top three or its order.\n\nExamples:\n  samvirke mapping marker-ostfold-kartlegging\n  samvirke --lang nb mapping marker-ostfold-kartlegging\n  samvirke mapping vastra-malardalen --json"
+    after_help = "Scores are 0–4 per criterion; a participant's view is the weighted mean of the criteria it scored, an area's score the mean of the views. The robustness line names the smallest change of one weight that would change the top three or its order.\n\n--format html or pdf writes the mapping's decision paper: the ranking, the robustness, the criteria and per area its moves, deliveries and justified scores.\n\nExamples:\n  samvirke mapping marker-ostfold-kartlegging\n  samvirke --lang nb mapping marker-ostfold-kartlegging\n  samvirke --lang nb mapping marker-ostfold-kartlegging --format pdf -o kartlegging.pdf\n  samvirke mapping vastra-malardalen --json"
 )]
 pub struct MappingArgs {
     /// The cooperation, e.g. marker-ostfold-kartlegging.
     cooperation: String,
     /// Print JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["format", "output"])]
     json: bool,
+    /// text (the summary), html or pdf (the decision paper).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write to this file (written whole or not at all); a PDF needs one.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
 }
 
 /// Runs `samvirke mapping`.
 pub fn run(db: &str, args: MappingArgs, lang: Lang) -> Result<(), CliError> {
-    with_cooperation(db, &args.cooperation, |_registry, doc| {
+    with_cooperation(db, &args.cooperation, |registry, doc| {
         let id = &doc.cooperation.id;
         let report = mapping::report(doc);
         if args.json {
@@ -35,14 +45,29 @@ pub fn run(db: &str, args: MappingArgs, lang: Lang) -> Result<(), CliError> {
                 "mapping": report,
             }));
         }
-        print!("{}", render(doc, &report, lang));
-        Ok(())
+        match (args.format, args.output.as_deref()) {
+            (Format::Text, None) => {
+                print!("{}", render(doc, &report, lang));
+                Ok(())
+            }
+            (Format::Text, Some(path)) => {
+                let text = render(doc, &report, lang);
+                crate::files::write_atomically(path, text.as_bytes())?;
+                println!("{} written ({} bytes)", path.display(), text.len());
+                Ok(())
+            }
+            (format, _) => {
+                let document = samvirke_report::mapping::document(
+                    registry,
+                    doc,
+                    &report,
+                    lang,
+                    crate::commands::today(),
+                );
+                emit(&document, format, args.output.as_deref())
+            }
+        }
     })
-}
-
-/// A score as the language writes a decimal with two places.
-fn score(lang: Lang, f: Fraction) -> String {
-    i18n::hundredths(lang, f.hundredths())
 }
 
 /// The mapping report for people, in `lang`.
@@ -115,47 +140,4 @@ pub fn render(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> Str
     }
     let _ = writeln!(out, "\n{}", robustness_line(doc, report, lang));
     out
-}
-
-/// "The top three holds for every single weight from 0 to 100" or the smallest change that moves it.
-pub fn robustness_line(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> String {
-    if report.robustness.top.len() < 2 {
-        return i18n::t(lang, "mapping-robust-too-few");
-    }
-    match &report.robustness.smallest {
-        None => i18n::message(
-            lang,
-            "mapping-robust-stable",
-            &[("max", &mapping::WEIGHT_MAX.to_string())],
-        ),
-        Some(change) => {
-            let criterion = report
-                .criteria
-                .iter()
-                .find(|c| c.id == change.criterion)
-                .map_or_else(
-                    || change.criterion.clone(),
-                    |c| i18n::criterion_name(lang, c),
-                );
-            let top: Vec<String> = change.top.iter().map(|a| area_name(doc, a)).collect();
-            i18n::message(
-                lang,
-                "mapping-robust-change",
-                &[
-                    ("criterion", &criterion),
-                    ("from", &change.from.to_string()),
-                    ("to", &change.to.to_string()),
-                    ("top", &top.join("; ")),
-                ],
-            )
-        }
-    }
-}
-
-/// An area by its name in the file (its id when it has none there).
-fn area_name(doc: &CooperationDoc, id: &str) -> String {
-    doc.candidate_areas
-        .iter()
-        .find(|a| a.id == id)
-        .map_or_else(|| id.to_string(), |a| a.area.clone())
 }

@@ -117,8 +117,7 @@ impl StaffForm for AssessForm {
 
     /// A participant's scores are given by its own staff (or an administrator).
     fn allowed(&self, staff: &crate::auth::Staff) -> bool {
-        staff.user.role == samvirke_store::accounts::Role::Admin
-            || staff.user.scopes.contains(&self.party)
+        super::own_party(staff, &self.party)
     }
 
     fn fields(&self, doc: Option<&CooperationDoc>, _registry: &Registry) -> Vec<Field> {

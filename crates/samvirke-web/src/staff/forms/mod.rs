@@ -14,11 +14,17 @@
 //! | `delegation-N`, `delegation-new` | [`delegation::DelegationForm`] |
 //! | `move.AREA` | [`area::MoveForm`] |
 //! | `assess.AREA.PARTY` | [`area::AssessForm`] |
+//! | `evaluate.PARTY` | [`evaluation::EvaluateForm`] |
+//! | `scenario-new`, `scenario.ID` | [`scenario::ScenarioForm`] |
+//! | `project-new`, `project.ID` | [`project::ProjectForm`] |
 
 mod area;
 mod delegation;
 mod details;
+mod evaluation;
 mod main_version;
+mod project;
+mod scenario;
 mod sub_agreement;
 mod take_back;
 
@@ -102,8 +108,16 @@ fn parse_form(text: &str) -> Option<Box<dyn StaffForm>> {
         "main-new" => Box::new(main_version::MainVersionForm(None)),
         "sub-new" => Box::new(sub_agreement::SubAgreementForm(None)),
         "delegation-new" => Box::new(delegation::DelegationForm(None)),
+        "scenario-new" => Box::new(scenario::ScenarioForm(None)),
+        "project-new" => Box::new(project::ProjectForm(None)),
         _ => {
-            if let Some(id) = text.strip_prefix("move.") {
+            if let Some(id) = text.strip_prefix("project.") {
+                Box::new(project::ProjectForm(Some(id.to_string())))
+            } else if let Some(id) = text.strip_prefix("scenario.") {
+                Box::new(scenario::ScenarioForm(Some(id.to_string())))
+            } else if let Some(party) = text.strip_prefix("evaluate.") {
+                Box::new(evaluation::EvaluateForm(party.to_string()))
+            } else if let Some(id) = text.strip_prefix("move.") {
                 Box::new(area::MoveForm(id.to_string()))
             } else if let Some((id, party)) = text
                 .strip_prefix("assess.")
@@ -290,6 +304,13 @@ impl<'l> Problems<'l> {
     }
 }
 
+/// Whether `staff` speaks for `party` (an administrator speaks for every party): a participant's
+/// scores and a party's evaluation are that party's to give.
+pub(crate) fn own_party(staff: &Staff, party: &str) -> bool {
+    staff.user.role == samvirke_store::accounts::Role::Admin
+        || staff.user.scopes.iter().any(|s| s == party)
+}
+
 /// Text, or nothing when only spaces were typed.
 pub(crate) fn some_text(v: &str) -> Option<String> {
     let v = v.trim();
@@ -394,6 +415,24 @@ fn reason_field() -> Field {
 
 /// The form field an agreement-file problem is about, where the path says so.
 fn field_of_path(path: &str, fields: &[Field]) -> String {
+    // A scenario's change or staff figure: its numbered group of fields.
+    for (group, name) in [
+        (
+            "change[",
+            scenario::change_field as fn(usize, &str) -> String,
+        ),
+        ("staff[", scenario::staff_field),
+    ] {
+        if let Some(rest) = path.rsplit_once(group).map(|(_, r)| r)
+            && let Some((index, field)) = rest.split_once("].")
+            && let Ok(i) = index.parse::<usize>()
+        {
+            let candidate = name(i + 1, field);
+            if fields.iter().any(|f| f.name == candidate) {
+                return candidate;
+            }
+        }
+    }
     let last = path
         .rsplit(['.', '/'])
         .next()

@@ -605,7 +605,11 @@ fn apply_change(
                         .collect();
                     problems.push(problem(
                         at(&format!("services[{k}]")),
-                        said!("diag-scenario-not-delegated", member = &PartyId::Municipality(*member), service = s, on = *from, delegated = Arg::Services(delegated.clone())),
+                        if delegated.is_empty() {
+                            said!("diag-scenario-delegates-nothing", member = &PartyId::Municipality(*member), service = s, on = *from)
+                        } else {
+                            said!("diag-scenario-not-delegated", member = &PartyId::Municipality(*member), service = s, on = *from, delegated = Arg::Services(delegated.clone()))
+                        },
                         format!("{member} does not delegate {s} in this cooperation on {from}, so there is nothing to take back; services it delegates that day: {}", if delegated.is_empty() { "none".to_string() } else { delegated.iter().map(ServiceId::as_str).collect::<Vec<_>>().join(", ") }),
                     ));
                     continue;

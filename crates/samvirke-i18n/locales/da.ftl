@@ -730,6 +730,7 @@ diag-scenario-decision-missing = Beslutningen “{ $id }” findes ikke blandt s
 diag-scenario-date = En dato i scenariet kan ikke beregnes: { $problem }
 diag-scenario-not-party = { $party } er ikke part i samarbejdet. Vælg en af parterne.
 diag-scenario-already-recorded = En hjemtagelse ved { $member } den { $on } er allerede registreret ({ $services }). Scenariet ville registrere den to gange.
+diag-scenario-delegates-nothing = { $member } har ikke delegeret nogen opgaver i dette samarbejde den { $on }, så der er intet at hjemtage, heller ikke { $service }. Vælg den kommune, der hjemtager opgaven.
 diag-scenario-not-delegated = { $member } har ikke delegeret { $service } i dette samarbejde den { $on }, så der er intet at hjemtage. Opgaver kommunen har delegeret den dag: { $delegated }.
 diag-scenario-bad-successor = { $party } kan ikke overtage: efterfølgeren skal være en anden part i samarbejdet.
 diag-scenario-no-successor = { $member } udfører { $service } for { $others }, og ingen overtager opgaven fra { $on }. Angiv hvem der udfører den derefter, eller lad de andre hjemtage den først.

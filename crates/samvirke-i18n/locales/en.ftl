@@ -730,6 +730,7 @@ diag-scenario-decision-missing = The decision “{ $id }” is not among the coo
 diag-scenario-date = A date of the scenario cannot be worked out: { $problem }
 diag-scenario-not-party = { $party } is not a party to this cooperation. Choose one of its parties.
 diag-scenario-already-recorded = A take-back by { $member } on { $on } is already recorded ({ $services }). The scenario would record it twice.
+diag-scenario-delegates-nothing = { $member } delegates no service in this cooperation on { $on }, so there is nothing to take back, { $service } included. Choose the municipality that takes the service back.
 diag-scenario-not-delegated = { $member } does not delegate { $service } in this cooperation on { $on }, so there is nothing to take back. Services it delegates that day: { $delegated }.
 diag-scenario-bad-successor = { $party } cannot take over: the successor must be another party to the cooperation.
 diag-scenario-no-successor = { $member } performs { $service } for { $others }, and nobody takes it over from { $on }. Name the party that performs it then, or let the others take it back first.

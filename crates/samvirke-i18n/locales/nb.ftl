@@ -730,6 +730,7 @@ diag-scenario-decision-missing = Vedtaket «{ $id }» finnes ikke blant samarbei
 diag-scenario-date = En dato i scenarioet kan ikke regnes ut: { $problem }
 diag-scenario-not-party = { $party } er ikke part i samarbeidet. Velg en av partene.
 diag-scenario-already-recorded = En tilbaketaking ved { $member } { $on } er allerede registrert ({ $services }). Scenarioet ville registrert den to ganger.
+diag-scenario-delegates-nothing = { $member } har ikke delegert noen oppgaver i dette samarbeidet { $on }, så det er ingenting å ta tilbake, heller ikke { $service }. Velg kommunen som tar tilbake oppgaven.
 diag-scenario-not-delegated = { $member } har ikke delegert { $service } i dette samarbeidet { $on }, så det er ingenting å ta tilbake. Oppgaver kommunen har delegert den dagen: { $delegated }.
 diag-scenario-bad-successor = { $party } kan ikke overta: etterfølgeren må være en annen part i samarbeidet.
 diag-scenario-no-successor = { $member } utfører { $service } for { $others }, og ingen overtar fra { $on }. Oppgi hvem som utfører oppgaven deretter, eller la de andre ta den tilbake først.

@@ -730,6 +730,7 @@ diag-scenario-decision-missing = Beslutet ”{ $id }” finns inte bland samverk
 diag-scenario-date = Ett datum i scenariot kan inte räknas ut: { $problem }
 diag-scenario-not-party = { $party } är inte part i samverkan. Välj en av parterna.
 diag-scenario-already-recorded = Ett återtagande av { $member } den { $on } är redan registrerat ({ $services }). Scenariot skulle registrera det två gånger.
+diag-scenario-delegates-nothing = { $member } har inte lämnat över någon uppgift i denna samverkan den { $on }, så det finns inget att ta tillbaka, inte heller { $service }. Välj den kommun som tar tillbaka uppgiften.
 diag-scenario-not-delegated = { $member } har inte lämnat över { $service } i denna samverkan den { $on }, så det finns inget att ta tillbaka. Uppgifter kommunen lämnat över den dagen: { $delegated }.
 diag-scenario-bad-successor = { $party } kan inte ta över: efterträdaren måste vara en annan part i samverkan.
 diag-scenario-no-successor = { $member } utför { $service } åt { $others }, och ingen tar över från { $on }. Ange vem som utför uppgiften därefter, eller låt de andra ta tillbaka den först.

@@ -2628,6 +2628,7 @@ both!(pages_show_names_and_the_readers_language, |app| {
     ] {
         pages.push(format!("/cooperations/{id}"));
         pages.push(format!("/cooperations/{id}/history"));
+        pages.push(format!("/cooperations/{id}/evaluation"));
     }
     pages.push("/cooperations/marker-ostfold-kartlegging/mapping".to_string());
     pages.push("/cooperations/vastra-malardalen/mapping".to_string());
@@ -3113,5 +3114,551 @@ both!(
         assert_eq!(ks.matches("<section class=\"area\"").count(), 5, "{ks}");
         // A cooperation without projects has no projects page.
         assert_eq!(app.get("/cooperations/dragoer-taarnby/projects").0, 404);
+    }
+);
+
+both!(
+    the_evaluation_page_shows_cost_and_trend_and_a_party_records_its_evaluation,
+    |app| {
+        use samvirke_core::model::{Fact, SettlementLine, SettlementRecord};
+        use samvirke_core::report::{FactSheet, SheetState};
+        import_text(app, "vestegn.toml", VESTEGN);
+        let coop = samvirke_core::CooperationId::parse("vestegn-genoptraening").unwrap();
+        let line = |payer: &str, budget: u64, actual: Option<u64>, savings: u64| SettlementLine {
+            sub_agreement: 1,
+            payer: payer.into(),
+            budget_minor: budget,
+            actual_minor: actual,
+            savings_minor: savings,
+            true_up_minor: None,
+        };
+        // 2027: 270,000.00 actual + 300,000.00 budget = 570,000.00; 2028: 400,000.00 less
+        // 10,000.00 savings + 300,000.00 = 690,000.00; (690 − 570) / 570 = 21.05 % → +21 %.
+        for (year, lines) in [
+            (
+                2027,
+                vec![
+                    line("DK-0161", 30_000_000, Some(27_000_000), 0),
+                    line("DK-0165", 30_000_000, None, 0),
+                ],
+            ),
+            (
+                2028,
+                vec![
+                    line("DK-0161", 40_000_000, None, 1_000_000),
+                    line("DK-0165", 30_000_000, None, 0),
+                ],
+            ),
+        ] {
+            put_fact(
+                app,
+                Fact::SettlementRun {
+                    cooperation: coop.clone(),
+                    run: SettlementRecord {
+                        year,
+                        inputs: Vec::new(),
+                        usage: Vec::new(),
+                        lines,
+                    },
+                },
+            );
+        }
+        // 1,200 cases in 2028: 690,000.00 / 1,200 = 575.00 per case.
+        put_fact(
+            app,
+            Fact::FactSheet {
+                cooperation: coop.clone(),
+                sheet: FactSheet {
+                    year: 2028,
+                    sub_agreement: 1,
+                    template_version: 0,
+                    sections: Vec::new(),
+                    figures: vec![("cases".into(), 1200)],
+                    state: SheetState::Draft,
+                    review_note: None,
+                },
+            },
+        );
+        let path = "/cooperations/vestegn-genoptraening/evaluation";
+        wait_for(app, path, |b| b.contains("2028"));
+        let mut public = Browser::new(app);
+        assert_eq!(public.get("/lang/da?back=%2F").status, 303);
+        let page = public.get(path);
+        assert_eq!(page.status, 200);
+        for part in [
+            "<title id=\"cost-1-title\">Det, betalerne betalte hvert år for Genoptræning</title>",
+            "<desc id=\"cost-1-desc\">2027: 570.000,00\u{a0}kr.; 2028: 690.000,00\u{a0}kr.</desc>",
+            "<td class=\"num\" data-label=\"Udgift pr. sag\">575,00\u{a0}kr.</td>",
+            "<td class=\"num\" data-label=\"Sager\">1.200</td>",
+            "Udgiften har ændret sig med +21 % fra første til seneste år.",
+            "Der er endnu ikke registreret nogen evaluering.",
+        ] {
+            assert!(page.body.contains(part), "{part} in {}", page.body);
+        }
+        let coop_page = public.get("/cooperations/vestegn-genoptraening");
+        assert!(
+            coop_page
+                .body
+                .contains("href=\"/cooperations/vestegn-genoptraening/evaluation\""),
+            "{}",
+            coop_page.body
+        );
+
+        // Glostrup's editor records Glostrup's evaluation; Brøndby's is not Glostrup's to give.
+        add_user(app, "gitte@glostrup.dk", Role::Editor, &["DK-0161"]);
+        let mut gitte = Browser::new(app);
+        assert_eq!(gitte.login("gitte@glostrup.dk", PASSWORD).status, 303);
+        assert_eq!(gitte.get("/lang/da?back=%2Fstaff").status, 303);
+        let hub = gitte.get("/staff/cooperations/vestegn-genoptraening");
+        assert!(
+            hub.body
+                .contains("/staff/cooperations/vestegn-genoptraening/evaluate.DK-0161")
+                && !hub.body.contains("evaluate.DK-0153"),
+            "{}",
+            hub.body
+        );
+        assert_eq!(
+            gitte
+                .get("/staff/cooperations/vestegn-genoptraening/evaluate.DK-0153")
+                .status,
+            403
+        );
+        let form_path = "/staff/cooperations/vestegn-genoptraening/evaluate.DK-0161";
+        let form = gitte.get(form_path);
+        assert_eq!(form.status, 200);
+        let csrf = hidden(&form.body, "csrf");
+        let base = hidden(&form.body, "base");
+        let before = events(app);
+        // Every problem at once, each at its field; nothing written.
+        let bad = gitte.post(
+            form_path,
+            &[
+                ("csrf", &csrf),
+                ("base", &base),
+                ("on", "2999-01-01"),
+                ("scope", "7"),
+                ("delivers", ""),
+                ("value", "maybe"),
+                ("reasons", ""),
+                ("reason", ""),
+            ],
+        );
+        assert_eq!(bad.status, 422);
+        for part in [
+            "href=\"#f-on\"",
+            "Dato for evalueringen kan ikke ligge efter i dag",
+            "href=\"#f-scope\"",
+            "href=\"#f-delivers\"",
+            "href=\"#f-value\"",
+            "href=\"#f-reasons\"",
+            "href=\"#f-reason\"",
+        ] {
+            assert!(bad.body.contains(part), "{part} in {}", bad.body);
+        }
+        assert_eq!(events(app), before);
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("base", base.as_str()),
+            ("on", "2026-11-02"),
+            ("scope", "1"),
+            ("delivers", "yes"),
+            ("value", "partly"),
+            ("reasons", "Ventetiden faldt; prisen pr. sag steg."),
+            ("evidence", "Faktaark 2028\r\n\r\nAfregning 2028"),
+            ("reason", "Evaluering drøftet i direktionen"),
+        ];
+        let saved = gitte.post(form_path, &fields);
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        assert_eq!(events(app), before + 1);
+        let page = wait_for(app, path, |b| b.contains("Ventetiden faldt"));
+        assert!(page.contains("Afregning 2028"), "{page}");
+        // The next evaluation falls due two years on, and the API says so.
+        let (status, json) = app.json("/api/v1/cooperations/vestegn-genoptraening/evaluation");
+        assert_eq!(status, 200);
+        let glostrup = json["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["party"] == "DK-0161")
+            .unwrap()
+            .clone();
+        assert_eq!(glostrup["last"], "2026-11-02");
+        assert_eq!(glostrup["next"], "2028-11-02");
+        assert_eq!(json["summary"]["parts"][0]["cost_trend_percent"], 21);
+        assert_eq!(
+            json["summary"]["parts"][0]["evaluations"][0]["evidence"],
+            serde_json::json!(["Faktaark 2028", "Afregning 2028"])
+        );
+        // The same evaluation twice is refused at its day, and nothing is written.
+        let base_now = hidden(&gitte.get(form_path).body, "base");
+        let again: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| {
+                if *k == "base" {
+                    (*k, base_now.as_str())
+                } else {
+                    (*k, *v)
+                }
+            })
+            .collect();
+        let twice = gitte.post(form_path, &again);
+        assert_eq!(twice.status, 422);
+        assert!(
+            twice
+                .body
+                .contains("Glostrup har allerede evalueret dette den 02.11.2026"),
+            "{}",
+            twice.body
+        );
+        assert_eq!(events(app), before + 1);
+    }
+);
+
+both!(
+    the_mapping_decision_paper_is_a_pdf_in_the_readers_language,
+    |app| {
+        let mut response = app
+            .agent
+            .get(&format!(
+                "{}/cooperations/marker-ostfold-kartlegging/mapping.pdf",
+                app.base
+            ))
+            .header("Accept-Language", "nb")
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let text = pdf_text(&response.body_mut().read_to_vec().unwrap());
+        assert!(
+            text.contains("Beslutningsgrunnlag") && text.contains("Hvor robust rangeringen er"),
+            "{text}"
+        );
+        let (_, _, page) = app.get("/cooperations/marker-ostfold-kartlegging/mapping");
+        assert!(page.contains("href=\"/cooperations/marker-ostfold-kartlegging/mapping.pdf\""));
+        assert_eq!(app.get("/cooperations/dragoer-taarnby/mapping.pdf").0, 404);
+    }
+);
+
+/// The values of a form as the browser would send them back unchanged: hidden inputs, text and
+/// date inputs, the selected option of each select, ticked boxes and text areas.
+fn form_values(page: &str) -> Vec<(String, String)> {
+    fn unescape(text: &str) -> String {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let re = regex::Regex::new(&format!(r#"\s{name}(?:="([^"]*)")?[\s/>]"#)).unwrap();
+        re.captures(tag)
+            .map(|c| c.get(1).map_or(String::new(), |m| unescape(m.as_str())))
+    }
+    let start = page.find("<form method=\"post\"").expect("a form");
+    let form = &page[start..start + page[start..].find("</form>").unwrap()];
+    let mut out = Vec::new();
+    for tag in regex::Regex::new(r"<input[^>]*>").unwrap().find_iter(form) {
+        let tag = tag.as_str();
+        let Some(name) = attr(tag, "name") else {
+            continue;
+        };
+        let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
+        if (kind == "checkbox" || kind == "radio") && attr(tag, "checked").is_none() {
+            continue;
+        }
+        out.push((name, attr(tag, "value").unwrap_or_default()));
+    }
+    let select = regex::Regex::new(r"(?s)<select([^>]*)>(.*?)</select>").unwrap();
+    let option = regex::Regex::new(r"<option[^>]*>").unwrap();
+    for c in select.captures_iter(form) {
+        let name = attr(&format!("{}>", &c[1]), "name").unwrap();
+        let value = option
+            .find_iter(&c[2])
+            .map(|o| o.as_str())
+            .find(|o| attr(o, "selected").is_some())
+            .and_then(|o| attr(o, "value"))
+            .unwrap_or_default();
+        out.push((name, value));
+    }
+    let area = regex::Regex::new(r"(?s)<textarea([^>]*)>(.*?)</textarea>").unwrap();
+    for c in area.captures_iter(form) {
+        let name = attr(&format!("{}>", &c[1]), "name").unwrap();
+        out.push((name, unescape(&c[2])));
+    }
+    out
+}
+
+/// `values` with `changes` set (a field named twice in `changes` is sent twice).
+fn with(values: &[(String, String)], changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = values
+        .iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .cloned()
+        .collect();
+    out.extend(changes.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    out
+}
+
+impl Browser<'_> {
+    fn post_values(&mut self, path: &str, values: &[(String, String)]) -> Reply {
+        let fields: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.post(path, &fields)
+    }
+}
+
+both!(
+    staff_write_scenarios_and_joint_projects_through_forms_checked_like_an_import,
+    |app| {
+        import_text(app, "vestegn.toml", VESTEGN);
+        wait_for(app, "/cooperations/vestegn-genoptraening", |b| {
+            b.contains("Vestegnens genoptræning")
+        });
+        add_user(app, "gitte@glostrup.dk", Role::Editor, &["DK-0161"]);
+        let mut gitte = Browser::new(app);
+        assert_eq!(gitte.login("gitte@glostrup.dk", PASSWORD).status, 303);
+        assert_eq!(gitte.get("/lang/da?back=%2Fstaff").status, 303);
+        let list = gitte.get("/staff/cooperations/vestegn-genoptraening/scenarios");
+        assert!(
+            list.body
+                .contains("href=\"/staff/cooperations/vestegn-genoptraening/scenario-new\""),
+            "{}",
+            list.body
+        );
+        let path = "/staff/cooperations/vestegn-genoptraening/scenario-new";
+        let form = gitte.get(path);
+        assert_eq!(form.status, 200);
+        let values = form_values(&form.body);
+        let before = events(app);
+        // No change at all: said at the first change's kind.
+        let none = gitte.post_values(
+            path,
+            &with(
+                &values,
+                &[
+                    ("id", "brondby-hjemtager"),
+                    ("name", "Brøndby"),
+                    ("reason", "Forslag"),
+                ],
+            ),
+        );
+        assert_eq!(none.status, 422);
+        assert!(
+            none.body
+                .contains("et scenarie skal have mindst én ændring")
+                && none.body.contains("href=\"#f-c1_kind\""),
+            "{}",
+            none.body
+        );
+        // Brøndby performs the service, it never delegated it: the import's check, said in
+        // Danish at the change's member field.
+        let never = gitte.post_values(
+            path,
+            &with(
+                &values,
+                &[
+                    ("id", "brondby-hjemtager"),
+                    ("name", "Brøndby hjemtager"),
+                    ("c1_kind", "take_back"),
+                    ("c1_member", "DK-0153"),
+                    ("c1_services", "genoptraening"),
+                    ("c1_from", "2028-01-03"),
+                    ("reason", "Forslag"),
+                ],
+            ),
+        );
+        assert_eq!(never.status, 422, "{}", never.body);
+        assert!(never.body.contains("href=\"#f-c1_"), "{}", never.body);
+        // Before the earliest lawful date (six months' notice to a year end, moved to a working
+        // day): refused at the change's first day.
+        let early = gitte.post_values(
+            path,
+            &with(
+                &values,
+                &[
+                    ("id", "albertslund-hjemtager"),
+                    ("name", "Albertslund hjemtager"),
+                    ("c1_kind", "take_back"),
+                    ("c1_member", "DK-0165"),
+                    ("c1_services", "genoptraening"),
+                    ("c1_from", "2027-01-01"),
+                    ("reason", "Forslag"),
+                ],
+            ),
+        );
+        assert_eq!(early.status, 422, "{}", early.body);
+        assert!(early.body.contains("href=\"#f-c1_from\""), "{}", early.body);
+        assert_eq!(events(app), before);
+        // A lawful take-back with a staff figure, published.
+        let good = with(
+            &values,
+            &[
+                ("id", "albertslund-hjemtager"),
+                ("name", "Albertslund hjemtager genoptræningen"),
+                ("prepared", "2026-07-01"),
+                ("published", "yes"),
+                ("c1_kind", "take_back"),
+                ("c1_member", "DK-0165"),
+                ("c1_services", "genoptraening"),
+                ("c1_from", "2028-01-03"),
+                ("s1_from", "DK-0153"),
+                ("s1_to", "DK-0165"),
+                ("s1_count", "2"),
+                ("reason", "Forslag til økonomiudvalget"),
+            ],
+        );
+        let saved = gitte.post_values(path, &good);
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        assert_eq!(events(app), before + 1);
+        let paper = wait_for(
+            app,
+            "/cooperations/vestegn-genoptraening/scenarios/albertslund-hjemtager",
+            |b| b.contains("Albertslund hjemtager genoptræningen"),
+        );
+        assert!(paper.contains("2028"), "{paper}");
+        // The same id again is refused at the id.
+        let taken = gitte.post_values(path, &good);
+        assert_eq!(taken.status, 422);
+        assert!(
+            taken.body.contains("har allerede et scenarie, der hedder"),
+            "{}",
+            taken.body
+        );
+        // Changing it: the form opens with its values and one empty change to add.
+        let edit_path = "/staff/cooperations/vestegn-genoptraening/scenario.albertslund-hjemtager";
+        let edit = gitte.get(edit_path);
+        assert_eq!(edit.status, 200);
+        let values = form_values(&edit.body);
+        assert!(values.contains(&("c1_member".to_string(), "DK-0165".to_string())));
+        assert!(values.contains(&("c2_kind".to_string(), String::new())));
+        let renamed = gitte.post_values(
+            edit_path,
+            &with(
+                &values,
+                &[
+                    ("name", "Albertslund hjemtager (rettet)"),
+                    ("reason", "Navn rettet"),
+                ],
+            ),
+        );
+        assert_eq!(renamed.status, 303, "{}", renamed.body);
+        let (_, json) =
+            app.json("/api/v1/cooperations/vestegn-genoptraening/scenarios/albertslund-hjemtager");
+        assert_eq!(
+            json["scenario"]["name"], "Albertslund hjemtager (rettet)",
+            "{json}"
+        );
+        assert_eq!(json["scenario"]["staff"][0]["count"], 2, "{json}");
+
+        // A joint project: a fixed key of 1:1:2 over 100,000.01 kr. gives 25,000.00, 25,000.00
+        // and 50,000.01 (the leftover øre to the largest remainder).
+        let project_path = "/staff/cooperations/vestegn-genoptraening/project-new";
+        let form = gitte.get(project_path);
+        assert_eq!(form.status, 200);
+        let values = form_values(&form.body);
+        let base_fields = [
+            ("id", "faelles-vikarpulje"),
+            ("name", "Fælles vikarpulje"),
+            ("status", "running"),
+            ("participants", "DK-0153"),
+            ("participants", "DK-0165"),
+            ("participants", "DK-0161"),
+            ("currency", "DKK"),
+            ("key", "fixed"),
+            ("weight.DK-0153", "1"),
+            ("weight.DK-0165", "1"),
+            ("y1_year", "2027"),
+            ("y1_budget", "100.000,01"),
+            ("reason", "Aftalt i styregruppen"),
+        ];
+        let before = events(app);
+        let missing = gitte.post_values(project_path, &with(&values, &base_fields));
+        assert_eq!(missing.status, 422);
+        assert!(
+            missing
+                .body
+                .contains("Angiv indbyggere eller andele for Glostrup"),
+            "{}",
+            missing.body
+        );
+        assert_eq!(events(app), before);
+        let mut fields = base_fields.to_vec();
+        fields.push(("weight.DK-0161", "2"));
+        let saved = gitte.post_values(project_path, &with(&values, &fields));
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        wait_for(app, "/cooperations/vestegn-genoptraening/projects", |b| {
+            b.contains("Fælles vikarpulje")
+        });
+        let page = gitte
+            .get("/cooperations/vestegn-genoptraening/projects")
+            .body;
+        for part in [
+            "25.000,00\u{a0}kr.",
+            "50.000,01\u{a0}kr.",
+            "100.000,01\u{a0}kr.",
+        ] {
+            assert!(page.contains(part), "{part} in {page}");
+        }
+        // Its result, added through the same form.
+        let edit_path = "/staff/cooperations/vestegn-genoptraening/project.faelles-vikarpulje";
+        let values = form_values(&gitte.get(edit_path).body);
+        assert!(values.contains(&("y1_budget".to_string(), "100.000,01".to_string())));
+        let result = gitte.post_values(
+            edit_path,
+            &with(
+                &values,
+                &[
+                    ("status", "completed"),
+                    ("r1_year", "2027"),
+                    ("r1_text", "Puljen dækkede 40 vagter."),
+                    ("reason", "Resultat fra faktaarket"),
+                ],
+            ),
+        );
+        assert_eq!(result.status, 303, "{}", result.body);
+        wait_for(app, "/cooperations/vestegn-genoptraening/projects", |b| {
+            b.contains("Puljen dækkede 40 vagter.")
+        });
+
+        // An adopted scenario is a decision: its form refuses a change and writes nothing.
+        let adopt_path = "/staff/cooperations/vestegn-genoptraening/scenarios/glostrup-hjemtager";
+        let csrf = hidden(&gitte.get(adopt_path).body, "csrf");
+        let adopted = gitte.post(
+            adopt_path,
+            &[
+                ("decision", "hjemtagelse-vedtaget"),
+                ("decided_on", "2027-03-01"),
+                ("body", "DK-0161"),
+                ("reason", "Kommunalbestyrelsen 1. marts 2027, punkt 7"),
+                ("csrf", &csrf),
+            ],
+        );
+        assert_eq!(adopted.status, 303, "{}", adopted.body);
+        let shown = gitte.get(&adopted.location);
+        assert!(
+            !shown.body.contains("/scenario.glostrup-hjemtager\""),
+            "{}",
+            shown.body
+        );
+        let edit_path = "/staff/cooperations/vestegn-genoptraening/scenario.glostrup-hjemtager";
+        let values = form_values(&gitte.get(edit_path).body);
+        let before = events(app);
+        let refused = gitte.post_values(
+            edit_path,
+            &with(
+                &values,
+                &[("name", "Ændret bagefter"), ("reason", "Forsøg")],
+            ),
+        );
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused.body.contains(
+                "Scenariet blev vedtaget den 01.03.2027 ved beslutning hjemtagelse-vedtaget"
+            ),
+            "{}",
+            refused.body
+        );
+        assert_eq!(events(app), before);
     }
 );

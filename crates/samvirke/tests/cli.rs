@@ -2238,7 +2238,12 @@ both!(
         // The decision paper as HTML and PDF: the same ranking, the robustness and each score
         // with its justification, in the language asked for.
         let html = env.ok(&[
-            "--lang", "da", "mapping", "kortlaegning", "--format", "html",
+            "--lang",
+            "da",
+            "mapping",
+            "kortlaegning",
+            "--format",
+            "html",
         ]);
         for part in [
             "<h1>Beslutningsgrundlag: kortlægning af mulige samarbejdsområder i",

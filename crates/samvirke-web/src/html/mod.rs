@@ -88,6 +88,12 @@ pub(crate) async fn with_language(
     PAGE.scope(context, next.run(request)).await
 }
 
+/// Runs `f` (on a blocking thread, say) in the page context `context` taken from the request with
+/// [`ctx`], so that the words and numbers it reads and writes are the page's language.
+pub(crate) fn within<R>(context: PageContext, f: impl FnOnce() -> R) -> R {
+    PAGE.sync_scope(context, f)
+}
+
 /// Runs `f` as if rendering the page of `request` (the 404 fallback, outside the page routes).
 pub(crate) fn in_context_of<F: std::future::Future>(
     state: &crate::AppState,

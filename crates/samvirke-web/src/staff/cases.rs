@@ -193,6 +193,15 @@ fn kind_options() -> Vec<(String, String)> {
 
 /// Every municipality in force, by name and then country: a select that the browser lets a
 /// person jump through by typing the first letters of a name, without JavaScript.
+/// The municipalities of one country in force today, by name (a form about one cooperation).
+pub(crate) fn municipality_options_in(country: Country) -> Vec<(String, String)> {
+    let mut list = MunicipalityRegister::embedded().in_force_on(today(), Some(country));
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list.into_iter()
+        .map(|v| (v.id.to_string(), v.name.to_string()))
+        .collect()
+}
+
 pub(crate) fn municipality_options() -> Vec<(String, String)> {
     let register = MunicipalityRegister::embedded();
     let mut out = Vec::new();

@@ -427,6 +427,8 @@ fn field_of_path(path: &str, fields: &[Field]) -> String {
             && let Some((index, field)) = rest.split_once("].")
             && let Ok(i) = index.parse::<usize>()
         {
+            // `services[0]` is the services field.
+            let field = field.split('[').next().unwrap_or(field);
             let candidate = name(i + 1, field);
             if fields.iter().any(|f| f.name == candidate) {
                 return candidate;
@@ -673,23 +675,27 @@ async fn edit_save(
     let saving_data = data.clone();
     let saving_id = id.clone();
     let saving_lang = crate::html::lang();
+    // The form reads amounts and says its problems in the page's language on the store's thread too.
+    let page_context = crate::html::ctx();
     let outcome = state
         .with_store(move |store| {
             let Some((_, form)) = parse_target(&saving_id, &form_name) else {
                 return Err(WebError::NotFound(String::new()));
             };
-            edit::save(
-                store,
-                edit::Saving {
-                    staff: &saving_staff,
-                    reason: &reason,
-                    base,
-                    lang: saving_lang,
-                    now: now(),
-                },
-                &saving_coop,
-                |doc| form.apply(&saving_coop, doc, &saving_data, &labels),
-            )
+            crate::html::within(page_context, || {
+                edit::save(
+                    store,
+                    edit::Saving {
+                        staff: &saving_staff,
+                        reason: &reason,
+                        base,
+                        lang: saving_lang,
+                        now: now(),
+                    },
+                    &saving_coop,
+                    |doc| form.apply(&saving_coop, doc, &saving_data, &labels),
+                )
+            })
         })
         .await;
     match outcome {

@@ -80,7 +80,11 @@ fn legal_form_options(doc: Option<&CooperationDoc>) -> Vec<(String, String)> {
 /// The fields of change group `n`.
 fn change_fields(n: usize, doc: Option<&CooperationDoc>, registry: &Registry) -> Vec<Field> {
     let label = |key: &str| tra(key, &[("n", &n.to_string())]);
-    let municipalities = crate::staff::cases::municipality_options();
+    // The municipalities of the cooperation's country: who may take back, leave, join or perform.
+    let municipalities = match doc {
+        Some(d) => crate::staff::cases::municipality_options_in(d.cooperation.country),
+        None => crate::staff::cases::municipality_options(),
+    };
     vec![
         field(
             &change_field(n, "kind"),

@@ -33,6 +33,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'samvirke-staff-'));
   samvirke(['import', EXAMPLES]);
   samvirke(['import', SCENARIOS]);
+  // A settlement run for the evaluation page's cost chart.
+  samvirke(['settle', 'vestegn-genoptraening', '--year', '2028']);
   samvirke(['user', 'add', 'anna@dragoer.dk', '--role', 'editor', '--scope', 'DK-0155', '--password-stdin'], `${PASSWORD}\n`);
   samvirke(['user', 'add', 'bo@taarnby.dk', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
   samvirke(['user', 'add', 'tove@taarnby.dk', '--role', 'editor', '--scope', 'DK-0185', '--password-stdin'], `${PASSWORD}\n`);
@@ -324,6 +326,67 @@ test('a planner compares two scenarios with the form and adopts one after the co
   await staff.context().close();
 });
 
+test('a municipality records its evaluation and the evaluation page shows it beside the cost it rests on', async () => {
+  const page = await login(await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE' }), 'bo@taarnby.dk');
+  await page.goto(`${BASE}/staff/cooperations/vestegn-genoptraening`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href$="/evaluate.DK-0161"]')]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'sv');
+  // Nothing chosen: every problem at once, the summary takes focus.
+  await page.fill('#f-reasons', '');
+  await save(page);
+  await page.waitForFunction(() => document.activeElement?.id === 'error-summary', null, { timeout: 5000 });
+  const summary = await page.locator('.error-summary').innerText();
+  assert.match(summary, /Motivering/);
+  await page.fill('#f-on', '2026-11-02');
+  await page.selectOption('#f-scope', '1');
+  await page.selectOption('#f-delivers', 'yes');
+  await page.selectOption('#f-value', 'partly');
+  await page.fill('#f-reasons', 'Väntetiden har kortats; kostnaden per ärende har ökat.');
+  await page.fill('#f-evidence', 'Avräkning 2028');
+  await page.fill('#f-reason', 'Utvärdering i ledningsgruppen');
+  const response = await save(page);
+  assert.equal(response.status(), 200);
+  await page.goto(`${BASE}/cooperations/vestegn-genoptraening/evaluation`);
+  const chart = page.locator('figure.chart svg[role=img]');
+  const label = await chart.evaluate((svg) => svg.getAttribute('aria-labelledby').split(' ').map((id) => document.getElementById(id).textContent).join(' '));
+  assert.match(label, /Vad betalarna betalade varje år för Genoptræning/);
+  assert.match(label, /2028: 1\u00a0000\u00a0000,00\u00a0kr/);
+  const text = await page.locator('main').innerText();
+  assert.match(text, /Väntetiden har kortats/);
+  assert.match(text, /Avräkning 2028/);
+  await page.screenshot({ path: `${SHOTS}/evaluation-after-save-sv-1280.png`, fullPage: true });
+  await page.context().close();
+});
+
+test('a planner writes a scenario with the type-ahead and reads its decision paper', async () => {
+  const page = await login(await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'da-DK' }), 'bo@taarnby.dk');
+  await page.goto(`${BASE}/staff/cooperations/vestegn-genoptraening/scenarios`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href$="/scenario-new"]')]);
+  await page.fill('#f-id', 'albertslund-hjemtager');
+  await page.fill('#f-name', 'Albertslund hjemtager genoptræningen');
+  await page.fill('#f-prepared', '2026-07-01');
+  await page.selectOption('#f-c1_kind', 'take_back');
+  await chooseMunicipality(page, 'f-c1_member', 'DK-0165');
+  await page.check('input[name="c1_services"][value="genoptraening"]');
+  // A day before the earliest lawful one is refused at the field, in Danish.
+  await page.fill('#f-c1_from', '2027-01-01');
+  await page.fill('#f-reason', 'Forslag til økonomiudvalget');
+  await save(page);
+  await page.waitForFunction(() => document.activeElement?.id === 'error-summary', null, { timeout: 5000 });
+  assert.ok(await page.locator('.error-summary a[href="#f-c1_from"]').count() === 1, await page.locator('.error-summary').innerText());
+  await page.fill('#f-c1_from', '2028-01-03');
+  await chooseMunicipality(page, 'f-c1_member', 'DK-0165');
+  const response = await save(page);
+  assert.equal(response.status(), 200);
+  assert.match(page.url(), /\/history\?saved=1$/);
+  await page.goto(`${BASE}/staff/cooperations/vestegn-genoptraening/scenarios/albertslund-hjemtager`);
+  const paper = await page.locator('main').innerText();
+  assert.match(paper, /Albertslund hjemtager genoptræningen/);
+  assert.match(paper, /03\.01\.2028/);
+  await page.screenshot({ path: `${SHOTS}/scenario-written-da-1280.png`, fullPage: true });
+  await page.context().close();
+});
+
 const STAFF_PAGES = [
   ['staff-login', '/staff/login', false],
   ['staff-overview', '/staff', true],
@@ -343,6 +406,13 @@ const STAFF_PAGES = [
   ['projects-koebenhavn-syd', '/cooperations/koebenhavn-syd/projects', false],
   ['staff-scenarios', '/staff/cooperations/vestegn-genoptraening/scenarios', true],
   ['staff-scenario-adopt', '/staff/cooperations/vestegn-genoptraening/scenarios/gladsaxe-indtraeder', true],
+  ['evaluation', '/cooperations/vestegn-genoptraening/evaluation', false],
+  ['evaluation-dragoer-taarnby', '/cooperations/dragoer-taarnby/evaluation', false],
+  ['staff-evaluate', '/staff/cooperations/vestegn-genoptraening/evaluate.DK-0161', true],
+  ['staff-scenario-new', '/staff/cooperations/vestegn-genoptraening/scenario-new', true],
+  ['staff-scenario-edit', '/staff/cooperations/vestegn-genoptraening/scenario.albertslund-udtraeder', true],
+  ['staff-project-new', '/staff/cooperations/vestegn-genoptraening/project-new', true],
+  ['staff-project-edit', '/staff/cooperations/vestegn-genoptraening/project.faelles-hjaelpemiddeldepot', true],
   ['diff', '/cooperations/dragoer-taarnby/diff?from=1&to=40', false],
 ];
 

@@ -5,7 +5,7 @@
 //! | `/staff/login`, `/staff/logout` | [`login`] |
 //! | `/staff` (my tasks, API tokens), `/staff/tokens` | [`overview`] |
 //! | `/staff/cooperations/{id}` | [`hub`] |
-//! | `/staff/cooperations/{id}/{form}` (`details`, `take-back`, `main-N`, `sub-N`, `delegation-N`, `…-new`) | [`forms`] |
+//! | `/staff/cooperations/{id}/{form}` (`details`, `take-back`, `main-N`, `sub-N`, `delegation-N`, `…-new`, `move.AREA`, `assess.AREA.PARTY`, `evaluate.PARTY`, `scenario-new`, `scenario.ID`, `project-new`, `project.ID`) | [`forms`] |
 //! | `/staff/cooperations/{id}/deadline` | [`marks`] |
 //! | `/staff/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (adopt), `…/scenarios/compare` | [`scenario`] |
 //! | `/staff/cooperations/{id}/report/{year}/sheet-{n}` | [`sheets`] |

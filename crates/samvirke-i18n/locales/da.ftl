@@ -1041,3 +1041,4 @@ project-year-twice = Året { $year } er angivet to gange. Angiv hvert år én ga
 project-weight-missing = Angiv indbyggere eller andele for { $party }, eller fjern krydset ved kommunen blandt deltagerne.
 project-last-without-first = Angiv også den første dag: “{ $label }” er tom, mens den sidste dag er udfyldt.
 project-id-taken = Samarbejdet har allerede et projekt, der hedder “{ $id }”. Vælg et andet kort navn.
+scenario-earliest-agreed = aftales af parterne

@@ -1041,3 +1041,4 @@ project-year-twice = The year { $year } is given twice. Give each year once.
 project-weight-missing = Give the residents or parts of { $party }, or untick it among the participants.
 project-last-without-first = Give the first day as well: “{ $label }” is empty while the last day is set.
 project-id-taken = The cooperation already has a project called “{ $id }”. Choose another short name.
+scenario-earliest-agreed = set by the parties

@@ -1041,3 +1041,4 @@ project-year-twice = Året { $year } er oppgitt to ganger. Oppgi hvert år én g
 project-weight-missing = Oppgi innbyggere eller andeler for { $party }, eller fjern kommunen blant deltakerne.
 project-last-without-first = Oppgi også den første dagen: «{ $label }» er tom mens den siste dagen er fylt ut.
 project-id-taken = Samarbeidet har allerede et prosjekt som heter «{ $id }». Velg et annet kort navn.
+scenario-earliest-agreed = avtales av partene

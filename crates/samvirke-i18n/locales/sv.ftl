@@ -1041,3 +1041,4 @@ project-year-twice = Året { $year } anges två gånger. Ange varje år en gång
 project-weight-missing = Ange invånare eller andelar för { $party }, eller ta bort kommunen bland deltagarna.
 project-last-without-first = Ange även den första dagen: ”{ $label }” är tom medan den sista dagen är ifylld.
 project-id-taken = Samverkan har redan ett projekt som heter ”{ $id }”. Välj ett annat kort namn.
+scenario-earliest-agreed = avtalas av parterna

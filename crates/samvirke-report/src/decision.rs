@@ -348,7 +348,11 @@ pub fn document(registry: &Registry, rep: &Report, lang: Lang) -> Document {
     }
     let mut blocks = vec![Block::Terms(terms)];
     if let Some(d) = &s.description {
-        blocks.push(Block::Text(d.clone()));
+        // In the agreement's language, which may not be the reader's.
+        let language = registry
+            .cooperation(&o.cooperation)
+            .map_or(lang.code(), |c| c.cooperation.language.as_str());
+        blocks.push(Block::text_in(language, lang.code(), d.clone()));
     }
     blocks.push(Block::Heading {
         level: 1,
@@ -589,7 +593,13 @@ pub fn comparison(registry: &Registry, reports: &[Report], lang: Lang) -> Docume
             r.outcome
                 .changes
                 .iter()
-                .map(|c| earliest_text(c, lang))
+                .map(|c| {
+                    // The row says what the cell is; the cell gives the day alone.
+                    c.earliest.as_ref().map_or_else(
+                        || i18n::t(lang, "scenario-earliest-agreed"),
+                        |e| i18n::date(lang, e.date),
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         }),

@@ -26,21 +26,27 @@ pub fn body_with(doc: &Document, after: Option<usize>, extra: Markup) -> Markup 
     }
 }
 
+/// Paragraphs (blank lines between them, line breaks kept), marked with `lang` when given.
+fn paragraphs(lang: Option<&str>, text: &str) -> Markup {
+    html! {
+        @for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            p lang=[lang] {
+                @for (n, line) in para.lines().enumerate() {
+                    @if n > 0 { br; }
+                    (line)
+                }
+            }
+        }
+    }
+}
+
 fn block_html(index: usize, block: &Block) -> Markup {
     match block {
         Block::Heading { level, text } => html! {
             @if *level <= 1 { h2 { (text) } } @else { h3 { (text) } }
         },
-        Block::Text(text) => html! {
-            @for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-                p {
-                    @for (n, line) in para.lines().enumerate() {
-                        @if n > 0 { br; }
-                        (line)
-                    }
-                }
-            }
-        },
+        Block::Text(text) => paragraphs(None, text),
+        Block::Foreign { lang, text } => paragraphs(Some(lang), text),
         Block::Terms(items) => html! {
             dl {
                 @for (term, description) in items {

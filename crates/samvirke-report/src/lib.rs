@@ -51,6 +51,14 @@ pub enum Block {
     },
     /// Text; blank lines separate paragraphs.
     Text(String),
+    /// Text in another language than the document's (a scenario's description in the agreement's
+    /// language): marked with its language, so that a screen reader reads it in that language.
+    Foreign {
+        /// ISO 639-1 code of its language.
+        lang: String,
+        /// The text; blank lines separate paragraphs.
+        text: String,
+    },
     /// Terms and their descriptions (who performs, for whom, the template version, …).
     Terms(Vec<(String, String)>),
     /// A table with a caption and a header row.
@@ -62,6 +70,21 @@ pub enum Block {
         /// The rows (each as long as the header).
         rows: Vec<Vec<String>>,
     },
+}
+
+impl Block {
+    /// `text` written in `lang`, in a document in `document`: plain text when the two are the
+    /// same, else marked with its language.
+    pub fn text_in(lang: &str, document: &str, text: String) -> Block {
+        if lang == document {
+            Block::Text(text)
+        } else {
+            Block::Foreign {
+                lang: lang.to_string(),
+                text,
+            }
+        }
+    }
 }
 
 /// A document in the reader's language.
@@ -150,6 +173,11 @@ pub fn source(doc: &Document) -> Result<String, ReportError> {
             Block::Text(text) => {
                 for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
                     let _ = writeln!(s, "#par({})", literal(para));
+                }
+            }
+            Block::Foreign { lang, text } => {
+                for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                    let _ = writeln!(s, "#text(lang: {}, par({}))", literal(lang), literal(para));
                 }
             }
             Block::Terms(items) => {
@@ -325,8 +353,27 @@ mod tests {
                     header: vec!["Tal".into(), "Værdi".into()],
                     rows: vec![vec!["Sager".into(), "1.234".into()]],
                 },
+                Block::text_in("nb", "da", "Kommunene deler kostnadene.".into()),
             ],
         }
+    }
+
+    #[test]
+    fn text_in_another_language_is_marked_with_it() {
+        assert_eq!(
+            Block::text_in("da", "da", "x".into()),
+            Block::Text("x".into())
+        );
+        let s = source(&sample()).unwrap();
+        assert!(
+            s.contains("#text(lang: \"nb\", par(\"Kommunene deler kostnadene.\"))"),
+            "{s}"
+        );
+        let html = html::standalone(&sample());
+        assert!(
+            html.contains("<p lang=\"nb\">Kommunene deler kostnadene.</p>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -230,7 +230,11 @@ pub fn document(
     }
     let mut blocks = vec![Block::Terms(terms)];
     if let Some(p) = &doc.cooperation.purpose {
-        blocks.push(Block::Text(p.clone()));
+        blocks.push(Block::text_in(
+            doc.cooperation.language.as_str(),
+            lang.code(),
+            p.clone(),
+        ));
     }
     if report.illustrative {
         blocks.push(Block::Text(t("mapping-illustrative-notice")));

@@ -2963,7 +2963,9 @@ both!(
         assert_eq!(two.status, 200);
         assert!(
             two.body.contains("<th scope=\"col\">Glostrup hjemtager genoptræningen</th><th scope=\"col\">Albertslund træder ud</th>")
-                && two.body.contains("<td>−274.354,63\u{a0}kr.</td><td>+130.202,19\u{a0}kr.</td>"),
+                && two.body.contains("<td>−274.354,63\u{a0}kr.</td><td>+130.202,19\u{a0}kr.</td>")
+                // The row names the earliest lawful date; its cells give the day alone.
+                && two.body.contains("<th scope=\"row\">Tidligste lovlige dato</th><td>03.01.2028</td><td>03.01.2028</td>"),
             "{}",
             two.body
         );

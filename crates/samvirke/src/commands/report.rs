@@ -465,7 +465,7 @@ fn text(doc: &samvirke_report::Document) -> String {
                     rule.to_string().repeat(text.chars().count())
                 );
             }
-            Block::Text(text) => {
+            Block::Text(text) | Block::Foreign { text, .. } => {
                 let _ = writeln!(out, "{text}");
             }
             Block::Terms(items) => {

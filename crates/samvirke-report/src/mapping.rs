@@ -61,6 +61,24 @@ pub fn robustness_line(doc: &CooperationDoc, report: &Report, lang: Lang) -> Str
     }
 }
 
+/// "Not scored yet: A; B", or `None` when every area is scored.
+pub fn unscored_line(doc: &CooperationDoc, report: &Report, lang: Lang) -> Option<String> {
+    if report.ranking.unscored.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = report
+        .ranking
+        .unscored
+        .iter()
+        .map(|a| area_name(doc, a))
+        .collect();
+    Some(format!(
+        "{}: {}",
+        i18n::t(lang, "mapping-unscored"),
+        names.join("; ")
+    ))
+}
+
 /// The participants in the order they first appear in the ranking's views.
 fn participants(report: &Report) -> Vec<&PartyId> {
     let mut out: Vec<&PartyId> = Vec::new();
@@ -282,18 +300,8 @@ pub fn document(
         });
         blocks.push(Block::Text(robustness_line(doc, report, lang)));
     }
-    if !report.ranking.unscored.is_empty() {
-        let names: Vec<String> = report
-            .ranking
-            .unscored
-            .iter()
-            .map(|a| area_name(doc, a))
-            .collect();
-        blocks.push(Block::Text(format!(
-            "{}: {}",
-            t("mapping-unscored"),
-            names.join("; ")
-        )));
+    if let Some(line) = unscored_line(doc, report, lang) {
+        blocks.push(Block::Text(line));
     }
     blocks.push(Block::Heading {
         level: 1,

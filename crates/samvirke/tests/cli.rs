@@ -2034,12 +2034,7 @@ both!(annual_report_from_the_command_line, |env| {
         "-o",
         pdf.to_str().unwrap(),
     ]);
-    let out = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let pdf_text = String::from_utf8(out.stdout).unwrap();
+    let pdf_text = pdf_text(&pdf);
     assert!(pdf_text.contains("Ventelisten blev kortere."), "{pdf_text}");
     assert!(pdf_text.contains("godkendt"), "{pdf_text}");
     assert!(
@@ -2111,6 +2106,21 @@ both!(the_server_deletes_cases_whose_retention_has_ended, |env| {
 
 /// A mapping with three areas scored by Dragør (DK-0155) and Tårnby (DK-0185) on three weighted
 /// criteria: the numbers of the ranking test in samvirke-core, worked out by hand there.
+/// The text of a PDF, read by Debian's pdftotext (poppler-utils; scripts/test installs it).
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 const MAPPING: &str = r#"format = 1
 
 [cooperation]
@@ -2263,12 +2273,7 @@ both!(
             "-o",
             pdf.to_str().unwrap(),
         ]);
-        let out = Command::new("pdftotext")
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext (poppler-utils)");
-        let text = String::from_utf8(out.stdout).unwrap();
+        let text = pdf_text(&pdf);
         assert!(text.contains("Beslutningsgrundlag"), "{text}");
         assert!(text.contains("Område X"), "{text}");
         assert!(
@@ -2524,12 +2529,7 @@ both!(
             "-o",
             pdf.to_str().unwrap(),
         ]);
-        let out = Command::new("pdftotext")
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext (poppler-utils)");
-        let pdf_text = String::from_utf8(out.stdout).unwrap();
+        let pdf_text = pdf_text(&pdf);
         assert!(pdf_text.contains("Beslutningsgrundlag"), "{pdf_text}");
         assert!(pdf_text.contains("274.354,63"), "{pdf_text}");
         // Side by side: one column per scenario, each payer's net difference in a row.

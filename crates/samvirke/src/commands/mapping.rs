@@ -8,7 +8,7 @@ use clap::Args;
 use samvirke_core::mapping;
 use samvirke_core::model::CooperationDoc;
 use samvirke_i18n::{self as i18n, Lang};
-use samvirke_report::mapping::{area_name, robustness_line, score};
+use samvirke_report::mapping::{area_name, robustness_line, score, unscored_line};
 
 use super::report::{Format, emit};
 
@@ -129,14 +129,8 @@ pub fn render(doc: &CooperationDoc, report: &mapping::Report, lang: Lang) -> Str
             );
         }
     }
-    if !report.ranking.unscored.is_empty() {
-        let names: Vec<String> = report
-            .ranking
-            .unscored
-            .iter()
-            .map(|a| area_name(doc, a))
-            .collect();
-        let _ = writeln!(out, "  {}: {}", t("mapping-unscored"), names.join("; "));
+    if let Some(line) = unscored_line(doc, report, lang) {
+        let _ = writeln!(out, "  {line}");
     }
     let _ = writeln!(out, "\n{}", robustness_line(doc, report, lang));
     out

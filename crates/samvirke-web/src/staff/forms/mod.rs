@@ -220,6 +220,37 @@ impl<'l> Problems<'l> {
         }
     }
 
+    /// A whole number of an optional field as the page's language writes it (`1.250`), or
+    /// `None` when it is empty or not one (then with a problem).
+    pub(crate) fn whole(&mut self, data: &FormData, field: &str) -> Option<u64> {
+        let v = data.get(field).trim();
+        if v.is_empty() {
+            return None;
+        }
+        let n = i18n::parse_integer(crate::html::lang(), v).and_then(|n| u64::try_from(n).ok());
+        if n.is_none() {
+            self.labelled(field, "bad-number");
+        }
+        n
+    }
+
+    /// The short name of a new item (a scenario, a project) from the `id` field: required, a
+    /// slug, and not one `taken` says is in use (then the message `taken_key` with the id).
+    pub(crate) fn new_id(
+        &mut self,
+        data: &FormData,
+        taken: impl Fn(&str) -> bool,
+        taken_key: &str,
+    ) -> String {
+        let v = self.required(data, "id").to_string();
+        if !v.is_empty() && CooperationId::parse(&v).is_err() {
+            self.labelled("id", "id-invalid");
+        } else if taken(&v) {
+            self.add("id", tra(taken_key, &[("id", &v)]));
+        }
+        v
+    }
+
     /// A party chosen from the cooperation's (a select).
     pub(crate) fn party(
         &mut self,

@@ -62,20 +62,6 @@ fn amount(p: &mut Problems<'_>, data: &FormData, name: &str) -> Option<u64> {
     }
 }
 
-fn whole(p: &mut Problems<'_>, data: &FormData, name: &str) -> Option<u64> {
-    let v = data.get(name).trim();
-    if v.is_empty() {
-        return None;
-    }
-    match i18n::parse_integer(lang(), v).and_then(|n| u64::try_from(n).ok()) {
-        Some(n) => Some(n),
-        None => {
-            p.labelled(name, "bad-number");
-            None
-        }
-    }
-}
-
 impl StaffForm for ProjectForm {
     fn slug(&self) -> String {
         match &self.0 {
@@ -325,15 +311,11 @@ impl StaffForm for ProjectForm {
         }
         let id = match &self.0 {
             Some(id) => id.clone(),
-            None => {
-                let v = p.required(data, "id").to_string();
-                if !v.is_empty() && CooperationId::parse(&v).is_err() {
-                    p.labelled("id", "id-invalid");
-                } else if doc.projects.iter().any(|x| x.id == v) {
-                    p.add("id", tra("project-id-taken", &[("id", &v)]));
-                }
-                v
-            }
+            None => p.new_id(
+                data,
+                |v| doc.projects.iter().any(|x| x.id == v),
+                "project-id-taken",
+            ),
         };
         let name = p.required(data, "name").to_string();
         let status = ProjectStatus::parse(data.get("status").trim());
@@ -383,7 +365,7 @@ impl StaffForm for ProjectForm {
         if kind != "equal" {
             for party in &participants {
                 let name = weight_field(party);
-                match whole(&mut p, data, &name) {
+                match p.whole(data, &name) {
                     Some(parts) => weights.push(KeyShare {
                         party: party.clone(),
                         parts,

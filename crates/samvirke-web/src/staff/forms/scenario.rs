@@ -217,21 +217,6 @@ fn staff_fields(n: usize, doc: Option<&CooperationDoc>) -> Vec<Field> {
     ]
 }
 
-/// A whole number of an optional field, or a problem.
-fn optional_count(p: &mut Problems<'_>, data: &FormData, name: &str) -> Option<u64> {
-    let v = data.get(name).trim();
-    if v.is_empty() {
-        return None;
-    }
-    match crate::i18n::parse_integer(crate::html::lang(), v).and_then(|n| u64::try_from(n).ok()) {
-        Some(n) => Some(n),
-        None => {
-            p.labelled(name, "bad-number");
-            None
-        }
-    }
-}
-
 fn municipality(p: &mut Problems<'_>, data: &FormData, name: &str) -> Option<MunicipalityId> {
     let v = data.get(name).trim();
     if v.is_empty() {
@@ -284,8 +269,8 @@ fn read_change(p: &mut Problems<'_>, data: &FormData, n: usize) -> Option<Scenar
         }
         "join" => {
             let member = municipality(p, data, &f("member"));
-            let population = optional_count(p, data, &f("population"));
-            let parts = optional_count(p, data, &f("parts"));
+            let population = p.whole(data, &f("population"));
+            let parts = p.whole(data, &f("parts"));
             ScenarioChange::Join {
                 member: member?,
                 from: from?,
@@ -513,15 +498,11 @@ impl StaffForm for ScenarioForm {
         }
         let id = match &self.0 {
             Some(id) => id.clone(),
-            None => {
-                let v = p.required(data, "id").to_string();
-                if !v.is_empty() && CooperationId::parse(&v).is_err() {
-                    p.labelled("id", "id-invalid");
-                } else if doc.scenarios.iter().any(|s| s.id == v) {
-                    p.add("id", tra("scenario-id-taken", &[("id", &v)]));
-                }
-                v
-            }
+            None => p.new_id(
+                data,
+                |v| doc.scenarios.iter().any(|s| s.id == v),
+                "scenario-id-taken",
+            ),
         };
         let name = p.required(data, "name").to_string();
         let prepared = p.date(data, "prepared", true);

@@ -27,6 +27,7 @@ pub mod decision;
 pub mod html;
 pub mod mapping;
 pub mod project;
+pub mod settlement;
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;

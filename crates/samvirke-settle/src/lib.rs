@@ -12,6 +12,7 @@
 
 pub mod adhoc;
 pub mod allocate;
+pub mod explain;
 pub mod money;
 pub mod project;
 pub mod scenario;

@@ -12,6 +12,7 @@ use samvirke_core::{Date, PartyId};
 use serde::Serialize;
 
 use crate::allocate::{Allocation, allocate};
+use crate::explain::{Amount, KeyInput, KeyUsed, Portion, SavingStep, Step};
 use crate::money::format_hundredths;
 
 /// One activity row for a usage key: units (hundredths) for a payer under a sub-agreement on a date.
@@ -52,6 +53,12 @@ pub struct Explanation {
     pub formula: String,
     /// Each rounding step.
     pub rounding: Vec<String>,
+    /// The key, as data.
+    pub key_used: KeyUsed,
+    /// Every payer's numbers in the key.
+    pub key_inputs: Vec<KeyInput>,
+    /// Every split, bound and re-split, as data.
+    pub steps: Vec<Step>,
 }
 
 /// One payer under one payment agreement.
@@ -92,6 +99,8 @@ pub struct AgreementSettlement {
     pub savings_minor: u64,
     /// How the savings were computed.
     pub savings_explanation: Vec<String>,
+    /// The same, as data.
+    pub savings_steps: Vec<SavingStep>,
     /// Per payer.
     pub payers: Vec<PayerLine>,
 }
@@ -141,6 +150,10 @@ struct KeyWeights {
     text: String,
     /// The inputs in words.
     inputs: Vec<String>,
+    /// The key as data.
+    used: KeyUsed,
+    /// Every payer's numbers in it.
+    key_inputs: Vec<KeyInput>,
 }
 
 /// Weights per payer (in `payers` order) and a description of the key and its inputs.
@@ -156,29 +169,45 @@ fn weights(p: &PaymentAgreement, year: i32, usage: &[UsageRow]) -> Result<KeyWei
             })
             .collect()
     };
-    let usage_weights = |unit: &str, inputs: &mut Vec<String>| -> Vec<u64> {
+    let usage_weights =
+        |unit: &str, inputs: &mut Vec<String>, counted: &mut Vec<(u64, u64)>| -> Vec<u64> {
+            p.payers
+                .iter()
+                .map(|payer| {
+                    let rows: Vec<&UsageRow> = usage
+                        .iter()
+                        .filter(|r| {
+                            r.sub_agreement == p.sub_agreement
+                                && &r.party == payer
+                                && r.date.ymd().0 == year
+                        })
+                        .collect();
+                    let total: u64 = rows.iter().map(|r| r.hundredths).sum();
+                    counted.push((rows.len() as u64, total));
+                    inputs.push(format!(
+                        "{payer}: {} activity rows dated in {year}, {} {unit}",
+                        rows.len(),
+                        format_hundredths(i128::from(total))
+                    ));
+                    total
+                })
+                .collect()
+        };
+    let mut inputs = Vec::new();
+    let mut counted: Vec<(u64, u64)> = Vec::new();
+    // Every payer's parts (or residents) and usage, in the payers' order.
+    let key_inputs = |parts: Option<&[u64]>, counted: &[(u64, u64)]| -> Vec<KeyInput> {
         p.payers
             .iter()
-            .map(|payer| {
-                let rows: Vec<&UsageRow> = usage
-                    .iter()
-                    .filter(|r| {
-                        r.sub_agreement == p.sub_agreement
-                            && &r.party == payer
-                            && r.date.ymd().0 == year
-                    })
-                    .collect();
-                let total: u64 = rows.iter().map(|r| r.hundredths).sum();
-                inputs.push(format!(
-                    "{payer}: {} activity rows dated in {year}, {} {unit}",
-                    rows.len(),
-                    format_hundredths(i128::from(total))
-                ));
-                total
+            .enumerate()
+            .map(|(i, payer)| KeyInput {
+                payer: payer.to_string(),
+                parts: parts.and_then(|w| w.get(i).copied()),
+                usage_rows: counted.get(i).map(|c| c.0),
+                usage_hundredths: counted.get(i).map(|c| c.1),
             })
             .collect()
     };
-    let mut inputs = Vec::new();
     match &p.key {
         None => Err(SettleError(format!(
             "payment agreement for sub-agreement {} has no allocation key; add [payment_agreement.key]",
@@ -186,12 +215,15 @@ fn weights(p: &PaymentAgreement, year: i32, usage: &[UsageRow]) -> Result<KeyWei
         ))),
         Some(AllocationKey::Fixed { shares }) => {
             inputs.push(format!("fixed parts: {}", shares_text(shares)));
+            let fixed = of(shares);
             Ok(KeyWeights {
-                fixed: of(shares),
+                key_inputs: key_inputs(Some(&fixed), &counted),
+                fixed,
                 usage: None,
                 fixed_bp: 0,
                 text: "fixed shares".to_string(),
                 inputs,
+                used: KeyUsed::Fixed,
             })
         }
         Some(AllocationKey::Population {
@@ -203,22 +235,30 @@ fn weights(p: &PaymentAgreement, year: i32, usage: &[UsageRow]) -> Result<KeyWei
                 "residents on {reference_date} (source: {source}): {}",
                 shares_text(population)
             ));
+            let fixed = of(population);
             Ok(KeyWeights {
-                fixed: of(population),
+                key_inputs: key_inputs(Some(&fixed), &counted),
+                fixed,
                 usage: None,
                 fixed_bp: 0,
                 text: format!("population on {reference_date}"),
                 inputs,
+                used: KeyUsed::Population {
+                    reference_date: *reference_date,
+                    source: source.clone(),
+                },
             })
         }
         Some(AllocationKey::Usage { unit }) => {
-            let w = usage_weights(unit, &mut inputs);
+            let w = usage_weights(unit, &mut inputs, &mut counted);
             Ok(KeyWeights {
+                key_inputs: key_inputs(None, &counted),
                 fixed: w,
                 usage: None,
                 fixed_bp: 0,
                 text: format!("usage ({unit})"),
                 inputs,
+                used: KeyUsed::Usage { unit: unit.clone() },
             })
         }
         Some(AllocationKey::Hybrid {
@@ -231,9 +271,15 @@ fn weights(p: &PaymentAgreement, year: i32, usage: &[UsageRow]) -> Result<KeyWei
                 format_hundredths(i128::from(*fixed_basis_points)),
                 shares_text(shares)
             ));
-            let w = usage_weights(unit, &mut inputs);
+            let w = usage_weights(unit, &mut inputs, &mut counted);
+            let fixed = of(shares);
             Ok(KeyWeights {
-                fixed: of(shares),
+                key_inputs: key_inputs(Some(&fixed), &counted),
+                used: KeyUsed::Hybrid {
+                    fixed_basis_points: *fixed_basis_points,
+                    unit: unit.clone(),
+                },
+                fixed,
                 usage: Some(w),
                 fixed_bp: *fixed_basis_points,
                 text: format!(
@@ -272,6 +318,9 @@ fn rounding_lines(label: &str, allocation: &Allocation, payers: &[PartyId]) -> V
     out
 }
 
+/// What a split or a bound made: the parts, the steps in English, the steps as data.
+type Worked = (Vec<u64>, Vec<String>, Vec<Step>);
+
 /// Splits `total` by the key: plain weights, or for a hybrid key first into the fixed and usage
 /// parts (by basis points), then each part by its own weights. Returns the parts and the rounding
 /// steps.
@@ -282,14 +331,17 @@ fn split(
     fixed_bp: u32,
     payers: &[PartyId],
     label: &str,
-) -> Result<(Vec<u64>, Vec<String>), SettleError> {
+    amount: Amount,
+) -> Result<Worked, SettleError> {
     let fail = |e: crate::allocate::AllocationError| SettleError(format!("{label}: {e}"));
+    let ids: Vec<String> = payers.iter().map(ToString::to_string).collect();
     match usage {
         None => {
             let a = allocate(total, fixed).map_err(fail)?;
             Ok((
                 a.shares.iter().map(|s| s.amount).collect(),
                 rounding_lines(label, &a, payers),
+                vec![Step::split(amount, Portion::Whole, &a, &ids)],
             ))
         }
         Some(usage) => {
@@ -308,6 +360,13 @@ fn split(
                 format_hundredths(i128::from(fixed_total)),
                 format_hundredths(i128::from(usage_total))
             )];
+            let mut steps = vec![Step::Portions {
+                amount,
+                total_minor: total,
+                fixed_basis_points: fixed_bp,
+                fixed_minor: fixed_total,
+                usage_minor: usage_total,
+            }];
             let a = allocate(fixed_total, fixed).map_err(fail)?;
             let b = if usage_total == 0 {
                 None
@@ -319,13 +378,15 @@ fn split(
                 })?)
             };
             lines.extend(rounding_lines(&format!("{label}, fixed part"), &a, payers));
+            steps.push(Step::split(amount, Portion::Fixed, &a, &ids));
             if let Some(b) = &b {
                 lines.extend(rounding_lines(&format!("{label}, usage part"), b, payers));
+                steps.push(Step::split(amount, Portion::Usage, b, &ids));
             }
             let amounts = (0..payers.len())
                 .map(|i| a.shares[i].amount + b.as_ref().map_or(0, |b| b.shares[i].amount))
                 .collect();
-            Ok((amounts, lines))
+            Ok((amounts, lines, steps))
         }
     }
 }
@@ -340,7 +401,8 @@ fn apply_bounds(
     caps: &[Option<u64>],
     payers: &[PartyId],
     label: &str,
-) -> Result<(Vec<u64>, Vec<String>), SettleError> {
+    amount: Amount,
+) -> Result<Worked, SettleError> {
     let n = parts.len();
     let floor_sum: u64 = floors.iter().map(|f| f.unwrap_or(0)).sum();
     if floor_sum > total {
@@ -353,6 +415,7 @@ fn apply_bounds(
     let mut fixed: Vec<Option<u64>> = vec![None; n];
     let mut current = parts.to_vec();
     let mut lines = Vec::new();
+    let mut steps = Vec::new();
     for _round in 0..=n {
         let under: Vec<usize> = (0..n)
             .filter(|&i| fixed[i].is_none() && floors[i].is_some_and(|f| current[i] < f))
@@ -361,7 +424,7 @@ fn apply_bounds(
             .filter(|&i| fixed[i].is_none() && caps[i].is_some_and(|c| current[i] > c))
             .collect();
         if under.is_empty() && over.is_empty() {
-            return Ok((current, lines));
+            return Ok((current, lines, steps));
         }
         let under_gap: u64 = under
             .iter()
@@ -371,7 +434,8 @@ fn apply_bounds(
             .iter()
             .map(|&i| current[i] - caps[i].unwrap_or(0))
             .sum();
-        let (members, bounds, what) = if under_gap >= over_gap {
+        let raise = under_gap >= over_gap;
+        let (members, bounds, what) = if raise {
             (under, floors, "raised to its floor")
         } else {
             (over, caps, "lowered to its cap")
@@ -384,6 +448,13 @@ fn apply_bounds(
                 format_hundredths(i128::from(bound)),
                 format_hundredths(i128::from(current[i]))
             ));
+            steps.push(Step::Bound {
+                amount,
+                payer: payers[i].to_string(),
+                from_minor: current[i],
+                to_minor: bound,
+                floor: raise,
+            });
             fixed[i] = Some(bound);
         }
         let fixed_sum: u64 = fixed.iter().flatten().sum();
@@ -404,7 +475,13 @@ fn apply_bounds(
                 weights
             };
             let a = allocate(rest, &weights).map_err(|e| SettleError(format!("{label}: {e}")))?;
-            lines.push(format!("{label}: the remaining {} re-split over {} in proportion to their parts before the bounds", format_hundredths(i128::from(rest)), active.iter().map(|&i| payers[i].to_string()).collect::<Vec<_>>().join(", ")));
+            let sharing: Vec<String> = active.iter().map(|&i| payers[i].to_string()).collect();
+            lines.push(format!("{label}: the remaining {} re-split over {} in proportion to their parts before the bounds", format_hundredths(i128::from(rest)), sharing.join(", ")));
+            steps.push(Step::Resplit {
+                amount,
+                rest_minor: rest,
+                payers: sharing,
+            });
             for (k, &i) in active.iter().enumerate() {
                 current[i] = a.shares[k].amount;
             }
@@ -421,9 +498,10 @@ fn apply_bounds(
 }
 
 /// The payers' share of the savings that fall in `year`, and how it was computed.
-fn savings(y: &PaymentYear) -> Result<(u64, Vec<String>), SettleError> {
+fn savings(y: &PaymentYear) -> Result<(u64, Vec<String>, Vec<SavingStep>), SettleError> {
     let mut total = 0u64;
     let mut lines = Vec::new();
+    let mut steps = Vec::new();
     let days = days_in_year(y.year);
     let year_end = date(y.year + 1, 1, 1)?;
     for saving in &y.savings {
@@ -452,9 +530,19 @@ fn savings(y: &PaymentYear) -> Result<(u64, Vec<String>), SettleError> {
             format_hundredths(i128::from(saving.share_basis_points)),
             format_hundredths(i128::from(payers_part))
         ));
+        steps.push(SavingStep {
+            note: saving.note.clone(),
+            effective: saving.effective,
+            annual_minor: saving.annual_minor,
+            days_in,
+            days,
+            pro_rata_minor: pro_rata,
+            share_basis_points: saving.share_basis_points,
+            payers_minor: payers_part,
+        });
         total += payers_part;
     }
-    Ok((total, lines))
+    Ok((total, lines, steps))
 }
 
 fn instalments(
@@ -509,6 +597,8 @@ pub fn settle_year(
             fixed_bp,
             text: key_text,
             inputs,
+            used,
+            key_inputs,
         } = weights(p, year, usage)?;
         let label = format!("sub-agreement {} budget {year}", p.sub_agreement);
         let bound = |list: &[samvirke_core::model::MoneyShare]| -> Vec<Option<u64>> {
@@ -518,30 +608,34 @@ pub fn settle_year(
                 .collect()
         };
         let (floors, caps) = (bound(&p.floors), bound(&p.caps));
-        let bounded = |total: u64, label: &str| -> Result<(Vec<u64>, Vec<String>), SettleError> {
-            let (parts, mut lines) = split(
+        let bounded = |total: u64, label: &str, amount: Amount| -> Result<Worked, SettleError> {
+            let (parts, mut lines, mut steps) = split(
                 total,
                 &fixed,
                 usage_w.as_deref(),
                 fixed_bp,
                 &p.payers,
                 label,
+                amount,
             )?;
-            let (parts, bound_lines) =
-                apply_bounds(total, &parts, &floors, &caps, &p.payers, label)?;
+            let (parts, bound_lines, bound_steps) =
+                apply_bounds(total, &parts, &floors, &caps, &p.payers, label, amount)?;
             lines.extend(bound_lines);
-            Ok((parts, lines))
+            steps.extend(bound_steps);
+            Ok((parts, lines, steps))
         };
-        let (budget, budget_rounding) = bounded(y.budget_minor, &label)?;
+        let (budget, budget_rounding, budget_steps) =
+            bounded(y.budget_minor, &label, Amount::Budget)?;
         let actual = match y.actual_minor {
             Some(a) => Some(bounded(
                 a,
                 &format!("sub-agreement {} actual {year}", p.sub_agreement),
+                Amount::Actual,
             )?),
             None => None,
         };
-        let (savings_total, savings_explanation) = savings(y)?;
-        let (savings_split, savings_rounding) = if savings_total > 0 {
+        let (savings_total, savings_explanation, savings_steps) = savings(y)?;
+        let (savings_split, savings_rounding, savings_split_steps) = if savings_total > 0 {
             split(
                 savings_total,
                 &fixed,
@@ -549,10 +643,16 @@ pub fn settle_year(
                 fixed_bp,
                 &p.payers,
                 &format!("sub-agreement {} savings {year}", p.sub_agreement),
+                Amount::Savings,
             )?
         } else {
-            (vec![0; p.payers.len()], Vec::new())
+            (vec![0; p.payers.len()], Vec::new(), Vec::new())
         };
+        let mut steps = budget_steps;
+        if let Some((_, _, s)) = &actual {
+            steps.extend(s.iter().cloned());
+        }
+        steps.extend(savings_split_steps);
         let formula = match usage_w {
             None => "share = ⌊C × w ÷ W⌋, plus one øre for each of the L largest remainders (C × w mod W), where L is what the bases leave of C".to_string(),
             Some(_) => "C is first split into the fixed and usage parts by their percentages; each part is then split by its weights: share = ⌊C × w ÷ W⌋ plus one øre for the largest remainders".to_string(),
@@ -566,10 +666,10 @@ pub fn settle_year(
                 None => Vec::new(),
             };
             let paid: u64 = aconto.iter().map(|a| a.amount_minor).sum();
-            let actual_share = actual.as_ref().map(|(a, _)| a[i]);
+            let actual_share = actual.as_ref().map(|(a, _, _)| a[i]);
             let true_up = actual_share.map(|a| a as i64 - savings_split[i] as i64 - paid as i64);
             let mut rounding = budget_rounding.clone();
-            if let Some((_, lines)) = &actual {
+            if let Some((_, lines, _)) = &actual {
                 rounding.extend(lines.iter().cloned());
             }
             rounding.extend(savings_rounding.iter().cloned());
@@ -586,6 +686,9 @@ pub fn settle_year(
                     inputs: inputs.clone(),
                     formula: formula.clone(),
                     rounding,
+                    key_used: used.clone(),
+                    key_inputs: key_inputs.clone(),
+                    steps: steps.clone(),
                 },
             });
         }
@@ -603,6 +706,7 @@ pub fn settle_year(
             actual_minor: y.actual_minor,
             savings_minor: savings_total,
             savings_explanation,
+            savings_steps,
             payers,
         });
     }
@@ -663,7 +767,16 @@ mod tests {
         floors: &[Option<u64>],
         caps: &[Option<u64>],
     ) -> Result<Vec<u64>, SettleError> {
-        apply_bounds(total, parts, floors, caps, &ids(parts.len()), "test").map(|(p, _)| p)
+        apply_bounds(
+            total,
+            parts,
+            floors,
+            caps,
+            &ids(parts.len()),
+            "test",
+            Amount::Budget,
+        )
+        .map(|(p, _, _)| p)
     }
 
     #[test]

@@ -148,7 +148,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Municipalities(args) => commands::list::municipalities(args),
         Command::Services(args) => commands::list::services(&db, args),
         Command::Cooperations(args) => commands::list::cooperations(&db, args),
-        Command::Settle(args) => commands::settle::run(&db, args),
+        Command::Settle(args) => commands::settle::run(&db, args, lang),
         Command::Deadlines(args) => commands::deadlines::run(&db, args, lang),
         Command::Mapping(args) => commands::mapping::run(&db, args, lang),
         Command::Projects(args) => commands::projects::run(&db, args, lang),

@@ -1058,16 +1058,46 @@ both!(settlement_statements_with_hand_checked_figures, |env| {
         "--explain",
         "NO-3122",
     ]);
+    // Marker has the largest remainder of the five, so one of the three øre left over is its.
+    for line in [
+        "Key: residents on 2024-01-01 (test figures)",
+        "  Marker | 3,600",
+        "Marker: ⌊NOK\u{a0}500,000.00 × 3,600 ÷ 25,900⌋ = NOK\u{a0}69,498.06, remainder 24,600, number 1 of 5 by remainder; the 3 øre left over go to the largest remainders (ties to the lowest id), so it gets one more: NOK\u{a0}69,498.07.",
+        "  Hvaler | 4,900 | NOK\u{a0}94,594.59 | 11,900 | 4 | no | NOK\u{a0}94,594.59",
+    ] {
+        assert!(explained.contains(line), "{line} in:\n{explained}");
+    }
+    // The same in Norwegian, and as a PDF.
+    let norsk = env.ok(&[
+        "--lang",
+        "nb",
+        "settle",
+        "marker-settle",
+        "--year",
+        "2025",
+        "--explain",
+        "NO-3122",
+    ]);
     assert!(
-        explained.contains("residents on 2024-01-01 (source: test figures)"),
-        "{explained}"
+        norsk.contains("så kommunen får ett øre til: 69\u{a0}498,07\u{a0}kr."),
+        "{norsk}"
     );
-    assert!(
-        explained.contains(
-            "NO-3122: base 69498.06 (remainder 24600, rank 1 of 5) gets one extra øre → 69498.07"
-        ),
-        "{explained}"
-    );
+    let pdf = env.path("forklaring.pdf");
+    env.ok(&[
+        "--lang",
+        "nb",
+        "settle",
+        "marker-settle",
+        "--year",
+        "2025",
+        "--explain",
+        "NO-3122",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(pdf_text(&pdf).contains("Slik ble regningen for 2025 til Marker regnet ut"));
 
     // The run is in the journal; the same run again records nothing; a correction is re-run and the
     // difference shown.
@@ -1139,8 +1169,8 @@ both!(settlement_statements_with_hand_checked_figures, |env| {
         "html",
     ]);
     assert!(
-        html.starts_with("<!doctype html>\n<html lang=\"nb\">")
-            && html.contains("<th scope=\"row\">NO-3122</th>"),
+        // After the correction Marker has 3,650 of 25,950 residents: 500,000.00 × 3,650 ÷ 25,950.
+        html.contains("<th scope=\"row\">Marker</th><td>3,650</td><td>NOK\u{a0}70,327.55</td>"),
         "{html}"
     );
 });

@@ -453,7 +453,7 @@ pub(crate) fn emit(
     }
 }
 
-fn text(doc: &samvirke_report::Document) -> String {
+pub(crate) fn text(doc: &samvirke_report::Document) -> String {
     let mut out = format!("{}\n{}\n", doc.title, doc.subtitle);
     for block in &doc.blocks {
         match block {

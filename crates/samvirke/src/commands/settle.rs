@@ -15,6 +15,8 @@ use samvirke_settle::statement::{PayerLine, Statement};
 use samvirke_settle::{AdhocError, AdhocOptions, UsageRow, settle_adhoc, settle_year};
 use samvirke_store::Store;
 
+use samvirke_i18n::Lang;
+
 use super::{now, open_store};
 use crate::cli_error::CliError;
 use crate::files::{read_text, write_atomically, write_parts_atomically};
@@ -37,7 +39,8 @@ pub struct SettleArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Show how every amount for this payer came about (key, inputs, formula, rounding).
+    /// Show how every amount for this payer came about (key, inputs, formula, rounding), as text,
+    /// HTML or PDF (the same as the web's explanation page).
     #[arg(long, value_name = "MUNICIPALITY")]
     explain: Option<String>,
     /// Activity for usage and hybrid keys: CSV with sub_agreement,municipality,date,units.
@@ -58,6 +61,7 @@ enum Format {
     Csv,
     Json,
     Html,
+    Pdf,
 }
 
 /// `samvirke settle` subcommands.
@@ -91,10 +95,10 @@ pub struct AdhocArgs {
 }
 
 /// Runs the command.
-pub fn run(db: &str, args: SettleArgs) -> Result<(), CliError> {
+pub fn run(db: &str, args: SettleArgs, lang: Lang) -> Result<(), CliError> {
     match args.command {
         Some(SettleCommand::Adhoc(adhoc_args)) => adhoc(adhoc_args),
-        None => cooperation(db, args),
+        None => cooperation(db, args, lang),
     }
 }
 
@@ -181,7 +185,7 @@ fn signed(minor: i64) -> String {
     format_hundredths(i128::from(minor))
 }
 
-fn cooperation(db: &str, args: SettleArgs) -> Result<(), CliError> {
+fn cooperation(db: &str, args: SettleArgs, lang: Lang) -> Result<(), CliError> {
     let (Some(id), Some(year)) = (&args.cooperation, args.year) else {
         return Err(CliError::Input(
             "give COOPERATION and --year, or use `samvirke settle adhoc`".to_string(),
@@ -213,16 +217,33 @@ fn cooperation(db: &str, args: SettleArgs) -> Result<(), CliError> {
         }
     };
     let statement = settle_year(&doc, year, &usage).map_err(|e| CliError::Input(e.to_string()))?;
-    let body = match (&args.explain, args.format) {
-        (Some(m), _) => explain(&statement, m)?,
-        (None, Format::Text) => text(&statement),
-        (None, Format::Json) => {
-            serde_json::to_string_pretty(&statement)
-                .map_err(|e| CliError::Failure(e.to_string()))?
-                + "\n"
+    let document = |document: samvirke_report::Document,
+                    format: Format|
+     -> Result<Vec<u8>, CliError> {
+        match format {
+            Format::Text => Ok(super::report::text(&document).into_bytes()),
+            Format::Html => Ok(samvirke_report::html::standalone(&document).into_bytes()),
+            Format::Pdf if args.output.is_none() => Err(CliError::Input(
+                "a PDF is written to a file: add -o statement.pdf".into(),
+            )),
+            Format::Pdf => samvirke_report::annual::pdf_on(&document, super::today())
+                .map_err(|e| CliError::Failure(e.to_string())),
+            Format::Json | Format::Csv => Err(CliError::Input(
+                "--explain is written as text, html or pdf; for the figures as data use --format json without --explain".into(),
+            )),
         }
-        (None, Format::Csv) => csv(&statement),
-        (None, Format::Html) => html(&statement, &doc),
+    };
+    let body = match (&args.explain, args.format) {
+        (Some(m), format) => document(explanation_of(&doc, &statement, m, lang)?, format)?,
+        (None, Format::Json) => (serde_json::to_string_pretty(&statement)
+            .map_err(|e| CliError::Failure(e.to_string()))?
+            + "\n")
+            .into_bytes(),
+        (None, Format::Csv) => csv(&statement).into_bytes(),
+        (None, format) => document(
+            samvirke_report::settlement::statement(&doc, &statement, lang),
+            format,
+        )?,
     };
     let recorded = record_run(
         &mut store,
@@ -233,8 +254,8 @@ fn cooperation(db: &str, args: SettleArgs) -> Result<(), CliError> {
         args.reason.as_deref(),
     )?;
     match &args.output {
-        Some(path) => write_atomically(path, body.as_bytes())?,
-        None => std::io::stdout().lock().write_all(body.as_bytes())?,
+        Some(path) => write_atomically(path, &body)?,
+        None => std::io::stdout().lock().write_all(&body)?,
     }
     writeln!(std::io::stderr(), "{recorded}")?;
     Ok(())
@@ -386,126 +407,29 @@ fn record_run(
     Ok(out)
 }
 
-fn text(s: &Statement) -> String {
-    let mut out = format!(
-        "Settlement {} for {} ({})\n",
-        s.year, s.cooperation, s.currency
-    );
-    for a in &s.agreements {
-        let _ = writeln!(
-            out,
-            "\nSub-agreement {} \"{}\", paid to {}: budget {}, actual {}, payers' share of savings {}",
-            a.sub_agreement,
-            a.title,
-            a.payee,
-            money(a.budget_minor),
-            a.actual_minor.map_or("not closed".to_string(), money),
-            money(a.savings_minor)
-        );
-        for line in &a.savings_explanation {
-            let _ = writeln!(out, "  {line}");
-        }
-        for p in &a.payers {
-            let _ = writeln!(
-                out,
-                "  {} (key: {}, weight {})",
-                p.payer, p.explanation.key, p.weight
-            );
-            let _ = writeln!(out, "    budget share   {:>16}", money(p.budget_minor));
-            let own = format!("{}:", p.payer);
-            for step in p.explanation.rounding.iter().filter(|l| {
-                l.trim_start().starts_with(&own)
-                    || l.contains(&format!(" {} raised", p.payer))
-                    || l.contains(&format!(" {} lowered", p.payer))
-            }) {
-                let _ = writeln!(out, "      rounding: {}", step.trim_start());
-            }
-            if let (Some(first), Some(last)) = (p.aconto.first(), p.aconto.last()) {
-                let _ = writeln!(
-                    out,
-                    "    aconto         {} instalments from {} to {} ({}; the first {})",
-                    p.aconto.len(),
-                    first.due,
-                    last.due,
-                    money(p.aconto.iter().map(|i| i.amount_minor).sum()),
-                    money(first.amount_minor)
-                );
-            }
-            if p.savings_minor > 0 {
-                let _ = writeln!(out, "    savings credit {:>16}", money(p.savings_minor));
-            }
-            match (p.actual_minor, p.true_up_minor) {
-                (Some(actual), Some(t)) => {
-                    let _ = writeln!(out, "    actual share   {:>16}", money(actual));
-                    let what = if t >= 0 { "still owed" } else { "refunded" };
-                    let _ = writeln!(out, "    true-up        {:>16}  ({what})", signed(t));
-                }
-                _ => {
-                    let _ = writeln!(
-                        out,
-                        "    true-up        the year is not closed (no actual cost yet)"
-                    );
-                }
-            }
-        }
-    }
-    out
-}
-
-fn explain(s: &Statement, member: &str) -> Result<String, CliError> {
+/// How `member`'s amounts came about, in `lang`; an error naming the payers when it pays nothing.
+fn explanation_of(
+    doc: &CooperationDoc,
+    s: &Statement,
+    member: &str,
+    lang: Lang,
+) -> Result<samvirke_report::Document, CliError> {
     let wanted = PartyId::parse(member)
         .map_err(|e| CliError::Input(format!("--explain: {e}")))?
         .to_string();
-    let mut out = format!(
-        "How {wanted}'s amounts for {} in {} came about\n",
-        s.year, s.cooperation
-    );
-    let mut found = false;
-    for a in &s.agreements {
-        for p in a.payers.iter().filter(|p| p.payer == wanted) {
-            found = true;
-            let _ = writeln!(out, "\nSub-agreement {} \"{}\"", a.sub_agreement, a.title);
-            let _ = writeln!(out, "  key: {}", p.explanation.key);
-            for input in &p.explanation.inputs {
-                let _ = writeln!(out, "  input: {input}");
-            }
-            let _ = writeln!(out, "  formula: {}", p.explanation.formula);
-            for line in &a.savings_explanation {
-                let _ = writeln!(out, "  {line}");
-            }
-            for step in &p.explanation.rounding {
-                let _ = writeln!(out, "  {step}");
-            }
-            for i in &p.aconto {
-                let _ = writeln!(out, "  aconto due {}: {}", i.due, money(i.amount_minor));
-            }
-            if let (Some(actual), Some(t)) = (p.actual_minor, p.true_up_minor) {
-                let paid: u64 = p.aconto.iter().map(|i| i.amount_minor).sum();
-                let _ = writeln!(
-                    out,
-                    "  true-up: actual share {} − savings credit {} − aconto paid {} = {}",
-                    money(actual),
-                    money(p.savings_minor),
-                    money(paid),
-                    signed(t)
-                );
-            }
-        }
-    }
-    if !found {
+    samvirke_report::settlement::explanation(doc, s, &wanted, lang).ok_or_else(|| {
         let payers: std::collections::BTreeSet<&str> = s
             .agreements
             .iter()
             .flat_map(|a| a.payers.iter().map(|p| p.payer.as_str()))
             .collect();
-        return Err(CliError::Input(format!(
+        CliError::Input(format!(
             "--explain: {wanted} pays nothing under \"{}\" in {}; the payers are {}",
             s.cooperation,
             s.year,
             payers.into_iter().collect::<Vec<_>>().join(", ")
-        )));
-    }
-    Ok(out)
+        ))
+    })
 }
 
 fn csv(s: &Statement) -> String {
@@ -532,72 +456,5 @@ fn csv(s: &Statement) -> String {
             }
         }
     }
-    out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn html(s: &Statement, doc: &CooperationDoc) -> String {
-    let lang = doc.cooperation.language.as_str();
-    let mut out = format!(
-        "<!doctype html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Settlement {} – {}</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}}table{{border-collapse:collapse;width:100%;margin:1rem 0}}th,td{{border-bottom:1px solid #ccc;padding:.4rem;text-align:left}}td.n{{text-align:right;font-variant-numeric:tabular-nums}}caption{{text-align:left;font-weight:bold}}</style></head>\n<body><main>\n<h1>Settlement {} – {}</h1>\n<p>Currency: {}. Amounts in {} with two decimals; every split sums exactly to its total.</p>\n",
-        s.year,
-        escape(&doc.cooperation.name),
-        s.year,
-        escape(&doc.cooperation.name),
-        s.currency,
-        s.currency
-    );
-    for a in &s.agreements {
-        let _ = write!(
-            out,
-            "<section>\n<h2>Sub-agreement {} “{}”</h2>\n<p>Paid to {}. Budget {}; actual {}; payers' share of savings {}.</p>\n<table>\n<caption>Statement per payer</caption>\n<thead><tr><th scope=\"col\">Payer</th><th scope=\"col\">Key</th><th scope=\"col\">Budget share</th><th scope=\"col\">Aconto instalments</th><th scope=\"col\">Savings credit</th><th scope=\"col\">Actual share</th><th scope=\"col\">True-up</th></tr></thead>\n<tbody>\n",
-            a.sub_agreement,
-            escape(&a.title),
-            escape(&a.payee),
-            money(a.budget_minor),
-            a.actual_minor.map_or("not closed".to_string(), money),
-            money(a.savings_minor)
-        );
-        for p in &a.payers {
-            let _ = writeln!(
-                out,
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                escape(&p.payer),
-                escape(&p.explanation.key),
-                money(p.budget_minor),
-                p.aconto.len(),
-                money(p.savings_minor),
-                p.actual_minor.map_or("–".to_string(), money),
-                p.true_up_minor.map_or("open".to_string(), signed)
-            );
-        }
-        out.push_str("</tbody>\n</table>\n<details><summary>How the amounts were calculated</summary>\n<ul>\n");
-        if let Some(first) = a.payers.first() {
-            let _ = writeln!(out, "<li>Key: {}</li>", escape(&first.explanation.key));
-            for input in &first.explanation.inputs {
-                let _ = writeln!(out, "<li>Input: {}</li>", escape(input));
-            }
-            let _ = writeln!(
-                out,
-                "<li>Formula: {}</li>",
-                escape(&first.explanation.formula)
-            );
-            for line in a
-                .savings_explanation
-                .iter()
-                .chain(&first.explanation.rounding)
-            {
-                let _ = writeln!(out, "<li>{}</li>", escape(line.trim_start()));
-            }
-        }
-        out.push_str("</ul>\n</details>\n</section>\n");
-    }
-    out.push_str("</main></body></html>\n");
     out
 }

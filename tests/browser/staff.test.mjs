@@ -407,6 +407,8 @@ const STAFF_PAGES = [
   ['staff-scenarios', '/staff/cooperations/vestegn-genoptraening/scenarios', true],
   ['staff-scenario-adopt', '/staff/cooperations/vestegn-genoptraening/scenarios/gladsaxe-indtraeder', true],
   ['evaluation', '/cooperations/vestegn-genoptraening/evaluation', false],
+  ['settlement', '/cooperations/vestegn-genoptraening/settlement/2028', false],
+  ['settlement-explain', '/cooperations/vestegn-genoptraening/settlement/2028/DK-0161', false],
   ['evaluation-dragoer-taarnby', '/cooperations/dragoer-taarnby/evaluation', false],
   ['staff-evaluate', '/staff/cooperations/vestegn-genoptraening/evaluate.DK-0161', true],
   ['staff-scenario-new', '/staff/cooperations/vestegn-genoptraening/scenario-new', true],

@@ -662,6 +662,35 @@ impl Registry {
         runs
     }
 
+    /// The settlement run recorded for `cooperation` and `year`, if one is.
+    pub fn settlement_run(
+        &self,
+        cooperation: &CooperationId,
+        year: i32,
+    ) -> Option<&SettlementRecord> {
+        self.settlement_runs(cooperation)
+            .into_iter()
+            .find(|r| r.year == year)
+    }
+
+    /// The years of `cooperation` with a cost basis in a payment agreement or a recorded run,
+    /// oldest first.
+    pub fn settlement_years(&self, cooperation: &CooperationId) -> Vec<i32> {
+        let mut years: Vec<i32> = self
+            .cooperation(cooperation)
+            .map(|d| {
+                d.payment_agreements
+                    .iter()
+                    .flat_map(|p| p.years.iter().map(|y| y.year))
+                    .collect()
+            })
+            .unwrap_or_default();
+        years.extend(self.settlement_runs(cooperation).iter().map(|r| r.year));
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+
     /// What an evaluation of `cooperation` rests on (`samvirke evaluate`).
     pub fn evaluation_summary(&self, cooperation: &CooperationId) -> Option<EvaluationSummary> {
         let doc = self.cooperation(cooperation)?;

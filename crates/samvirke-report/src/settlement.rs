@@ -31,9 +31,35 @@ pub fn party_name(doc: &CooperationDoc, id: &str) -> String {
     PartyId::parse(id).map_or_else(|_| id.to_string(), |p| doc.party_name(&p))
 }
 
-/// "Sub-agreement 3: Title" (the title alone when it names the number).
-fn heading(lang: Lang, a: &AgreementSettlement) -> String {
-    crate::annual::sheet_heading(lang, a.sub_agreement, &a.title)
+/// "Sub-agreement 3: Title" (the title alone when it names the number); with the days of the
+/// year it covers when the statement has more than one payment agreement of the sub-agreement.
+fn heading(lang: Lang, s: &Statement, a: &AgreementSettlement) -> String {
+    let title = crate::annual::sheet_heading(lang, a.sub_agreement, &a.title);
+    if s.agreements
+        .iter()
+        .filter(|x| x.sub_agreement == a.sub_agreement)
+        .count()
+        < 2
+    {
+        return title;
+    }
+    let (Ok(first), Ok(next)) = (
+        samvirke_core::Date::from_ymd(s.year, 1, 1),
+        samvirke_core::Date::from_ymd(s.year + 1, 1, 1),
+    ) else {
+        return title;
+    };
+    let from = a.valid.from().max(first);
+    let to = a.valid.to().map_or(next, |t| t.min(next));
+    i18n::message(
+        lang,
+        "settle-heading-period",
+        &[
+            ("title", &title),
+            ("from", &i18n::date(lang, from)),
+            ("to", &i18n::date(lang, to.pred())),
+        ],
+    )
 }
 
 /// The key in words.
@@ -97,7 +123,7 @@ pub fn statement(doc: &CooperationDoc, s: &Statement, lang: Lang) -> Document {
     for a in &s.agreements {
         blocks.push(Block::Heading {
             level: 1,
-            text: heading(lang, a),
+            text: heading(lang, s, a),
         });
         let mut terms = vec![
             (t("settle-paid-to"), party_name(doc, &a.payee)),
@@ -164,7 +190,7 @@ pub fn statement(doc: &CooperationDoc, s: &Statement, lang: Lang) -> Document {
             caption: i18n::message(
                 lang,
                 "settle-table-caption",
-                &[("title", &heading(lang, a))],
+                &[("title", &heading(lang, s, a))],
             ),
             header,
             rows,
@@ -232,7 +258,7 @@ fn aconto_table(
         caption: i18n::message(
             lang,
             "settle-aconto-caption",
-            &[("title", &heading(lang, a))],
+            &[("title", &heading(lang, s, a))],
         ),
         header,
         rows,
@@ -428,7 +454,7 @@ pub fn explanation(
         let e = &p.explanation;
         blocks.push(Block::Heading {
             level: 1,
-            text: heading(lang, a),
+            text: heading(lang, s, a),
         });
         blocks.push(Block::Terms(vec![
             (t("settle-key"), key_text(lang, &e.key_used)),

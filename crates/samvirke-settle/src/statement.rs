@@ -89,6 +89,9 @@ pub struct AgreementSettlement {
     pub sub_agreement: u32,
     /// The sub-agreement's title.
     pub title: String,
+    /// When the payment agreement applies (a sub-agreement can have several in a year, one after
+    /// the other).
+    pub valid: samvirke_core::Interval,
     /// Who is paid.
     pub payee: String,
     /// Budgeted cost.
@@ -116,6 +119,44 @@ pub struct Statement {
     pub currency: String,
     /// Per payment agreement.
     pub agreements: Vec<AgreementSettlement>,
+}
+
+impl Statement {
+    /// The statement as CSV: one row per payer and item (budget share, each aconto instalment,
+    /// savings credit, actual share, true-up), amounts with two decimals and a point.
+    pub fn csv(&self) -> String {
+        use std::fmt::Write as _;
+        let money = |minor: u64| format_hundredths(i128::from(minor));
+        let mut out =
+            String::from("cooperation,year,sub_agreement,payer,item,due,amount,currency\n");
+        for a in &self.agreements {
+            for p in &a.payers {
+                let mut row = |item: &str, due: String, amount: String| {
+                    let _ = writeln!(
+                        out,
+                        "{},{},{},{},{item},{due},{amount},{}",
+                        self.cooperation, self.year, a.sub_agreement, p.payer, self.currency
+                    );
+                };
+                row("budget_share", String::new(), money(p.budget_minor));
+                for i in &p.aconto {
+                    row("aconto", i.due.to_string(), money(i.amount_minor));
+                }
+                row("savings_credit", String::new(), money(p.savings_minor));
+                if let Some(actual) = p.actual_minor {
+                    row("actual_share", String::new(), money(actual));
+                }
+                if let Some(t) = p.true_up_minor {
+                    row(
+                        "true_up",
+                        format!("{}-12-31", self.year),
+                        format_hundredths(i128::from(t)),
+                    );
+                }
+            }
+        }
+        out
+    }
 }
 
 fn days_in_year(year: i32) -> u64 {
@@ -701,6 +742,7 @@ pub fn settle_year(
         agreements.push(AgreementSettlement {
             sub_agreement: p.sub_agreement,
             title,
+            valid: p.valid,
             payee: p.payee.to_string(),
             budget_minor: y.budget_minor,
             actual_minor: y.actual_minor,

@@ -3664,3 +3664,110 @@ both!(
         assert_eq!(events(app), before);
     }
 );
+
+/// Dragør–Tårnby with a payment agreement that has figures: a 2025 budget of 1,200,000.00, an
+/// actual cost of 1,180,000.00 and a saving from 1 July shared 50 %.
+const SETTLE_DRAGOER: &str = include_str!("../../samvirke/tests/fixtures/settle-dragoer.toml");
+
+both!(
+    the_statement_and_explanation_pages_say_the_cli_figures_in_the_readers_language,
+    |app| {
+        use samvirke_core::model::{Fact, SettlementLine, SettlementRecord};
+        import_text(app, "settle-dragoer.toml", SETTLE_DRAGOER);
+        let path = "/cooperations/dragoer-taarnby-settle/settlement/2025";
+        wait_for(app, path, |b| b.contains("<h1>Settlement 2025:"));
+        let mut public = Browser::new(app);
+        assert_eq!(public.get("/lang/da?back=%2F").status, 303);
+        let page = public.get(path);
+        assert_eq!(page.status, 200, "{}", page.body);
+        // 1,180,000.00 actual − 25,205.48 savings − 1,200,000.00 aconto = −45,205.48, refunded.
+        for part in [
+            "<h1>Afregning 2025: Dragør–Tårnby (settlement test)</h1>",
+            "<th scope=\"row\">Dragør</th><td>1</td><td>1.200.000,00\u{a0}kr.</td><td>25.205,48\u{a0}kr.</td><td>1.180.000,00\u{a0}kr.</td><td>−45.205,48\u{a0}kr.</td>",
+            "<th scope=\"row\">01.12.2025</th><td>100.000,00\u{a0}kr.</td>",
+            "Der er endnu ikke registreret en afregning for året",
+            "href=\"/cooperations/dragoer-taarnby-settle/settlement/2025/DK-0155\"",
+        ] {
+            assert!(page.body.contains(part), "{part} in {}", page.body);
+        }
+        let coop = public.get("/cooperations/dragoer-taarnby-settle");
+        assert!(
+            coop.body.contains(&format!("href=\"{path}\"")),
+            "{}",
+            coop.body
+        );
+        // Dragør's bill explained: the saving by days, the true-up with its parts.
+        let explained = public.get(&format!("{path}/DK-0155"));
+        assert_eq!(explained.status, 200);
+        for part in [
+            "Besparelsen “Færre kørsler efter ny rutelægning” fra 01.07.2025: 100.000,00\u{a0}kr. om året × 184/365 dage = 50.410,96\u{a0}kr.; betalernes andel, 50,00 %, er 25.205,48\u{a0}kr.",
+            "Efterregulering: andel af den faktiske udgift 1.180.000,00\u{a0}kr. − besparelse 25.205,48\u{a0}kr. − betalt aconto 1.200.000,00\u{a0}kr. = −45.205,48\u{a0}kr.",
+        ] {
+            assert!(
+                explained.body.contains(part),
+                "{part} in {}",
+                explained.body
+            );
+        }
+        // The downloads: CSV, JSON and PDF say the same.
+        let (status, _, csv) = app.get(&format!("{path}.csv"));
+        assert_eq!(status, 200);
+        assert!(
+            csv.contains("dragoer-taarnby-settle,2025,3,DK-0155,true_up,2025-12-31,-45205.48,DKK"),
+            "{csv}"
+        );
+        let (status, json) = app.json(&format!("{path}.json"));
+        assert_eq!(status, 200);
+        assert_eq!(
+            json["agreements"][0]["payers"][0]["true_up_minor"],
+            -4_520_548
+        );
+        assert_eq!(
+            json["agreements"][0]["savings_steps"][0]["pro_rata_minor"],
+            5_041_096
+        );
+        let mut response = app
+            .agent
+            .get(&format!("{}{path}/DK-0155.pdf", app.base))
+            .header("Accept-Language", "da")
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let text = pdf_text(&response.body_mut().read_to_vec().unwrap());
+        assert!(
+            text.contains("Sådan er regningen for 2025 til Dragør regnet ud"),
+            "{text}"
+        );
+        // A run recorded with these figures is named as such; one with other figures is flagged.
+        let run = |actual: u64| Fact::SettlementRun {
+            cooperation: samvirke_core::CooperationId::parse("dragoer-taarnby-settle").unwrap(),
+            run: SettlementRecord {
+                year: 2025,
+                inputs: Vec::new(),
+                usage: Vec::new(),
+                lines: vec![SettlementLine {
+                    sub_agreement: 3,
+                    payer: "DK-0155".into(),
+                    budget_minor: 120_000_000,
+                    actual_minor: Some(actual),
+                    savings_minor: 2_520_548,
+                    true_up_minor: None,
+                }],
+            },
+        };
+        put_fact(app, run(118_000_000));
+        wait_for(app, path, |b| {
+            b.contains("settlement run recorded for this year has these figures")
+        });
+        put_fact(app, run(117_000_000));
+        wait_for(app, path, |b| b.contains("differ from the recorded run"));
+        // No cost basis, and a payer that pays nothing: not found.
+        assert_eq!(
+            app.get("/cooperations/dragoer-taarnby-settle/settlement/2024")
+                .0,
+            404
+        );
+        assert_eq!(app.get(&format!("{path}/DK-0101")).0, 404);
+        assert_eq!(app.get(&format!("{path}.xml")).0, 404);
+    }
+);

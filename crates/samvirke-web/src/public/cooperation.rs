@@ -213,6 +213,15 @@ pub(crate) async fn cooperation_page(
         @if published > 0 {
             p { a href={ "/cooperations/" (c.id) "/scenarios" } { (tra("scenario-link", &[("count", &published.to_string())])) } }
         }
+        @let years = snapshot.registry.settlement_years(&c.id);
+        @if !years.is_empty() {
+            h2 #settlement { (tr("settlement-heading")) }
+            ul.inline {
+                @for y in &years {
+                    li { a href={ "/cooperations/" (c.id) "/settlement/" (y) } { (tra("settlement-year-link", &[("year", &y.to_string())])) } }
+                }
+            }
+        }
         (evaluations(doc))
         (deadlines)
         (components::timeline(timeline(doc)))

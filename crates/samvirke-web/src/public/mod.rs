@@ -10,6 +10,7 @@
 //! | `/cooperations/{id}/mapping` (and `.pdf`) | [`mapping`] |
 //! | `/cooperations/{id}/evaluation` | [`evaluation`] |
 //! | `/cooperations/{id}/projects` | [`projects`] |
+//! | `/cooperations/{id}/settlement/{year}` (and `.pdf`, `.csv`, `.json`), `…/{year}/{payer}` (and `.pdf`) | [`settlement`] |
 //! | `/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (and `.pdf`), `…/scenarios/compare` | [`scenario`] |
 //! | `/municipalities/{id}`, `/municipalities/{id}/deadlines.ics` | [`municipality`] |
 //! | `/matrix`, `/matrix.csv` | [`matrix`] |
@@ -28,6 +29,7 @@ mod projects;
 mod report;
 pub(crate) mod scenario;
 mod search;
+mod settlement;
 mod who;
 
 use std::sync::Arc;
@@ -73,6 +75,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .merge(history::routes())
         .merge(report::routes())
         .merge(scenario::routes())
+        .merge(settlement::routes())
 }
 
 #[derive(serde::Deserialize)]

@@ -239,7 +239,7 @@ fn cooperation(db: &str, args: SettleArgs, lang: Lang) -> Result<(), CliError> {
             .map_err(|e| CliError::Failure(e.to_string()))?
             + "\n")
             .into_bytes(),
-        (None, Format::Csv) => csv(&statement).into_bytes(),
+        (None, Format::Csv) => statement.csv().into_bytes(),
         (None, format) => document(
             samvirke_report::settlement::statement(&doc, &statement, lang),
             format,
@@ -430,31 +430,4 @@ fn explanation_of(
             payers.into_iter().collect::<Vec<_>>().join(", ")
         ))
     })
-}
-
-fn csv(s: &Statement) -> String {
-    let mut out = String::from("cooperation,year,sub_agreement,payer,item,due,amount,currency\n");
-    for a in &s.agreements {
-        for p in &a.payers {
-            let mut row = |item: &str, due: String, amount: String| {
-                let _ = writeln!(
-                    out,
-                    "{},{},{},{},{item},{due},{amount},{}",
-                    s.cooperation, s.year, a.sub_agreement, p.payer, s.currency
-                );
-            };
-            row("budget_share", String::new(), money(p.budget_minor));
-            for i in &p.aconto {
-                row("aconto", i.due.to_string(), money(i.amount_minor));
-            }
-            row("savings_credit", String::new(), money(p.savings_minor));
-            if let Some(actual) = p.actual_minor {
-                row("actual_share", String::new(), money(actual));
-            }
-            if let Some(t) = p.true_up_minor {
-                row("true_up", format!("{}-12-31", s.year), signed(t));
-            }
-        }
-    }
-    out
 }

@@ -409,6 +409,7 @@ const STAFF_PAGES = [
   ['evaluation', '/cooperations/vestegn-genoptraening/evaluation', false],
   ['settlement', '/cooperations/vestegn-genoptraening/settlement/2028', false],
   ['settlement-explain', '/cooperations/vestegn-genoptraening/settlement/2028/DK-0161', false],
+  ['settlements-municipality', '/municipalities/DK-0161/settlements/2028', false],
   ['evaluation-dragoer-taarnby', '/cooperations/dragoer-taarnby/evaluation', false],
   ['staff-evaluate', '/staff/cooperations/vestegn-genoptraening/evaluate.DK-0161', true],
   ['staff-scenario-new', '/staff/cooperations/vestegn-genoptraening/scenario-new', true],

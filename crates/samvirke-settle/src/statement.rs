@@ -35,6 +35,7 @@ pub struct SettleError(pub String);
 
 /// An aconto instalment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Instalment {
     /// Due date.
     pub due: Date,
@@ -44,6 +45,7 @@ pub struct Instalment {
 
 /// How one amount came about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Explanation {
     /// The key, in words.
     pub key: String,
@@ -63,6 +65,7 @@ pub struct Explanation {
 
 /// One payer under one payment agreement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PayerLine {
     /// The payer.
     pub payer: String,
@@ -84,6 +87,7 @@ pub struct PayerLine {
 
 /// One payment agreement settled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgreementSettlement {
     /// Its sub-agreement.
     pub sub_agreement: u32,
@@ -110,6 +114,7 @@ pub struct AgreementSettlement {
 
 /// The settlement of a cooperation for a year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statement {
     /// The cooperation.
     pub cooperation: String,

@@ -3761,6 +3761,50 @@ both!(
         });
         put_fact(app, run(117_000_000));
         wait_for(app, path, |b| b.contains("differ from the recorded run"));
+        // The municipality's view: what Dragør pays, to whom, for what; what Tårnby is paid; the
+        // cost per year with its chart.
+        let dragoer = public.get("/municipalities/DK-0155");
+        assert!(
+            dragoer
+                .body
+                .contains("href=\"/municipalities/DK-0155/settlements/2025\""),
+            "{}",
+            dragoer.body
+        );
+        let pays = public.get("/municipalities/DK-0155/settlements/2025");
+        assert_eq!(pays.status, 200);
+        for part in [
+            "<h1>Dragør: afregninger 2025</h1>",
+            "href=\"/cooperations/dragoer-taarnby-settle/settlement/2025/DK-0155\">Dragør–Tårnby (settlement test)</a>",
+            "<td data-label=\"For\">Delaftale 3: Natur og miljø<br>betales til Tårnby</td>",
+            "<td class=\"num\" data-label=\"Efterregulering\">−45.205,48\u{a0}kr.</td>",
+            "<desc id=\"cost-desc\">2025: 1.180.000,00\u{a0}kr.</desc>",
+        ] {
+            assert!(pays.body.contains(part), "{part} in {}", pays.body);
+        }
+        let paid = public.get("/municipalities/DK-0185/settlements/2025");
+        assert!(
+            paid.body
+                .contains("<td class=\"num\" data-label=\"Budget\">1.200.000,00\u{a0}kr.</td>"),
+            "{}",
+            paid.body
+        );
+        assert_eq!(app.get("/municipalities/DK-0155/settlements/1999").0, 404);
+        // The API says the same, and is in the OpenAPI document.
+        let (status, json) =
+            app.json("/api/v1/cooperations/dragoer-taarnby-settle/settlements/2025");
+        assert_eq!(status, 200);
+        assert_eq!(
+            json["agreements"][0]["payers"][0]["true_up_minor"],
+            -4_520_548
+        );
+        assert_eq!(
+            app.json("/api/v1/cooperations/dragoer-taarnby-settle/settlements/2024")
+                .0,
+            404
+        );
+        let (_, _, openapi) = app.get("/api/v1/openapi.json");
+        assert!(openapi.contains("/api/v1/cooperations/{id}/settlements/{year}"));
         // No cost basis, and a payer that pays nothing: not found.
         assert_eq!(
             app.get("/cooperations/dragoer-taarnby-settle/settlement/2024")

@@ -348,6 +348,38 @@ pub(crate) async fn evaluation(
     Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
 }
 
+/// A cooperation's settlement of a year: per payment agreement and payer the key, the shares, the
+/// aconto instalments, the savings credit, the actual share and the true-up, and how each amount
+/// came about (the same as `samvirke settle --format json`).
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/settlements/{year}", tag = "registry",
+    params(
+        ("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"),
+        ("year" = i32, Path, description = "The year", example = 2025),
+    ),
+    responses(
+        (status = 200, description = "The statement", body = samvirke_settle::statement::Statement, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 404, description = "No such cooperation, or no cost basis for the year", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn settlement(
+    State(state): State<Arc<AppState>>,
+    Path((id, year)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let year = crate::report_year(&year).ok_or_else(|| {
+        WebError::NotFound(format!(
+            "\"{year}\" is not a year Samvirke settles (1990–2100)"
+        ))
+    })?;
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let (statement, _) = crate::public::settlement::worked_out(&snapshot.registry, doc, year)?;
+    Ok((
+        [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        Json(statement),
+    )
+        .into_response())
+}
+
 /// The body that handles a case.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Handler {

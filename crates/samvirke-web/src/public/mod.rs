@@ -10,7 +10,7 @@
 //! | `/cooperations/{id}/mapping` (and `.pdf`) | [`mapping`] |
 //! | `/cooperations/{id}/evaluation` | [`evaluation`] |
 //! | `/cooperations/{id}/projects` | [`projects`] |
-//! | `/cooperations/{id}/settlement/{year}` (and `.pdf`, `.csv`, `.json`), `…/{year}/{payer}` (and `.pdf`) | [`settlement`] |
+//! | `/cooperations/{id}/settlement/{year}` (and `.pdf`, `.csv`, `.json`), `…/{year}/{payer}` (and `.pdf`), `/municipalities/{id}/settlements/{year}` | [`settlement`] |
 //! | `/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (and `.pdf`), `…/scenarios/compare` | [`scenario`] |
 //! | `/municipalities/{id}`, `/municipalities/{id}/deadlines.ics` | [`municipality`] |
 //! | `/matrix`, `/matrix.csv` | [`matrix`] |
@@ -29,7 +29,7 @@ mod projects;
 mod report;
 pub(crate) mod scenario;
 mod search;
-mod settlement;
+pub(crate) mod settlement;
 mod who;
 
 use std::sync::Arc;

@@ -170,6 +170,12 @@ pub(crate) async fn municipality_page(
                 }
             }
         }
+        // The latest year any of its cooperations settles (a payment agreement's cost basis or a
+        // recorded run): what it pays and is paid.
+        @let settled = member_of.iter().flat_map(|d| registry.settlement_years(&d.cooperation.id)).max();
+        @if let Some(year) = settled {
+            p { a href={ "/municipalities/" (id) "/settlements/" (year) } { (tra("settlement-municipality-link", &[("year", &year.to_string())])) } }
+        }
         h2 { (tr("performs-for-others")) }
         (list_or_nothing(&performs))
         h2 { (tr("others-perform")) }

@@ -31,6 +31,279 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             "/cooperations/{id}/settlement/{year}/{payer}",
             get(explanation_page),
         )
+        .route(
+            "/municipalities/{id}/settlements/{year}",
+            get(municipality_page),
+        )
+}
+
+/// How many years the municipality page's chart and year list go back.
+const MUNICIPALITY_YEARS_MAX: usize = 10;
+
+/// One payment agreement a municipality pays under: for what, to whom, and its shares.
+struct Paying {
+    what: String,
+    payee: String,
+    budget: u64,
+    actual: Option<u64>,
+    true_up: Option<i64>,
+}
+
+/// What a municipality pays and receives under one cooperation in one year.
+struct Money<'r> {
+    cooperation: &'r CooperationDoc,
+    currency: String,
+    /// Per payment agreement it pays under: the sub-agreement heading, the payee, its budget
+    /// share, actual share and true-up.
+    pays: Vec<Paying>,
+    /// Per payment agreement it is paid under: the heading and the payers' budget total.
+    receives: Vec<(String, u64)>,
+}
+
+/// The municipality's money under every cooperation it is party to that settles `year`.
+fn money_of<'r>(registry: &'r Registry, me: &PartyId, year: i32) -> Vec<Money<'r>> {
+    let payer = me.to_string();
+    registry
+        .cooperations()
+        .iter()
+        .filter(|d| d.cooperation.parties.iter().any(|p| &p.id == me))
+        .filter_map(|d| {
+            let (statement, _) = worked_out(registry, d, year).ok()?;
+            let l = lang();
+            let pays: Vec<_> = statement
+                .agreements
+                .iter()
+                .flat_map(|a| {
+                    a.payers
+                        .iter()
+                        .filter(|p| p.payer == payer)
+                        .map(move |p| Paying {
+                            what: samvirke_report::annual::sheet_heading(
+                                l,
+                                a.sub_agreement,
+                                &a.title,
+                            ),
+                            payee: samvirke_report::settlement::party_name(d, &a.payee),
+                            budget: p.budget_minor,
+                            actual: p.actual_minor,
+                            true_up: p.true_up_minor,
+                        })
+                })
+                .collect();
+            let receives: Vec<_> = statement
+                .agreements
+                .iter()
+                .filter(|a| a.payee == payer)
+                .map(|a| {
+                    (
+                        samvirke_report::annual::sheet_heading(l, a.sub_agreement, &a.title),
+                        a.payers.iter().map(|p| p.budget_minor).sum(),
+                    )
+                })
+                .collect();
+            (!pays.is_empty() || !receives.is_empty()).then(|| Money {
+                cooperation: d,
+                currency: statement.currency.clone(),
+                pays,
+                receives,
+            })
+        })
+        .collect()
+}
+
+/// What the municipality pays in a year, per currency: its actual shares where the year is
+/// closed, else its budget shares.
+fn cost_of(list: &[Money<'_>]) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = Vec::new();
+    for m in list {
+        let sum: u64 = m.pays.iter().map(|p| p.actual.unwrap_or(p.budget)).sum();
+        match out.iter_mut().find(|(c, _)| *c == m.currency) {
+            Some((_, total)) => *total += sum,
+            None => out.push((m.currency.clone(), sum)),
+        }
+    }
+    out
+}
+
+/// The municipality's cost per year as bars, with a title and a description for screen readers;
+/// the table after it holds the same amounts.
+fn cost_chart(name: &str, costs: &[(i32, String, u64)]) -> Markup {
+    const ROW: u32 = 40;
+    const WIDTH: u32 = 460;
+    const LABEL: u32 = 60;
+    const ROOM: u32 = 200;
+    if costs.is_empty() {
+        return html! {};
+    }
+    let l = lang();
+    let max = costs.iter().map(|c| c.2).max().unwrap_or(1).max(1) as f64;
+    let bar = |minor: u64| ((minor as f64 / max) * f64::from(WIDTH - LABEL - ROOM)).round();
+    let money = |minor: u64, currency: &str| crate::i18n::money(l, minor as i64, currency);
+    let desc: Vec<String> = costs
+        .iter()
+        .map(|(y, c, m)| format!("{y}: {}", money(*m, c)))
+        .collect();
+    let height = costs.len() as u32 * ROW + 8;
+    html! {
+        figure.chart.money {
+            svg role="img" aria-labelledby="cost-title cost-desc"
+                viewBox={ "0 0 " (WIDTH) " " (height) } width="100%" preserveAspectRatio="xMinYMin meet" {
+                title #cost-title { (tra("settlement-chart-title", &[("name", name)])) }
+                desc #cost-desc { (desc.join("; ")) }
+                @for (i, (year, currency, minor)) in costs.iter().enumerate() {
+                    @let top = i as u32 * ROW;
+                    text x="0" y=(top + 25) class="tick" { (year) }
+                    rect x=(LABEL) y=(top + 8) width=(bar(*minor)) height="24" class="bar" {}
+                    text x=(f64::from(LABEL) + bar(*minor) + 8.0) y=(top + 25) class="bar-value" { (money(*minor, currency)) }
+                }
+            }
+            figcaption { (tr("settlement-chart-caption")) }
+        }
+    }
+}
+
+/// `GET /municipalities/{id}/settlements/{year}`: what the municipality pays, to whom and for
+/// what, and what it receives, under every cooperation it is party to; and its cost per year.
+async fn municipality_page(
+    State(state): State<Arc<AppState>>,
+    Path((id, year)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let Some(year) = crate::report_year(&year) else {
+        return Ok(not_found_page());
+    };
+    let id = crate::known_municipality(&id)?;
+    let name = crate::html::components::municipality_name(id);
+    let snapshot = snapshot(&state)?;
+    let registry = &snapshot.registry;
+    let me = PartyId::Municipality(id);
+    // The years any of its cooperations settles, the latest MUNICIPALITY_YEARS_MAX.
+    let mut years: Vec<i32> = registry
+        .cooperations()
+        .iter()
+        .filter(|d| d.cooperation.parties.iter().any(|p| p.id == me))
+        .flat_map(|d| registry.settlement_years(&d.cooperation.id))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let skip = years.len().saturating_sub(MUNICIPALITY_YEARS_MAX);
+    let years: Vec<i32> = years.into_iter().skip(skip).collect();
+    if !years.contains(&year) {
+        return Ok(not_found_page());
+    }
+    let this_year = money_of(registry, &me, year);
+    let costs: Vec<(i32, String, u64)> = years
+        .iter()
+        .flat_map(|y| {
+            cost_of(&money_of(registry, &me, *y))
+                .into_iter()
+                .map(move |(c, m)| (*y, c, m))
+        })
+        .collect();
+    let l = lang();
+    let title = tra(
+        "settlement-municipality-title",
+        &[("name", &name), ("year", &year.to_string())],
+    );
+    let money = |minor: u64, currency: &str| crate::i18n::money(l, minor as i64, currency);
+    let body = html! {
+        p.breadcrumb { a href={ "/municipalities/" (id) } { (name) } }
+        h1 { (title) }
+        @if years.len() > 1 {
+            nav aria-label=(tr("settlement-years")) {
+                ul.actions {
+                    @for y in &years {
+                        li {
+                            @if *y == year { span aria-current="page" { (y) } }
+                            @else { a href={ "/municipalities/" (id) "/settlements/" (y) } { (y) } }
+                        }
+                    }
+                }
+            }
+        }
+        p { (tr("settlement-municipality-intro")) }
+        @let paying: Vec<&Money<'_>> = this_year.iter().filter(|m| !m.pays.is_empty()).collect();
+        h2 { (tr("settlement-pays")) }
+        @if paying.is_empty() {
+            p { (tr("settlement-pays-nothing")) }
+        } @else {
+            table.stack {
+                caption { (tra("settlement-pays-caption", &[("name", &name), ("year", &year.to_string())])) }
+                thead { tr {
+                    th scope="col" { (tr("settlement-col-cooperation")) }
+                    th scope="col" { (tr("settlement-col-for")) }
+                    th scope="col" .num { (tr("settle-col-budget")) }
+                    th scope="col" .num { (tr("settle-col-actual")) }
+                    th scope="col" .num { (tr("settle-col-true-up")) }
+                } }
+                tbody {
+                    @for m in &paying {
+                        @for x in &m.pays {
+                            tr {
+                                th scope="row" {
+                                    a href={ "/cooperations/" (m.cooperation.cooperation.id) "/settlement/" (year) "/" (me) } { (m.cooperation.cooperation.name) }
+                                }
+                                td data-label=(tr("settlement-col-for")) {
+                                    (x.what) br;
+                                    (tra("settlement-to", &[("payee", &x.payee)]))
+                                }
+                                td.num data-label=(tr("settle-col-budget")) { (money(x.budget, &m.currency)) }
+                                td.num data-label=(tr("settle-col-actual")) {
+                                    @match x.actual { Some(a) => (money(a, &m.currency)), None => "–" }
+                                }
+                                td.num data-label=(tr("settle-col-true-up")) {
+                                    @match x.true_up {
+                                        Some(t) => (samvirke_report::decision::signed(l, t, &m.currency)),
+                                        None => (tr("settle-open")),
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @let receiving: Vec<&Money<'_>> = this_year.iter().filter(|m| !m.receives.is_empty()).collect();
+        @if !receiving.is_empty() {
+            h2 { (tr("settlement-receives")) }
+            table.stack {
+                caption { (tra("settlement-receives-caption", &[("name", &name), ("year", &year.to_string())])) }
+                thead { tr {
+                    th scope="col" { (tr("settlement-col-cooperation")) }
+                    th scope="col" { (tr("settlement-col-for")) }
+                    th scope="col" .num { (tr("settle-budget")) }
+                } }
+                tbody {
+                    @for m in &receiving {
+                        @for (what, total) in &m.receives {
+                            tr {
+                                th scope="row" { a href={ "/cooperations/" (m.cooperation.cooperation.id) "/settlement/" (year) } { (m.cooperation.cooperation.name) } }
+                                td data-label=(tr("settlement-col-for")) { (what) }
+                                td.num data-label=(tr("settle-budget")) { (money(*total, &m.currency)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (tr("settlement-per-year")) }
+        (cost_chart(&name, &costs))
+        table.stack {
+            caption { (tra("settlement-per-year-caption", &[("name", &name)])) }
+            thead { tr {
+                th scope="col" { (tr("evaluation-col-year")) }
+                th scope="col" .num { (tr("settlement-col-cost")) }
+            } }
+            tbody {
+                @for (y, currency, minor) in &costs {
+                    tr {
+                        th scope="row" { (y) }
+                        td.num data-label=(tr("settlement-col-cost")) { (money(*minor, currency)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(page(&title, body).into_string()).into_response())
 }
 
 /// The usage rows a run's totals stand for: per payer its rows, the units on the first.
@@ -68,7 +341,7 @@ fn needs_usage(doc: &CooperationDoc, year: i32) -> bool {
 
 /// The year's statement and its recorded run, or why there is none (a page in the reader's
 /// language).
-fn worked_out<'r>(
+pub(crate) fn worked_out<'r>(
     registry: &'r Registry,
     doc: &CooperationDoc,
     year: i32,
@@ -125,7 +398,7 @@ fn years_nav(registry: &Registry, doc: &CooperationDoc, year: i32) -> Markup {
     html! {
         @if years.len() > 1 {
             nav aria-label=(tr("settlement-years")) {
-                ul.inline {
+                ul.actions {
                     @for y in &years {
                         li {
                             @if *y == year {

@@ -46,6 +46,7 @@ struct Paying {
     payee: String,
     budget: u64,
     actual: Option<u64>,
+    savings: u64,
     true_up: Option<i64>,
 }
 
@@ -86,6 +87,7 @@ fn money_of<'r>(registry: &'r Registry, me: &PartyId, year: i32) -> Vec<Money<'r
                             payee: samvirke_report::settlement::party_name(d, &a.payee),
                             budget: p.budget_minor,
                             actual: p.actual_minor,
+                            savings: p.savings_minor,
                             true_up: p.true_up_minor,
                         })
                 })
@@ -112,11 +114,15 @@ fn money_of<'r>(registry: &'r Registry, me: &PartyId, year: i32) -> Vec<Money<'r
 }
 
 /// What the municipality pays in a year, per currency: its actual shares where the year is
-/// closed, else its budget shares.
+/// closed, else its budget shares, less its savings credits (as the evaluation counts a cost).
 fn cost_of(list: &[Money<'_>]) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = Vec::new();
     for m in list {
-        let sum: u64 = m.pays.iter().map(|p| p.actual.unwrap_or(p.budget)).sum();
+        let sum: u64 = m
+            .pays
+            .iter()
+            .map(|p| p.actual.unwrap_or(p.budget).saturating_sub(p.savings))
+            .sum();
         match out.iter_mut().find(|(c, _)| *c == m.currency) {
             Some((_, total)) => *total += sum,
             None => out.push((m.currency.clone(), sum)),

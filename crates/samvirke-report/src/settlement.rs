@@ -210,16 +210,21 @@ pub fn statement(doc: &CooperationDoc, s: &Statement, lang: Lang) -> Document {
             ],
         ),
         subtitle: doc.cooperation.name.clone(),
-        footer: i18n::message(
-            lang,
-            "settle-statement-footer",
-            &[
-                ("year", &s.year.to_string()),
-                ("name", &doc.cooperation.name),
-            ],
-        ),
+        footer: footer(doc, s, lang),
         blocks,
     }
+}
+
+/// The page footer of a statement and of an explanation.
+fn footer(doc: &CooperationDoc, s: &Statement, lang: Lang) -> String {
+    i18n::message(
+        lang,
+        "settle-statement-footer",
+        &[
+            ("year", &s.year.to_string()),
+            ("name", &doc.cooperation.name),
+        ],
+    )
 }
 
 /// A payer's weight as its key counts it: parts, residents, or units.
@@ -568,14 +573,7 @@ pub fn explanation(
             ],
         ),
         subtitle: doc.cooperation.name.clone(),
-        footer: i18n::message(
-            lang,
-            "settle-statement-footer",
-            &[
-                ("year", &s.year.to_string()),
-                ("name", &doc.cooperation.name),
-            ],
-        ),
+        footer: footer(doc, s, lang),
         blocks,
     })
 }

@@ -149,3 +149,47 @@ pub(crate) fn deadline_status(status: samvirke_core::deadlines::Status) -> Marku
     };
     html! { span class=(class) { (tr(&format!("deadline-{}", status.as_str()))) } }
 }
+
+/// Amounts per year as horizontal bars, with a title and a description (every year's amount in
+/// words) for screen readers, and a caption; the page puts the same amounts in a table. `id` makes
+/// the title's and description's ids unique on the page. Nothing when there are no years.
+pub(crate) fn year_bars(
+    id: &str,
+    title: &str,
+    caption: &str,
+    years: &[(i32, String, i64)],
+) -> Markup {
+    // Narrow with large type (`figure.chart.money`), so a phone scaling it down keeps it readable.
+    const ROW: u32 = 40;
+    const WIDTH: u32 = 460;
+    const LABEL: u32 = 60;
+    const ROOM: u32 = 200;
+    if years.is_empty() {
+        return html! {};
+    }
+    let l = lang();
+    let max = years.iter().map(|y| y.2).max().unwrap_or(1).max(1) as f64;
+    let bar = |minor: i64| ((minor.max(0) as f64 / max) * f64::from(WIDTH - LABEL - ROOM)).round();
+    let money = |minor: i64, currency: &str| crate::i18n::money(l, minor, currency);
+    let desc: Vec<String> = years
+        .iter()
+        .map(|(y, c, m)| format!("{y}: {}", money(*m, c)))
+        .collect();
+    let height = years.len() as u32 * ROW + 8;
+    html! {
+        figure.chart.money {
+            svg role="img" aria-labelledby={ (id) "-title " (id) "-desc" }
+                viewBox={ "0 0 " (WIDTH) " " (height) } width="100%" preserveAspectRatio="xMinYMin meet" {
+                title id={ (id) "-title" } { (title) }
+                desc id={ (id) "-desc" } { (desc.join("; ")) }
+                @for (i, (year, currency, minor)) in years.iter().enumerate() {
+                    @let top = i as u32 * ROW;
+                    text x="0" y=(top + 25) class="tick" { (year) }
+                    rect x=(LABEL) y=(top + 8) width=(bar(*minor)) height="24" class="bar" {}
+                    text x=(f64::from(LABEL) + bar(*minor) + 8.0) y=(top + 25) class="bar-value" { (money(*minor, currency)) }
+                }
+            }
+            figcaption { (caption) }
+        }
+    }
+}

@@ -107,47 +107,19 @@ pub(crate) fn evaluation_item(doc: &CooperationDoc, e: &Evaluation, level: u8) -
     }
 }
 
-/// The yearly cost as bars, one per year with a settlement run, with a title and a description
-/// for screen readers; the table after it holds the same amounts.
+/// The yearly cost as bars, one per year with a settlement run.
 fn cost_chart(part: &EvaluationPart, currency: &str) -> Markup {
-    const ROW: u32 = 40;
-    const WIDTH: u32 = 460;
-    const LABEL: u32 = 60;
-    const ROOM: u32 = 200;
-    let years: Vec<(i32, i64)> = part
+    let years: Vec<(i32, String, i64)> = part
         .years
         .iter()
-        .filter_map(|y| y.cost_minor.map(|c| (y.year, c)))
+        .filter_map(|y| y.cost_minor.map(|c| (y.year, currency.to_string(), c)))
         .collect();
-    if years.is_empty() {
-        return html! {};
-    }
-    let l = lang();
-    let max = years.iter().map(|(_, c)| *c).max().unwrap_or(1).max(1) as f64;
-    let bar = |minor: i64| ((minor.max(0) as f64 / max) * f64::from(WIDTH - LABEL - ROOM)).round();
-    let money = |minor: i64| i18n::money(l, minor, currency);
-    let id = format!("cost-{}", part.sub_agreement);
-    let desc: Vec<String> = years
-        .iter()
-        .map(|(y, c)| format!("{y}: {}", money(*c)))
-        .collect();
-    let height = years.len() as u32 * ROW + 8;
-    html! {
-        figure.chart.money {
-            svg role="img" aria-labelledby={ (id) "-title " (id) "-desc" }
-                viewBox={ "0 0 " (WIDTH) " " (height) } width="100%" preserveAspectRatio="xMinYMin meet" {
-                title id={ (id) "-title" } { (tra("evaluation-chart-title", &[("title", &part.title)])) }
-                desc id={ (id) "-desc" } { (desc.join("; ")) }
-                @for (i, (year, cost)) in years.iter().enumerate() {
-                    @let top = i as u32 * ROW;
-                    text x="0" y=(top + 25) class="tick" { (year) }
-                    rect x=(LABEL) y=(top + 8) width=(bar(*cost)) height="24" class="bar" {}
-                    text x=(f64::from(LABEL) + bar(*cost) + 8.0) y=(top + 25) class="bar-value" { (money(*cost)) }
-                }
-            }
-            figcaption { (tr("evaluation-chart-caption")) }
-        }
-    }
+    crate::html::components::year_bars(
+        &format!("cost-{}", part.sub_agreement),
+        &tra("evaluation-chart-title", &[("title", &part.title)]),
+        &tr("evaluation-chart-caption"),
+        &years,
+    )
 }
 
 /// A sub-agreement: its cost and key figures per year, the trend, and its evaluations.

@@ -131,43 +131,6 @@ fn cost_of(list: &[Money<'_>]) -> Vec<(String, u64)> {
     out
 }
 
-/// The municipality's cost per year as bars, with a title and a description for screen readers;
-/// the table after it holds the same amounts.
-fn cost_chart(name: &str, costs: &[(i32, String, u64)]) -> Markup {
-    const ROW: u32 = 40;
-    const WIDTH: u32 = 460;
-    const LABEL: u32 = 60;
-    const ROOM: u32 = 200;
-    if costs.is_empty() {
-        return html! {};
-    }
-    let l = lang();
-    let max = costs.iter().map(|c| c.2).max().unwrap_or(1).max(1) as f64;
-    let bar = |minor: u64| ((minor as f64 / max) * f64::from(WIDTH - LABEL - ROOM)).round();
-    let money = |minor: u64, currency: &str| crate::i18n::money(l, minor as i64, currency);
-    let desc: Vec<String> = costs
-        .iter()
-        .map(|(y, c, m)| format!("{y}: {}", money(*m, c)))
-        .collect();
-    let height = costs.len() as u32 * ROW + 8;
-    html! {
-        figure.chart.money {
-            svg role="img" aria-labelledby="cost-title cost-desc"
-                viewBox={ "0 0 " (WIDTH) " " (height) } width="100%" preserveAspectRatio="xMinYMin meet" {
-                title #cost-title { (tra("settlement-chart-title", &[("name", name)])) }
-                desc #cost-desc { (desc.join("; ")) }
-                @for (i, (year, currency, minor)) in costs.iter().enumerate() {
-                    @let top = i as u32 * ROW;
-                    text x="0" y=(top + 25) class="tick" { (year) }
-                    rect x=(LABEL) y=(top + 8) width=(bar(*minor)) height="24" class="bar" {}
-                    text x=(f64::from(LABEL) + bar(*minor) + 8.0) y=(top + 25) class="bar-value" { (money(*minor, currency)) }
-                }
-            }
-            figcaption { (tr("settlement-chart-caption")) }
-        }
-    }
-}
-
 /// `GET /municipalities/{id}/settlements/{year}`: what the municipality pays, to whom and for
 /// what, and what it receives, under every cooperation it is party to; and its cost per year.
 async fn municipality_page(
@@ -292,7 +255,12 @@ async fn municipality_page(
             }
         }
         h2 { (tr("settlement-per-year")) }
-        (cost_chart(&name, &costs))
+        (crate::html::components::year_bars(
+            "cost",
+            &tra("settlement-chart-title", &[("name", &name)]),
+            &tr("settlement-chart-caption"),
+            &costs.iter().map(|(y, c, m)| (*y, c.clone(), *m as i64)).collect::<Vec<_>>(),
+        ))
         table.stack {
             caption { (tra("settlement-per-year-caption", &[("name", &name)])) }
             thead { tr {

@@ -1132,3 +1132,4 @@ settlement-per-year-caption = Det, { $name } betaler hvert år i sine samarbejde
 settlement-col-cost = Betaler
 settlement-municipality-link = Afregninger { $year }: det, kommunen betaler og får betalt
 settlement-to = betales til { $payee }
+settlement-other-years = De år, der har en afregning

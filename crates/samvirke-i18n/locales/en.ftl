@@ -1132,3 +1132,4 @@ settlement-per-year-caption = What { $name } pays each year under its cooperatio
 settlement-col-cost = Pays
 settlement-municipality-link = Settlements { $year }: what the municipality pays and is paid
 settlement-to = paid to { $payee }
+settlement-other-years = The years with a settlement

@@ -1132,3 +1132,4 @@ settlement-per-year-caption = Hva { $name } betaler hvert år i sine samarbeid
 settlement-col-cost = Betaler
 settlement-municipality-link = Avregninger { $year }: hva kommunen betaler og får betalt
 settlement-to = betales til { $payee }
+settlement-other-years = Årene som har en avregning

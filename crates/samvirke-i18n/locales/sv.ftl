@@ -1132,3 +1132,4 @@ settlement-per-year-caption = Vad { $name } betalar varje år i sina samverkansa
 settlement-col-cost = Betalar
 settlement-municipality-link = Avräkningar { $year }: vad kommunen betalar och får betalt
 settlement-to = betalas till { $payee }
+settlement-other-years = De år som har en avräkning

@@ -3806,11 +3806,31 @@ both!(
         );
         let (_, _, openapi) = app.get("/api/v1/openapi.json");
         assert!(openapi.contains("/api/v1/cooperations/{id}/settlements/{year}"));
-        // No cost basis, and a payer that pays nothing: not found.
-        assert_eq!(
-            app.get("/cooperations/dragoer-taarnby-settle/settlement/2024")
-                .0,
-            404
+        // A key by usage without a recorded run: the page says why there is no statement yet.
+        import_text(
+            app,
+            "settle-vastra-malardalen.toml",
+            include_str!("../../samvirke/tests/fixtures/settle-vastra-malardalen.toml"),
+        );
+        let usage_path = "/cooperations/vastra-malardalen-settle/settlement/2025";
+        wait_for(app, usage_path, |b| b.contains("splits by usage"));
+        let usage = public.get(usage_path);
+        assert_eq!(usage.status, 404);
+        assert!(
+            usage.body.contains(
+                "Nøglen for 2025 fordeler efter forbrug, og der er endnu ikke registreret en afregning med årets aktivitet."
+            ),
+            "{}",
+            usage.body
+        );
+        // No cost basis, and a payer that pays nothing: not found, the first with the reason.
+        let none = public.get("/cooperations/dragoer-taarnby-settle/settlement/2024");
+        assert_eq!(none.status, 404);
+        assert!(
+            none.body
+                .contains("Ingen betalingsaftale har et udgiftsgrundlag for 2024."),
+            "{}",
+            none.body
         );
         assert_eq!(app.get(&format!("{path}/DK-0101")).0, 404);
         assert_eq!(app.get(&format!("{path}.xml")).0, 404);

@@ -337,6 +337,27 @@ pub(crate) fn worked_out<'r>(
     Ok((statement, run))
 }
 
+/// The page of a year without a statement: 404 with the reason in the reader's language (no cost
+/// basis, or a usage key without a recorded run) and the years there are.
+fn no_statement(doc: &CooperationDoc, year: i32, e: WebError) -> Response {
+    let WebError::NotFound(reason) = e else {
+        return PageError(e).into_response();
+    };
+    let c = &doc.cooperation;
+    let title = tra("settlement-year-link", &[("year", &year.to_string())]);
+    let body = html! {
+        p.breadcrumb { a href={ "/cooperations/" (c.id) } { (c.name) } }
+        h1 { (title) }
+        p { (reason) }
+        p { a href={ "/cooperations/" (c.id) "#settlement" } { (tr("settlement-other-years")) } }
+    };
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        Html(page(&title, body).into_string()),
+    )
+        .into_response()
+}
+
 /// Whether the recorded run has the statement's figures.
 fn matches_run(s: &Statement, run: &SettlementRecord) -> bool {
     let lines: Vec<(u32, &str, u64, Option<u64>, u64)> = s
@@ -404,7 +425,10 @@ async fn statement_page(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let (statement, run) = worked_out(&snapshot.registry, doc, year)?;
+    let (statement, run) = match worked_out(&snapshot.registry, doc, year) {
+        Ok(w) => w,
+        Err(e) => return Ok(no_statement(doc, year, e)),
+    };
     let document = samvirke_report::settlement::statement(doc, &statement, lang());
     let stem = format!("{}-settlement-{year}", doc.cooperation.id);
     match format {
@@ -484,7 +508,10 @@ async fn explanation_page(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let (statement, _) = worked_out(&snapshot.registry, doc, year)?;
+    let (statement, _) = match worked_out(&snapshot.registry, doc, year) {
+        Ok(w) => w,
+        Err(e) => return Ok(no_statement(doc, year, e)),
+    };
     let payer = payer.to_string();
     let Some(document) = samvirke_report::settlement::explanation(doc, &statement, &payer, lang())
     else {

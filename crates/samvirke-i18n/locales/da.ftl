@@ -1133,3 +1133,7 @@ settlement-col-cost = Betaler
 settlement-municipality-link = Afregninger { $year }: det, kommunen betaler og får betalt
 settlement-to = betales til { $payee }
 settlement-other-years = De år, der har en afregning
+legend-change = Ændring { $n }
+legend-staff = Personaleflytning { $n }
+legend-result = Resultat { $n }
+field-project-year-label = Budgetår { $n }: året

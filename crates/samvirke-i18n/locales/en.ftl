@@ -1133,3 +1133,7 @@ settlement-col-cost = Pays
 settlement-municipality-link = Settlements { $year }: what the municipality pays and is paid
 settlement-to = paid to { $payee }
 settlement-other-years = The years with a settlement
+legend-change = Change { $n }
+legend-staff = Staff move { $n }
+legend-result = Result { $n }
+field-project-year-label = Budget year { $n }: the year

@@ -1133,3 +1133,7 @@ settlement-col-cost = Betaler
 settlement-municipality-link = Avregninger { $year }: hva kommunen betaler og får betalt
 settlement-to = betales til { $payee }
 settlement-other-years = Årene som har en avregning
+legend-change = Endring { $n }
+legend-staff = Personalflytting { $n }
+legend-result = Resultat { $n }
+field-project-year-label = Budsjettår { $n }: året

@@ -1133,3 +1133,7 @@ settlement-col-cost = Betalar
 settlement-municipality-link = Avräkningar { $year }: vad kommunen betalar och får betalt
 settlement-to = betalas till { $payee }
 settlement-other-years = De år som har en avräkning
+legend-change = Ändring { $n }
+legend-staff = Personalflytt { $n }
+legend-result = Resultat { $n }
+field-project-year-label = Budgetår { $n }: året

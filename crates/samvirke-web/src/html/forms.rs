@@ -66,6 +66,9 @@ pub(crate) struct Field {
     pub(crate) input: Input,
     pub(crate) required: bool,
     pub(crate) hint: Option<String>,
+    /// The group of fields it belongs to (one change of a scenario, one budget year), shown as a
+    /// fieldset with this legend.
+    pub(crate) group: Option<String>,
 }
 
 /// A field labelled by the message `label`.
@@ -76,6 +79,7 @@ pub(crate) fn field(name: &str, label: &str, input: Input, required: bool) -> Fi
         input,
         required,
         hint: None,
+        group: None,
     }
 }
 
@@ -83,6 +87,13 @@ impl Field {
     /// The same field labelled by a text of its own (a section title from a report template).
     pub(crate) fn labelled(mut self, label: String) -> Field {
         self.label = label;
+        self
+    }
+
+    /// The same field in the group with the legend `legend` (fields next to each other with the
+    /// same legend share one fieldset).
+    pub(crate) fn in_group(mut self, legend: String) -> Field {
+        self.group = Some(legend);
         self
     }
 
@@ -210,6 +221,28 @@ pub(crate) fn render_field(f: &Field, data: &FormData, problems: &[Problem]) -> 
                         class=[matches!(input, Input::Date | Input::Number).then_some("narrow")]
                         aria-describedby=[described.as_deref()] aria-invalid=[invalid];
                 },
+            }
+        }
+    }
+}
+
+/// Every field, those next to each other in one group inside a fieldset with its legend.
+pub(crate) fn render_fields(fields: &[Field], data: &FormData, problems: &[Problem]) -> Markup {
+    let mut runs: Vec<(Option<&str>, Vec<&Field>)> = Vec::new();
+    for f in fields {
+        match runs.last_mut() {
+            Some((group, list)) if *group == f.group.as_deref() && group.is_some() => list.push(f),
+            _ => runs.push((f.group.as_deref(), vec![f])),
+        }
+    }
+    html! {
+        @for (group, list) in &runs {
+            @match group {
+                Some(legend) => fieldset.group {
+                    legend { (legend) }
+                    @for f in list { (render_field(f, data, problems)) }
+                },
+                None => { @for f in list { (render_field(f, data, problems)) } },
             }
         }
     }

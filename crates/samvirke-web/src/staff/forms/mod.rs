@@ -45,7 +45,7 @@ use crate::auth::{self, Staff};
 use crate::edit::{self, Outcome};
 use crate::html::components::{self, municipality_name};
 use crate::html::errors::{PageError, not_found_page};
-use crate::html::forms::{Field, FormData, Input, Problem, error_summary, field, render_field};
+use crate::html::forms::{Field, FormData, Input, Problem, error_summary, field, render_fields};
 use crate::html::{day, tr, tra};
 use crate::{AppState, WebError, i18n, now};
 
@@ -538,7 +538,7 @@ fn form_page(
         form method="post" action={ "/staff/cooperations/" (id) "/" (form.slug()) } novalidate {
             (csrf_field(staff))
             input type="hidden" name="base" value=(base);
-            @for f in &fields { (render_field(f, data, &problems)) }
+            (render_fields(&fields, data, &problems))
             button type="submit" { (tr("save")) }
             a.button.secondary href=(back) { (tr("cancel")) }
         }

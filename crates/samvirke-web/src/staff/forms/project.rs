@@ -170,6 +170,7 @@ impl StaffForm for ProjectForm {
         let (years, results) = self.groups(doc);
         for n in 1..=years {
             let label = |key: &str| tra(key, &[("n", &n.to_string())]);
+            let legend = tra("field-project-year", &[("n", &n.to_string())]);
             out.push(
                 field(
                     &year_field(n, "year"),
@@ -177,7 +178,8 @@ impl StaffForm for ProjectForm {
                     Input::Number,
                     false,
                 )
-                .labelled(label("field-project-year"))
+                .labelled(label("field-project-year-label"))
+                .in_group(legend.clone())
                 .hint(tr("hint-project-year")),
             );
             out.push(
@@ -187,7 +189,8 @@ impl StaffForm for ProjectForm {
                     Input::Text,
                     false,
                 )
-                .labelled(label("field-project-budget")),
+                .labelled(label("field-project-budget"))
+                .in_group(legend.clone()),
             );
             out.push(
                 field(
@@ -197,11 +200,13 @@ impl StaffForm for ProjectForm {
                     false,
                 )
                 .labelled(label("field-project-actual"))
+                .in_group(legend.clone())
                 .hint(tr("hint-project-actual")),
             );
         }
         for n in 1..=results {
             let label = |key: &str| tra(key, &[("n", &n.to_string())]);
+            let legend = tra("legend-result", &[("n", &n.to_string())]);
             out.push(
                 field(
                     &result_field(n, "year"),
@@ -209,7 +214,8 @@ impl StaffForm for ProjectForm {
                     Input::Number,
                     false,
                 )
-                .labelled(label("field-project-result-year")),
+                .labelled(label("field-project-result-year"))
+                .in_group(legend.clone()),
             );
             out.push(
                 field(
@@ -218,7 +224,8 @@ impl StaffForm for ProjectForm {
                     Input::Area,
                     false,
                 )
-                .labelled(label("field-project-result")),
+                .labelled(label("field-project-result"))
+                .in_group(legend.clone()),
             );
         }
         out.push(field("note", "field-project-note", Input::Area, false));

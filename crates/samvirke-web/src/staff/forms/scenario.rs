@@ -80,12 +80,13 @@ fn legal_form_options(doc: Option<&CooperationDoc>) -> Vec<(String, String)> {
 /// The fields of change group `n`.
 fn change_fields(n: usize, doc: Option<&CooperationDoc>, registry: &Registry) -> Vec<Field> {
     let label = |key: &str| tra(key, &[("n", &n.to_string())]);
+    let legend = tra("legend-change", &[("n", &n.to_string())]);
     // The municipalities of the cooperation's country: who may take back, leave, join or perform.
     let municipalities = match doc {
         Some(d) => crate::staff::cases::municipality_options_in(d.cooperation.country),
         None => crate::staff::cases::municipality_options(),
     };
-    vec![
+    [
         field(
             &change_field(n, "kind"),
             "field-change-kind",
@@ -179,12 +180,16 @@ fn change_fields(n: usize, doc: Option<&CooperationDoc>, registry: &Registry) ->
         )
         .labelled(label("field-change-performer")),
     ]
+    .into_iter()
+    .map(|f| f.in_group(legend.clone()))
+    .collect()
 }
 
 /// The fields of staff group `n`.
 fn staff_fields(n: usize, doc: Option<&CooperationDoc>) -> Vec<Field> {
     let label = |key: &str| tra(key, &[("n", &n.to_string())]);
-    vec![
+    let legend = tra("legend-staff", &[("n", &n.to_string())]);
+    [
         field(
             &staff_field(n, "from"),
             "field-staff-from",
@@ -215,6 +220,9 @@ fn staff_fields(n: usize, doc: Option<&CooperationDoc>) -> Vec<Field> {
         )
         .labelled(label("field-staff-note")),
     ]
+    .into_iter()
+    .map(|f| f.in_group(legend.clone()))
+    .collect()
 }
 
 fn municipality(p: &mut Problems<'_>, data: &FormData, name: &str) -> Option<MunicipalityId> {

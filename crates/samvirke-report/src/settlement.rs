@@ -127,18 +127,13 @@ pub fn statement(doc: &CooperationDoc, s: &Statement, lang: Lang) -> Document {
         });
         let mut terms = vec![
             (t("settle-paid-to"), party_name(doc, &a.payee)),
+            (t("settle-key"), key_text(lang, &a.key_used)),
             (t("settle-budget"), money(a.budget_minor)),
             (
                 t("settle-actual"),
                 a.actual_minor.map_or_else(|| t("settle-not-closed"), money),
             ),
         ];
-        if let Some(p) = a.payers.first() {
-            terms.insert(
-                1,
-                (t("settle-key"), key_text(lang, &p.explanation.key_used)),
-            );
-        }
         if a.savings_minor > 0 {
             terms.push((t("settle-savings"), money(a.savings_minor)));
         }
@@ -160,7 +155,7 @@ pub fn statement(doc: &CooperationDoc, s: &Statement, lang: Lang) -> Document {
             .map(|p| {
                 let mut row = vec![
                     party_name(doc, &p.payer),
-                    weight_text(lang, &p.explanation.key_used, p),
+                    weight_text(lang, &a.key_used, p),
                     money(p.budget_minor),
                 ];
                 if savings {
@@ -456,22 +451,21 @@ pub fn explanation(
         let Some(p) = a.payers.iter().find(|p| p.payer == payer) else {
             continue;
         };
-        let e = &p.explanation;
         blocks.push(Block::Heading {
             level: 1,
             text: heading(lang, s, a),
         });
         blocks.push(Block::Terms(vec![
-            (t("settle-key"), key_text(lang, &e.key_used)),
+            (t("settle-key"), key_text(lang, &a.key_used)),
             (t("settle-paid-to"), party_name(doc, &a.payee)),
             (t("settle-col-budget"), money(p.budget_minor)),
         ]));
         // Every payer's numbers in the key, with their source.
-        let usage = matches!(e.key_used, KeyUsed::Usage { .. } | KeyUsed::Hybrid { .. });
-        let parts = !matches!(e.key_used, KeyUsed::Usage { .. });
+        let usage = matches!(a.key_used, KeyUsed::Usage { .. } | KeyUsed::Hybrid { .. });
+        let parts = !matches!(a.key_used, KeyUsed::Usage { .. });
         let mut header = vec![t("settle-col-payer")];
         if parts {
-            header.push(t(match e.key_used {
+            header.push(t(match a.key_used {
                 KeyUsed::Population { .. } => "settle-col-residents",
                 _ => "settle-col-parts",
             }));
@@ -488,10 +482,10 @@ pub fn explanation(
             caption: i18n::message(
                 lang,
                 "settle-inputs-caption",
-                &[("key", &key_text(lang, &e.key_used))],
+                &[("key", &key_text(lang, &a.key_used))],
             ),
             header,
-            rows: e
+            rows: a
                 .key_inputs
                 .iter()
                 .map(|k| {
@@ -518,7 +512,7 @@ pub fn explanation(
             text: t("settle-how"),
         });
         blocks.push(Block::Text(t("settle-rule")));
-        for step in &e.steps {
+        for step in &a.steps {
             blocks.extend(split_block(doc, step, &s.currency, lang, payer));
         }
         if !a.savings_steps.is_empty() {

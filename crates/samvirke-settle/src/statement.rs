@@ -55,12 +55,6 @@ pub struct Explanation {
     pub formula: String,
     /// Each rounding step.
     pub rounding: Vec<String>,
-    /// The key, as data.
-    pub key_used: KeyUsed,
-    /// Every payer's numbers in the key.
-    pub key_inputs: Vec<KeyInput>,
-    /// Every split, bound and re-split, as data.
-    pub steps: Vec<Step>,
 }
 
 /// One payer under one payment agreement.
@@ -108,6 +102,13 @@ pub struct AgreementSettlement {
     pub savings_explanation: Vec<String>,
     /// The same, as data.
     pub savings_steps: Vec<SavingStep>,
+    /// The key, as data.
+    pub key_used: KeyUsed,
+    /// Every payer's numbers in the key.
+    pub key_inputs: Vec<KeyInput>,
+    /// Every split, bound and re-split of the budget, the actual cost and the savings, as data
+    /// (the same for every payer: each is one row of each split).
+    pub steps: Vec<Step>,
     /// Per payer.
     pub payers: Vec<PayerLine>,
 }
@@ -732,9 +733,6 @@ pub fn settle_year(
                     inputs: inputs.clone(),
                     formula: formula.clone(),
                     rounding,
-                    key_used: used.clone(),
-                    key_inputs: key_inputs.clone(),
-                    steps: steps.clone(),
                 },
             });
         }
@@ -754,6 +752,9 @@ pub fn settle_year(
             savings_minor: savings_total,
             savings_explanation,
             savings_steps,
+            key_used: used,
+            key_inputs,
+            steps,
             payers,
         });
     }

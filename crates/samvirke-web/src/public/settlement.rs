@@ -159,15 +159,16 @@ async fn municipality_page(
     if !years.contains(&year) {
         return Ok(not_found_page());
     }
-    let this_year = money_of(registry, &me, year);
-    let costs: Vec<(i32, String, u64)> = years
-        .iter()
-        .flat_map(|y| {
-            cost_of(&money_of(registry, &me, *y))
-                .into_iter()
-                .map(move |(c, m)| (*y, c, m))
-        })
-        .collect();
+    // Each year worked out once: the chart's costs and this year's tables come from the same.
+    let mut this_year = Vec::new();
+    let mut costs: Vec<(i32, String, u64)> = Vec::new();
+    for y in &years {
+        let money = money_of(registry, &me, *y);
+        costs.extend(cost_of(&money).into_iter().map(|(c, m)| (*y, c, m)));
+        if *y == year {
+            this_year = money;
+        }
+    }
     let l = lang();
     let title = tra(
         "settlement-municipality-title",
@@ -290,7 +291,7 @@ fn usage_of(run: &SettlementRecord) -> Vec<UsageRow> {
         let Ok(party) = PartyId::parse(&total.party) else {
             continue;
         };
-        for i in 0..total.rows.max(1) {
+        for i in 0..total.rows {
             out.push(UsageRow {
                 sub_agreement: total.sub_agreement,
                 party: party.clone(),

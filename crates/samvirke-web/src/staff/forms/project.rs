@@ -47,6 +47,20 @@ impl ProjectForm {
     }
 }
 
+/// A year (1900–2200) of a budget year or a result, or a problem at its field.
+fn year(p: &mut Problems<'_>, data: &FormData, name: &str) -> Option<i32> {
+    let y = data
+        .get(name)
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y));
+    if y.is_none() {
+        p.labelled(name, "project-not-a-year");
+    }
+    y
+}
+
 /// An amount typed as the reader's language writes it, as minor units; `None` when empty.
 fn amount(p: &mut Problems<'_>, data: &FormData, name: &str) -> Option<u64> {
     let v = data.get(name).trim();
@@ -410,17 +424,10 @@ impl StaffForm for ProjectForm {
         for n in 1..=year_groups {
             let year_name = year_field(n, "year");
             let budget_name = year_field(n, "budget");
-            let year_text = data.get(&year_name).trim();
-            if year_text.is_empty() && data.get(&budget_name).trim().is_empty() {
+            if data.get(&year_name).trim().is_empty() && data.get(&budget_name).trim().is_empty() {
                 continue;
             }
-            let year = match year_text.parse::<i32>() {
-                Ok(y) if (1900..=2200).contains(&y) => Some(y),
-                _ => {
-                    p.labelled(&year_name, "project-not-a-year");
-                    None
-                }
-            };
+            let year = year(&mut p, data, &year_name);
             let budget = amount(&mut p, data, &budget_name);
             if budget.is_none() && data.get(&budget_name).trim().is_empty() {
                 p.labelled(&budget_name, "required-field");
@@ -448,10 +455,7 @@ impl StaffForm for ProjectForm {
             if text.is_empty() && data.get(&year_name).trim().is_empty() {
                 continue;
             }
-            let year = data.get(&year_name).trim().parse::<i32>().ok();
-            if year.is_none() {
-                p.labelled(&year_name, "project-not-a-year");
-            }
+            let year = year(&mut p, data, &year_name);
             if text.is_empty() {
                 p.labelled(&result_field(n, "text"), "required-field");
             }

@@ -328,17 +328,10 @@ fn read_change(p: &mut Problems<'_>, data: &FormData, n: usize) -> Option<Scenar
 /// The staff figure of group `n`, `None` when its count is left empty.
 fn read_staff(p: &mut Problems<'_>, data: &FormData, n: usize) -> Option<StaffFigure> {
     let f = |name: &str| staff_field(n, name);
-    let count = data.get(&f("count")).trim();
-    if count.is_empty() {
+    if data.get(&f("count")).trim().is_empty() {
         return None;
     }
-    let count = match count.parse::<u32>() {
-        Ok(c) if c > 0 => Some(c),
-        _ => {
-            p.labelled(&f("count"), "bad-number");
-            None
-        }
-    };
+    let count = p.number(data, &f("count"));
     let from = p.party(data, &f("from"), true);
     let to = p.party(data, &f("to"), true);
     Some(StaffFigure {

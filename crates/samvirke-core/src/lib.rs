@@ -18,6 +18,7 @@ pub mod decimal;
 pub mod diagnostic;
 pub mod due;
 pub mod format;
+pub mod identifiers;
 pub mod ids;
 pub mod laws;
 pub mod mapping;

@@ -364,9 +364,77 @@ pub struct Party {
     /// When it left (first day no longer a party).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left: Option<Date>,
-    /// Official organisation number of the party, e.g. Arboga kommun's SE `212000-2122`.
+    /// Official organisation number of the party, e.g. Arboga kommun's SE `212000-2122`
+    /// (checked by its country's rule on import).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_number: Option<String>,
+    /// How the party sends and receives e-invoices, and where it is paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoicing: Option<Invoicing>,
+}
+
+/// A party's e-invoicing details (`[party.invoicing]`): its Peppol endpoint, VAT number, postal
+/// address, the reference its invoices must carry, and the account it is paid to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invoicing {
+    /// Peppol endpoint `SCHEME:ID` (`0088:5798000416604`); without it, the organisation number
+    /// under its country's scheme.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// VAT number (`DK29189846`, `SE212000212201`, `NO964947082MVA`), when VAT-registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// Street and number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// Postal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The reference the party's incoming invoices must carry (buyer reference); without it, the
+    /// cooperation's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Where the party is paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<Account>,
+}
+
+/// Where a party is paid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Account {
+    /// An IBAN, with the bank's BIC if given.
+    Iban {
+        /// The IBAN, compact.
+        iban: String,
+        /// The BIC.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bic: Option<String>,
+    },
+    /// A domestic account: Danish registration number and account number, or a Norwegian or
+    /// Swedish account number.
+    Domestic {
+        /// Danish registration number (4 digits) or Swedish clearing number.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        registration: Option<String>,
+        /// The account number.
+        account: String,
+    },
+    /// A Swedish bankgiro number.
+    Bankgiro {
+        /// Its digits.
+        number: String,
+    },
+    /// A Swedish plusgiro number.
+    Plusgiro {
+        /// Its digits.
+        number: String,
+    },
 }
 
 /// The term model, kept as separate fields.
@@ -1291,6 +1359,41 @@ pub struct PaymentAgreement {
     /// The most a payer pays of a year's cost, in minor units.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caps: Vec<MoneyShare>,
+    /// How VAT applies to the payments (required before an e-invoice is made).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat: Option<VatTreatment>,
+    /// Days after its issue day a year-end true-up invoice falls due (30 when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_days: Option<u32>,
+    /// Days the payee has to answer a dispute (30 when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute_days: Option<u32>,
+}
+
+/// How VAT applies to a payment agreement's payments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum VatTreatment {
+    /// Outside the scope of VAT (cost sharing between public bodies): category O.
+    OutsideScope,
+    /// Standard-rated at `percent` (category S): VAT is added to each share.
+    Standard {
+        /// The rate in whole percent (25, 12, 6 in Sweden; 25, 15, 12 in Norway; 25 in Denmark).
+        percent: u32,
+    },
+}
+
+impl PaymentAgreement {
+    /// Days after its issue day a true-up invoice falls due.
+    pub fn payment_days(&self) -> u32 {
+        self.payment_days.unwrap_or(30)
+    }
+
+    /// Days the payee has to answer a dispute.
+    pub fn dispute_days(&self) -> u32 {
+        self.dispute_days.unwrap_or(30)
+    }
 }
 
 /// An amount per party (a floor or a cap).
@@ -1589,6 +1692,69 @@ pub enum Fact {
         /// The run.
         run: SettlementRecord,
     },
+    /// An e-invoice or credit note as issued (recorded by `samvirke invoice`, never changed).
+    Invoice {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The document.
+        invoice: IssuedInvoice,
+    },
+}
+
+/// What an invoice is for: one aconto instalment of a payer's year, or its year-end true-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum InvoiceItem {
+    /// Aconto instalment `number` (from 1).
+    Instalment {
+        /// Which instalment, from 1.
+        number: u32,
+    },
+    /// The year-end true-up (actual share less savings credit less aconto).
+    TrueUp,
+}
+
+/// An e-invoice or credit note as issued: its number, what it is for, its amounts and the UBL
+/// document itself, so that it can be written again byte for byte.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedInvoice {
+    /// The number, unique per seller (`DK-0185-000001`).
+    pub number: String,
+    /// The seller (the payment agreement's payee).
+    pub seller: String,
+    /// The buyer (a payer).
+    pub buyer: String,
+    /// The year settled.
+    pub year: i32,
+    /// The payment agreement's sub-agreement.
+    pub sub_agreement: u32,
+    /// The first day of the payment agreement.
+    pub agreement_from: Date,
+    /// What it is for.
+    pub item: InvoiceItem,
+    /// A credit note (else an invoice).
+    pub credit_note: bool,
+    /// What it adds to the item, before VAT, in minor units: positive for an invoice, negative
+    /// for a credit note.
+    pub net_minor: i64,
+    /// The amount payable (an invoice) or credited (a credit note), VAT included.
+    pub payable_minor: u64,
+    /// Currency.
+    pub currency: String,
+    /// The day it was issued.
+    pub issued: Date,
+    /// When it falls due (invoices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// The journal event of the settlement run it rests on.
+    pub run_event: u64,
+    /// The invoices a credit note corrects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrects: Vec<String>,
+    /// The UBL 2.1 document, as issued.
+    pub xml: String,
 }
 
 impl Fact {
@@ -1614,7 +1780,8 @@ impl Fact {
             | Fact::ObligationStatus { cooperation, .. }
             | Fact::ReportTemplate { cooperation, .. }
             | Fact::FactSheet { cooperation, .. }
-            | Fact::SettlementRun { cooperation, .. } => cooperation,
+            | Fact::SettlementRun { cooperation, .. }
+            | Fact::Invoice { cooperation, .. } => cooperation,
         }
     }
 
@@ -1624,6 +1791,7 @@ impl Fact {
         !matches!(
             self,
             Fact::SettlementRun { .. }
+                | Fact::Invoice { .. }
                 | Fact::ObligationStatus { .. }
                 | Fact::ReportTemplate { .. }
                 | Fact::FactSheet { .. }
@@ -1670,6 +1838,7 @@ impl Fact {
                 ..
             } => format!("{coop}/payment/{}/{}", p.sub_agreement, p.valid.from()),
             Fact::SettlementRun { run, .. } => format!("{coop}/settlement/{}", run.year),
+            Fact::Invoice { invoice, .. } => format!("{coop}/invoice/{}", invoice.number),
             Fact::ReportTemplate { template, .. } => {
                 format!("{coop}/report-template/{}", template.version)
             }
@@ -1822,6 +1991,7 @@ impl CooperationDoc {
                     payment_agreement, ..
                 } => doc.payment_agreements.push(payment_agreement.clone()),
                 Fact::SettlementRun { .. }
+                | Fact::Invoice { .. }
                 | Fact::ObligationStatus { .. }
                 | Fact::ReportTemplate { .. }
                 | Fact::FactSheet { .. } => {}

@@ -901,6 +901,7 @@ fn apply_change(
                 joined: Some(*from),
                 left: None,
                 org_number: None,
+                invoicing: None,
             });
             Ok(())
         }
@@ -1005,6 +1006,7 @@ fn apply_change(
                         joined: None,
                         left: None,
                         org_number: None,
+                        invoicing: None,
                     })
                     .collect(),
                 organisations: Vec::new(),
@@ -1061,6 +1063,9 @@ fn apply_change(
                     years: years.clone(),
                     floors: Vec::new(),
                     caps: Vec::new(),
+                    vat: None,
+                    payment_days: None,
+                    dispute_days: None,
                 });
             }
             new.canonicalise();

@@ -92,7 +92,7 @@ prop_compose! {
                 language: Language::Da,
                 purpose,
                 valid,
-                parties: members.iter().map(|m| Party { id: PartyId::Municipality(*m), roles: Vec::new(), joined: None, left: None, org_number: None }).collect(),
+                parties: members.iter().map(|m| Party { id: PartyId::Municipality(*m), roles: Vec::new(), joined: None, left: None, org_number: None, invoicing: None }).collect(),
                 organisations: Vec::new(),
                 term: None,
                 sources: Vec::new(),

@@ -398,6 +398,8 @@ change-area = Område: { $area }
 change-obligation = Forpligtelse: { $title }
 change-payment = Betalingsaftale for delaftale { $number }
 change-settlement = Afregning for { $year }
+change-invoice = Faktura { $number } ({ $year })
+change-credit-note = Kreditnota { $number } ({ $year })
 change-report-template = Rapportskabelon, version { $version }
 change-fact-sheet = Faktaark { $year } for delaftale { $number }
 change-deadline = Frist { $date }: { $state }
@@ -1133,6 +1135,25 @@ settlement-col-cost = Betaler
 settlement-municipality-link = Afregninger { $year }: det, kommunen betaler og får betalt
 settlement-to = betales til { $payee }
 settlement-other-years = De år, der har en afregning
+invoice-missing-party = { $party } er ikke part i samarbejdet; tilføj en [[party]] i aftalefilen.
+invoice-missing-org-number = { $party } har intet gyldigt organisationsnummer: tilføj org_number = "…" (CVR-nummeret) under [[party]] id = "{ $id }" i aftalefilen.
+invoice-missing-vat = Betalingsaftalen til delaftale { $number } siger ikke, hvordan moms gælder: tilføj vat = "outside_scope" (omkostningsdeling mellem offentlige myndigheder) eller vat = "standard" med vat_percent.
+invoice-missing-vat-number = { $party } skal opkræve moms, men har intet momsnummer: tilføj vat_number = "DK…" under [party.invoicing] for id = "{ $id }".
+invoice-missing-account = { $party } har ingen konto at blive betalt på: tilføj account = {"{"} iban = "…" {"}"} eller account = {"{"} registration = "…", account = "…" {"}"} under [party.invoicing] for id = "{ $id }".
+invoice-line-instalment = { $what } – aconto { $n } af { $of }, { $year }
+invoice-line-actual = { $what } – faktisk andel { $year }
+invoice-line-savings = Andel af besparelser { $year }
+invoice-line-aconto-paid = Betalt aconto { $year }
+invoice-line-correction = Regulering efter ny afregning: { $what }
+invoice-note = { $cooperation }, { $what }, afregning { $year } (journalhændelse { $event }).
+invoice-run-reference = Afregning { $year }, journalhændelse { $event }
+invoice-terms-due = Betales senest { $date }.
+invoice-terms-credit = Beløbet krediteres eller modregnes.
+invoice-vat-outside-scope = Uden for momsområdet: omkostningsdeling mellem offentlige myndigheder
+invoice-run-changed = Aftalen er ændret, siden afregningen for { $year } blev registreret; registrér en ny kørsel med samvirke settle { $cooperation } --year { $year } før fakturering.
+invoice-not-a-payer = { $party } betaler intet i { $year }; betalerne er { $payers }.
+invoice-year-open = { $year } er ikke lukket endnu (ingen faktisk udgift), så der er ingen efterregulering at fakturere.
+invoice-no-instalment = Der er ingen aconto-rate { $n } i { $year }; året har { $of }.
 legend-change = Ændring { $n }
 legend-staff = Personaleflytning { $n }
 legend-result = Resultat { $n }

@@ -398,6 +398,8 @@ change-area = Area: { $area }
 change-obligation = Obligation: { $title }
 change-payment = Payment agreement for sub-agreement { $number }
 change-settlement = Settlement for { $year }
+change-invoice = Invoice { $number } ({ $year })
+change-credit-note = Credit note { $number } ({ $year })
 change-report-template = Report template, version { $version }
 change-fact-sheet = Fact sheet { $year } for sub-agreement { $number }
 change-deadline = Deadline of { $date }: { $state }
@@ -1133,6 +1135,25 @@ settlement-col-cost = Pays
 settlement-municipality-link = Settlements { $year }: what the municipality pays and is paid
 settlement-to = paid to { $payee }
 settlement-other-years = The years with a settlement
+invoice-missing-party = { $party } is not a party to the cooperation; add a [[party]] to the agreement file.
+invoice-missing-org-number = { $party } has no valid organisation number: add org_number = "…" (a CVR number in Denmark, an organisation number in Sweden and Norway) under [[party]] id = "{ $id }" in the agreement file.
+invoice-missing-vat = The payment agreement of sub-agreement { $number } does not say how VAT applies: add vat = "outside_scope" (cost sharing between public bodies) or vat = "standard" with vat_percent.
+invoice-missing-vat-number = { $party } charges VAT but has no VAT number: add vat_number = "…" under [party.invoicing] of id = "{ $id }".
+invoice-missing-account = { $party } has no account to be paid to: add account = {"{"} iban = "…" {"}"} (or a domestic account, bankgiro or plusgiro) under [party.invoicing] of id = "{ $id }".
+invoice-line-instalment = { $what } – aconto instalment { $n } of { $of }, { $year }
+invoice-line-actual = { $what } – actual share { $year }
+invoice-line-savings = Share of savings { $year }
+invoice-line-aconto-paid = Aconto paid { $year }
+invoice-line-correction = Adjustment after a new settlement run: { $what }
+invoice-note = { $cooperation }, { $what }, settlement { $year } (journal event { $event }).
+invoice-run-reference = Settlement { $year }, journal event { $event }
+invoice-terms-due = Due on { $date }.
+invoice-terms-credit = The amount is credited or set off.
+invoice-vat-outside-scope = Outside the scope of VAT: cost sharing between public bodies
+invoice-run-changed = The agreement has changed since the settlement for { $year } was recorded; record a new run with samvirke settle { $cooperation } --year { $year } before invoicing.
+invoice-not-a-payer = { $party } pays nothing in { $year }; the payers are { $payers }.
+invoice-year-open = { $year } is not closed yet (no actual cost), so there is no true-up to invoice.
+invoice-no-instalment = There is no aconto instalment { $n } in { $year }; the year has { $of }.
 legend-change = Change { $n }
 legend-staff = Staff move { $n }
 legend-result = Result { $n }

@@ -398,6 +398,8 @@ change-area = Område: { $area }
 change-obligation = Forpliktelse: { $title }
 change-payment = Betalingsavtale for delavtale { $number }
 change-settlement = Avregning for { $year }
+change-invoice = Faktura { $number } ({ $year })
+change-credit-note = Kreditnota { $number } ({ $year })
 change-report-template = Rapportmal, versjon { $version }
 change-fact-sheet = Faktaark { $year } for delavtale { $number }
 change-deadline = Frist { $date }: { $state }
@@ -1133,6 +1135,25 @@ settlement-col-cost = Betaler
 settlement-municipality-link = Avregninger { $year }: hva kommunen betaler og får betalt
 settlement-to = betales til { $payee }
 settlement-other-years = Årene som har en avregning
+invoice-missing-party = { $party } er ikke part i samarbeidet; legg til en [[party]] i avtalefilen.
+invoice-missing-org-number = { $party } har ikke noe gyldig organisasjonsnummer: legg til org_number = "…" under [[party]] id = "{ $id }" i avtalefilen.
+invoice-missing-vat = Betalingsavtalen for delavtale { $number } sier ikke hvordan merverdiavgift gjelder: legg til vat = "outside_scope" (kostnadsdeling mellom offentlige organer) eller vat = "standard" med vat_percent.
+invoice-missing-vat-number = { $party } skal kreve merverdiavgift, men har ikke noe MVA-nummer: legg til vat_number = "NO…MVA" under [party.invoicing] for id = "{ $id }".
+invoice-missing-account = { $party } har ingen konto å få betalt til: legg til account = {"{"} account = "…" {"}"} eller account = {"{"} iban = "…" {"}"} under [party.invoicing] for id = "{ $id }".
+invoice-line-instalment = { $what } – a konto { $n } av { $of }, { $year }
+invoice-line-actual = { $what } – faktisk andel { $year }
+invoice-line-savings = Andel av innsparinger { $year }
+invoice-line-aconto-paid = Betalt a konto { $year }
+invoice-line-correction = Justering etter ny avregning: { $what }
+invoice-note = { $cooperation }, { $what }, avregning { $year } (journalhendelse { $event }).
+invoice-run-reference = Avregning { $year }, journalhendelse { $event }
+invoice-terms-due = Betales senest { $date }.
+invoice-terms-credit = Beløpet krediteres eller motregnes.
+invoice-vat-outside-scope = Utenfor merverdiavgiftsområdet: kostnadsdeling mellom offentlige organer
+invoice-run-changed = Avtalen er endret siden avregningen for { $year } ble registrert; registrer en ny kjøring med samvirke settle { $cooperation } --year { $year } før fakturering.
+invoice-not-a-payer = { $party } betaler ingenting i { $year }; betalerne er { $payers }.
+invoice-year-open = { $year } er ikke avsluttet ennå (ingen faktisk kostnad), så det er ingen etteroppgjør å fakturere.
+invoice-no-instalment = Det er ingen a konto-termin { $n } i { $year }; året har { $of }.
 legend-change = Endring { $n }
 legend-staff = Personalflytting { $n }
 legend-result = Resultat { $n }

@@ -398,6 +398,8 @@ change-area = Område: { $area }
 change-obligation = Åtagande: { $title }
 change-payment = Betalningsavtal för delavtal { $number }
 change-settlement = Avräkning för { $year }
+change-invoice = Faktura { $number } ({ $year })
+change-credit-note = Kreditnota { $number } ({ $year })
 change-report-template = Rapportmall, version { $version }
 change-fact-sheet = Faktablad { $year } för delavtal { $number }
 change-deadline = Frist { $date }: { $state }
@@ -1133,6 +1135,25 @@ settlement-col-cost = Betalar
 settlement-municipality-link = Avräkningar { $year }: vad kommunen betalar och får betalt
 settlement-to = betalas till { $payee }
 settlement-other-years = De år som har en avräkning
+invoice-missing-party = { $party } är inte part i samverkan; lägg till en [[party]] i avtalsfilen.
+invoice-missing-org-number = { $party } har inget giltigt organisationsnummer: lägg till org_number = "…" under [[party]] id = "{ $id }" i avtalsfilen.
+invoice-missing-vat = Betalningsavtalet för delavtal { $number } säger inte hur moms gäller: lägg till vat = "outside_scope" (kostnadsdelning mellan offentliga organ) eller vat = "standard" med vat_percent.
+invoice-missing-vat-number = { $party } ska ta ut moms men har inget momsregistreringsnummer: lägg till vat_number = "SE…01" under [party.invoicing] för id = "{ $id }".
+invoice-missing-account = { $party } har inget konto att få betalt till: lägg till account = {"{"} bankgiro = "…" {"}"} eller account = {"{"} iban = "…" {"}"} under [party.invoicing] för id = "{ $id }".
+invoice-line-instalment = { $what } – a conto { $n } av { $of }, { $year }
+invoice-line-actual = { $what } – faktisk andel { $year }
+invoice-line-savings = Andel av besparingar { $year }
+invoice-line-aconto-paid = Betalt a conto { $year }
+invoice-line-correction = Justering efter ny avräkning: { $what }
+invoice-note = { $cooperation }, { $what }, avräkning { $year } (journalhändelse { $event }).
+invoice-run-reference = Avräkning { $year }, journalhändelse { $event }
+invoice-terms-due = Betalas senast { $date }.
+invoice-terms-credit = Beloppet krediteras eller kvittas.
+invoice-vat-outside-scope = Utanför mervärdesskattens tillämpningsområde: kostnadsdelning mellan offentliga organ
+invoice-run-changed = Avtalet har ändrats sedan avräkningen för { $year } registrerades; registrera en ny körning med samvirke settle { $cooperation } --year { $year } före fakturering.
+invoice-not-a-payer = { $party } betalar inget { $year }; betalarna är { $payers }.
+invoice-year-open = { $year } är inte stängt ännu (ingen faktisk kostnad), så det finns ingen slutreglering att fakturera.
+invoice-no-instalment = Det finns ingen a conto-betalning { $n } { $year }; året har { $of }.
 legend-change = Ändring { $n }
 legend-staff = Personalflytt { $n }
 legend-result = Resultat { $n }

@@ -25,6 +25,7 @@
 pub mod annual;
 pub mod decision;
 pub mod html;
+pub mod invoice;
 pub mod mapping;
 pub mod project;
 pub mod settlement;

@@ -13,8 +13,10 @@
 pub mod adhoc;
 pub mod allocate;
 pub mod explain;
+pub mod invoice;
 pub mod money;
 pub mod project;
+pub mod recorded;
 pub mod scenario;
 pub mod statement;
 

@@ -92,6 +92,9 @@ pub fn settle(doc: &CooperationDoc, project: &Project) -> Result<Vec<ProjectYear
         years: project.years.clone(),
         floors: Vec::new(),
         caps: Vec::new(),
+        vat: None,
+        payment_days: None,
+        dispute_days: None,
     });
     let mut out = Vec::new();
     for y in &project.years {

@@ -116,6 +116,8 @@ enum Command {
     Cases(commands::cases::CasesCommand),
     /// Settlement: each member's share of the payment agreements, exactly, to the øre.
     Settle(commands::settle::SettleArgs),
+    /// E-invoices and credit notes (Peppol BIS Billing 3.0, UBL 2.1) for a settled year.
+    Invoice(commands::invoice::InvoiceArgs),
     /// Staff accounts for the web application: add, list, password, disable, API tokens.
     #[command(subcommand)]
     User(commands::user::UserCommand),
@@ -149,6 +151,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Services(args) => commands::list::services(&db, args),
         Command::Cooperations(args) => commands::list::cooperations(&db, args),
         Command::Settle(args) => commands::settle::run(&db, args, lang),
+        Command::Invoice(args) => commands::invoice::run(&db, args, lang),
         Command::Deadlines(args) => commands::deadlines::run(&db, args, lang),
         Command::Mapping(args) => commands::mapping::run(&db, args, lang),
         Command::Projects(args) => commands::projects::run(&db, args, lang),

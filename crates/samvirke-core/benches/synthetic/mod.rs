@@ -109,6 +109,7 @@ pub fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
                             joined: None,
                             left: None,
                             org_number: None,
+                            invoicing: None,
                         })
                         .collect(),
                     organisations: Vec::new(),

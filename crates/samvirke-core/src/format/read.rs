@@ -13,6 +13,7 @@ use toml::de::{DeTable, DeValue};
 use crate::calendar::Shift;
 use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::due::DueRule;
+use crate::identifiers;
 use crate::ids::{CooperationId, Country, MunicipalityId, OrganisationId, PartyId, ServiceId};
 use crate::model::*;
 use crate::municipalities::MunicipalityRegister;
@@ -553,7 +554,13 @@ pub(crate) fn read_document(
         &mut organisation_origins,
         read_organisation,
     );
-    let parties = read_all(r, &mut top, "party", &mut o.party, read_party);
+    let mut parties = Vec::new();
+    for (idx, t) in r.tables(&mut top, "party").into_iter().enumerate() {
+        if let Some(p) = read_party(r, t, &organisations) {
+            o.party.push(idx);
+            parties.push(p);
+        }
+    }
     let services = read_all(r, &mut top, "service", &mut o.service, read_service);
     let main_agreement = read_all(
         r,
@@ -795,7 +802,12 @@ fn read_organisation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Organisation>
     let country = r.parsed(&mut t, "country", "\"SE\"", true, |s| {
         Country::parse(s).map_err(|e| e.to_string())
     });
-    let org_number = r.opt_str(&mut t, "org_number");
+    let org_number = match country {
+        Some(c) => r.parsed(&mut t, "org_number", "\"212000-2122\"", false, |s| {
+            identifiers::org_number(c, s).map(|_| s.to_string())
+        }),
+        None => r.opt_str(&mut t, "org_number"),
+    };
     let kind = r.opt_str(&mut t, "kind");
     r.finish(t, &["id", "name", "country", "org_number", "kind"]);
     Some(Organisation {
@@ -807,7 +819,7 @@ fn read_organisation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Organisation>
     })
 }
 
-fn read_party(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Party> {
+fn read_party(r: &mut Reader, mut t: Tbl<'_, '_>, organisations: &[Organisation]) -> Option<Party> {
     let id = r.parsed(&mut t, "id", "\"DK-0155\"", true, party);
     let roles = r.list(
         &mut t,
@@ -817,15 +829,203 @@ fn read_party(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Party> {
     );
     let joined = r.date(&mut t, "joined", false);
     let left = r.date(&mut t, "left", false);
-    let org_number = r.opt_str(&mut t, "org_number");
-    r.finish(t, &["id", "roles", "joined", "left", "org_number"]);
+    // The country whose rules the party's numbers follow (an undefined organisation is reported
+    // by the document checks).
+    let country = match &id {
+        Some(PartyId::Municipality(m)) => Some(m.country()),
+        Some(PartyId::Organisation(o)) => organisations
+            .iter()
+            .find(|org| &org.id == o)
+            .map(|org| org.country),
+        None => None,
+    };
+    let org_number = match country {
+        Some(c) => r.parsed(&mut t, "org_number", "\"212000-2122\"", false, |s| {
+            identifiers::org_number(c, s).map(|_| s.to_string())
+        }),
+        None => r.opt_str(&mut t, "org_number"),
+    };
+    let invoicing = r
+        .sub_table(&mut t, "invoicing", false, "")
+        .and_then(|it| read_invoicing(r, it, country));
+    if invoicing.is_some() && org_number.is_none() && t.table.get("org_number").is_none() {
+        r.error(
+            &t.span,
+            &t.field("org_number"),
+            "missing; a party with [party.invoicing] needs its legal identifier, `org_number = \"…\"` (a CVR number in Denmark, an organisation number in Sweden and Norway)".to_string(),
+        );
+    }
+    r.finish(
+        t,
+        &["id", "roles", "joined", "left", "org_number", "invoicing"],
+    );
     Some(Party {
         id: id?,
         roles,
         joined,
         left,
         org_number,
+        invoicing,
     })
+}
+
+/// `[party.invoicing]`: the Peppol endpoint, VAT number, address, reference and account, each
+/// checked by the rules of the party's country.
+fn read_invoicing(
+    r: &mut Reader,
+    mut t: Tbl<'_, '_>,
+    country: Option<Country>,
+) -> Option<Invoicing> {
+    let endpoint = r.parsed(&mut t, "endpoint", "\"0088:5798000416604\"", false, |s| {
+        identifiers::peppol_endpoint(s).map(|(scheme, id)| format!("{scheme}:{id}"))
+    });
+    let vat_number = match country {
+        Some(c) => r.parsed(&mut t, "vat_number", "\"DK29189846\"", false, |s| {
+            identifiers::vat_number(c, s)
+        }),
+        None => r.opt_str(&mut t, "vat_number"),
+    };
+    let street = r.opt_str(&mut t, "street");
+    let postal_code = r.opt_str(&mut t, "postal_code");
+    let city = r.opt_str(&mut t, "city");
+    let reference = r.opt_str(&mut t, "reference");
+    let account = r
+        .sub_table(&mut t, "account", false, "")
+        .and_then(|at| read_account(r, at, country));
+    r.finish(
+        t,
+        &[
+            "endpoint",
+            "vat_number",
+            "street",
+            "postal_code",
+            "city",
+            "reference",
+            "account",
+        ],
+    );
+    Some(Invoicing {
+        endpoint,
+        vat_number,
+        street,
+        postal_code,
+        city,
+        reference,
+        account,
+    })
+}
+
+/// `account = { iban = "…", bic = "…" }`, `{ registration = "1234", account = "…" }` (Danish),
+/// `{ account = "…" }` (Norwegian or Swedish), `{ bankgiro = "…" }` or `{ plusgiro = "…" }`.
+fn read_account(r: &mut Reader, mut t: Tbl<'_, '_>, country: Option<Country>) -> Option<Account> {
+    let example = "{ iban = \"DK5000400440116243\", bic = \"DABADKKK\" }";
+    let kinds: Vec<&str> = ["iban", "account", "bankgiro", "plusgiro"]
+        .into_iter()
+        .filter(|k| t.table.contains_key(*k))
+        .collect();
+    if kinds.len() != 1 {
+        let span = t.span.clone();
+        r.error(
+            &span,
+            &t.path,
+            format!(
+                "give exactly one of `iban`, `account`, `bankgiro` or `plusgiro` (found {}); e.g. `account = {example}`",
+                if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
+            ),
+        );
+        r.finish(
+            t,
+            &[
+                "iban",
+                "bic",
+                "registration",
+                "account",
+                "bankgiro",
+                "plusgiro",
+            ],
+        );
+        return None;
+    }
+    let account = match kinds.first().copied() {
+        Some("iban") => {
+            let iban = r.parsed(
+                &mut t,
+                "iban",
+                "\"DK5000400440116243\"",
+                true,
+                identifiers::iban,
+            );
+            let bic = r.parsed(&mut t, "bic", "\"DABADKKK\"", false, |s| {
+                let s = s.trim().to_uppercase();
+                if (s.len() == 8 || s.len() == 11) && s.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    Ok(s)
+                } else {
+                    Err(format!("\"{s}\" is not a BIC; a BIC is 8 or 11 letters and digits, e.g. \"DABADKKK\""))
+                }
+            });
+            iban.map(|iban| Account::Iban { iban, bic })
+        }
+        Some("bankgiro") => r
+            .parsed(&mut t, "bankgiro", "\"5050-1055\"", true, |s| {
+                identifiers::giro("bankgiro", s, 7..=8)
+            })
+            .map(|number| Account::Bankgiro { number }),
+        Some("plusgiro") => r
+            .parsed(&mut t, "plusgiro", "\"4711-8\"", true, |s| {
+                identifiers::giro("plusgiro", s, 2..=8)
+            })
+            .map(|number| Account::Plusgiro { number }),
+        _ => {
+            let digits_only = |what: &str, s: &str, len: std::ops::RangeInclusive<usize>| {
+                let d: String = s
+                    .chars()
+                    .filter(|c| !matches!(c, ' ' | '-' | '.'))
+                    .collect();
+                if len.contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()) {
+                    Ok(d)
+                } else {
+                    Err(format!(
+                        "\"{s}\" is not a {what}; it is {} to {} digits",
+                        len.start(),
+                        len.end()
+                    ))
+                }
+            };
+            let registration = r.parsed(
+                &mut t,
+                "registration",
+                "\"1234\"",
+                country == Some(Country::Dk),
+                |s| digits_only("registration (clearing) number", s, 4..=5),
+            );
+            let account = r.parsed(
+                &mut t,
+                "account",
+                "\"0001234567\"",
+                true,
+                |s| match country {
+                    Some(Country::No) => identifiers::no_account(s),
+                    _ => digits_only("account number", s, 1..=12),
+                },
+            );
+            account.map(|account| Account::Domestic {
+                registration,
+                account,
+            })
+        }
+    };
+    r.finish(
+        t,
+        &[
+            "iban",
+            "bic",
+            "registration",
+            "account",
+            "bankgiro",
+            "plusgiro",
+        ],
+    );
+    account
 }
 
 fn read_service(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Service> {
@@ -1610,6 +1810,48 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
     }
     let floors = read_money_shares(r, &mut t, "floor");
     let caps = read_money_shares(r, &mut t, "cap");
+    let vat_kind = r.parsed(&mut t, "vat", "\"outside_scope\"", false, |s| match s {
+        "outside_scope" | "standard" => Ok(s.to_string()),
+        _ => Err(format!(
+            "\"{s}\" is not a VAT treatment; write \"outside_scope\" (cost sharing between public bodies, VAT category O) or \"standard\" with `vat_percent = 25`"
+        )),
+    });
+    let vat_percent = r.integer(&mut t, "vat_percent", false, 1..100, "25");
+    let vat = match (vat_kind.as_deref(), vat_percent) {
+        (Some("outside_scope"), None) => Some(VatTreatment::OutsideScope),
+        (Some("standard"), Some(p)) => Some(VatTreatment::Standard { percent: p as u32 }),
+        (Some("outside_scope"), Some(_)) => {
+            let span = r.spans.of(&t.field("vat_percent"));
+            r.error(&span, &t.field("vat_percent"), "a payment outside the scope of VAT has no rate; remove `vat_percent` or write `vat = \"standard\"`".to_string());
+            None
+        }
+        (Some(_), None) => {
+            let span = r.spans.of(&t.field("vat"));
+            r.error(
+                &span,
+                &t.field("vat_percent"),
+                "missing; standard-rated payments need their rate, e.g. `vat_percent = 25`"
+                    .to_string(),
+            );
+            None
+        }
+        (None, Some(_)) => {
+            let span = r.spans.of(&t.field("vat_percent"));
+            r.error(
+                &span,
+                &t.field("vat"),
+                "missing; a rate needs `vat = \"standard\"` beside it".to_string(),
+            );
+            None
+        }
+        _ => None,
+    };
+    let payment_days = r
+        .integer(&mut t, "payment_days", false, 1..366, "30")
+        .map(|n| n as u32);
+    let dispute_days = r
+        .integer(&mut t, "dispute_days", false, 1..366, "30")
+        .map(|n| n as u32);
     r.finish(
         t,
         &[
@@ -1626,6 +1868,10 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
             "year",
             "floor",
             "cap",
+            "vat",
+            "vat_percent",
+            "payment_days",
+            "dispute_days",
         ],
     );
     Some(PaymentAgreement {
@@ -1641,6 +1887,9 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
         years,
         floors,
         caps,
+        vat,
+        payment_days,
+        dispute_days,
     })
 }
 

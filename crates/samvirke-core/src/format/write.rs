@@ -149,6 +149,44 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.opt_date("joined", party.joined);
         o.opt_date("left", party.left);
         o.opt_str("org_number", &party.org_number);
+        if let Some(inv) = &party.invoicing {
+            o.header("[party.invoicing]");
+            o.opt_str("endpoint", &inv.endpoint);
+            o.opt_str("vat_number", &inv.vat_number);
+            o.opt_str("street", &inv.street);
+            o.opt_str("postal_code", &inv.postal_code);
+            o.opt_str("city", &inv.city);
+            o.opt_str("reference", &inv.reference);
+            if let Some(account) = &inv.account {
+                let fields: Vec<(&str, &str)> = match account {
+                    Account::Iban { iban, bic } => std::iter::once(("iban", iban.as_str()))
+                        .chain(bic.as_deref().map(|b| ("bic", b)))
+                        .collect(),
+                    Account::Domestic {
+                        registration,
+                        account,
+                    } => registration
+                        .as_deref()
+                        .map(|r| ("registration", r))
+                        .into_iter()
+                        .chain(std::iter::once(("account", account.as_str())))
+                        .collect(),
+                    Account::Bankgiro { number } => vec![("bankgiro", number.as_str())],
+                    Account::Plusgiro { number } => vec![("plusgiro", number.as_str())],
+                };
+                o.line(
+                    "account",
+                    format!(
+                        "{{ {} }}",
+                        fields
+                            .iter()
+                            .map(|(k, v)| format!("{k} = {}", quote(v)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
     }
     for s in &doc.services {
         o.header("[[service]]");
@@ -405,6 +443,20 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         }
         if let Some(d) = p.aconto_due_day {
             o.line("aconto_due_day", d.to_string());
+        }
+        match p.vat {
+            Some(VatTreatment::OutsideScope) => o.str("vat", "outside_scope"),
+            Some(VatTreatment::Standard { percent }) => {
+                o.str("vat", "standard");
+                o.line("vat_percent", percent.to_string());
+            }
+            None => {}
+        }
+        if let Some(d) = p.payment_days {
+            o.line("payment_days", d.to_string());
+        }
+        if let Some(d) = p.dispute_days {
+            o.line("dispute_days", d.to_string());
         }
         for (key, list) in [("floor", &p.floors), ("cap", &p.caps)] {
             if !list.is_empty() {

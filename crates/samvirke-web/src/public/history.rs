@@ -185,6 +185,9 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
         Fact::SettlementRun { run, .. } => html! {
             (tra("change-settlement", &[("year", &run.year.to_string())]))
         },
+        Fact::Invoice { invoice, .. } => html! {
+            (tra(if invoice.credit_note { "change-credit-note" } else { "change-invoice" }, &[("number", &invoice.number), ("year", &invoice.year.to_string())]))
+        },
         Fact::ReportTemplate { template, .. } => html! {
             (tra("change-report-template", &[("version", &template.version.to_string())]))
         },

@@ -14,10 +14,10 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
-use samvirke_core::model::{AllocationKey, CooperationDoc, SettlementRecord};
-use samvirke_core::{Date, PartyId, Registry};
+use samvirke_core::model::{CooperationDoc, SettlementRecord};
+use samvirke_core::{PartyId, Registry};
+use samvirke_settle::recorded::{NoStatement, matches_run, statement_for};
 use samvirke_settle::statement::Statement;
-use samvirke_settle::{UsageRow, settle_year};
 
 use super::{PageError, not_found_page, pdf_response, snapshot};
 use crate::html::layout::page;
@@ -281,39 +281,6 @@ async fn municipality_page(
     Ok(Html(page(&title, body).into_string()).into_response())
 }
 
-/// The usage rows a run's totals stand for: per payer its rows, the units on the first.
-fn usage_of(run: &SettlementRecord) -> Vec<UsageRow> {
-    let mut out = Vec::new();
-    let Ok(day) = Date::from_ymd(run.year, 1, 1) else {
-        return out;
-    };
-    for total in &run.usage {
-        let Ok(party) = PartyId::parse(&total.party) else {
-            continue;
-        };
-        for i in 0..total.rows {
-            out.push(UsageRow {
-                sub_agreement: total.sub_agreement,
-                party: party.clone(),
-                date: day,
-                hundredths: if i == 0 { total.hundredths } else { 0 },
-            });
-        }
-    }
-    out
-}
-
-/// Whether a payment agreement of the year splits by usage.
-fn needs_usage(doc: &CooperationDoc, year: i32) -> bool {
-    doc.payment_agreements.iter().any(|p| {
-        p.years.iter().any(|y| y.year == year)
-            && matches!(
-                p.key,
-                Some(AllocationKey::Usage { .. } | AllocationKey::Hybrid { .. })
-            )
-    })
-}
-
 /// The year's statement and its recorded run, or why there is none (a page in the reader's
 /// language).
 pub(crate) fn worked_out<'r>(
@@ -322,18 +289,13 @@ pub(crate) fn worked_out<'r>(
     year: i32,
 ) -> Result<(Statement, Option<&'r SettlementRecord>), WebError> {
     let run = registry.settlement_run(&doc.cooperation.id, year);
-    let usage = match run {
-        Some(r) => usage_of(r),
-        None if needs_usage(doc, year) => {
-            return Err(WebError::NotFound(tra(
-                "settlement-needs-run",
-                &[("year", &year.to_string())],
-            )));
+    let statement = statement_for(doc, year, run).map_err(|e| match e {
+        NoStatement::NeedsRun => {
+            WebError::NotFound(tra("settlement-needs-run", &[("year", &year.to_string())]))
         }
-        None => Vec::new(),
-    };
-    let statement = settle_year(doc, year, &usage).map_err(|_| {
-        WebError::NotFound(tra("settlement-no-basis", &[("year", &year.to_string())]))
+        NoStatement::NoBasis(_) => {
+            WebError::NotFound(tra("settlement-no-basis", &[("year", &year.to_string())]))
+        }
     })?;
     Ok((statement, run))
 }
@@ -357,35 +319,6 @@ fn no_statement(doc: &CooperationDoc, year: i32, e: WebError) -> Response {
         Html(page(&title, body).into_string()),
     )
         .into_response()
-}
-
-/// Whether the recorded run has the statement's figures.
-fn matches_run(s: &Statement, run: &SettlementRecord) -> bool {
-    let lines: Vec<(u32, &str, u64, Option<u64>, u64)> = s
-        .agreements
-        .iter()
-        .flat_map(|a| {
-            a.payers.iter().map(move |p| {
-                (
-                    a.sub_agreement,
-                    p.payer.as_str(),
-                    p.budget_minor,
-                    p.actual_minor,
-                    p.savings_minor,
-                )
-            })
-        })
-        .collect();
-    lines.len() == run.lines.len()
-        && run.lines.iter().all(|l| {
-            lines.contains(&(
-                l.sub_agreement,
-                l.payer.as_str(),
-                l.budget_minor,
-                l.actual_minor,
-                l.savings_minor,
-            ))
-        })
 }
 
 /// The years to move between.

@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod evaluate;
 pub mod export;
 pub mod import;
+pub mod invoice;
 pub mod list;
 pub mod mapping;
 pub mod projects;

@@ -207,6 +207,7 @@ impl Details {
                             joined: None,
                             left: None,
                             org_number: None,
+                            invoicing: None,
                         })
                         .collect(),
                     organisations: Vec::new(),

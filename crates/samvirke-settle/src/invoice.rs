@@ -49,7 +49,8 @@ pub struct TrueUpParts {
 pub fn dues(statement: &Statement) -> Vec<Due> {
     let mut out = Vec::new();
     for a in &statement.agreements {
-        for p in &a.payers {
+        // A host that pays its own part does not invoice itself.
+        for p in a.payers.iter().filter(|p| p.payer != a.payee) {
             let base = |item, amount_minor, due, true_up| Due {
                 sub_agreement: a.sub_agreement,
                 agreement_from: a.valid.from(),

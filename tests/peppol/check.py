@@ -90,7 +90,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # Norway: 500,000.00 NOK by residents 3,600 / 5,800 / 7,700; Råde (7,700) hosts and pays its
     # own part without invoicing itself. Marker: 500,000.00 × 3,600 / 17,100 = 105,263.157… and
-    # Rælingen-sized 5,800: 169,590.643…; the two leftover øre go to the largest remainders (Råde
+    # Våler (Østfold), 5,800: 169,590.643…; the two leftover øre go to the largest remainders (Råde
     # .883, Marker .789): Marker 105,263.16, NO-3114 169,590.64.
     db = os.path.join(tmp, "no.sqlite")
     samvirke(db, "import", os.path.join(FIXTURES, "invoice-marker.toml"))

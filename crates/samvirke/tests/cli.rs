@@ -2902,3 +2902,145 @@ fn the_2021_take_back_replayed_gives_the_recorded_answers() {
         );
     }
 }
+
+// `samvirke invoice`: identifiers checked at file:line:column on import; a year without a run,
+// a payer without identifiers, a payment agreement without its VAT treatment: exit 2 with the
+// fix and nothing recorded or written; two concurrent runs never share a number.
+both!(
+    invoices_refuse_what_they_cannot_carry_and_number_uniquely,
+    |env| {
+        let fixture = std::fs::read_to_string(format!("{FIXTURES}/invoice-marker.toml")).unwrap();
+        // A wrong check digit in an organisation number, an account and a Peppol endpoint.
+        let bad = fixture
+            .replace("\"964947082\"", "\"964947083\"")
+            .replace("8601.11.17947", "8601.11.17948")
+            .replace(
+                "street = \"Skråtorpveien 2\"",
+                "endpoint = \"0088:5798000416605\"\nstreet = \"Skråtorpveien 2\"",
+            );
+        env.write("bad.toml", &bad);
+        let err = env.fails(&["import", "bad.toml"], 2);
+        assert!(
+        err.contains("bad.toml:16:14: party[0].org_number: \"964947083\" is not a valid Norwegian organisation number"),
+        "{err}"
+    );
+        assert!(err.contains("party[2].invoicing.account.account: \"8601.11.17948\" is not a valid Norwegian account number"), "{err}");
+        assert!(err.contains("party[2].invoicing.endpoint: \"5798000416605\" is not a valid location number (EAN/GLN): its GS1 check digit should be 4"), "{err}");
+        assert_eq!(env.n_events(), 0);
+
+        env.ok(&["import", &format!("{FIXTURES}/invoice-marker.toml")]);
+        let out = env.path("out");
+        let out_s = out.to_string_lossy().to_string();
+        let err = env.fails(
+            &["invoice", "marker-invoice", "--year", "2025", "-o", &out_s],
+            2,
+        );
+        assert!(
+        err.contains("no settlement run is recorded for \"marker-invoice\" in 2025; record one with `samvirke settle marker-invoice --year 2025` first; nothing was written"),
+        "{err}"
+    );
+        env.ok(&["settle", "marker-invoice", "--year", "2025"]);
+        // A payer without an organisation number, and no VAT treatment: both said at once.
+        let missing = fixture
+            .replace("org_number = \"940756421\"\n", "")
+            .replace("vat = \"outside_scope\"\n", "");
+        env.write("missing.toml", &missing);
+        env.ok(&["import", "missing.toml", "--reason", "test"]);
+        env.ok(&["settle", "marker-invoice", "--year", "2025"]);
+        let n = env.n_events();
+        let err = env.fails(
+            &["invoice", "marker-invoice", "--year", "2025", "-o", &out_s],
+            2,
+        );
+        assert!(
+            err.contains("has no valid organisation number: add org_number = \"…\""),
+            "{err}"
+        );
+        assert!(err.contains("[[party]] id = \"NO-3114\""), "{err}");
+        assert!(
+            err.contains("does not say how VAT applies: add vat = \"outside_scope\""),
+            "{err}"
+        );
+        assert!(err.ends_with("nothing was written\n"), "{err}");
+        assert_eq!(env.n_events(), n, "nothing recorded");
+        assert!(!out.exists(), "nothing written");
+        let err = env.fails(
+            &[
+                "--lang",
+                "nb",
+                "invoice",
+                "marker-invoice",
+                "--year",
+                "2025",
+                "--true-up",
+                "--payer",
+                "NO-3116",
+                "-o",
+                &out_s,
+            ],
+            2,
+        );
+        assert!(
+            err.contains("Skiptvet betaler ingenting i 2025; betalerne er Marker, Våler (Østfold)"),
+            "{err}"
+        );
+
+        // Two runs at once (each pauses after reading the journal): one loses the race, reads
+        // again and numbers after the other's.
+        env.ok(&[
+            "import",
+            &format!("{FIXTURES}/invoice-marker.toml"),
+            "--reason",
+            "fixed",
+        ]);
+        env.ok(&["settle", "marker-invoice", "--year", "2025"]);
+        let spawn = |payer: &str, dir: &str| {
+            Command::new(env!("CARGO_BIN_EXE_samvirke"))
+                .args([
+                    "invoice",
+                    "marker-invoice",
+                    "--year",
+                    "2025",
+                    "--payer",
+                    payer,
+                    "-o",
+                    dir,
+                ])
+                .env("SAMVIRKE_DB", &env.db)
+                .env("SAMVIRKE_FAILPOINT", "pause-before-commit")
+                .env("SAMVIRKE_FAILPOINT_MS", "700")
+                .current_dir(env.dir.path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn("NO-3122", "a");
+        let b = spawn("NO-3114", "b");
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        assert!(
+            a.status.success() && b.status.success(),
+            "{}{}",
+            stderr(&a),
+            stderr(&b)
+        );
+        let mut numbers: Vec<String> = ["a", "b"]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(env.path(d)).unwrap())
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        numbers.sort();
+        let expected: Vec<String> = (1..=10).map(|i| format!("NO-3112-{i:06}.xml")).collect();
+        assert_eq!(
+            numbers, expected,
+            "ten documents, numbered 1–10 without a gap or a repeat"
+        );
+        // Asked again for everyone: nothing new, the same ten written unchanged.
+        let again = env.run(&["invoice", "marker-invoice", "--year", "2025", "-o", "all"]);
+        assert!(
+            stderr(&again).contains("0 invoice(s) and 0 credit note(s) issued; 10 issued before"),
+            "{}",
+            stderr(&again)
+        );
+    }
+);

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
 use crate::model::{
-    CooperationDoc, Evaluation, Fact, Language, Names, SettlementLine, SettlementRecord,
-    SubAgreement,
+    CooperationDoc, Evaluation, Fact, IssuedInvoice, Language, Names, SettlementLine,
+    SettlementRecord, SubAgreement,
 };
 use crate::registry::Registry;
 use crate::time::{Date, Interval};
@@ -671,6 +671,19 @@ impl Registry {
         self.settlement_runs(cooperation)
             .into_iter()
             .find(|r| r.year == year)
+    }
+
+    /// The e-invoices and credit notes issued under `cooperation` for `year`, by number.
+    pub fn invoices(&self, cooperation: &CooperationId, year: i32) -> Vec<&IssuedInvoice> {
+        let mut out: Vec<&IssuedInvoice> = self
+            .extra_facts(cooperation)
+            .filter_map(|f| match f {
+                Fact::Invoice { invoice, .. } if invoice.year == year => Some(invoice),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.number.cmp(&b.number));
+        out
     }
 
     /// The years of `cooperation` with a cost basis in a payment agreement or a recorded run,

@@ -3836,3 +3836,97 @@ both!(
         assert_eq!(app.get(&format!("{path}.xml")).0, 404);
     }
 );
+
+both!(
+    the_statement_page_lists_the_e_invoices_issued_and_serves_them_as_issued,
+    |app| {
+        use samvirke_core::model::{Fact, SettlementLine, SettlementRecord};
+        import_text(app, "settle-dragoer.toml", SETTLE_DRAGOER);
+        let path = "/cooperations/dragoer-taarnby-settle/settlement/2025";
+        wait_for(app, path, |b| b.contains("No e-invoices have been issued"));
+        let coop = samvirke_core::CooperationId::parse("dragoer-taarnby-settle").unwrap();
+        let run = SettlementRecord {
+            year: 2025,
+            inputs: Vec::new(),
+            usage: Vec::new(),
+            lines: vec![SettlementLine {
+                sub_agreement: 3,
+                payer: "DK-0155".into(),
+                budget_minor: 120_000_000,
+                actual_minor: Some(118_000_000),
+                savings_minor: 2_520_548,
+                true_up_minor: Some(-4_520_548),
+            }],
+        };
+        put_fact(
+            app,
+            Fact::SettlementRun {
+                cooperation: coop.clone(),
+                run: run.clone(),
+            },
+        );
+        let run_event = Store::open(&app.db).unwrap().head().unwrap();
+        // Issued as `samvirke invoice` issues them.
+        let doc = parse_file("settle-dragoer.toml", SETTLE_DRAGOER)
+            .unwrap()
+            .doc;
+        let prepared = samvirke_report::invoice::prepare(
+            &doc,
+            2025,
+            &run,
+            run_event,
+            &[],
+            &samvirke_report::invoice::Selection::default(),
+            samvirke_core::Date::parse("2025-01-02").unwrap(),
+            samvirke_i18n::Lang::En,
+        )
+        .unwrap();
+        assert_eq!(prepared.new.len(), 13);
+        let credit = prepared.new.last().unwrap().clone();
+        for invoice in prepared.new {
+            put_fact(
+                app,
+                Fact::Invoice {
+                    cooperation: coop.clone(),
+                    invoice,
+                },
+            );
+        }
+        wait_for(app, path, |b| b.contains("DK-0185-000013"));
+        let mut public = Browser::new(app);
+        assert_eq!(public.get("/lang/da?back=%2F").status, 303);
+        let page = public.get(path);
+        for part in [
+            "<h2 id=\"invoices\">E-fakturaer</h2>",
+            "<caption>E-fakturaer og kreditnotaer for 2025</caption>",
+            "href=\"/cooperations/dragoer-taarnby-settle/settlement/2025/invoices/DK-0185-000013.xml\" download>DK-0185-000013</a>",
+            "Kreditnota (retter DK-0185-000001, DK-0185-000002,",
+            "Tårnby til Dragør",
+            "Delaftale 3, efterregulering",
+            "Delaftale 3, aconto 12",
+            "45.205,48\u{a0}kr.",
+        ] {
+            assert!(page.body.contains(part), "{part} in {}", page.body);
+        }
+        let (status, content_type, xml) = app.get(&format!("{path}/invoices/DK-0185-000013.xml"));
+        assert_eq!(status, 200);
+        assert_eq!(content_type, "application/xml; charset=utf-8");
+        assert_eq!(xml, credit.xml, "the bytes as issued");
+        assert_eq!(
+            app.get(&format!("{path}/invoices/DK-0185-000099.xml")).0,
+            404
+        );
+        let (status, json) = app.json("/api/v1/cooperations/dragoer-taarnby-settle/invoices/2025");
+        assert_eq!(status, 200);
+        assert_eq!(json.as_array().unwrap().len(), 13);
+        assert_eq!(json[12]["kind"], "credit_note");
+        assert_eq!(json[12]["payable_minor"], 4_520_548);
+        assert_eq!(json[0]["due"], "2025-01-01");
+        assert_eq!(
+            json[12]["url"],
+            "/cooperations/dragoer-taarnby-settle/settlement/2025/invoices/DK-0185-000013.xml"
+        );
+        let (_, _, openapi) = app.get("/api/v1/openapi.json");
+        assert!(openapi.contains("/api/v1/cooperations/{id}/invoices/{year}"));
+    }
+);

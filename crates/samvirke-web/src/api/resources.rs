@@ -380,6 +380,92 @@ pub(crate) async fn settlement(
         .into_response())
 }
 
+/// An e-invoice or credit note as issued (the UBL document itself is at `url`).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct InvoiceBody {
+    /// Its number, unique per seller.
+    number: String,
+    /// `invoice` or `credit_note`.
+    kind: &'static str,
+    /// The seller (the payee), by id.
+    seller: String,
+    /// The buyer (a payer), by id.
+    buyer: String,
+    /// The payment agreement's sub-agreement.
+    sub_agreement: u32,
+    /// What it is for.
+    item: samvirke_core::model::InvoiceItem,
+    /// What it adds to the item before VAT, in minor units (negative for a credit note).
+    net_minor: i64,
+    /// The amount payable or credited, VAT included, in minor units.
+    payable_minor: u64,
+    /// Currency.
+    currency: String,
+    /// Issue day.
+    issued: Date,
+    /// Due day (invoices).
+    due: Option<Date>,
+    /// The journal event of the settlement run it rests on.
+    run_event: u64,
+    /// The invoices a credit note corrects.
+    corrects: Vec<String>,
+    /// The UBL 2.1 document (Peppol BIS Billing 3.0), byte for byte as issued.
+    url: String,
+}
+
+/// The e-invoices and credit notes issued under a cooperation for a year (`samvirke invoice`).
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/invoices/{year}", tag = "registry",
+    params(
+        ("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"),
+        ("year" = i32, Path, description = "The settled year", example = 2025),
+    ),
+    responses(
+        (status = 200, description = "The documents issued, by number", body = Vec<InvoiceBody>),
+        (status = 404, description = "No such cooperation, or not a year", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn invoices(
+    State(state): State<Arc<AppState>>,
+    Path((id, year)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let year = crate::report_year(&year).ok_or_else(|| {
+        WebError::NotFound(format!(
+            "\"{year}\" is not a year Samvirke settles (1990–2100)"
+        ))
+    })?;
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let coop = &doc.cooperation.id;
+    let body: Vec<InvoiceBody> = snapshot
+        .registry
+        .invoices(coop, year)
+        .into_iter()
+        .map(|i| InvoiceBody {
+            number: i.number.clone(),
+            kind: if i.credit_note {
+                "credit_note"
+            } else {
+                "invoice"
+            },
+            seller: i.seller.clone(),
+            buyer: i.buyer.clone(),
+            sub_agreement: i.sub_agreement,
+            item: i.item,
+            net_minor: i.net_minor,
+            payable_minor: i.payable_minor,
+            currency: i.currency.clone(),
+            issued: i.issued,
+            due: i.due,
+            run_event: i.run_event,
+            corrects: i.corrects.clone(),
+            url: format!(
+                "/cooperations/{coop}/settlement/{year}/invoices/{}.xml",
+                i.number
+            ),
+        })
+        .collect();
+    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
+}
+
 /// The body that handles a case.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Handler {

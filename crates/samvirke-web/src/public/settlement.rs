@@ -32,6 +32,10 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             get(explanation_page),
         )
         .route(
+            "/cooperations/{id}/settlement/{year}/invoices/{file}",
+            get(invoice_file),
+        )
+        .route(
             "/municipalities/{id}/settlements/{year}",
             get(municipality_page),
         )
@@ -421,8 +425,101 @@ async fn statement_page(
             }
         }
         (samvirke_report::html::body(&document))
+        (invoices_issued(&snapshot.registry, doc, year, &base))
     };
     Ok(Html(page(&document.title, body).into_string()).into_response())
+}
+
+/// The e-invoices and credit notes issued for the year (`samvirke invoice`), each a download.
+fn invoices_issued(registry: &Registry, doc: &CooperationDoc, year: i32, base: &str) -> Markup {
+    let issued = registry.invoices(&doc.cooperation.id, year);
+    let l = lang();
+    let name = |id: &str| samvirke_report::settlement::party_name(doc, id);
+    html! {
+        h2 #invoices { (tr("invoices-heading")) }
+        @if issued.is_empty() {
+            p { (tr("invoices-none")) }
+        } @else {
+            p { (tr("invoices-intro")) }
+            table.stack {
+                caption { (tra("invoices-caption", &[("year", &year.to_string())])) }
+                thead { tr {
+                    th scope="col" { (tr("invoices-col-number")) }
+                    th scope="col" { (tr("invoices-col-kind")) }
+                    th scope="col" { (tr("invoices-col-from-to")) }
+                    th scope="col" { (tr("invoices-col-for")) }
+                    th scope="col" { (tr("invoices-col-issued")) }
+                    th scope="col" { (tr("invoices-col-due")) }
+                    th scope="col" .num { (tr("invoices-col-amount")) }
+                } }
+                tbody {
+                    @for i in &issued {
+                        tr {
+                            th scope="row" data-label=(tr("invoices-col-number")) {
+                                a href={ (base) "/invoices/" (i.number) ".xml" } download { (i.number) }
+                            }
+                            td data-label=(tr("invoices-col-kind")) {
+                                (tr(if i.credit_note { "invoices-credit-note" } else { "invoices-invoice" }))
+                                @if !i.corrects.is_empty() {
+                                    " " (tra("invoices-corrects", &[("numbers", &i.corrects.join(", "))]))
+                                }
+                            }
+                            td data-label=(tr("invoices-col-from-to")) {
+                                (tra("invoices-from-to", &[("seller", &name(&i.seller)), ("buyer", &name(&i.buyer))]))
+                            }
+                            td data-label=(tr("invoices-col-for")) {
+                                (tra("invoices-sub-agreement", &[("number", &i.sub_agreement.to_string())])) ", "
+                                @match i.item {
+                                    samvirke_core::model::InvoiceItem::Instalment { number } => (tra("invoices-instalment", &[("n", &number.to_string())])),
+                                    samvirke_core::model::InvoiceItem::TrueUp => (tr("invoices-true-up")),
+                                }
+                            }
+                            td data-label=(tr("invoices-col-issued")) { (crate::html::day(i.issued)) }
+                            td data-label=(tr("invoices-col-due")) { @if let Some(d) = i.due { (crate::html::day(d)) } }
+                            td.num data-label=(tr("invoices-col-amount")) {
+                                (samvirke_i18n::money(l, i.payable_minor as i64, &i.currency))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /cooperations/{id}/settlement/{year}/invoices/{number}.xml`: an issued document, the
+/// bytes recorded when it was issued.
+async fn invoice_file(
+    State(state): State<Arc<AppState>>,
+    Path((id, year, file)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let (Some(year), Some(number)) = (crate::report_year(&year), file.strip_suffix(".xml")) else {
+        return Ok(not_found_page());
+    };
+    let snapshot = snapshot(&state)?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let Some(invoice) = snapshot
+        .registry
+        .invoices(&doc.cooperation.id, year)
+        .into_iter()
+        .find(|i| i.number == number)
+    else {
+        return Ok(not_found_page());
+    };
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/xml; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.xml\"", invoice.number),
+            ),
+        ],
+        invoice.xml.clone(),
+    )
+        .into_response())
 }
 
 /// `GET /cooperations/{id}/settlement/{year}/{payer}` and `….pdf`.

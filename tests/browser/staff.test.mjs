@@ -35,6 +35,10 @@ before(async () => {
   samvirke(['import', SCENARIOS]);
   // A settlement run for the evaluation page's cost chart.
   samvirke(['settle', 'vestegn-genoptraening', '--year', '2028']);
+  // A settled year with its e-invoices issued, for the statement page's list of them.
+  samvirke(['import', SCENARIOS.replace('scenarios-vestegn.toml', 'settle-dragoer.toml')]);
+  samvirke(['settle', 'dragoer-taarnby-settle', '--year', '2025']);
+  samvirke(['invoice', 'dragoer-taarnby-settle', '--year', '2025', '-o', join(dir, 'invoices')]);
   samvirke(['user', 'add', 'anna@dragoer.dk', '--role', 'editor', '--scope', 'DK-0155', '--password-stdin'], `${PASSWORD}\n`);
   samvirke(['user', 'add', 'bo@taarnby.dk', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
   samvirke(['user', 'add', 'tove@taarnby.dk', '--role', 'editor', '--scope', 'DK-0185', '--password-stdin'], `${PASSWORD}\n`);
@@ -408,6 +412,7 @@ const STAFF_PAGES = [
   ['staff-scenario-adopt', '/staff/cooperations/vestegn-genoptraening/scenarios/gladsaxe-indtraeder', true],
   ['evaluation', '/cooperations/vestegn-genoptraening/evaluation', false],
   ['settlement', '/cooperations/vestegn-genoptraening/settlement/2028', false],
+  ['settlement-invoices', '/cooperations/dragoer-taarnby-settle/settlement/2025', false],
   ['settlement-explain', '/cooperations/vestegn-genoptraening/settlement/2028/DK-0161', false],
   ['settlements-municipality', '/municipalities/DK-0161/settlements/2028', false],
   ['evaluation-dragoer-taarnby', '/cooperations/dragoer-taarnby/evaluation', false],

@@ -40,7 +40,7 @@ fn luhn(d: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The weighted modulus-11 check digit of `body` (11 → 0, 10 → none).
@@ -70,7 +70,7 @@ pub fn cvr(text: &str) -> Result<String, String> {
         .zip([2, 7, 6, 5, 4, 3, 2, 1])
         .map(|(a, b)| a * b)
         .sum();
-    if sum % 11 != 0 {
+    if !sum.is_multiple_of(11) {
         return Err(format!(
             "\"{text}\" is not a valid CVR number: its check digit does not match (modulus 11); check the number in the CVR register"
         ));

@@ -391,6 +391,48 @@ test('a planner writes a scenario with the type-ahead and reads its decision pap
   await page.context().close();
 });
 
+test('a paying member disputes a line of its bill and the performing member rejects it with a reason', async () => {
+  const statement = '/cooperations/dragoer-taarnby-settle/settlement/2025';
+  const payer = await login(await browser.newContext({ locale: 'en-GB' }), 'anna@dragoer.dk');
+  await payer.goto(`${BASE}${statement}`);
+  await payer.click(`a[href="/staff/cooperations/dragoer-taarnby-settle/settlement/2025/dispute"]`);
+  assert.match(await payer.locator('h1').textContent(), /Dispute the settlement 2025 of/);
+  // Without a reason the form comes back with the problem, the amount kept.
+  await payer.selectOption('#f-line', '3');
+  await payer.fill('#f-amount', '1,144,794.52');
+  let response = await save(payer);
+  assert.equal(response.status(), 422);
+  assert.match(await payer.locator('#error-summary').textContent(), /Write the reason for the dispute/);
+  assert.equal(await payer.inputValue('#f-amount'), '1,144,794.52');
+  await payer.fill('#f-reason', 'The actual cost in the accounts is 1,170,000.00.');
+  response = await save(payer);
+  assert.equal(response.status(), 200);
+  assert.match(payer.url(), /\/staff\/cooperations\/dragoer-taarnby-settle\/disputes\/1\?opened=1$/);
+  assert.match(await payer.locator('.confirmation').textContent(), /The performing member is asked to answer by/);
+  // The statement now says that it is disputed.
+  await payer.goto(`${BASE}${statement}`);
+  assert.match(await payer.locator('main').textContent(), /Open disputes/);
+
+  // Tårnby's staff find it on their overview, in their language, and answer it.
+  for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB']]) {
+    const look = await login(await browser.newContext({ viewport: { width, height: 900 }, locale }), 'tove@taarnby.dk');
+    await look.goto(`${BASE}/staff/cooperations/dragoer-taarnby-settle/disputes/1`);
+    await check(look, 'staff-dispute-answer', null, width, locale);
+    await look.context().close();
+  }
+  const payee = await login(await browser.newContext({ locale: 'en-GB' }), 'tove@taarnby.dk');
+  await payee.click('a[href="/staff/cooperations/dragoer-taarnby-settle/disputes/1"]');
+  await payee.fill('#f-note', 'The actual cost is as booked in the accounts of 2025.');
+  const [answered] = await Promise.all([payee.waitForNavigation(), payee.click('button[name=decision][value=reject]')]);
+  assert.equal(answered.status(), 200);
+  assert.match(await payee.locator('.confirmation').textContent(), /The answer is recorded and the dispute is closed/);
+  assert.match(await payee.locator('main').textContent(), /Rejected on/);
+  await payer.goto(`${BASE}/staff/cooperations/dragoer-taarnby-settle/disputes/1`);
+  assert.match(await payer.locator('main').textContent(), /as booked in the accounts of 2025/);
+  await payer.context().close();
+  await payee.context().close();
+});
+
 const STAFF_PAGES = [
   ['staff-login', '/staff/login', false],
   ['staff-overview', '/staff', true],
@@ -422,6 +464,9 @@ const STAFF_PAGES = [
   ['staff-project-new', '/staff/cooperations/vestegn-genoptraening/project-new', true],
   ['staff-project-edit', '/staff/cooperations/vestegn-genoptraening/project.faelles-hjaelpemiddeldepot', true],
   ['diff', '/cooperations/dragoer-taarnby/diff?from=1&to=40', false],
+  ['staff-disputes', '/staff/disputes', true],
+  ['staff-dispute', '/staff/cooperations/dragoer-taarnby-settle/disputes/1', true],
+  ['staff-dispute-new', '/staff/cooperations/dragoer-taarnby-settle/settlement/2025/dispute', true],
 ];
 
 for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB'], [320, 'sv-SE'], [1280, 'nb-NO']]) {

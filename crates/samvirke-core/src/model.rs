@@ -1699,6 +1699,75 @@ pub enum Fact {
         /// The document.
         invoice: IssuedInvoice,
     },
+    /// A paying member's objection to its settlement of a year, and the answer (each step a new
+    /// version of the same fact).
+    Dispute {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The dispute.
+        dispute: Dispute,
+    },
+}
+
+/// A paying member's objection to a settled year: a line (one payment agreement) or the whole
+/// statement, with a reason and the amount it believes is right; answered by the payee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dispute {
+    /// The number, from 1 per cooperation.
+    pub number: u32,
+    /// The settled year.
+    pub year: i32,
+    /// The member that disputes (a payer, as the statement writes it).
+    pub payer: String,
+    /// Who must answer (the payee of the disputed line).
+    pub payee: String,
+    /// The disputed line's sub-agreement; none for the whole statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_agreement: Option<u32>,
+    /// Why, in the disputing member's words.
+    pub reason: String,
+    /// What the member believes it should pay for the line or the year, in minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed_minor: Option<i64>,
+    /// What the disputed run has it pay for the line or the year, in minor units.
+    pub disputed_minor: i64,
+    /// Currency of the amounts.
+    pub currency: String,
+    /// The journal event of the settlement run disputed.
+    pub run_event: u64,
+    /// The day it was opened.
+    pub opened: Date,
+    /// The last day to answer (the payment agreement's dispute days, on a working day).
+    pub respond_by: Date,
+    /// What the deadline is called in reminders, in the cooperation's language.
+    pub title: String,
+    /// The answer, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<DisputeAnswer>,
+}
+
+/// The payee's answer to a dispute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisputeAnswer {
+    /// Accepted (the settlement was rerun) or rejected.
+    pub accepted: bool,
+    /// Why (required when rejected).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// The day it was answered.
+    pub on: Date,
+    /// Accepted: what the new run has the member pay for the line or the year, in minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_minor: Option<i64>,
+}
+
+impl Dispute {
+    /// Whether it waits for an answer.
+    pub fn is_open(&self) -> bool {
+        self.answer.is_none()
+    }
 }
 
 /// What an invoice is for: one aconto instalment of a payer's year, or its year-end true-up.
@@ -1781,7 +1850,8 @@ impl Fact {
             | Fact::ReportTemplate { cooperation, .. }
             | Fact::FactSheet { cooperation, .. }
             | Fact::SettlementRun { cooperation, .. }
-            | Fact::Invoice { cooperation, .. } => cooperation,
+            | Fact::Invoice { cooperation, .. }
+            | Fact::Dispute { cooperation, .. } => cooperation,
         }
     }
 
@@ -1792,10 +1862,16 @@ impl Fact {
             self,
             Fact::SettlementRun { .. }
                 | Fact::Invoice { .. }
+                | Fact::Dispute { .. }
                 | Fact::ObligationStatus { .. }
                 | Fact::ReportTemplate { .. }
                 | Fact::FactSheet { .. }
         )
+    }
+
+    /// Whether only the staff concerned may see the fact (a dispute): never in public history.
+    pub fn is_private(&self) -> bool {
+        matches!(self, Fact::Dispute { .. })
     }
 
     /// The stable key: two facts with the same key are two versions of the same thing.
@@ -1839,6 +1915,7 @@ impl Fact {
             } => format!("{coop}/payment/{}/{}", p.sub_agreement, p.valid.from()),
             Fact::SettlementRun { run, .. } => format!("{coop}/settlement/{}", run.year),
             Fact::Invoice { invoice, .. } => format!("{coop}/invoice/{}", invoice.number),
+            Fact::Dispute { dispute, .. } => format!("{coop}/dispute/{}", dispute.number),
             Fact::ReportTemplate { template, .. } => {
                 format!("{coop}/report-template/{}", template.version)
             }
@@ -1992,6 +2069,7 @@ impl CooperationDoc {
                 } => doc.payment_agreements.push(payment_agreement.clone()),
                 Fact::SettlementRun { .. }
                 | Fact::Invoice { .. }
+                | Fact::Dispute { .. }
                 | Fact::ObligationStatus { .. }
                 | Fact::ReportTemplate { .. }
                 | Fact::FactSheet { .. } => {}

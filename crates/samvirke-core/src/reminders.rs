@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use crate::deadlines::{Basis, Deadline, Status};
 use crate::ids::{MunicipalityId, PartyId};
-use crate::model::{CooperationDoc, Language};
+use crate::model::{CooperationDoc, Dispute, Language};
 use crate::registry::Registry;
 use crate::time::Date;
 use crate::words::{Phrase, Words};
@@ -58,6 +58,20 @@ impl Recipient {
         }
     }
 
+    /// Whether this person must answer `dispute` of `doc`: the scope names the cooperation (its
+    /// secretariat) or the payee.
+    pub fn answers(&self, dispute: &Dispute, doc: &CooperationDoc) -> bool {
+        self.scopes
+            .iter()
+            .any(|s| s == doc.cooperation.id.as_str() || *s == dispute.payee)
+    }
+
+    /// Whether this person hears about `dispute` of `doc`: one who answers it, or staff of the
+    /// disputing member.
+    pub fn sees(&self, dispute: &Dispute, doc: &CooperationDoc) -> bool {
+        self.answers(dispute, doc) || self.scopes.contains(&dispute.payer)
+    }
+
     /// The language mail to this person is written in: that of the country of the first
     /// municipality in the scope, else English.
     pub fn language(&self) -> Language {
@@ -72,8 +86,8 @@ impl Recipient {
 pub struct Mail {
     /// To whom.
     pub to: String,
-    /// What it is, stable across runs, so that a mail is sent once: `reminder/COOP/OBLIGATION/DUE/N`
-    /// or `digest/YYYY-Www`.
+    /// What it is, stable across runs, so that a mail is sent once: `reminder/COOP/OBLIGATION/DUE/N`,
+    /// `reminder/COOP/dispute:NUMBER/DUE/N` or `digest/YYYY-Www`.
     pub key: String,
     /// Subject line.
     pub subject: String,
@@ -165,6 +179,44 @@ pub fn reminders<W: Words>(
             });
         }
     }
+    for (doc, d) in registry.all_disputes() {
+        if !d.is_open() {
+            continue;
+        }
+        let days_left = d.respond_by.days_since_epoch() - today.days_since_epoch();
+        let Some(n) = threshold(days_left, days_before) else {
+            continue;
+        };
+        for r in recipients.iter().filter(|r| r.answers(d, doc)) {
+            let w = words(doc.cooperation.language);
+            let when = w.due_in(days_left);
+            let subject = format!(
+                "{when}: {} ({}), {}",
+                d.title,
+                doc.cooperation.name,
+                w.date(d.respond_by)
+            );
+            let payee = owner_names(doc, std::slice::from_ref(&d.payee));
+            let body = format!(
+                "{when}: {}\n\n{}: {payee}\n{}: {}\n{}\n\n{}\n",
+                d.title,
+                w.phrase(Phrase::Owners),
+                w.phrase(Phrase::Reason),
+                d.reason,
+                doc.cooperation.name,
+                w.phrase(Phrase::DisputeFooter),
+            );
+            out.push(Mail {
+                to: r.email.clone(),
+                key: format!(
+                    "reminder/{}/dispute:{}/{}/{n}",
+                    doc.cooperation.id, d.number, d.respond_by
+                ),
+                subject,
+                body,
+            });
+        }
+    }
     Ok(out)
 }
 
@@ -183,7 +235,7 @@ pub fn iso_week(day: Date) -> String {
 }
 
 /// The weekly digest for one recipient: the overdue deadlines of the past year, those of the next
-/// four weeks, and the register cases given (already filtered to what the recipient may see).
+/// four weeks, the open disputes the recipient answers or opened, and the register cases given (already filtered to what the recipient may see).
 /// `None` when there is nothing to say.
 /// The mail is in the recipient's language, in the words `words` gives for it.
 pub fn digest<W: Words>(
@@ -203,7 +255,12 @@ pub fn digest<W: Words>(
         })
         .filter(|d| !matches!(d.status, Status::Done | Status::Waived))
         .collect();
-    if mine.is_empty() && cases.is_empty() {
+    let disputes: Vec<(&CooperationDoc, &Dispute)> = registry
+        .all_disputes()
+        .into_iter()
+        .filter(|(doc, d)| d.is_open() && recipient.sees(d, doc))
+        .collect();
+    if mine.is_empty() && cases.is_empty() && disputes.is_empty() {
         return Ok(None);
     }
     let w = words(recipient.language());
@@ -240,16 +297,34 @@ pub fn digest<W: Words>(
         }
         body.push('\n');
     }
+    if !disputes.is_empty() {
+        let _ = writeln!(body, "{}:", w.phrase(Phrase::Disputes));
+        for (doc, d) in &disputes {
+            let _ = writeln!(
+                body,
+                "  {}  {} ({})",
+                w.date(d.respond_by),
+                d.title,
+                doc.cooperation.name
+            );
+        }
+        body.push('\n');
+    }
     body.push_str(&w.phrase(Phrase::Footer));
     body.push('\n');
+    let late = |due: Date| due < today;
     Ok(Some(Mail {
         to: recipient.email.clone(),
         key: format!("digest/{week}"),
         subject: format!(
             "{} {week}: {} / {}",
             w.phrase(Phrase::Digest),
-            overdue.len() + cases.iter().filter(|(d, _)| *d < today).count(),
-            coming.len() + cases.iter().filter(|(d, _)| *d >= today).count()
+            overdue.len()
+                + cases.iter().filter(|(d, _)| late(*d)).count()
+                + disputes.iter().filter(|(_, d)| late(d.respond_by)).count(),
+            coming.len()
+                + cases.iter().filter(|(d, _)| !late(*d)).count()
+                + disputes.iter().filter(|(_, d)| !late(d.respond_by)).count()
         ),
         body,
     }))

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{CooperationId, MunicipalityId, PartyId};
 use crate::model::{
-    CooperationDoc, Evaluation, Fact, IssuedInvoice, Language, Names, SettlementLine,
+    CooperationDoc, Dispute, Evaluation, Fact, IssuedInvoice, Language, Names, SettlementLine,
     SettlementRecord, SubAgreement,
 };
 use crate::registry::Registry;
@@ -684,6 +684,31 @@ impl Registry {
             .collect();
         out.sort_by(|a, b| a.number.cmp(&b.number));
         out
+    }
+
+    /// The disputes of `cooperation`, by number (open and answered).
+    pub fn disputes(&self, cooperation: &CooperationId) -> Vec<&Dispute> {
+        let mut out: Vec<&Dispute> = self
+            .extra_facts(cooperation)
+            .filter_map(|f| match f {
+                Fact::Dispute { dispute, .. } => Some(dispute),
+                _ => None,
+            })
+            .collect();
+        out.sort_by_key(|d| d.number);
+        out
+    }
+
+    /// The disputes of every cooperation: (cooperation, dispute), by cooperation and number.
+    pub fn all_disputes(&self) -> Vec<(&CooperationDoc, &Dispute)> {
+        self.cooperations()
+            .iter()
+            .flat_map(|doc| {
+                self.disputes(&doc.cooperation.id)
+                    .into_iter()
+                    .map(move |d| (doc, d))
+            })
+            .collect()
     }
 
     /// The years of `cooperation` with a cost basis in a payment agreement or a recorded run,

@@ -26,6 +26,12 @@ pub enum Phrase {
     StatuteUnsure,
     /// Label: the recorded state of a deadline.
     State,
+    /// Heading: disputes waiting for an answer.
+    Disputes,
+    /// Label: why a dispute was opened.
+    Reason,
+    /// A dispute reminder's last line: who sent it and where to answer.
+    DisputeFooter,
 }
 
 /// The words of one language.

@@ -266,6 +266,9 @@ impl samvirke_core::words::Words for Lang {
             Phrase::Footer => "mail-footer",
             Phrase::StatuteUnsure => "ics-statute-unsure",
             Phrase::State => "ics-state",
+            Phrase::Disputes => "mail-disputes",
+            Phrase::Reason => "mail-reason",
+            Phrase::DisputeFooter => "mail-dispute-footer",
         };
         t(*self, key)
     }
@@ -421,16 +424,27 @@ pub fn parse_amount(lang: Lang, text: &str) -> Option<i64> {
         None => (false, text),
     };
     let group = group_separator(lang);
-    let cleaned: String = rest
-        .chars()
-        .filter(|c| !(c.is_whitespace() || *c == '\u{a0}' || group.contains(*c)))
-        .collect();
-    let decimal = decimal_separator(lang)
-        .as_bytes()
-        .first()
-        .copied()
-        .unwrap_or(b'.');
-    let value = samvirke_core::decimal::parse_hundredths(cleaned.as_bytes(), decimal).ok()?;
+    let is_group = |c: char| c.is_whitespace() || c == '\u{a0}' || group.contains(c);
+    let decimal = decimal_separator(lang);
+    let (whole, fraction) = match rest.rsplit_once(decimal) {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (rest, None),
+    };
+    // Groups of thousands only where they belong ("1.234.567"), so that "1234.56" typed in
+    // Danish or "12,34,5" in English is refused rather than read as another amount.
+    let groups: Vec<&str> = whole.split(is_group).collect();
+    let grouped = groups.len() == 1
+        || (matches!(groups[0].len(), 1..=3) && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped || fraction.is_some_and(|f| f.contains(is_group)) {
+        return None;
+    }
+    let mut cleaned: String = groups.concat();
+    if let Some(f) = fraction {
+        cleaned.push_str(decimal);
+        cleaned.push_str(f);
+    }
+    let value =
+        samvirke_core::decimal::parse_hundredths(cleaned.as_bytes(), decimal.as_bytes()[0]).ok()?;
     let value = i64::try_from(value).ok()?;
     Some(if negative { -value } else { value })
 }
@@ -556,6 +570,16 @@ mod tests {
         assert_eq!(parse_amount(Lang::Da, "12,345"), None, "three decimals");
         assert_eq!(parse_amount(Lang::En, "12 kr"), None);
         assert_eq!(parse_amount(Lang::Da, ""), None);
+        assert_eq!(
+            parse_amount(Lang::Da, "1234.56"),
+            None,
+            "a point is a group here"
+        );
+        assert_eq!(parse_amount(Lang::En, "12,34,5"), None, "groups of three");
+        assert_eq!(parse_amount(Lang::En, "1,234,567"), Some(123_456_700));
+        assert_eq!(parse_amount(Lang::Sv, "1 234 567,89"), Some(123_456_789));
+        assert_eq!(parse_amount(Lang::Nb, "1\u{a0}234"), Some(123_400));
+        assert_eq!(parse_amount(Lang::En, "1,234.5,6"), None);
         for lang in Lang::ALL {
             assert_eq!(
                 parse_amount(lang, &hundredths(lang, -987_654_321)),

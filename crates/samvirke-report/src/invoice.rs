@@ -676,7 +676,16 @@ pub fn prepare<'a>(
     let own: Vec<&IssuedInvoice> = issued.iter().copied().filter(|i| doc_of(i, doc)).collect();
     let planned = samvirke_settle::invoice::plan(year, &dues, &own);
     check(doc, &planned, lang)?;
-    let mut taken: Vec<String> = issued.iter().map(|i| i.number.clone()).collect();
+    // Each seller's last number, found once: a batch numbers on from it.
+    let mut last: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for p in &planned {
+        last.entry(p.due.payee.clone()).or_insert_with(|| {
+            samvirke_settle::invoice::last_number(
+                &p.due.payee,
+                issued.iter().map(|i| i.number.as_str()),
+            )
+        });
+    }
     let mut new = Vec::with_capacity(planned.len());
     for p in &planned {
         // A first, negative true-up corrects the payer's instalment invoices, also those issued
@@ -696,9 +705,9 @@ pub fn prepare<'a>(
                 .collect();
         }
         let p = &p;
-        let number =
-            samvirke_settle::invoice::next_number(&p.due.payee, taken.iter().map(String::as_str));
-        taken.push(number.clone());
+        let seq = last.entry(p.due.payee.clone()).or_insert(0);
+        *seq += 1;
+        let number = samvirke_settle::invoice::number(&p.due.payee, *seq);
         new.push(issue(doc, year, p, &number, today, run_event)?);
     }
     let existing = issued

@@ -164,16 +164,30 @@ pub fn plan(year: i32, dues: &[Due], issued: &[&IssuedInvoice]) -> Vec<Planned> 
     out
 }
 
+/// The last number `seller` has used (`DK-0185-000007` → 7; 0 before the first), among `taken`
+/// (numbers of any seller, across all cooperations).
+pub fn last_number<'a>(seller: &str, taken: impl IntoIterator<Item = &'a str>) -> u64 {
+    taken
+        .into_iter()
+        .filter_map(|n| {
+            n.strip_prefix(seller)?
+                .strip_prefix('-')?
+                .parse::<u64>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The number of `seller`'s `seq`th document: `DK-0185-000007`.
+pub fn number(seller: &str, seq: u64) -> String {
+    format!("{seller}-{seq:06}")
+}
+
 /// The next free number of `seller` (`DK-0185-000007`), after every number in `taken` (the
 /// seller's numbers across all cooperations).
 pub fn next_number<'a>(seller: &str, taken: impl IntoIterator<Item = &'a str>) -> String {
-    let prefix = format!("{seller}-");
-    let last = taken
-        .into_iter()
-        .filter_map(|n| n.strip_prefix(&prefix)?.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{:06}", last + 1)
+    number(seller, last_number(seller, taken) + 1)
 }
 
 /// The VAT on `net_minor` (a positive amount) under `vat`, rounded half up to the minor unit.

@@ -12,6 +12,7 @@
 
 pub mod adhoc;
 pub mod allocate;
+pub mod dispute;
 pub mod explain;
 pub mod invoice;
 pub mod money;

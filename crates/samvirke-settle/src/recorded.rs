@@ -2,10 +2,61 @@
 //! usage totals the run recorded (for keys that split by usage), and whether the run has the same
 //! figures. The web's statement pages and `samvirke invoice` both stand on it.
 
-use samvirke_core::model::{AllocationKey, CooperationDoc, SettlementRecord};
+use samvirke_core::model::{
+    AllocationKey, CooperationDoc, RecordedInput, SettlementLine, SettlementRecord, UsageTotal,
+};
 use samvirke_core::{Date, PartyId};
 
 use crate::statement::{Statement, UsageRow, settle_year};
+
+/// The run to record for `statement`: the inputs it stood on, the year's usage summed per
+/// sub-agreement and payer (rows and units), and every payer's line.
+pub fn record(
+    statement: &Statement,
+    usage: &[UsageRow],
+    inputs: Vec<RecordedInput>,
+) -> SettlementRecord {
+    let mut usage_totals: Vec<UsageTotal> = Vec::new();
+    for row in usage.iter().filter(|r| r.date.ymd().0 == statement.year) {
+        let party = row.party.to_string();
+        match usage_totals
+            .iter_mut()
+            .find(|t| t.sub_agreement == row.sub_agreement && t.party == party)
+        {
+            Some(t) => {
+                t.rows += 1;
+                t.hundredths += row.hundredths;
+            }
+            None => usage_totals.push(UsageTotal {
+                sub_agreement: row.sub_agreement,
+                party,
+                rows: 1,
+                hundredths: row.hundredths,
+            }),
+        }
+    }
+    usage_totals.sort_by(|a, b| (a.sub_agreement, &a.party).cmp(&(b.sub_agreement, &b.party)));
+    let lines = statement
+        .agreements
+        .iter()
+        .flat_map(|a| {
+            a.payers.iter().map(move |p| SettlementLine {
+                sub_agreement: a.sub_agreement,
+                payer: p.payer.clone(),
+                budget_minor: p.budget_minor,
+                actual_minor: p.actual_minor,
+                savings_minor: p.savings_minor,
+                true_up_minor: p.true_up_minor,
+            })
+        })
+        .collect();
+    SettlementRecord {
+        year: statement.year,
+        inputs,
+        usage: usage_totals,
+        lines,
+    }
+}
 
 /// The usage rows a run's totals stand for: per payer its rows, the units on the first.
 pub fn usage_of(run: &SettlementRecord) -> Vec<UsageRow> {

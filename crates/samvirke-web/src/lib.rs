@@ -311,7 +311,12 @@ impl AppState {
                 .payload()
                 .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?;
             let key = payload.change.key();
-            if key == own || key.starts_with(&nested) {
+            // Disputes are for the staff concerned only: never in the public history.
+            let private = match &payload.change {
+                samvirke_store::Change::Put { fact, .. } => fact.is_private(),
+                samvirke_store::Change::Retract { key, .. } => key.contains("/dispute/"),
+            };
+            if !private && (key == own || key.starts_with(&nested)) {
                 out.push(api::HistoryItem {
                     seq: event.seq,
                     recorded_at: event.recorded_at,

@@ -2827,28 +2827,10 @@ both!(the_api_serves_deadlines_reports_and_the_register, |app| {
     );
     let now = Timestamp::from_micros(1_800_000_000_000_000);
     let id = store.case_create(&new, "dorte@dragoer.dk", now).unwrap();
-    let token_of = |store: &mut Store, email: &str| {
-        let token = samvirke_web::auth::new_token().unwrap();
-        store
-            .api_token_create(&samvirke_web::auth::token_hash(&token), email, "ci", now)
-            .unwrap();
-        token
-    };
-    let dorte = token_of(&mut store, "dorte@dragoer.dk");
-    let ib = token_of(&mut store, "ib@ishoej.dk");
-    let get = |path: &str, token: Option<&str>| {
-        let mut request = app.agent.get(&format!("{}{path}", app.base));
-        if let Some(t) = token {
-            request = request.header("authorization", &format!("Bearer {t}"));
-        }
-        let mut response = request.call().unwrap();
-        let status = response.status().as_u16();
-        let text = response.body_mut().read_to_string().unwrap();
-        (
-            status,
-            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
-        )
-    };
+    drop(store);
+    let dorte = api_token(app, "dorte@dragoer.dk");
+    let ib = api_token(app, "ib@ishoej.dk");
+    let get = |path: &str, token: Option<&str>| json_as(app, path, token);
     let (status, anonymous) = get("/api/v1/cases", None);
     assert_eq!(status, 401, "{anonymous}");
     let (status, list) = get("/api/v1/cases", Some(&dorte));
@@ -2903,6 +2885,33 @@ fn import_text(app: &App, name: &str, text: &str) {
             Timestamp::from_micros(1_800_000_000_000_000),
         )
         .unwrap();
+}
+
+/// A new API token of the account `email`.
+fn api_token(app: &App, email: &str) -> String {
+    let token = samvirke_web::auth::new_token().unwrap();
+    Store::open(&app.db)
+        .unwrap()
+        .api_token_create(
+            &samvirke_web::auth::token_hash(&token),
+            email,
+            "ci",
+            Timestamp::from_micros(1_800_000_000_000_000),
+        )
+        .unwrap();
+    token
+}
+
+/// GET `path` of the API with `token`, if any: the status and the JSON body.
+fn json_as(app: &App, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+    let mut request = app.agent.get(&format!("{}{path}", app.base));
+    if let Some(t) = token {
+        request = request.header("authorization", &format!("Bearer {t}"));
+    }
+    let mut response = request.call().unwrap();
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap())
 }
 
 fn events(app: &App) -> u64 {
@@ -3928,5 +3937,341 @@ both!(
         );
         let (_, _, openapi) = app.get("/api/v1/openapi.json");
         assert!(openapi.contains("/api/v1/cooperations/{id}/invoices/{year}"));
+    }
+);
+
+both!(
+    a_payer_disputes_a_line_and_the_payee_corrects_or_rejects_it,
+    |app| {
+        use samvirke_core::model::{Fact, SettlementLine, SettlementRecord};
+        import_text(app, "settle-dragoer.toml", SETTLE_DRAGOER);
+        let coop = samvirke_core::CooperationId::parse("dragoer-taarnby-settle").unwrap();
+        put_fact(
+            app,
+            Fact::SettlementRun {
+                cooperation: coop.clone(),
+                run: SettlementRecord {
+                    year: 2025,
+                    inputs: Vec::new(),
+                    usage: Vec::new(),
+                    lines: vec![SettlementLine {
+                        sub_agreement: 3,
+                        payer: "DK-0155".into(),
+                        budget_minor: 120_000_000,
+                        actual_minor: Some(118_000_000),
+                        savings_minor: 2_520_548,
+                        true_up_minor: Some(-4_520_548),
+                    }],
+                },
+            },
+        );
+        let statement = "/cooperations/dragoer-taarnby-settle/settlement/2025";
+        wait_for(app, statement, |b| b.contains("these figures"));
+        add_user(app, "dorte@dragoer.dk", Role::Editor, &["DK-0155"]);
+        add_user(app, "tom@taarnby.dk", Role::Editor, &["DK-0185"]);
+        add_user(app, "ib@ishoej.dk", Role::Editor, &["DK-0183"]);
+        let new = "/staff/cooperations/dragoer-taarnby-settle/settlement/2025/dispute";
+
+        // Dragør's staff find the way from the statement and see their line with its amount.
+        let mut dorte = Browser::new(app);
+        assert_eq!(dorte.login("dorte@dragoer.dk", PASSWORD).status, 303);
+        let page = dorte.get(statement);
+        assert!(
+            page.body.contains(&format!("href=\"{new}\"")),
+            "{}",
+            page.body
+        );
+        let form = dorte.get(new);
+        assert_eq!(form.status, 200, "{}", form.body);
+        assert!(
+            form.body.contains(
+                "<h1>Dispute the settlement 2025 of Dragør–Tårnby (settlement test)</h1>"
+            ),
+            "{}",
+            form.body
+        );
+        assert!(form.body.contains("Sub-agreement 3 “"), "{}", form.body);
+        let csrf = hidden(&form.body, "csrf");
+        // No reason, and an amount that is not one: both named, nothing saved.
+        let before = events(app);
+        let bad = dorte.post(
+            new,
+            &[
+                ("csrf", &csrf),
+                ("payer", "DK-0155"),
+                ("line", "3"),
+                ("reason", " "),
+                ("amount", "12,34,5"),
+            ],
+        );
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        assert!(
+            bad.body
+                .contains("<a href=\"#f-reason\">Write the reason for the dispute"),
+            "{}",
+            bad.body
+        );
+        assert!(
+            bad.body.contains("“12,34,5” is not an amount"),
+            "{}",
+            bad.body
+        );
+        assert_eq!(events(app), before, "nothing written");
+        // Another municipality's staff cannot dispute Dragør's bill.
+        let mut ib = Browser::new(app);
+        assert_eq!(ib.login("ib@ishoej.dk", PASSWORD).status, 303);
+        assert_eq!(ib.get(new).status, 403);
+
+        let opened = dorte.post(
+            new,
+            &[
+                ("csrf", &csrf),
+                ("payer", "DK-0155"),
+                ("line", "3"),
+                (
+                    "reason",
+                    "The actual cost in the accounts is 1,170,000.00, not 1,180,000.00 <b>.",
+                ),
+                ("amount", "1,144,794.52"),
+            ],
+        );
+        assert_eq!(opened.status, 303, "{}", opened.body);
+        let path = "/staff/cooperations/dragoer-taarnby-settle/disputes/1";
+        assert_eq!(opened.location, format!("{path}?opened=1"));
+        let shown = dorte.get(&opened.location);
+        assert_eq!(shown.status, 200);
+        for part in [
+            "<h1>Dispute 1 of the settlement 2025 · Dragør–Tårnby (settlement test)</h1>",
+            "The dispute is open. The performing member is asked to answer by",
+            "not 1,180,000.00 &lt;b&gt;.",
+            "Waiting for the answer of Tårnby.",
+        ] {
+            assert!(shown.body.contains(part), "{part} in {}", shown.body);
+        }
+        assert_eq!(ib.get(path).status, 404, "others do not see it");
+        assert!(!ib.get("/staff/disputes").body.contains(path));
+        assert!(dorte.get("/staff/disputes").body.contains(path));
+        // Its deadline is in the reminders of the payee's staff, and in the weekly digest of
+        // both members' staff, not of others.
+        {
+            use samvirke_core::reminders::{Recipient, digest, reminders};
+            let registry = Store::open(&app.db)
+                .unwrap()
+                .projection(None)
+                .unwrap()
+                .registry();
+            let due = registry.disputes(&coop)[0].respond_by;
+            let people = [
+                ("tom@taarnby.dk", "DK-0185"),
+                ("dorte@dragoer.dk", "DK-0155"),
+                ("ib@ishoej.dk", "DK-0183"),
+            ]
+            .map(|(email, scope)| Recipient {
+                email: email.into(),
+                scopes: vec![scope.into()],
+            });
+            let three_before =
+                samvirke_core::Date::from_days_since_epoch(due.days_since_epoch() - 3);
+            let mails = reminders(
+                &registry,
+                &people,
+                three_before,
+                &[14, 3],
+                samvirke_i18n::Lang::of,
+            )
+            .unwrap();
+            let mine: Vec<_> = mails
+                .iter()
+                .filter(|m| m.key.contains("dispute:"))
+                .collect();
+            assert_eq!(mine.len(), 1, "{mails:?}");
+            assert_eq!(mine[0].to, "tom@taarnby.dk");
+            assert_eq!(
+                mine[0].key,
+                format!("reminder/dragoer-taarnby-settle/dispute:1/{due}/3")
+            );
+            assert!(
+                mine[0]
+                    .subject
+                    .starts_with("Frist om 3 dage: Besvar indsigelse 1"),
+                "{}",
+                mine[0].subject
+            );
+            assert!(
+                mine[0].body.contains("not 1,180,000.00 <b>."),
+                "{}",
+                mine[0].body
+            );
+            for (who, sees) in [(0, true), (1, true), (2, false)] {
+                let mail = digest(
+                    &registry,
+                    &people[who],
+                    &[],
+                    three_before,
+                    samvirke_i18n::Lang::of,
+                )
+                .unwrap();
+                let listed = mail
+                    .as_ref()
+                    .is_some_and(|m| m.body.contains("Indsigelser, der venter på svar:"));
+                assert_eq!(listed, sees, "{who}: {mail:?}");
+            }
+        }
+        // The API gives it to the members' staff, and to no one else.
+        {
+            let list = "/api/v1/cooperations/dragoer-taarnby-settle/disputes";
+            let (status, json) = json_as(app, list, Some(&api_token(app, "dorte@dragoer.dk")));
+            assert_eq!(status, 200, "{json}");
+            assert_eq!(json[0]["number"], 1);
+            assert_eq!(json[0]["payer"], "DK-0155");
+            assert_eq!(json[0]["disputed_minor"], 115_479_452);
+            assert_eq!(json[0]["proposed_minor"], 114_479_452);
+            assert_eq!(json[0]["run_replaced"], false);
+            assert_eq!(json[0]["url"], path);
+            let ib_token = api_token(app, "ib@ishoej.dk");
+            assert_eq!(json_as(app, list, Some(&ib_token)).1, serde_json::json!([]));
+            assert_eq!(json_as(app, &format!("{list}/1"), Some(&ib_token)).0, 404);
+            assert_eq!(json_as(app, list, None).0, 401);
+            let (status, one) = json_as(
+                app,
+                &format!("{list}/1"),
+                Some(&api_token(app, "tom@taarnby.dk")),
+            );
+            assert_eq!((status, &one["respond_by"]), (200, &json[0]["respond_by"]));
+        }
+        // The public history says nothing of it.
+        let (_, _, history) = app.get("/cooperations/dragoer-taarnby-settle/history");
+        assert!(!history.contains("Dispute"), "{history}");
+        // The payer cannot answer its own dispute.
+        let csrf = hidden(&shown.body, "csrf");
+        assert_eq!(
+            dorte
+                .post(
+                    &format!("{path}/answer"),
+                    &[("csrf", &csrf), ("decision", "reject"), ("note", "no")]
+                )
+                .status,
+            403
+        );
+
+        // Tårnby's staff: accepting without a correction is refused; with one, the year is settled
+        // again and the difference shown.
+        let mut tom = Browser::new(app);
+        assert_eq!(tom.login("tom@taarnby.dk", PASSWORD).status, 303);
+        assert!(
+            tom.get("/staff").body.contains(path),
+            "the overview lists it"
+        );
+        let answer_form = tom.get(path);
+        assert!(
+            answer_form.body.contains("Accept and settle again"),
+            "{}",
+            answer_form.body
+        );
+        let values = form_values(&answer_form.body);
+        let csrf = hidden(&answer_form.body, "csrf");
+        let unchanged = tom.post(
+            &format!("{path}/answer"),
+            &with(&values, &[("csrf", &csrf), ("decision", "accept")])
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(unchanged.status, 422, "{}", unchanged.body);
+        assert!(
+            unchanged.body.contains("Nothing was corrected"),
+            "{}",
+            unchanged.body
+        );
+        let accepted = tom.post(
+            &format!("{path}/answer"),
+            &with(
+                &values,
+                &[
+                    ("csrf", &csrf),
+                    ("decision", "accept"),
+                    ("actual-3", "1,170,000.00"),
+                    ("note", "Booked twice."),
+                ],
+            )
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect::<Vec<_>>(),
+        );
+        assert_eq!(accepted.status, 303, "{}", accepted.body);
+        let closed = tom.get(&accepted.location);
+        for part in [
+            "The answer is recorded and the dispute is closed.",
+            "Accepted on",
+            "Booked twice.",
+        ] {
+            assert!(closed.body.contains(part), "{part} in {}", closed.body);
+        }
+        // 1,170,000.00 − 25,205.48 = 1,144,794.52: 10,000.00 less than the 1,154,794.52 disputed.
+        assert!(
+            closed.body.contains("(difference DKK\u{a0}-10,000.00)"),
+            "{}",
+            closed.body
+        );
+        let (_, json) = app.json("/api/v1/cooperations/dragoer-taarnby-settle/settlements/2025");
+        assert_eq!(
+            json["agreements"][0]["payers"][0]["true_up_minor"],
+            -5_520_548
+        );
+        // Answered once only.
+        let again = tom.post(
+            &format!("{path}/answer"),
+            &[("csrf", &csrf), ("decision", "reject"), ("note", "x")],
+        );
+        assert_eq!(again.status, 422);
+        assert!(again.body.contains("already been answered"));
+
+        // A dispute of the whole statement, rejected: a reason is required.
+        let form = dorte.get(new);
+        let csrf = hidden(&form.body, "csrf");
+        let second = dorte.post(
+            new,
+            &[
+                ("csrf", &csrf),
+                ("payer", "DK-0155"),
+                ("line", "all"),
+                ("reason", "The key is wrong."),
+                ("amount", ""),
+            ],
+        );
+        assert_eq!(second.status, 303, "{}", second.body);
+        let path2 = "/staff/cooperations/dragoer-taarnby-settle/disputes/2";
+        let page = tom.get(path2);
+        assert!(
+            page.body.contains("The whole statement 2025"),
+            "{}",
+            page.body
+        );
+        let csrf = hidden(&page.body, "csrf");
+        let bare = tom.post(
+            &format!("{path2}/answer"),
+            &[("csrf", &csrf), ("decision", "reject"), ("note", "")],
+        );
+        assert_eq!(bare.status, 422);
+        assert!(
+            bare.body.contains("Write why you reject the dispute"),
+            "{}",
+            bare.body
+        );
+        let rejected = tom.post(
+            &format!("{path2}/answer"),
+            &[
+                ("csrf", &csrf),
+                ("decision", "reject"),
+                ("note", "The key is agreed in § 4."),
+            ],
+        );
+        assert_eq!(rejected.status, 303, "{}", rejected.body);
+        assert!(dorte.get(path2).body.contains("Rejected on"));
+        // In Danish.
+        assert_eq!(dorte.get("/lang/da?back=%2F").status, 303);
+        let da = dorte.get("/staff/disputes");
+        assert!(da.body.contains("<h1>Indsigelser</h1>"), "{}", da.body);
+        assert!(da.body.contains("Afvist "), "{}", da.body);
     }
 );

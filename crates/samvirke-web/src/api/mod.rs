@@ -67,6 +67,14 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
             get(resources::invoices),
         )
         .route(
+            "/api/v1/cooperations/{id}/disputes",
+            get(resources::disputes),
+        )
+        .route(
+            "/api/v1/cooperations/{id}/disputes/{number}",
+            get(resources::dispute),
+        )
+        .route(
             "/api/v1/cooperations/{id}/projects",
             get(resources::projects),
         )
@@ -852,7 +860,7 @@ async fn written(
         description = "Who performs which task for whose residents, under which agreement, on any date; and the agreements themselves. Reads are public (CORS allowed); writes need an API token (`samvirke user token`). Errors are RFC 9457 problem documents.",
         license(name = "MIT OR Apache-2.0"),
     ),
-    paths(health, who, municipalities, cooperations, cooperation, services, history, export, replace, create, openapi, resources::deadlines, resources::report, resources::mapping, resources::evaluation, resources::settlement, resources::invoices, resources::projects, resources::scenarios, resources::scenario, resources::cases, resources::case),
+    paths(health, who, municipalities, cooperations, cooperation, services, history, export, replace, create, openapi, resources::deadlines, resources::report, resources::mapping, resources::evaluation, resources::settlement, resources::invoices, resources::disputes, resources::dispute, resources::projects, resources::scenarios, resources::scenario, resources::cases, resources::case),
     modifiers(&TokenSecurity),
     tags(
         (name = "registry", description = "Public reads"),

@@ -1,7 +1,8 @@
 //! The API for what the pages show beyond the registry itself: deadlines with their states
 //! (`/api/v1/deadlines`), a cooperation's annual report with its fact sheets
 //! (`/api/v1/cooperations/{id}/reports/{year}`), and, for staff with an API token, the register
-//! of complaints and access requests within the account's scope (`/api/v1/cases`).
+//! of complaints and access requests within the account's scope (`/api/v1/cases`) and the
+//! disputes of settlements (`/api/v1/cooperations/{id}/disputes`).
 
 use std::sync::Arc;
 
@@ -464,6 +465,114 @@ pub(crate) async fn invoices(
         })
         .collect();
     Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
+}
+
+/// A dispute as the API gives it: the dispute itself, whether the run it disputes has since been
+/// replaced, and the page where it is read and answered.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DisputeBody {
+    /// The dispute.
+    #[serde(flatten)]
+    dispute: samvirke_core::model::Dispute,
+    /// The cooperation's id.
+    cooperation: String,
+    /// Whether a newer settlement run has replaced the one disputed while the dispute is open.
+    run_replaced: bool,
+    /// What the current run has the member pay for the disputed line or year, in minor units.
+    current_minor: Option<i64>,
+    /// The page where it is read and answered.
+    url: String,
+}
+
+impl DisputeBody {
+    fn of(
+        registry: &samvirke_core::Registry,
+        doc: &samvirke_core::model::CooperationDoc,
+        d: &samvirke_core::model::Dispute,
+    ) -> DisputeBody {
+        let coop = &doc.cooperation.id;
+        let current = registry
+            .record_of(&format!("{coop}/settlement/{}", d.year))
+            .map(|r| r.event);
+        DisputeBody {
+            dispute: d.clone(),
+            cooperation: coop.to_string(),
+            run_replaced: d.is_open() && current.is_some_and(|e| e != d.run_event),
+            current_minor: registry.settlement_run(coop, d.year).and_then(|r| {
+                samvirke_settle::dispute::amount_in_run(r, &d.payer, d.sub_agreement)
+            }),
+            url: format!("/staff/cooperations/{coop}/disputes/{}", d.number),
+        }
+    }
+}
+
+/// The disputes of a cooperation's settlements that the token's account may see (those of its
+/// own municipality as payer or payee, or all of a cooperation in its scope), by number.
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/disputes", tag = "staff",
+    params(("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby")),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "The disputes, by number", body = Vec<DisputeBody>, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 401, description = "No valid API token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cooperation", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn disputes(
+    State(state): State<Arc<AppState>>,
+    headers: header::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let staff = reader(&state, &headers).await?;
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let body: Vec<DisputeBody> = snapshot
+        .registry
+        .disputes(&doc.cooperation.id)
+        .into_iter()
+        .filter(|d| crate::staff::disputes::may_see(&staff, doc, d))
+        .map(|d| DisputeBody::of(&snapshot.registry, doc, d))
+        .collect();
+    Ok(Json(body).into_response())
+}
+
+/// One dispute, if the token's account may see it (404 otherwise, so that an outsider learns
+/// nothing of whether it exists).
+#[utoipa::path(get, path = "/api/v1/cooperations/{id}/disputes/{number}", tag = "staff",
+    params(
+        ("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"),
+        ("number" = u32, Path, description = "The dispute's number", example = 1),
+    ),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "The dispute", body = DisputeBody, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 401, description = "No valid API token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cooperation or dispute, or not one the account may see", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn dispute(
+    State(state): State<Arc<AppState>>,
+    headers: header::HeaderMap,
+    Path((id, number)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let staff = reader(&state, &headers).await?;
+    let snapshot = state.snapshot()?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let found = number.parse::<u32>().ok().and_then(|n| {
+        snapshot
+            .registry
+            .disputes(&doc.cooperation.id)
+            .into_iter()
+            .find(|d| d.number == n)
+    });
+    match found {
+        Some(d) if crate::staff::disputes::may_see(&staff, doc, d) => {
+            Ok(Json(DisputeBody::of(&snapshot.registry, doc, d)).into_response())
+        }
+        _ => Err(WebError::NotFound(format!(
+            "no dispute {number} of {} that this account may see",
+            doc.cooperation.id
+        ))),
+    }
 }
 
 /// The body that handles a case.

@@ -88,6 +88,7 @@ fn frame(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                             div.wrap {
                                 a href="/staff" { (tr("staff-overview")) }
                                 a href="/staff/cases" { (tr("cases-title")) }
+                                a href="/staff/disputes" { (tr("disputes-title")) }
                                 span { (super::tra("staffbar-signed-in", &[("name", &staff.user.name)])) }
                                 @if !staff.csrf.is_empty() {
                                     form.inline-form method="post" action="/staff/logout" {

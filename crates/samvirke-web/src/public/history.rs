@@ -188,6 +188,9 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
         Fact::Invoice { invoice, .. } => html! {
             (tra(if invoice.credit_note { "change-credit-note" } else { "change-invoice" }, &[("number", &invoice.number), ("year", &invoice.year.to_string())]))
         },
+        Fact::Dispute { dispute, .. } => html! {
+            (tra("change-dispute", &[("number", &dispute.number.to_string()), ("year", &dispute.year.to_string())]))
+        },
         Fact::ReportTemplate { template, .. } => html! {
             (tra("change-report-template", &[("version", &template.version.to_string())]))
         },

@@ -124,6 +124,12 @@ pub(crate) async fn municipality_page(
         },
         &format!("/municipalities/{id}/deadlines.ics"),
     )?;
+    let mine = me.to_string();
+    let disputes: Vec<_> = registry
+        .all_disputes()
+        .into_iter()
+        .filter(|(_, d)| d.payer == mine || d.payee == mine)
+        .collect();
     let body = html! {
         h1 { (name) (components::code(id)) }
         p {
@@ -135,6 +141,7 @@ pub(crate) async fn municipality_page(
             button.secondary type="submit" { (tr("show")) }
         }
         p { a href={ "/?municipality=" (id) } { (tr("ask-for-residents")) } }
+        (crate::staff::disputes::open_section(&disputes))
         h2 { (tr("cooperations")) }
         @if member_of.is_empty() {
             p { (tr("not-party")) }

@@ -173,6 +173,12 @@ async fn municipality_page(
             this_year = money;
         }
     }
+    let mine = me.to_string();
+    let disputes: Vec<_> = registry
+        .all_disputes()
+        .into_iter()
+        .filter(|(_, d)| d.year == year && (d.payer == mine || d.payee == mine))
+        .collect();
     let l = lang();
     let title = tra(
         "settlement-municipality-title",
@@ -195,6 +201,7 @@ async fn municipality_page(
             }
         }
         p { (tr("settlement-municipality-intro")) }
+        (crate::staff::disputes::open_section(&disputes))
         @let paying: Vec<&Money<'_>> = this_year.iter().filter(|m| !m.pays.is_empty()).collect();
         h2 { (tr("settlement-pays")) }
         @if paying.is_empty() {
@@ -400,6 +407,13 @@ async fn statement_page(
         list.dedup();
         list
     };
+    let disputes: Vec<_> = snapshot
+        .registry
+        .disputes(&c.id)
+        .into_iter()
+        .filter(|d| d.year == year)
+        .map(|d| (doc, d))
+        .collect();
     let body = html! {
         p.breadcrumb { a href={ "/cooperations/" (c.id) } { (c.name) } }
         h1 { (document.title) }
@@ -423,6 +437,10 @@ async fn statement_page(
                     }
                 }
             }
+        }
+        (crate::staff::disputes::open_section(&disputes))
+        @if run.is_some() {
+            p.no-print { a href=(crate::staff::disputes::new_url(doc, year)) { (tr("dispute-link")) } }
         }
         (samvirke_report::html::body(&document))
         (invoices_issued(&snapshot.registry, doc, year, &base))

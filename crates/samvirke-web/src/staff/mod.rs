@@ -10,11 +10,13 @@
 //! | `/staff/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (adopt), `…/scenarios/compare` | [`scenario`] |
 //! | `/staff/cooperations/{id}/report/{year}/sheet-{n}` | [`sheets`] |
 //! | `/staff/cases`, `/staff/cases/new`, `/staff/cases/{id}` (and `/extend`, `/close`) | [`cases`] |
+//! | `/staff/disputes`, `/staff/cooperations/{id}/settlement/{year}/dispute`, `/staff/cooperations/{id}/disputes/{n}` (and `/answer`) | [`disputes`] |
 //!
 //! Every form carries a CSRF token; a change to a cooperation also carries the journal head it was
 //! opened at, and a stale save gets the conflict page.
 
 pub(crate) mod cases;
+pub(crate) mod disputes;
 mod forms;
 mod hub;
 mod login;
@@ -45,6 +47,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .merge(marks::routes())
         .merge(sheets::routes())
         .merge(cases::routes())
+        .merge(disputes::routes())
         .merge(forms::routes())
         .merge(scenario::routes())
 }

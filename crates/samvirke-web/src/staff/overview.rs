@@ -137,6 +137,10 @@ async fn overview(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn)
         .filter_map(|c| c.dues(language).first().map(|d| (d.due, c)))
         .filter(|(due, _)| *due <= soon)
         .collect();
+    let open_disputes: Vec<_> = super::disputes::visible(&snapshot.registry, &staff)
+        .into_iter()
+        .filter(|(_, d)| d.is_open())
+        .collect();
     let body = html! {
         h1 { (tr("staff-overview")) }
         p { (tra("signed-in-as", &[("email", &staff.user.email), ("role", &tr(&format!("role-account-{}", staff.user.role.as_str())))])) }
@@ -159,6 +163,13 @@ async fn overview(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn)
             }
         }
         p { a href="/staff/cases" { (tr("cases-all")) } }
+        h3 { (tr("tasks-disputes")) }
+        @if open_disputes.is_empty() {
+            p { (tr("tasks-none")) }
+        } @else {
+            (super::disputes::table(&open_disputes[..open_disputes.len().min(TASKS_MAX)]))
+        }
+        p { a href="/staff/disputes" { (tr("disputes-all")) } }
         h2 { (tr("cooperations")) }
         ul {
             @for doc in snapshot.registry.cooperations() {

@@ -6,12 +6,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use samvirke_core::model::{
-    CooperationDoc, Fact, RecordedInput, SettlementLine, SettlementRecord, UsageTotal,
-};
+use samvirke_core::model::{CooperationDoc, Fact, RecordedInput, SettlementLine};
 use samvirke_core::{CooperationId, Date, PartyId};
 use samvirke_settle::money::{format_hundredths, parse_hundredths};
-use samvirke_settle::statement::{PayerLine, Statement};
+use samvirke_settle::statement::Statement;
 use samvirke_settle::{AdhocError, AdhocOptions, UsageRow, settle_adhoc, settle_year};
 use samvirke_store::Store;
 
@@ -286,46 +284,7 @@ fn record_run(
             event: f.seq,
         })
         .collect();
-    let mut usage_totals: Vec<UsageTotal> = Vec::new();
-    for row in usage.iter().filter(|r| r.date.ymd().0 == statement.year) {
-        let party = row.party.to_string();
-        match usage_totals
-            .iter_mut()
-            .find(|t| t.sub_agreement == row.sub_agreement && t.party == party)
-        {
-            Some(t) => {
-                t.rows += 1;
-                t.hundredths += row.hundredths;
-            }
-            None => usage_totals.push(UsageTotal {
-                sub_agreement: row.sub_agreement,
-                party,
-                rows: 1,
-                hundredths: row.hundredths,
-            }),
-        }
-    }
-    usage_totals.sort_by(|a, b| (a.sub_agreement, &a.party).cmp(&(b.sub_agreement, &b.party)));
-    let lines: Vec<SettlementLine> = statement
-        .agreements
-        .iter()
-        .flat_map(|a| {
-            a.payers.iter().map(move |p: &PayerLine| SettlementLine {
-                sub_agreement: a.sub_agreement,
-                payer: p.payer.clone(),
-                budget_minor: p.budget_minor,
-                actual_minor: p.actual_minor,
-                savings_minor: p.savings_minor,
-                true_up_minor: p.true_up_minor,
-            })
-        })
-        .collect();
-    let run = SettlementRecord {
-        year: statement.year,
-        inputs,
-        usage: usage_totals,
-        lines,
-    };
+    let run = samvirke_settle::recorded::record(statement, usage, inputs);
     let fact = Fact::SettlementRun {
         cooperation: coop.clone(),
         run: run.clone(),

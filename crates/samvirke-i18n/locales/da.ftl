@@ -1205,6 +1205,7 @@ dispute-run-amount = Beløb i afregningen
 dispute-reason = Begrundelse
 dispute-reason-hint = Hvilket input eller trin I mener er forkert, og hvorfor (for eksempel et befolkningstal eller en forbrugsmåned).
 dispute-amount = Det beløb, I mener er rigtigt
+dispute-proposed = Det beløb, { $payer } mener er korrekt
 dispute-amount-hint = Valgfrit. Skrives som { $example }.
 dispute-submit = Gør indsigelse
 dispute-not-a-payer = Jeres kommune betaler intet under { $name } i { $year }, så der er intet at gøre indsigelse mod.

@@ -1205,6 +1205,7 @@ dispute-run-amount = Amount in the settlement
 dispute-reason = Reason
 dispute-reason-hint = Which input or step you believe is wrong, and why (for example a population figure or a usage month).
 dispute-amount = The amount you believe is right
+dispute-proposed = What { $payer } believes is right
 dispute-amount-hint = Optional. Written like { $example }.
 dispute-submit = Open the dispute
 dispute-not-a-payer = Your municipality pays nothing under { $name } in { $year }, so there is nothing for you to dispute.

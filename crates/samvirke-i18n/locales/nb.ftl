@@ -1205,6 +1205,7 @@ dispute-run-amount = Beløp i avregningen
 dispute-reason = Begrunnelse
 dispute-reason-hint = Hvilket grunnlag eller trinn dere mener er feil, og hvorfor (for eksempel et folketall eller en forbruksmåned).
 dispute-amount = Beløpet dere mener er riktig
+dispute-proposed = Beløpet { $payer } mener er riktig
 dispute-amount-hint = Valgfritt. Skrives som { $example }.
 dispute-submit = Gjør innsigelse
 dispute-not-a-payer = Kommunen deres betaler ingenting under { $name } i { $year }, så det er ingenting å gjøre innsigelse mot.

@@ -1205,6 +1205,7 @@ dispute-run-amount = Belopp i avräkningen
 dispute-reason = Motivering
 dispute-reason-hint = Vilket underlag eller steg ni anser är fel, och varför (till exempel ett befolkningstal eller en förbrukningsmånad).
 dispute-amount = Det belopp ni anser är rätt
+dispute-proposed = Det belopp { $payer } anser är rätt
 dispute-amount-hint = Frivilligt. Skrivs som { $example }.
 dispute-submit = Lämna invändningen
 dispute-not-a-payer = Er kommun betalar inget inom { $name } år { $year }, så det finns inget att invända mot.

@@ -237,6 +237,43 @@ pub fn citation(lang: Lang, text: &str) -> String {
     }
 }
 
+/// A dispute's subject in words: one line by its sub-agreement's number and title, or the
+/// whole statement of the year (the pages and `samvirke disputes`).
+pub fn dispute_line(
+    lang: Lang,
+    doc: &samvirke_core::model::CooperationDoc,
+    sub_agreement: Option<u32>,
+    year: i32,
+) -> String {
+    match sub_agreement {
+        Some(n) => {
+            let title = doc
+                .sub_agreements
+                .iter()
+                .find(|s| s.number == n)
+                .map(|s| s.title.as_str())
+                .unwrap_or_default();
+            message(
+                lang,
+                "dispute-line-one",
+                &[("number", &n.to_string()), ("title", title)],
+            )
+        }
+        None => message(lang, "dispute-line-all", &[("year", &year.to_string())]),
+    }
+}
+
+/// Where a dispute stands on `today`, with the day it was answered or is to be answered by.
+pub fn dispute_state(lang: Lang, d: &samvirke_core::model::Dispute, today: Date) -> String {
+    let (key, day) = match &d.answer {
+        Some(a) if a.accepted => ("dispute-accepted-on", a.on),
+        Some(a) => ("dispute-rejected-on", a.on),
+        None if d.respond_by < today => ("dispute-overdue", d.respond_by),
+        None => ("dispute-open-until", d.respond_by),
+    };
+    message(lang, key, &[("date", &date(lang, day))])
+}
+
 /// A mapping criterion's name in `lang`: the name the agreement file gives it, else a default
 /// criterion's from the translations (`criterion-{id}`).
 pub fn criterion_name(lang: Lang, criterion: &samvirke_core::model::Criterion) -> String {

@@ -100,6 +100,9 @@ enum Command {
     Mapping(commands::mapping::MappingArgs),
     /// Joint projects with shared costs: each participant's share of every year's budget.
     Projects(commands::projects::ProjectsArgs),
+    /// Disputes of a cooperation's settlements: what was disputed, the amounts, the deadline and
+    /// the answer.
+    Disputes(commands::disputes::DisputesArgs),
     /// What an evaluation of a cooperation rests on: purpose, key figures, yearly cost and its
     /// trend, and the parties' evaluations.
     Evaluate(commands::evaluate::EvaluateArgs),
@@ -155,6 +158,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Deadlines(args) => commands::deadlines::run(&db, args, lang),
         Command::Mapping(args) => commands::mapping::run(&db, args, lang),
         Command::Projects(args) => commands::projects::run(&db, args, lang),
+        Command::Disputes(args) => commands::disputes::run(&db, args, lang),
         Command::Evaluate(args) => commands::evaluate::run(&db, args, lang),
         Command::Scenario(command) => commands::scenario::run(&db, command, lang),
         Command::Cases(command) => commands::cases::run(&db, command),

@@ -3044,3 +3044,96 @@ both!(
         );
     }
 );
+
+both!(
+    disputes_are_listed_open_first_in_the_readers_language,
+    |env| {
+        use samvirke_core::model::{Dispute, DisputeAnswer, Fact};
+        env.ok(&["import", &format!("{FIXTURES}/settle-dragoer.toml")]);
+        env.ok(&["settle", "dragoer-taarnby-settle", "--year", "2025"]);
+        let out = env.ok(&["disputes", "dragoer-taarnby-settle"]);
+        assert!(out.contains("There are no disputes you can see."), "{out}");
+        // Two disputes as the staff pages record them: one answered, one open.
+        let d = |s: &str| samvirke_core::Date::parse(s).unwrap();
+        let mut store = samvirke_store::Store::open(&env.db).unwrap();
+        let run_event = store.head().unwrap();
+        let coop = samvirke_core::CooperationId::parse("dragoer-taarnby-settle").unwrap();
+        let dispute = |number: u32, answer: Option<DisputeAnswer>| Dispute {
+            number,
+            year: 2025,
+            payer: "DK-0155".into(),
+            payee: "DK-0185".into(),
+            sub_agreement: (number == 1).then_some(3),
+            reason: format!("Reason {number}"),
+            proposed_minor: (number == 1).then_some(114_479_452),
+            disputed_minor: 115_479_452,
+            currency: "DKK".into(),
+            run_event,
+            opened: d("2026-03-02"),
+            respond_by: d("2026-04-01"),
+            title: format!("Besvar indsigelse {number}"),
+            answer,
+        };
+        for fact in [
+            dispute(
+                1,
+                Some(DisputeAnswer {
+                    accepted: false,
+                    reason: "The key is agreed.".into(),
+                    on: d("2026-03-20"),
+                    corrected_minor: None,
+                }),
+            ),
+            dispute(2, None),
+        ]
+        .map(|dispute| Fact::Dispute {
+            cooperation: coop.clone(),
+            dispute,
+        }) {
+            let projection = store.projection(None).unwrap();
+            store
+                .put(
+                    &projection,
+                    fact,
+                    "test",
+                    "recorded by the test",
+                    samvirke_core::Timestamp::from_micros(1_800_000_000_000_000),
+                )
+                .unwrap();
+        }
+        drop(store);
+        let out = env.ok(&["disputes", "dragoer-taarnby-settle", "--on", "2026-04-02"]);
+        let open =
+            out.find("Dispute 2 of the settlement 2025 — Open, answer was due on 2026-04-01");
+        let rejected = out.find("Dispute 1 of the settlement 2025 — Rejected on 2026-03-20");
+        assert!(
+            open.is_some() && rejected.is_some() && open < rejected,
+            "{out}"
+        );
+        assert!(out.contains("Sub-agreement 3 “Natur og miljø”"), "{out}");
+        assert!(
+            out.contains("What Dragør believes is right: DKK\u{a0}1,144,794.52"),
+            "{out}"
+        );
+        assert!(out.contains("Answer: The key is agreed."), "{out}");
+        let da = env.ok(&[
+            "--lang",
+            "da",
+            "disputes",
+            "dragoer-taarnby-settle",
+            "--open",
+        ]);
+        assert!(da.contains("Indsigelse 2"), "{da}");
+        assert!(!da.contains("Indsigelse 1 "), "{da}");
+        let json: serde_json::Value =
+            serde_json::from_str(&env.ok(&["disputes", "dragoer-taarnby-settle", "--json"]))
+                .unwrap();
+        assert_eq!(json["disputes"][0]["number"], 2);
+        assert_eq!(json["disputes"][1]["answer"]["accepted"], false);
+        let bad = env.fails(
+            &["disputes", "dragoer-taarnby-settle", "--on", "2026-13-01"],
+            2,
+        );
+        assert!(bad.contains("--on"), "{bad}");
+    }
+);

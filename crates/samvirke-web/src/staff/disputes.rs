@@ -124,32 +124,14 @@ fn money(minor: i64, currency: &str) -> String {
 
 /// The disputed line in words: a payment agreement by its sub-agreement's title, or the year.
 fn line_text(doc: &CooperationDoc, sub_agreement: Option<u32>, year: i32) -> String {
-    match sub_agreement {
-        Some(n) => {
-            let title = doc
-                .sub_agreements
-                .iter()
-                .find(|s| s.number == n)
-                .map(|s| s.title.clone())
-                .unwrap_or_default();
-            tra(
-                "dispute-line-one",
-                &[("number", &n.to_string()), ("title", &title)],
-            )
-        }
-        None => tra("dispute-line-all", &[("year", &year.to_string())]),
-    }
+    i18n::dispute_line(lang(), doc, sub_agreement, year)
 }
 
 /// The state of a dispute in words, with its deadline.
 fn state_tag(d: &Dispute) -> Markup {
+    let text = i18n::dispute_state(lang(), d, today());
     html! {
-        @match &d.answer {
-            Some(a) if a.accepted => span.tag { (tra("dispute-accepted-on", &[("date", &day(a.on))])) },
-            Some(a) => span.tag { (tra("dispute-rejected-on", &[("date", &day(a.on))])) },
-            None if d.respond_by < today() => span.tag.overdue { (tra("dispute-overdue", &[("date", &day(d.respond_by))])) },
-            None => span.tag { (tra("dispute-open-until", &[("date", &day(d.respond_by))])) },
-        }
+        @if d.is_open() && d.respond_by < today() { span.tag.overdue { (text) } } @else { span.tag { (text) } }
     }
 }
 
@@ -776,7 +758,7 @@ fn dispute_page(
             dt { (tr("dispute-respond-by")) } dd { (time(d.respond_by)) }
             dt { (tr("dispute-reason")) } dd { (d.reason) }
             dt { (tr("dispute-run-amount")) } dd { (money(d.disputed_minor, &d.currency)) }
-            dt { (tr("dispute-amount")) } dd {
+            dt { (tra("dispute-proposed", &[("payer", &party_name(doc, &d.payer))])) } dd {
                 @match d.proposed_minor {
                     Some(p) => {
                         (money(p, &d.currency)) " (" (tra("dispute-difference", &[("amount", &money(p - d.disputed_minor, &d.currency))])) ")"

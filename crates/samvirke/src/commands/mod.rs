@@ -3,6 +3,7 @@
 pub mod cases;
 pub mod db;
 pub mod deadlines;
+pub mod disputes;
 pub mod evaluate;
 pub mod export;
 pub mod import;

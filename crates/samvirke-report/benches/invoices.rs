@@ -301,10 +301,11 @@ fn main() {
     let all: Vec<&IssuedInvoice> = issued.values().flatten().collect();
     let numbers: BTreeSet<&str> = all.iter().map(|i| i.number.as_str()).collect();
     assert_eq!(numbers.len(), all.len(), "invoice numbers never repeat");
-    let mut per_payer: BTreeMap<(&str, &str), (u32, i64)> = BTreeMap::new();
+    // By run (one per cooperation) and buyer: a seller and a buyer may share several cooperations.
+    let mut per_payer: BTreeMap<(u64, &str), (u32, i64)> = BTreeMap::new();
     for i in &all {
         let e = per_payer
-            .entry((i.seller.as_str(), i.buyer.as_str()))
+            .entry((i.run_event, i.buyer.as_str()))
             .or_default();
         if matches!(i.item, InvoiceItem::Instalment { .. }) {
             e.0 += 1;
@@ -312,7 +313,7 @@ fn main() {
         e.1 += i.net_minor;
     }
     let mut payers = 0;
-    for (doc, run) in docs.iter().zip(&records) {
+    for (n, (doc, run)) in docs.iter().zip(&records).enumerate() {
         let seller = doc.payment_agreements[0].payee.to_string();
         for line in &run.lines {
             if line.payer == seller {
@@ -320,7 +321,7 @@ fn main() {
             }
             payers += 1;
             let (instalments, net) = per_payer
-                .get(&(seller.as_str(), line.payer.as_str()))
+                .get(&(n as u64 + 1, line.payer.as_str()))
                 .copied()
                 .unwrap_or_default();
             assert_eq!(instalments, 4, "{} pays four instalments", line.payer);

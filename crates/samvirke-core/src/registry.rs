@@ -65,6 +65,9 @@ pub struct Registry {
     index: FxHashMap<(MunicipalityId, u32), Vec<IndexEntry>>,
     statuses: FxHashMap<(CooperationId, String, Date), ObligationStatus>,
     extras: FxHashMap<CooperationId, Vec<Fact>>,
+    /// The cooperations with a settlement dispute, so that listing disputes costs what there is
+    /// of them, not a look at every cooperation.
+    disputed: std::collections::BTreeSet<CooperationId>,
 }
 
 impl Registry {
@@ -74,7 +77,11 @@ impl Registry {
         let mut records = FxHashMap::default();
         let mut statuses = FxHashMap::default();
         let mut extras: FxHashMap<CooperationId, Vec<Fact>> = FxHashMap::default();
+        let mut disputed = std::collections::BTreeSet::new();
         for recorded in facts {
+            if let Fact::Dispute { cooperation, .. } = &recorded.fact {
+                disputed.insert(cooperation.clone());
+            }
             if !recorded.fact.in_agreement_file() {
                 extras
                     .entry(recorded.fact.cooperation().clone())
@@ -110,7 +117,13 @@ impl Registry {
         let mut registry = Registry::from_docs(docs, records);
         registry.statuses = statuses;
         registry.extras = extras;
+        registry.disputed = disputed;
         registry
+    }
+
+    /// The cooperations with at least one settlement dispute, by id.
+    pub fn disputed_cooperations(&self) -> impl Iterator<Item = &CooperationDoc> {
+        self.disputed.iter().filter_map(|id| self.cooperation(id))
     }
 
     /// The facts of a cooperation that are not in its agreement file (settlement runs, deadline

@@ -126,6 +126,15 @@ fn basis_text(d: &Deadline) -> String {
     }
 }
 
+/// A reminder's subject line: when, what, in which cooperation, on which day.
+fn subject<W: Words>(w: &W, when: &str, title: &str, doc: &CooperationDoc, due: Date) -> String {
+    format!(
+        "{when}: {title} ({}), {}",
+        doc.cooperation.name,
+        w.date(due)
+    )
+}
+
 /// The reminders due on `today`: for every open deadline within the largest of `days_before`
 /// days, one mail per concerned recipient at the threshold it has reached.
 /// Each mail is in the cooperation's language, in the words `words` gives for it.
@@ -154,12 +163,7 @@ pub fn reminders<W: Words>(
         for r in recipients.iter().filter(|r| r.concerned_by(d, doc)) {
             let w = words(doc.cooperation.language);
             let when = w.due_in(days_left);
-            let subject = format!(
-                "{when}: {} ({}), {}",
-                d.title,
-                doc.cooperation.name,
-                w.date(d.due)
-            );
+            let subject = subject(&w, &when, &d.title, doc, d.due);
             let mut body = format!(
                 "{when}: {}\n\n{}: {}\n{}: {}\n{}\n\n",
                 d.title,
@@ -190,12 +194,7 @@ pub fn reminders<W: Words>(
         for r in recipients.iter().filter(|r| r.answers(d, doc)) {
             let w = words(doc.cooperation.language);
             let when = w.due_in(days_left);
-            let subject = format!(
-                "{when}: {} ({}), {}",
-                d.title,
-                doc.cooperation.name,
-                w.date(d.respond_by)
-            );
+            let subject = subject(&w, &when, &d.title, doc, d.respond_by);
             let payee = owner_names(doc, std::slice::from_ref(&d.payee));
             let body = format!(
                 "{when}: {}\n\n{}: {payee}\n{}: {}\n{}\n\n{}\n",

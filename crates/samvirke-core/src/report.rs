@@ -699,10 +699,10 @@ impl Registry {
         out
     }
 
-    /// The disputes of every cooperation: (cooperation, dispute), by cooperation and number.
+    /// The disputes of every cooperation: (cooperation, dispute), by cooperation and number. It
+    /// looks only at the cooperations that have disputes.
     pub fn all_disputes(&self) -> Vec<(&CooperationDoc, &Dispute)> {
-        self.cooperations()
-            .iter()
+        self.disputed_cooperations()
             .flat_map(|doc| {
                 self.disputes(&doc.cooperation.id)
                     .into_iter()

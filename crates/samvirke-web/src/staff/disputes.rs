@@ -237,6 +237,45 @@ fn settled<'r>(
     Some((doc, year, run))
 }
 
+/// What a dispute form of `id` and `year` stands on for this account: the cooperation, the year,
+/// its recorded run, the members the account may dispute for and the page title; the 404 or 403
+/// page otherwise.
+#[allow(clippy::type_complexity)]
+fn disputable<'r>(
+    registry: &'r Registry,
+    staff: &Staff,
+    id: &str,
+    year: &str,
+) -> Result<
+    (
+        &'r CooperationDoc,
+        i32,
+        &'r samvirke_core::model::SettlementRecord,
+        Vec<String>,
+        String,
+    ),
+    Box<Response>,
+> {
+    let Some((doc, year_n, run)) = settled(registry, id, year) else {
+        return Err(Box::new(not_found_page()));
+    };
+    let payers = payers_for(staff, doc, run);
+    if payers.is_empty() {
+        return Err(Box::new(
+            PageError(WebError::Forbidden(tra(
+                "dispute-not-a-payer",
+                &[("name", &doc.cooperation.name), ("year", year)],
+            )))
+            .into_response(),
+        ));
+    }
+    let title = tra(
+        "dispute-new-title",
+        &[("name", &doc.cooperation.name), ("year", year)],
+    );
+    Ok((doc, year_n, run, payers, title))
+}
+
 /// The members this account may dispute for in `run`: payers that are not the payee of their
 /// line, in the account's scope (any payer for an admin).
 fn payers_for(
@@ -367,21 +406,10 @@ async fn new_form(
         Ok(s) => s,
         Err(e) => return PageError(e).into_response(),
     };
-    let Some((doc, _, run)) = settled(&snapshot.registry, &id, &year) else {
-        return not_found_page();
+    let (doc, _, run, payers, title) = match disputable(&snapshot.registry, &staff, &id, &year) {
+        Ok(x) => x,
+        Err(r) => return *r,
     };
-    let payers = payers_for(&staff, doc, run);
-    if payers.is_empty() {
-        return PageError(WebError::Forbidden(tra(
-            "dispute-not-a-payer",
-            &[("name", &doc.cooperation.name), ("year", &year)],
-        )))
-        .into_response();
-    }
-    let title = tra(
-        "dispute-new-title",
-        &[("name", &doc.cooperation.name), ("year", &year)],
-    );
     page(
         StatusCode::OK,
         &staff,
@@ -496,21 +524,11 @@ async fn open(
         Ok(s) => s,
         Err(e) => return PageError(e).into_response(),
     };
-    let Some((doc, year_n, run)) = settled(&snapshot.registry, &id, &year) else {
-        return not_found_page();
+    let (doc, year_n, run, payers, title) = match disputable(&snapshot.registry, &staff, &id, &year)
+    {
+        Ok(x) => x,
+        Err(r) => return *r,
     };
-    let payers = payers_for(&staff, doc, run);
-    if payers.is_empty() {
-        return PageError(WebError::Forbidden(tra(
-            "dispute-not-a-payer",
-            &[("name", &doc.cooperation.name), ("year", &year)],
-        )))
-        .into_response();
-    }
-    let title = tra(
-        "dispute-new-title",
-        &[("name", &doc.cooperation.name), ("year", &year)],
-    );
     let (payer, line, reason, proposed) = match read_dispute(&data, &payers, run) {
         Ok(x) => x,
         Err(errors) => {

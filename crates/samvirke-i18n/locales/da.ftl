@@ -1173,6 +1173,7 @@ invoice-terms-credit = Beløbet krediteres eller modregnes.
 invoice-vat-outside-scope = Uden for momsområdet: omkostningsdeling mellem offentlige myndigheder
 invoice-run-changed = Aftalen er ændret, siden afregningen for { $year } blev registreret; registrér en ny kørsel med samvirke settle { $cooperation } --year { $year } før fakturering.
 invoice-not-a-payer = { $party } betaler intet i { $year }; betalerne er { $payers }.
+invoice-host-not-payer = { $party } modtager betaling under samarbejdet i { $year } og fakturerer ikke sig selv; betalerne er { $payers }.
 invoice-year-open = { $year } er ikke lukket endnu (ingen faktisk udgift), så der er ingen efterregulering at fakturere.
 invoice-no-instalment = Der er ingen aconto-rate { $n } i { $year }; året har { $of }.
 legend-change = Ændring { $n }

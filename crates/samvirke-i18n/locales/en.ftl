@@ -1173,6 +1173,7 @@ invoice-terms-credit = The amount is credited or set off.
 invoice-vat-outside-scope = Outside the scope of VAT: cost sharing between public bodies
 invoice-run-changed = The agreement has changed since the settlement for { $year } was recorded; record a new run with samvirke settle { $cooperation } --year { $year } before invoicing.
 invoice-not-a-payer = { $party } pays nothing in { $year }; the payers are { $payers }.
+invoice-host-not-payer = { $party } is paid under this cooperation in { $year } and does not invoice itself; the payers are { $payers }.
 invoice-year-open = { $year } is not closed yet (no actual cost), so there is no true-up to invoice.
 invoice-no-instalment = There is no aconto instalment { $n } in { $year }; the year has { $of }.
 legend-change = Change { $n }

@@ -1173,6 +1173,7 @@ invoice-terms-credit = Beløpet krediteres eller motregnes.
 invoice-vat-outside-scope = Utenfor merverdiavgiftsområdet: kostnadsdeling mellom offentlige organer
 invoice-run-changed = Avtalen er endret siden avregningen for { $year } ble registrert; registrer en ny kjøring med samvirke settle { $cooperation } --year { $year } før fakturering.
 invoice-not-a-payer = { $party } betaler ingenting i { $year }; betalerne er { $payers }.
+invoice-host-not-payer = { $party } får betalt i samarbeidet i { $year } og fakturerer ikke seg selv; betalerne er { $payers }.
 invoice-year-open = { $year } er ikke avsluttet ennå (ingen faktisk kostnad), så det er ingen etteroppgjør å fakturere.
 invoice-no-instalment = Det er ingen a konto-termin { $n } i { $year }; året har { $of }.
 legend-change = Endring { $n }

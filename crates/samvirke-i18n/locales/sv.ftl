@@ -1173,6 +1173,7 @@ invoice-terms-credit = Beloppet krediteras eller kvittas.
 invoice-vat-outside-scope = Utanför mervärdesskattens tillämpningsområde: kostnadsdelning mellan offentliga organ
 invoice-run-changed = Avtalet har ändrats sedan avräkningen för { $year } registrerades; registrera en ny körning med samvirke settle { $cooperation } --year { $year } före fakturering.
 invoice-not-a-payer = { $party } betalar inget { $year }; betalarna är { $payers }.
+invoice-host-not-payer = { $party } får betalt inom samverkan { $year } och fakturerar inte sig själv; betalarna är { $payers }.
 invoice-year-open = { $year } är inte stängt ännu (ingen faktisk kostnad), så det finns ingen slutreglering att fakturera.
 invoice-no-instalment = Det finns ingen a conto-betalning { $n } { $year }; året har { $of }.
 legend-change = Ändring { $n }

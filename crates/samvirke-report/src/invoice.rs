@@ -633,9 +633,15 @@ pub fn prepare<'a>(
             .iter()
             .map(|d| crate::settlement::party_name(doc, &d.payer))
             .collect();
+        // The host is paid, not a payer: it does not invoice itself.
+        let host = statement.agreements.iter().any(|a| &a.payee == p);
         return Err(Missing(vec![i18n::message(
             lang,
-            "invoice-not-a-payer",
+            if host {
+                "invoice-host-not-payer"
+            } else {
+                "invoice-not-a-payer"
+            },
             &[
                 ("party", &crate::settlement::party_name(doc, p)),
                 ("year", &year_s),

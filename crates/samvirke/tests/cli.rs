@@ -2984,6 +2984,25 @@ both!(
             err.contains("Skiptvet betaler ingenting i 2025; betalerne er Marker, Våler (Østfold)"),
             "{err}"
         );
+        // The host is told why it cannot be invoiced.
+        let err = env.fails(
+            &[
+                "invoice",
+                "marker-invoice",
+                "--year",
+                "2025",
+                "--payer",
+                "NO-3112",
+                "-o",
+                &out_s,
+            ],
+            2,
+        );
+        assert!(
+            err.contains("Råde is paid under this cooperation in 2025 and does not invoice itself; the payers are Marker, Våler (Østfold)"),
+            "{err}"
+        );
+        assert_eq!(env.n_events(), n, "nothing recorded");
 
         // Two runs at once (each pauses after reading the journal): one loses the race, reads
         // again and numbers after the other's.

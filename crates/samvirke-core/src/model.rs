@@ -1874,6 +1874,11 @@ impl Fact {
         matches!(self, Fact::Dispute { .. })
     }
 
+    /// Whether `key` (as [`Fact::key`] makes it) is that of a private fact: `COOP/dispute/N`.
+    pub fn is_private_key(key: &str) -> bool {
+        key.split('/').nth(1) == Some("dispute")
+    }
+
     /// The stable key: two facts with the same key are two versions of the same thing.
     pub fn key(&self) -> String {
         let coop = self.cooperation();

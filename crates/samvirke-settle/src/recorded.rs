@@ -16,26 +16,24 @@ pub fn record(
     usage: &[UsageRow],
     inputs: Vec<RecordedInput>,
 ) -> SettlementRecord {
-    let mut usage_totals: Vec<UsageTotal> = Vec::new();
+    // Summed in a map by (sub-agreement, payer): one step per row, in that order.
+    let mut sums: std::collections::BTreeMap<(u32, String), (u64, u64)> = Default::default();
     for row in usage.iter().filter(|r| r.date.ymd().0 == statement.year) {
-        let party = row.party.to_string();
-        match usage_totals
-            .iter_mut()
-            .find(|t| t.sub_agreement == row.sub_agreement && t.party == party)
-        {
-            Some(t) => {
-                t.rows += 1;
-                t.hundredths += row.hundredths;
-            }
-            None => usage_totals.push(UsageTotal {
-                sub_agreement: row.sub_agreement,
-                party,
-                rows: 1,
-                hundredths: row.hundredths,
-            }),
-        }
+        let sum = sums
+            .entry((row.sub_agreement, row.party.to_string()))
+            .or_default();
+        sum.0 += 1;
+        sum.1 += row.hundredths;
     }
-    usage_totals.sort_by(|a, b| (a.sub_agreement, &a.party).cmp(&(b.sub_agreement, &b.party)));
+    let usage_totals: Vec<UsageTotal> = sums
+        .into_iter()
+        .map(|((sub_agreement, party), (rows, hundredths))| UsageTotal {
+            sub_agreement,
+            party,
+            rows,
+            hundredths,
+        })
+        .collect();
     let lines = statement
         .agreements
         .iter()

@@ -314,7 +314,9 @@ impl AppState {
             // Disputes are for the staff concerned only: never in the public history.
             let private = match &payload.change {
                 samvirke_store::Change::Put { fact, .. } => fact.is_private(),
-                samvirke_store::Change::Retract { key, .. } => key.contains("/dispute/"),
+                samvirke_store::Change::Retract { key, .. } => {
+                    samvirke_core::model::Fact::is_private_key(key)
+                }
             };
             if !private && (key == own || key.starts_with(&nested)) {
                 out.push(api::HistoryItem {

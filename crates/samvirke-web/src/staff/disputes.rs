@@ -345,7 +345,10 @@ fn currency_of(doc: &CooperationDoc, year: i32) -> String {
     doc.payment_agreements
         .iter()
         .find(|p| p.years.iter().any(|y| y.year == year))
-        .map_or_else(|| "DKK".to_string(), |p| p.currency.clone())
+        .map_or_else(
+            || doc.cooperation.country.currency_code().to_string(),
+            |p| p.currency.clone(),
+        )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -554,11 +557,11 @@ async fn open(
     let Some(first) = agreements.first() else {
         return not_found_page();
     };
+    // The shortest deadline of the agreements disputed.
     let days = agreements
         .iter()
         .map(|a| a.dispute_days())
-        .min()
-        .unwrap_or(30);
+        .fold(first.dispute_days(), u32::min);
     let opened = today();
     let respond = match respond_by(doc.cooperation.country, opened, days) {
         Ok(d) => d,

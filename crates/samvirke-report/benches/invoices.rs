@@ -166,23 +166,7 @@ fn billable(doc: &CooperationDoc, n: usize) -> Option<CooperationDoc> {
             p.invoicing = Some(invoicing(country, code));
         }
     }
-    let payers: Vec<String> = doc
-        .cooperation
-        .parties
-        .iter()
-        .map(|p| p.id.to_string())
-        .collect();
-    let population: Vec<String> = payers
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("\"{p}\" = {}", 20_000 + 7_919 * i))
-        .collect();
-    let services = doc
-        .services
-        .iter()
-        .map(|s| format!("\"{}\"", s.id))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (payers, population, services) = synthetic::population_key_toml(&doc);
     let first = doc.delegations.first().map(|d| d.valid.from())?.to_string();
     let currency = match country {
         Country::Dk => "DKK",
@@ -200,12 +184,8 @@ fn billable(doc: &CooperationDoc, n: usize) -> Option<CooperationDoc> {
     let text = format!(
         "{}\n[[sub_agreement]]\nnumber = 1\ntitle = \"Service\"\nservices = [{services}]\nfrom = {first}\n\n[[payment_agreement]]\nsub_agreement = 1\nfrom = {first}\npayers = [{}]\npayee = \"{performer}\"\ncurrency = \"{currency}\"\nprinciple = \"By population.\"\naconto = \"quarterly\"\naconto_due_day = 15\nvat = \"outside_scope\"\n\n[payment_agreement.key]\nkind = \"population\"\nreference_date = 2026-01-01\nsource = \"synthetic\"\npopulation = {{ {} }}\n\n[[payment_agreement.year]]\nyear = {YEAR}\nbudget = \"{budget}.00\"\nactual = \"{actual}.17\"\n",
         write_toml(&doc),
-        payers
-            .iter()
-            .map(|p| format!("\"{p}\""))
-            .collect::<Vec<_>>()
-            .join(", "),
-        population.join(", "),
+        payers,
+        population,
     );
     let parsed = parse_file("synthetic.toml", &text)
         .unwrap_or_else(|e| panic!("the billable cooperation reads back: {e:?}\n{text}"));

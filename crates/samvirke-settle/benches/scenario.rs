@@ -61,33 +61,13 @@ fn prepared(docs: &[CooperationDoc]) -> (CooperationDoc, Scenario) {
         .iter()
         .find(|m| **m != performer)
         .unwrap_or_else(|| panic!("a member that does not perform"));
-    let payers: Vec<String> = doc
-        .cooperation
-        .parties
-        .iter()
-        .map(|p| p.id.to_string())
-        .collect();
-    let population: Vec<String> = payers
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("\"{p}\" = {}", 20_000 + 7_919 * i))
-        .collect();
-    let services = doc
-        .services
-        .iter()
-        .map(|s| format!("\"{}\"", s.id))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (payers, population, services) = synthetic::population_key_toml(&doc);
     let first = doc.delegations.first().map_or(from, |d| d.valid.from());
     let text = format!(
         "{}\n[cooperation.term]\nstart = {first}\nnotice_period_months = 6\nnotice_anchor = \"end_of_year\"\n\n[[sub_agreement]]\nnumber = 1\ntitle = \"Service\"\nservices = [{services}]\nfrom = {first}\n\n[[payment_agreement]]\nsub_agreement = 1\nfrom = {first}\npayers = [{}]\npayee = \"{performer}\"\ncurrency = \"DKK\"\nprinciple = \"By population.\"\n\n[payment_agreement.key]\nkind = \"population\"\nreference_date = 2026-01-01\nsource = \"synthetic\"\npopulation = {{ {} }}\n\n[[payment_agreement.year]]\nyear = 2028\nbudget = \"1000000.00\"\n\n[[scenario]]\nid = \"take-back\"\nname = \"A member takes the service back\"\nprepared = 2026-07-01\n\n[[scenario.change]]\nkind = \"take_back\"\nmember = \"{member}\"\nservices = [{services}]\nfrom = {FROM}\n",
         write_toml(&doc),
-        payers
-            .iter()
-            .map(|p| format!("\"{p}\""))
-            .collect::<Vec<_>>()
-            .join(", "),
-        population.join(", "),
+        payers,
+        population,
     );
     let parsed = parse_file("synthetic.toml", &text)
         .unwrap_or_else(|e| panic!("the prepared cooperation reads back: {e:?}\n{text}"));

@@ -135,3 +135,32 @@ pub fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
     }
     (docs, municipalities)
 }
+
+/// A population key over `doc`'s parties as agreement-file TOML, for the benchmarks that settle:
+/// the `payers` list, the `population` table's entries and the `services` list, each ready to go
+/// between brackets or braces.
+#[allow(dead_code)] // the resolver benchmark settles nothing
+pub fn population_key_toml(doc: &CooperationDoc) -> (String, String, String) {
+    let payers: Vec<String> = doc
+        .cooperation
+        .parties
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect();
+    let population: Vec<String> = payers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("\"{p}\" = {}", 20_000 + 7_919 * i))
+        .collect();
+    let services: Vec<String> = doc
+        .services
+        .iter()
+        .map(|s| format!("\"{}\"", s.id))
+        .collect();
+    let quoted: Vec<String> = payers.iter().map(|p| format!("\"{p}\"")).collect();
+    (
+        quoted.join(", "),
+        population.join(", "),
+        services.join(", "),
+    )
+}

@@ -141,3 +141,132 @@ pub fn statement_for(
     };
     settle_year(doc, year, &usage).map_err(|e| NoStatement::NoBasis(e.to_string()))
 }
+
+/// One payer's line under one sub-agreement in two runs: what it was and what it became.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineChange {
+    /// The sub-agreement.
+    pub sub_agreement: u32,
+    /// The payer.
+    pub payer: String,
+    /// The line in the earlier run (none: new in the later one).
+    pub before: Option<SettlementLine>,
+    /// The line in the later run (none: gone from it).
+    pub after: Option<SettlementLine>,
+}
+
+/// What a payer pays under a line: its actual share where known, else its budget share, less
+/// its savings.
+pub fn paid_minor(l: &SettlementLine) -> i64 {
+    i64::try_from(l.actual_minor.unwrap_or(l.budget_minor)).unwrap_or(i64::MAX)
+        - i64::try_from(l.savings_minor).unwrap_or(i64::MAX)
+}
+
+impl LineChange {
+    /// What the payer pays more (positive) or less under the later run ([`paid_minor`]).
+    pub fn difference_minor(&self) -> i64 {
+        let pays = |l: &Option<SettlementLine>| l.as_ref().map_or(0, paid_minor);
+        pays(&self.after) - pays(&self.before)
+    }
+}
+
+/// What changed from run `before` to run `after` of the same year: the lines that differ (by
+/// sub-agreement and payer), and whether the agreements or the usage behind them changed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunChanges {
+    /// The lines that differ, by sub-agreement and payer.
+    pub lines: Vec<LineChange>,
+    /// A payment agreement or sub-agreement the runs stood on was revised in between.
+    pub inputs_changed: bool,
+    /// The usage the runs split by differs.
+    pub usage_changed: bool,
+}
+
+/// The changes from `before` to `after`.
+pub fn compare(before: &SettlementRecord, after: &SettlementRecord) -> RunChanges {
+    let key = |l: &SettlementLine| (l.sub_agreement, l.payer.clone());
+    let mut lines: std::collections::BTreeMap<(u32, String), LineChange> = Default::default();
+    for (l, earlier) in before
+        .lines
+        .iter()
+        .map(|l| (l, true))
+        .chain(after.lines.iter().map(|l| (l, false)))
+    {
+        let entry = lines.entry(key(l)).or_insert_with(|| LineChange {
+            sub_agreement: l.sub_agreement,
+            payer: l.payer.clone(),
+            before: None,
+            after: None,
+        });
+        if earlier {
+            entry.before = Some(l.clone());
+        } else {
+            entry.after = Some(l.clone());
+        }
+    }
+    RunChanges {
+        lines: lines
+            .into_values()
+            .filter(|c| c.before != c.after)
+            .collect(),
+        inputs_changed: before.inputs != after.inputs,
+        usage_changed: before.usage != after.usage,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(sub: u32, payer: &str, budget: u64, actual: Option<u64>) -> SettlementLine {
+        SettlementLine {
+            sub_agreement: sub,
+            payer: payer.into(),
+            budget_minor: budget,
+            actual_minor: actual,
+            savings_minor: 0,
+            true_up_minor: actual.map(|a| a as i64 - budget as i64),
+        }
+    }
+
+    fn run(lines: Vec<SettlementLine>) -> SettlementRecord {
+        SettlementRecord {
+            year: 2025,
+            inputs: vec![],
+            usage: vec![],
+            lines,
+        }
+    }
+
+    #[test]
+    fn compare_keeps_only_the_lines_that_moved_with_their_difference() {
+        let a = run(vec![
+            line(1, "DK-0155", 100_00, None),
+            line(1, "DK-0185", 200_00, None),
+            line(2, "DK-0155", 50_00, None),
+        ]);
+        let b = run(vec![
+            line(1, "DK-0155", 100_00, None),
+            line(1, "DK-0185", 200_00, Some(210_50)),
+            line(3, "DK-0155", 7_00, None),
+        ]);
+        let c = compare(&a, &b);
+        let got: Vec<(u32, &str, i64)> = c
+            .lines
+            .iter()
+            .map(|l| (l.sub_agreement, l.payer.as_str(), l.difference_minor()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "DK-0185", 10_50),
+                (2, "DK-0155", -50_00),
+                (3, "DK-0155", 7_00)
+            ]
+        );
+        assert!(!c.inputs_changed && !c.usage_changed);
+        assert!(compare(&a, &a).lines.is_empty());
+    }
+}

@@ -101,6 +101,8 @@ pub trait Backend: Send {
     fn head(&mut self) -> Result<(u64, String), StoreError>;
     /// All events with `seq > after`, in order.
     fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError>;
+    /// The event `seq`, if there is one (one indexed read).
+    fn read_event(&mut self, seq: u64) -> Result<Option<Event>, StoreError>;
     /// Appends `events` in one transaction if the head is still `expected_head`; otherwise
     /// [`StoreError::Conflict`] and nothing is written. The events' hashes are computed by the
     /// caller, from the head it read.
@@ -202,6 +204,34 @@ impl Store {
     /// Every event, in order.
     pub fn events(&mut self) -> Result<Vec<Event>, StoreError> {
         self.backend.read_events(0)
+    }
+
+    /// The versions of the fact that event `latest` put, newest first: `latest` and each event
+    /// its put superseded in turn, at most `limit` of them (each one indexed read, so the cost
+    /// grows with the fact's own revisions, not with the journal). A retraction ends the chain.
+    pub fn versions(
+        &mut self,
+        latest: u64,
+        limit: usize,
+    ) -> Result<Vec<(Event, Fact)>, StoreError> {
+        let mut out = Vec::new();
+        let mut next = Some(latest);
+        while let Some(seq) = next.filter(|_| out.len() < limit) {
+            let Some(event) = self.backend.read_event(seq)? else {
+                break;
+            };
+            let payload = event.payload().map_err(|message| StoreError::BadPayload {
+                location: self.backend.location().to_string(),
+                seq: event.seq,
+                message,
+            })?;
+            let Change::Put { fact, supersedes } = payload.change else {
+                break;
+            };
+            next = supersedes;
+            out.push((event, *fact));
+        }
+        Ok(out)
     }
 
     /// The last event's sequence number.

@@ -164,6 +164,16 @@ impl Backend for PostgresBackend {
             .collect()
     }
 
+    fn read_event(&mut self, seq: u64) -> Result<Option<Event>, StoreError> {
+        let err = Self::err(&self.location);
+        let row = self
+            .client
+            .query_opt("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq = $1", &[&(seq as i64)])
+            .map_err(&err)?;
+        row.map(|row| row_to_event(&self.location, &row))
+            .transpose()
+    }
+
     fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError> {
         let err = Self::err(&self.location);
         let mut tx = self.client.transaction().map_err(&err)?;

@@ -181,6 +181,24 @@ impl Backend for SqliteBackend {
             })
     }
 
+    fn read_event(&mut self, seq: u64) -> Result<Option<Event>, StoreError> {
+        use rusqlite::OptionalExtension as _;
+        let err = |e: rusqlite::Error| StoreError::Database {
+            location: self.location.clone(),
+            message: e.to_string(),
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq = ?1")
+            .map_err(err)?;
+        stmt.query_row(params![seq as i64], row_to_event)
+            .optional()
+            .map_err(|e| StoreError::Database {
+                location: self.location.clone(),
+                message: e.to_string(),
+            })
+    }
+
     fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError> {
         let location = self.location.clone();
         let err = |e: rusqlite::Error| StoreError::Database {

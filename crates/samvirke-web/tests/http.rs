@@ -4226,6 +4226,63 @@ both!(
         assert_eq!(again.status, 422);
         assert!(again.body.contains("already been answered"));
 
+        // Both runs of the year are kept, and the members' staff see what changed between them.
+        let runs = "/staff/cooperations/dragoer-taarnby-settle/settlement/2025/runs";
+        assert!(
+            dorte
+                .get(statement)
+                .body
+                .contains(&format!("href=\"{runs}\"")),
+            "the statement links them"
+        );
+        let page = dorte.get(runs);
+        assert_eq!(page.status, 200, "{}", page.body);
+        let options: Vec<&str> = page
+            .body
+            .split("<option value=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        // Two runs, in each of the two lists, newest first.
+        assert_eq!(options.len(), 4, "{}", page.body);
+        assert_eq!(options[..2], options[2..]);
+        for part in [
+            "<h1>Settlement runs 2025</h1>",
+            "<caption>Every run recorded for 2025, newest first</caption>",
+            "tom@taarnby.dk",
+            "DKK\u{a0}1,144,794.52",
+            "DKK\u{a0}1,154,794.52",
+            "Sub-agreement 3 “",
+            "DKK\u{a0}1,170,000.00<br><span class=\"muted\">was DKK\u{a0}1,180,000.00</span>",
+            "DKK\u{a0}-10,000.00",
+        ] {
+            assert!(page.body.contains(part), "{part} in {}", page.body);
+        }
+        // The same pair asked for in either order; a run that is not one of the year's is named.
+        let (newer, older) = (options[0], options[1]);
+        let chosen = dorte.get(&format!("{runs}?from={newer}&to={older}"));
+        assert!(chosen.body.contains("was DKK\u{a0}1,180,000.00"));
+        assert!(!chosen.body.contains("Choose two different runs"));
+        let bad = dorte.get(&format!("{runs}?from=1&to={older}"));
+        assert_eq!(bad.status, 200);
+        assert!(
+            bad.body.contains("Choose two different runs of 2025"),
+            "{}",
+            bad.body
+        );
+        assert!(
+            bad.body.contains("was DKK\u{a0}1,180,000.00"),
+            "the two latest"
+        );
+        assert_eq!(ib.get(runs).status, 404, "not a member's staff");
+        assert_eq!(
+            dorte
+                .get("/staff/cooperations/dragoer-taarnby-settle/settlement/2019/runs")
+                .status,
+            404,
+            "no run that year"
+        );
+
         // A dispute of the whole statement, rejected: a reason is required.
         let form = dorte.get(new);
         let csrf = hidden(&form.body, "csrf");

@@ -441,6 +441,7 @@ async fn statement_page(
         (crate::staff::disputes::open_section(&disputes))
         @if run.is_some() {
             p.no-print { a href=(crate::staff::disputes::new_url(doc, year)) { (tr("dispute-link")) } }
+            p.no-print { a href=(crate::staff::runs::runs_url(doc, year)) { (tr("runs-link")) } }
         }
         (samvirke_report::html::body(&document))
         (invoices_issued(&snapshot.registry, doc, year, &base))

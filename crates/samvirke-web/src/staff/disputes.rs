@@ -107,7 +107,7 @@ pub(crate) fn visible<'r>(
     out
 }
 
-fn party_name(doc: &CooperationDoc, party: &str) -> String {
+pub(crate) fn party_name(doc: &CooperationDoc, party: &str) -> String {
     PartyId::parse(party).map_or_else(|_| party.to_string(), |p| doc.party_name(&p).to_string())
 }
 
@@ -341,7 +341,8 @@ fn dispute_fields(
     fields
 }
 
-fn currency_of(doc: &CooperationDoc, year: i32) -> String {
+/// The currency of the year's payment agreements (the country's when none has the year).
+pub(crate) fn currency_of(doc: &CooperationDoc, year: i32) -> String {
     doc.payment_agreements
         .iter()
         .find(|p| p.years.iter().any(|y| y.year == year))

@@ -22,6 +22,7 @@ mod hub;
 mod login;
 pub(crate) mod marks;
 mod overview;
+pub(crate) mod runs;
 mod scenario;
 pub(crate) mod sheets;
 
@@ -48,6 +49,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .merge(sheets::routes())
         .merge(cases::routes())
         .merge(disputes::routes())
+        .merge(runs::routes())
         .merge(forms::routes())
         .merge(scenario::routes())
 }

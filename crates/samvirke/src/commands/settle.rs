@@ -314,50 +314,32 @@ fn record_run(
         "settle: run recorded as event {seq}; differences to the run recorded {} (event {}):",
         prev.recorded_at, prev.seq
     );
-    for line in &run.lines {
-        let before = old
-            .lines
-            .iter()
-            .find(|l| l.sub_agreement == line.sub_agreement && l.payer == line.payer);
-        let describe = |l: &SettlementLine| {
-            format!(
-                "budget {}, actual {}, savings {}, true-up {}",
-                money(l.budget_minor),
-                l.actual_minor.map_or("open".into(), money),
-                money(l.savings_minor),
-                l.true_up_minor.map_or("open".into(), signed)
-            )
+    let changes = samvirke_settle::recorded::compare(old, &run);
+    let describe = |l: &SettlementLine| {
+        format!(
+            "budget {}, actual {}, savings {}, true-up {}",
+            money(l.budget_minor),
+            l.actual_minor.map_or("open".into(), money),
+            money(l.savings_minor),
+            l.true_up_minor.map_or("open".into(), signed)
+        )
+    };
+    for c in &changes.lines {
+        let _ = write!(out, "\n  sub-agreement {} {}: ", c.sub_agreement, c.payer);
+        let _ = match (&c.before, &c.after) {
+            (Some(b), Some(a)) => write!(out, "{} → {}", describe(b), describe(a)),
+            (None, Some(a)) => write!(out, "new: {}", describe(a)),
+            (Some(b), None) => write!(out, "gone (was {})", describe(b)),
+            (None, None) => Ok(()),
         };
-        match before {
-            Some(b) if b == line => {}
-            Some(b) => {
-                let _ = write!(
-                    out,
-                    "\n  sub-agreement {} {}: {} → {}",
-                    line.sub_agreement,
-                    line.payer,
-                    describe(b),
-                    describe(line)
-                );
-            }
-            None => {
-                let _ = write!(
-                    out,
-                    "\n  sub-agreement {} {}: new: {}",
-                    line.sub_agreement,
-                    line.payer,
-                    describe(line)
-                );
-            }
-        }
     }
-    if old.inputs != run.inputs {
+    if changes.inputs_changed {
         let _ = write!(
             out,
             "\n  inputs changed: payment agreements or sub-agreements were revised since"
         );
     }
-    if old.usage != run.usage {
+    if changes.usage_changed {
         let _ = write!(
             out,
             "\n  usage changed: the activity file differs from the earlier run's"

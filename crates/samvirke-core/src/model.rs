@@ -1475,6 +1475,22 @@ pub struct UsageTotal {
     pub rows: u64,
     /// Units in hundredths.
     pub hundredths: u64,
+    /// The same per month of the year, the months with rows only (empty in runs recorded before
+    /// months were kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub months: Vec<MonthUsage>,
+}
+
+/// One month's usage of a payer under a sub-agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthUsage {
+    /// The month, 1–12.
+    pub month: u8,
+    /// Activity rows dated in it.
+    pub rows: u64,
+    /// Their units in hundredths.
+    pub hundredths: u64,
 }
 
 /// One payer's result under one payment agreement.

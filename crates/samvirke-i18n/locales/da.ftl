@@ -1283,3 +1283,20 @@ runs-new = ny
 runs-gone = ikke længere med i afregningen
 runs-open = endnu ikke kendt
 runs-was = var { $amount }
+
+## Months (i18n::month) and a payer's usage per month in the explanation
+month-1 = januar { $year }
+month-2 = februar { $year }
+month-3 = marts { $year }
+month-4 = april { $year }
+month-5 = maj { $year }
+month-6 = juni { $year }
+month-7 = juli { $year }
+month-8 = august { $year }
+month-9 = september { $year }
+month-10 = oktober { $year }
+month-11 = november { $year }
+month-12 = december { $year }
+settle-col-month = Måned
+settle-usage-months = { $payer }s aktivitet pr. måned i { $year }
+settle-usage-download = Hent aktiviteten pr. måned som CSV

@@ -1283,3 +1283,20 @@ runs-new = new
 runs-gone = no longer in the run
 runs-open = not yet known
 runs-was = was { $amount }
+
+## Months (i18n::month) and a payer's usage per month in the explanation
+month-1 = January { $year }
+month-2 = February { $year }
+month-3 = March { $year }
+month-4 = April { $year }
+month-5 = May { $year }
+month-6 = June { $year }
+month-7 = July { $year }
+month-8 = August { $year }
+month-9 = September { $year }
+month-10 = October { $year }
+month-11 = November { $year }
+month-12 = December { $year }
+settle-col-month = Month
+settle-usage-months = { $payer }'s activity per month in { $year }
+settle-usage-download = Download the activity per month as CSV

@@ -1283,3 +1283,20 @@ runs-new = ny
 runs-gone = inte längre med i avräkningen
 runs-open = ännu inte känd
 runs-was = var { $amount }
+
+## Months (i18n::month) and a payer's usage per month in the explanation
+month-1 = januari { $year }
+month-2 = februari { $year }
+month-3 = mars { $year }
+month-4 = april { $year }
+month-5 = maj { $year }
+month-6 = juni { $year }
+month-7 = juli { $year }
+month-8 = augusti { $year }
+month-9 = september { $year }
+month-10 = oktober { $year }
+month-11 = november { $year }
+month-12 = december { $year }
+settle-col-month = Månad
+settle-usage-months = { $payer }s aktivitet per månad { $year }
+settle-usage-download = Ladda ned aktiviteten per månad som CSV

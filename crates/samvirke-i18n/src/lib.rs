@@ -386,6 +386,16 @@ pub fn date(lang: Lang, day: Date) -> String {
     }
 }
 
+/// A month of a year as the language writes it: marts 2025 (da), mars 2025 (sv, nb), March 2025
+/// (en).
+pub fn month(lang: Lang, year: i32, month: u8) -> String {
+    message(
+        lang,
+        &format!("month-{}", month.clamp(1, 12)),
+        &[("year", &year.to_string())],
+    )
+}
+
 /// A record time as the language writes it, in Nordic civil time: 01.09.2021 kl. 14.05 (da),
 /// 2021-09-01 kl. 14.05 (sv), 01.09.2021 kl. 14:05 (nb), 2021-09-01 14:05 (en).
 pub fn datetime(lang: Lang, at: samvirke_core::Timestamp) -> String {

@@ -507,6 +507,36 @@ pub fn explanation(
                 })
                 .collect(),
         });
+        // The explained payer's usage month by month (what the download holds).
+        if let Some(mine) = a
+            .key_inputs
+            .iter()
+            .find(|k| k.payer == payer && !k.usage_months.is_empty())
+        {
+            blocks.push(Block::Table {
+                caption: i18n::message(
+                    lang,
+                    "settle-usage-months",
+                    &[("payer", &name), ("year", &s.year.to_string())],
+                ),
+                header: vec![
+                    t("settle-col-month"),
+                    t("settle-col-rows"),
+                    t("settle-col-units"),
+                ],
+                rows: mine
+                    .usage_months
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            i18n::month(lang, s.year, m.month),
+                            i18n::integer(lang, m.rows),
+                            i18n::hundredths(lang, m.hundredths as i64),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
         blocks.push(Block::Heading {
             level: 2,
             text: t("settle-how"),

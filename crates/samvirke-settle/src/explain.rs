@@ -4,6 +4,7 @@
 //! "explain my bill" pages, `samvirke settle --explain`); nothing here is words.
 
 use samvirke_core::Date;
+use samvirke_core::model::MonthUsage;
 use serde::Serialize;
 
 use crate::allocate::Allocation;
@@ -52,6 +53,9 @@ pub struct KeyInput {
     /// Its units in those rows, in hundredths.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_hundredths: Option<u64>,
+    /// The same per month (the months with rows).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub usage_months: Vec<MonthUsage>,
 }
 
 /// Which amount of the year is split.

@@ -3,7 +3,8 @@
 //! figures. The web's statement pages and `samvirke invoice` both stand on it.
 
 use samvirke_core::model::{
-    AllocationKey, CooperationDoc, RecordedInput, SettlementLine, SettlementRecord, UsageTotal,
+    AllocationKey, CooperationDoc, MonthUsage, RecordedInput, SettlementLine, SettlementRecord,
+    UsageTotal,
 };
 use samvirke_core::{Date, PartyId};
 
@@ -16,24 +17,41 @@ pub fn record(
     usage: &[UsageRow],
     inputs: Vec<RecordedInput>,
 ) -> SettlementRecord {
-    // Summed in a map by (sub-agreement, payer): one step per row, in that order.
-    let mut sums: std::collections::BTreeMap<(u32, String), (u64, u64)> = Default::default();
+    // Summed in a map by (sub-agreement, payer, month): one step per row, in that order.
+    let mut sums: std::collections::BTreeMap<(u32, String, u8), (u64, u64)> = Default::default();
     for row in usage.iter().filter(|r| r.date.ymd().0 == statement.year) {
         let sum = sums
-            .entry((row.sub_agreement, row.party.to_string()))
+            .entry((
+                row.sub_agreement,
+                row.party.to_string(),
+                row.date.ymd().1 as u8,
+            ))
             .or_default();
         sum.0 += 1;
         sum.1 += row.hundredths;
     }
-    let usage_totals: Vec<UsageTotal> = sums
-        .into_iter()
-        .map(|((sub_agreement, party), (rows, hundredths))| UsageTotal {
-            sub_agreement,
-            party,
+    let mut usage_totals: Vec<UsageTotal> = Vec::new();
+    for ((sub_agreement, party, month), (rows, hundredths)) in sums {
+        let month = MonthUsage {
+            month,
             rows,
             hundredths,
-        })
-        .collect();
+        };
+        match usage_totals.last_mut() {
+            Some(t) if t.sub_agreement == sub_agreement && t.party == party => {
+                t.rows += rows;
+                t.hundredths += hundredths;
+                t.months.push(month);
+            }
+            _ => usage_totals.push(UsageTotal {
+                sub_agreement,
+                party,
+                rows,
+                hundredths,
+                months: vec![month],
+            }),
+        }
+    }
     let lines = statement
         .agreements
         .iter()
@@ -56,23 +74,37 @@ pub fn record(
     }
 }
 
-/// The usage rows a run's totals stand for: per payer its rows, the units on the first.
+/// The usage rows a run's totals stand for: per payer and month its rows, dated the first of
+/// the month, the month's units on the first of them (a run recorded without months: the year's
+/// rows on 1 January).
 pub fn usage_of(run: &SettlementRecord) -> Vec<UsageRow> {
     let mut out = Vec::new();
-    let Ok(day) = Date::from_ymd(run.year, 1, 1) else {
-        return out;
-    };
     for total in &run.usage {
         let Ok(party) = PartyId::parse(&total.party) else {
             continue;
         };
-        for i in 0..total.rows {
-            out.push(UsageRow {
-                sub_agreement: total.sub_agreement,
-                party: party.clone(),
-                date: day,
-                hundredths: if i == 0 { total.hundredths } else { 0 },
-            });
+        let whole_year = [MonthUsage {
+            month: 1,
+            rows: total.rows,
+            hundredths: total.hundredths,
+        }];
+        let months = if total.months.is_empty() {
+            &whole_year[..]
+        } else {
+            &total.months[..]
+        };
+        for m in months {
+            let Ok(day) = Date::from_ymd(run.year, u32::from(m.month), 1) else {
+                continue;
+            };
+            for i in 0..m.rows {
+                out.push(UsageRow {
+                    sub_agreement: total.sub_agreement,
+                    party: party.clone(),
+                    date: day,
+                    hundredths: if i == 0 { m.hundredths } else { 0 },
+                });
+            }
         }
     }
     out

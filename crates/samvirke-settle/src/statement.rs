@@ -6,7 +6,8 @@
 //! payers from its effective date, pro rata by days, at the agreed share, and split by the same key.
 
 use samvirke_core::model::{
-    AcontoFrequency, AllocationKey, CooperationDoc, KeyShare, PaymentAgreement, PaymentYear,
+    AcontoFrequency, AllocationKey, CooperationDoc, KeyShare, MonthUsage, PaymentAgreement,
+    PaymentYear,
 };
 use samvirke_core::{Date, PartyId};
 use serde::Serialize;
@@ -128,6 +129,39 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// Whether `payer` has usage by month under the statement (a usage or hybrid key).
+    pub fn has_usage(&self, payer: &str) -> bool {
+        self.agreements
+            .iter()
+            .flat_map(|a| &a.key_inputs)
+            .any(|k| k.payer == payer && !k.usage_months.is_empty())
+    }
+
+    /// `payer`'s usage as CSV: one row per sub-agreement and month with rows (the year's activity
+    /// the key split by), units with two decimals and a point. Only the header when it has none.
+    pub fn usage_csv(&self, payer: &str) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::from("cooperation,year,sub_agreement,payer,month,rows,units\n");
+        for a in &self.agreements {
+            for k in a.key_inputs.iter().filter(|k| k.payer == payer) {
+                for m in &k.usage_months {
+                    let _ = writeln!(
+                        out,
+                        "{},{},{},{payer},{}-{:02},{},{}",
+                        self.cooperation,
+                        self.year,
+                        a.sub_agreement,
+                        self.year,
+                        m.month,
+                        m.rows,
+                        format_hundredths(i128::from(m.hundredths))
+                    );
+                }
+            }
+        }
+        out
+    }
+
     /// The statement as CSV: one row per payer and item (budget share, each aconto instalment,
     /// savings credit, actual share, true-up), amounts with two decimals and a point.
     pub fn csv(&self) -> String {
@@ -185,6 +219,14 @@ fn shares_text(shares: &[KeyShare]) -> String {
         .join(", ")
 }
 
+/// A payer's usage under a payment agreement: its rows in the year, their units, and both per
+/// month.
+struct Counted {
+    rows: u64,
+    hundredths: u64,
+    months: Vec<MonthUsage>,
+}
+
 /// The weights of a key and a description of it.
 struct KeyWeights {
     /// Fixed parts, population, or (for a usage key) units.
@@ -217,7 +259,7 @@ fn weights(p: &PaymentAgreement, year: i32, usage: &[UsageRow]) -> Result<KeyWei
             .collect()
     };
     let usage_weights =
-        |unit: &str, inputs: &mut Vec<String>, counted: &mut Vec<(u64, u64)>| -> Vec<u64> {
+        |unit: &str, inputs: &mut Vec<String>, counted: &mut Vec<Counted>| -> Vec<u64> {
             p.payers
                 .iter()
                 .map(|payer| {
@@ -230,7 +272,24 @@ fn weights(p: &PaymentAgreement, year: i32, usage: &[UsageRow]) -> Result<KeyWei
                         })
                         .collect();
                     let total: u64 = rows.iter().map(|r| r.hundredths).sum();
-                    counted.push((rows.len() as u64, total));
+                    let mut months: std::collections::BTreeMap<u8, (u64, u64)> = Default::default();
+                    for r in &rows {
+                        let m = months.entry(r.date.ymd().1 as u8).or_default();
+                        m.0 += 1;
+                        m.1 += r.hundredths;
+                    }
+                    counted.push(Counted {
+                        rows: rows.len() as u64,
+                        hundredths: total,
+                        months: months
+                            .into_iter()
+                            .map(|(month, (rows, hundredths))| MonthUsage {
+                                month,
+                                rows,
+                                hundredths,
+                            })
+                            .collect(),
+                    });
                     inputs.push(format!(
                         "{payer}: {} activity rows dated in {year}, {} {unit}",
                         rows.len(),
@@ -241,17 +300,18 @@ fn weights(p: &PaymentAgreement, year: i32, usage: &[UsageRow]) -> Result<KeyWei
                 .collect()
         };
     let mut inputs = Vec::new();
-    let mut counted: Vec<(u64, u64)> = Vec::new();
+    let mut counted: Vec<Counted> = Vec::new();
     // Every payer's parts (or residents) and usage, in the payers' order.
-    let key_inputs = |parts: Option<&[u64]>, counted: &[(u64, u64)]| -> Vec<KeyInput> {
+    let key_inputs = |parts: Option<&[u64]>, counted: &[Counted]| -> Vec<KeyInput> {
         p.payers
             .iter()
             .enumerate()
             .map(|(i, payer)| KeyInput {
                 payer: payer.to_string(),
                 parts: parts.and_then(|w| w.get(i).copied()),
-                usage_rows: counted.get(i).map(|c| c.0),
-                usage_hundredths: counted.get(i).map(|c| c.1),
+                usage_rows: counted.get(i).map(|c| c.rows),
+                usage_hundredths: counted.get(i).map(|c| c.hundredths),
+                usage_months: counted.get(i).map(|c| c.months.clone()).unwrap_or_default(),
             })
             .collect()
     };

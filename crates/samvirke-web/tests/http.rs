@@ -3832,6 +3832,75 @@ both!(
             "{}",
             usage.body
         );
+        // A run recorded with the year's activity (as `samvirke settle --usage` records it): the
+        // explanation shows each payer's activity per month and offers it as a download.
+        {
+            let doc = parse_file(
+                "settle-vastra-malardalen.toml",
+                include_str!("../../samvirke/tests/fixtures/settle-vastra-malardalen.toml"),
+            )
+            .unwrap()
+            .doc;
+            let rows: Vec<samvirke_settle::UsageRow> = [
+                ("SE-1984", "2025-01-15", 1000),
+                ("SE-1984", "2025-06-30", 2000),
+                ("SE-1984", "2025-06-02", 50),
+                ("SE-1983", "2025-03-01", 5000),
+                ("SE-1960", "2025-12-31", 2000),
+            ]
+            .into_iter()
+            .map(|(party, date, hundredths)| samvirke_settle::UsageRow {
+                sub_agreement: 1,
+                party: samvirke_core::PartyId::parse(party).unwrap(),
+                date: samvirke_core::Date::parse(date).unwrap(),
+                hundredths,
+            })
+            .collect();
+            let statement = samvirke_settle::settle_year(&doc, 2025, &rows).unwrap();
+            put_fact(
+                app,
+                Fact::SettlementRun {
+                    cooperation: doc.cooperation.id.clone(),
+                    run: samvirke_settle::recorded::record(&statement, &rows, Vec::new()),
+                },
+            );
+        }
+        wait_for(app, usage_path, |b| !b.contains("splits by usage"));
+        let köping = public.get(&format!("{usage_path}/SE-1983"));
+        let arboga = public.get(&format!("{usage_path}/SE-1984"));
+        assert_eq!(arboga.status, 200, "{}", arboga.body);
+        for part in [
+            "\">Arbogas aktivitet pr. måned i 2025</caption>",
+            "<th scope=\"row\">januar 2025</th><td>1</td><td>10,00</td>",
+            "<th scope=\"row\">juni 2025</th><td>2</td><td>20,50</td>",
+            "href=\"/cooperations/vastra-malardalen-settle/settlement/2025/SE-1984/usage.csv\" download>Hent aktiviteten pr. måned som CSV",
+        ] {
+            assert!(arboga.body.contains(part), "{part} in {}", arboga.body);
+        }
+        assert!(!arboga.body.contains("marts 2025"), "Köping's month");
+        assert!(köping.body.contains("marts 2025"), "{}", köping.body);
+        let (status, content_type, csv) = app.get(&format!("{usage_path}/SE-1984/usage.csv"));
+        assert_eq!(
+            (status, content_type.as_str()),
+            (200, "text/csv; charset=utf-8")
+        );
+        assert_eq!(
+            csv,
+            "cooperation,year,sub_agreement,payer,month,rows,units\n\
+             vastra-malardalen-settle,2025,1,SE-1984,2025-01,1,10.00\n\
+             vastra-malardalen-settle,2025,1,SE-1984,2025-06,2,20.50\n"
+        );
+        assert_eq!(
+            app.get(&format!("{usage_path}/SE-1999/usage.csv")).0,
+            404,
+            "not a payer"
+        );
+        assert_eq!(
+            app.get("/cooperations/dragoer-taarnby-settle/settlement/2025/DK-0155/usage.csv")
+                .0,
+            404,
+            "a fixed key has no usage"
+        );
         // No cost basis, and a payer that pays nothing: not found, the first with the reason.
         let none = public.get("/cooperations/dragoer-taarnby-settle/settlement/2024");
         assert_eq!(none.status, 404);

@@ -1036,6 +1036,21 @@ both!(settlement_statements_with_hand_checked_figures, |env| {
         payer(&s, "SE-1960")["true_up_minor"].is_null(),
         "the year is not closed"
     );
+    // Arboga's bill explained with its activity month by month.
+    let explained = env.ok(&[
+        "settle",
+        "vastra-malardalen-settle",
+        "--year",
+        "2025",
+        "--usage",
+        &usage,
+        "--explain",
+        "SE-1984",
+    ]);
+    for line in ["January 2025 | 1 | 10.00", "June 2025 | 1 | 20.00"] {
+        assert!(explained.contains(line), "{line} in:\n{explained}");
+    }
+    assert!(!explained.contains("March 2025"), "Köping's month");
 
     // Population key for the five Østfold municipalities: 500,000.00 over 25,900 residents; the three
     // leftover øre go to the largest remainders: Marker (24,600), Råde (22,400), Skiptvet (13,700).

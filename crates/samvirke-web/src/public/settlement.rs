@@ -32,6 +32,10 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             get(explanation_page),
         )
         .route(
+            "/cooperations/{id}/settlement/{year}/{payer}/usage.csv",
+            get(usage_file),
+        )
+        .route(
             "/cooperations/{id}/settlement/{year}/invoices/{file}",
             get(invoice_file),
         )
@@ -541,6 +545,41 @@ async fn invoice_file(
         .into_response())
 }
 
+/// `GET /cooperations/{id}/settlement/{year}/{payer}/usage.csv`: the payer's activity the key
+/// split by, per sub-agreement and month (404 when it has none that year).
+async fn usage_file(
+    State(state): State<Arc<AppState>>,
+    Path((id, year, payer)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let (Some(year), Ok(payer)) = (crate::report_year(&year), PartyId::parse(&payer)) else {
+        return Ok(not_found_page());
+    };
+    let snapshot = snapshot(&state)?;
+    let doc = crate::cooperation_in(&snapshot, &id)?;
+    let Ok((statement, _)) = worked_out(&snapshot.registry, doc, year) else {
+        return Ok(not_found_page());
+    };
+    let payer = payer.to_string();
+    let has_usage = statement.has_usage(&payer);
+    if !has_usage {
+        return Ok(not_found_page());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-usage-{year}-{payer}.csv\"",
+                    doc.cooperation.id
+                ),
+            ),
+        ],
+        statement.usage_csv(&payer),
+    )
+        .into_response())
+}
+
 /// `GET /cooperations/{id}/settlement/{year}/{payer}` and `….pdf`.
 async fn explanation_page(
     State(state): State<Arc<AppState>>,
@@ -575,6 +614,7 @@ async fn explanation_page(
         .await;
     }
     let c = &doc.cooperation;
+    let has_usage = statement.has_usage(&payer);
     let body = html! {
         p.breadcrumb {
             a href={ "/cooperations/" (c.id) } { (c.name) } " · "
@@ -583,6 +623,13 @@ async fn explanation_page(
         h1 { (document.title) }
         p.no-print { a href={ "/cooperations/" (c.id) "/settlement/" (year) "/" (payer) ".pdf" } { (tr("settlement-pdf")) } }
         (samvirke_report::html::body(&document))
+        @if has_usage {
+            p.no-print {
+                a href={ "/cooperations/" (c.id) "/settlement/" (year) "/" (payer) "/usage.csv" } download {
+                    (tr("settle-usage-download"))
+                }
+            }
+        }
     };
     Ok(Html(page(&document.title, body).into_string()).into_response())
 }

@@ -771,6 +771,7 @@ mod tests {
             organisations: Vec::new(),
             term: None,
             sources: Vec::new(),
+            settlements: Default::default(),
         })
     }
 

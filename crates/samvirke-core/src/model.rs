@@ -128,6 +128,32 @@ slug_enum!(
 );
 
 slug_enum!(
+    /// Who may see a cooperation's settlements: statements, explanations, usage, runs and
+    /// e-invoices (`settlements` in `[cooperation]`).
+    SettlementAccess {
+        /// Everyone (the default: payments between public bodies are public records).
+        Public = "public",
+        /// The signed-in staff of its parties and its secretariat.
+        Members = "members",
+    }
+);
+
+// `slug_enum!` fixes the derives, so the default is written out.
+#[allow(clippy::derivable_impls)]
+impl Default for SettlementAccess {
+    fn default() -> SettlementAccess {
+        SettlementAccess::Public
+    }
+}
+
+impl SettlementAccess {
+    /// Whether it is the default (left out of the agreement file and the JSON).
+    pub fn is_public(&self) -> bool {
+        *self == SettlementAccess::Public
+    }
+}
+
+slug_enum!(
     /// The language of a cooperation's documents.
     Language {
         /// Danish
@@ -493,6 +519,9 @@ pub struct Cooperation {
     /// Where the facts come from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// Who may see its settlements.
+    #[serde(default, skip_serializing_if = "SettlementAccess::is_public")]
+    pub settlements: SettlementAccess,
 }
 
 /// A service (task) and its legal basis.
@@ -1893,6 +1922,13 @@ impl Fact {
     /// Whether `key` (as [`Fact::key`] makes it) is that of a private fact: `COOP/dispute/N`.
     pub fn is_private_key(key: &str) -> bool {
         key.split('/').nth(1) == Some("dispute")
+    }
+
+    /// Whether `key` is that of a settlement run or an issued e-invoice (`COOP/settlement/YEAR`,
+    /// `COOP/invoice/NUMBER`): kept out of the public history of a cooperation whose settlements
+    /// only its members see.
+    pub fn is_settlement_key(key: &str) -> bool {
+        matches!(key.split('/').nth(1), Some("settlement" | "invoice"))
     }
 
     /// The stable key: two facts with the same key are two versions of the same thing.

@@ -474,6 +474,18 @@ pub struct AnnualReport<'r> {
     pub settlement: Option<&'r SettlementRecord>,
 }
 
+impl AnnualReport<'_> {
+    /// The report without the year's settlement (for a reader who may not see the
+    /// cooperation's settlements).
+    pub fn without_settlement(mut self) -> Self {
+        self.settlement = None;
+        for part in &mut self.parts {
+            part.settlement.clear();
+        }
+        self
+    }
+}
+
 fn year_interval(year: i32) -> Option<Interval> {
     let from = Date::from_ymd(year, 1, 1).ok()?;
     let to = Date::from_ymd(year + 1, 1, 1).ok()?;
@@ -613,6 +625,21 @@ pub struct EvaluationPart {
     pub cost_trend_percent: Option<i64>,
     /// The parties' evaluations of this sub-agreement, oldest first.
     pub evaluations: Vec<Evaluation>,
+}
+
+impl EvaluationSummary {
+    /// The summary without the costs from the settlement runs (for a reader who may not see the
+    /// cooperation's settlements); the sheets' own figures stay.
+    pub fn without_costs(mut self) -> Self {
+        for part in &mut self.parts {
+            part.cost_trend_percent = None;
+            for y in &mut part.years {
+                y.cost_minor = None;
+                y.cost_per_case_minor = None;
+            }
+        }
+        self
+    }
 }
 
 /// What an evaluation of a cooperation rests on: its purpose, per sub-agreement the key figures,

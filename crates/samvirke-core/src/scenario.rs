@@ -1012,6 +1012,8 @@ fn apply_change(
                 organisations: Vec::new(),
                 term: None,
                 sources: Vec::new(),
+                // As open about its money as the cooperation it was mapped in.
+                settlements: doc.cooperation.settlements,
             };
             let mut new = CooperationDoc::new(cooperation);
             new.services.push(Service {

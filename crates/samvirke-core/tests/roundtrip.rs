@@ -96,6 +96,8 @@ prop_compose! {
                 organisations: Vec::new(),
                 term: None,
                 sources: Vec::new(),
+                // Both settings, so that both round-trip.
+                settlements: if n_parties % 2 == 0 { SettlementAccess::Members } else { SettlementAccess::Public },
             });
         for (idx, (service_name, clause, valid, note)) in services.into_iter().enumerate() {
             let service = ServiceId::parse(&format!("svc-{idx}")).unwrap();

@@ -1300,3 +1300,11 @@ month-12 = december { $year }
 settle-col-month = Måned
 settle-usage-months = { $payer }s aktivitet pr. måned i { $year }
 settle-usage-download = Hent aktiviteten pr. måned som CSV
+
+## Who may see a cooperation's settlements ([cooperation] settlements)
+field-settlements = Hvem må se afregningerne
+settlements-public = Alle
+settlements-members = Medlemmernes medarbejdere
+hint-settlements = Opgørelser, forklaringer, aktivitet, afregninger og e-fakturaer. Betalinger mellem offentlige myndigheder er offentlige; vælg kun medlemmer, hvor samarbejdet har besluttet det.
+settlements-closed = Dette samarbejde viser kun sine afregninger til medlemmernes medarbejdere. Arbejder du for et af dem, så log ind for at se dem.
+settlements-members-note = Afregningerne vises kun for medlemmernes medarbejdere.

@@ -1300,3 +1300,11 @@ month-12 = December { $year }
 settle-col-month = Month
 settle-usage-months = { $payer }'s activity per month in { $year }
 settle-usage-download = Download the activity per month as CSV
+
+## Who may see a cooperation's settlements ([cooperation] settlements)
+field-settlements = Who may see the settlements
+settlements-public = Everyone
+settlements-members = The staff of its members
+hint-settlements = Statements, explanations, activity, runs and e-invoices. Payments between public bodies are public records; choose members only where the cooperation has decided so.
+settlements-closed = This cooperation shows its settlements to the staff of its members only. If you work for one of them, sign in to see them.
+settlements-members-note = Settlements are shown to the members' staff only.

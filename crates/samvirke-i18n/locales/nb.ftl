@@ -1300,3 +1300,11 @@ month-12 = desember { $year }
 settle-col-month = Måned
 settle-usage-months = { $payer }s aktivitet per måned i { $year }
 settle-usage-download = Last ned aktiviteten per måned som CSV
+
+## Who may see a cooperation's settlements ([cooperation] settlements)
+field-settlements = Hvem kan se avregningene
+settlements-public = Alle
+settlements-members = Medlemmenes ansatte
+hint-settlements = Oppgjør, forklaringer, aktivitet, avregninger og e-fakturaer. Betalinger mellom offentlige organer er offentlige; velg bare medlemmer der samarbeidet har bestemt det.
+settlements-closed = Dette samarbeidet viser avregningene sine bare til medlemmenes ansatte. Jobber du hos et av dem, logg inn for å se dem.
+settlements-members-note = Avregningene vises bare for medlemmenes ansatte.

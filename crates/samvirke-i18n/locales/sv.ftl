@@ -1300,3 +1300,11 @@ month-12 = december { $year }
 settle-col-month = Månad
 settle-usage-months = { $payer }s aktivitet per månad { $year }
 settle-usage-download = Ladda ned aktiviteten per månad som CSV
+
+## Who may see a cooperation's settlements ([cooperation] settlements)
+field-settlements = Vem får se avräkningarna
+settlements-public = Alla
+settlements-members = Medlemmarnas personal
+hint-settlements = Sammanställningar, förklaringar, aktivitet, avräkningar och e-fakturor. Betalningar mellan myndigheter är allmänna handlingar; välj bara medlemmar där samverkan har beslutat det.
+settlements-closed = Den här samverkan visar sina avräkningar bara för medlemmarnas personal. Arbetar du hos någon av dem, logga in för att se dem.
+settlements-members-note = Avräkningarna visas bara för medlemmarnas personal.

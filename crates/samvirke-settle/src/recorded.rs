@@ -275,14 +275,14 @@ mod tests {
     #[test]
     fn compare_keeps_only_the_lines_that_moved_with_their_difference() {
         let a = run(vec![
-            line(1, "DK-0155", 100_00, None),
-            line(1, "DK-0185", 200_00, None),
-            line(2, "DK-0155", 50_00, None),
+            line(1, "DK-0155", 10000, None),
+            line(1, "DK-0185", 20000, None),
+            line(2, "DK-0155", 5000, None),
         ]);
         let b = run(vec![
-            line(1, "DK-0155", 100_00, None),
-            line(1, "DK-0185", 200_00, Some(210_50)),
-            line(3, "DK-0155", 7_00, None),
+            line(1, "DK-0155", 10000, None),
+            line(1, "DK-0185", 20000, Some(21050)),
+            line(3, "DK-0155", 700, None),
         ]);
         let c = compare(&a, &b);
         let got: Vec<(u32, &str, i64)> = c
@@ -293,9 +293,9 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (1, "DK-0185", 10_50),
-                (2, "DK-0155", -50_00),
-                (3, "DK-0155", 7_00)
+                (1, "DK-0185", 1050),
+                (2, "DK-0155", -5000),
+                (3, "DK-0155", 700)
             ]
         );
         assert!(!c.inputs_changed && !c.usage_changed);

@@ -299,6 +299,12 @@ impl AppState {
         &self,
         cooperation: &samvirke_core::CooperationId,
     ) -> Result<Vec<api::HistoryItem>, WebError> {
+        // Settlement runs and e-invoices of a cooperation that shows them to members only.
+        let members_only = self
+            .snapshot()?
+            .registry
+            .cooperation(cooperation)
+            .is_some_and(|d| !d.cooperation.settlements.is_public());
         let mut store = self
             .store
             .lock()
@@ -318,7 +324,9 @@ impl AppState {
                     samvirke_core::model::Fact::is_private_key(key)
                 }
             };
-            if !private && (key == own || key.starts_with(&nested)) {
+            let hidden =
+                private || (members_only && samvirke_core::model::Fact::is_settlement_key(&key));
+            if !hidden && (key == own || key.starts_with(&nested)) {
                 out.push(api::HistoryItem {
                     seq: event.seq,
                     recorded_at: event.recorded_at,

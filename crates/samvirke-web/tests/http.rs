@@ -4401,3 +4401,125 @@ both!(
         assert!(da.body.contains("Afvist "), "{}", da.body);
     }
 );
+
+both!(
+    a_cooperation_that_shows_its_settlements_to_members_only_shows_them_to_nobody_else,
+    |app| {
+        use samvirke_core::model::{Fact, SettlementLine, SettlementRecord};
+        let members_only = SETTLE_DRAGOER.replace(
+            "language = \"da\"\n",
+            "language = \"da\"\nsettlements = \"members\"\n",
+        );
+        assert_ne!(members_only, SETTLE_DRAGOER);
+        import_text(app, "settle-dragoer.toml", &members_only);
+        put_fact(
+            app,
+            Fact::SettlementRun {
+                cooperation: samvirke_core::CooperationId::parse("dragoer-taarnby-settle").unwrap(),
+                run: SettlementRecord {
+                    year: 2025,
+                    inputs: Vec::new(),
+                    usage: Vec::new(),
+                    lines: vec![SettlementLine {
+                        sub_agreement: 3,
+                        payer: "DK-0155".into(),
+                        budget_minor: 120_000_000,
+                        actual_minor: Some(118_000_000),
+                        savings_minor: 2_520_548,
+                        true_up_minor: Some(-4_520_548),
+                    }],
+                },
+            },
+        );
+        let statement = "/cooperations/dragoer-taarnby-settle/settlement/2025";
+        wait_for(app, "/cooperations/dragoer-taarnby-settle", |b| {
+            b.contains("Settlements are shown to the members' staff only.")
+        });
+        // The public: the reason and the way to sign in, for every page and download.
+        for path in [
+            statement.to_string(),
+            format!("{statement}.csv"),
+            format!("{statement}.json"),
+            format!("{statement}/DK-0155"),
+            format!("{statement}/DK-0155.pdf"),
+            "/municipalities/DK-0155/settlements/2025".to_string(),
+        ] {
+            let (status, _, body) = app.get(&path);
+            assert_eq!(status, 404, "{path}");
+            if !path.starts_with("/municipalities") {
+                assert!(
+                    body.contains("shows its settlements to the staff of its members only"),
+                    "{path}: {body}"
+                );
+                assert!(body.contains("/staff/login?next="), "{path}: {body}");
+            }
+        }
+        let (_, _, dragoer_page) = app.get("/municipalities/DK-0155");
+        assert!(
+            !dragoer_page.contains("/settlements/2025"),
+            "{dragoer_page}"
+        );
+        let (status, problem) =
+            app.json("/api/v1/cooperations/dragoer-taarnby-settle/settlements/2025");
+        assert_eq!(status, 404);
+        assert!(
+            problem.to_string().contains("Authorization: Bearer TOKEN"),
+            "{problem}"
+        );
+        let (_, history) = app.json("/api/v1/cooperations/dragoer-taarnby-settle/history");
+        assert!(
+            !history
+                .to_string()
+                .contains("dragoer-taarnby-settle/settlement/2025"),
+            "{history}"
+        );
+        let (_, report) = app.json("/api/v1/cooperations/dragoer-taarnby-settle/reports/2025");
+        assert_eq!(
+            report["parts"][0]["settlement"],
+            serde_json::json!([]),
+            "{report}"
+        );
+
+        // The members' staff see it all, on the web and through the API; others do not.
+        add_user(app, "dorte@dragoer.dk", Role::Viewer, &["DK-0155"]);
+        add_user(app, "ib@ishoej.dk", Role::Editor, &["DK-0183"]);
+        let mut dorte = Browser::new(app);
+        assert_eq!(dorte.login("dorte@dragoer.dk", PASSWORD).status, 303);
+        let page = dorte.get(statement);
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(dorte.get(&format!("{statement}/DK-0155")).status, 200);
+        let pays = dorte.get("/municipalities/DK-0155/settlements/2025");
+        assert_eq!(pays.status, 200);
+        assert!(
+            pays.body
+                .contains("href=\"/cooperations/dragoer-taarnby-settle/settlement/2025/DK-0155\""),
+            "{}",
+            pays.body
+        );
+        let token = api_token(app, "dorte@dragoer.dk");
+        let (status, json) = json_as(
+            app,
+            "/api/v1/cooperations/dragoer-taarnby-settle/settlements/2025",
+            Some(&token),
+        );
+        assert_eq!(status, 200, "{json}");
+        let (_, report) = json_as(
+            app,
+            "/api/v1/cooperations/dragoer-taarnby-settle/reports/2025",
+            Some(&token),
+        );
+        assert_eq!(report["parts"][0]["settlement"][0]["payer"], "DK-0155");
+        let mut ib = Browser::new(app);
+        assert_eq!(ib.login("ib@ishoej.dk", PASSWORD).status, 303);
+        assert_eq!(ib.get(statement).status, 404);
+        assert_eq!(
+            json_as(
+                app,
+                "/api/v1/cooperations/dragoer-taarnby-settle/invoices/2025",
+                Some(&api_token(app, "ib@ishoej.dk")),
+            )
+            .0,
+            404
+        );
+    }
+);

@@ -1218,6 +1218,14 @@ fn payment_agreement_errors_name_their_place() {
             "kind = \"equal\"",
             "not a key kind",
         ),
+        (
+            base.replace(
+                "language = \"da\"\n",
+                "language = \"da\"\nsettlements = \"secret\"\n",
+            ),
+            "settlements = \"secret\"",
+            "public, members",
+        ),
     ];
     for (text, needle, expected) in cases {
         let file = env.write("case.toml", &text);
@@ -1229,11 +1237,17 @@ fn payment_agreement_errors_name_their_place() {
             "expected line {line}: {expected} in\n{err}"
         );
     }
-    // The file round-trips through export.
-    env.ok(&["import", &format!("{FIXTURES}/settle-dragoer.toml")]);
+    // The file round-trips through export, with who may see the settlements.
+    let members = base.replace(
+        "language = \"da\"\n",
+        "language = \"da\"\nsettlements = \"members\"\n",
+    );
+    env.write("members.toml", &members);
+    env.ok(&["import", "members.toml"]);
     let exported = env.ok(&["export", "dragoer-taarnby-settle"]);
     assert!(
-        exported.contains("[payment_agreement.key]")
+        exported.contains("settlements = \"members\"")
+            && exported.contains("[payment_agreement.key]")
             && exported.contains("annual_amount = \"100000.00\"")
             && exported.contains("share_percent = 50.0"),
         "{exported}"

@@ -115,6 +115,7 @@ pub fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
                     organisations: Vec::new(),
                     term: None,
                     sources: Vec::new(),
+                    settlements: Default::default(),
                 };
                 let service = Service {
                     id: service_id.clone(),

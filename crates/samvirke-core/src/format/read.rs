@@ -716,6 +716,17 @@ fn read_cooperation(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Cooperation
         None
     };
     let sources = r.list(&mut t, "sources", "\"...\"", |s| Ok(s.to_string()));
+    let settlements = if t.table.contains_key("settlements") {
+        r.parsed(
+            &mut t,
+            "settlements",
+            "\"members\"",
+            true,
+            enum_value(SettlementAccess::parse, SettlementAccess::choices()),
+        )
+    } else {
+        Some(SettlementAccess::Public)
+    };
     let term = r
         .sub_table(&mut t, "term", false, "")
         .and_then(|tt| read_term(r, tt));
@@ -732,6 +743,7 @@ fn read_cooperation(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Cooperation
             "from",
             "to",
             "sources",
+            "settlements",
             "term",
         ],
     );
@@ -748,6 +760,7 @@ fn read_cooperation(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Cooperation
         organisations: Vec::new(),
         term,
         sources,
+        settlements: settlements?,
     })
 }
 

@@ -113,6 +113,9 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
     if !c.sources.is_empty() {
         o.line("sources", list(&c.sources, |s| quote(s)));
     }
+    if !c.settlements.is_public() {
+        o.str("settlements", c.settlements.as_str());
+    }
     if let Some(term) = &c.term {
         o.header("[cooperation.term]");
         o.date("start", term.start);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use samvirke_core::Date;
 use samvirke_core::cases::{CaseDue, StepRecord};
@@ -200,6 +200,7 @@ pub(crate) struct ReportBody {
     ))]
 pub(crate) async fn report(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((id, year)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let snapshot = state.snapshot()?;
@@ -209,10 +210,13 @@ pub(crate) async fn report(
             "year: \"{year}\" is not a year Samvirke reports on; give one from 1990 to 2100"
         ))
     })?;
-    let report = snapshot
+    let mut report = snapshot
         .registry
         .annual_report(&doc.cooperation.id, year)
         .ok_or_else(|| WebError::NotFound(format!("no report of \"{id}\" on {year}")))?;
+    if !shows_settlements(&state, &headers, doc).await? {
+        report = report.without_settlement();
+    }
     let parts = report
         .parts
         .iter()
@@ -318,14 +322,18 @@ pub(crate) struct EvaluationBody {
     ))]
 pub(crate) async fn evaluation(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let snapshot = state.snapshot()?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let summary = snapshot
+    let mut summary = snapshot
         .registry
         .evaluation_summary(&doc.cooperation.id)
         .ok_or_else(|| WebError::NotFound(format!("there is no cooperation \"{id}\"")))?;
+    if !shows_settlements(&state, &headers, doc).await? {
+        summary = summary.without_costs();
+    }
     let due = crate::public::evaluation::next_due(doc)
         .into_iter()
         .map(|(p, next)| EvaluationDue {
@@ -349,6 +357,32 @@ pub(crate) async fn evaluation(
     Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(body)).into_response())
 }
 
+/// Whether the caller may see `doc`'s settlements (a cooperation with `settlements = "members"`:
+/// the API token of its parties' staff or its secretariat).
+async fn shows_settlements(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    doc: &samvirke_core::model::CooperationDoc,
+) -> Result<bool, WebError> {
+    let reader = crate::public::settlement::reader(state, headers, std::iter::once(doc)).await?;
+    Ok(crate::public::settlement::shows(doc, reader.as_ref()))
+}
+
+/// Not found, with the fix, unless the caller may see `doc`'s settlements.
+async fn require_settlements(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    doc: &samvirke_core::model::CooperationDoc,
+) -> Result<(), WebError> {
+    if shows_settlements(state, headers, doc).await? {
+        return Ok(());
+    }
+    Err(WebError::NotFound(format!(
+        "\"{}\" shows its settlements to the staff of its members only; send `Authorization: Bearer TOKEN` with an API token of such an account",
+        doc.cooperation.id
+    )))
+}
+
 /// A cooperation's settlement of a year: per payment agreement and payer the key, the shares, the
 /// aconto instalments, the savings credit, the actual share and the true-up, and how each amount
 /// came about (the same as `samvirke settle --format json`).
@@ -364,6 +398,7 @@ pub(crate) async fn evaluation(
     ))]
 pub(crate) async fn settlement(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((id, year)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let year = crate::report_year(&year).ok_or_else(|| {
@@ -373,6 +408,7 @@ pub(crate) async fn settlement(
     })?;
     let snapshot = state.snapshot()?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
+    require_settlements(&state, &headers, doc).await?;
     let (statement, _) = crate::public::settlement::worked_out(&snapshot.registry, doc, year)?;
     Ok((
         [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
@@ -426,6 +462,7 @@ pub(crate) struct InvoiceBody {
     ))]
 pub(crate) async fn invoices(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((id, year)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let year = crate::report_year(&year).ok_or_else(|| {
@@ -435,6 +472,7 @@ pub(crate) async fn invoices(
     })?;
     let snapshot = state.snapshot()?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
+    require_settlements(&state, &headers, doc).await?;
     let coop = &doc.cooperation.id;
     let body: Vec<InvoiceBody> = snapshot
         .registry

@@ -216,6 +216,7 @@ pub(crate) async fn cooperation_page(
         @let years = snapshot.registry.settlement_years(&c.id);
         @if !years.is_empty() {
             h2 #settlement { (tr("settlement-heading")) }
+            @if !c.settlements.is_public() { p { (tr("settlements-members-note")) } }
             ul.actions {
                 @for y in &years {
                     li { a href={ "/cooperations/" (c.id) "/settlement/" (y) } { (tra("settlement-year-link", &[("year", &y.to_string())])) } }

@@ -247,14 +247,19 @@ fn body(registry: &Registry, doc: &CooperationDoc, summary: &EvaluationSummary) 
 /// `GET /cooperations/{id}/evaluation`.
 pub(crate) async fn evaluation_page(
     State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let summary = snapshot
+    let mut summary = snapshot
         .registry
         .evaluation_summary(&doc.cooperation.id)
         .ok_or_else(|| PageError(WebError::NotFound(String::new())))?;
+    let reader = super::settlement::reader(&state, &headers, std::iter::once(doc)).await?;
+    if !super::settlement::shows(doc, reader.as_ref()) {
+        summary = summary.without_costs();
+    }
     let title = tra("evaluate-title", &[("name", &doc.cooperation.name)]);
     Ok(Html(
         page(&title, body(&snapshot.registry, doc, &summary)).into_string(),

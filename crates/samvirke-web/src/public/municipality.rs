@@ -42,6 +42,7 @@ fn list_or_nothing(items: &[Markup]) -> Markup {
 /// `GET /municipalities/{id}`.
 pub(crate) async fn municipality_page(
     State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<OnQuery>,
 ) -> Result<Html<String>, PageError> {
@@ -56,6 +57,9 @@ pub(crate) async fn municipality_page(
         .iter()
         .filter(|d| d.cooperation.parties.iter().any(|p| p.id == me))
         .collect();
+    // Money only of the cooperations whose settlements the reader may see.
+    let reader = super::settlement::reader(&state, &headers, member_of.iter().copied()).await?;
+    let shows = |d: &CooperationDoc| super::settlement::shows(d, reader.as_ref());
     let mut performs = Vec::new();
     let mut performed = Vec::new();
     let mut events: Vec<(Date, Markup)> = Vec::new();
@@ -161,7 +165,7 @@ pub(crate) async fn municipality_page(
                                 ("value", &tr(&format!("verdict-{}", e.value_for_money.as_str()))),
                             ]))
                         }
-                        @if let Some((year, amount)) = snapshot.registry.last_cost_of(&d.cooperation.id, &me) {
+                        @if let Some((year, amount)) = snapshot.registry.last_cost_of(&d.cooperation.id, &me).filter(|_| shows(d)) {
                             br;
                             (tra("municipality-last-cost", &[
                                 ("year", &year.to_string()),
@@ -179,7 +183,7 @@ pub(crate) async fn municipality_page(
         }
         // The latest year any of its cooperations settles (a payment agreement's cost basis or a
         // recorded run): what it pays and is paid.
-        @let settled = member_of.iter().flat_map(|d| registry.settlement_years(&d.cooperation.id)).max();
+        @let settled = member_of.iter().filter(|d| shows(d)).flat_map(|d| registry.settlement_years(&d.cooperation.id)).max();
         @if let Some(year) = settled {
             p { a href={ "/municipalities/" (id) "/settlements/" (year) } { (tra("settlement-municipality-link", &[("year", &year.to_string())])) } }
         }

@@ -22,6 +22,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
 
 async fn report_page(
     State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (year_text, as_pdf) = match file.strip_suffix(".pdf") {
@@ -33,9 +34,13 @@ async fn report_page(
     };
     let snapshot = state.snapshot()?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let Some(report) = snapshot.registry.annual_report(&doc.cooperation.id, year) else {
+    let Some(mut report) = snapshot.registry.annual_report(&doc.cooperation.id, year) else {
         return Ok(not_found_page());
     };
+    let reader = super::settlement::reader(&state, &headers, std::iter::once(doc)).await?;
+    if !super::settlement::shows(doc, reader.as_ref()) {
+        report = report.without_settlement();
+    }
     let lang = Lang::of(doc.cooperation.language);
     let document = samvirke_report::annual::document(&report, lang);
     if as_pdf {

@@ -5,12 +5,15 @@
 //! (`samvirke_report::settlement`), worked out by `settle_year` from the agreement as it stands,
 //! with the usage totals of the year's recorded run where the key splits by usage; the page says
 //! whether the recorded run has the same figures.
+//!
+//! A cooperation with `settlements = "members"` shows them only to the signed-in staff of its
+//! parties and its secretariat ([`reader`], [`shows`]); everyone else gets 404 with the reason.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
@@ -20,9 +23,47 @@ use samvirke_settle::recorded::{NoStatement, matches_run, statement_for};
 use samvirke_settle::statement::Statement;
 
 use super::{PageError, not_found_page, pdf_response, snapshot};
+use crate::auth::Staff;
 use crate::html::layout::page;
 use crate::html::{lang, tr, tra};
 use crate::{AppState, WebError};
+
+/// Who reads a page with the settlements of `docs`: the signed-in staff member (session or API
+/// token), looked up only when one of them shows its settlements to members only; `None` for the
+/// public.
+pub(crate) async fn reader<'d>(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    mut docs: impl Iterator<Item = &'d CooperationDoc>,
+) -> Result<Option<Staff>, WebError> {
+    if docs.all(|d| d.cooperation.settlements.is_public()) {
+        return Ok(None);
+    }
+    crate::staff::staff_of(state, headers).await
+}
+
+/// Whether `reader` may see the settlements of `doc`.
+pub(crate) fn shows(doc: &CooperationDoc, reader: Option<&Staff>) -> bool {
+    doc.cooperation.settlements.is_public()
+        || reader.is_some_and(|s| crate::staff::speaks_for_cooperation(s, doc))
+}
+
+/// The page of settlements the reader may not see: 404, why, and the way to sign in.
+fn closed(doc: &CooperationDoc, path: &str) -> Response {
+    let c = &doc.cooperation;
+    let title = tr("settlements-members");
+    let body = html! {
+        p.breadcrumb { a href={ "/cooperations/" (c.id) } { (c.name) } }
+        h1 { (title) }
+        p { (tr("settlements-closed")) }
+        p { a href={ "/staff/login?next=" (crate::html::encode(path)) } { (tr("login-title")) } }
+    };
+    (
+        StatusCode::NOT_FOUND,
+        Html(page(&title, body).into_string()),
+    )
+        .into_response()
+}
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -70,12 +111,17 @@ struct Money<'r> {
 }
 
 /// The municipality's money under every cooperation it is party to that settles `year`.
-fn money_of<'r>(registry: &'r Registry, me: &PartyId, year: i32) -> Vec<Money<'r>> {
+fn money_of<'r>(
+    registry: &'r Registry,
+    me: &PartyId,
+    year: i32,
+    reader: Option<&Staff>,
+) -> Vec<Money<'r>> {
     let payer = me.to_string();
     registry
         .cooperations()
         .iter()
-        .filter(|d| d.cooperation.parties.iter().any(|p| &p.id == me))
+        .filter(|d| d.cooperation.parties.iter().any(|p| &p.id == me) && shows(d, reader))
         .filter_map(|d| {
             let (statement, _) = worked_out(registry, d, year).ok()?;
             let l = lang();
@@ -143,6 +189,7 @@ fn cost_of(list: &[Money<'_>]) -> Vec<(String, u64)> {
 /// what, and what it receives, under every cooperation it is party to; and its cost per year.
 async fn municipality_page(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((id, year)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let Some(year) = crate::report_year(&year) else {
@@ -153,11 +200,17 @@ async fn municipality_page(
     let snapshot = snapshot(&state)?;
     let registry = &snapshot.registry;
     let me = PartyId::Municipality(id);
-    // The years any of its cooperations settles, the latest MUNICIPALITY_YEARS_MAX.
-    let mut years: Vec<i32> = registry
+    let mine_all: Vec<&CooperationDoc> = registry
         .cooperations()
         .iter()
         .filter(|d| d.cooperation.parties.iter().any(|p| p.id == me))
+        .collect();
+    let reader = reader(&state, &headers, mine_all.iter().copied()).await?;
+    // The years any of its cooperations the reader may see settles, the latest
+    // MUNICIPALITY_YEARS_MAX.
+    let mut years: Vec<i32> = mine_all
+        .iter()
+        .filter(|d| shows(d, reader.as_ref()))
         .flat_map(|d| registry.settlement_years(&d.cooperation.id))
         .collect();
     years.sort_unstable();
@@ -171,7 +224,7 @@ async fn municipality_page(
     let mut this_year = Vec::new();
     let mut costs: Vec<(i32, String, u64)> = Vec::new();
     for y in &years {
-        let money = money_of(registry, &me, *y);
+        let money = money_of(registry, &me, *y, reader.as_ref());
         costs.extend(cost_of(&money).into_iter().map(|(c, m)| (*y, c, m)));
         if *y == year {
             this_year = money;
@@ -181,7 +234,9 @@ async fn municipality_page(
     let disputes: Vec<_> = registry
         .all_disputes()
         .into_iter()
-        .filter(|(_, d)| d.year == year && (d.payer == mine || d.payee == mine))
+        .filter(|(doc, d)| {
+            d.year == year && (d.payer == mine || d.payee == mine) && shows(doc, reader.as_ref())
+        })
         .collect();
     let l = lang();
     let title = tra(
@@ -367,6 +422,7 @@ fn year_and_format(file: &str) -> Option<(i32, &str)> {
 /// `GET /cooperations/{id}/settlement/{year}` and `….pdf`, `….csv`, `….json`.
 async fn statement_page(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let Some((year, format)) = year_and_format(&file) else {
@@ -374,6 +430,13 @@ async fn statement_page(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
+    let reader = reader(&state, &headers, std::iter::once(doc)).await?;
+    if !shows(doc, reader.as_ref()) {
+        return Ok(closed(
+            doc,
+            &format!("/cooperations/{id}/settlement/{file}"),
+        ));
+    }
     let (statement, run) = match worked_out(&snapshot.registry, doc, year) {
         Ok(w) => w,
         Err(e) => return Ok(no_statement(doc, year, e)),
@@ -514,6 +577,7 @@ fn invoices_issued(registry: &Registry, doc: &CooperationDoc, year: i32, base: &
 /// bytes recorded when it was issued.
 async fn invoice_file(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((id, year, file)): Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
     let (Some(year), Some(number)) = (crate::report_year(&year), file.strip_suffix(".xml")) else {
@@ -521,6 +585,13 @@ async fn invoice_file(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
+    let reader = reader(&state, &headers, std::iter::once(doc)).await?;
+    if !shows(doc, reader.as_ref()) {
+        return Ok(closed(
+            doc,
+            &format!("/cooperations/{id}/settlement/{year}"),
+        ));
+    }
     let Some(invoice) = snapshot
         .registry
         .invoices(&doc.cooperation.id, year)
@@ -549,6 +620,7 @@ async fn invoice_file(
 /// split by, per sub-agreement and month (404 when it has none that year).
 async fn usage_file(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((id, year, payer)): Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
     let (Some(year), Ok(payer)) = (crate::report_year(&year), PartyId::parse(&payer)) else {
@@ -556,6 +628,13 @@ async fn usage_file(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
+    let reader = reader(&state, &headers, std::iter::once(doc)).await?;
+    if !shows(doc, reader.as_ref()) {
+        return Ok(closed(
+            doc,
+            &format!("/cooperations/{id}/settlement/{year}"),
+        ));
+    }
     let Ok((statement, _)) = worked_out(&snapshot.registry, doc, year) else {
         return Ok(not_found_page());
     };
@@ -583,6 +662,7 @@ async fn usage_file(
 /// `GET /cooperations/{id}/settlement/{year}/{payer}` and `….pdf`.
 async fn explanation_page(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((id, year, file)): Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
     let (payer, as_pdf) = match file.strip_suffix(".pdf") {
@@ -597,6 +677,13 @@ async fn explanation_page(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
+    let reader = reader(&state, &headers, std::iter::once(doc)).await?;
+    if !shows(doc, reader.as_ref()) {
+        return Ok(closed(
+            doc,
+            &format!("/cooperations/{id}/settlement/{year}/{file}"),
+        ));
+    }
     let (statement, _) = match worked_out(&snapshot.registry, doc, year) {
         Ok(w) => w,
         Err(e) => return Ok(no_statement(doc, year, e)),

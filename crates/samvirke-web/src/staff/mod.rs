@@ -175,6 +175,26 @@ pub(crate) fn csrf_field(staff: &Staff) -> Markup {
     html! { input type="hidden" name="csrf" value=(staff.csrf); }
 }
 
+/// Whether the account speaks for `doc`: an admin, the cooperation's secretariat (its id in the
+/// scope), or the staff of one of its municipalities.
+pub(crate) fn speaks_for_cooperation(
+    staff: &Staff,
+    doc: &samvirke_core::model::CooperationDoc,
+) -> bool {
+    staff.user.role == Role::Admin
+        || staff
+            .user
+            .scopes
+            .iter()
+            .any(|s| s == doc.cooperation.id.as_str())
+        || staff.municipalities().iter().any(|m| {
+            doc.cooperation
+                .parties
+                .iter()
+                .any(|p| p.id == samvirke_core::PartyId::Municipality(*m))
+        })
+}
+
 /// Whether the account may only read.
 pub(crate) fn read_only(staff: &Staff) -> bool {
     staff.user.role == Role::Viewer

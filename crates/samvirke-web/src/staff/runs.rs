@@ -15,14 +15,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
+use samvirke_core::Timestamp;
 use samvirke_core::model::{CooperationDoc, Fact, SettlementLine, SettlementRecord};
-use samvirke_core::{PartyId, Timestamp};
 use samvirke_settle::recorded::{LineChange, compare, paid_minor};
-use samvirke_store::accounts::Role;
 
 use super::disputes::{currency_of, party_name};
 use super::{SignedIn, page};
-use crate::auth::Staff;
 use crate::html::errors::{PageError, not_found_page};
 use crate::html::{lang, tr, tra};
 use crate::{AppState, i18n};
@@ -40,23 +38,6 @@ pub(crate) fn runs_url(doc: &CooperationDoc, year: i32) -> String {
         "/staff/cooperations/{}/settlement/{year}/runs",
         doc.cooperation.id
     )
-}
-
-/// Whether the account may see the runs: admins, the cooperation's secretariat, and the staff of
-/// any of its parties.
-fn may_see(staff: &Staff, doc: &CooperationDoc) -> bool {
-    staff.user.role == Role::Admin
-        || staff
-            .user
-            .scopes
-            .iter()
-            .any(|s| s == doc.cooperation.id.as_str())
-        || staff.municipalities().iter().any(|m| {
-            doc.cooperation
-                .parties
-                .iter()
-                .any(|p| p.id == PartyId::Municipality(*m))
-        })
 }
 
 /// The two runs asked for.
@@ -93,7 +74,7 @@ async fn runs(
     let Ok(doc) = crate::cooperation_in(&snapshot, &id) else {
         return not_found_page();
     };
-    if !may_see(&staff, doc) {
+    if !super::speaks_for_cooperation(&staff, doc) {
         return not_found_page();
     }
     let key = format!("{}/settlement/{year}", doc.cooperation.id);
@@ -147,10 +128,11 @@ fn runs_page(doc: &CooperationDoc, year: i32, runs: &[Run], choice: &Choice) -> 
         _ => None,
     };
     let bad_choice = asked && chosen.is_none();
-    let pair = chosen.or_else(|| match runs {
+    let latest_two = match runs {
         [latest, before, ..] => Some((before, latest)),
         _ => None,
-    });
+    };
+    let pair = chosen.or(latest_two);
     let when = |r: &Run| i18n::datetime(l, r.at);
     html! {
         p.breadcrumb {

@@ -3,6 +3,7 @@
 
 use samvirke_core::model::{
     Cooperation, CooperationDoc, CooperationStatus, Language, LegalForm, Party, PartyRole,
+    SettlementAccess,
 };
 use samvirke_core::{CooperationId, Country, PartyId, Registry};
 
@@ -98,6 +99,25 @@ impl StaffForm for Details {
             true,
         ));
         out.push(field("purpose", "field-purpose", Input::Area, false));
+        out.push(
+            field(
+                "settlements",
+                "field-settlements",
+                Input::Select(
+                    SettlementAccess::ALL
+                        .iter()
+                        .map(|a| {
+                            (
+                                a.as_str().to_string(),
+                                tr(&format!("settlements-{}", a.as_str())),
+                            )
+                        })
+                        .collect(),
+                ),
+                true,
+            )
+            .hint(tr("hint-settlements")),
+        );
         out.push(field("from", "field-from", Input::Date, false));
         out.push(field("last_day", "field-last-day", Input::Date, false).hint(tr("hint-last-day")));
         out
@@ -111,11 +131,13 @@ impl StaffForm for Details {
                 data.set("name", c.name.clone());
                 data.set("status", c.status.as_str());
                 data.set("purpose", c.purpose.clone().unwrap_or_default());
+                data.set("settlements", c.settlements.as_str());
                 data.set("from", date_value(c.valid.map(|v| v.from())));
                 data.set("last_day", last_day_value(c.valid));
             }
             None => {
                 data.set("status", CooperationStatus::Exploring.as_str());
+                data.set("settlements", SettlementAccess::Public.as_str());
             }
         }
         Ok(data)
@@ -155,6 +177,12 @@ impl Details {
         let status = CooperationStatus::parse(data.get("status"));
         if status.is_none() {
             p.labelled("status", "required-choice");
+        }
+        // Left out (a form from before the field existed): unchanged.
+        let given = data.get("settlements").trim();
+        let settlements = SettlementAccess::parse(given);
+        if settlements.is_none() && !given.is_empty() {
+            p.labelled("settlements", "required-choice");
         }
         let from_given = !data.get("from").trim().is_empty();
         let last_given = !data.get("last_day").trim().is_empty();
@@ -213,6 +241,7 @@ impl Details {
                     organisations: Vec::new(),
                     term: None,
                     sources: Vec::new(),
+                    settlements: SettlementAccess::Public,
                 })
             }
         };
@@ -223,6 +252,9 @@ impl Details {
             c.status = status;
         }
         c.purpose = some_text(data.get("purpose"));
+        if let Some(settlements) = settlements {
+            c.settlements = settlements;
+        }
         c.valid = valid;
         Ok(doc)
     }

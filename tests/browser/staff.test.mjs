@@ -412,6 +412,10 @@ test('a paying member disputes a line of its bill and the performing member reje
   // The statement now says that it is disputed.
   await payer.goto(`${BASE}${statement}`);
   assert.match(await payer.locator('main').textContent(), /Open disputes/);
+  // Every run of the year is a link away from the statement.
+  await payer.click('a[href="/staff/cooperations/dragoer-taarnby-settle/settlement/2025/runs"]');
+  assert.match(await payer.locator('h1').textContent(), /Settlement runs 2025/);
+  assert.match(await payer.locator('main').textContent(), /Only one run has been recorded for 2025/);
 
   // Tårnby's staff find it on their overview, in their language, and answer it.
   for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB']]) {
@@ -467,6 +471,7 @@ const STAFF_PAGES = [
   ['staff-disputes', '/staff/disputes', true],
   ['staff-dispute', '/staff/cooperations/dragoer-taarnby-settle/disputes/1', true],
   ['staff-dispute-new', '/staff/cooperations/dragoer-taarnby-settle/settlement/2025/dispute', true],
+  ['staff-runs', '/staff/cooperations/dragoer-taarnby-settle/settlement/2025/runs', true],
 ];
 
 for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB'], [320, 'sv-SE'], [1280, 'nb-NO']]) {

@@ -117,6 +117,37 @@ test('the language switch changes the page and remembers the choice', async () =
   await context.close();
 });
 
+test('the security policy lets every page work, no redirect leaves the site and no other site frames a page', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  const refused = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
+  for (const path of ['/', '/matrix', '/cooperations/dragoer-taarnby', '/municipalities/DK-0155', '/staff/login']) {
+    await page.goto(`${BASE}${path}`);
+  }
+  // The type-ahead (the site's own script) still runs under the policy.
+  await page.goto(`${BASE}/`);
+  await page.fill('#municipality', 'drag');
+  assert.ok((await page.locator('#municipality__listbox li').allTextContents()).some((n) => n.startsWith('Dragør')));
+  assert.deepEqual(refused, []);
+  // Whatever `back` or `next` says, the browser ends up on this site.
+  const origin = new URL(BASE).origin;
+  for (const back of ['%2F%09%2Fevil.example', '%2F%0D%0A%2Fevil.example', '%2F%5Cevil.example', '%5C%5Cevil.example', 'https%3A%2F%2Fevil.example', '%2F%2Fevil.example', 'javascript%3Aalert(1)']) {
+    await page.goto(`${BASE}/lang/en?back=${back}`);
+    assert.equal(new URL(page.url()).origin, origin, back);
+    assert.equal(new URL(page.url()).pathname, '/', back);
+  }
+  await page.goto(`${BASE}/staff/login?next=%2F%09%2Fevil.example`);
+  assert.equal(await page.inputValue('input[name=next]'), '/staff');
+  // A page framed by another document is refused by the browser.
+  await page.goto('about:blank');
+  await page.setContent(`<iframe title="framed" src="${BASE}/"></iframe>`);
+  await page.waitForTimeout(500);
+  const framed = page.frames().find((f) => f !== page.mainFrame());
+  assert.match(framed?.url() ?? '', /^chrome-error:/, 'the browser refused to load the page in the frame');
+  await context.close();
+});
+
 const PAGES = [
   ['front', '/'],
   ['answer', '/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31'],

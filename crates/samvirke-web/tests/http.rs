@@ -871,6 +871,23 @@ both!(pages_in_four_languages, |app| {
         "/",
         "no open redirect"
     );
+    // Nor through a control character a browser drops, a backslash it reads as a slash, a
+    // scheme, or a path that is not one.
+    for back in [
+        "%2F%09%2Fevil.example",
+        "%2F%0A%2Fevil.example",
+        "%2F%5Cevil.example",
+        "%5C%5Cevil.example",
+        "https%3A%2F%2Fevil.example",
+        "evil.example",
+        "%09%2F%2Fevil.example",
+    ] {
+        let r = agent
+            .get(&format!("{}/lang/da?back={back}", app.base))
+            .call()
+            .unwrap();
+        assert_eq!(r.headers().get("location").unwrap(), "/", "{back}");
+    }
     let r = agent.get(&format!("{}/lang/xx", app.base)).call().unwrap();
     assert_eq!(r.status().as_u16(), 404);
     // Every page links to the other languages, each marked with its own language.
@@ -4523,3 +4540,65 @@ both!(
         );
     }
 );
+
+both!(every_response_carries_the_security_headers, |app| {
+    // A page, the API, an asset, a page not found, a refused form and a PDF.
+    let asset = {
+        let (_, _, home) = app.get("/");
+        let start = home.find("/assets/samvirke-").unwrap();
+        let end = start + home[start..].find('"').unwrap();
+        home[start..end].to_string()
+    };
+    let requests: Vec<(&str, String)> = vec![
+        ("GET", "/".into()),
+        (
+            "GET",
+            "/api/v1/who?municipality=DK-0155&service=genoptraening-sel86&on=2025-01-01".into(),
+        ),
+        ("GET", asset),
+        ("GET", "/no-such-page".into()),
+        ("POST", "/staff/login".into()),
+        (
+            "GET",
+            "/cooperations/dragoer-taarnby/report/2025.pdf".into(),
+        ),
+    ];
+    for (method, path) in &requests {
+        let url = format!("{}{path}", app.base);
+        let response = if *method == "POST" {
+            app.agent
+                .post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .send("email=a&password=b")
+                .unwrap()
+        } else {
+            app.agent.get(&url).call().unwrap()
+        };
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let csp = header("content-security-policy");
+        for part in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "object-src 'none'",
+        ] {
+            assert!(csp.contains(part), "{method} {path}: {part} in {csp:?}");
+        }
+        assert!(!csp.contains("unsafe-inline"), "{method} {path}: {csp}");
+        assert_eq!(header("x-frame-options"), "DENY", "{method} {path}");
+        assert_eq!(
+            header("x-content-type-options"),
+            "nosniff",
+            "{method} {path}"
+        );
+        assert_eq!(header("referrer-policy"), "same-origin", "{method} {path}");
+    }
+});

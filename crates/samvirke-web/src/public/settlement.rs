@@ -48,6 +48,21 @@ pub(crate) fn shows(doc: &CooperationDoc, reader: Option<&Staff>) -> bool {
         || reader.is_some_and(|s| crate::staff::speaks_for_cooperation(s, doc))
 }
 
+/// The page of settlements the reader may not see (`None` when the reader may see them): 404,
+/// why, and the way to sign in and back to `path`.
+async fn unless_shown(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    doc: &CooperationDoc,
+    path: &str,
+) -> Result<Option<Response>, WebError> {
+    let reader = reader(state, headers, std::iter::once(doc)).await?;
+    if shows(doc, reader.as_ref()) {
+        return Ok(None);
+    }
+    Ok(Some(closed(doc, path)))
+}
+
 /// The page of settlements the reader may not see: 404, why, and the way to sign in.
 fn closed(doc: &CooperationDoc, path: &str) -> Response {
     let c = &doc.cooperation;
@@ -430,12 +445,15 @@ async fn statement_page(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let reader = reader(&state, &headers, std::iter::once(doc)).await?;
-    if !shows(doc, reader.as_ref()) {
-        return Ok(closed(
-            doc,
-            &format!("/cooperations/{id}/settlement/{file}"),
-        ));
+    if let Some(refused) = unless_shown(
+        &state,
+        &headers,
+        doc,
+        &format!("/cooperations/{id}/settlement/{file}"),
+    )
+    .await?
+    {
+        return Ok(refused);
     }
     let (statement, run) = match worked_out(&snapshot.registry, doc, year) {
         Ok(w) => w,
@@ -585,12 +603,15 @@ async fn invoice_file(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let reader = reader(&state, &headers, std::iter::once(doc)).await?;
-    if !shows(doc, reader.as_ref()) {
-        return Ok(closed(
-            doc,
-            &format!("/cooperations/{id}/settlement/{year}"),
-        ));
+    if let Some(refused) = unless_shown(
+        &state,
+        &headers,
+        doc,
+        &format!("/cooperations/{id}/settlement/{year}"),
+    )
+    .await?
+    {
+        return Ok(refused);
     }
     let Some(invoice) = snapshot
         .registry
@@ -628,12 +649,15 @@ async fn usage_file(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let reader = reader(&state, &headers, std::iter::once(doc)).await?;
-    if !shows(doc, reader.as_ref()) {
-        return Ok(closed(
-            doc,
-            &format!("/cooperations/{id}/settlement/{year}"),
-        ));
+    if let Some(refused) = unless_shown(
+        &state,
+        &headers,
+        doc,
+        &format!("/cooperations/{id}/settlement/{year}"),
+    )
+    .await?
+    {
+        return Ok(refused);
     }
     let Ok((statement, _)) = worked_out(&snapshot.registry, doc, year) else {
         return Ok(not_found_page());
@@ -677,12 +701,15 @@ async fn explanation_page(
     };
     let snapshot = snapshot(&state)?;
     let doc = crate::cooperation_in(&snapshot, &id)?;
-    let reader = reader(&state, &headers, std::iter::once(doc)).await?;
-    if !shows(doc, reader.as_ref()) {
-        return Ok(closed(
-            doc,
-            &format!("/cooperations/{id}/settlement/{year}/{file}"),
-        ));
+    if let Some(refused) = unless_shown(
+        &state,
+        &headers,
+        doc,
+        &format!("/cooperations/{id}/settlement/{year}/{file}"),
+    )
+    .await?
+    {
+        return Ok(refused);
     }
     let (statement, _) = match worked_out(&snapshot.registry, doc, year) {
         Ok(w) => w,

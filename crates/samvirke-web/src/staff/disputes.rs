@@ -63,12 +63,7 @@ fn speaks_for(staff: &Staff, party: &str) -> bool {
 /// Whether the account may see `dispute`: admins; accounts whose scope names the cooperation, the
 /// disputing member or the payee.
 pub(crate) fn may_see(staff: &Staff, doc: &CooperationDoc, dispute: &Dispute) -> bool {
-    staff.user.role == Role::Admin
-        || staff
-            .user
-            .scopes
-            .iter()
-            .any(|s| s == doc.cooperation.id.as_str())
+    super::admin_or_secretariat(staff, doc)
         || speaks_for(staff, &dispute.payer)
         || speaks_for(staff, &dispute.payee)
 }
@@ -77,13 +72,7 @@ pub(crate) fn may_see(staff: &Staff, doc: &CooperationDoc, dispute: &Dispute) ->
 /// secretariat (its id in the scope) or the payee's staff.
 fn may_answer(staff: &Staff, doc: &CooperationDoc, dispute: &Dispute) -> bool {
     staff.user.role != Role::Viewer
-        && (staff.user.role == Role::Admin
-            || staff
-                .user
-                .scopes
-                .iter()
-                .any(|s| s == doc.cooperation.id.as_str())
-            || speaks_for(staff, &dispute.payee))
+        && (super::admin_or_secretariat(staff, doc) || speaks_for(staff, &dispute.payee))
 }
 
 /// Every dispute the account may see, open ones first (by deadline), then answered ones.

@@ -175,9 +175,8 @@ pub(crate) fn csrf_field(staff: &Staff) -> Markup {
     html! { input type="hidden" name="csrf" value=(staff.csrf); }
 }
 
-/// Whether the account speaks for `doc`: an admin, the cooperation's secretariat (its id in the
-/// scope), or the staff of one of its municipalities.
-pub(crate) fn speaks_for_cooperation(
+/// Whether the account is an admin or the secretariat of `doc` (its id in the scope).
+pub(crate) fn admin_or_secretariat(
     staff: &Staff,
     doc: &samvirke_core::model::CooperationDoc,
 ) -> bool {
@@ -187,6 +186,15 @@ pub(crate) fn speaks_for_cooperation(
             .scopes
             .iter()
             .any(|s| s == doc.cooperation.id.as_str())
+}
+
+/// Whether the account speaks for `doc`: an admin, the cooperation's secretariat (its id in the
+/// scope), or the staff of one of its municipalities.
+pub(crate) fn speaks_for_cooperation(
+    staff: &Staff,
+    doc: &samvirke_core::model::CooperationDoc,
+) -> bool {
+    admin_or_secretariat(staff, doc)
         || staff.municipalities().iter().any(|m| {
             doc.cooperation
                 .parties

@@ -419,6 +419,9 @@ test('a paying member disputes a line of its bill and the performing member reje
   await payer.click('a[href="/staff/cooperations/dragoer-taarnby-settle/settlement/2025/runs"]');
   assert.match(await payer.locator('h1').textContent(), /Settlement runs 2025/);
   assert.match(await payer.locator('main').textContent(), /Only one run has been recorded for 2025/);
+  // A run recorded by `samvirke settle` without a reason is said in words, not the CLI's own line.
+  assert.match(await payer.locator('main').textContent(), /No reason given/);
+  assert.doesNotMatch(await payer.locator('main').textContent(), /settlement run 2025 for|samvirke-cli/);
 
   // Tårnby's staff find it on their overview, in their language, and answer it.
   for (const [width, locale] of [[320, 'da-DK'], [1280, 'en-GB']]) {

@@ -1308,3 +1308,5 @@ settlements-members = Medlemmernes medarbejdere
 hint-settlements = Opgørelser, forklaringer, aktivitet, afregninger og e-fakturaer. Betalinger mellem offentlige myndigheder er offentlige; vælg kun medlemmer, hvor samarbejdet har besluttet det.
 settlements-closed = Dette samarbejde viser kun sine afregninger til medlemmernes medarbejdere. Arbejder du for et af dem, så log ind for at se dem.
 settlements-members-note = Afregningerne vises kun for medlemmernes medarbejdere.
+runs-by-cli = kommandolinjen (samvirke settle)
+runs-no-reason = Ingen begrundelse angivet

@@ -1308,3 +1308,5 @@ settlements-members = The staff of its members
 hint-settlements = Statements, explanations, activity, runs and e-invoices. Payments between public bodies are public records; choose members only where the cooperation has decided so.
 settlements-closed = This cooperation shows its settlements to the staff of its members only. If you work for one of them, sign in to see them.
 settlements-members-note = Settlements are shown to the members' staff only.
+runs-by-cli = the command line (samvirke settle)
+runs-no-reason = No reason given

@@ -1308,3 +1308,5 @@ settlements-members = Medlemmenes ansatte
 hint-settlements = Oppgjør, forklaringer, aktivitet, avregninger og e-fakturaer. Betalinger mellom offentlige organer er offentlige; velg bare medlemmer der samarbeidet har bestemt det.
 settlements-closed = Dette samarbeidet viser avregningene sine bare til medlemmenes ansatte. Jobber du hos et av dem, logg inn for å se dem.
 settlements-members-note = Avregningene vises bare for medlemmenes ansatte.
+runs-by-cli = kommandolinjen (samvirke settle)
+runs-no-reason = Ingen begrunnelse oppgitt

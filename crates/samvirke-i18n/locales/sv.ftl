@@ -1308,3 +1308,5 @@ settlements-members = Medlemmarnas personal
 hint-settlements = Sammanställningar, förklaringar, aktivitet, avräkningar och e-fakturor. Betalningar mellan myndigheter är allmänna handlingar; välj bara medlemmar där samverkan har beslutat det.
 settlements-closed = Den här samverkan visar sina avräkningar bara för medlemmarnas personal. Arbetar du hos någon av dem, logga in för att se dem.
 settlements-members-note = Avräkningarna visas bara för medlemmarnas personal.
+runs-by-cli = kommandoraden (samvirke settle)
+runs-no-reason = Ingen motivering angiven

@@ -157,8 +157,15 @@ fn runs_page(doc: &CooperationDoc, year: i32, runs: &[Run], choice: &Choice) -> 
                             time datetime=(r.at.to_string()) { (when(r)) }
                             @if i == 0 { " " span.tag { (tr("runs-current")) } }
                         }
-                        td data-label=(tr("runs-by")) { (r.actor) }
-                        td data-label=(tr("runs-reason")) { (r.reason) }
+                        td data-label=(tr("runs-by")) {
+                            @if r.actor == "samvirke-cli" { (tr("runs-by-cli")) } @else { (r.actor) }
+                        }
+                        td data-label=(tr("runs-reason")) {
+                            // `samvirke settle` without --reason records an English line of its own.
+                            @if r.reason == format!("settlement run {year} for {}", doc.cooperation.id) {
+                                (tr("runs-no-reason"))
+                            } @else { (r.reason) }
+                        }
                         td.num data-label=(tr("runs-total")) {
                             (i18n::money(l, total_paid(&r.record), &currency))
                         }

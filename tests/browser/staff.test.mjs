@@ -101,6 +101,7 @@ test('a staff member records a take-back with a reason and sees it on the public
   assert.match(newest, /Dragør Byråds beslutning af 12\. marts 2026/);
   assert.match(newest, /Take-back by Dragør from 2027-01-01: added/);
   assert.doesNotMatch(newest, /anna@dragoer\.dk/, 'the public history names no staff e-mail');
+  assert.match(newest, /editor at Dragør/, 'but the role and the municipality');
   // The citizen's answer changes on the effective date, not before.
   const citizen = await browser.newPage({ locale: 'en-GB' });
   await citizen.goto(`${BASE}/who?municipality=DK-0155&service=natur-miljoe&on=2026-12-31`);

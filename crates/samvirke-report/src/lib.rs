@@ -42,7 +42,7 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
 /// A block of the document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Block {
     /// A heading; level 1 is a part (a fact sheet), 2 a section within it.
     Heading {
@@ -90,7 +90,7 @@ impl Block {
 }
 
 /// A document in the reader's language.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Document {
     /// ISO 639-1 code of the language (`da`, `sv`, `nb`, `en`).
     pub lang: String,

@@ -29,14 +29,16 @@ CREATE TABLE IF NOT EXISTS staff_session (
     email TEXT NOT NULL,
     csrf TEXT NOT NULL,
     created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL
+    expires_at BIGINT NOT NULL,
+    last_seen_at BIGINT
 );
 CREATE TABLE IF NOT EXISTS api_token (
     token_hash TEXT PRIMARY KEY,
     email TEXT NOT NULL,
     name TEXT NOT NULL,
     created_at BIGINT NOT NULL,
-    revoked_at BIGINT
+    revoked_at BIGINT,
+    expires_at BIGINT
 );
 CREATE TABLE IF NOT EXISTS login_failure (subject TEXT NOT NULL, at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS login_failure_subject ON login_failure (subject, at);
@@ -46,6 +48,17 @@ CREATE TABLE IF NOT EXISTS account_log (
     email TEXT NOT NULL,
     what TEXT NOT NULL
 );
+";
+
+/// A year in microseconds: how long a token made before tokens had an end lasts from its making.
+const YEAR_MICROS: i64 = 365 * 24 * 3600 * 1_000_000;
+
+/// Schema version 2 over version 1: API tokens end (those made before get a year from their
+/// making), and sessions remember when they were last used (for their idle limit).
+pub(crate) const MIGRATION_2: &str = "
+ALTER TABLE api_token ADD COLUMN expires_at BIGINT;
+UPDATE api_token SET expires_at = created_at + 31536000000000;
+ALTER TABLE staff_session ADD COLUMN last_seen_at BIGINT;
 ";
 
 /// What a staff member may do.
@@ -111,7 +124,7 @@ pub struct Session {
     pub email: String,
     /// The CSRF token every form of this session must carry.
     pub csrf: String,
-    /// When it ends.
+    /// When it ends at the latest (its absolute lifetime).
     pub expires_at: Timestamp,
 }
 
@@ -128,6 +141,8 @@ pub struct ApiToken {
     pub created_at: Timestamp,
     /// Whether it has been revoked.
     pub revoked: bool,
+    /// When it stops working.
+    pub expires_at: Timestamp,
 }
 
 fn text(v: &SqlValue) -> String {
@@ -191,6 +206,11 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let scopes = user.scopes.join(" ");
+        // A new password ends every session of the account (whoever knew the old one is out).
+        self.backend.account_execute(
+            "DELETE FROM staff_session WHERE email = $1 AND EXISTS (SELECT 1 FROM staff_user WHERE email = $1 AND password_hash <> $2)",
+            &[t(&user.email), t(&user.password_hash)],
+        )?;
         let changed = self.backend.account_execute(
             "UPDATE staff_user SET display_name = $1, role = $2, scopes = $3, password_hash = $4, updated_at = $5 WHERE email = $6",
             &[t(&user.name), t(user.role.as_str()), t(&scopes), t(&user.password_hash), ts(now), t(&user.email)],
@@ -306,24 +326,39 @@ impl Store {
         Ok(())
     }
 
-    /// The session with this token hash, if it has not ended and its account is enabled.
+    /// The session with this token hash, if it has not ended (by its absolute end, or by not being
+    /// used for `idle`) and its account is enabled; marks it used now (at most once a minute, so
+    /// that a page with many requests writes once).
     pub fn session(
         &mut self,
         token_hash: &str,
         now: Timestamp,
+        idle: std::time::Duration,
     ) -> Result<Option<Session>, StoreError> {
+        let idle_since = Timestamp::from_micros(
+            now.micros()
+                .saturating_sub(i64::try_from(idle.as_micros()).unwrap_or(i64::MAX)),
+        );
         let rows = self.backend.account_query(
-            "SELECT s.email, s.csrf, s.expires_at FROM staff_session s JOIN staff_user u ON u.email = s.email WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
-            &[t(token_hash), ts(now)],
+            "SELECT s.email, s.csrf, s.expires_at FROM staff_session s JOIN staff_user u ON u.email = s.email WHERE s.token_hash = $1 AND s.expires_at > $2 AND COALESCE(s.last_seen_at, s.created_at) > $3 AND u.disabled_at IS NULL",
+            &[t(token_hash), ts(now), ts(idle_since)],
         )?;
-        Ok(rows.first().and_then(|r| match r.as_slice() {
+        let found = rows.first().and_then(|r| match r.as_slice() {
             [email, csrf, expires] => Some(Session {
                 email: text(email),
                 csrf: text(csrf),
                 expires_at: Timestamp::from_micros(int(expires).unwrap_or(0)),
             }),
             _ => None,
-        }))
+        });
+        if found.is_some() {
+            let minute_ago = Timestamp::from_micros(now.micros() - 60 * 1_000_000);
+            self.backend.account_execute(
+                "UPDATE staff_session SET last_seen_at = $1 WHERE token_hash = $2 AND COALESCE(last_seen_at, created_at) < $3",
+                &[ts(now), t(token_hash), ts(minute_ago)],
+            )?;
+        }
+        Ok(found)
     }
 
     /// Ends a session.
@@ -335,19 +370,25 @@ impl Store {
         Ok(())
     }
 
-    /// Records a new API token for `email` (by the hash of the token).
+    /// Records a new API token for `email` (by the hash of the token), working until `expires_at`.
     pub fn api_token_create(
         &mut self,
         token_hash: &str,
         email: &str,
         name: &str,
         now: Timestamp,
+        expires_at: Timestamp,
     ) -> Result<(), StoreError> {
         self.backend.account_execute(
-            "INSERT INTO api_token (token_hash, email, name, created_at) VALUES ($1, $2, $3, $4)",
-            &[t(token_hash), t(email), t(name), ts(now)],
+            "INSERT INTO api_token (token_hash, email, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            &[t(token_hash), t(email), t(name), ts(now), ts(expires_at)],
         )?;
-        self.account_log(email, email, &format!("created API token \"{name}\""), now)
+        self.account_log(
+            email,
+            email,
+            &format!("created API token \"{name}\", working until {expires_at}"),
+            now,
+        )
     }
 
     /// Revokes the tokens of `email` whose id (hash prefix) starts with `id`; returns how many.
@@ -374,30 +415,39 @@ impl Store {
     /// The API tokens of `email`.
     pub fn api_tokens(&mut self, email: &str) -> Result<Vec<ApiToken>, StoreError> {
         let rows = self.backend.account_query(
-            "SELECT token_hash, email, name, created_at, revoked_at FROM api_token WHERE email = $1 ORDER BY created_at",
+            "SELECT token_hash, email, name, created_at, revoked_at, expires_at FROM api_token WHERE email = $1 ORDER BY created_at",
             &[t(email)],
         )?;
         Ok(rows
             .iter()
             .filter_map(|r| match r.as_slice() {
-                [hash, email, name, created, revoked] => Some(ApiToken {
-                    id: text(hash).chars().take(12).collect(),
-                    email: text(email),
-                    name: text(name),
-                    created_at: Timestamp::from_micros(int(created).unwrap_or(0)),
-                    revoked: int(revoked).is_some(),
-                }),
+                [hash, email, name, created, revoked, expires] => {
+                    Some(ApiToken {
+                        id: text(hash).chars().take(12).collect(),
+                        email: text(email),
+                        name: text(name),
+                        created_at: Timestamp::from_micros(int(created).unwrap_or(0)),
+                        revoked: int(revoked).is_some(),
+                        expires_at: Timestamp::from_micros(int(expires).unwrap_or_else(|| {
+                            int(created).unwrap_or(0).saturating_add(YEAR_MICROS)
+                        })),
+                    })
+                }
                 _ => None,
             })
             .collect())
     }
 
-    /// The enabled account a live API token acts as.
-    pub fn api_token_user(&mut self, token_hash: &str) -> Result<Option<User>, StoreError> {
+    /// The enabled account a live API token (not revoked, not past its end) acts as.
+    pub fn api_token_user(
+        &mut self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<User>, StoreError> {
         let location = self.location().to_string();
         let rows = self.backend.account_query(
-            "SELECT u.email, u.display_name, u.role, u.scopes, u.password_hash, u.created_at, u.updated_at, u.disabled_at FROM api_token k JOIN staff_user u ON u.email = k.email WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL",
-            &[t(token_hash)],
+            "SELECT u.email, u.display_name, u.role, u.scopes, u.password_hash, u.created_at, u.updated_at, u.disabled_at FROM api_token k JOIN staff_user u ON u.email = k.email WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND k.expires_at > $2 AND u.disabled_at IS NULL",
+            &[t(token_hash), ts(now)],
         )?;
         rows.first().map(|r| row_to_user(&location, r)).transpose()
     }
@@ -430,6 +480,16 @@ impl Store {
             ),
             _ => (0, None),
         })
+    }
+
+    /// Forgets the one attempt of `subject` recorded at `at` (a login counted as failed until its
+    /// password was checked, and then right).
+    pub fn login_attempt_forget(&mut self, subject: &str, at: Timestamp) -> Result<(), StoreError> {
+        self.backend.account_execute(
+            "DELETE FROM login_failure WHERE subject = $1 AND at = $2",
+            &[t(subject), ts(at)],
+        )?;
+        Ok(())
     }
 
     /// Forgets the failed logins of `subject` (after a successful login).
@@ -475,28 +535,85 @@ mod tests {
         assert!(store.user("nobody@x.dk").unwrap().is_none());
 
         let later = Timestamp::from_micros(2_000_000);
+        let idle = std::time::Duration::from_secs(3600);
         store
             .session_create("h1", "anna@dragoer.dk", "c1", now, later)
             .unwrap();
-        assert_eq!(store.session("h1", now).unwrap().unwrap().csrf, "c1");
+        assert_eq!(store.session("h1", now, idle).unwrap().unwrap().csrf, "c1");
         assert!(
-            store.session("h1", later).unwrap().is_none(),
+            store.session("h1", later, idle).unwrap().is_none(),
             "ended sessions do not count"
         );
-        store.session_delete("h1").unwrap();
-        assert!(store.session("h1", now).unwrap().is_none());
-
+        // The idle limit: a session not used for longer than `idle` has ended, one used within it
+        // goes on (each use moves its idle end), up to its absolute end.
+        let long = Timestamp::from_micros(100 * 3600 * 1_000_000);
+        let minute = |m: i64| Timestamp::from_micros(m * 60 * 1_000_000);
         store
-            .api_token_create("abcdef0123456789", "anna@dragoer.dk", "ci", now)
+            .session_create("h3", "anna@dragoer.dk", "c3", minute(0), long)
             .unwrap();
-        assert!(store.api_token_user("abcdef0123456789").unwrap().is_some());
+        assert!(store.session("h3", minute(50), idle).unwrap().is_some());
+        assert!(
+            store.session("h3", minute(100), idle).unwrap().is_some(),
+            "used at 50 minutes: the hour counts from then"
+        );
+        assert!(
+            store.session("h3", minute(161), idle).unwrap().is_none(),
+            "61 minutes unused: ended"
+        );
+        store.session_delete("h1").unwrap();
+        assert!(store.session("h1", now, idle).unwrap().is_none());
+
+        let year = Timestamp::from_micros(now.micros() + YEAR_MICROS);
+        store
+            .api_token_create("abcdef0123456789", "anna@dragoer.dk", "ci", now, year)
+            .unwrap();
+        assert!(
+            store
+                .api_token_user("abcdef0123456789", now)
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            store
+                .api_token_user("abcdef0123456789", year)
+                .unwrap()
+                .is_none(),
+            "a token stops working at its end"
+        );
+        assert_eq!(
+            store.api_tokens("anna@dragoer.dk").unwrap()[0].expires_at,
+            year
+        );
         assert_eq!(
             store
                 .api_token_revoke("anna@dragoer.dk", "abcdef01", "cli", now)
                 .unwrap(),
             1
         );
-        assert!(store.api_token_user("abcdef0123456789").unwrap().is_none());
+        assert!(
+            store
+                .api_token_user("abcdef0123456789", now)
+                .unwrap()
+                .is_none()
+        );
+
+        // A new password ends the account's sessions; the same password ends none.
+        store
+            .session_create("h4", "anna@dragoer.dk", "c4", now, later)
+            .unwrap();
+        store
+            .user_put(&user("anna@dragoer.dk"), "cli", "renamed", now)
+            .unwrap();
+        assert!(store.session("h4", now, idle).unwrap().is_some());
+        let mut changed = user("anna@dragoer.dk");
+        changed.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$x$z".to_string();
+        store
+            .user_put(&changed, "cli", "new password", now)
+            .unwrap();
+        assert!(
+            store.session("h4", now, idle).unwrap().is_none(),
+            "a new password ends sessions"
+        );
 
         store
             .login_failure(&["email:anna@dragoer.dk"], now)
@@ -522,11 +639,11 @@ mod tests {
             .unwrap();
         assert!(store.user_disable("anna@dragoer.dk", "cli", now).unwrap());
         assert!(
-            store.session("h2", now).unwrap().is_none(),
+            store.session("h2", now, idle).unwrap().is_none(),
             "disabling ends sessions"
         );
         assert!(store.user("anna@dragoer.dk").unwrap().unwrap().disabled);
         let log = store.account_log_entries().unwrap();
-        assert_eq!(log.len(), 4, "{log:?}");
+        assert_eq!(log.len(), 6, "{log:?}");
     }
 }

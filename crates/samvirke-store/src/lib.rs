@@ -48,7 +48,12 @@ pub use postgres_backend::PostgresBackend;
 pub use sqlite_backend::SqliteBackend;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// What takes a database from each older schema version to the next: `(n, statements)` brings
+/// version `n - 1` to `n`. They run in the set-up transaction, so a database is upgraded wholly
+/// or not at all; a new database gets the tables as they are now and runs none of them.
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(2, accounts::MIGRATION_2)];
 
 /// What can go wrong in the store. Messages are for users: they name the database and the fix.
 #[derive(Debug, thiserror::Error)]
@@ -274,6 +279,28 @@ impl Store {
         }
     }
 
+    /// The last event recorded at or before `as_known_on` (0 when none was): the journal head as
+    /// it was known then. Record time never goes backwards along the journal (`commit` sees to
+    /// it), so this is a binary search of at most about 2·log₂(head) indexed reads, whatever the
+    /// journal's length.
+    pub fn seq_known_on(&mut self, as_known_on: Timestamp) -> Result<u64, StoreError> {
+        // Invariant: event `low` is known (or `low` is 0), events after `high` are not.
+        let (mut low, mut high) = (0, self.head()?);
+        while low < high {
+            let middle = low + (high - low).div_ceil(2);
+            let known = self
+                .backend
+                .read_event(middle)?
+                .is_some_and(|event| event.recorded_at <= as_known_on);
+            if known {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        Ok(low)
+    }
+
     /// The state right after event `seq` (the state a form opened at that head was built from).
     pub fn projection_through(&mut self, seq: u64) -> Result<Projection, StoreError> {
         self.project(|event| event.seq <= seq)
@@ -399,6 +426,9 @@ impl Store {
                 actual: head_seq,
             });
         }
+        // A writer that passed the check above may still lose the race: the backend checks the
+        // head again inside its transaction, and that check is the one that decides.
+        failpoint_pause("pause-after-head-check");
         let last_recorded = match self.backend.read_events(head_seq.saturating_sub(1))?.last() {
             Some(e) => e.recorded_at,
             None => Timestamp::from_micros(i64::MIN),
@@ -471,10 +501,17 @@ impl Store {
     }
 }
 
+/// Whether `SAMVIRKE_FAILPOINT` names `name`. Failpoints exist only in builds with debug
+/// assertions (the dev and test profiles the test suite runs): a release binary has none, so no
+/// environment variable can make it stop or wait.
+fn failpoint_named(name: &str) -> bool {
+    cfg!(debug_assertions) && std::env::var("SAMVIRKE_FAILPOINT").is_ok_and(|v| v == name)
+}
+
 /// Sleeps `SAMVIRKE_FAILPOINT_MS` (default 1000) at a named point when `SAMVIRKE_FAILPOINT` names it:
-/// lets the tests race two writers that read the same state. Inert otherwise.
+/// lets the tests race two writers that read the same state. Inert otherwise, and in release builds.
 pub(crate) fn failpoint_pause(name: &str) {
-    if std::env::var("SAMVIRKE_FAILPOINT").is_ok_and(|v| v == name) {
+    if failpoint_named(name) {
         let ms = std::env::var("SAMVIRKE_FAILPOINT_MS")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -484,9 +521,9 @@ pub(crate) fn failpoint_pause(name: &str) {
 }
 
 /// Aborts the process at a named point when `SAMVIRKE_FAILPOINT` names it. Used by the crash tests
-/// to kill a write in the middle of its transaction; inert otherwise.
+/// to kill a write in the middle of its transaction; inert otherwise, and in release builds.
 pub(crate) fn failpoint(name: &str) {
-    if std::env::var("SAMVIRKE_FAILPOINT").is_ok_and(|v| v == name) {
+    if failpoint_named(name) {
         eprintln!("samvirke: failpoint {name} reached; aborting as asked by SAMVIRKE_FAILPOINT");
         std::process::abort();
     }

@@ -33,8 +33,32 @@ END $$;
 
 /// The PostgreSQL journal.
 pub struct PostgresBackend {
-    client: Client,
+    /// The connection; `None` only while it is being closed.
+    client: Option<Client>,
     location: String,
+}
+
+/// The open connection of `client`.
+fn connected<'c>(
+    client: &'c mut Option<Client>,
+    location: &str,
+) -> Result<&'c mut Client, StoreError> {
+    client.as_mut().ok_or_else(|| StoreError::Database {
+        location: location.to_string(),
+        message: "the connection is closed".to_string(),
+    })
+}
+
+impl Drop for PostgresBackend {
+    /// Closing a connection blocks on the client's own small runtime, which panics on a thread
+    /// that drives async tasks (a web server dropping its state as it stops): the connection is
+    /// closed on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            let closing = std::thread::spawn(move || drop(client));
+            let _ = closing.join();
+        }
+    }
 }
 
 /// The URL with any password replaced, for messages.
@@ -61,7 +85,10 @@ impl PostgresBackend {
                 "cannot connect: {e}; check that PostgreSQL is running and the URL is right"
             ),
         })?;
-        let mut backend = PostgresBackend { client, location };
+        let mut backend = PostgresBackend {
+            client: Some(client),
+            location,
+        };
         backend.migrate()?;
         Ok(backend)
     }
@@ -81,7 +108,9 @@ impl PostgresBackend {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let err = Self::err(&self.location);
-        let mut tx = self.client.transaction().map_err(&err)?;
+        let mut tx = connected(&mut self.client, &self.location)?
+            .transaction()
+            .map_err(&err)?;
         // Serialise concurrent first-time set-ups of the same database.
         tx.execute("SELECT pg_advisory_xact_lock(7405297110)", &[])
             .map_err(&err)?;
@@ -108,7 +137,16 @@ impl PostgresBackend {
                     found: v,
                 });
             }
-            Some(Ok(_)) => {}
+            Some(Ok(found)) => {
+                for (version, statements) in crate::MIGRATIONS.iter().filter(|(v, _)| *v > found) {
+                    tx.batch_execute(statements).map_err(&err)?;
+                    tx.execute(
+                        "UPDATE samvirke_meta SET value = $1 WHERE key = 'schema_version'",
+                        &[&version.to_string()],
+                    )
+                    .map_err(&err)?;
+                }
+            }
             Some(Err(_)) => {
                 return Err(StoreError::Database { location: self.location.clone(), message: "samvirke_meta.schema_version is not a number; this database was not written by samvirke".to_string() });
             }
@@ -141,8 +179,7 @@ impl Backend for PostgresBackend {
 
     fn head(&mut self) -> Result<(u64, String), StoreError> {
         let err = Self::err(&self.location);
-        let row = self
-            .client
+        let row = connected(&mut self.client, &self.location)?
             .query_opt(
                 "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
                 &[],
@@ -155,8 +192,7 @@ impl Backend for PostgresBackend {
 
     fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError> {
         let err = Self::err(&self.location);
-        let rows = self
-            .client
+        let rows = connected(&mut self.client, &self.location)?
             .query("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > $1 ORDER BY seq", &[&(after as i64)])
             .map_err(&err)?;
         rows.iter()
@@ -166,8 +202,7 @@ impl Backend for PostgresBackend {
 
     fn read_event(&mut self, seq: u64) -> Result<Option<Event>, StoreError> {
         let err = Self::err(&self.location);
-        let row = self
-            .client
+        let row = connected(&mut self.client, &self.location)?
             .query_opt("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq = $1", &[&(seq as i64)])
             .map_err(&err)?;
         row.map(|row| row_to_event(&self.location, &row))
@@ -176,7 +211,9 @@ impl Backend for PostgresBackend {
 
     fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError> {
         let err = Self::err(&self.location);
-        let mut tx = self.client.transaction().map_err(&err)?;
+        let mut tx = connected(&mut self.client, &self.location)?
+            .transaction()
+            .map_err(&err)?;
         tx.batch_execute("LOCK TABLE journal IN EXCLUSIVE MODE")
             .map_err(&err)?;
         let actual: i64 = tx
@@ -216,12 +253,16 @@ impl Backend for PostgresBackend {
         let values = to_postgres(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
-        self.client.execute(sql, &refs).map_err(&err)
+        connected(&mut self.client, &self.location)?
+            .execute(sql, &refs)
+            .map_err(&err)
     }
 
     fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError> {
         let err = Self::err(&self.location);
-        let mut tx = self.client.transaction().map_err(&err)?;
+        let mut tx = connected(&mut self.client, &self.location)?
+            .transaction()
+            .map_err(&err)?;
         for (sql, params) in statements {
             let values = to_postgres(params);
             let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
@@ -240,7 +281,9 @@ impl Backend for PostgresBackend {
         let values = to_postgres(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
-        let rows = self.client.query(sql, &refs).map_err(&err)?;
+        let rows = connected(&mut self.client, &self.location)?
+            .query(sql, &refs)
+            .map_err(&err)?;
         rows.iter()
             .map(|row| {
                 (0..row.len())

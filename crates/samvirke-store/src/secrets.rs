@@ -11,6 +11,16 @@ use sha2::{Digest, Sha256};
 /// Shortest password accepted.
 pub const PASSWORD_CHARS_MIN: usize = 12;
 
+/// How long a new API token works unless its maker says otherwise.
+pub const API_TOKEN_DAYS_DEFAULT: u32 = 365;
+/// The longest an API token may work: a token is rotated at least this often.
+pub const API_TOKEN_DAYS_MAX: u32 = 730;
+
+/// When a token made `now` to work for `days` stops working.
+pub fn token_expiry(now: samvirke_core::Timestamp, days: u32) -> samvirke_core::Timestamp {
+    samvirke_core::Timestamp::from_micros(now.micros() + i64::from(days) * 24 * 3600 * 1_000_000)
+}
+
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String, String> {
     if password.chars().count() < PASSWORD_CHARS_MIN {

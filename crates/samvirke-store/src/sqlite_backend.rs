@@ -111,7 +111,13 @@ impl SqliteBackend {
                     .map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
             }
             Some(Ok(v)) if v > SCHEMA_VERSION => return Err(StoreError::SchemaTooNew { location: self.location.clone(), found: v }),
-            Some(Ok(_)) => {}
+            Some(Ok(found)) => {
+                let err = |e: rusqlite::Error| StoreError::Database { location: self.location.clone(), message: format!("upgrading the schema from version {found}: {e}") };
+                for (version, statements) in crate::MIGRATIONS.iter().filter(|(v, _)| *v > found) {
+                    tx.execute_batch(statements).map_err(err)?;
+                    tx.execute("UPDATE samvirke_meta SET value = ?1 WHERE key = 'schema_version'", params![version.to_string()]).map_err(err)?;
+                }
+            }
             Some(Err(_)) => return Err(StoreError::Database { location: self.location.clone(), message: "samvirke_meta.schema_version is not a number; this file was not written by samvirke".to_string() }),
         }
         tx.commit().map_err(|e| StoreError::Database {

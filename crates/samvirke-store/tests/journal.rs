@@ -145,6 +145,18 @@ fn as_known_on_sees_only_what_was_recorded_by_then() {
         assert!(!then.facts.keys().any(|k| k.contains("take-back")));
         let now = store.projection(None).unwrap();
         assert!(now.facts.keys().any(|k| k.contains("take-back")));
+        // The head as known at a time, found by binary search, is the head of that projection
+        // at every moment: before the first event, at each, between and after.
+        for micros in [-1, 0, 1, 500, 999, 1_000, 1_001, 9_999_999] {
+            let known = store.seq_known_on(t(micros)).unwrap();
+            assert_eq!(
+                known,
+                store.projection(Some(t(micros))).unwrap().head,
+                "{micros}"
+            );
+        }
+        assert_eq!(store.seq_known_on(t(-1)).unwrap(), 0);
+        assert_eq!(store.seq_known_on(t(1_000)).unwrap(), now.head);
     });
 }
 
@@ -191,4 +203,55 @@ fn a_reader_sees_what_another_connection_committed() {
             .unwrap();
         assert_eq!(reader.head().unwrap(), facts().len() as u64);
     });
+}
+
+/// A database of schema version 1 (before tokens ended and sessions had an idle limit) is
+/// upgraded in place when opened: its tokens get a year from their making, its data stays.
+#[test]
+fn a_version_1_database_is_upgraded_when_opened() {
+    const DOWNGRADE: &str = "
+        ALTER TABLE api_token DROP COLUMN expires_at;
+        ALTER TABLE staff_session DROP COLUMN last_seen_at;
+        UPDATE samvirke_meta SET value = '1' WHERE key = 'schema_version';
+        INSERT INTO api_token (token_hash, email, name, created_at) VALUES ('abcdef0123', 'a@b.dk', 'ci', 1000);
+    ";
+    const YEAR: i64 = 365 * 24 * 3600 * 1_000_000;
+    let check = |store: &mut Store| {
+        let tokens = store.api_tokens("a@b.dk").unwrap();
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(tokens[0].expires_at, Timestamp::from_micros(1000 + YEAR));
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db").to_string_lossy().to_string();
+    drop(Store::open(&path).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(DOWNGRADE)
+        .unwrap();
+    check(&mut Store::open(&path).unwrap());
+    let version: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, samvirke_store::SCHEMA_VERSION.to_string());
+
+    let database = pg::TestDatabase::create();
+    drop(Store::open(database.url()).unwrap());
+    let mut client = postgres::Client::connect(database.url(), postgres::NoTls).unwrap();
+    client.batch_execute(DOWNGRADE).unwrap();
+    check(&mut Store::open(database.url()).unwrap());
+    let row = client
+        .query_one(
+            "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        row.get::<_, String>(0),
+        samvirke_store::SCHEMA_VERSION.to_string()
+    );
 }

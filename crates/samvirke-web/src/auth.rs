@@ -11,16 +11,18 @@ use samvirke_core::model::CooperationDoc;
 use samvirke_core::{PartyId, Timestamp};
 use samvirke_store::accounts::{Role, User};
 pub use samvirke_store::secrets::{
-    PASSWORD_CHARS_MIN, decoy_hash, hash_password, new_token, same_secret, token_hash,
-    verify_password,
+    API_TOKEN_DAYS_DEFAULT, API_TOKEN_DAYS_MAX, PASSWORD_CHARS_MIN, decoy_hash, hash_password,
+    new_token, same_secret, token_expiry, token_hash, verify_password,
 };
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "samvirke_session";
 /// The cookie that carries the login form's CSRF token (there is no session yet).
 pub const LOGIN_CSRF_COOKIE: &str = "samvirke_login_csrf";
-/// How long a session lasts.
+/// How long a session lasts at most (its absolute lifetime), however much it is used.
 pub const SESSION_HOURS: i64 = 12;
+/// A session not used for this long has ended (its idle lifetime).
+pub const SESSION_IDLE_MINUTES: u64 = 60;
 /// Failed logins for one account within [`LOGIN_WINDOW_MINUTES`] before logins are refused.
 pub const LOGIN_FAILURES_PER_ACCOUNT_MAX: u64 = 5;
 /// Failed logins from one client address within the window before logins are refused.

@@ -13,10 +13,12 @@
 
 mod api;
 pub mod auth;
+mod bounded;
 mod edit;
 mod html;
 mod public;
 mod register;
+mod request_id;
 mod scenarios;
 mod staff;
 
@@ -53,7 +55,11 @@ pub struct Snapshot {
 
 /// Shared state: the store and the current snapshot.
 pub struct AppState {
+    /// The connection every write, login and short read uses.
     store: Mutex<Store>,
+    /// A second connection for long reads (the whole journal, a past registry), so that they do
+    /// not hold up writes and logins.
+    reader: Mutex<Store>,
     snapshot: RwLock<Arc<Snapshot>>,
     /// Mark cookies `Secure` on every response (the site is served over HTTPS by a proxy).
     pub secure_cookies: bool,
@@ -61,7 +67,28 @@ pub struct AppState {
     pub site: Arc<Site>,
     /// Worked-out scenarios of the current journal head, and the cap on working them out.
     scenarios: scenarios::Scenarios,
+    /// The cap on searches running at once.
+    searches: bounded::Limit,
+    /// Registries as known at past times, by the journal head known then.
+    past: bounded::Cache<u64, Arc<Snapshot>>,
+    /// The cap on password checks running at once.
+    passwords: bounded::Limit,
+    /// Typeset PDFs by their document and date.
+    pdfs: bounded::Cache<(samvirke_report::Document, Date), axum::body::Bytes>,
 }
+
+/// How many password checks run at once at most (argon2id takes about 19 MiB and a core for
+/// tens of milliseconds each); they hold no database lock.
+const PASSWORD_CHECKS_CONCURRENT_MAX: usize = 1;
+/// How many typeset PDFs are kept (a report is a few hundred kilobytes).
+const PDF_CACHE_MAX: usize = 32;
+/// How many PDFs are typeset at once at most (each takes a core for a fraction of a second).
+const PDF_CONCURRENT_MAX: usize = 1;
+
+/// How many registries as known at past times are kept (each is the size of the current one).
+const PAST_REGISTRIES_MAX: usize = 8;
+/// How many past registries are built at once at most (each replays the journal up to its head).
+const PAST_CONCURRENT_MAX: usize = 1;
 
 /// What went wrong while serving a request.
 #[derive(Debug, thiserror::Error)]
@@ -180,6 +207,7 @@ impl AppState {
     /// that serves the site over HTTPS).
     pub fn open_with(db: &str, secure_cookies: bool) -> Result<Arc<AppState>, WebError> {
         let mut store = Store::open(db)?;
+        let reader = Store::open(db)?;
         let projection = store.projection(None)?;
         let snapshot = Snapshot {
             head: projection.head,
@@ -187,10 +215,15 @@ impl AppState {
         };
         Ok(Arc::new(AppState {
             store: Mutex::new(store),
+            reader: Mutex::new(reader),
             snapshot: RwLock::new(Arc::new(snapshot)),
             secure_cookies,
             site: Arc::new(Site::default()),
-            scenarios: scenarios::Scenarios::default(),
+            scenarios: scenarios::scenarios(),
+            searches: bounded::Limit::new("search", public::search::SEARCH_CONCURRENT_MAX),
+            past: bounded::Cache::new("as_known_on", PAST_REGISTRIES_MAX, PAST_CONCURRENT_MAX),
+            pdfs: bounded::Cache::new("pdf", PDF_CACHE_MAX, PDF_CONCURRENT_MAX),
+            passwords: bounded::Limit::new("password check", PASSWORD_CHECKS_CONCURRENT_MAX),
         }))
     }
 
@@ -305,13 +338,11 @@ impl AppState {
             .registry
             .cooperation(cooperation)
             .is_some_and(|d| !d.cooperation.settlements.is_public());
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
+        let mut store = self.reader()?;
         let own = cooperation.as_str();
         let nested = format!("{own}/");
         let mut out = Vec::new();
+        let mut staff = std::collections::HashMap::new();
         for event in store.events()? {
             let payload = event
                 .payload()
@@ -327,10 +358,14 @@ impl AppState {
             let hidden =
                 private || (members_only && samvirke_core::model::Fact::is_settlement_key(&key));
             if !hidden && (key == own || key.starts_with(&nested)) {
+                let (actor, actor_role, actor_municipality) =
+                    public_actor(&mut store, &mut staff, event.actor)?;
                 out.push(api::HistoryItem {
                     seq: event.seq,
                     recorded_at: event.recorded_at,
-                    actor: event.actor,
+                    actor,
+                    actor_role,
+                    actor_municipality,
                     reason: event.reason,
                     key,
                     change: serde_json::to_value(&payload.change)
@@ -350,24 +385,17 @@ impl AppState {
         on: Date,
         as_known_on: Option<Timestamp>,
     ) -> Result<Result<samvirke_core::resolver::Answer, ResolveError>, WebError> {
-        match as_known_on {
-            // Building a past registry reads the journal: off the async threads.
-            Some(k) => {
-                let state = self.clone();
-                tokio::task::spawn_blocking(move || {
-                    Ok(state
-                        .registry_as_known_on(k)?
-                        .who(municipality, &service, on, Some(k)))
-                })
-                .await
-                .map_err(|e| WebError::Internal(e.to_string()))?
-            }
+        let known = match as_known_on {
+            Some(k) => self.registry_as_known_on(k).await?,
             // The current registry is in memory: a lookup takes well under a microsecond.
-            None => Ok(self
-                .snapshot()?
-                .registry
-                .who(municipality, &service, on, None)),
-        }
+            None => {
+                return Ok(self
+                    .snapshot()?
+                    .registry
+                    .who(municipality, &service, on, None));
+            }
+        };
+        Ok(known.registry.who(municipality, &service, on, as_known_on))
     }
 
     /// The registry scenario `scenario` of `cooperation` starts from, if not the current one
@@ -377,22 +405,76 @@ impl AppState {
         cooperation: &samvirke_core::CooperationId,
         scenario: &samvirke_core::model::Scenario,
     ) -> Result<Option<Registry>, WebError> {
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
+        let mut store = self.reader()?;
         let current = store.projection(None)?;
         Ok(store.scenario_base(&current, cooperation, scenario)?)
     }
 
-    /// The registry as it was known at `as_known_on` (built for the request).
-    pub fn registry_as_known_on(&self, as_known_on: Timestamp) -> Result<Registry, WebError> {
-        let mut store = self
-            .store
+    /// The connection for long reads (whole-journal replays), which do not hold up writes.
+    fn reader(&self) -> Result<std::sync::MutexGuard<'_, Store>, WebError> {
+        self.reader
             .lock()
-            .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
-        Ok(store.projection(Some(as_known_on))?.registry())
+            .map_err(|_| WebError::Internal("reader lock poisoned".to_string()))
     }
+
+    /// The registry as it was known at `as_known_on`: the journal head known then is found by a
+    /// binary search over record time (`Store::seq_known_on`, a few indexed reads); the current
+    /// snapshot when nothing was recorded since, else a registry built up to that head on the
+    /// reader connection, kept in a cache of [`PAST_REGISTRIES_MAX`] and built at most
+    /// [`PAST_CONCURRENT_MAX`] at a time.
+    pub(crate) async fn registry_as_known_on(
+        self: &Arc<Self>,
+        as_known_on: Timestamp,
+    ) -> Result<Arc<Snapshot>, WebError> {
+        let seq = self
+            .with_store(move |store| Ok(store.seq_known_on(as_known_on)?))
+            .await?;
+        let snapshot = self.snapshot()?;
+        if seq == snapshot.head {
+            return Ok(snapshot);
+        }
+        let state = self.clone();
+        self.past
+            .get_or_work(seq, move || {
+                let projection = state.reader()?.projection_through(seq)?;
+                Ok(Arc::new(Snapshot {
+                    head: projection.head,
+                    registry: projection.registry(),
+                }))
+            })
+            .await
+    }
+}
+
+/// Who recorded an event, as the public history says it: a staff account (an e-mail address in
+/// the journal) as `staff` with its role and first municipality, looked up once per account in
+/// `known`; any other actor (the command line, an import) as it is.
+type PublicActor = (String, Option<String>, Option<String>);
+
+fn public_actor(
+    store: &mut Store,
+    known: &mut std::collections::HashMap<String, PublicActor>,
+    actor: String,
+) -> Result<PublicActor, WebError> {
+    if !actor.contains('@') {
+        return Ok((actor, None, None));
+    }
+    if let Some(found) = known.get(&actor) {
+        return Ok(found.clone());
+    }
+    let user = store.user(&actor)?;
+    let found = (
+        "staff".to_string(),
+        user.as_ref().map(|u| u.role.as_str().to_string()),
+        user.as_ref().and_then(|u| {
+            u.scopes
+                .iter()
+                .find_map(|s| MunicipalityId::parse(s, None).ok())
+                .map(|m| m.to_string())
+        }),
+    );
+    known.insert(actor, found.clone());
+    Ok(found)
 }
 
 /// The years an annual report can be asked for.
@@ -519,6 +601,8 @@ fn app_routes(state: Arc<AppState>) -> Router {
                 WebError::Internal(format!("panic: {cause}")).into_response()
             },
         ))
+        // Outermost: everything above logs and answers with the request's id.
+        .layer(axum::middleware::from_fn(request_id::layer))
         .with_state(state)
 }
 

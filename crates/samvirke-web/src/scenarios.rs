@@ -8,13 +8,13 @@
 //! At most [`CONCURRENT_MAX`] scenarios are worked out at once; a request beyond that waits its
 //! turn rather than adding load.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use samvirke_core::model::{CooperationDoc, Scenario};
 use samvirke_core::scenario::{self, Problem};
 use samvirke_settle::scenario::{Report, report};
 
+use crate::bounded::Cache;
 use crate::{AppState, Snapshot, WebError};
 
 /// How many worked-out scenarios are kept (each holds a few documents; a cache entry is a few
@@ -27,19 +27,12 @@ pub(crate) const CONCURRENT_MAX: usize = 2;
 /// A worked-out scenario, or why it cannot be.
 pub(crate) type Worked = Result<Arc<Report>, Arc<Vec<Problem>>>;
 
-/// The cache and the cap on concurrent work.
-pub(crate) struct Scenarios {
-    cache: Mutex<HashMap<(String, String), (u64, Worked)>>,
-    permits: tokio::sync::Semaphore,
-}
+/// Worked-out scenarios by journal head, cooperation and scenario.
+pub(crate) type Scenarios = Cache<(u64, String, String), Worked>;
 
-impl Default for Scenarios {
-    fn default() -> Scenarios {
-        Scenarios {
-            cache: Mutex::new(HashMap::new()),
-            permits: tokio::sync::Semaphore::new(CONCURRENT_MAX),
-        }
-    }
+/// The cache of worked-out scenarios and the cap on working them out.
+pub(crate) fn scenarios() -> Scenarios {
+    Cache::new("scenarios", CACHE_MAX, CONCURRENT_MAX)
 }
 
 /// The scenario `id` of `doc`, if it has one and the reader may see it (`staff`, or published).
@@ -57,62 +50,27 @@ pub(crate) async fn work_out(
     doc: &CooperationDoc,
     scenario: &Scenario,
 ) -> Result<Worked, WebError> {
-    let key = (doc.cooperation.id.to_string(), scenario.id.clone());
-    if let Some(found) = cached(state, &key, snapshot.head)? {
-        return Ok(found);
-    }
-    let _permit = state
-        .scenarios
-        .permits
-        .acquire()
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    // Another request may have worked it out while this one waited.
-    if let Some(found) = cached(state, &key, snapshot.head)? {
-        return Ok(found);
-    }
+    let head = snapshot.head;
+    let key = (head, doc.cooperation.id.to_string(), scenario.id.clone());
+    // Entries of an older journal head are of no further use.
+    state.scenarios.retain(|(h, _, _)| *h == head)?;
     let worker = state.clone();
     let snap = snapshot.clone();
     let id = doc.cooperation.id.clone();
     let found = scenario.clone();
-    let worked = tokio::task::spawn_blocking(move || -> Result<Worked, WebError> {
-        let older = if found.known_on.is_some() || found.adopted.is_some() {
-            worker.scenario_base(&id, &found)?
-        } else {
-            None
-        };
-        let base = older.as_ref().unwrap_or(&snap.registry);
-        Ok(match scenario::evaluate(base, &id, &found) {
-            Ok(outcome) => Ok(Arc::new(report(outcome))),
-            Err(problems) => Err(Arc::new(problems)),
+    state
+        .scenarios
+        .get_or_work(key, move || {
+            let older = if found.known_on.is_some() || found.adopted.is_some() {
+                worker.scenario_base(&id, &found)?
+            } else {
+                None
+            };
+            let base = older.as_ref().unwrap_or(&snap.registry);
+            Ok(match scenario::evaluate(base, &id, &found) {
+                Ok(outcome) => Ok(Arc::new(report(outcome))),
+                Err(problems) => Err(Arc::new(problems)),
+            })
         })
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))??;
-    let mut cache = state
-        .scenarios
-        .cache
-        .lock()
-        .map_err(|_| WebError::Internal("scenario cache lock poisoned".to_string()))?;
-    // Entries of an older journal head are of no further use.
-    cache.retain(|_, (head, _)| *head == snapshot.head);
-    if cache.len() >= CACHE_MAX
-        && let Some(victim) = cache.keys().next().cloned()
-    {
-        cache.remove(&victim);
-    }
-    cache.insert(key, (snapshot.head, worked.clone()));
-    Ok(worked)
-}
-
-fn cached(state: &AppState, key: &(String, String), head: u64) -> Result<Option<Worked>, WebError> {
-    let cache = state
-        .scenarios
-        .cache
-        .lock()
-        .map_err(|_| WebError::Internal("scenario cache lock poisoned".to_string()))?;
-    Ok(cache
-        .get(key)
-        .filter(|(h, _)| *h == head)
-        .map(|(_, w)| w.clone()))
+        .await
 }

@@ -760,6 +760,30 @@ both!(search_tolerates_typos, |app| {
     assert!(none.contains("Nothing matches"), "{none}");
     let (_, _, short) = app.get("/search?q=a");
     assert!(short.contains("at least two letters"), "{short}");
+    // The limit: 100 characters are searched, 101 are refused with the fix and the first 100
+    // kept in the box; the box itself says so to the browser.
+    assert!(page.contains("maxlength=\"100\""), "{page}");
+    let longest = format!("Dragør {}", "x".repeat(93));
+    let (status, _, page) = app.get(&format!(
+        "/search?q={}",
+        longest.replace('ø', "%C3%B8").replace(' ', "%20")
+    ));
+    assert_eq!(status, 200, "{page}");
+    let (status, _, page) = app.get(&format!("/search?q=Drag%C3%B8r{}", "x".repeat(95)));
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("The search is 101 characters long; it may be at most 100.")
+            && page.contains(&format!("value=\"Dragør{}\"", "x".repeat(94))),
+        "{page}"
+    );
+    // The flood of the issue: 8,000 characters are refused before any matching.
+    let (status, _, page) = app.get(&format!("/search?q={}", "%3Cb%3E".repeat(8_000)));
+    assert_eq!(status, 400);
+    assert!(
+        page.contains("The search is 24,000 characters long"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>"), "the query comes back escaped");
 });
 
 both!(pages_in_four_languages, |app| {
@@ -1520,6 +1544,7 @@ both!(write_api_needs_a_token_and_if_match, |app| {
             "bot@dragoer.dk",
             "ci",
             Timestamp::from_micros(1_700_000_000_000_000),
+            Timestamp::from_micros(4_000_000_000_000_000),
         )
         .unwrap();
     let agent = &app.agent;
@@ -1615,11 +1640,17 @@ both!(write_api_needs_a_token_and_if_match, |app| {
         text.contains("scenario[1].change[0].services[0]") && text.contains("does not delegate"),
         "{text}"
     );
-    // History names the token's account and the reason.
+    // The public history says the account's role and municipality and the reason, never the
+    // account's e-mail address.
     let (_, history) = app.json("/api/v1/cooperations/dragoer-taarnby/history?limit=1000");
     let last = history["items"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(last["actor"], "bot@dragoer.dk");
+    assert_eq!(last["actor"], "staff");
+    assert_eq!(last["actor_role"], "editor");
+    assert_eq!(last["actor_municipality"], "DK-0155");
     assert_eq!(last["reason"], "Formål præciseret");
+    assert!(!history.to_string().contains("bot@dragoer.dk"), "{history}");
+    let (_, _, page) = app.get("/cooperations/dragoer-taarnby/history");
+    assert!(page.contains("editor at Dragør") && !page.contains("bot@dragoer.dk"));
     // Out of scope: 403. A new cooperation: 201, then 409 for the same id.
     let other = format!("{}/api/v1/cooperations/ishoej-vallensbaek", app.base);
     let mut response = agent.get(&other).call().unwrap();
@@ -2914,6 +2945,7 @@ fn api_token(app: &App, email: &str) -> String {
             email,
             "ci",
             Timestamp::from_micros(1_800_000_000_000_000),
+            Timestamp::from_micros(4_000_000_000_000_000),
         )
         .unwrap();
     token
@@ -4601,4 +4633,137 @@ both!(every_response_carries_the_security_headers, |app| {
         );
         assert_eq!(header("referrer-policy"), "same-origin", "{method} {path}");
     }
+});
+
+both!(
+    api_tokens_are_listed_revoked_and_end_and_a_new_password_ends_sessions,
+    |app| {
+        add_user(app, "anna@dragoer.dk", Role::Editor, &["DK-0155"]);
+        let mut anna = Browser::new(app);
+        assert_eq!(anna.login("anna@dragoer.dk", PASSWORD).status, 303);
+        let overview = anna.get("/staff");
+        assert!(
+            overview.body.contains("name=\"days\"") && overview.body.contains("value=\"365\""),
+            "a token works for a year unless asked otherwise"
+        );
+        let csrf = hidden(&overview.body, "csrf");
+        // Days out of range are refused with the field and the fix.
+        let refused = anna.post(
+            "/staff/tokens",
+            &[("csrf", &csrf), ("name", "ci"), ("days", "0")],
+        );
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("“0” is not a number of days from 1 to 730"),
+            "{}",
+            refused.body
+        );
+        let made = anna.post(
+            "/staff/tokens",
+            &[("csrf", &csrf), ("name", "ci"), ("days", "30")],
+        );
+        assert_eq!(made.status, 200, "{}", made.body);
+        assert!(made.body.contains("It works until"), "{}", made.body);
+        let start = made.body.find("<code id=\"token\">").unwrap() + "<code id=\"token\">".len();
+        let token = made.body[start..start + made.body[start..].find('<').unwrap()].to_string();
+        assert_eq!(
+            json_as(app, "/api/v1/cases", Some(&token)).0,
+            200,
+            "the token works"
+        );
+        // The overview lists it with a revoke button; revoking stops it at once.
+        let overview = anna.get("/staff");
+        let action = overview
+            .body
+            .split("action=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .find(|a| a.starts_with("/staff/tokens/") && a.ends_with("/revoke"))
+            .unwrap()
+            .to_string();
+        assert!(
+            overview.body.contains("Revoke the token “ci”"),
+            "{}",
+            overview.body
+        );
+        let revoked = anna.post(&action, &[("csrf", &csrf)]);
+        assert_eq!(revoked.status, 200, "{}", revoked.body);
+        assert!(revoked.body.contains("The token “ci” no longer works."));
+        assert_eq!(json_as(app, "/api/v1/cases", Some(&token)).0, 401);
+        assert!(anna.get("/staff").body.contains("revoked"));
+        let again = anna.post(&action, &[("csrf", &csrf)]);
+        assert_eq!(again.status, 404, "{}", again.body);
+        // A token past its end does not work.
+        let old = samvirke_web::auth::new_token().unwrap();
+        Store::open(&app.db)
+            .unwrap()
+            .api_token_create(
+                &samvirke_web::auth::token_hash(&old),
+                "anna@dragoer.dk",
+                "old",
+                Timestamp::from_micros(1_600_000_000_000_000),
+                Timestamp::from_micros(1_700_000_000_000_000),
+            )
+            .unwrap();
+        assert_eq!(json_as(app, "/api/v1/cases", Some(&old)).0, 401);
+        assert!(anna.get("/staff").body.contains("expired"));
+        // A new password ends the session.
+        let mut store = Store::open(&app.db).unwrap();
+        let mut user = store.user("anna@dragoer.dk").unwrap().unwrap();
+        user.password_hash = samvirke_web::auth::hash_password("another long pass phrase").unwrap();
+        store
+            .user_put(
+                &user,
+                "test",
+                "password set",
+                Timestamp::from_micros(1_800_000_000_000_000),
+            )
+            .unwrap();
+        assert_eq!(anna.get("/staff").status, 303, "signed out");
+    }
+);
+
+both!(every_response_and_error_carries_its_request_id, |app| {
+    let response = app
+        .agent
+        .get(&format!("{}/no-such-page", app.base))
+        .call()
+        .unwrap();
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let page = response.into_body().read_to_string().unwrap();
+    assert!(page.contains(&format!("Error reference: {id}")), "{page}");
+    let mut response = app
+        .agent
+        .get(&format!(
+            "{}/api/v1/who?municipality=XX-1&service=a&on=2025-01-01",
+            app.base
+        ))
+        .call()
+        .unwrap();
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let problem: serde_json::Value =
+        serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(problem["request_id"], id.as_str(), "{problem}");
+    let response = app.agent.get(&format!("{}/", app.base)).call().unwrap();
+    let other = response
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert_ne!(other, id, "each request its own id");
 });

@@ -1485,6 +1485,63 @@ fn user_accounts_from_the_command_line() {
         .query_row("SELECT token_hash FROM api_token", [], |r| r.get(0))
         .unwrap();
     assert_ne!(stored, token, "tokens are stored hashed");
+    // Listed with an id, their end (a year by default, or --days) and state; revoked by id.
+    let second = env.run(&[
+        "user",
+        "token",
+        "bo@taarnby.dk",
+        "--name",
+        "report",
+        "--days",
+        "30",
+    ]);
+    assert!(
+        stderr(&second).contains("working until"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(
+        env.fails(
+            &[
+                "user",
+                "token",
+                "bo@taarnby.dk",
+                "--name",
+                "x",
+                "--days",
+                "731"
+            ],
+            2
+        )
+        .contains("731")
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["user", "tokens", "bo@taarnby.dk", "--json"])).unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|t| t["state"] == "works"), "{listed:?}");
+    let days = |t: &serde_json::Value| {
+        let at = |f: &str| samvirke_core::Timestamp::parse(t[f].as_str().unwrap()).unwrap();
+        (at("expires_at").micros() - at("created_at").micros()) / (24 * 3600 * 1_000_000)
+    };
+    assert_eq!((days(&listed[0]), days(&listed[1])), (365, 30));
+    let id = listed[1]["id"].as_str().unwrap().to_string();
+    assert!(env.ok(&["user", "tokens", "bo@taarnby.dk"]).contains(&id));
+    assert!(
+        env.fails(&["user", "revoke", "bo@taarnby.dk", "abc"], 2)
+            .contains("too short")
+    );
+    assert!(
+        env.ok(&["user", "revoke", "bo@taarnby.dk", &id])
+            .contains("no longer works")
+    );
+    assert!(
+        env.fails(&["user", "revoke", "bo@taarnby.dk", &id], 2)
+            .contains("no working token")
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["user", "tokens", "bo@taarnby.dk", "--json"])).unwrap();
+    assert_eq!(listed[1]["state"], "revoked");
     assert!(
         env.ok(&["user", "disable", "bo@taarnby.dk"])
             .contains("Disabled")
@@ -1501,7 +1558,7 @@ fn user_accounts_from_the_command_line() {
     let log: i64 = conn
         .query_row("SELECT COUNT(*) FROM account_log", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(log, 4, "created ×2, token, disabled");
+    assert_eq!(log, 6, "created ×2, token ×2, revoked, disabled");
 }
 
 /// `samvirke deadlines`: the Dragør–Tårnby wheel by date, per municipality, as JSON and iCalendar,

@@ -277,6 +277,10 @@ pub(crate) struct Problem {
     /// Every problem, for a change that breaks the agreement rules.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<ProblemItem>,
+    /// The request's id, as in the `X-Request-Id` header and the server's log: give it when
+    /// reporting the problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
 }
 
 /// One problem of a rejected change.
@@ -319,6 +323,7 @@ pub(crate) fn problem(error: &WebError) -> Response {
         detail: error.public_detail(),
         field,
         errors,
+        request_id: crate::request_id::current(),
     };
     let text = serde_json::to_string(&body)
         .unwrap_or_else(|_| format!("{{\"title\":\"{title}\",\"status\":{}}}", status.as_u16()));
@@ -645,8 +650,15 @@ pub(crate) struct HistoryItem {
     pub(crate) seq: u64,
     /// When it was recorded.
     pub(crate) recorded_at: samvirke_core::Timestamp,
-    /// Who recorded it.
+    /// Who recorded it: `staff` for a staff account (whose e-mail address is not published; the
+    /// role and municipality say who), else the name the command line or the import gave.
     pub(crate) actor: String,
+    /// The staff account's role (`admin`, `editor`, `viewer`), when a staff account recorded it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) actor_role: Option<String>,
+    /// The municipality the staff account works for (the first in its scope), if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) actor_municipality: Option<String>,
     /// Why.
     pub(crate) reason: String,
     /// The fact it changed, e.g. `dragoer-taarnby/take-back/DK-0155/2021-09-01`.

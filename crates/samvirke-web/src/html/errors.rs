@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::html;
 
 use super::layout::page;
-use super::{components, tr};
+use super::{components, tr, tra};
 use crate::WebError;
 
 /// The page of an address that names nothing.
@@ -14,12 +14,22 @@ pub(crate) fn not_found_page() -> Response {
     let body = html! {
         h1 { (tr("not-found-title")) }
         p { (tr("not-found-text")) " " a href="/" { (tr("front-page-link")) } "." }
+        (reference())
     };
     (
         StatusCode::NOT_FOUND,
         Html(page(&tr("not-found-title"), body).into_string()),
     )
         .into_response()
+}
+
+/// The request's id, for the reader to give when reporting the error (it is in the log line).
+fn reference() -> maud::Markup {
+    html! {
+        @if let Some(id) = crate::request_id::current() {
+            p.reference { (tra("error-reference", &[("id", &id)])) }
+        }
+    }
 }
 
 /// An error on a page: an HTML page with the message, not a problem document.
@@ -40,6 +50,7 @@ impl IntoResponse for PageError {
         let body = html! {
             h1 { (tr("error-page")) }
             (components::error_box(&tr("error-page"), &self.0.page_detail()))
+            (reference())
         };
         (status, Html(page(&tr("error-page"), body).into_string())).into_response()
     }

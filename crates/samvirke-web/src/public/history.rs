@@ -12,7 +12,9 @@ use axum::response::Html;
 use axum::routing::get;
 use maud::{Markup, html};
 use samvirke_core::model::{CooperationDoc, Fact};
-use samvirke_core::{CooperationId, Interval, PartyId, Registry, Timestamp};
+use samvirke_core::{
+    CooperationId, Interval, MunicipalityId, MunicipalityRegister, PartyId, Registry, Timestamp,
+};
 use samvirke_store::Change;
 
 use super::PageError;
@@ -50,7 +52,7 @@ struct Version {
     /// The event before the version's first.
     base: u64,
     at: Timestamp,
-    actor: String,
+    actor: Actor,
     reason: String,
     steps: Vec<Step>,
 }
@@ -73,10 +75,13 @@ async fn versions(state: &Arc<AppState>, id: &CooperationId) -> Result<Vec<Versi
             Change::Retract { .. } => current.remove(&key),
         };
         let step = Step { change, before };
+        let actor = Actor {
+            name: item.actor,
+            role: item.actor_role,
+            municipality: item.actor_municipality,
+        };
         match out.last_mut() {
-            Some(v)
-                if v.at == item.recorded_at && v.actor == item.actor && v.reason == item.reason =>
-            {
+            Some(v) if v.at == item.recorded_at && v.actor == actor && v.reason == item.reason => {
                 v.seq = item.seq;
                 v.steps.push(step);
             }
@@ -84,7 +89,7 @@ async fn versions(state: &Arc<AppState>, id: &CooperationId) -> Result<Vec<Versi
                 seq: item.seq,
                 base: item.seq - 1,
                 at: item.recorded_at,
-                actor: item.actor,
+                actor,
                 reason: item.reason,
                 steps: vec![step],
             }),
@@ -93,13 +98,34 @@ async fn versions(state: &Arc<AppState>, id: &CooperationId) -> Result<Vec<Versi
     Ok(out)
 }
 
-/// Who made a version, for the public: staff accounts (an email address) are not named.
-fn actor_text(actor: &str) -> String {
-    if actor.contains('@') {
-        tr("history-by-staff")
-    } else {
-        actor.to_string()
+/// Who made a version, for the public: a staff account by its role and municipality (never its
+/// e-mail address), anyone else by the name the journal has.
+fn actor_text(actor: &Actor) -> String {
+    let municipality = actor
+        .municipality
+        .as_deref()
+        .and_then(|m| MunicipalityId::parse(m, None).ok())
+        .and_then(|m| MunicipalityRegister::embedded().name(m));
+    match (&actor.role, municipality) {
+        (Some(role), Some(name)) => tra(
+            "history-by-role-in",
+            &[
+                ("role", &tr(&format!("role-account-{role}"))),
+                ("municipality", name),
+            ],
+        ),
+        (Some(role), None) => tr(&format!("role-account-{role}")),
+        (None, _) if actor.name == "staff" => tr("history-by-staff"),
+        (None, _) => actor.name.clone(),
     }
+}
+
+/// Who recorded a version, as the public history has it.
+#[derive(PartialEq, Eq)]
+struct Actor {
+    name: String,
+    role: Option<String>,
+    municipality: Option<String>,
 }
 
 /// What a fact is about, in words.

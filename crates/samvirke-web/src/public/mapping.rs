@@ -349,5 +349,10 @@ pub(crate) async fn mapping_pdf(
         lang(),
         crate::today(),
     );
-    super::pdf_response(document, &format!("{}-mapping.pdf", doc.cooperation.id)).await
+    super::pdf_response(
+        &state,
+        document,
+        &format!("{}-mapping.pdf", doc.cooperation.id),
+    )
+    .await
 }

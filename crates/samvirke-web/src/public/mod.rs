@@ -28,7 +28,7 @@ mod municipality;
 mod projects;
 mod report;
 pub(crate) mod scenario;
-mod search;
+pub(crate) mod search;
 pub(crate) mod settlement;
 mod who;
 
@@ -116,19 +116,25 @@ pub(crate) async fn fallback(
     response.await
 }
 
-/// A report document as an inline PDF named `file`, typeset off the async threads (the annual
-/// report, a decision paper, scenarios side by side).
+/// A report document as an inline PDF named `file` (the annual report, a statement, a decision
+/// paper, scenarios side by side): typeset off the async threads, at most
+/// `PDF_CONCURRENT_MAX` at once, and kept by its content and date in a cache of `PDF_CACHE_MAX`,
+/// so the same PDF asked for again costs a lookup.
 pub(crate) async fn pdf_response(
+    state: &AppState,
     document: samvirke_report::Document,
     file: &str,
 ) -> Result<Response, PageError> {
     let today = crate::today();
-    let bytes = tokio::task::spawn_blocking(move || {
-        samvirke_report::annual::pdf_on(&document, today)
-            .map_err(|e| WebError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))??;
+    let key = (document.clone(), today);
+    let bytes = state
+        .pdfs
+        .get_or_work(key, move || {
+            samvirke_report::annual::pdf_on(&document, today)
+                .map(axum::body::Bytes::from)
+                .map_err(|e| WebError::Internal(e.to_string()))
+        })
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -44,7 +44,12 @@ async fn report_page(
     let lang = Lang::of(doc.cooperation.language);
     let document = samvirke_report::annual::document(&report, lang);
     if as_pdf {
-        return pdf_response(document, &format!("{}-{year}.pdf", doc.cooperation.id)).await;
+        return pdf_response(
+            &state,
+            document,
+            &format!("{}-{year}.pdf", doc.cooperation.id),
+        )
+        .await;
     }
     let id = &doc.cooperation.id;
     let body = html! {

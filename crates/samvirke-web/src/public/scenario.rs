@@ -256,7 +256,12 @@ async fn scenario_page(
         }
     };
     if as_pdf {
-        return pdf_response(decision::document(&snapshot.registry, &rep, lang()), &file).await;
+        return pdf_response(
+            &state,
+            decision::document(&snapshot.registry, &rep, lang()),
+            &file,
+        )
+        .await;
     }
     let body = paper(&snapshot.registry, doc, &rep, true);
     Ok(Html(page(&title, body).into_string()).into_response())
@@ -352,7 +357,13 @@ pub(crate) async fn compare_body(
     let document = decision::comparison(&snapshot.registry, &reports, lang());
     if as_pdf {
         return Err(
-            match pdf_response(document, &format!("{}-scenarios.pdf", doc.cooperation.id)).await {
+            match pdf_response(
+                state,
+                document,
+                &format!("{}-scenarios.pdf", doc.cooperation.id),
+            )
+            .await
+            {
                 Ok(r) => r,
                 Err(e) => e.into_response(),
             },

@@ -463,7 +463,7 @@ async fn statement_page(
     let stem = format!("{}-settlement-{year}", doc.cooperation.id);
     match format {
         "html" => {}
-        "pdf" => return pdf_response(document, &format!("{stem}.pdf")).await,
+        "pdf" => return pdf_response(&state, document, &format!("{stem}.pdf")).await,
         "csv" => {
             return Ok((
                 [
@@ -722,6 +722,7 @@ async fn explanation_page(
     };
     if as_pdf {
         return pdf_response(
+            &state,
             document,
             &format!("{}-settlement-{year}-{payer}.pdf", doc.cooperation.id),
         )

@@ -104,6 +104,80 @@ fn client_address(connect: Option<&ConnectInfo<SocketAddr>>) -> String {
     connect.map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
 }
 
+/// Checks a login in three steps, so that the slow password check holds no database lock: (1)
+/// refuse when the account or the client is over its limit of failures, else count this attempt
+/// as failed up front (so that attempts sent in parallel cannot get past the limit while their
+/// passwords are checked); (2) check the password (argon2id, or a decoy hash for an unknown or
+/// disabled account, which takes as long) under the server's cap on password checks; (3) when it
+/// is right, forget the attempt and the account's failures and open a session. `Ok(None)` is a
+/// wrong e-mail or password.
+async fn check_password(
+    state: &Arc<AppState>,
+    email: String,
+    password: String,
+    account_subject: String,
+    client_subject: String,
+) -> Result<Option<String>, WebError> {
+    let now = now();
+    let (account, client) = (account_subject.clone(), client_subject.clone());
+    let user = state
+        .with_store(move |store| {
+            let since =
+                Timestamp::from_micros(now.micros() - auth::LOGIN_WINDOW_MINUTES * 60 * 1_000_000);
+            let (by_account, oldest_a) = store.login_failures_since(&account, since)?;
+            let (by_client, oldest_c) = store.login_failures_since(&client, since)?;
+            if by_account >= auth::LOGIN_FAILURES_PER_ACCOUNT_MAX
+                || by_client >= auth::LOGIN_FAILURES_PER_CLIENT_MAX
+            {
+                let oldest = if by_account >= auth::LOGIN_FAILURES_PER_ACCOUNT_MAX {
+                    oldest_a
+                } else {
+                    oldest_c
+                };
+                return Err(WebError::TooManyRequests {
+                    detail: String::new(),
+                    retry_after: auth::retry_after_seconds(oldest, now),
+                });
+            }
+            store.login_failure(&[&account, &client], now)?;
+            Ok(store
+                .user(&email)?
+                .filter(|u| !u.disabled)
+                .map(|u| (u.email, u.password_hash)))
+        })
+        .await?;
+    let ok = {
+        let hash = user
+            .as_ref()
+            .map_or_else(|| auth::decoy_hash().to_string(), |(_, h)| h.clone());
+        state
+            .passwords
+            .run(move || Ok(auth::verify_password(&hash, &password)))
+            .await?
+    };
+    let Some((email, _)) = user.filter(|_| ok) else {
+        return Ok(None);
+    };
+    state
+        .with_store(move |store| {
+            store.login_failures_clear(&account_subject)?;
+            store.login_attempt_forget(&client_subject, now)?;
+            let token = auth::new_token().map_err(WebError::Internal)?;
+            let session_csrf = auth::new_token().map_err(WebError::Internal)?;
+            let expires =
+                Timestamp::from_micros(now.micros() + auth::SESSION_HOURS * 3600 * 1_000_000);
+            store.session_create(
+                &auth::token_hash(&token),
+                &email,
+                &session_csrf,
+                now,
+                expires,
+            )?;
+            Ok(Some(token))
+        })
+        .await
+}
+
 async fn login(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -123,50 +197,7 @@ async fn login(
     let secure = auth::cookie_attributes(&headers, state.secure_cookies);
     let account_subject = format!("email:{email}");
     let client_subject = format!("client:{client}");
-    let checked = state
-        .with_store(move |store| {
-            let now = now();
-            let since =
-                Timestamp::from_micros(now.micros() - auth::LOGIN_WINDOW_MINUTES * 60 * 1_000_000);
-            let (by_account, oldest_a) = store.login_failures_since(&account_subject, since)?;
-            let (by_client, oldest_c) = store.login_failures_since(&client_subject, since)?;
-            if by_account >= auth::LOGIN_FAILURES_PER_ACCOUNT_MAX
-                || by_client >= auth::LOGIN_FAILURES_PER_CLIENT_MAX
-            {
-                let oldest = if by_account >= auth::LOGIN_FAILURES_PER_ACCOUNT_MAX {
-                    oldest_a
-                } else {
-                    oldest_c
-                };
-                return Err(WebError::TooManyRequests {
-                    detail: String::new(),
-                    retry_after: auth::retry_after_seconds(oldest, now),
-                });
-            }
-            let user = store.user(&email)?.filter(|u| !u.disabled);
-            let hash = user
-                .as_ref()
-                .map_or(auth::decoy_hash(), |u| u.password_hash.as_str());
-            let ok = auth::verify_password(hash, &password) && user.is_some();
-            if !ok {
-                store.login_failure(&[&account_subject, &client_subject], now)?;
-                return Ok(None);
-            }
-            store.login_failures_clear(&account_subject)?;
-            let token = auth::new_token().map_err(WebError::Internal)?;
-            let session_csrf = auth::new_token().map_err(WebError::Internal)?;
-            let expires =
-                Timestamp::from_micros(now.micros() + auth::SESSION_HOURS * 3600 * 1_000_000);
-            store.session_create(
-                &auth::token_hash(&token),
-                &email,
-                &session_csrf,
-                now,
-                expires,
-            )?;
-            Ok(Some(token))
-        })
-        .await;
+    let checked = check_password(&state, email, password, account_subject, client_subject).await;
     let email = form.get("email").trim().to_string();
     match checked {
         Ok(Some(token)) => {

@@ -63,11 +63,13 @@ pub(crate) async fn staff_of(
         let hash = auth::token_hash(token);
         return state
             .with_store(move |store| {
-                Ok(store.api_token_user(&hash)?.map(|user| Staff {
-                    user,
-                    csrf: String::new(),
-                    session_hash: None,
-                }))
+                Ok(store
+                    .api_token_user(&hash, crate::now())?
+                    .map(|user| Staff {
+                        user,
+                        csrf: String::new(),
+                        session_hash: None,
+                    }))
             })
             .await;
     }
@@ -77,7 +79,8 @@ pub(crate) async fn staff_of(
     let hash = auth::token_hash(&token);
     state
         .with_store(move |store| {
-            let Some(session) = store.session(&hash, crate::now())? else {
+            let idle = std::time::Duration::from_secs(auth::SESSION_IDLE_MINUTES * 60);
+            let Some(session) = store.session(&hash, crate::now(), idle)? else {
                 return Ok(None);
             };
             Ok(store.user(&session.email)?.map(|user| Staff {

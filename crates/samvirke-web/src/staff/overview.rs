@@ -1,12 +1,13 @@
 //! `/staff`: my tasks (overdue deadlines of the cooperations I work on, fact sheets waiting for my
 //! review, register cases due), the cooperations I may change, and my API tokens
-//! (`POST /staff/tokens` creates one and shows it once).
+//! (`POST /staff/tokens` creates one, working for the days asked, and shows it once;
+//! `POST /staff/tokens/{id}/revoke` stops one).
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,13 +19,14 @@ use super::{SignedIn, csrf_field, page, read_only, sheets, staff_form};
 use crate::auth::{self, Staff};
 use crate::html::components::{self, cooperation_link};
 use crate::html::errors::PageError;
-use crate::html::{time, tr, tra};
-use crate::{AppState, Snapshot, WebError, now, today};
+use crate::html::{lang, time, tr, tra};
+use crate::{AppState, Snapshot, WebError, i18n, now, today};
 
 pub(super) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/staff", get(overview))
         .route("/staff/tokens", post(create_token))
+        .route("/staff/tokens/{id}/revoke", post(revoke_token))
 }
 
 /// How far ahead "my tasks" lists register cases that fall due, in days.
@@ -188,24 +190,100 @@ async fn overview(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn)
         }
         h2 { (tr("api-tokens")) }
         p { (tr("api-tokens-text")) }
-        @if !tokens.is_empty() {
-            ul {
-                @for t in &tokens {
-                    li {
-                        (t.name)
-                        @if t.revoked { " – " (tr("revoked")) }
-                    }
-                }
-            }
-        }
+        (token_table(&staff, &tokens))
         form method="post" action="/staff/tokens" {
             (csrf_field(&staff))
             label for="token-name" { (tr("token-name")) }
             input #token-name type="text" name="name" required;
+            label for="token-days" { (tr("token-days")) }
+            p.hint #token-days-hint { (tra("token-days-hint", &[("max", &auth::API_TOKEN_DAYS_MAX.to_string())])) }
+            input #token-days type="number" name="days" min="1" max=(auth::API_TOKEN_DAYS_MAX)
+                value=(auth::API_TOKEN_DAYS_DEFAULT) required aria-describedby="token-days-hint";
             button.secondary type="submit" { (tr("token-create")) }
         }
     };
     page(StatusCode::OK, &staff, &tr("staff-overview"), body)
+}
+
+/// The signed-in person's API tokens: what each is for, when it was made, until when it works, and
+/// a button to revoke each that still works.
+fn token_table(staff: &Staff, tokens: &[samvirke_store::accounts::ApiToken]) -> Markup {
+    let now = now();
+    html! {
+        @if !tokens.is_empty() {
+            table {
+                caption.visually-hidden { (tr("api-tokens")) }
+                thead { tr {
+                    th scope="col" { (tr("token-name")) }
+                    th scope="col" { (tr("token-made")) }
+                    th scope="col" { (tr("token-works-until")) }
+                    th scope="col" { (tr("token-state")) }
+                } }
+                tbody {
+                    @for t in tokens {
+                        tr {
+                            td { (t.name) }
+                            td { (i18n::datetime(lang(), t.created_at)) }
+                            td { (i18n::datetime(lang(), t.expires_at)) }
+                            td {
+                                @if t.revoked {
+                                    (tr("revoked"))
+                                } @else if t.expires_at <= now {
+                                    (tr("token-expired"))
+                                } @else {
+                                    form.inline method="post" action={ "/staff/tokens/" (t.id) "/revoke" } {
+                                        (csrf_field(staff))
+                                        button.secondary type="submit" aria-label=(tra("token-revoke-named", &[("name", &t.name)])) { (tr("token-revoke")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /staff/tokens/{id}/revoke`: one of the signed-in person's own tokens stops working now.
+async fn revoke_token(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (staff, _) = match staff_form(&state, &headers, "/staff", &body).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let email = staff.user.email.clone();
+    let actor = staff.actor();
+    let revoke_id = id.clone();
+    let found = state
+        .with_store(move |store| {
+            let name = store
+                .api_tokens(&email)?
+                .into_iter()
+                .find(|t| t.id == revoke_id && !t.revoked)
+                .map(|t| t.name);
+            if name.is_some() {
+                store.api_token_revoke(&email, &revoke_id, &actor, now())?;
+            }
+            Ok(name)
+        })
+        .await;
+    match found {
+        Ok(Some(name)) => {
+            let body = html! {
+                h1 { (tr("token-revoked")) }
+                (components::confirmation(&tr("token-revoked"), Some(&tra("token-revoked-text", &[("name", &name)]))))
+                p { a href="/staff" { (tr("staff-overview")) } }
+            };
+            page(StatusCode::OK, &staff, &tr("token-revoked"), body)
+        }
+        Ok(None) => PageError(WebError::NotFound(tr("token-not-found"))).into_response(),
+        Err(e) => PageError(e).into_response(),
+    }
 }
 
 /// `POST /staff/tokens`: a new API token, shown once.
@@ -226,6 +304,28 @@ async fn create_token(
         })
         .into_response();
     }
+    let days = match form
+        .get("days")
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=auth::API_TOKEN_DAYS_MAX).contains(d))
+    {
+        Some(d) => d,
+        None => {
+            return PageError(WebError::BadRequest {
+                field: "days",
+                detail: tra(
+                    "token-days-wrong",
+                    &[
+                        ("value", form.get("days")),
+                        ("max", &auth::API_TOKEN_DAYS_MAX.to_string()),
+                    ],
+                ),
+            })
+            .into_response();
+        }
+    };
     let token = match auth::new_token() {
         Ok(t) => t,
         Err(e) => return PageError(WebError::Internal(e)).into_response(),
@@ -233,8 +333,12 @@ async fn create_token(
     let hash = auth::token_hash(&token);
     let email = staff.user.email.clone();
     let stored_name = name.clone();
+    let made = now();
+    let expires = auth::token_expiry(made, days);
     if let Err(e) = state
-        .with_store(move |store| Ok(store.api_token_create(&hash, &email, &stored_name, now())?))
+        .with_store(move |store| {
+            Ok(store.api_token_create(&hash, &email, &stored_name, made, expires)?)
+        })
         .await
     {
         return PageError(e).into_response();
@@ -242,6 +346,7 @@ async fn create_token(
     let body = html! {
         h1 { (tr("token-created")) }
         (components::confirmation(&tr("token-created"), Some(&tra("token-created-text", &[("name", &name)]))))
+        p { (tra("token-works-until-text", &[("when", &i18n::datetime(lang(), expires))])) }
         p { code #token { (token) } }
         p { a href="/staff" { (tr("staff-overview")) } }
     };

@@ -24,7 +24,7 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Set a new password (ends no sessions; disable the account for that).
+    /// Set a new password; every session of the account ends.
     Password {
         /// The account's email.
         email: String,
@@ -44,6 +44,27 @@ pub enum UserCommand {
         /// What the token is for, e.g. the system that uses it.
         #[arg(long)]
         name: String,
+        /// How many days the token works (1 to 730); make a new one before it ends.
+        #[arg(long, default_value_t = auth::API_TOKEN_DAYS_DEFAULT, value_parser = clap::value_parser!(u32).range(1..=i64::from(auth::API_TOKEN_DAYS_MAX)))]
+        days: u32,
+    },
+    /// List an account's API tokens: id, what each is for, made, works until, state.
+    Tokens {
+        /// The account's email.
+        email: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke an API token: it stops working at once.
+    #[command(
+        after_help = "The id is the first column of `samvirke user tokens EMAIL` (at least 8 characters).\n\nExample:\n  samvirke user revoke anna@dragoer.dk 3f9a0c1b2d4e"
+    )]
+    Revoke {
+        /// The account's email.
+        email: String,
+        /// The token's id.
+        id: String,
     },
 }
 
@@ -241,7 +262,88 @@ pub fn run(db: &str, command: UserCommand) -> Result<(), CliError> {
                 "Disabled {email}: its sessions ended and its tokens no longer work."
             )?;
         }
-        UserCommand::Token { email, name } => {
+        UserCommand::Tokens { email, json } => {
+            let email = email_of(&email)?;
+            if store.user(&email)?.is_none() {
+                return Err(CliError::Input(format!(
+                    "no account {email}; `samvirke user list` shows them"
+                )));
+            }
+            let at = now();
+            let tokens = store.api_tokens(&email)?;
+            let state = |t: &samvirke_store::accounts::ApiToken| {
+                if t.revoked {
+                    "revoked"
+                } else if t.expires_at <= at {
+                    "expired"
+                } else {
+                    "works"
+                }
+            };
+            if json {
+                let list: Vec<serde_json::Value> = tokens
+                    .iter()
+                    .map(|t| {
+                        serde_json::json!({
+                            "id": t.id,
+                            "name": t.name,
+                            "created_at": t.created_at.to_string(),
+                            "expires_at": t.expires_at.to_string(),
+                            "state": state(t),
+                        })
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::Value::Array(list))?;
+            } else if tokens.is_empty() {
+                writeln!(out, "{email} has no API tokens.")?;
+            } else {
+                writeln!(
+                    out,
+                    "id            state    made                  works until           for"
+                )?;
+                for t in &tokens {
+                    writeln!(
+                        out,
+                        "{:<13} {:<8} {:<21} {:<21} {}",
+                        t.id,
+                        state(t),
+                        t.created_at
+                            .to_string()
+                            .chars()
+                            .take(19)
+                            .collect::<String>(),
+                        t.expires_at
+                            .to_string()
+                            .chars()
+                            .take(19)
+                            .collect::<String>(),
+                        t.name
+                    )?;
+                }
+            }
+        }
+        UserCommand::Revoke { email, id } => {
+            let email = email_of(&email)?;
+            let id = id.trim().to_lowercase();
+            if id.len() < 8 {
+                return Err(CliError::Input(format!(
+                    "token id \"{id}\": too short; give at least 8 characters of the id that `samvirke user tokens {email}` lists"
+                )));
+            }
+            match store.api_token_revoke(&email, &id, &actor(), now())? {
+                0 => {
+                    return Err(CliError::Input(format!(
+                        "{email} has no working token whose id starts with \"{id}\"; `samvirke user tokens {email}` lists them"
+                    )));
+                }
+                1 => writeln!(out, "Revoked token {id} of {email}: it no longer works.")?,
+                n => writeln!(
+                    out,
+                    "Revoked {n} tokens of {email} whose id starts with {id}: they no longer work."
+                )?,
+            }
+        }
+        UserCommand::Token { email, name, days } => {
             let email = email_of(&email)?;
             match store.user(&email)? {
                 Some(u) if !u.disabled => {}
@@ -258,11 +360,19 @@ pub fn run(db: &str, command: UserCommand) -> Result<(), CliError> {
                 ));
             }
             let token = auth::new_token().map_err(CliError::Failure)?;
-            store.api_token_create(&auth::token_hash(&token), &email, name.trim(), now())?;
+            let made = now();
+            let expires = auth::token_expiry(made, days);
+            store.api_token_create(
+                &auth::token_hash(&token),
+                &email,
+                name.trim(),
+                made,
+                expires,
+            )?;
             writeln!(out, "{token}")?;
             let _ = writeln!(
                 std::io::stderr(),
-                "API token for {email} (\"{}\"); it is shown only now. Send it as `Authorization: Bearer TOKEN`.",
+                "API token for {email} (\"{}\"), working until {expires}; it is shown only now. Send it as `Authorization: Bearer TOKEN`.",
                 name.trim()
             );
         }

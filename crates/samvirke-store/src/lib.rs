@@ -123,7 +123,17 @@ pub trait Backend: Send {
     ) -> Result<Vec<Vec<SqlValue>>, StoreError>;
     /// Runs several statements on the tables beside the journal in one transaction: all of them
     /// or, if any fails, none.
-    fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError>;
+    fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError> {
+        self.account_batch_query(statements, ("SELECT 1", Vec::new()))
+            .map(|_| ())
+    }
+    /// The same, then `query` in the same transaction (so it sees what the statements wrote and
+    /// nothing another writer wrote after them): its rows.
+    fn account_batch_query(
+        &mut self,
+        statements: &[(&str, Vec<SqlValue>)],
+        query: (&str, Vec<SqlValue>),
+    ) -> Result<Vec<Vec<SqlValue>>, StoreError>;
 }
 
 /// A value passed to or read from the account tables: the two column types they use.

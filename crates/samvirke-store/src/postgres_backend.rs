@@ -258,7 +258,11 @@ impl Backend for PostgresBackend {
             .map_err(&err)
     }
 
-    fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError> {
+    fn account_batch_query(
+        &mut self,
+        statements: &[(&str, Vec<SqlValue>)],
+        query: (&str, Vec<SqlValue>),
+    ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let err = Self::err(&self.location);
         let mut tx = connected(&mut self.client, &self.location)?
             .transaction()
@@ -269,7 +273,13 @@ impl Backend for PostgresBackend {
                 values.iter().map(|v| v.as_ref()).collect();
             tx.execute(*sql, &refs).map_err(&err)?;
         }
-        tx.commit().map_err(&err)
+        let values = to_postgres(&query.1);
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            values.iter().map(|v| v.as_ref()).collect();
+        let rows = tx.query(query.0, &refs).map_err(&err)?;
+        let rows = rows_to_values(&rows, &err)?;
+        tx.commit().map_err(&err)?;
+        Ok(rows)
     }
 
     fn account_query(
@@ -284,30 +294,38 @@ impl Backend for PostgresBackend {
         let rows = connected(&mut self.client, &self.location)?
             .query(sql, &refs)
             .map_err(&err)?;
-        rows.iter()
-            .map(|row| {
-                (0..row.len())
-                    .map(|i| {
-                        let ty = row.columns().get(i).map(|c| c.type_().clone());
-                        Ok(match ty {
-                            Some(postgres::types::Type::INT8) => row
-                                .try_get::<_, Option<i64>>(i)
-                                .map_err(&err)?
-                                .map_or(SqlValue::Null, SqlValue::Int),
-                            Some(postgres::types::Type::INT4) => row
-                                .try_get::<_, Option<i32>>(i)
-                                .map_err(&err)?
-                                .map_or(SqlValue::Null, |v| SqlValue::Int(i64::from(v))),
-                            _ => row
-                                .try_get::<_, Option<String>>(i)
-                                .map_err(&err)?
-                                .map_or(SqlValue::Null, SqlValue::Text),
-                        })
-                    })
-                    .collect()
-            })
-            .collect()
+        rows_to_values(&rows, &err)
     }
+}
+
+/// Rows as values (BIGINT and INTEGER as numbers, anything else as text).
+fn rows_to_values(
+    rows: &[postgres::Row],
+    err: &impl Fn(postgres::Error) -> StoreError,
+) -> Result<Vec<Vec<SqlValue>>, StoreError> {
+    rows.iter()
+        .map(|row| {
+            (0..row.len())
+                .map(|i| {
+                    let ty = row.columns().get(i).map(|c| c.type_().clone());
+                    Ok(match ty {
+                        Some(postgres::types::Type::INT8) => row
+                            .try_get::<_, Option<i64>>(i)
+                            .map_err(err)?
+                            .map_or(SqlValue::Null, SqlValue::Int),
+                        Some(postgres::types::Type::INT4) => row
+                            .try_get::<_, Option<i32>>(i)
+                            .map_err(err)?
+                            .map_or(SqlValue::Null, |v| SqlValue::Int(i64::from(v))),
+                        _ => row
+                            .try_get::<_, Option<String>>(i)
+                            .map_err(err)?
+                            .map_or(SqlValue::Null, SqlValue::Text),
+                    })
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn to_postgres(params: &[SqlValue]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {

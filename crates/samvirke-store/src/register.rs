@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS register_log (
     case_id BIGINT NOT NULL,
     what TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS register_number (one INTEGER PRIMARY KEY CHECK (one = 1), n BIGINT NOT NULL);
+INSERT INTO register_number (one, n)
+    SELECT 1, COALESCE(MAX(x), 0) FROM (SELECT id AS x FROM register_case UNION ALL SELECT case_id AS x FROM register_log) AS given WHERE true
+    ON CONFLICT (one) DO NOTHING;
 CREATE TABLE IF NOT EXISTS mail_sent (
     mail_key TEXT NOT NULL,
     recipient TEXT NOT NULL,
@@ -446,18 +450,6 @@ impl Store {
         actor: &str,
         now: Timestamp,
     ) -> Result<i64, StoreError> {
-        let rows = self
-            .backend
-            .account_query("SELECT MAX(id) FROM register_case", &[])?;
-        let last_log = self
-            .backend
-            .account_query("SELECT MAX(case_id) FROM register_log", &[])?;
-        let max = |rows: &[Vec<SqlValue>]| match rows.first().and_then(|r| r.first()) {
-            Some(SqlValue::Int(v)) => *v,
-            _ => 0,
-        };
-        // Numbers are never reused, even after a case is deleted: the log still names it.
-        let id = max(&rows).max(max(&last_log)) + 1;
         let visible = format!(
             " {} ",
             case.visible_to
@@ -476,29 +468,46 @@ impl Store {
             routed_to: case.handled_by.0.clone(),
             routed_to_name: case.handled_by.1.clone(),
         };
-        self.backend.account_batch(&[
-            (
-                "INSERT INTO register_case (id, reference, kind, service, decided_on, received_on, country, citizen_municipality, handled_by, handled_by_name, visible_to, routing, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                vec![
-                    SqlValue::Int(id),
-                    t(case.reference.as_str()),
-                    t(case.kind.as_str()),
-                    t(&case.service),
-                    t(&case.decided_on.to_string()),
-                    t(&case.received_on.to_string()),
-                    t(country.code()),
-                    t(&case.citizen_municipality.to_string()),
-                    t(&case.handled_by.0),
-                    t(&case.handled_by.1),
-                    t(&visible),
-                    t(&routing_to_stored(&case.routing)),
-                    SqlValue::Int(now.micros()),
-                    t(actor),
-                ],
-            ),
-            log_statement(id, actor, &what, now),
-        ])?;
-        Ok(id)
+        // The number is the last one given plus one, taken inside the transaction that writes the
+        // case: the first statement locks the counter (PostgreSQL holds the row until the commit;
+        // SQLite writes one transaction at a time), so two servers never give the same number.
+        // Numbers are never reused, even after a case is deleted: the log still names it.
+        let taken = self.backend.account_batch_query(
+            &[
+                ("UPDATE register_number SET n = n + 1", Vec::new()),
+                (
+                    "INSERT INTO register_case (id, reference, kind, service, decided_on, received_on, country, citizen_municipality, handled_by, handled_by_name, visible_to, routing, created_at, created_by) VALUES ((SELECT n FROM register_number), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    vec![
+                        t(case.reference.as_str()),
+                        t(case.kind.as_str()),
+                        t(&case.service),
+                        t(&case.decided_on.to_string()),
+                        t(&case.received_on.to_string()),
+                        t(country.code()),
+                        t(&case.citizen_municipality.to_string()),
+                        t(&case.handled_by.0),
+                        t(&case.handled_by.1),
+                        t(&visible),
+                        t(&routing_to_stored(&case.routing)),
+                        SqlValue::Int(now.micros()),
+                        t(actor),
+                    ],
+                ),
+                (
+                    "INSERT INTO register_log (at, actor, case_id, what) VALUES ($1, $2, (SELECT n FROM register_number), $3)",
+                    vec![SqlValue::Int(now.micros()), t(actor), t(&what.to_stored())],
+                ),
+            ],
+            ("SELECT n FROM register_number", Vec::new()),
+        )?;
+        match taken.first().and_then(|row| row.first()) {
+            Some(SqlValue::Int(id)) => Ok(*id),
+            _ => Err(StoreError::Database {
+                location: self.location().to_string(),
+                message: "register_number has no number; the register tables are damaged"
+                    .to_string(),
+            }),
+        }
     }
 
     /// The case with this number.

@@ -260,7 +260,11 @@ impl Backend for SqliteBackend {
         Ok(changed as u64)
     }
 
-    fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError> {
+    fn account_batch_query(
+        &mut self,
+        statements: &[(&str, Vec<SqlValue>)],
+        query: (&str, Vec<SqlValue>),
+    ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let location = self.location.clone();
         let err = |e: rusqlite::Error| StoreError::Database {
             location: location.clone(),
@@ -276,7 +280,9 @@ impl Backend for SqliteBackend {
             stmt.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))
                 .map_err(err)?;
         }
-        tx.commit().map_err(err)
+        let rows = query_rows(&tx, query.0, &query.1).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(rows)
     }
 
     fn account_query(
@@ -289,29 +295,36 @@ impl Backend for SqliteBackend {
             location: location.clone(),
             message: e.to_string(),
         };
-        let sql = sql.replace('$', "?");
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(err)?;
-        let columns = stmt.column_count();
-        let rows = stmt
-            .query_map(
-                rusqlite::params_from_iter(params.iter().map(to_sqlite)),
-                |row| {
-                    (0..columns)
-                        .map(|i| {
-                            Ok(match row.get_ref(i)? {
-                                rusqlite::types::ValueRef::Integer(v) => SqlValue::Int(v),
-                                rusqlite::types::ValueRef::Text(t) => {
-                                    SqlValue::Text(String::from_utf8_lossy(t).into_owned())
-                                }
-                                _ => SqlValue::Null,
-                            })
-                        })
-                        .collect::<rusqlite::Result<Vec<SqlValue>>>()
-                },
-            )
-            .map_err(err)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+        query_rows(&self.conn, sql, params).map_err(err)
     }
+}
+
+/// The rows of `sql` (with `$1`-style parameters) as values.
+fn query_rows(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: &[SqlValue],
+) -> rusqlite::Result<Vec<Vec<SqlValue>>> {
+    let sql = sql.replace('$', "?");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let columns = stmt.column_count();
+    let rows = stmt.query_map(
+        rusqlite::params_from_iter(params.iter().map(to_sqlite)),
+        |row| {
+            (0..columns)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Integer(v) => SqlValue::Int(v),
+                        rusqlite::types::ValueRef::Text(t) => {
+                            SqlValue::Text(String::from_utf8_lossy(t).into_owned())
+                        }
+                        _ => SqlValue::Null,
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<SqlValue>>>()
+        },
+    )?;
+    rows.collect()
 }
 
 fn to_sqlite(value: &SqlValue) -> rusqlite::types::Value {

@@ -141,3 +141,44 @@ fn exercise(store: &mut Store) {
         4
     );
 }
+
+/// Two servers on one database register cases at the same time, each on its own connection: every
+/// case gets a number of its own, none fails, and the numbers run 1, 2, 3, … without a gap.
+#[test]
+fn cases_registered_by_two_servers_at_once_get_distinct_numbers() {
+    const EACH: usize = 40;
+    let register = |location: &str| {
+        let numbers: Vec<i64> = std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..2)
+                .map(|server| {
+                    scope.spawn(move || {
+                        let mut store = Store::open(location).unwrap();
+                        (0..EACH)
+                            .map(|n| {
+                                let reference = format!("SAG-{server}-{n}");
+                                let now = Timestamp::from_micros(1_000_000 + n as i64);
+                                store
+                                    .case_create(&new_case(&reference), "test", now)
+                                    .unwrap()
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            writers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        });
+        let mut sorted = numbers.clone();
+        sorted.sort_unstable();
+        let expected: Vec<i64> = (1..=(2 * EACH) as i64).collect();
+        assert_eq!(sorted, expected, "{location}: {numbers:?}");
+        let stored = Store::open(location).unwrap().cases(None).unwrap();
+        assert_eq!(stored.len(), 2 * EACH);
+    };
+    let dir = tempfile::tempdir().unwrap();
+    register(dir.path().join("r.db").to_str().unwrap());
+    let database = pg::TestDatabase::create();
+    register(database.url());
+}

@@ -5,6 +5,8 @@
 //! (cookie or `Authorization: Bearer`); the database keeps its SHA-256. Password hashes are argon2id
 //! with the crate's recommended parameters (19 MiB, 2 passes), in PHC string form.
 
+use std::net::IpAddr;
+
 use axum::http::HeaderMap;
 use axum::http::header;
 use samvirke_core::model::CooperationDoc;
@@ -63,6 +65,43 @@ pub fn cookie_attributes(headers: &HeaderMap, secure_always: bool) -> &'static s
     } else {
         "Path=/; HttpOnly; SameSite=Lax"
     }
+}
+
+/// The client's address: the peer's, or, when the peer is one of the `trusted` proxies, the last
+/// address in `X-Forwarded-For` that is not a trusted proxy (each proxy appends the address it got
+/// the request from, so the addresses before it may be made up by the client).
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
+/// Whether a trusted proxy says the request came over HTTPS (`X-Forwarded-Proto: https`).
+pub fn forwarded_https(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> bool {
+    peer.is_some_and(|p| trusted.contains(&p))
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
 }
 
 /// Someone signed in: by a session (with its CSRF token) or by an API token.
@@ -136,6 +175,48 @@ pub fn retry_after_seconds(oldest: Option<Timestamp>, now: Timestamp) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_address_is_believed_only_from_a_trusted_proxy() {
+        let ip = |t: &str| t.parse::<IpAddr>().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "198.51.100.7, 203.0.113.9, 10.0.0.2".parse().unwrap(),
+        );
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        let proxy = ip("10.0.0.1");
+        // No trusted proxy: the peer, whatever the headers say.
+        assert_eq!(client_address(Some(proxy), &headers, &[]), Some(proxy));
+        assert!(!forwarded_https(Some(proxy), &headers, &[]));
+        // One trusted proxy: the last address it was given (the client may have written the rest).
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy]),
+            Some(ip("10.0.0.2"))
+        );
+        assert!(forwarded_https(Some(proxy), &headers, &[proxy]));
+        // Two proxies in a row, both trusted: the address before them.
+        let both = [proxy, ip("10.0.0.2")];
+        assert_eq!(
+            client_address(Some(proxy), &headers, &both),
+            Some(ip("203.0.113.9"))
+        );
+        // A peer that is not the proxy is the client, and its headers are not believed.
+        let stranger = ip("192.0.2.1");
+        assert_eq!(
+            client_address(Some(stranger), &headers, &both),
+            Some(stranger)
+        );
+        assert!(!forwarded_https(Some(stranger), &headers, &both));
+        // A trusted proxy without the header, or with garbage in it: the proxy itself.
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &[proxy]),
+            Some(proxy)
+        );
+        let mut junk = HeaderMap::new();
+        junk.insert("x-forwarded-for", "not-an-address".parse().unwrap());
+        assert_eq!(client_address(Some(proxy), &junk, &[proxy]), Some(proxy));
+    }
 
     #[test]
     fn cookies_are_found_among_others() {

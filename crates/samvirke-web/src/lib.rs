@@ -65,6 +65,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Who runs the site, for the header, the footer and the about pages.
     pub site: Arc<Site>,
+    /// The proxies in front of the server: only from these are `X-Forwarded-For` (the client's
+    /// address, for the login limit) and `X-Forwarded-Proto` (for HSTS) believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Worked-out scenarios of the current journal head, and the cap on working them out.
     scenarios: scenarios::Scenarios,
     /// The cap on searches running at once.
@@ -219,6 +222,7 @@ impl AppState {
             snapshot: RwLock::new(Arc::new(snapshot)),
             secure_cookies,
             site: Arc::new(Site::default()),
+            trusted_proxies: Vec::new(),
             scenarios: scenarios::scenarios(),
             searches: bounded::Limit::new("search", public::search::SEARCH_CONCURRENT_MAX),
             past: bounded::Cache::new("as_known_on", PAST_REGISTRIES_MAX, PAST_CONCURRENT_MAX),
@@ -229,9 +233,19 @@ impl AppState {
 
     /// The same state, with who runs the site (call before serving).
     pub fn with_site(self: Arc<Self>, site: Site) -> Arc<AppState> {
+        self.configured(|state| state.site = Arc::new(site))
+    }
+
+    /// The same state, believing the forwarded headers of these proxies (call before serving).
+    pub fn with_trusted_proxies(self: Arc<Self>, proxies: Vec<std::net::IpAddr>) -> Arc<AppState> {
+        self.configured(|state| state.trusted_proxies = proxies)
+    }
+
+    /// The state changed by `change`, while nothing else holds it yet (before serving).
+    fn configured(self: Arc<Self>, change: impl FnOnce(&mut AppState)) -> Arc<AppState> {
         match Arc::try_unwrap(self) {
             Ok(mut state) => {
-                state.site = Arc::new(site);
+                change(&mut state);
                 Arc::new(state)
             }
             Err(shared) => shared,
@@ -564,9 +578,36 @@ fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
     })
 }
 
+/// `Strict-Transport-Security` when the site is served over HTTPS: always with
+/// `--secure-cookies`, else when a trusted proxy says so (`X-Forwarded-Proto: https`). Never over
+/// plain HTTP, where browsers ignore it and a local test would be locked out of HTTP.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+async fn hsts(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let https = state.secure_cookies
+        || auth::forwarded_https(peer, request.headers(), &state.trusted_proxies);
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static(HSTS),
+        );
+    }
+    response
+}
+
 /// The whole application: pages, API, health, with limits and request tracing.
 pub fn app(state: Arc<AppState>) -> Router {
-    security_headers(app_routes(state))
+    let with_hsts = state.clone();
+    security_headers(app_routes(state)).layer(axum::middleware::from_fn_with_state(with_hsts, hsts))
 }
 
 /// The application without the security headers.

@@ -62,9 +62,18 @@ fn load_examples(db: &str) {
 }
 
 fn spawn_app(db: String, dir: Option<tempfile::TempDir>, pg: Option<pg::TestDatabase>) -> App {
+    spawn_configured(db, dir, pg, |state| state)
+}
+
+fn spawn_configured(
+    db: String,
+    dir: Option<tempfile::TempDir>,
+    pg: Option<pg::TestDatabase>,
+    configure: impl FnOnce(Arc<AppState>) -> Arc<AppState>,
+) -> App {
     load_examples(&db);
     let db_location = db.clone();
-    let state: Arc<AppState> = AppState::open(&db).unwrap();
+    let state: Arc<AppState> = configure(AppState::open(&db).unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
@@ -4767,3 +4776,69 @@ both!(every_response_and_error_carries_its_request_id, |app| {
         .unwrap();
     assert_ne!(other, id, "each request its own id");
 });
+
+/// Behind a trusted proxy the login limit counts by the address the proxy forwards, and HSTS is
+/// sent when the proxy says HTTPS; from anyone else both headers are ignored.
+#[test]
+fn the_login_limit_and_hsts_believe_only_the_trusted_proxy() {
+    let attempts = |app: &App, forwarded: &dyn Fn(usize) -> String| -> Vec<u16> {
+        (0..=LOGIN_CLIENT_MAX)
+            .map(|n| {
+                let mut browser = Browser::new(app);
+                let form = browser.get("/staff/login");
+                let csrf = hidden(&form.body, "csrf");
+                let body =
+                    format!("csrf={csrf}&next=%2Fstaff&email=nobody{n}%40x.dk&password=wrong");
+                let response = browser
+                    .agent
+                    .post(&format!("{}/staff/login", app.base))
+                    .header("cookie", &browser.cookie_header())
+                    .header("x-forwarded-for", &forwarded(n))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .send(body.as_bytes())
+                    .unwrap();
+                response.status().as_u16()
+            })
+            .collect()
+    };
+    let hsts = |app: &App, proto: &str| {
+        app.agent
+            .get(&format!("{}/", app.base))
+            .header("x-forwarded-proto", proto)
+            .call()
+            .unwrap()
+            .headers()
+            .get("strict-transport-security")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    // No trusted proxy: every attempt counts for 127.0.0.1, whatever X-Forwarded-For says.
+    let direct = sqlite_app();
+    let statuses = attempts(&direct, &|n| format!("198.51.100.{n}"));
+    assert!(
+        statuses[..LOGIN_CLIENT_MAX].iter().all(|s| *s == 401),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses[LOGIN_CLIENT_MAX], 429,
+        "the client's 31st failure is refused"
+    );
+    assert_eq!(hsts(&direct, "https"), None, "a client cannot turn HSTS on");
+    // 127.0.0.1 trusted: each forwarded address has its own limit.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("web.db").to_string_lossy().to_string();
+    let proxied = spawn_configured(db, Some(dir), None, |state| {
+        state.with_trusted_proxies(vec!["127.0.0.1".parse().unwrap()])
+    });
+    let statuses = attempts(&proxied, &|n| format!("198.51.100.{n}"));
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    let statuses = attempts(&proxied, &|_| "203.0.113.9".to_string());
+    assert_eq!(statuses[LOGIN_CLIENT_MAX], 429, "{statuses:?}");
+    assert_eq!(
+        hsts(&proxied, "https").as_deref(),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    assert_eq!(hsts(&proxied, "http"), None);
+}
+
+/// `LOGIN_FAILURES_PER_CLIENT_MAX`.
+const LOGIN_CLIENT_MAX: usize = samvirke_web::auth::LOGIN_FAILURES_PER_CLIENT_MAX as usize;

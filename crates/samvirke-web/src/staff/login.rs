@@ -100,10 +100,6 @@ fn set_cookie(response: &mut Response, cookie: &str) {
     }
 }
 
-fn client_address(connect: Option<&ConnectInfo<SocketAddr>>) -> String {
-    connect.map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
-}
-
 /// Checks a login in three steps, so that the slow password check holds no database lock: (1)
 /// refuse when the account or the client is over its limit of failures, else count this attempt
 /// as failed up front (so that attempts sent in parallel cannot get past the limit while their
@@ -192,7 +188,12 @@ async fn login(
         return csrf_refused();
     }
     let csrf = csrf_cookie.to_string();
-    let client = client_address(connect.as_ref().map(|c| &c.0));
+    let client = auth::client_address(
+        connect.as_ref().map(|c| c.0.0.ip()),
+        &headers,
+        &state.trusted_proxies,
+    )
+    .map_or_else(|| "unknown".to_string(), |a| a.to_string());
     let password = form.get("password").to_string();
     let secure = auth::cookie_attributes(&headers, state.secure_cookies);
     let account_subject = format!("email:{email}");

@@ -11,7 +11,7 @@ use crate::cli_error::CliError;
 /// Arguments of `samvirke serve`.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Logs go to stderr; set SAMVIRKE_LOG (e.g. debug, or samvirke_web=debug,tower_http=info) to change the level.\nStops cleanly on Ctrl-C or SIGTERM, finishing the requests under way.\n\nExamples:\n  samvirke serve --demo\n  samvirke --db postgres://samvirke@db/registry serve --listen 0.0.0.0:8080"
+    after_help = "Logs go to stderr; set SAMVIRKE_LOG (e.g. debug, or samvirke_web=debug,tower_http=info) to change the level.\nStops cleanly on Ctrl-C or SIGTERM, finishing the requests under way.\n\nExamples:\n  samvirke serve --demo\n  samvirke --db postgres://samvirke@db/registry serve --listen 0.0.0.0:8080 --trusted-proxy 10.0.0.5"
 )]
 pub struct ServeArgs {
     /// Address and port to listen on.
@@ -21,6 +21,16 @@ pub struct ServeArgs {
     /// sending `X-Forwarded-Proto: https`).
     #[arg(long)]
     secure_cookies: bool,
+    /// A proxy in front of the server (its address; repeat for several): only from these are
+    /// `X-Forwarded-For` (the client's address, which the login limit counts by) and
+    /// `X-Forwarded-Proto: https` (which turns on HSTS) believed.
+    #[arg(
+        long = "trusted-proxy",
+        env = "SAMVIRKE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "ADDR"
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// Delete the register's cases closed longer ago than this many days, when the server starts
     /// and every six hours after (as `samvirke cases purge` does; each deletion is logged).
     #[arg(long, env = "SAMVIRKE_CASE_RETENTION_DAYS", default_value_t = super::cases::RETENTION_DAYS_DEFAULT, value_name = "DAYS")]
@@ -98,7 +108,8 @@ pub fn run(db: &str, demo: bool, args: ServeArgs) -> Result<(), CliError> {
     };
     let state = AppState::open_with(db, args.secure_cookies)
         .map_err(|e| CliError::Failure(e.to_string()))?
-        .with_site(site);
+        .with_site(site)
+        .with_trusted_proxies(args.trusted_proxies.clone());
     spawn_retention(db.to_string(), args.case_retention_days);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

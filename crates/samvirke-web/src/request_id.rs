@@ -25,17 +25,16 @@ fn new_id() -> String {
 }
 
 fn base36(mut n: u64) -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = Vec::new();
     loop {
-        out.push(DIGITS[(n % 36) as usize]);
+        // `n % 36` is a digit of base 36.
+        out.extend(char::from_digit((n % 36) as u32, 36));
         n /= 36;
         if n == 0 {
             break;
         }
     }
-    out.reverse();
-    String::from_utf8_lossy(&out).into_owned()
+    out.iter().rev().collect()
 }
 
 /// The id of the request being served, if any.

@@ -132,15 +132,13 @@ pub(crate) fn same_site_path(back: &str) -> bool {
 
 /// Percent-encodes a path and query for use as a query value (slashes kept, for readability).
 pub(crate) fn encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
             out.push(char::from(b));
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

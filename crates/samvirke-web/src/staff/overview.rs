@@ -169,7 +169,7 @@ async fn overview(State(state): State<Arc<AppState>>, SignedIn(staff): SignedIn)
         @if open_disputes.is_empty() {
             p { (tr("tasks-none")) }
         } @else {
-            (super::disputes::table(&open_disputes[..open_disputes.len().min(TASKS_MAX)]))
+            (super::disputes::table(open_disputes.get(..open_disputes.len().min(TASKS_MAX)).unwrap_or_default()))
         }
         p { a href="/staff/disputes" { (tr("disputes-all")) } }
         h2 { (tr("cooperations")) }

@@ -155,7 +155,7 @@ impl StaffForm for TakeBackForm {
                     && d.valid.contains(effective)
                     && d.valid.from() < effective
             });
-            let Some(i) = found else {
+            let Some(delegation) = found.and_then(|i| doc.delegations.get_mut(i)) else {
                 p.add(
                     "services",
                     tra(
@@ -170,10 +170,9 @@ impl StaffForm for TakeBackForm {
                 );
                 continue;
             };
-            let old = doc.delegations[i].clone();
-            let ends_at = Interval::new(old.valid.from(), Some(effective))
+            let old = delegation.clone();
+            delegation.valid = Interval::new(old.valid.from(), Some(effective))
                 .map_err(|e| WebError::Internal(e.to_string()))?;
-            doc.delegations[i].valid = ends_at;
             let rest: Vec<MunicipalityId> = old
                 .for_municipalities
                 .iter()
@@ -182,7 +181,6 @@ impl StaffForm for TakeBackForm {
                 .collect();
             if !rest.is_empty() {
                 // The others keep the delegation: it goes on for them from the same day.
-                doc.delegations[i].for_municipalities = old.for_municipalities.clone();
                 let continued = Delegation {
                     for_municipalities: rest,
                     valid: Interval::new(effective, old.valid.to())

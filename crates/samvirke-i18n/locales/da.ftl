@@ -367,6 +367,7 @@ show = Vis
 error-summary-title = Der er et problem
 error-prefix = Fejl:
 error-internal = Der gik noget galt på serveren; årsagen er logget. Prøv igen, eller meld fejlen med tidspunktet for forespørgslen.
+error-unavailable = Databasen kan ikke nås lige nu, så intet er gemt. Prøv igen om et øjeblik.
 saved-title = Gemt
 pages = Sider
 newer = Nyere

@@ -367,6 +367,7 @@ show = Show
 error-summary-title = There is a problem
 error-prefix = Error:
 error-internal = Something went wrong on the server; the cause has been logged. Try again, or report it with the time of the request.
+error-unavailable = The database cannot be reached just now, so nothing was saved. Try again in a moment.
 saved-title = Saved
 pages = Pages
 newer = Newer

@@ -367,6 +367,7 @@ show = Vis
 error-summary-title = Det er et problem
 error-prefix = Feil:
 error-internal = Noe gikk galt på serveren; årsaken er logget. Prøv igjen, eller meld fra om feilen med tidspunktet for forespørselen.
+error-unavailable = Databasen kan ikke nås akkurat nå, så ingenting er lagret. Prøv igjen om et øyeblikk.
 saved-title = Lagret
 pages = Sider
 newer = Nyere

@@ -367,6 +367,7 @@ show = Visa
 error-summary-title = Det finns ett problem
 error-prefix = Fel:
 error-internal = Något gick fel på servern; orsaken har loggats. Försök igen, eller rapportera felet med tidpunkten för förfrågan.
+error-unavailable = Databasen går inte att nå just nu, så inget har sparats. Försök igen om en stund.
 saved-title = Sparat
 pages = Sidor
 newer = Nyare

@@ -76,6 +76,17 @@ pub enum StoreError {
         /// What failed.
         message: String,
     },
+    /// The database server cannot be reached (it is down or restarting, or the connection
+    /// broke); the next call tries to connect again.
+    #[error(
+        "database {location} cannot be reached just now ({message}); nothing was written; try again when it is back"
+    )]
+    Unavailable {
+        /// Which database.
+        location: String,
+        /// What the connection said.
+        message: String,
+    },
     /// The database was written by a newer Samvirke.
     #[error(
         "database {location} has schema version {found}, this samvirke knows up to {SCHEMA_VERSION}; upgrade samvirke"

@@ -33,20 +33,50 @@ END $$;
 
 /// The PostgreSQL journal.
 pub struct PostgresBackend {
-    /// The connection; `None` only while it is being closed.
+    /// The connection; `None` after it was lost and could not be made again yet.
     client: Option<Client>,
+    /// Where to connect again (with the password, never shown).
+    url: String,
     location: String,
 }
 
-/// The open connection of `client`.
+/// The open connection of `client`, connecting again to `url` when it was lost (the server was
+/// restarted, say): a request during an outage gets [`StoreError::Unavailable`], the first one
+/// after it a new connection.
 fn connected<'c>(
     client: &'c mut Option<Client>,
+    url: &str,
     location: &str,
 ) -> Result<&'c mut Client, StoreError> {
-    client.as_mut().ok_or_else(|| StoreError::Database {
+    if client.as_ref().is_none_or(Client::is_closed) {
+        let fresh = Client::connect(url, NoTls).map_err(|e| StoreError::Unavailable {
+            location: location.to_string(),
+            message: e.to_string(),
+        })?;
+        *client = Some(fresh);
+    }
+    client.as_mut().ok_or_else(|| StoreError::Unavailable {
         location: location.to_string(),
-        message: "the connection is closed".to_string(),
+        message: "no connection".to_string(),
     })
+}
+
+/// Whether `e` says the connection or the server is gone (closed, broken, shutting down, not yet
+/// accepting connections) rather than that the statement is wrong.
+fn is_outage(e: &postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    match e.as_db_error() {
+        // Class 08 (connection exception) and 57P01–57P03 (admin shutdown, crash shutdown,
+        // cannot connect now).
+        Some(db) => {
+            let code = db.code().code();
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+        }
+        // No answer from the server at all: the socket failed.
+        None => std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()),
+    }
 }
 
 impl Drop for PostgresBackend {
@@ -87,6 +117,7 @@ impl PostgresBackend {
         })?;
         let mut backend = PostgresBackend {
             client: Some(client),
+            url: url.to_string(),
             location,
         };
         backend.migrate()?;
@@ -99,16 +130,23 @@ impl PostgresBackend {
                 Some(db) => db.message().to_string(),
                 None => e.to_string(),
             };
-            StoreError::Database {
-                location: location.to_string(),
-                message,
+            if is_outage(&e) {
+                StoreError::Unavailable {
+                    location: location.to_string(),
+                    message,
+                }
+            } else {
+                StoreError::Database {
+                    location: location.to_string(),
+                    message,
+                }
             }
         }
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let err = Self::err(&self.location);
-        let mut tx = connected(&mut self.client, &self.location)?
+        let mut tx = connected(&mut self.client, &self.url, &self.location)?
             .transaction()
             .map_err(&err)?;
         // Serialise concurrent first-time set-ups of the same database.
@@ -179,7 +217,7 @@ impl Backend for PostgresBackend {
 
     fn head(&mut self) -> Result<(u64, String), StoreError> {
         let err = Self::err(&self.location);
-        let row = connected(&mut self.client, &self.location)?
+        let row = connected(&mut self.client, &self.url, &self.location)?
             .query_opt(
                 "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
                 &[],
@@ -192,7 +230,7 @@ impl Backend for PostgresBackend {
 
     fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError> {
         let err = Self::err(&self.location);
-        let rows = connected(&mut self.client, &self.location)?
+        let rows = connected(&mut self.client, &self.url, &self.location)?
             .query("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > $1 ORDER BY seq", &[&(after as i64)])
             .map_err(&err)?;
         rows.iter()
@@ -202,7 +240,7 @@ impl Backend for PostgresBackend {
 
     fn read_event(&mut self, seq: u64) -> Result<Option<Event>, StoreError> {
         let err = Self::err(&self.location);
-        let row = connected(&mut self.client, &self.location)?
+        let row = connected(&mut self.client, &self.url, &self.location)?
             .query_opt("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq = $1", &[&(seq as i64)])
             .map_err(&err)?;
         row.map(|row| row_to_event(&self.location, &row))
@@ -211,7 +249,7 @@ impl Backend for PostgresBackend {
 
     fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError> {
         let err = Self::err(&self.location);
-        let mut tx = connected(&mut self.client, &self.location)?
+        let mut tx = connected(&mut self.client, &self.url, &self.location)?
             .transaction()
             .map_err(&err)?;
         tx.batch_execute("LOCK TABLE journal IN EXCLUSIVE MODE")
@@ -253,7 +291,7 @@ impl Backend for PostgresBackend {
         let values = to_postgres(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
-        connected(&mut self.client, &self.location)?
+        connected(&mut self.client, &self.url, &self.location)?
             .execute(sql, &refs)
             .map_err(&err)
     }
@@ -264,7 +302,7 @@ impl Backend for PostgresBackend {
         query: (&str, Vec<SqlValue>),
     ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let err = Self::err(&self.location);
-        let mut tx = connected(&mut self.client, &self.location)?
+        let mut tx = connected(&mut self.client, &self.url, &self.location)?
             .transaction()
             .map_err(&err)?;
         for (sql, params) in statements {
@@ -291,7 +329,7 @@ impl Backend for PostgresBackend {
         let values = to_postgres(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
-        let rows = connected(&mut self.client, &self.location)?
+        let rows = connected(&mut self.client, &self.url, &self.location)?
             .query(sql, &refs)
             .map_err(&err)?;
         rows_to_values(&rows, &err)

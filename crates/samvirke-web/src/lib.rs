@@ -155,6 +155,10 @@ pub enum WebError {
         /// Seconds.
         retry_after: i64,
     },
+    /// The database cannot be reached just now (it is down or restarting): 503, try again in
+    /// `RETRY_AFTER_UNAVAILABLE_S` seconds; the cause is logged.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something broke inside: 500, the cause is logged.
     #[error("internal error: {0}")]
     Internal(String),
@@ -169,9 +173,15 @@ fn problem_count(problems: &[samvirke_core::Diagnostic]) -> String {
 
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
-        WebError::Internal(e.to_string())
+        match e {
+            StoreError::Unavailable { .. } => WebError::Unavailable(e.to_string()),
+            other => WebError::Internal(other.to_string()),
+        }
     }
 }
+
+/// How long a client is asked to wait when the database cannot be reached.
+pub(crate) const RETRY_AFTER_UNAVAILABLE_S: u32 = 5;
 
 impl WebError {
     pub(crate) fn status(&self) -> StatusCode {
@@ -185,6 +195,7 @@ impl WebError {
             WebError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             WebError::Invalid { .. } | WebError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -197,6 +208,10 @@ impl WebError {
                 tracing::error!(%cause, "request failed");
                 html::tr("error-internal")
             }
+            WebError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                html::tr("error-unavailable")
+            }
             other => other.to_string(),
         }
     }
@@ -207,6 +222,12 @@ impl WebError {
             WebError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 "Something went wrong on the server; the cause has been logged. Try again, or report it with the time of the request.".to_string()
+            }
+            WebError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                format!(
+                    "The database cannot be reached just now; nothing was written. Try again in {RETRY_AFTER_UNAVAILABLE_S} seconds."
+                )
             }
             other => other.to_string(),
         }

@@ -338,6 +338,12 @@ pub(crate) fn problem(error: &WebError) -> Response {
             .headers_mut()
             .insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
     }
+    if let WebError::Unavailable(_) = error {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(crate::RETRY_AFTER_UNAVAILABLE_S),
+        );
+    }
     if let WebError::Unauthorized(_) = error {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,

@@ -52,6 +52,14 @@ impl IntoResponse for PageError {
             (components::error_box(&tr("error-page"), &self.0.page_detail()))
             (reference())
         };
-        (status, Html(page(&tr("error-page"), body).into_string())).into_response()
+        let mut response =
+            (status, Html(page(&tr("error-page"), body).into_string())).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(crate::RETRY_AFTER_UNAVAILABLE_S),
+            );
+        }
+        response
     }
 }

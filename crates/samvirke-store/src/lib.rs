@@ -87,6 +87,14 @@ pub enum StoreError {
         /// What the connection said.
         message: String,
     },
+    /// The disk that holds the database is full.
+    #[error(
+        "database {location}: the disk is full; nothing was written; free space on the disk that holds the database and run the command again"
+    )]
+    DiskFull {
+        /// Which database.
+        location: String,
+    },
     /// The database was written by a newer Samvirke.
     #[error(
         "database {location} has schema version {found}, this samvirke knows up to {SCHEMA_VERSION}; upgrade samvirke"

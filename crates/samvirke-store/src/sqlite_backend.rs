@@ -36,10 +36,7 @@ impl SqliteBackend {
     /// Opens (and if needed creates) the database file at `path`.
     pub fn open(path: &str) -> Result<SqliteBackend, StoreError> {
         let location = path.to_string();
-        let db_err = |e: rusqlite::Error| StoreError::Database {
-            location: location.clone(),
-            message: e.to_string(),
-        };
+        let db_err = |e: rusqlite::Error| sqlite_error(&location, &e);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -64,29 +61,20 @@ impl SqliteBackend {
     }
 
     fn err(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::Database {
-            location: self.location.clone(),
-            message: e.to_string(),
-        }
+        sqlite_error(&self.location, &e)
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::Database {
-                location: self.location.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| sqlite_error(&self.location, &e))?;
         tx.execute_batch(&format!(
             "{SCHEMA}{}{}",
             crate::accounts::SCHEMA,
             crate::register::SCHEMA
         ))
-        .map_err(|e| StoreError::Database {
-            location: self.location.clone(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| sqlite_error(&self.location, &e))?;
         let found: Option<String> = tx
             .query_row(
                 "SELECT value FROM samvirke_meta WHERE key = 'schema_version'",
@@ -101,14 +89,11 @@ impl SqliteBackend {
                     Err(e)
                 }
             })
-            .map_err(|e| StoreError::Database {
-                location: self.location.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| sqlite_error(&self.location, &e))?;
         match found.as_deref().map(str::parse::<i64>) {
             None => {
                 tx.execute("INSERT INTO samvirke_meta (key, value) VALUES ('schema_version', ?1)", params![SCHEMA_VERSION.to_string()])
-                    .map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+                    .map_err(|e| sqlite_error(&self.location, &e))?;
             }
             Some(Ok(v)) if v > SCHEMA_VERSION => return Err(StoreError::SchemaTooNew { location: self.location.clone(), found: v }),
             Some(Ok(found)) => {
@@ -120,10 +105,7 @@ impl SqliteBackend {
             }
             Some(Err(_)) => return Err(StoreError::Database { location: self.location.clone(), message: "samvirke_meta.schema_version is not a number; this file was not written by samvirke".to_string() }),
         }
-        tx.commit().map_err(|e| StoreError::Database {
-            location: self.location.clone(),
-            message: e.to_string(),
-        })
+        tx.commit().map_err(|e| sqlite_error(&self.location, &e))
     }
 }
 
@@ -173,44 +155,29 @@ impl Backend for SqliteBackend {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > ?1 ORDER BY seq")
-            .map_err(|e| StoreError::Database { location: self.location.clone(), message: e.to_string() })?;
+            .map_err(|e| sqlite_error(&self.location, &e))?;
         let rows = stmt
             .query_map(params![after as i64], row_to_event)
-            .map_err(|e| StoreError::Database {
-                location: self.location.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| sqlite_error(&self.location, &e))?;
         rows.collect::<rusqlite::Result<Vec<Event>>>()
-            .map_err(|e| StoreError::Database {
-                location: self.location.clone(),
-                message: e.to_string(),
-            })
+            .map_err(|e| sqlite_error(&self.location, &e))
     }
 
     fn read_event(&mut self, seq: u64) -> Result<Option<Event>, StoreError> {
         use rusqlite::OptionalExtension as _;
-        let err = |e: rusqlite::Error| StoreError::Database {
-            location: self.location.clone(),
-            message: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&self.location, &e);
         let mut stmt = self
             .conn
             .prepare_cached("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq = ?1")
             .map_err(err)?;
         stmt.query_row(params![seq as i64], row_to_event)
             .optional()
-            .map_err(|e| StoreError::Database {
-                location: self.location.clone(),
-                message: e.to_string(),
-            })
+            .map_err(|e| sqlite_error(&self.location, &e))
     }
 
     fn append(&mut self, expected_head: u64, events: &[Event]) -> Result<(), StoreError> {
         let location = self.location.clone();
-        let err = |e: rusqlite::Error| StoreError::Database {
-            location: location.clone(),
-            message: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&location, &e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -253,10 +220,7 @@ impl Backend for SqliteBackend {
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let changed = stmt
             .execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))
-            .map_err(|e| StoreError::Database {
-                location: self.location.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| sqlite_error(&self.location, &e))?;
         Ok(changed as u64)
     }
 
@@ -266,10 +230,7 @@ impl Backend for SqliteBackend {
         query: (&str, Vec<SqlValue>),
     ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let location = self.location.clone();
-        let err = |e: rusqlite::Error| StoreError::Database {
-            location: location.clone(),
-            message: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&location, &e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -291,10 +252,7 @@ impl Backend for SqliteBackend {
         params: &[SqlValue],
     ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let location = self.location.clone();
-        let err = |e: rusqlite::Error| StoreError::Database {
-            location: location.clone(),
-            message: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&location, &e);
         query_rows(&self.conn, sql, params).map_err(err)
     }
 }
@@ -325,6 +283,44 @@ fn query_rows(
         },
     )?;
     rows.collect()
+}
+
+/// A SQLite error as a store error: a full disk says so, with the fix (the transaction it broke
+/// was rolled back: nothing was written). SQLite reports a full disk as `SQLITE_FULL`, or, when
+/// the shared-memory file of the write-ahead log cannot grow, as an I/O error: then a small file
+/// written beside the database tells whether the disk is full.
+fn sqlite_error(location: &str, e: &rusqlite::Error) -> StoreError {
+    let full = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => true,
+        Some(rusqlite::ErrorCode::SystemIoFailure) => disk_is_full(location),
+        _ => false,
+    };
+    if full {
+        StoreError::DiskFull {
+            location: location.to_string(),
+        }
+    } else {
+        StoreError::Database {
+            location: location.to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Whether the disk that holds the database `location` has no room for 64 KiB.
+fn disk_is_full(location: &str) -> bool {
+    use std::io::Write as _;
+    let dir = std::path::Path::new(location)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let probe = dir.join(format!(".samvirke-space-check-{}", std::process::id()));
+    let written = std::fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&[0u8; 64 * 1024])
+            .and_then(|()| file.sync_all())
+    });
+    let _ = std::fs::remove_file(&probe);
+    matches!(written, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
 }
 
 fn to_sqlite(value: &SqlValue) -> rusqlite::types::Value {

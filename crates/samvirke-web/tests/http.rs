@@ -1545,17 +1545,7 @@ both!(a_stale_form_gets_the_conflict_page, |app| {
 
 both!(write_api_needs_a_token_and_if_match, |app| {
     add_user(app, "bot@dragoer.dk", Role::Editor, &["DK-0155"]);
-    let token = samvirke_web::auth::new_token().unwrap();
-    Store::open(&app.db)
-        .unwrap()
-        .api_token_create(
-            &samvirke_web::auth::token_hash(&token),
-            "bot@dragoer.dk",
-            "ci",
-            Timestamp::from_micros(1_700_000_000_000_000),
-            Timestamp::from_micros(4_000_000_000_000_000),
-        )
-        .unwrap();
+    let token = api_token(app, "bot@dragoer.dk");
     let agent = &app.agent;
     let url = format!("{}/api/v1/cooperations/dragoer-taarnby", app.base);
     let mut got = agent.get(&url).call().unwrap();
@@ -2946,6 +2936,11 @@ fn import_text(app: &App, name: &str, text: &str) {
 
 /// A new API token of the account `email`.
 fn api_token(app: &App, email: &str) -> String {
+    api_token_between(app, email, 1_800_000_000_000_000, 4_000_000_000_000_000)
+}
+
+/// A new API token of the account `email`, made and ending at these record times (microseconds).
+fn api_token_between(app: &App, email: &str, made: i64, ends: i64) -> String {
     let token = samvirke_web::auth::new_token().unwrap();
     Store::open(&app.db)
         .unwrap()
@@ -2953,8 +2948,8 @@ fn api_token(app: &App, email: &str) -> String {
             &samvirke_web::auth::token_hash(&token),
             email,
             "ci",
-            Timestamp::from_micros(1_800_000_000_000_000),
-            Timestamp::from_micros(4_000_000_000_000_000),
+            Timestamp::from_micros(made),
+            Timestamp::from_micros(ends),
         )
         .unwrap();
     token
@@ -4705,17 +4700,12 @@ both!(
         let again = anna.post(&action, &[("csrf", &csrf)]);
         assert_eq!(again.status, 404, "{}", again.body);
         // A token past its end does not work.
-        let old = samvirke_web::auth::new_token().unwrap();
-        Store::open(&app.db)
-            .unwrap()
-            .api_token_create(
-                &samvirke_web::auth::token_hash(&old),
-                "anna@dragoer.dk",
-                "old",
-                Timestamp::from_micros(1_600_000_000_000_000),
-                Timestamp::from_micros(1_700_000_000_000_000),
-            )
-            .unwrap();
+        let old = api_token_between(
+            app,
+            "anna@dragoer.dk",
+            1_600_000_000_000_000,
+            1_700_000_000_000_000,
+        );
         assert_eq!(json_as(app, "/api/v1/cases", Some(&old)).0, 401);
         assert!(anna.get("/staff").body.contains("expired"));
         // A new password ends the session.

@@ -4725,45 +4725,23 @@ both!(
 );
 
 both!(every_response_and_error_carries_its_request_id, |app| {
-    let response = app
-        .agent
-        .get(&format!("{}/no-such-page", app.base))
-        .call()
-        .unwrap();
-    let id = response
-        .headers()
-        .get("x-request-id")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    let page = response.into_body().read_to_string().unwrap();
+    // GET `path`: the request id the response carries, and its body.
+    let get = |path: &str| {
+        let mut response = app
+            .agent
+            .get(&format!("{}{path}", app.base))
+            .call()
+            .unwrap();
+        let id = response.headers().get("x-request-id").unwrap();
+        let id = id.to_str().unwrap().to_string();
+        (id, response.body_mut().read_to_string().unwrap())
+    };
+    let (id, page) = get("/no-such-page");
     assert!(page.contains(&format!("Error reference: {id}")), "{page}");
-    let mut response = app
-        .agent
-        .get(&format!(
-            "{}/api/v1/who?municipality=XX-1&service=a&on=2025-01-01",
-            app.base
-        ))
-        .call()
-        .unwrap();
-    let id = response
-        .headers()
-        .get("x-request-id")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    let problem: serde_json::Value =
-        serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    let (id, body) = get("/api/v1/who?municipality=XX-1&service=a&on=2025-01-01");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(problem["request_id"], id.as_str(), "{problem}");
-    let response = app.agent.get(&format!("{}/", app.base)).call().unwrap();
-    let other = response
-        .headers()
-        .get("x-request-id")
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let (other, _) = get("/");
     assert_ne!(other, id, "each request its own id");
 });
 

@@ -401,6 +401,7 @@ area-status-dropped = opgivet
 history-link = Aftalernes historik
 history-version = Version { $number }, { $when }
 history-by-staff = en medarbejder
+history-by-cli = kommandolinjen
 history-by-role-in = { $role } i { $municipality }
 history-page-invalid = side “{ $page }” er ikke et sidetal; brug 1, 2, 3 …
 change-cooperation = Samarbejdet “{ $name }”

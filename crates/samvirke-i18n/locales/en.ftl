@@ -401,6 +401,7 @@ area-status-dropped = dropped
 history-link = History of the agreements
 history-version = Version { $number }, { $when }
 history-by-staff = a staff member
+history-by-cli = the command line
 history-by-role-in = { $role } at { $municipality }
 history-page-invalid = page “{ $page }” is not a page number; use 1, 2, 3 …
 change-cooperation = The cooperation “{ $name }”

@@ -401,6 +401,7 @@ area-status-dropped = lagt bort
 history-link = Avtalenes historikk
 history-version = Versjon { $number }, { $when }
 history-by-staff = en ansatt
+history-by-cli = kommandolinjen
 history-by-role-in = { $role } i { $municipality }
 history-page-invalid = side «{ $page }» er ikke et sidetall; bruk 1, 2, 3 …
 change-cooperation = Samarbeidet «{ $name }»

@@ -401,6 +401,7 @@ area-status-dropped = avfört
 history-link = Avtalens historik
 history-version = Version { $number }, { $when }
 history-by-staff = en medarbetare
+history-by-cli = kommandoraden
 history-by-role-in = { $role } i { $municipality }
 history-page-invalid = sidan ”{ $page }” är inget sidnummer; använd 1, 2, 3 …
 change-cooperation = Samverkan ”{ $name }”

@@ -50,9 +50,6 @@ CREATE TABLE IF NOT EXISTS account_log (
 );
 ";
 
-/// A year in microseconds: how long a token made before tokens had an end lasts from its making.
-const YEAR_MICROS: i64 = 365 * 24 * 3600 * 1_000_000;
-
 /// Schema version 2 over version 1: API tokens end (those made before get a year from their
 /// making), and sessions remember when they were last used (for their idle limit).
 pub(crate) const MIGRATION_2: &str = "
@@ -428,9 +425,12 @@ impl Store {
                         name: text(name),
                         created_at: Timestamp::from_micros(int(created).unwrap_or(0)),
                         revoked: int(revoked).is_some(),
-                        expires_at: Timestamp::from_micros(int(expires).unwrap_or_else(|| {
-                            int(created).unwrap_or(0).saturating_add(YEAR_MICROS)
-                        })),
+                        // Every token has an end (schema version 2 gave the older ones theirs);
+                        // one without would not work (`api_token_user`), so it is listed as
+                        // ended when it was made.
+                        expires_at: Timestamp::from_micros(
+                            int(expires).or(int(created)).unwrap_or(0),
+                        ),
                     })
                 }
                 _ => None,
@@ -563,7 +563,7 @@ mod tests {
         store.session_delete("h1").unwrap();
         assert!(store.session("h1", now, idle).unwrap().is_none());
 
-        let year = Timestamp::from_micros(now.micros() + YEAR_MICROS);
+        let year = Timestamp::from_micros(now.micros() + 365 * 24 * 3600 * 1_000_000);
         store
             .api_token_create("abcdef0123456789", "anna@dragoer.dk", "ci", now, year)
             .unwrap();

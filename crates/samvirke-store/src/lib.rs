@@ -47,13 +47,18 @@ pub use event::{Change, Event, GENESIS_HASH, NewEvent, Payload, event_hash};
 pub use postgres_backend::PostgresBackend;
 pub use sqlite_backend::SqliteBackend;
 
+/// The actor the command line writes to the journal when it knows no other name (no
+/// `SAMVIRKE_ACTOR`, `--actor` or login name); pages say "the command line" for it.
+pub const CLI_ACTOR: &str = "samvirke-cli";
+
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = 2;
 
 /// What takes a database from each older schema version to the next: `(n, statements)` brings
 /// version `n - 1` to `n`. They run in the set-up transaction, so a database is upgraded wholly
 /// or not at all; a new database gets the tables as they are now and runs none of them.
-pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(2, accounts::MIGRATION_2)];
+pub(crate) const MIGRATIONS: &[(i64, &str)] =
+    &[(2, accounts::MIGRATION_2), (2, register::MIGRATION_2)];
 
 /// What can go wrong in the store. Messages are for users: they name the database and the fix.
 #[derive(Debug, thiserror::Error)]
@@ -143,15 +148,14 @@ pub trait Backend: Send {
     /// Runs several statements on the tables beside the journal in one transaction: all of them
     /// or, if any fails, none.
     fn account_batch(&mut self, statements: &[(&str, Vec<SqlValue>)]) -> Result<(), StoreError> {
-        self.account_batch_query(statements, ("SELECT 1", Vec::new()))
-            .map(|_| ())
+        self.account_batch_query(statements, None).map(|_| ())
     }
-    /// The same, then `query` in the same transaction (so it sees what the statements wrote and
-    /// nothing another writer wrote after them): its rows.
+    /// The same, then `query`, if any, in the same transaction (so it sees what the statements
+    /// wrote and nothing another writer wrote after them): its rows (none without a query).
     fn account_batch_query(
         &mut self,
         statements: &[(&str, Vec<SqlValue>)],
-        query: (&str, Vec<SqlValue>),
+        query: Option<(&str, Vec<SqlValue>)>,
     ) -> Result<Vec<Vec<SqlValue>>, StoreError>;
 }
 

@@ -299,7 +299,7 @@ impl Backend for PostgresBackend {
     fn account_batch_query(
         &mut self,
         statements: &[(&str, Vec<SqlValue>)],
-        query: (&str, Vec<SqlValue>),
+        query: Option<(&str, Vec<SqlValue>)>,
     ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let err = Self::err(&self.location);
         let mut tx = connected(&mut self.client, &self.url, &self.location)?
@@ -311,11 +311,15 @@ impl Backend for PostgresBackend {
                 values.iter().map(|v| v.as_ref()).collect();
             tx.execute(*sql, &refs).map_err(&err)?;
         }
-        let values = to_postgres(&query.1);
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            values.iter().map(|v| v.as_ref()).collect();
-        let rows = tx.query(query.0, &refs).map_err(&err)?;
-        let rows = rows_to_values(&rows, &err)?;
+        let rows = match query {
+            Some((sql, params)) => {
+                let values = to_postgres(&params);
+                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    values.iter().map(|v| v.as_ref()).collect();
+                rows_to_values(&tx.query(sql, &refs).map_err(&err)?, &err)?
+            }
+            None => Vec::new(),
+        };
         tx.commit().map_err(&err)?;
         Ok(rows)
     }

@@ -14,6 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{SqlValue, Store, StoreError};
 
+/// Schema version 2 over version 1: the case number counter starts after the highest number
+/// already given (a new database starts it at 0 in [`SCHEMA`]).
+pub(crate) const MIGRATION_2: &str = "
+UPDATE register_number SET n = (SELECT COALESCE(MAX(x), 0) FROM (SELECT id AS x FROM register_case UNION ALL SELECT case_id AS x FROM register_log) AS given);
+";
+
 /// The register tables (both dialects accept this text).
 pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS register_case (
@@ -41,9 +47,7 @@ CREATE TABLE IF NOT EXISTS register_log (
     what TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS register_number (one INTEGER PRIMARY KEY CHECK (one = 1), n BIGINT NOT NULL);
-INSERT INTO register_number (one, n)
-    SELECT 1, COALESCE(MAX(x), 0) FROM (SELECT id AS x FROM register_case UNION ALL SELECT case_id AS x FROM register_log) AS given WHERE true
-    ON CONFLICT (one) DO NOTHING;
+INSERT INTO register_number (one, n) VALUES (1, 0) ON CONFLICT (one) DO NOTHING;
 CREATE TABLE IF NOT EXISTS mail_sent (
     mail_key TEXT NOT NULL,
     recipient TEXT NOT NULL,
@@ -498,7 +502,7 @@ impl Store {
                     vec![SqlValue::Int(now.micros()), t(actor), t(&what.to_stored())],
                 ),
             ],
-            ("SELECT n FROM register_number", Vec::new()),
+            Some(("SELECT n FROM register_number", Vec::new())),
         )?;
         match taken.first().and_then(|row| row.first()) {
             Some(SqlValue::Int(id)) => Ok(*id),

@@ -227,7 +227,7 @@ impl Backend for SqliteBackend {
     fn account_batch_query(
         &mut self,
         statements: &[(&str, Vec<SqlValue>)],
-        query: (&str, Vec<SqlValue>),
+        query: Option<(&str, Vec<SqlValue>)>,
     ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let location = self.location.clone();
         let err = |e: rusqlite::Error| sqlite_error(&location, &e);
@@ -241,7 +241,10 @@ impl Backend for SqliteBackend {
             stmt.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))
                 .map_err(err)?;
         }
-        let rows = query_rows(&tx, query.0, &query.1).map_err(err)?;
+        let rows = match query {
+            Some((sql, params)) => query_rows(&tx, sql, &params).map_err(err)?,
+            None => Vec::new(),
+        };
         tx.commit().map_err(err)?;
         Ok(rows)
     }

@@ -214,6 +214,8 @@ fn a_version_1_database_is_upgraded_when_opened() {
         ALTER TABLE staff_session DROP COLUMN last_seen_at;
         UPDATE samvirke_meta SET value = '1' WHERE key = 'schema_version';
         INSERT INTO api_token (token_hash, email, name, created_at) VALUES ('abcdef0123', 'a@b.dk', 'ci', 1000);
+        DROP TABLE register_number;
+        INSERT INTO register_log (at, actor, case_id, what) VALUES (1000, 'test', 7, 'deleted');
     ";
     const YEAR: i64 = 365 * 24 * 3600 * 1_000_000;
     let check = |store: &mut Store| {

@@ -48,10 +48,32 @@ impl Limit {
         &self,
         work: impl FnOnce() -> Result<T, WebError> + Send + 'static,
     ) -> Result<T, WebError> {
+        let _permits = self.acquire().await?;
+        self.on_blocking_thread(work).await
+    }
+
+    /// Waits for a permit of this kind, then for one of the permits all heavy work shares.
+    async fn acquire(
+        &self,
+    ) -> Result<
+        (
+            tokio::sync::SemaphorePermit<'_>,
+            tokio::sync::SemaphorePermit<'static>,
+        ),
+        WebError,
+    > {
         let failed =
             |e: tokio::sync::AcquireError| WebError::Internal(format!("{}: {e}", self.name));
-        let _own = self.permits.acquire().await.map_err(failed)?;
-        let _shared = heavy().acquire().await.map_err(failed)?;
+        let own = self.permits.acquire().await.map_err(failed)?;
+        let shared = heavy().acquire().await.map_err(failed)?;
+        Ok((own, shared))
+    }
+
+    /// Runs `work` on a blocking thread (the caller holds the permits).
+    async fn on_blocking_thread<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, WebError> {
         tokio::task::spawn_blocking(work)
             .await
             .map_err(|e| WebError::Internal(format!("{}: {e}", self.name)))?
@@ -94,17 +116,12 @@ impl<K: Eq + Hash + Clone, V: Clone + Send + 'static> Cache<K, V> {
         if let Some(found) = self.get(&key)? {
             return Ok(found);
         }
-        let name = self.limit.name;
-        let failed = |e: tokio::sync::AcquireError| WebError::Internal(format!("{name}: {e}"));
-        let _own = self.limit.permits.acquire().await.map_err(failed)?;
+        let _permits = self.limit.acquire().await?;
         // Another request may have worked it out while this one waited.
         if let Some(found) = self.get(&key)? {
             return Ok(found);
         }
-        let _shared = heavy().acquire().await.map_err(failed)?;
-        let value = tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| WebError::Internal(format!("{name}: {e}")))??;
+        let value = self.limit.on_blocking_thread(work).await?;
         let mut entries = self.lock()?;
         if entries.map.len() >= self.capacity
             && let Some(oldest) = entries

@@ -494,11 +494,12 @@ impl AppState {
     }
 }
 
+/// An actor as the public history names it: the name, the staff role and the municipality.
+type PublicActor = (String, Option<String>, Option<String>);
+
 /// Who recorded an event, as the public history says it: a staff account (an e-mail address in
 /// the journal) as `staff` with its role and first municipality, looked up once per account in
 /// `known`; any other actor (the command line, an import) as it is.
-type PublicActor = (String, Option<String>, Option<String>);
-
 fn public_actor(
     store: &mut Store,
     known: &mut std::collections::HashMap<String, PublicActor>,

@@ -4556,12 +4556,16 @@ both!(
             Some(&token),
         );
         assert_eq!(status, 200, "{json}");
-        let (_, report) = json_as(
+        let (status, report) = json_as(
             app,
             "/api/v1/cooperations/dragoer-taarnby-settle/reports/2025",
             Some(&token),
         );
-        assert_eq!(report["parts"][0]["settlement"][0]["payer"], "DK-0155");
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(
+            report["parts"][0]["settlement"][0]["payer"], "DK-0155",
+            "{report}"
+        );
         let mut ib = Browser::new(app);
         assert_eq!(ib.login("ib@ishoej.dk", PASSWORD).status, 303);
         assert_eq!(ib.get(statement).status, 404);
@@ -4810,3 +4814,46 @@ fn the_login_limit_and_hsts_believe_only_the_trusted_proxy() {
 
 /// `LOGIN_FAILURES_PER_CLIENT_MAX`.
 const LOGIN_CLIENT_MAX: usize = samvirke_web::auth::LOGIN_FAILURES_PER_CLIENT_MAX as usize;
+
+both!(
+    the_history_names_the_command_line_in_the_readers_language,
+    |app| {
+        // A change recorded by `samvirke import` without a login name (the journal says
+        // `samvirke-cli`): the page says "the command line" in the reader's words, never the id.
+        let mut store = Store::open(&app.db).unwrap();
+        let projection = store.projection(None).unwrap();
+        let text = std::fs::read_to_string(format!("{EXAMPLES}/ishoej-vallensbaek.toml"))
+            .unwrap()
+            .replace("approx_count = 35", "approx_count = 34");
+        let parsed = parse_file("ishoej-vallensbaek.toml", &text).unwrap();
+        let changes = Store::diff(
+            &projection,
+            &parsed.doc.cooperation.id,
+            &parsed.doc.to_facts(),
+        );
+        store
+            .commit(
+                projection.head,
+                samvirke_store::CLI_ACTOR,
+                "Antal opdateret",
+                changes,
+                Timestamp::from_micros(1_700_000_100_000_000),
+            )
+            .unwrap();
+        drop(store);
+        let history = "/cooperations/ishoej-vallensbaek/history";
+        let page = wait_for(app, history, |p| p.contains("Antal opdateret"));
+        assert!(page.contains("the command line"), "{page}");
+        let mut response = app
+            .agent
+            .get(&format!("{}{history}", app.base))
+            .header("accept-language", "da")
+            .call()
+            .unwrap();
+        let da = response.body_mut().read_to_string().unwrap();
+        assert!(
+            da.contains("kommandolinjen") && !da.contains("samvirke-cli"),
+            "{da}"
+        );
+    }
+);

@@ -116,6 +116,7 @@ fn actor_text(actor: &Actor) -> String {
         ),
         (Some(role), None) => tr(&format!("role-account-{role}")),
         (None, _) if actor.name == "staff" => tr("history-by-staff"),
+        (None, _) if actor.name == samvirke_store::CLI_ACTOR => tr("history-by-cli"),
         (None, _) => actor.name.clone(),
     }
 }

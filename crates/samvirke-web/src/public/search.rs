@@ -41,6 +41,7 @@ pub(crate) fn search_form(q: &str) -> Markup {
         }
     }
 }
+
 /// Lowercase, with Nordic letters spelled out the way ids spell them (ø → oe, ä → a).
 fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -110,11 +110,12 @@ fn set_cookie(response: &mut Response, cookie: &str) {
 async fn check_password(
     state: &Arc<AppState>,
     email: String,
+    client: String,
     password: String,
-    account_subject: String,
-    client_subject: String,
 ) -> Result<Option<String>, WebError> {
     let now = now();
+    let account_subject = format!("email:{email}");
+    let client_subject = format!("client:{client}");
     let (account, client) = (account_subject.clone(), client_subject.clone());
     let user = state
         .with_store(move |store| {
@@ -196,9 +197,7 @@ async fn login(
     .map_or_else(|| "unknown".to_string(), |a| a.to_string());
     let password = form.get("password").to_string();
     let secure = auth::cookie_attributes(&headers, state.secure_cookies);
-    let account_subject = format!("email:{email}");
-    let client_subject = format!("client:{client}");
-    let checked = check_password(&state, email, password, account_subject, client_subject).await;
+    let checked = check_password(&state, email, client, password).await;
     let email = form.get("email").trim().to_string();
     match checked {
         Ok(Some(token)) => {

@@ -158,7 +158,7 @@ fn runs_page(doc: &CooperationDoc, year: i32, runs: &[Run], choice: &Choice) -> 
                             @if i == 0 { " " span.tag { (tr("runs-current")) } }
                         }
                         td data-label=(tr("runs-by")) {
-                            @if r.actor == "samvirke-cli" { (tr("runs-by-cli")) } @else { (r.actor) }
+                            @if r.actor == samvirke_store::CLI_ACTOR { (tr("runs-by-cli")) } @else { (r.actor) }
                         }
                         td data-label=(tr("runs-reason")) {
                             // `samvirke settle` without --reason records an English line of its own.

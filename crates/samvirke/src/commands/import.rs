@@ -323,7 +323,7 @@ pub fn run(db: &str, args: ImportArgs) -> Result<(), CliError> {
         .clone()
         .or_else(|| std::env::var("USER").ok())
         .filter(|a| !a.trim().is_empty())
-        .unwrap_or_else(|| "samvirke-cli".to_string());
+        .unwrap_or_else(|| samvirke_store::CLI_ACTOR.to_string());
     for (coop, file, lines) in &summary {
         if lines.is_empty() {
             writeln!(out, "{coop} ({file}): no changes")?;

@@ -47,7 +47,7 @@ pub fn parse_municipality_flag(flag: &str, text: &str) -> Result<MunicipalityId,
 pub fn actor() -> String {
     std::env::var("SAMVIRKE_ACTOR")
         .or_else(|_| std::env::var("USER"))
-        .unwrap_or_else(|_| "samvirke-cli".to_string())
+        .unwrap_or_else(|_| samvirke_store::CLI_ACTOR.to_string())
 }
 
 /// Opens the store, with a message that names the database.

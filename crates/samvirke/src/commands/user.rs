@@ -91,7 +91,10 @@ fn actor() -> String {
     std::env::var("USER")
         .ok()
         .filter(|a| !a.trim().is_empty())
-        .map_or_else(|| "samvirke-cli".to_string(), |u| format!("cli:{u}"))
+        .map_or_else(
+            || samvirke_store::CLI_ACTOR.to_string(),
+            |u| format!("cli:{u}"),
+        )
 }
 
 fn email_of(text: &str) -> Result<String, CliError> {

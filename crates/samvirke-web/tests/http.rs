@@ -2119,10 +2119,12 @@ both!(
 );
 
 /// Records one fact outside the agreement file, as the CLI does.
+/// Records `fact` beside the server, as another process would, and waits until the server has
+/// read it (its snapshot is at the journal's new head).
 fn put_fact(app: &App, fact: samvirke_core::model::Fact) {
     let mut store = Store::open(&app.db).unwrap();
     let projection = store.projection(None).unwrap();
-    store
+    let head = store
         .put(
             &projection,
             fact,
@@ -2131,6 +2133,11 @@ fn put_fact(app: &App, fact: samvirke_core::model::Fact) {
             Timestamp::from_micros(1_800_000_000_000_000),
         )
         .unwrap();
+    drop(store);
+    wait_for(app, "/health", |body| {
+        serde_json::from_str::<serde_json::Value>(body)
+            .is_ok_and(|h| h["journal_head"].as_u64().is_some_and(|h| h >= head))
+    });
 }
 
 /// Waits until the server's snapshot shows what `check` looks for on `path`.
@@ -4485,9 +4492,8 @@ both!(
             },
         );
         let statement = "/cooperations/dragoer-taarnby-settle/settlement/2025";
-        wait_for(app, "/cooperations/dragoer-taarnby-settle", |b| {
-            b.contains("Settlements are shown to the members' staff only.")
-        });
+        let (_, _, page) = app.get("/cooperations/dragoer-taarnby-settle");
+        assert!(page.contains("Settlements are shown to the members' staff only."));
         // The public: the reason and the way to sign in, for every page and download.
         for path in [
             statement.to_string(),

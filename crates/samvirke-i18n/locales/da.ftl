@@ -432,6 +432,7 @@ diff-changes = Hvad blev ændret
 diff-raw = Vis ændringen i aftalefilen
 diff-not-a-version = { $field }: “{ $value }” er ikke en version; vælg en fra historikken
 diff-nothing-yet = før den første version
+diff-more = … og { $count } ændringer mere, som listen ikke viser. Sammenlign to versioner, der ligger tættere på hinanden, for at se dem.
 
 ## Staff forms and tasks
 cancel = Annullér

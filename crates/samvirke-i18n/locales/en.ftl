@@ -432,6 +432,7 @@ diff-changes = What changed
 diff-raw = Show the change in the agreement file
 diff-not-a-version = { $field }: “{ $value }” is not a version; choose one from the history
 diff-nothing-yet = before the first version
+diff-more = … and { $count } more changes that the list does not show. Compare two versions closer together to see them.
 
 ## Staff forms and tasks
 cancel = Cancel

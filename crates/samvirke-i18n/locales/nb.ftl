@@ -432,6 +432,7 @@ diff-changes = Hva som ble endret
 diff-raw = Vis endringen i avtalefilen
 diff-not-a-version = { $field }: «{ $value }» er ikke en versjon; velg en fra historikken
 diff-nothing-yet = før den første versjonen
+diff-more = … og { $count } endringer til som listen ikke viser. Sammenlign to versjoner som ligger nærmere hverandre for å se dem.
 
 ## Staff forms and tasks
 cancel = Avbryt

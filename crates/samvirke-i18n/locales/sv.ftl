@@ -432,6 +432,7 @@ diff-changes = Vad som ändrades
 diff-raw = Visa ändringen i avtalsfilen
 diff-not-a-version = { $field }: ”{ $value }” är ingen version; välj en i historiken
 diff-nothing-yet = före den första versionen
+diff-more = … och { $count } ändringar till som listan inte visar. Jämför två versioner som ligger närmare varandra för att se dem.
 
 ## Staff forms and tasks
 cancel = Avbryt

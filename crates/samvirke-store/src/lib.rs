@@ -32,6 +32,7 @@
 pub mod accounts;
 pub mod clock;
 mod event;
+mod index;
 mod postgres_backend;
 pub mod register;
 pub mod secrets;
@@ -44,6 +45,7 @@ use samvirke_core::registry::{RecordedFact, Registry};
 use samvirke_core::{CooperationId, Timestamp};
 
 pub use event::{Change, Event, GENESIS_HASH, NewEvent, Payload, event_hash};
+pub use index::{EVENTS_PER_READ_MAX, Shown};
 pub use postgres_backend::PostgresBackend;
 pub use sqlite_backend::SqliteBackend;
 
@@ -52,13 +54,16 @@ pub use sqlite_backend::SqliteBackend;
 pub const CLI_ACTOR: &str = "samvirke-cli";
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// What takes a database from each older schema version to the next: `(n, statements)` brings
 /// version `n - 1` to `n`. They run in the set-up transaction, so a database is upgraded wholly
 /// or not at all; a new database gets the tables as they are now and runs none of them.
-pub(crate) const MIGRATIONS: &[(i64, &str)] =
-    &[(2, accounts::MIGRATION_2), (2, register::MIGRATION_2)];
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (2, accounts::MIGRATION_2),
+    (2, register::MIGRATION_2),
+    (3, index::MIGRATION_3),
+];
 
 /// What can go wrong in the store. Messages are for users: they name the database and the fix.
 #[derive(Debug, thiserror::Error)]
@@ -226,7 +231,9 @@ impl Store {
             } else {
                 Box::new(SqliteBackend::open(location)?)
             };
-        Ok(Store { backend })
+        let mut store = Store { backend };
+        store.fill_index()?;
+        Ok(store)
     }
 
     /// Wraps a backend.

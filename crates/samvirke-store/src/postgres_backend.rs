@@ -153,6 +153,7 @@ impl PostgresBackend {
         tx.execute("SELECT pg_advisory_xact_lock(7405297110)", &[])
             .map_err(&err)?;
         tx.batch_execute(SCHEMA).map_err(&err)?;
+        tx.batch_execute(crate::index::SCHEMA).map_err(&err)?;
         tx.batch_execute(crate::accounts::SCHEMA).map_err(&err)?;
         tx.batch_execute(crate::register::SCHEMA).map_err(&err)?;
         let found = tx
@@ -281,6 +282,13 @@ impl Backend for PostgresBackend {
                 ],
             )
             .map_err(&err)?;
+        }
+        let index = tx.prepare(crate::index::INSERT).map_err(&err)?;
+        for (seq, cooperation, key, class, version) in
+            crate::index::rows_of(&self.location, events)?
+        {
+            tx.execute(&index, &[&seq, &cooperation, &key, &class, &version])
+                .map_err(&err)?;
         }
         failpoint("append-before-commit");
         tx.commit().map_err(&err)

@@ -70,7 +70,8 @@ impl SqliteBackend {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| sqlite_error(&self.location, &e))?;
         tx.execute_batch(&format!(
-            "{SCHEMA}{}{}",
+            "{SCHEMA}{}{}{}",
+            crate::index::SCHEMA,
             crate::accounts::SCHEMA,
             crate::register::SCHEMA
         ))
@@ -208,6 +209,15 @@ impl Backend for SqliteBackend {
                         event.prev_hash,
                         event.hash
                     ])
+                    .map_err(err)?;
+            }
+            let mut index = tx
+                .prepare_cached(&crate::index::INSERT.replace('$', "?"))
+                .map_err(err)?;
+            for (seq, cooperation, key, class, version) in crate::index::rows_of(&location, events)?
+            {
+                index
+                    .execute(params![seq, cooperation, key, class, version])
                     .map_err(err)?;
             }
         }

@@ -257,3 +257,133 @@ fn a_version_1_database_is_upgraded_when_opened() {
         samvirke_store::SCHEMA_VERSION.to_string()
     );
 }
+
+const KOEBENHAVN_SYD: &str = include_str!("../../../examples/cooperations/koebenhavn-syd.toml");
+
+/// A small deterministic generator (the same sequence on every run, so a failure repeats).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+}
+
+/// Commits random subsets of two cooperations' facts (each commit adds back some, withdraws
+/// others), then checks every read of the journal index against a replay of the whole journal:
+/// the state of each cooperation after every event, the versions and the events a history shows.
+/// Emptying the index and opening the database again rebuilds it to the same answers.
+#[test]
+fn the_index_by_cooperation_answers_as_a_replay_of_the_journal_does() {
+    let other_facts = parse_file("koebenhavn-syd.toml", KOEBENHAVN_SYD)
+        .unwrap()
+        .doc
+        .to_facts();
+    let other = other_facts[0].cooperation().clone();
+    let all = [(coop(), facts()), (other.clone(), other_facts)];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db").to_string_lossy().to_string();
+    let database = pg::TestDatabase::create();
+    for location in [path.as_str(), database.url()] {
+        let open = || Store::open(location).unwrap();
+        let mut store = open();
+        let mut random = Lcg(42);
+        let mut commits_of = [0u64, 0u64];
+        for commit in 0..40 {
+            let which = (random.next() % 2) as usize;
+            let (id, facts) = &all[which];
+            let wanted: Vec<Fact> = facts
+                .iter()
+                .filter(|_| !random.next().is_multiple_of(4))
+                .cloned()
+                .collect();
+            let projection = store.projection(None).unwrap();
+            let changes = Store::diff(&projection, id, &wanted);
+            if changes.is_empty() {
+                continue;
+            }
+            store
+                .commit(
+                    projection.head,
+                    "test",
+                    &format!("commit {commit}"),
+                    changes,
+                    t(commit),
+                )
+                .unwrap();
+            commits_of[which] += 1;
+        }
+        let check = |store: &mut Store| {
+            let head = store.head().unwrap();
+            let events = store.events().unwrap();
+            for ((id, _), commits) in all.iter().zip(commits_of) {
+                let shown = samvirke_store::Shown { settlements: true };
+                assert_eq!(store.version_count(id, shown).unwrap(), commits);
+                let own: Vec<u64> = events
+                    .iter()
+                    .filter(|e| e.payload().unwrap().change.key().starts_with(id.as_str()))
+                    .map(|e| e.seq)
+                    .collect();
+                assert_eq!(store.event_count(id, shown).unwrap(), own.len() as u64);
+                let listed: Vec<u64> = store
+                    .cooperation_events(id, shown, (0, head), 0, 100_000)
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.seq)
+                    .collect();
+                assert_eq!(listed, own);
+                // The newest two versions, then the rest: together every event, in order.
+                let newest = store.version_page(id, shown, 0, 2).unwrap();
+                let older = store.version_page(id, shown, 2, 1000).unwrap();
+                let paged: Vec<u64> = older.iter().chain(&newest).map(|e| e.seq).collect();
+                assert_eq!(paged, own);
+                for seq in (0..=head).step_by(7).chain([head]) {
+                    let replay = store.projection_through(seq).unwrap();
+                    let expected: Vec<(String, u64)> = replay
+                        .facts_of(id)
+                        .iter()
+                        .map(|r| (r.fact.key(), r.seq))
+                        .collect();
+                    let mut indexed: Vec<(String, u64)> = store
+                        .cooperation_state_through(id, seq)
+                        .unwrap()
+                        .values()
+                        .map(|r| (r.fact.key(), r.seq))
+                        .collect();
+                    indexed.sort();
+                    let mut expected = expected;
+                    expected.sort();
+                    assert_eq!(indexed, expected, "{id} after event {seq}");
+                    let last = store.last_event_through(id, shown, seq).unwrap();
+                    assert_eq!(
+                        last.map(|e| e.seq),
+                        own.iter().rev().find(|s| **s <= seq).copied()
+                    );
+                }
+            }
+        };
+        check(&mut store);
+        drop(store);
+        let mut store = open();
+        // Forget the index, as a database written before schema version 3 has none.
+        let head = store.head().unwrap();
+        assert!(head > 40, "the commits wrote events: {head}");
+        drop(store);
+        if location.starts_with("postgres") {
+            postgres::Client::connect(location, postgres::NoTls)
+                .unwrap()
+                .batch_execute("DELETE FROM journal_fact")
+                .unwrap();
+        } else {
+            rusqlite::Connection::open(location)
+                .unwrap()
+                .execute_batch("DELETE FROM journal_fact")
+                .unwrap();
+        }
+        check(&mut open());
+    }
+}

@@ -52,13 +52,25 @@ pub(crate) fn doc_in(
     projection: &Projection,
     cooperation: &CooperationId,
 ) -> Option<CooperationDoc> {
-    let facts: Vec<&Fact> = projection
-        .facts_of(cooperation)
-        .into_iter()
-        .map(|r| &r.fact)
-        .filter(|f| f.in_agreement_file())
-        .collect();
-    CooperationDoc::from_facts(facts)
+    agreement_doc(projection.facts_of(cooperation))
+}
+
+/// The agreement document the facts of one cooperation (by key, as
+/// `Store::cooperation_state_through` reads them) make, if they hold one.
+pub(crate) fn doc_of(
+    facts: &std::collections::BTreeMap<String, samvirke_core::registry::RecordedFact>,
+) -> Option<CooperationDoc> {
+    agreement_doc(facts.values().collect())
+}
+
+fn agreement_doc(facts: Vec<&samvirke_core::registry::RecordedFact>) -> Option<CooperationDoc> {
+    CooperationDoc::from_facts(
+        facts
+            .into_iter()
+            .map(|r| &r.fact)
+            .filter(|f| f.in_agreement_file())
+            .collect::<Vec<&Fact>>(),
+    )
 }
 
 /// The agreement file text of a document (empty when there is none).

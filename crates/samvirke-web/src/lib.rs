@@ -303,6 +303,18 @@ impl AppState {
         .map_err(|e| WebError::Internal(e.to_string()))?
     }
 
+    /// Runs `f` on the second connection, kept for reads (history, past registries), off the
+    /// async threads, so such reads wait neither for nor on writes and logins.
+    pub(crate) async fn with_reader<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, WebError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || f(&mut *state.reader()?))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+    }
+
     /// The current snapshot (kept fresh by [`AppState::refresh`], which `serve` runs every
     /// `SNAPSHOT_REFRESH_MS`): a request only clones an `Arc`.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
@@ -374,52 +386,48 @@ impl AppState {
         Ok(())
     }
 
-    /// The journal events about one cooperation, oldest first, as JSON: sequence, record time,
-    /// actor, reason, and the change (a put names the event it supersedes).
-    pub(crate) fn events_of(
+    /// Which of a cooperation's events its public history shows: never disputes, and settlement
+    /// runs and e-invoices only when the cooperation publishes its settlements.
+    pub(crate) fn shown(
         &self,
         cooperation: &samvirke_core::CooperationId,
-    ) -> Result<Vec<api::HistoryItem>, WebError> {
-        // Settlement runs and e-invoices of a cooperation that shows them to members only.
+    ) -> Result<samvirke_store::Shown, WebError> {
         let members_only = self
             .snapshot()?
             .registry
             .cooperation(cooperation)
             .is_some_and(|d| !d.cooperation.settlements.is_public());
-        let mut store = self.reader()?;
-        let own = cooperation.as_str();
-        let nested = format!("{own}/");
-        let mut out = Vec::new();
+        Ok(samvirke_store::Shown {
+            settlements: !members_only,
+        })
+    }
+
+    /// Journal events about one cooperation, as the public history gives them: sequence, record
+    /// time, who (a staff account by role and municipality), reason, and the change (a put names
+    /// the event it supersedes).
+    pub(crate) fn history_items(
+        store: &mut Store,
+        events: Vec<samvirke_store::Event>,
+    ) -> Result<Vec<api::HistoryItem>, WebError> {
         let mut staff = std::collections::HashMap::new();
-        for event in store.events()? {
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
             let payload = event
                 .payload()
                 .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?;
-            let key = payload.change.key();
-            // Disputes are for the staff concerned only: never in the public history.
-            let private = match &payload.change {
-                samvirke_store::Change::Put { fact, .. } => fact.is_private(),
-                samvirke_store::Change::Retract { key, .. } => {
-                    samvirke_core::model::Fact::is_private_key(key)
-                }
-            };
-            let hidden =
-                private || (members_only && samvirke_core::model::Fact::is_settlement_key(&key));
-            if !hidden && (key == own || key.starts_with(&nested)) {
-                let (actor, actor_role, actor_municipality) =
-                    public_actor(&mut store, &mut staff, event.actor)?;
-                out.push(api::HistoryItem {
-                    seq: event.seq,
-                    recorded_at: event.recorded_at,
-                    actor,
-                    actor_role,
-                    actor_municipality,
-                    reason: event.reason,
-                    key,
-                    change: serde_json::to_value(&payload.change)
-                        .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?,
-                });
-            }
+            let (actor, actor_role, actor_municipality) =
+                public_actor(store, &mut staff, event.actor)?;
+            out.push(api::HistoryItem {
+                seq: event.seq,
+                recorded_at: event.recorded_at,
+                actor,
+                actor_role,
+                actor_municipality,
+                reason: event.reason,
+                key: payload.change.key(),
+                change: serde_json::to_value(&payload.change)
+                    .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?,
+            });
         }
         Ok(out)
     }

@@ -960,6 +960,99 @@ both!(services_and_history, |app| {
     assert_eq!(status, 404);
 });
 
+// The history of a cooperation is read a page of versions at a time from the journal's index
+// by cooperation: 120 versions make three pages, numbered from the oldest; another
+// cooperation's events are never counted; the API pages events by offset; a comparison of two
+// versions lists the changes between them and the agreement file at both.
+both!(history_is_paged_by_version, |app| {
+    let (_, before) = app.json("/api/v1/cooperations/dragoer-taarnby/history?limit=1");
+    let events_before = before["total"].as_u64().unwrap();
+    let mut store = Store::open(&app.db).unwrap();
+    let coop = samvirke_core::CooperationId::parse("dragoer-taarnby").unwrap();
+    let other = samvirke_core::CooperationId::parse("ishoej-vallensbaek").unwrap();
+    let mut at = 1_800_000_000_000_000;
+    for n in 0..120 {
+        for id in [&coop, &other] {
+            let projection = store.projection(None).unwrap();
+            let mut fact = projection.facts.get(id.as_str()).unwrap().fact.clone();
+            if let samvirke_core::model::Fact::Cooperation(c) = &mut fact {
+                c.name = format!("{} <i>{n}</i>", c.name.split(" <i>").next().unwrap());
+            }
+            at += 1_000_000;
+            store
+                .put(
+                    &projection,
+                    fact,
+                    "test",
+                    &format!("rename {n}"),
+                    Timestamp::from_micros(at),
+                )
+                .unwrap();
+        }
+    }
+    let head = store.head().unwrap();
+    drop(store);
+    wait_for_head(app, head);
+    let (_, history) = app.json("/api/v1/cooperations/dragoer-taarnby/history?limit=10&offset=5");
+    assert_eq!(history["total"].as_u64().unwrap(), events_before + 120);
+    assert_eq!(history["offset"], 5);
+    assert_eq!(history["next_offset"], 15);
+    assert_eq!(history["items"].as_array().unwrap().len(), 10);
+    let (_, last) = app.json(&format!(
+        "/api/v1/cooperations/dragoer-taarnby/history?limit=10&offset={}",
+        events_before + 115
+    ));
+    let items = last["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    assert!(last["next_offset"].is_null());
+    assert_eq!(items[4]["reason"], "rename 119");
+    assert!(
+        items.iter().all(|i| i["key"] == "dragoer-taarnby"),
+        "{last}"
+    );
+
+    // The examples' versions and the 120 renames: pages of 50, newest first, numbered from 1.
+    let (status, _, first) = app.get("/cooperations/dragoer-taarnby/history");
+    assert_eq!(status, 200);
+    assert!(first.contains("Page 1 of 3"), "{first}");
+    assert_eq!(first.matches("class=\"version\"").count(), 50);
+    assert!(first.contains("rename 119<") && !first.contains("rename 69<"));
+    assert!(!first.contains("Version 1,"));
+    assert!(first.contains("&lt;i&gt;119&lt;/i&gt;") && !first.contains("<i>119</i>"));
+    let (_, _, third) = app.get("/cooperations/dragoer-taarnby/history?page=3");
+    assert!(
+        third.contains("Page 3 of 3") && third.contains("Version 1,"),
+        "{third}"
+    );
+    assert!(!third.contains("rename 20<"));
+    let (status, _, beyond) = app.get("/cooperations/dragoer-taarnby/history?page=4");
+    assert_eq!(status, 200);
+    assert!(!beyond.contains("Version "), "{beyond}");
+
+    // Two versions apart: both renames listed, the file diff shows the names at both ends.
+    let (_, newest) = app.json(&format!(
+        "/api/v1/cooperations/dragoer-taarnby/history?limit=2&offset={}",
+        events_before + 118
+    ));
+    let seqs: Vec<u64> = newest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["seq"].as_u64().unwrap())
+        .collect();
+    let (status, _, diff) = app.get(&format!(
+        "/cooperations/dragoer-taarnby/diff?from={}&to={}",
+        seqs[0] - 1,
+        seqs[1]
+    ));
+    assert_eq!(status, 200, "{diff}");
+    assert!(
+        diff.contains("&lt;i&gt;117&lt;/i&gt;") && diff.contains("&lt;i&gt;119&lt;/i&gt;"),
+        "{diff}"
+    );
+    assert!(!diff.contains("&lt;i&gt;116&lt;/i&gt;") && !diff.contains("<i>119</i>"));
+});
+
 // ---- Staff: accounts, login, CSRF, forms, conflicts, the write API ----
 
 use samvirke_store::accounts::{Role, User};
@@ -2134,6 +2227,11 @@ fn put_fact(app: &App, fact: samvirke_core::model::Fact) {
         )
         .unwrap();
     drop(store);
+    wait_for_head(app, head);
+}
+
+/// Waits until the server has read the journal through event `head`.
+fn wait_for_head(app: &App, head: u64) {
     wait_for(app, "/health", |body| {
         serde_json::from_str::<serde_json::Value>(body)
             .is_ok_and(|h| h["journal_head"].as_u64().is_some_and(|h| h >= head))

@@ -694,12 +694,27 @@ async fn history(
             "no cooperation \"{id}\"; GET /api/v1/cooperations lists them"
         )));
     }
-    let events = tokio::task::spawn_blocking(move || state.events_of(&id))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let (limit, offset) = page.window()?;
+    let shown = state.shown(&id)?;
+    let (total, items) = state
+        .with_reader(move |store| {
+            let total = store.event_count(&id, shown)?;
+            let events =
+                store.cooperation_events(&id, shown, (0, u64::MAX), offset as u64, limit as u64)?;
+            Ok((total, AppState::history_items(store, events)?))
+        })
+        .await?;
+    let total = usize::try_from(total).unwrap_or(usize::MAX);
     Ok((
         [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
-        Json(paged(events, &page)?),
+        Json(Paged {
+            total,
+            offset,
+            limit,
+            next_offset: (offset + limit < total).then_some(offset + limit),
+            items,
+            on: None,
+        }),
     )
         .into_response())
 }

@@ -12,13 +12,11 @@ use axum::response::Html;
 use axum::routing::get;
 use maud::{Markup, html};
 use samvirke_core::model::{CooperationDoc, Fact};
-use samvirke_core::{
-    CooperationId, Interval, MunicipalityId, MunicipalityRegister, PartyId, Registry, Timestamp,
-};
+use samvirke_core::{Interval, MunicipalityId, MunicipalityRegister, PartyId, Registry, Timestamp};
 use samvirke_store::Change;
 
 use super::PageError;
-use crate::edit::{doc_in, file_text, unified_diff};
+use crate::edit::{doc_of, file_text, unified_diff};
 use crate::html::components::{self, in_language, party_link};
 use crate::html::layout::page;
 use crate::html::{day, lang, tr, tra, trm};
@@ -32,6 +30,10 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
 
 /// Versions shown on one page of the history.
 const VERSIONS_PER_PAGE: usize = 50;
+
+/// Changes listed on a comparison of two versions (the file diff behind it is whole); the rest
+/// are counted.
+const DIFF_STEPS_MAX: u64 = 500;
 
 #[derive(serde::Deserialize)]
 pub(crate) struct HistoryQuery {
@@ -57,23 +59,59 @@ struct Version {
     steps: Vec<Step>,
 }
 
-/// The versions of a cooperation's record, oldest first.
-async fn versions(state: &Arc<AppState>, id: &CooperationId) -> Result<Vec<Version>, WebError> {
-    let cooperation = id.clone();
-    let state = state.clone();
-    let items = tokio::task::spawn_blocking(move || state.events_of(&cooperation))
+/// The events of a page of history and the facts they replaced, read on the reader connection.
+struct Read {
+    /// A count the reader asked for with the events (versions or events in all).
+    count: u64,
+    items: Vec<crate::api::HistoryItem>,
+    /// The fact each superseded event put, by its sequence number.
+    replaced: HashMap<u64, Fact>,
+}
+
+/// Reads `events` (chosen by `pick` from the journal index) with the facts they replaced.
+async fn read(
+    state: &Arc<AppState>,
+    pick: impl FnOnce(&mut samvirke_store::Store) -> Result<(u64, Vec<samvirke_store::Event>), WebError>
+    + Send
+    + 'static,
+) -> Result<Read, WebError> {
+    state
+        .with_reader(move |store| {
+            let (count, events) = pick(store)?;
+            let items = AppState::history_items(store, events)?;
+            let superseded: Vec<u64> = items
+                .iter()
+                .filter_map(|i| i.change.get("supersedes").and_then(|s| s.as_u64()))
+                .collect();
+            let mut replaced = HashMap::new();
+            for event in store.events_by_seq(&superseded)? {
+                if let Ok(samvirke_store::Payload {
+                    change: Change::Put { fact, .. },
+                }) = event.payload()
+                {
+                    replaced.insert(event.seq, *fact);
+                }
+            }
+            Ok(Read {
+                count,
+                items,
+                replaced,
+            })
+        })
         .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
-    let mut current: HashMap<String, Fact> = HashMap::new();
+}
+
+/// The versions the events of `read` make, oldest first: each event with the fact it replaced.
+fn versions(read: Read) -> Result<Vec<Version>, WebError> {
     let mut out: Vec<Version> = Vec::new();
-    for item in items {
+    for item in read.items {
         let change: Change = serde_json::from_value(item.change)
             .map_err(|e| WebError::Internal(format!("event {}: {e}", item.seq)))?;
-        let key = change.key();
-        let before = match &change {
-            Change::Put { fact, .. } => current.insert(key, (**fact).clone()),
-            Change::Retract { .. } => current.remove(&key),
+        let superseded = match &change {
+            Change::Put { supersedes, .. } => *supersedes,
+            Change::Retract { supersedes, .. } => Some(*supersedes),
         };
+        let before = superseded.and_then(|s| read.replaced.get(&s).cloned());
         let step = Step { change, before };
         let actor = Actor {
             name: item.actor,
@@ -327,17 +365,25 @@ async fn history_page(
                 })?
         }
     };
-    let mut all = versions(&state, &id).await?;
+    let shown_events = state.shown(&id)?;
+    let offset = ((page_number - 1) * VERSIONS_PER_PAGE) as u64;
+    let coop = id.clone();
+    let read = read(&state, move |store| {
+        let total = store.version_count(&coop, shown_events)?;
+        let events = store.version_page(&coop, shown_events, offset, VERSIONS_PER_PAGE as u64)?;
+        Ok((total, events))
+    })
+    .await?;
+    let total = usize::try_from(read.count).unwrap_or(usize::MAX);
+    let mut all = versions(read)?;
     all.reverse();
-    let pages = all.len().div_ceil(VERSIONS_PER_PAGE).max(1);
+    let pages = total.div_ceil(VERSIONS_PER_PAGE).max(1);
     // Each version with its number in the cooperation's history (the first is 1), newest first.
-    let total = all.len();
+    let first = total.saturating_sub((page_number - 1) * VERSIONS_PER_PAGE);
     let shown: Vec<(usize, &Version)> = all
         .iter()
         .enumerate()
-        .map(|(i, v)| (total - i, v))
-        .skip((page_number - 1) * VERSIONS_PER_PAGE)
-        .take(VERSIONS_PER_PAGE)
+        .map(|(i, v)| (first.saturating_sub(i), v))
         .collect();
     let title = tra("history-title", &[("name", &doc.cooperation.name)]);
     let body = html! {
@@ -416,29 +462,38 @@ async fn diff_page(
     let from = seq_field("from", query.from.as_deref())?;
     let to = seq_field("to", query.to.as_deref())?;
     let (from, to) = (from.min(to), from.max(to));
-    let all = versions(&state, &id).await?;
+    let shown_events = state.shown(&id)?;
     let coop = id.clone();
-    let (old, new, head) = state
-        .with_store(move |store| {
+    let (old, new, head, from_at, to_at) = state
+        .with_reader(move |store| {
             let head = store.head()?;
-            let old = doc_in(&store.projection_through(from)?, &coop);
-            let new = doc_in(&store.projection_through(to)?, &coop);
-            Ok((old, new, head))
+            let old = doc_of(&store.cooperation_state_through(&coop, from)?);
+            let new = doc_of(&store.cooperation_state_through(&coop, to)?);
+            let mut at = |seq| -> Result<_, WebError> {
+                Ok(store
+                    .last_event_through(&coop, shown_events, seq)?
+                    .map(|e| e.recorded_at))
+            };
+            let (from_at, to_at) = (at(from)?, at(to)?);
+            Ok((old, new, head, from_at, to_at))
         })
         .await?;
     if to > head || (old.is_none() && new.is_none()) {
         return Err(WebError::NotFound(String::new()).into());
     }
-    let steps: Vec<&Step> = all
-        .iter()
-        .filter(|v| v.seq > from && v.base < to)
-        .flat_map(|v| v.steps.iter())
-        .collect();
-    let label = |seq: u64| {
-        all.iter()
-            .rev()
-            .find(|v| v.seq <= seq)
-            .map_or_else(|| tr("diff-nothing-yet"), |v| i18n::datetime(lang(), v.at))
+    let coop = id.clone();
+    let read = read(&state, move |store| {
+        let count = store.event_count_between(&coop, shown_events, (from, to))?;
+        let events =
+            store.cooperation_events(&coop, shown_events, (from, to), 0, DIFF_STEPS_MAX)?;
+        Ok((count, events))
+    })
+    .await?;
+    let more = read.count.saturating_sub(DIFF_STEPS_MAX);
+    let all = versions(read)?;
+    let steps: Vec<&Step> = all.iter().flat_map(|v| v.steps.iter()).collect();
+    let label = |at: Option<Timestamp>| {
+        at.map_or_else(|| tr("diff-nothing-yet"), |at| i18n::datetime(lang(), at))
     };
     let diff = unified_diff(
         &file_text(old.as_ref()),
@@ -446,7 +501,10 @@ async fn diff_page(
         &format!("{id}.toml @ {from}"),
         &format!("{id}.toml @ {to}"),
     );
-    let title = tra("diff-title", &[("from", &label(from)), ("to", &label(to))]);
+    let title = tra(
+        "diff-title",
+        &[("from", &label(from_at)), ("to", &label(to_at))],
+    );
     let body = html! {
         h1 { (title) }
         p { a href={ "/cooperations/" (id) "/history" } { (tr("history")) } }
@@ -461,6 +519,9 @@ async fn diff_page(
                         (what(step))
                     }
                 }
+            }
+            @if more > 0 {
+                p { (tra("diff-more", &[("count", &more.to_string())])) }
             }
             details {
                 summary { (tr("diff-raw")) }

@@ -1,0 +1,414 @@
+//! The journal's index by cooperation: one row per event naming the cooperation, the fact key,
+//! who may see it and the version (commit) it belongs to. It is written in the same transaction
+//! as the events, so a cooperation's history, a page of its versions and its state at any event
+//! are read by index, at a cost that grows with that cooperation's own history, never with the
+//! journal's length. A database that lacks rows (written before schema version 3) gets them when
+//! it is opened ([`crate::Store::open`]).
+
+use std::collections::BTreeMap;
+
+use samvirke_core::model::Fact;
+use samvirke_core::registry::RecordedFact;
+use samvirke_core::{CooperationId, Timestamp};
+
+use crate::{Change, Event, SqlValue, Store, StoreError};
+
+/// The table, created with the journal (both backends take this SQL as it is).
+pub(crate) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS journal_fact (
+    seq BIGINT PRIMARY KEY,
+    cooperation TEXT NOT NULL,
+    fact_key TEXT NOT NULL,
+    class TEXT NOT NULL,
+    version BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS journal_fact_version ON journal_fact (cooperation, version, seq);
+CREATE INDEX IF NOT EXISTS journal_fact_key ON journal_fact (cooperation, fact_key, seq);
+";
+
+/// Schema version 3 over version 2: the index above, created by [`SCHEMA`] and filled on open.
+pub(crate) const MIGRATION_3: &str =
+    "-- journal_fact is created by the schema and filled when the database is opened";
+
+/// The statement that writes one row (`$1`-style parameters, as both backends take them).
+pub(crate) const INSERT: &str = "INSERT INTO journal_fact (seq, cooperation, fact_key, class, version) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING";
+
+/// Rows written per transaction when an older database is brought up to date.
+const FILL_BATCH_ROWS: usize = 5_000;
+
+/// The largest number of events one history read returns (a page of versions whose commits
+/// together hold more ends there).
+pub const EVENTS_PER_READ_MAX: u64 = 10_000;
+
+/// Who may see an event of a cooperation's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// Anyone.
+    Public,
+    /// Settlement runs and e-invoices: hidden when the cooperation shows them to members only.
+    Settlement,
+    /// Disputes: never in a public history.
+    Private,
+}
+
+impl Class {
+    fn of_key(key: &str) -> Class {
+        if Fact::is_private_key(key) {
+            Class::Private
+        } else if Fact::is_settlement_key(key) {
+            Class::Settlement
+        } else {
+            Class::Public
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Class::Public => "public",
+            Class::Settlement => "settlement",
+            Class::Private => "private",
+        }
+    }
+}
+
+/// Which events of a cooperation a history shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown {
+    /// Settlement runs and e-invoices too (not when the cooperation keeps them for members).
+    pub settlements: bool,
+}
+
+impl Shown {
+    /// The SQL condition on `journal_fact f`, with its one parameter at `$n`.
+    fn condition(n: usize) -> String {
+        format!("(f.class = 'public' OR (f.class = 'settlement' AND CAST(${n} AS BIGINT) = 1))")
+    }
+
+    fn param(self) -> SqlValue {
+        SqlValue::Int(i64::from(self.settlements))
+    }
+}
+
+/// The index row of `event`: its cooperation, fact key and class.
+pub(crate) fn row_of(event: &Event) -> Result<(String, String, &'static str), String> {
+    let key = event.payload()?.change.key();
+    let cooperation = key.split('/').next().unwrap_or_default().to_string();
+    let class = Class::of_key(&key).as_str();
+    Ok((cooperation, key, class))
+}
+
+/// The parameters of [`INSERT`]: seq, cooperation, fact key, class, version.
+pub(crate) type Row = (i64, String, String, &'static str, i64);
+
+/// The rows of the events of one commit (their version is the first's seq).
+pub(crate) fn rows_of(location: &str, events: &[Event]) -> Result<Vec<Row>, StoreError> {
+    let version = events.first().map_or(0, |e| e.seq as i64);
+    events
+        .iter()
+        .map(|event| {
+            let (cooperation, key, class) =
+                row_of(event).map_err(|message| StoreError::BadPayload {
+                    location: location.to_string(),
+                    seq: event.seq,
+                    message,
+                })?;
+            Ok((event.seq as i64, cooperation, key, class, version))
+        })
+        .collect()
+}
+
+/// The columns of the journal, in the order [`event_of_row`] reads them.
+const EVENT_COLUMNS: &str =
+    "j.seq, j.recorded_at, j.actor, j.reason, j.payload, j.prev_hash, j.hash";
+
+fn int(location: &str, value: Option<&SqlValue>) -> Result<i64, StoreError> {
+    match value {
+        Some(SqlValue::Int(n)) => Ok(*n),
+        Some(SqlValue::Null) => Ok(0),
+        other => Err(StoreError::Database {
+            location: location.to_string(),
+            message: format!("expected a number from the journal index, got {other:?}"),
+        }),
+    }
+}
+
+fn text(location: &str, value: Option<&SqlValue>) -> Result<String, StoreError> {
+    match value {
+        Some(SqlValue::Text(t)) => Ok(t.clone()),
+        other => Err(StoreError::Database {
+            location: location.to_string(),
+            message: format!("expected text from the journal, got {other:?}"),
+        }),
+    }
+}
+
+fn event_of_row(location: &str, row: &[SqlValue]) -> Result<Event, StoreError> {
+    let recorded = text(location, row.get(1))?;
+    Ok(Event {
+        seq: int(location, row.first())? as u64,
+        recorded_at: Timestamp::parse(&recorded).map_err(|e| StoreError::Database {
+            location: location.to_string(),
+            message: format!("bad recorded_at {recorded:?}: {e}"),
+        })?,
+        actor: text(location, row.get(2))?,
+        reason: text(location, row.get(3))?,
+        payload: text(location, row.get(4))?,
+        prev_hash: text(location, row.get(5))?,
+        hash: text(location, row.get(6))?,
+    })
+}
+
+impl Store {
+    fn index_events(&mut self, sql: &str, params: &[SqlValue]) -> Result<Vec<Event>, StoreError> {
+        let location = self.location().to_string();
+        self.backend
+            .account_query(sql, params)?
+            .iter()
+            .map(|row| event_of_row(&location, row))
+            .collect()
+    }
+
+    fn index_count(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        let location = self.location().to_string();
+        let rows = self.backend.account_query(sql, params)?;
+        Ok(int(&location, rows.first().and_then(|r| r.first()))?.max(0) as u64)
+    }
+
+    /// Writes the index rows of events the index does not have yet (a database written before
+    /// schema version 3). Consecutive events with one record time, actor and reason are one
+    /// version, as [`Store::commit`] writes them.
+    pub(crate) fn fill_index(&mut self) -> Result<(), StoreError> {
+        let indexed = self.index_count("SELECT MAX(seq) FROM journal_fact", &[])?;
+        if indexed >= self.head()? {
+            return Ok(());
+        }
+        let location = self.location().to_string();
+        let events = self.backend.read_events(indexed)?;
+        let mut commits: Vec<&[Event]> = Vec::new();
+        let mut start = 0;
+        for i in 1..=events.len() {
+            let same = match (events.get(i - 1), events.get(i)) {
+                (Some(a), Some(b)) => {
+                    a.recorded_at == b.recorded_at && a.actor == b.actor && a.reason == b.reason
+                }
+                _ => false,
+            };
+            if !same {
+                commits.extend(events.get(start..i));
+                start = i;
+            }
+        }
+        let mut statements = Vec::new();
+        for commit in commits {
+            for (seq, cooperation, key, class, version) in rows_of(&location, commit)? {
+                statements.push((
+                    INSERT,
+                    vec![
+                        SqlValue::Int(seq),
+                        SqlValue::Text(cooperation),
+                        SqlValue::Text(key),
+                        SqlValue::Text(class.to_string()),
+                        SqlValue::Int(version),
+                    ],
+                ));
+            }
+        }
+        for batch in statements.chunks(FILL_BATCH_ROWS) {
+            self.backend.account_batch(batch)?;
+        }
+        Ok(())
+    }
+
+    /// How many versions (commits) of `cooperation` a history shows.
+    pub fn version_count(
+        &mut self,
+        cooperation: &CooperationId,
+        shown: Shown,
+    ) -> Result<u64, StoreError> {
+        let sql = format!(
+            "SELECT COUNT(DISTINCT f.version) FROM journal_fact f WHERE f.cooperation = $1 AND {}",
+            Shown::condition(2)
+        );
+        self.index_count(
+            &sql,
+            &[SqlValue::Text(cooperation.to_string()), shown.param()],
+        )
+    }
+
+    /// The events of the versions `offset..offset + limit` of `cooperation`, counted from the
+    /// newest, oldest first (at most [`EVENTS_PER_READ_MAX`]).
+    pub fn version_page(
+        &mut self,
+        cooperation: &CooperationId,
+        shown: Shown,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<Event>, StoreError> {
+        let condition = Shown::condition(2);
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
+             WHERE f.cooperation = $1 AND {condition} AND f.version IN (
+                 SELECT DISTINCT f.version FROM journal_fact f WHERE f.cooperation = $1 AND {condition}
+                 ORDER BY f.version DESC LIMIT $3 OFFSET $4)
+             ORDER BY f.seq LIMIT $5"
+        );
+        self.index_events(
+            &sql,
+            &[
+                SqlValue::Text(cooperation.to_string()),
+                shown.param(),
+                SqlValue::Int(limit.min(i64::MAX as u64) as i64),
+                SqlValue::Int(offset.min(i64::MAX as u64) as i64),
+                SqlValue::Int(EVENTS_PER_READ_MAX as i64),
+            ],
+        )
+    }
+
+    /// How many events of `cooperation` a history shows.
+    pub fn event_count(
+        &mut self,
+        cooperation: &CooperationId,
+        shown: Shown,
+    ) -> Result<u64, StoreError> {
+        self.event_count_between(cooperation, shown, (0, u64::MAX))
+    }
+
+    /// How many events of `cooperation` a history shows after event `after` and through `through`.
+    pub fn event_count_between(
+        &mut self,
+        cooperation: &CooperationId,
+        shown: Shown,
+        (after, through): (u64, u64),
+    ) -> Result<u64, StoreError> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM journal_fact f WHERE f.cooperation = $1 AND {} AND f.seq > $3 AND f.seq <= $4",
+            Shown::condition(2)
+        );
+        self.index_count(
+            &sql,
+            &[
+                SqlValue::Text(cooperation.to_string()),
+                shown.param(),
+                SqlValue::Int(after.min(i64::MAX as u64) as i64),
+                SqlValue::Int(through.min(i64::MAX as u64) as i64),
+            ],
+        )
+    }
+
+    /// The events of `cooperation` after event `after` and through event `through`, oldest
+    /// first, skipping `offset` and returning at most `limit` (capped at
+    /// [`EVENTS_PER_READ_MAX`]).
+    pub fn cooperation_events(
+        &mut self,
+        cooperation: &CooperationId,
+        shown: Shown,
+        (after, through): (u64, u64),
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<Event>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
+             WHERE f.cooperation = $1 AND {} AND f.seq > $3 AND f.seq <= $4
+             ORDER BY f.seq LIMIT $5 OFFSET $6",
+            Shown::condition(2)
+        );
+        self.index_events(
+            &sql,
+            &[
+                SqlValue::Text(cooperation.to_string()),
+                shown.param(),
+                SqlValue::Int(after.min(i64::MAX as u64) as i64),
+                SqlValue::Int(through.min(i64::MAX as u64) as i64),
+                SqlValue::Int(limit.min(EVENTS_PER_READ_MAX) as i64),
+                SqlValue::Int(offset.min(i64::MAX as u64) as i64),
+            ],
+        )
+    }
+
+    /// The last event of `cooperation` a history shows at or before event `seq`, if any.
+    pub fn last_event_through(
+        &mut self,
+        cooperation: &CooperationId,
+        shown: Shown,
+        seq: u64,
+    ) -> Result<Option<Event>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
+             WHERE f.cooperation = $1 AND {} AND f.seq <= $3
+             ORDER BY f.seq DESC LIMIT 1",
+            Shown::condition(2)
+        );
+        Ok(self
+            .index_events(
+                &sql,
+                &[
+                    SqlValue::Text(cooperation.to_string()),
+                    shown.param(),
+                    SqlValue::Int(seq.min(i64::MAX as u64) as i64),
+                ],
+            )?
+            .into_iter()
+            .next())
+    }
+
+    /// The events with these sequence numbers (those that exist), in order.
+    pub fn events_by_seq(&mut self, seqs: &[u64]) -> Result<Vec<Event>, StoreError> {
+        let mut out = Vec::with_capacity(seqs.len());
+        for chunk in seqs.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT {EVENT_COLUMNS} FROM journal j WHERE j.seq IN ({}) ORDER BY j.seq",
+                placeholders.join(", ")
+            );
+            let params: Vec<SqlValue> = chunk
+                .iter()
+                .map(|s| SqlValue::Int((*s).min(i64::MAX as u64) as i64))
+                .collect();
+            out.extend(self.index_events(&sql, &params)?);
+        }
+        Ok(out)
+    }
+
+    /// The facts of `cooperation` right after event `seq` (every class), by key: for each key
+    /// the last event through `seq`, unless that withdrew it. Read by index, whatever the
+    /// journal's length.
+    pub fn cooperation_state_through(
+        &mut self,
+        cooperation: &CooperationId,
+        seq: u64,
+    ) -> Result<BTreeMap<String, RecordedFact>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM journal j WHERE j.seq IN (
+                 SELECT MAX(f.seq) FROM journal_fact f WHERE f.cooperation = $1 AND f.seq <= $2
+                 GROUP BY f.fact_key)
+             ORDER BY j.seq"
+        );
+        let events = self.index_events(
+            &sql,
+            &[
+                SqlValue::Text(cooperation.to_string()),
+                SqlValue::Int(seq.min(i64::MAX as u64) as i64),
+            ],
+        )?;
+        let location = self.location().to_string();
+        let mut facts = BTreeMap::new();
+        for event in events {
+            let payload = event.payload().map_err(|message| StoreError::BadPayload {
+                location: location.clone(),
+                seq: event.seq,
+                message,
+            })?;
+            if let Change::Put { fact, .. } = payload.change {
+                facts.insert(
+                    fact.key(),
+                    RecordedFact {
+                        fact: *fact,
+                        seq: event.seq,
+                        recorded_at: event.recorded_at,
+                    },
+                );
+            }
+        }
+        Ok(facts)
+    }
+}

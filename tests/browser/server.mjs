@@ -8,8 +8,9 @@ export const BIN = process.env.SAMVIRKE_BIN ?? 'target/debug/samvirke';
 export const SHOTS = process.env.SAMVIRKE_SCREENSHOTS ?? 'target/browser-screenshots';
 
 /** Runs samvirke with `args` before `serve` (e.g. ['--demo'] or ['--db', path]); resolves to { base, server }. */
-export async function startServer(args) {
-  const server = spawn(BIN, [...args, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SAMVIRKE_LOG: 'warn' } });
+/** `listen`, `serveArgs` and `env` set the address, options of `serve` and environment when given. */
+export async function startServer(args, { listen = '127.0.0.1:0', serveArgs = [], env = {} } = {}) {
+  const server = spawn(BIN, [...args, 'serve', '--listen', listen, ...serveArgs], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SAMVIRKE_LOG: 'warn', ...env } });
   let log = '';
   const base = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start: ${log}`)), 60000);

@@ -42,6 +42,13 @@ CREATE TABLE IF NOT EXISTS api_token (
 );
 CREATE TABLE IF NOT EXISTS login_failure (subject TEXT NOT NULL, at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS login_failure_subject ON login_failure (subject, at);
+CREATE TABLE IF NOT EXISTS oidc_login (
+    state_hash TEXT PRIMARY KEY,
+    nonce TEXT NOT NULL,
+    verifier TEXT NOT NULL,
+    next TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS account_log (
     at BIGINT NOT NULL,
     actor TEXT NOT NULL,
@@ -140,6 +147,17 @@ pub struct ApiToken {
     pub revoked: bool,
     /// When it stops working.
     pub expires_at: Timestamp,
+}
+
+/// A sign-in with the identity provider under way, as [`Store::oidc_login_take`] gives it back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcLogin {
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// The PKCE verifier of the code.
+    pub verifier: String,
+    /// Where to go after the sign-in.
+    pub next: String,
 }
 
 fn text(v: &SqlValue) -> String {
@@ -499,6 +517,62 @@ impl Store {
             &[t(subject)],
         )?;
         Ok(())
+    }
+
+    /// Keeps a sign-in with the identity provider under way: the hash of its state, its nonce,
+    /// its PKCE verifier and where to go after it. Sign-ins older than `minutes` are forgotten
+    /// first; `false` (and nothing kept) when `max` are under way.
+    #[allow(clippy::too_many_arguments)]
+    pub fn oidc_login_put(
+        &mut self,
+        state_hash: &str,
+        nonce: &str,
+        verifier: &str,
+        next: &str,
+        now: Timestamp,
+        minutes: i64,
+        max: u64,
+    ) -> Result<bool, StoreError> {
+        let oldest = Timestamp::from_micros(now.micros() - minutes * 60 * 1_000_000);
+        let rows = self.backend.account_batch_query(
+            &[
+                ("DELETE FROM oidc_login WHERE created_at <= $1", vec![ts(oldest)]),
+                (
+                    "INSERT INTO oidc_login (state_hash, nonce, verifier, next, created_at) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS BIGINT) WHERE (SELECT COUNT(*) FROM oidc_login) < CAST($6 AS BIGINT)",
+                    vec![t(state_hash), t(nonce), t(verifier), t(next), ts(now), SqlValue::Int(max.min(i64::MAX as u64) as i64)],
+                ),
+            ],
+            Some((
+                "SELECT COUNT(*) FROM oidc_login WHERE state_hash = $1",
+                vec![t(state_hash)],
+            )),
+        )?;
+        Ok(rows.first().and_then(|r| r.first()).and_then(int) == Some(1))
+    }
+
+    /// Takes the sign-in whose state has this hash, once: it is deleted as it is read. `None`
+    /// when there is none, or it began more than `minutes` ago.
+    pub fn oidc_login_take(
+        &mut self,
+        state_hash: &str,
+        now: Timestamp,
+        minutes: i64,
+    ) -> Result<Option<OidcLogin>, StoreError> {
+        let rows = self.backend.account_query(
+            "DELETE FROM oidc_login WHERE state_hash = $1 RETURNING nonce, verifier, next, created_at",
+            &[t(state_hash)],
+        )?;
+        let oldest = now.micros() - minutes * 60 * 1_000_000;
+        Ok(rows.first().and_then(|r| match r.as_slice() {
+            [nonce, verifier, next, created] if int(created).is_some_and(|c| c > oldest) => {
+                Some(OidcLogin {
+                    nonce: text(nonce),
+                    verifier: text(verifier),
+                    next: text(next),
+                })
+            }
+            _ => None,
+        }))
     }
 }
 

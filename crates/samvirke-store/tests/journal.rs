@@ -387,3 +387,55 @@ fn the_index_by_cooperation_answers_as_a_replay_of_the_journal_does() {
         check(&mut open());
     }
 }
+
+/// A sign-in with the identity provider is kept until taken, taken once, forgotten after its
+/// minutes, and no more are kept than the limit.
+#[test]
+fn identity_provider_sign_ins_are_taken_once_and_expire() {
+    on_both(|open| {
+        let mut store = open();
+        let minute = 60 * 1_000_000;
+        assert!(
+            store
+                .oidc_login_put("s1", "n1", "v1", "/staff", t(0), 10, 2)
+                .unwrap()
+        );
+        assert!(
+            store
+                .oidc_login_put("s2", "n2", "v2", "/staff/cases", t(minute), 10, 2)
+                .unwrap()
+        );
+        assert!(
+            !store
+                .oidc_login_put("s3", "n3", "v3", "/", t(2 * minute), 10, 2)
+                .unwrap(),
+            "over the limit: not kept"
+        );
+        let taken = store
+            .oidc_login_take("s2", t(3 * minute), 10)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                taken.nonce.as_str(),
+                taken.verifier.as_str(),
+                taken.next.as_str()
+            ),
+            ("n2", "v2", "/staff/cases")
+        );
+        assert_eq!(
+            store.oidc_login_take("s2", t(3 * minute), 10).unwrap(),
+            None,
+            "once only"
+        );
+        assert_eq!(
+            store.oidc_login_take("s1", t(11 * minute), 10).unwrap(),
+            None,
+            "expired"
+        );
+        assert_eq!(
+            store.oidc_login_take("s3", t(3 * minute), 10).unwrap(),
+            None
+        );
+    });
+}

@@ -34,6 +34,7 @@ mod register;
 mod request_id;
 mod scenarios;
 mod staff;
+pub use staff::oidc::{Oidc, OidcConfig};
 
 pub use html::layout::Site;
 pub(crate) use samvirke_i18n as i18n;
@@ -91,6 +92,10 @@ pub struct AppState {
     passwords: bounded::Limit,
     /// Typeset PDFs by their document and date.
     pdfs: bounded::Cache<(samvirke_report::Document, Date), axum::body::Bytes>,
+    /// The identity provider staff sign in with, if one is configured.
+    pub(crate) oidc: Option<Arc<staff::oidc::Oidc>>,
+    /// Whether staff may sign in with an e-mail address and password (on unless switched off).
+    pub password_login: bool,
 }
 
 /// How many password checks run at once at most (argon2id takes about 19 MiB and a core for
@@ -262,6 +267,8 @@ impl AppState {
             past: bounded::Cache::new("as_known_on", PAST_REGISTRIES_MAX, PAST_CONCURRENT_MAX),
             pdfs: bounded::Cache::new("pdf", PDF_CACHE_MAX, PDF_CONCURRENT_MAX),
             passwords: bounded::Limit::new("password check", PASSWORD_CHECKS_CONCURRENT_MAX),
+            oidc: None,
+            password_login: true,
         }))
     }
 
@@ -273,6 +280,17 @@ impl AppState {
     /// The same state, believing the forwarded headers of these proxies (call before serving).
     pub fn with_trusted_proxies(self: Arc<Self>, proxies: Vec<std::net::IpAddr>) -> Arc<AppState> {
         self.configured(|state| state.trusted_proxies = proxies)
+    }
+
+    /// The same state, signing staff in with this identity provider (call before serving).
+    pub fn with_oidc(self: Arc<Self>, config: staff::oidc::OidcConfig) -> Arc<AppState> {
+        self.configured(|state| state.oidc = Some(Arc::new(staff::oidc::Oidc::new(config))))
+    }
+
+    /// The same state, with password logins switched off (staff sign in with the identity
+    /// provider only; call before serving).
+    pub fn without_password_login(self: Arc<Self>) -> Arc<AppState> {
+        self.configured(|state| state.password_login = false)
     }
 
     /// The state changed by `change`, while nothing else holds it yet (before serving).

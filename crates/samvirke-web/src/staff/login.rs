@@ -25,6 +25,7 @@ pub(super) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/staff/login", get(login_form).post(login))
         .route("/staff/logout", post(logout))
+        .merge(super::oidc::routes())
 }
 
 /// Only paths on this site are followed after login.
@@ -41,7 +42,10 @@ struct NextQuery {
     next: Option<String>,
 }
 
+/// The login page: the identity provider's button when one is configured, and the password
+/// form unless the server has it switched off.
 fn login_page(
+    state: &AppState,
     status: StatusCode,
     csrf: &str,
     email: &str,
@@ -56,14 +60,26 @@ fn login_page(
                 p { (message) }
             }
         }
-        form method="post" action="/staff/login" {
-            input type="hidden" name="csrf" value=(csrf);
-            input type="hidden" name="next" value=(next);
-            label for="email" { (tr("login-email")) }
-            input #email name="email" type="email" autocomplete="username" required value=(email);
-            label for="password" { (tr("login-password")) }
-            input #password name="password" type="password" autocomplete="current-password" required;
-            button type="submit" { (tr("login-submit")) }
+        @if let Some(oidc) = &state.oidc {
+            p {
+                a.button #oidc-login href={ "/staff/login/oidc?next=" (crate::html::encode(next)) } {
+                    (tra("login-oidc", &[("provider", oidc.name())]))
+                }
+            }
+            @if state.password_login {
+                h2 { (tr("login-oidc-or")) }
+            }
+        }
+        @if state.password_login {
+            form method="post" action="/staff/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="next" value=(next);
+                label for="email" { (tr("login-email")) }
+                input #email name="email" type="email" autocomplete="username" required value=(email);
+                label for="password" { (tr("login-password")) }
+                input #password name="password" type="password" autocomplete="current-password" required;
+                button type="submit" { (tr("login-submit")) }
+            }
         }
     };
     super::public_page(status, &tr("login-title"), body)
@@ -82,7 +98,7 @@ async fn login_form(
             Err(e) => return PageError(WebError::Internal(e)).into_response(),
         },
     };
-    let mut response = login_page(StatusCode::OK, &csrf, "", &next, None);
+    let mut response = login_page(&state, StatusCode::OK, &csrf, "", &next, None);
     set_cookie(
         &mut response,
         &format!(
@@ -94,7 +110,7 @@ async fn login_form(
     response
 }
 
-fn set_cookie(response: &mut Response, cookie: &str) {
+pub(super) fn set_cookie(response: &mut Response, cookie: &str) {
     if let Ok(value) = header::HeaderValue::from_str(cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -159,20 +175,51 @@ async fn check_password(
         .with_store(move |store| {
             store.login_failures_clear(&account_subject)?;
             store.login_attempt_forget(&client_subject, now)?;
-            let token = auth::new_token().map_err(WebError::Internal)?;
-            let session_csrf = auth::new_token().map_err(WebError::Internal)?;
-            let expires =
-                Timestamp::from_micros(now.micros() + auth::SESSION_HOURS * 3600 * 1_000_000);
-            store.session_create(
-                &auth::token_hash(&token),
-                &email,
-                &session_csrf,
-                now,
-                expires,
-            )?;
-            Ok(Some(token))
+            Ok(Some(open_session(store, &email, now)?))
         })
         .await
+}
+
+/// Opens a session for the account `email` (signed in by password or by the identity
+/// provider): its token, for the cookie.
+pub(super) fn open_session(
+    store: &mut samvirke_store::Store,
+    email: &str,
+    now: Timestamp,
+) -> Result<String, WebError> {
+    let token = auth::new_token().map_err(WebError::Internal)?;
+    let session_csrf = auth::new_token().map_err(WebError::Internal)?;
+    let expires = Timestamp::from_micros(now.micros() + auth::SESSION_HOURS * 3600 * 1_000_000);
+    store.session_create(
+        &auth::token_hash(&token),
+        email,
+        &session_csrf,
+        now,
+        expires,
+    )?;
+    Ok(token)
+}
+
+/// Sets the session cookie of a new session (and clears the login form's CSRF cookie).
+pub(super) fn set_session_cookie(
+    response: &mut Response,
+    headers: &HeaderMap,
+    state: &AppState,
+    token: &str,
+) {
+    let secure = auth::cookie_attributes(headers, state.secure_cookies);
+    set_cookie(
+        response,
+        &format!(
+            "{}={token}; {secure}; Max-Age={}",
+            auth::SESSION_COOKIE,
+            auth::SESSION_HOURS * 3600
+        ),
+    );
+    set_cookie(
+        response,
+        &format!("{}=; {secure}; Max-Age=0", auth::LOGIN_CSRF_COOKIE),
+    );
 }
 
 async fn login(
@@ -181,6 +228,9 @@ async fn login(
     connect: Option<axum::extract::Extension<ConnectInfo<SocketAddr>>>,
     body: Bytes,
 ) -> Response {
+    if !state.password_login {
+        return password_login_off(&state);
+    }
     let form = FormData::parse(&body);
     let next = safe_next(form.get("next"));
     let email = form.get("email").trim().to_lowercase();
@@ -196,27 +246,16 @@ async fn login(
     )
     .map_or_else(|| "unknown".to_string(), |a| a.to_string());
     let password = form.get("password").to_string();
-    let secure = auth::cookie_attributes(&headers, state.secure_cookies);
     let checked = check_password(&state, email, client, password).await;
     let email = form.get("email").trim().to_string();
     match checked {
         Ok(Some(token)) => {
             let mut response = see_other(&next);
-            set_cookie(
-                &mut response,
-                &format!(
-                    "{}={token}; {secure}; Max-Age={}",
-                    auth::SESSION_COOKIE,
-                    auth::SESSION_HOURS * 3600
-                ),
-            );
-            set_cookie(
-                &mut response,
-                &format!("{}=; {secure}; Max-Age=0", auth::LOGIN_CSRF_COOKIE),
-            );
+            set_session_cookie(&mut response, &headers, &state, &token);
             response
         }
         Ok(None) => login_page(
+            &state,
             StatusCode::UNAUTHORIZED,
             &csrf,
             &email,
@@ -226,6 +265,7 @@ async fn login(
         Err(WebError::TooManyRequests { retry_after, .. }) => {
             let minutes = (retry_after + 59) / 60;
             let mut response = login_page(
+                &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 &csrf,
                 &email,
@@ -268,4 +308,21 @@ async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
         ),
     );
     response
+}
+
+/// A password login sent to a server that has password logins switched off: 403, and the way in.
+fn password_login_off(state: &AppState) -> Response {
+    let text = match &state.oidc {
+        Some(oidc) => tra("login-password-off", &[("provider", oidc.name())]),
+        None => tr("login-password-off-no-provider"),
+    };
+    super::public_page(
+        StatusCode::FORBIDDEN,
+        &tr("login-title"),
+        html! {
+            h1 { (tr("login-title")) }
+            (crate::html::components::error_box(&tr("login-title"), &text))
+            p { a href="/staff/login" { (tr("oidc-again")) } }
+        },
+    )
 }

@@ -3,6 +3,7 @@
 //! | address | module |
 //! |---|---|
 //! | `/staff/login`, `/staff/logout` | [`login`] |
+//! | `/staff/login/oidc`, `/staff/login/oidc/callback` (sign-in with the identity provider) | [`oidc`] |
 //! | `/staff` (my tasks, API tokens), `/staff/tokens` | [`overview`] |
 //! | `/staff/cooperations/{id}` | [`hub`] |
 //! | `/staff/cooperations/{id}/{form}` (`details`, `take-back`, `main-N`, `sub-N`, `delegation-N`, `…-new`, `move.AREA`, `assess.AREA.PARTY`, `evaluate.PARTY`, `scenario-new`, `scenario.ID`, `project-new`, `project.ID`) | [`forms`] |
@@ -21,6 +22,7 @@ mod forms;
 mod hub;
 mod login;
 pub(crate) mod marks;
+pub mod oidc;
 mod overview;
 pub(crate) mod runs;
 mod scenario;

@@ -45,6 +45,69 @@ pub struct ServeArgs {
     /// The telephone number for the same.
     #[arg(long, env = "SAMVIRKE_SITE_PHONE", value_name = "NUMBER")]
     contact_phone: Option<String>,
+    /// Sign staff in with this OpenID Connect provider (its issuer URL, e.g.
+    /// https://login.microsoftonline.com/TENANT/v2.0); needs --oidc-client-id and --public-url.
+    #[arg(long, env = "SAMVIRKE_OIDC_ISSUER", value_name = "URL")]
+    oidc_issuer: Option<String>,
+    /// This server's client (application) id at the provider.
+    #[arg(long, env = "SAMVIRKE_OIDC_CLIENT_ID", value_name = "ID")]
+    oidc_client_id: Option<String>,
+    /// This server's client secret at the provider (better given in the environment).
+    #[arg(
+        long,
+        env = "SAMVIRKE_OIDC_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    oidc_client_secret: Option<String>,
+    /// The ID-token claim that holds the account's e-mail address (email, preferred_username,
+    /// upn, or any claim with a text value).
+    #[arg(
+        long,
+        env = "SAMVIRKE_OIDC_CLAIM",
+        default_value = "email",
+        value_name = "CLAIM"
+    )]
+    oidc_claim: String,
+    /// The provider's name on the login button (e.g. "Tårnby Kommune" or "MitID Erhverv").
+    #[arg(
+        long,
+        env = "SAMVIRKE_OIDC_NAME",
+        default_value = "your organisation",
+        value_name = "NAME"
+    )]
+    oidc_name: String,
+    /// The address the site is reached at (e.g. https://samvirke.taarnby.dk); the provider sends
+    /// the browser back to PUBLIC_URL/staff/login/oidc/callback, which must be registered there.
+    #[arg(long, env = "SAMVIRKE_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+    /// Switch off sign-in by e-mail address and password (staff sign in with the provider only).
+    #[arg(long, env = "SAMVIRKE_NO_PASSWORD_LOGIN")]
+    no_password_login: bool,
+}
+
+impl ServeArgs {
+    /// The identity provider configured, if any; an error names the option that is missing or wrong.
+    fn oidc(&self) -> Result<Option<samvirke_web::OidcConfig>, CliError> {
+        let Some(issuer) = self.oidc_issuer.clone().filter(|i| !i.trim().is_empty()) else {
+            if self.no_password_login {
+                return Err(CliError::Input("--no-password-login: with password sign-in off, staff need an identity provider; give --oidc-issuer, --oidc-client-id and --public-url too".to_string()));
+            }
+            return Ok(None);
+        };
+        let client_id = self.oidc_client_id.clone().ok_or_else(|| CliError::Input("--oidc-issuer needs --oidc-client-id: the client (application) id the provider gave this server".to_string()))?;
+        let public_url = self.public_url.clone().ok_or_else(|| CliError::Input("--oidc-issuer needs --public-url: the address the site is reached at, such as https://samvirke.taarnby.dk".to_string()))?;
+        let config = samvirke_web::OidcConfig {
+            issuer,
+            client_id,
+            client_secret: self.oidc_client_secret.clone().filter(|s| !s.is_empty()),
+            claim: self.oidc_claim.clone(),
+            public_url,
+            name: self.oidc_name.clone(),
+        };
+        config.check().map_err(CliError::Input)?;
+        Ok(Some(config))
+    }
 }
 
 /// How often the server deletes cases whose retention period has ended.
@@ -106,10 +169,18 @@ pub fn run(db: &str, demo: bool, args: ServeArgs) -> Result<(), CliError> {
         contact_email: args.contact_email.clone().filter(|e| !e.trim().is_empty()),
         contact_phone: args.contact_phone.clone().filter(|p| !p.trim().is_empty()),
     };
-    let state = AppState::open_with(db, args.secure_cookies)
+    let oidc = args.oidc()?;
+    let mut state = AppState::open_with(db, args.secure_cookies)
         .map_err(|e| CliError::Failure(e.to_string()))?
         .with_site(site)
         .with_trusted_proxies(args.trusted_proxies.clone());
+    if let Some(config) = oidc {
+        tracing::info!(issuer = %config.issuer, redirect = %config.redirect_url(), "staff sign in with the identity provider");
+        state = state.with_oidc(config);
+    }
+    if args.no_password_login {
+        state = state.without_password_login();
+    }
     spawn_retention(db.to_string(), args.case_retention_days);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -117,6 +117,26 @@ pub(crate) fn rows_of(location: &str, events: &[Event]) -> Result<Vec<Row>, Stor
         .collect()
 }
 
+/// A sequence number, count or offset as a parameter (beyond `i64::MAX` is `i64::MAX`).
+fn number(n: u64) -> SqlValue {
+    SqlValue::Int(n.min(i64::MAX as u64) as i64)
+}
+
+/// The parameters `$1`–`$4` of a read of a cooperation's events after `after` through `through`.
+fn range_params(
+    cooperation: &CooperationId,
+    shown: Shown,
+    after: u64,
+    through: u64,
+) -> Vec<SqlValue> {
+    vec![
+        SqlValue::Text(cooperation.to_string()),
+        shown.param(),
+        number(after),
+        number(through),
+    ]
+}
+
 /// The columns of the journal, in the order [`event_of_row`] reads them.
 const EVENT_COLUMNS: &str =
     "j.seq, j.recorded_at, j.actor, j.reason, j.payload, j.prev_hash, j.hash";
@@ -257,8 +277,8 @@ impl Store {
             &[
                 SqlValue::Text(cooperation.to_string()),
                 shown.param(),
-                SqlValue::Int(limit.min(i64::MAX as u64) as i64),
-                SqlValue::Int(offset.min(i64::MAX as u64) as i64),
+                number(limit),
+                number(offset),
                 SqlValue::Int(EVENTS_PER_READ_MAX as i64),
             ],
         )
@@ -284,15 +304,7 @@ impl Store {
             "SELECT COUNT(*) FROM journal_fact f WHERE f.cooperation = $1 AND {} AND f.seq > $3 AND f.seq <= $4",
             Shown::condition(2)
         );
-        self.index_count(
-            &sql,
-            &[
-                SqlValue::Text(cooperation.to_string()),
-                shown.param(),
-                SqlValue::Int(after.min(i64::MAX as u64) as i64),
-                SqlValue::Int(through.min(i64::MAX as u64) as i64),
-            ],
-        )
+        self.index_count(&sql, &range_params(cooperation, shown, after, through))
     }
 
     /// The events of `cooperation` after event `after` and through event `through`, oldest
@@ -312,17 +324,9 @@ impl Store {
              ORDER BY f.seq LIMIT $5 OFFSET $6",
             Shown::condition(2)
         );
-        self.index_events(
-            &sql,
-            &[
-                SqlValue::Text(cooperation.to_string()),
-                shown.param(),
-                SqlValue::Int(after.min(i64::MAX as u64) as i64),
-                SqlValue::Int(through.min(i64::MAX as u64) as i64),
-                SqlValue::Int(limit.min(EVENTS_PER_READ_MAX) as i64),
-                SqlValue::Int(offset.min(i64::MAX as u64) as i64),
-            ],
-        )
+        let mut params = range_params(cooperation, shown, after, through);
+        params.extend([number(limit.min(EVENTS_PER_READ_MAX)), number(offset)]);
+        self.index_events(&sql, &params)
     }
 
     /// The last event of `cooperation` a history shows at or before event `seq`, if any.
@@ -344,7 +348,7 @@ impl Store {
                 &[
                     SqlValue::Text(cooperation.to_string()),
                     shown.param(),
-                    SqlValue::Int(seq.min(i64::MAX as u64) as i64),
+                    number(seq),
                 ],
             )?
             .into_iter()
@@ -360,10 +364,7 @@ impl Store {
                 "SELECT {EVENT_COLUMNS} FROM journal j WHERE j.seq IN ({}) ORDER BY j.seq",
                 placeholders.join(", ")
             );
-            let params: Vec<SqlValue> = chunk
-                .iter()
-                .map(|s| SqlValue::Int((*s).min(i64::MAX as u64) as i64))
-                .collect();
+            let params: Vec<SqlValue> = chunk.iter().map(|s| number(*s)).collect();
             out.extend(self.index_events(&sql, &params)?);
         }
         Ok(out)
@@ -385,10 +386,7 @@ impl Store {
         );
         let events = self.index_events(
             &sql,
-            &[
-                SqlValue::Text(cooperation.to_string()),
-                SqlValue::Int(seq.min(i64::MAX as u64) as i64),
-            ],
+            &[SqlValue::Text(cooperation.to_string()), number(seq)],
         )?;
         let location = self.location().to_string();
         let mut facts = BTreeMap::new();

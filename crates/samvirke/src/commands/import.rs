@@ -230,12 +230,18 @@ fn describe(change: &Change) -> String {
 const REASON_FILES_NAMED_MAX: usize = 3;
 
 /// "import of a.toml" or "import of 3193 files: a.toml, b.toml, c.toml and 3190 more": short,
-/// because the reason is stored with every event.
+/// because the reason is stored with every event, and by file name only, because the public
+/// history shows it (the folders are this machine's business).
 fn default_reason(parsed: &[ParsedFile]) -> String {
     let names: Vec<&str> = parsed
         .iter()
         .take(REASON_FILES_NAMED_MAX)
-        .map(ParsedFile::file_name)
+        .map(|p| {
+            std::path::Path::new(p.file_name())
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(p.file_name())
+        })
         .collect();
     match parsed.len() {
         0 | 1 => format!("import of {}", names.join("")),
@@ -361,4 +367,27 @@ pub fn run(db: &str, args: ImportArgs) -> Result<(), CliError> {
         store.location()
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The public history shows the reason: the files by name, never the folders they were in.
+    #[test]
+    fn the_default_reason_names_files_without_their_folders() {
+        let text = include_str!("../../../../examples/cooperations/dragoer-taarnby.toml");
+        let parsed = |path: &str| parse_file(path, text).unwrap();
+        assert_eq!(
+            default_reason(&[parsed("/srv/import/2026/dragoer-taarnby.toml")]),
+            "import of dragoer-taarnby.toml"
+        );
+        let many: Vec<ParsedFile> = (0..5)
+            .map(|n| parsed(&format!("/home/anna/aftaler/{n}.toml")))
+            .collect();
+        assert_eq!(
+            default_reason(&many),
+            "import of 5 files: 0.toml, 1.toml, 2.toml and 2 more"
+        );
+    }
 }

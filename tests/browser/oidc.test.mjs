@@ -128,9 +128,14 @@ for (const [mode, reason] of [['audience', 'udstedt til en anden tjeneste'], ['n
     const error = await page.locator('#login-error').textContent();
     assert.ok(error.includes(reason), error);
     assert.ok(error.includes('Dragør Kommune'), error);
+    // The reference the message asks the reader to give is on the page (and in the log line).
+    assert.match(await page.locator('p.reference').textContent(), /Fejlreference/);
+    if (mode === 'audience') {
+      await page.setViewportSize({ width: 320, height: 800 });
+      await page.screenshot({ path: `${SHOTS}/oidc-refused-320-da-DK.png`, fullPage: true });
+    }
     await page.goto(`${plain}/staff`);
     assert.equal(new URL(page.url()).pathname, '/staff/login', 'nothing was signed in');
-    if (mode === 'audience') await page.screenshot({ path: `${SHOTS}/oidc-refused-320.png`, fullPage: true }).catch(() => {});
     await context.close();
   });
 }

@@ -214,15 +214,21 @@ fn paged<T: Serialize>(items: Vec<T>, page: &Page) -> Result<Paged<T>, WebError>
     let (limit, offset) = page.window()?;
     let total = items.len();
     let slice: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
-    let next = (offset + limit < total).then_some(offset + limit);
-    Ok(Paged {
-        total,
-        offset,
-        limit,
-        next_offset: next,
-        items: slice,
-        on: None,
-    })
+    Ok(Paged::window(slice, total, limit, offset))
+}
+
+impl<T> Paged<T> {
+    /// The page `items` at `offset` (at most `limit`) of a list of `total`.
+    fn window(items: Vec<T>, total: usize, limit: usize, offset: usize) -> Paged<T> {
+        Paged {
+            total,
+            offset,
+            limit,
+            next_offset: (offset + limit < total).then_some(offset + limit),
+            items,
+            on: None,
+        }
+    }
 }
 
 /// The whole registry.
@@ -707,14 +713,7 @@ async fn history(
     let total = usize::try_from(total).unwrap_or(usize::MAX);
     Ok((
         [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
-        Json(Paged {
-            total,
-            offset,
-            limit,
-            next_offset: (offset + limit < total).then_some(offset + limit),
-            items,
-            on: None,
-        }),
+        Json(Paged::window(items, total, limit, offset)),
     )
         .into_response())
 }

@@ -24,7 +24,7 @@ pub(crate) fn not_found_page() -> Response {
 }
 
 /// The request's id, for the reader to give when reporting the error (it is in the log line).
-fn reference() -> maud::Markup {
+pub(crate) fn reference() -> maud::Markup {
     html! {
         @if let Some(id) = crate::request_id::current() {
             p.reference { (tra("error-reference", &[("id", &id)])) }

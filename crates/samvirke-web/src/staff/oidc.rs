@@ -300,11 +300,8 @@ async fn start(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(q): Query<StartQuery>,
-) -> Response {
-    let oidc = match provider(&state) {
-        Ok(o) => o,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let oidc = provider(&state)?;
     let next = q
         .next
         .filter(|n| same_site_path(n))
@@ -336,10 +333,9 @@ async fn start(
             )))
         })
         .await;
-    let (url, csrf, nonce, verifier) = match begun {
-        Ok(Ok(begun)) => begun,
-        Ok(Err(failure)) => return failure_page(&oidc, failure),
-        Err(e) => return PageError(e).into_response(),
+    let (url, csrf, nonce, verifier) = match begun? {
+        Ok(begun) => begun,
+        Err(failure) => return Ok(failure_page(&oidc, failure)),
     };
     let hash = auth::token_hash(&csrf);
     let kept = state
@@ -354,24 +350,19 @@ async fn start(
                 OIDC_PENDING_MAX,
             )?)
         })
-        .await;
-    match kept {
-        Ok(true) => {}
-        Ok(false) => {
-            return PageError(WebError::TooManyRequests {
-                detail: tr("oidc-busy"),
-                retry_after: 60,
-            })
-            .into_response();
-        }
-        Err(e) => return PageError(e).into_response(),
+        .await?;
+    if !kept {
+        return Err(PageError(WebError::TooManyRequests {
+            detail: tr("oidc-busy"),
+            retry_after: 60,
+        }));
     }
     let mut response = see_other(&url);
     super::login::set_cookie(
         &mut response,
         &state_cookie(&headers, &state, &csrf, OIDC_LOGIN_MINUTES * 60),
     );
-    response
+    Ok(response)
 }
 
 #[derive(serde::Deserialize)]
@@ -387,11 +378,8 @@ async fn callback(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
-) -> Response {
-    let oidc = match provider(&state) {
-        Ok(o) => o,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let oidc = provider(&state)?;
     let result = finish(&state, &oidc, &headers, q).await;
     let clear = state_cookie(&headers, &state, "", 0);
     let mut response = match result {
@@ -403,7 +391,7 @@ async fn callback(
         Err(failure) => failure_page(&oidc, failure),
     };
     super::login::set_cookie(&mut response, &clear);
-    response
+    Ok(response)
 }
 
 /// Checks the provider's answer and opens a session: its token and where to go.
@@ -565,6 +553,7 @@ fn failure_page(oidc: &Oidc, failure: Failure) -> Response {
             div.error-summary #login-error role="alert" tabindex="-1" {
                 p { (text) }
             }
+            (crate::html::errors::reference())
             p { a href="/staff/login" { (tr("oidc-again")) } }
         },
     )

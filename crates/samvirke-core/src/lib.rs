@@ -13,6 +13,7 @@
 
 pub mod calendar;
 pub mod cases;
+pub mod csv;
 pub mod deadlines;
 pub mod decimal;
 pub mod diagnostic;

@@ -459,7 +459,11 @@ struct Delimiters {
 }
 
 /// Bytes read from the activity file at a time, per thread (kept small enough to stay in cache).
-const BLOCK_BYTES: usize = if cfg!(test) { 64 } else { 1 << 20 };
+const BLOCK_BYTES: usize = if cfg!(any(test, fuzzing)) {
+    64
+} else {
+    1 << 20
+};
 /// The longest line accepted: a line longer than this is not an activity row.
 const LINE_BYTES_MAX: usize = 16 << 20;
 

@@ -24,4 +24,4 @@ pub mod statement;
 pub use adhoc::{AdhocError, AdhocOptions, AdhocSummary, settle_adhoc};
 pub use allocate::{Allocation, AllocationError, Share, allocate};
 pub use money::{Amount, Currency, MoneyError};
-pub use statement::{Statement, UsageRow, settle_year};
+pub use statement::{Statement, UsageRow, settle_year, usage_rows};

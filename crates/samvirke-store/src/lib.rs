@@ -219,6 +219,11 @@ impl Projection {
 /// The journal and its projections.
 pub struct Store {
     backend: Box<dyn Backend>,
+    /// The projection at the last head read, with that event's hash: the next
+    /// [`Store::projection`] of the present applies only the events after it, once the first of
+    /// them is seen to follow that hash (otherwise the journal is not the one it was built from,
+    /// and it is rebuilt from the first event).
+    latest: Option<(Projection, String)>,
 }
 
 impl Store {
@@ -231,14 +236,20 @@ impl Store {
             } else {
                 Box::new(SqliteBackend::open(location)?)
             };
-        let mut store = Store { backend };
+        let mut store = Store {
+            backend,
+            latest: None,
+        };
         store.fill_index()?;
         Ok(store)
     }
 
     /// Wraps a backend.
     pub fn with_backend(backend: Box<dyn Backend>) -> Store {
-        Store { backend }
+        Store {
+            backend,
+            latest: None,
+        }
     }
 
     /// Where the journal lives, for messages.
@@ -286,7 +297,45 @@ impl Store {
 
     /// The state as known at `as_known_on` (every event when `None`).
     pub fn projection(&mut self, as_known_on: Option<Timestamp>) -> Result<Projection, StoreError> {
-        self.project(|event| as_known_on.is_none_or(|k| event.recorded_at <= k))
+        match as_known_on {
+            None => self.present(),
+            Some(k) => self.project(|event| event.recorded_at <= k),
+        }
+    }
+
+    /// The projection at the journal's head: the one kept from the last call with the events
+    /// after it applied, so that its cost grows with the events since then, not with the
+    /// journal's length. Rebuilt from the first event when the journal does not continue the
+    /// kept one's hash (another database, or one restored from a backup).
+    fn present(&mut self) -> Result<Projection, StoreError> {
+        let (head, head_hash) = self.backend.head()?;
+        if let Some((mut projection, hash)) = self.latest.take() {
+            if projection.head == head && hash == head_hash {
+                self.latest = Some((projection.clone(), hash));
+                return Ok(projection);
+            }
+            if projection.head < head {
+                let events = self.backend.read_events(projection.head)?;
+                if events.first().is_some_and(|e| e.prev_hash == hash) {
+                    let last_hash = events.last().map(|e| e.hash.clone()).unwrap_or(hash);
+                    for event in events {
+                        self.apply(&mut projection, event)?;
+                    }
+                    self.latest = Some((projection.clone(), last_hash));
+                    return Ok(projection);
+                }
+            }
+        }
+        let events = self.backend.read_events(0)?;
+        let last_hash = events
+            .last()
+            .map_or_else(|| event::GENESIS_HASH.to_string(), |e| e.hash.clone());
+        let mut projection = Projection::default();
+        for event in events {
+            self.apply(&mut projection, event)?;
+        }
+        self.latest = Some((projection.clone(), last_hash));
+        Ok(projection)
     }
 
     /// The registry scenario `scenario` of `cooperation` is worked out on: as known at the end of
@@ -348,36 +397,41 @@ impl Store {
 
     /// Applies events in order while `take` says so.
     fn project(&mut self, take: impl Fn(&Event) -> bool) -> Result<Projection, StoreError> {
-        let location = self.location().to_string();
         let events = self.backend.read_events(0)?;
         let mut projection = Projection::default();
         for event in events {
             if !take(&event) {
                 break;
             }
-            let payload = event.payload().map_err(|message| StoreError::BadPayload {
-                location: location.clone(),
-                seq: event.seq,
-                message,
-            })?;
-            match payload.change {
-                Change::Put { fact, .. } => {
-                    projection.facts.insert(
-                        fact.key(),
-                        RecordedFact {
-                            fact: *fact,
-                            seq: event.seq,
-                            recorded_at: event.recorded_at,
-                        },
-                    );
-                }
-                Change::Retract { key, .. } => {
-                    projection.facts.remove(&key);
-                }
-            }
-            projection.head = event.seq;
+            self.apply(&mut projection, event)?;
         }
         Ok(projection)
+    }
+
+    /// Applies one event to a projection.
+    fn apply(&self, projection: &mut Projection, event: Event) -> Result<(), StoreError> {
+        let payload = event.payload().map_err(|message| StoreError::BadPayload {
+            location: self.location().to_string(),
+            seq: event.seq,
+            message,
+        })?;
+        match payload.change {
+            Change::Put { fact, .. } => {
+                projection.facts.insert(
+                    fact.key(),
+                    RecordedFact {
+                        fact: *fact,
+                        seq: event.seq,
+                        recorded_at: event.recorded_at,
+                    },
+                );
+            }
+            Change::Retract { key, .. } => {
+                projection.facts.remove(&key);
+            }
+        }
+        projection.head = event.seq;
+        Ok(())
     }
 
     /// The changes that turn the facts of `cooperation` in `projection` into `wanted`: a put for
@@ -566,5 +620,42 @@ pub(crate) fn failpoint(name: &str) {
     if failpoint_named(name) {
         eprintln!("samvirke: failpoint {name} reached; aborting as asked by SAMVIRKE_FAILPOINT");
         std::process::abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept projection whose last hash the journal does not continue (another database behind
+    /// the store, or one restored from a backup) is thrown away and the journal replayed.
+    #[test]
+    fn a_kept_projection_of_another_journal_is_replayed_not_patched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db").to_string_lossy().to_string();
+        let mut store = Store::open(&path).unwrap();
+        let doc = samvirke_core::format::parse_file(
+            "d.toml",
+            include_str!("../../../examples/cooperations/dragoer-taarnby.toml"),
+        )
+        .unwrap()
+        .doc;
+        let changes = Store::diff(&Projection::default(), &doc.cooperation.id, &doc.to_facts());
+        store
+            .commit(0, "test", "one", changes, Timestamp::from_micros(1))
+            .unwrap();
+        let real = store.projection(None).unwrap();
+        // The kept projection claims an earlier head of another journal, with a stray fact.
+        let mut stray = real.clone();
+        stray.head = 1;
+        stray.facts.insert(
+            "stray".to_string(),
+            real.facts.values().next().unwrap().clone(),
+        );
+        store.latest = Some((stray, "another journal".to_string()));
+        let again = store.projection(None).unwrap();
+        assert!(!again.facts.contains_key("stray"));
+        assert_eq!(again.facts.len(), real.facts.len());
+        assert_eq!(again.head, real.head);
     }
 }

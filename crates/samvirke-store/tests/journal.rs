@@ -439,3 +439,42 @@ fn identity_provider_sign_ins_are_taken_once_and_expire() {
         );
     });
 }
+
+/// The projection of the present is kept between calls and only the events after it applied:
+/// with two connections committing in turn, random changes and retractions, every projection
+/// equals one replayed from the first event.
+#[test]
+fn the_present_projection_is_applied_incrementally_and_equals_a_replay() {
+    let all = facts();
+    on_both(|open| {
+        let mut writers = [open(), open()];
+        let mut random = Lcg(7);
+        for commit in 0..30 {
+            let store = &mut writers[commit % 2];
+            let wanted: Vec<Fact> = all
+                .iter()
+                .filter(|_| !random.next().is_multiple_of(3))
+                .cloned()
+                .collect();
+            let projection = store.projection(None).unwrap();
+            let changes = Store::diff(&projection, &coop(), &wanted);
+            if !changes.is_empty() {
+                store
+                    .commit(projection.head, "test", "random", changes, t(commit as i64))
+                    .unwrap();
+            }
+            for store in writers.iter_mut() {
+                let kept = store.projection(None).unwrap();
+                let replayed = store.projection_through(u64::MAX).unwrap();
+                assert_eq!(kept.head, replayed.head, "after commit {commit}");
+                let keys = |p: &samvirke_store::Projection| {
+                    p.facts
+                        .iter()
+                        .map(|(k, r)| (k.clone(), r.seq, r.fact.clone()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(keys(&kept), keys(&replayed), "after commit {commit}");
+            }
+        }
+    });
+}

@@ -1,7 +1,10 @@
 //! The real server on a random port, against a fresh SQLite file and a fresh PostgreSQL database.
 
+#[path = "../../../tests/support/forms.rs"]
+mod forms;
 #[path = "../../../tests/support/pg.rs"]
 mod pg;
+use forms::{enc, form_values, hidden};
 
 use std::sync::Arc;
 
@@ -1104,20 +1107,6 @@ impl Reply {
     }
 }
 
-/// The value of hidden input `name` in a page.
-fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {page}"))
-        + marker.len();
-    page[start..].split('"').next().unwrap().to_string()
-}
-
-fn enc(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
 impl<'a> Browser<'a> {
     fn new(app: &'a App) -> Browser<'a> {
         Browser {
@@ -1180,11 +1169,7 @@ impl<'a> Browser<'a> {
     }
 
     fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = forms::body(fields);
         let response = self
             .agent
             .post(&format!("{}{path}", self.app.base))
@@ -3507,55 +3492,6 @@ both!(
     }
 );
 
-/// The values of a form as the browser would send them back unchanged: hidden inputs, text and
-/// date inputs, the selected option of each select, ticked boxes and text areas.
-fn form_values(page: &str) -> Vec<(String, String)> {
-    fn unescape(text: &str) -> String {
-        text.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&")
-    }
-    fn attr(tag: &str, name: &str) -> Option<String> {
-        let re = regex::Regex::new(&format!(r#"\s{name}(?:="([^"]*)")?[\s/>]"#)).unwrap();
-        re.captures(tag)
-            .map(|c| c.get(1).map_or(String::new(), |m| unescape(m.as_str())))
-    }
-    let start = page.find("<form method=\"post\"").expect("a form");
-    let form = &page[start..start + page[start..].find("</form>").unwrap()];
-    let mut out = Vec::new();
-    for tag in regex::Regex::new(r"<input[^>]*>").unwrap().find_iter(form) {
-        let tag = tag.as_str();
-        let Some(name) = attr(tag, "name") else {
-            continue;
-        };
-        let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
-        if (kind == "checkbox" || kind == "radio") && attr(tag, "checked").is_none() {
-            continue;
-        }
-        out.push((name, attr(tag, "value").unwrap_or_default()));
-    }
-    let select = regex::Regex::new(r"(?s)<select([^>]*)>(.*?)</select>").unwrap();
-    let option = regex::Regex::new(r"<option[^>]*>").unwrap();
-    for c in select.captures_iter(form) {
-        let name = attr(&format!("{}>", &c[1]), "name").unwrap();
-        let value = option
-            .find_iter(&c[2])
-            .map(|o| o.as_str())
-            .find(|o| attr(o, "selected").is_some())
-            .and_then(|o| attr(o, "value"))
-            .unwrap_or_default();
-        out.push((name, value));
-    }
-    let area = regex::Regex::new(r"(?s)<textarea([^>]*)>(.*?)</textarea>").unwrap();
-    for c in area.captures_iter(form) {
-        let name = attr(&format!("{}>", &c[1]), "name").unwrap();
-        out.push((name, unescape(&c[2])));
-    }
-    out
-}
-
 /// `values` with `changes` set (a field named twice in `changes` is sent twice).
 fn with(values: &[(String, String)], changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = values
@@ -4958,6 +4894,191 @@ both!(
         assert!(
             da.contains("kommandolinjen") && !da.contains("samvirke-cli"),
             "{da}"
+        );
+    }
+);
+
+// ---- Markup in every free-text field comes back escaped ----
+
+/// A page's error summary or main part, for a failure message that stays readable.
+fn summary_of(page: &str) -> &str {
+    let start = page
+        .find("error-summary")
+        .or_else(|| page.find("<main"))
+        .unwrap_or(0);
+    &page[start..(start + 600).min(page.len())]
+}
+
+/// What every free-text field of the test below ends with: a tag, an ampersand and a quote.
+const MARKUP: &str = " <samvirke-xss>&'";
+
+both!(
+    free_text_with_markup_comes_back_escaped_on_every_page,
+    |app| {
+        // Every free-text field of every example (names, purposes, notes, titles, clauses, summaries,
+        // justifications, …) ends with markup; the import's reason has it too.
+        let free_text = regex::Regex::new(
+        r#"(?m)^(\s*(?:note|title|justification|name|clause|principle|subject|summary|purpose|results|question|outlook|description|role)\s*=\s*"[^"\n]*)("\s*)$"#,
+    )
+    .unwrap();
+        let mut store = Store::open(&app.db).unwrap();
+        let projection = store.projection(None).unwrap();
+        let mut changes = Vec::new();
+        let mut marked_fields = 0;
+        for entry in std::fs::read_dir(EXAMPLES).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            marked_fields += free_text.find_iter(&text).count();
+            let marked = free_text.replace_all(&text, format!("${{1}}{MARKUP}${{2}}"));
+            let parsed = parse_file(&path.display().to_string(), &marked)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            changes.extend(Store::diff(
+                &projection,
+                &parsed.doc.cooperation.id,
+                &parsed.doc.to_facts(),
+            ));
+        }
+        assert!(marked_fields >= 80, "{marked_fields} fields marked");
+        let head = store
+            .commit(
+                projection.head,
+                "test",
+                &format!("markup in every field{MARKUP}"),
+                changes,
+                Timestamp::from_micros(1_800_000_000_000_000),
+            )
+            .unwrap()
+            .last()
+            .unwrap()
+            .seq;
+        drop(store);
+        wait_for_head(app, head);
+        // A register case and a fact sheet's sections, typed by staff.
+        add_user(app, "root@samvirke", Role::Admin, &["DK-0155", "DK-0185"]);
+        let mut staff = Browser::new(app);
+        assert_eq!(staff.login("root@samvirke", PASSWORD).status, 303);
+        let csrf = hidden(&staff.get("/staff/cases/new").body, "csrf");
+        let case = staff.post(
+            "/staff/cases/new",
+            &[
+                ("csrf", &csrf),
+                ("kind", "complaint"),
+                ("service", "genoptraening-sel86"),
+                ("municipality", "DK-0155"),
+                ("decided", "2025-03-01"),
+                ("received", "2025-03-05"),
+                ("reference", &format!("SAG-1{MARKUP}")),
+            ],
+        );
+        assert_eq!(case.status, 303, "{}", summary_of(&case.body));
+        let case_page = case.location.split('?').next().unwrap().to_string();
+        let sheet = "/staff/cooperations/dragoer-taarnby/report/2025/sheet-3";
+        let values = form_values(&staff.get(sheet).body);
+        let sections: Vec<(String, String)> = values
+            .iter()
+            .map(|(k, v)| {
+                if k.starts_with("section-") {
+                    (k.clone(), format!("Skrevet af staben{MARKUP}"))
+                } else if k == "action" {
+                    (k.clone(), "save".to_string())
+                } else {
+                    (k.clone(), v.clone())
+                }
+            })
+            .chain([("action".to_string(), "save".to_string())])
+            .collect();
+        assert!(sections.iter().any(|(k, _)| k.starts_with("section-")));
+        let saved = staff.post_values(sheet, &sections);
+        assert_eq!(saved.status, 303, "{}", summary_of(&saved.body));
+
+        let escaped = "&lt;samvirke-xss&gt;&amp;";
+        let mut public = vec![
+            "/".to_string(),
+            format!("/search?q={}", enc(&format!("Drag{MARKUP}"))),
+            "/search?q=samvirke-xss".to_string(),
+            "/matrix".to_string(),
+            "/municipalities/DK-0155".to_string(),
+            "/municipalities/SE-1984".to_string(),
+            "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31".to_string(),
+            "/cooperations/dragoer-taarnby/report/2025".to_string(),
+            "/cooperations/marker-ostfold-kartlegging/mapping".to_string(),
+            "/cooperations/koebenhavn-syd/projects".to_string(),
+        ];
+        let mut staff_pages = vec![
+            "/staff".to_string(),
+            "/staff/cases".to_string(),
+            case_page.clone(),
+            sheet.to_string(),
+        ];
+        for id in [
+            "dragoer-taarnby",
+            "ishoej-vallensbaek",
+            "vastra-malardalen",
+            "marker-ostfold-kartlegging",
+            "koebenhavn-syd",
+        ] {
+            for page in [
+                "",
+                "/history",
+                "/evaluation",
+                "/scenarios",
+                "/deadlines.ics",
+            ] {
+                public.push(format!("/cooperations/{id}{page}"));
+            }
+            staff_pages.push(format!("/staff/cooperations/{id}"));
+            staff_pages.push(format!("/staff/cooperations/{id}/details"));
+            staff_pages.push(format!("/staff/cooperations/{id}/scenarios"));
+        }
+        let mut showing = Vec::new();
+        let mut check = |path: &str, status: u16, body: &str| {
+            assert_eq!(status, 200, "{path}: {}", summary_of(body));
+            assert!(
+                !body.contains("<samvirke-xss"),
+                "{path} shows the markup unescaped"
+            );
+            if body.contains(escaped) || body.contains("<samvirke-xss>&'") {
+                showing.push(path.to_string());
+            }
+        };
+        for path in &public {
+            let (status, _, body) = app.get(path);
+            if path.ends_with(".ics") {
+                // Not HTML: the calendar carries the text as text.
+                assert_eq!(status, 200, "{path}");
+                continue;
+            }
+            check(path, status, &body);
+        }
+        for path in &staff_pages {
+            let page = staff.get(path);
+            check(path, page.status, &page.body);
+        }
+        // The pages that show the free text show it escaped, not dropped.
+        for expected in [
+            "/cooperations/dragoer-taarnby",
+            "/cooperations/dragoer-taarnby/history",
+            "/cooperations/marker-ostfold-kartlegging/mapping",
+            "/cooperations/dragoer-taarnby/report/2025",
+            "/cooperations/dragoer-taarnby/scenarios",
+            "/municipalities/DK-0155",
+            "/search?q=samvirke-xss",
+            "/staff/cooperations/dragoer-taarnby/details",
+            sheet,
+            case_page.as_str(),
+        ] {
+            assert!(
+                showing.iter().any(|p| p == expected),
+                "{expected} does not show the free text; pages that do: {showing:?}"
+            );
+        }
+        // The API carries the text as JSON strings, markup and all.
+        let (_, coop) = app.json("/api/v1/cooperations/dragoer-taarnby");
+        assert!(
+            coop["cooperation"]["name"]
+                .as_str()
+                .unwrap()
+                .ends_with(MARKUP)
         );
     }
 );

@@ -128,32 +128,3 @@ pub fn write_parts_atomically(path: &Path, parts: &[Vec<u8>]) -> Result<(), CliE
         .map_err(|e| CliError::Failure(format!("{}: {}", path.display(), e.error)))?;
     Ok(())
 }
-
-/// The data rows of a small CSV whose header must be exactly `columns` (a byte-order mark, CRLF,
-/// spaces around fields and blank lines are accepted), as (1-based line, trimmed fields). The
-/// error is the message for line 1, without the file name.
-pub fn csv_rows<'t>(text: &'t str, columns: &[&str]) -> Result<Vec<(usize, Vec<&'t str>)>, String> {
-    let mut lines = text.lines().enumerate();
-    let header = lines
-        .next()
-        .map(|(_, h)| h.trim_start_matches('\u{feff}').trim())
-        .unwrap_or_default();
-    if header.split(',').map(str::trim).collect::<Vec<_>>() != columns {
-        return Err(format!(
-            "the header is \"{header}\"; it must be {}",
-            columns.join(",")
-        ));
-    }
-    Ok(lines
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(idx, line)| {
-            (
-                idx + 1,
-                line.trim_end_matches('\r')
-                    .split(',')
-                    .map(str::trim)
-                    .collect(),
-            )
-        })
-        .collect())
-}

@@ -10,10 +10,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use samvirke_core::Diagnostic;
 use samvirke_core::format::{ParsedFile, check_set, parse_file};
 use samvirke_core::model::CooperationDoc;
-use samvirke_core::model::KeyShare;
-use samvirke_core::{Diagnostic, PartyId};
 use samvirke_store::{Change, Projection, Store};
 
 use super::{now, open_store};
@@ -101,41 +100,9 @@ fn load_population_files(
                 continue;
             }
         };
-        let rows = match crate::files::csv_rows(&text, &["municipality", "population"]) {
-            Ok(rows) => rows,
-            Err(e) => {
-                problems.push(at(1, e));
-                continue;
-            }
-        };
-        let mut counts: Vec<KeyShare> = Vec::new();
-        let problems_before = problems.len();
-        for (line, fields) in rows {
-            let count = (|| -> Result<KeyShare, String> {
-                let [m, n] = fields.as_slice() else {
-                    return Err(format!(
-                        "expected 2 fields (municipality,population), found {}",
-                        fields.len()
-                    ));
-                };
-                let party = PartyId::parse(m).map_err(|e| format!("municipality: {e}"))?;
-                let parts = n.replace('_', "").parse::<u64>().map_err(|_| {
-                    format!("population \"{n}\" is not a whole number of residents")
-                })?;
-                if counts.iter().any(|c| c.party == party) {
-                    return Err(format!(
-                        "{party} appears twice; give one number per municipality"
-                    ));
-                }
-                Ok(KeyShare { party, parts })
-            })();
-            match count {
-                Ok(c) => counts.push(c),
-                Err(message) => problems.push(at(line, message)),
-            }
-        }
-        if problems.len() == problems_before {
-            problems.extend(parsed.fill_population(index, counts));
+        match samvirke_core::csv::population(&text) {
+            Ok(counts) => problems.extend(parsed.fill_population(index, counts)),
+            Err(errors) => problems.extend(errors.into_iter().map(|(line, e)| at(line, e))),
         }
     }
     Ok(problems)

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use samvirke_core::model::{CooperationDoc, Fact, RecordedInput, SettlementLine};
-use samvirke_core::{CooperationId, Date, PartyId};
-use samvirke_settle::money::{format_hundredths, parse_hundredths};
+use samvirke_core::{CooperationId, PartyId};
+use samvirke_settle::money::format_hundredths;
 use samvirke_settle::statement::Statement;
 use samvirke_settle::{AdhocError, AdhocOptions, UsageRow, settle_adhoc, settle_year};
 use samvirke_store::Store;
@@ -136,43 +136,18 @@ fn adhoc(args: AdhocArgs) -> Result<(), CliError> {
 fn read_usage(path: &Path) -> Result<Vec<UsageRow>, CliError> {
     let text = read_text(path)?;
     let name = path.display().to_string();
-    let lines = crate::files::csv_rows(&text, &["sub_agreement", "municipality", "date", "units"])
-        .map_err(|e| CliError::Input(format!("{name}:1: {e}")))?;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (line, fields) in lines {
-        let row = (|| -> Result<UsageRow, String> {
-            let [sub, m, d, u] = fields.as_slice() else {
-                return Err(format!("expected 4 fields, found {}", fields.len()));
-            };
-            let sub_agreement = sub
-                .parse::<u32>()
-                .map_err(|_| format!("sub_agreement \"{sub}\" is not a number"))?;
-            let party = PartyId::parse(m).map_err(|e| format!("municipality: {e}"))?;
-            let date = Date::parse(d).map_err(|e| format!("date: {e}"))?;
-            let hundredths =
-                parse_hundredths(u.as_bytes(), b'.').map_err(|e| format!("units \"{u}\" {e}"))?;
-            Ok(UsageRow {
-                sub_agreement,
-                party,
-                date,
-                hundredths,
-            })
-        })();
-        match row {
-            Ok(r) => rows.push(r),
-            Err(e) => errors.push(format!("{name}:{line}: {e}")),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(CliError::Input(format!(
+    samvirke_settle::usage_rows(&text).map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|(line, e)| format!("{name}:{line}: {e}"))
+            .collect();
+        CliError::Input(format!(
             "{}\n{} bad row{} in {name}; nothing was settled",
-            errors.join("\n"),
+            lines.join("\n"),
             errors.len(),
             if errors.len() == 1 { "" } else { "s" }
-        )));
-    }
-    Ok(rows)
+        ))
+    })
 }
 
 fn money(minor: u64) -> String {

@@ -3,7 +3,7 @@
 # schemathesis sends generated requests to every operation and checks each response against it.
 # Reads: every check (no server errors; status codes, content types, headers and bodies as documented;
 # schema-valid requests accepted and schema-violating ones rejected). Writes, with an API token: no
-# server errors and every response as documented.
+# server errors and every response as documented, alone and in stateful sequences along the links.
 # Usage: tests/api/openapi.sh SAMVIRKE_BIN VENV   (prints "N passed, M failed" last)
 set -euo pipefail
 bin=$1
@@ -53,5 +53,10 @@ run "schemathesis: reads, every check" "$venv/bin/schemathesis" run "$base/api/v
   --include-method GET -H "Authorization: Bearer $token" --max-examples 40 --seed "$seed" --no-color
 run "schemathesis: writes with a token, no server error and responses as documented" "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
   --exclude-method GET -H "Authorization: Bearer $token" --max-examples 8 --seed "$seed" --no-color \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
+# Stateful: sequences that follow the document's links (create → read → replace with the ETag as
+# If-Match → read again and the history) and the links schemathesis infers, writes included.
+run "schemathesis: stateful sequences along the links with a token, writes included" "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
+  --phases stateful -H "Authorization: Bearer $token" --max-examples 20 --seed "$seed" --no-color \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
 echo "$passed passed, $failed failed"

@@ -1791,6 +1791,39 @@ both!(openapi_document_covers_every_api_route, |app| {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
     assert!(paths["/api/v1/cooperations/{id}"]["put"]["responses"]["412"].is_object());
+    // Every link names an operation of the document, and the replacement's If-Match comes from
+    // the ETag of the read.
+    let operations: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|o| o["operationId"].as_str())
+        .collect();
+    let mut links = 0;
+    for item in paths.values() {
+        for operation in item.as_object().unwrap().values() {
+            for response in operation["responses"]
+                .as_object()
+                .into_iter()
+                .flat_map(|r| r.values())
+            {
+                for link in response["links"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|l| l.values())
+                {
+                    let target = link["operationId"].as_str().unwrap();
+                    assert!(operations.contains(&target), "a link to {target}");
+                    links += 1;
+                }
+            }
+        }
+    }
+    assert!(links >= 5, "{links} links");
+    assert_eq!(
+        paths["/api/v1/cooperations/{id}"]["get"]["responses"]["200"]["links"]["Replace"]["parameters"]
+            ["header.If-Match"],
+        "$response.header.ETag"
+    );
     assert_eq!(
         doc["components"]["schemas"]["LegalForm"]["enum"][1], "dk-forpligtende-samarbejde",
         "enums are documented as they are written"

@@ -7,7 +7,9 @@ import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 
-export async function startProvider({ clientId, clientSecret, redirectUris }) {
+// `claimsInIdToken: false` keeps the ID token to `sub` (OpenID Connect's default for the code
+// flow): the e-mail address is then only at the userinfo endpoint.
+export async function startProvider({ clientId, clientSecret, redirectUris, claimsInIdToken = true }) {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
   const server = createServer();
@@ -28,8 +30,9 @@ export async function startProvider({ clientId, clientSecret, redirectUris }) {
       accountId: id,
       claims: () => ({ sub: id, email: id, email_verified: true, name: id }),
     }),
-    // The e-mail claim in the ID token itself, as Entra ID gives it when configured to.
-    conformIdTokenClaims: false,
+    // With claimsInIdToken, the e-mail claim is in the ID token itself, as Entra ID gives it when
+    // configured to; without, only at the userinfo endpoint.
+    conformIdTokenClaims: !claimsInIdToken,
     pkce: { required: () => true },
     cookies: { keys: ['a test key for the provider cookies'] },
   });

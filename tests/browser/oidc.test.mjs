@@ -43,6 +43,8 @@ function freePort() {
 const PASSWORD = 'a long pass phrase for the browser';
 let plain;
 let closed;
+let small;
+let userinfo;
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -50,13 +52,15 @@ before(async () => {
   samvirke(['user', 'add', 'anna@dragoer.dk', '--role', 'editor', '--scope', 'DK-0155', '--password-stdin'], `${PASSWORD}\n`);
   // Two servers on one database: one with passwords too, one with the provider only. The
   // provider must know both addresses (their redirect URIs) before they start.
-  const ports = [await freePort(), await freePort()];
+  const ports = [await freePort(), await freePort(), await freePort()];
   const bases = ports.map((p) => `http://127.0.0.1:${p}`);
-  provider = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: bases.map((b) => `${b}/staff/login/oidc/callback`) });
-  const start = async (port, base, extra) => {
+  provider = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: bases.slice(0, 2).map((b) => `${b}/staff/login/oidc/callback`) });
+  // A second provider whose ID tokens carry only the subject: the e-mail is at its userinfo endpoint.
+  small = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${bases[2]}/staff/login/oidc/callback`], claimsInIdToken: false });
+  const start = async (port, base, extra, issuer = provider.issuer) => {
     const { server } = await startServer(['--db', join(dir, 'oidc.db')], {
       listen: `127.0.0.1:${port}`,
-      serveArgs: ['--oidc-issuer', provider.issuer, '--oidc-client-id', CLIENT_ID, '--oidc-name', 'Dragør Kommune', '--public-url', base, ...extra],
+      serveArgs: ['--oidc-issuer', issuer, '--oidc-client-id', CLIENT_ID, '--oidc-name', 'Dragør Kommune', '--public-url', base, ...extra],
       env: { SAMVIRKE_OIDC_CLIENT_SECRET: CLIENT_SECRET },
     });
     servers.push(server);
@@ -64,6 +68,7 @@ before(async () => {
   };
   plain = await start(ports[0], bases[0], []);
   closed = await start(ports[1], bases[1], ['--no-password-login']);
+  userinfo = await start(ports[2], bases[2], [], small.issuer);
   browser = await launchBrowser();
 });
 
@@ -71,6 +76,7 @@ after(async () => {
   await browser?.close();
   for (const s of servers) s.kill('SIGTERM');
   await provider?.close();
+  await small?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -165,5 +171,19 @@ test('with --no-password-login the provider is the only way in', async () => {
   assert.ok(!refused.headers.get('set-cookie')?.includes('samvirke_session='));
   await signIn(page, closed, 'anna@dragoer.dk');
   assert.equal(new URL(page.url()).pathname, '/staff');
+  await context.close();
+});
+
+test('when the ID token carries only the subject, the e-mail address is read from the userinfo endpoint', async () => {
+  const context = await browser.newContext({ locale: 'nb-NO' });
+  const page = await context.newPage();
+  await signIn(page, userinfo, 'anna@dragoer.dk');
+  assert.equal(new URL(page.url()).pathname, '/staff');
+  assert.match(await page.textContent('body'), /anna@dragoer\.dk/);
+  // Someone the provider knows but Samvirke does not: named from the userinfo answer too.
+  const other = await context.newPage();
+  await context.clearCookies();
+  await signIn(other, userinfo, 'nobody@taarnby.dk');
+  assert.match(await other.locator('#login-error').textContent(), /nobody@taarnby\.dk/);
   await context.close();
 });

@@ -9,7 +9,9 @@
 //!    most once), checks that the browser's cookie holds the same state, exchanges the code with
 //!    the verifier, and has the ID token checked by `openidconnect`: signature by the provider's
 //!    published keys, issuer, audience (this server's client id), expiry and nonce.
-//! 3. The configured claim (`email` unless configured otherwise) names the Samvirke account; the
+//! 3. The configured claim (`email` unless configured otherwise) names the Samvirke account (read
+//!    from the ID token, or, when the token does not carry it, from the provider's userinfo
+//!    endpoint with the access token, for the same subject); the
 //!    account, not the provider, gives the role and scope. An unknown or disabled account is
 //!    refused with a page that says what to do. Then a session opens as after a password login.
 
@@ -22,10 +24,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::html;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata,
+};
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl,
-    Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _,
+    Nonce, OAuth2TokenResponse as _, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse as _, UserInfoClaims, UserInfoError,
 };
 
 use super::{public_page, see_other};
@@ -480,16 +485,58 @@ fn exchange(oidc: &Oidc, code: String, verifier: String, nonce: &str) -> Result<
             return Err(Failure::Untrusted(untrusted_reason(&e), e.to_string()));
         }
     };
-    let value = match oidc.config.claim.as_str() {
+    let claim = oidc.config.claim.as_str();
+    let value = match claim {
         "email" => claims.email().map(|e| e.to_string()),
         "preferred_username" => claims.preferred_username().map(|e| e.to_string()),
         "sub" => Some(claims.subject().to_string()),
         other => claim_of(&id_token.to_string(), other),
     };
+    if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+        return Ok(value);
+    }
+    // Providers that keep the ID token small (OpenID Connect's default for a code flow) give
+    // the person's claims at the userinfo endpoint instead: asked with the access token, and
+    // accepted only for the subject the ID token names.
+    if client.user_info_url().is_none() {
+        return Err(Failure::NoClaim);
+    }
+    let info: UserInfoClaims<OtherClaims, CoreGenderClaim> = client
+        .user_info(
+            response.access_token().clone(),
+            Some(claims.subject().clone()),
+        )
+        .map_err(|e| Failure::Unreachable(error_chain(&e)))?
+        .request(&|r| oidc.call(r))
+        .map_err(|e| match e {
+            UserInfoError::ClaimsVerification(e) => {
+                Failure::Untrusted("oidc-reason-other", e.to_string())
+            }
+            other => Failure::Unreachable(error_chain(&other)),
+        })?;
+    let value = match claim {
+        "email" => info.email().map(|e| e.to_string()),
+        "preferred_username" => info.preferred_username().map(|e| e.to_string()),
+        other => info
+            .additional_claims()
+            .all
+            .get(other)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string),
+    };
     value
         .filter(|v| !v.trim().is_empty())
         .ok_or(Failure::NoClaim)
 }
+
+/// Every claim of a userinfo answer, so that the configured one can be read whatever its name.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+struct OtherClaims {
+    #[serde(flatten)]
+    all: serde_json::Map<String, serde_json::Value>,
+}
+
+impl openidconnect::AdditionalClaims for OtherClaims {}
 
 /// A claim of a token whose signature and claims are already verified, read from its payload.
 fn claim_of(jwt: &str, claim: &str) -> Option<String> {

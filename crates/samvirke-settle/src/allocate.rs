@@ -103,15 +103,20 @@ pub fn allocate(total: u64, weights: &[u64]) -> Result<Allocation, AllocationErr
         .collect();
     let base_sum: u64 = shares.iter().map(|s| s.base).sum();
     let leftover = total - base_sum;
-    let mut order: Vec<usize> = (0..shares.len()).collect();
-    order.sort_by(|a, b| {
-        shares[*b]
-            .remainder
-            .cmp(&shares[*a].remainder)
-            .then(a.cmp(b))
-    });
-    for (position, idx) in order.iter().enumerate() {
-        let share = &mut shares[*idx];
+    // Ranked by remainder, largest first, ties to the earlier payer.
+    let mut order: Vec<(u128, usize)> = shares
+        .iter()
+        .enumerate()
+        .map(|(idx, share)| (share.remainder, idx))
+        .collect();
+    order.sort_by(|(ra, a), (rb, b)| rb.cmp(ra).then(a.cmp(b)));
+    let mut rank_of = vec![0usize; shares.len()];
+    for (position, (_, idx)) in order.iter().enumerate() {
+        if let Some(rank) = rank_of.get_mut(*idx) {
+            *rank = position;
+        }
+    }
+    for (share, position) in shares.iter_mut().zip(rank_of) {
         share.rank = position as u32 + 1;
         if (position as u64) < leftover {
             share.extra = true;

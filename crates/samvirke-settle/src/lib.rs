@@ -7,8 +7,21 @@
 //! Key design decision: **no floats on the money path**. Amounts are `i64`/`u64` minor units; every
 //! product in an allocation is 128-bit, so parts always sum exactly to the total and cannot overflow.
 #![deny(missing_docs)]
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod adhoc;
 pub mod allocate;

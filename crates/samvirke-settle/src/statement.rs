@@ -498,7 +498,8 @@ fn split(
                 ],
             )
             .map_err(fail)?;
-            let (fixed_total, usage_total) = (parts.shares[0].amount, parts.shares[1].amount);
+            let (fixed_total, usage_total) =
+                (nth_amount(&parts, 0, label)?, nth_amount(&parts, 1, label)?);
             let mut lines = vec![format!(
                 "{label}: {} splits into a fixed part {} and a usage part {}",
                 format_hundredths(i128::from(total)),
@@ -529,8 +530,11 @@ fn split(
                 steps.push(Step::split(amount, Portion::Usage, b, &ids));
             }
             let amounts = (0..payers.len())
-                .map(|i| a.shares[i].amount + b.as_ref().map_or(0, |b| b.shares[i].amount))
-                .collect();
+                .map(|i| {
+                    Ok(nth_amount(&a, i, label)?
+                        + b.as_ref().map_or(Ok(0), |b| nth_amount(b, i, label))?)
+                })
+                .collect::<Result<Vec<u64>, SettleError>>()?;
             Ok((amounts, lines, steps))
         }
     }
@@ -548,7 +552,6 @@ fn apply_bounds(
     label: &str,
     amount: Amount,
 ) -> Result<Worked, SettleError> {
-    let n = parts.len();
     let floor_sum: u64 = floors.iter().map(|f| f.unwrap_or(0)).sum();
     if floor_sum > total {
         return Err(SettleError(format!(
@@ -557,54 +560,92 @@ fn apply_bounds(
             format_hundredths(i128::from(total))
         )));
     }
-    let mut fixed: Vec<Option<u64>> = vec![None; n];
-    let mut current = parts.to_vec();
+    if floors.len() != parts.len() || caps.len() != parts.len() || payers.len() != parts.len() {
+        return Err(SettleError(format!(
+            "{label}: {} parts for {} payers, {} floors and {} caps",
+            parts.len(),
+            payers.len(),
+            floors.len(),
+            caps.len()
+        )));
+    }
+    /// One payer in the rounds: its bounds, its part now, and the bound it was fixed at.
+    struct Payer<'p> {
+        id: &'p PartyId,
+        part: u64,
+        floor: Option<u64>,
+        cap: Option<u64>,
+        current: u64,
+        fixed: Option<u64>,
+    }
+    let mut all: Vec<Payer> = payers
+        .iter()
+        .zip(parts)
+        .zip(floors.iter().zip(caps))
+        .map(|((id, part), (floor, cap))| Payer {
+            id,
+            part: *part,
+            floor: *floor,
+            cap: *cap,
+            current: *part,
+            fixed: None,
+        })
+        .collect();
+    let current = |all: &[Payer]| all.iter().map(|p| p.current).collect::<Vec<u64>>();
     let mut lines = Vec::new();
     let mut steps = Vec::new();
-    for _round in 0..=n {
-        let under: Vec<usize> = (0..n)
-            .filter(|&i| fixed[i].is_none() && floors[i].is_some_and(|f| current[i] < f))
-            .collect();
-        let over: Vec<usize> = (0..n)
-            .filter(|&i| fixed[i].is_none() && caps[i].is_some_and(|c| current[i] > c))
-            .collect();
-        if under.is_empty() && over.is_empty() {
-            return Ok((current, lines, steps));
+    for _round in 0..=all.len() {
+        let free = |p: &&mut Payer| p.fixed.is_none();
+        let under_gap: u64 = all
+            .iter()
+            .filter(|p| p.fixed.is_none())
+            .filter_map(|p| p.floor.filter(|f| p.current < *f).map(|f| f - p.current))
+            .sum();
+        let over_gap: u64 = all
+            .iter()
+            .filter(|p| p.fixed.is_none())
+            .filter_map(|p| p.cap.filter(|c| p.current > *c).map(|c| p.current - c))
+            .sum();
+        let any_under = all
+            .iter()
+            .any(|p| p.fixed.is_none() && p.floor.is_some_and(|f| p.current < f));
+        let any_over = all
+            .iter()
+            .any(|p| p.fixed.is_none() && p.cap.is_some_and(|c| p.current > c));
+        if !any_under && !any_over {
+            return Ok((current(&all), lines, steps));
         }
-        let under_gap: u64 = under
-            .iter()
-            .map(|&i| floors[i].unwrap_or(0) - current[i])
-            .sum();
-        let over_gap: u64 = over
-            .iter()
-            .map(|&i| current[i] - caps[i].unwrap_or(0))
-            .sum();
-        let raise = under_gap >= over_gap;
-        let (members, bounds, what) = if raise {
-            (under, floors, "raised to its floor")
+        let raise = any_under && under_gap >= over_gap;
+        let what = if raise {
+            "raised to its floor"
         } else {
-            (over, caps, "lowered to its cap")
+            "lowered to its cap"
         };
-        for i in members {
-            let bound = bounds[i].unwrap_or(0);
+        for p in all.iter_mut().filter(free) {
+            let bound = if raise {
+                p.floor.filter(|f| p.current < *f)
+            } else {
+                p.cap.filter(|c| p.current > *c)
+            };
+            let Some(bound) = bound else { continue };
             lines.push(format!(
                 "{label}: {} {what} {} (from {})",
-                payers[i],
+                p.id,
                 format_hundredths(i128::from(bound)),
-                format_hundredths(i128::from(current[i]))
+                format_hundredths(i128::from(p.current))
             ));
             steps.push(Step::Bound {
                 amount,
-                payer: payers[i].to_string(),
-                from_minor: current[i],
+                payer: p.id.to_string(),
+                from_minor: p.current,
                 to_minor: bound,
                 floor: raise,
             });
-            fixed[i] = Some(bound);
+            p.fixed = Some(bound);
         }
-        let fixed_sum: u64 = fixed.iter().flatten().sum();
-        let active: Vec<usize> = (0..n).filter(|&i| fixed[i].is_none()).collect();
+        let fixed_sum: u64 = all.iter().filter_map(|p| p.fixed).sum();
         let rest = total.checked_sub(fixed_sum).ok_or_else(|| SettleError(format!("{label}: the floors and caps cannot be met together; the fixed parts exceed the cost")))?;
+        let mut active: Vec<&mut Payer> = all.iter_mut().filter(free).collect();
         if active.is_empty() {
             if rest != 0 {
                 return Err(SettleError(format!(
@@ -613,33 +654,49 @@ fn apply_bounds(
                 )));
             }
         } else {
-            let weights: Vec<u64> = active.iter().map(|&i| parts[i]).collect();
+            let weights: Vec<u64> = active.iter().map(|p| p.part).collect();
             let weights = if weights.iter().all(|w| *w == 0) {
                 vec![1; active.len()]
             } else {
                 weights
             };
             let a = allocate(rest, &weights).map_err(|e| SettleError(format!("{label}: {e}")))?;
-            let sharing: Vec<String> = active.iter().map(|&i| payers[i].to_string()).collect();
+            let sharing: Vec<String> = active.iter().map(|p| p.id.to_string()).collect();
             lines.push(format!("{label}: the remaining {} re-split over {} in proportion to their parts before the bounds", format_hundredths(i128::from(rest)), sharing.join(", ")));
             steps.push(Step::Resplit {
                 amount,
                 rest_minor: rest,
                 payers: sharing,
             });
-            for (k, &i) in active.iter().enumerate() {
-                current[i] = a.shares[k].amount;
+            for (p, share) in active.iter_mut().zip(&a.shares) {
+                p.current = share.amount;
             }
         }
-        for (i, f) in fixed.iter().enumerate() {
-            if let Some(v) = f {
-                current[i] = *v;
+        for p in all.iter_mut() {
+            if let Some(v) = p.fixed {
+                p.current = v;
             }
         }
     }
     Err(SettleError(format!(
         "{label}: the floors and caps did not settle; check them"
     )))
+}
+
+/// The `i`-th of a per-payer list (each has one entry per payer of the payment agreement).
+fn nth<T: Copy>(list: &[T], i: usize, label: &str) -> Result<T, SettleError> {
+    list.get(i)
+        .copied()
+        .ok_or_else(|| SettleError(format!("{label}: no figure for payer {}", i + 1)))
+}
+
+/// The amount of the `i`-th share of an allocation.
+fn nth_amount(allocation: &Allocation, i: usize, label: &str) -> Result<u64, SettleError> {
+    allocation
+        .shares
+        .get(i)
+        .map(|s| s.amount)
+        .ok_or_else(|| SettleError(format!("{label}: no share {}", i + 1)))
 }
 
 /// The payers' share of the savings that fall in `year`, and how it was computed.
@@ -652,20 +709,24 @@ fn savings(y: &PaymentYear) -> Result<(u64, Vec<String>, Vec<SavingStep>), Settl
     for saving in &y.savings {
         let days_in = (year_end.days_since_epoch() - saving.effective.days_since_epoch())
             .clamp(0, days as i32) as u64;
-        let pro_rata = allocate(saving.annual_minor, &[days_in, days - days_in])
-            .map_err(|e| SettleError(e.to_string()))?
-            .shares[0]
-            .amount;
-        let payers_part = allocate(
-            pro_rata,
-            &[
-                u64::from(saving.share_basis_points),
-                u64::from(10_000 - saving.share_basis_points.min(10_000)),
-            ],
-        )
-        .map_err(|e| SettleError(e.to_string()))?
-        .shares[0]
-            .amount;
+        let pro_rata = nth_amount(
+            &allocate(saving.annual_minor, &[days_in, days - days_in])
+                .map_err(|e| SettleError(e.to_string()))?,
+            0,
+            "saving",
+        )?;
+        let payers_part = nth_amount(
+            &allocate(
+                pro_rata,
+                &[
+                    u64::from(saving.share_basis_points),
+                    u64::from(10_000 - saving.share_basis_points.min(10_000)),
+                ],
+            )
+            .map_err(|e| SettleError(e.to_string()))?,
+            0,
+            "saving",
+        )?;
         lines.push(format!(
             "saving \"{}\" from {}: {} a year × {days_in}/{days} days = {}; the payers' share {} % = {}",
             saving.note,
@@ -805,14 +866,21 @@ pub fn settle_year(
         let mut payers = Vec::new();
         for (i, payer) in p.payers.iter().enumerate() {
             let aconto = match p.aconto {
-                Some(frequency) => {
-                    instalments(budget[i], frequency, p.aconto_due_day.unwrap_or(1), year)?
-                }
+                Some(frequency) => instalments(
+                    nth(&budget, i, &label)?,
+                    frequency,
+                    p.aconto_due_day.unwrap_or(1),
+                    year,
+                )?,
                 None => Vec::new(),
             };
             let paid: u64 = aconto.iter().map(|a| a.amount_minor).sum();
-            let actual_share = actual.as_ref().map(|(a, _, _)| a[i]);
-            let true_up = actual_share.map(|a| a as i64 - savings_split[i] as i64 - paid as i64);
+            let actual_share = match &actual {
+                Some((a, _, _)) => Some(nth(a, i, &label)?),
+                None => None,
+            };
+            let saving_share = nth(&savings_split, i, &label)?;
+            let true_up = actual_share.map(|a| a as i64 - saving_share as i64 - paid as i64);
             let mut rounding = budget_rounding.clone();
             if let Some((_, lines, _)) = &actual {
                 rounding.extend(lines.iter().cloned());
@@ -820,10 +888,10 @@ pub fn settle_year(
             rounding.extend(savings_rounding.iter().cloned());
             payers.push(PayerLine {
                 payer: payer.to_string(),
-                weight: usage_w.as_ref().map_or(fixed[i], |u| u[i]),
-                budget_minor: budget[i],
+                weight: nth(usage_w.as_deref().unwrap_or(&fixed), i, &label)?,
+                budget_minor: nth(&budget, i, &label)?,
                 actual_minor: actual_share,
-                savings_minor: savings_split[i],
+                savings_minor: saving_share,
                 aconto,
                 true_up_minor: true_up,
                 explanation: Explanation {

@@ -9,7 +9,7 @@ import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 
 // `claimsInIdToken: false` keeps the ID token to `sub` (OpenID Connect's default for the code
 // flow): the e-mail address is then only at the userinfo endpoint.
-export async function startProvider({ clientId, clientSecret, redirectUris, claimsInIdToken = true }) {
+export async function startProvider({ clientId, clientSecret, redirectUris, postLogoutRedirectUris = [], claimsInIdToken = true }) {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
   const server = createServer();
@@ -20,6 +20,7 @@ export async function startProvider({ clientId, clientSecret, redirectUris, clai
       client_id: clientId,
       client_secret: clientSecret,
       redirect_uris: redirectUris,
+      post_logout_redirect_uris: postLogoutRedirectUris,
       response_types: ['code'],
       grant_types: ['authorization_code'],
     }],

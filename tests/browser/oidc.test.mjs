@@ -54,7 +54,7 @@ before(async () => {
   // provider must know both addresses (their redirect URIs) before they start.
   const ports = [await freePort(), await freePort(), await freePort()];
   const bases = ports.map((p) => `http://127.0.0.1:${p}`);
-  provider = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: bases.slice(0, 2).map((b) => `${b}/staff/login/oidc/callback`) });
+  provider = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: bases.slice(0, 2).map((b) => `${b}/staff/login/oidc/callback`), postLogoutRedirectUris: bases.slice(0, 2).map((b) => `${b}/`) });
   // A second provider whose ID tokens carry only the subject: the e-mail is at its userinfo endpoint.
   small = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${bases[2]}/staff/login/oidc/callback`], claimsInIdToken: false });
   const start = async (port, base, extra, issuer = provider.issuer) => {
@@ -114,9 +114,18 @@ test('an account signs in through the identity provider and out again', async ()
   assert.equal(staff.status(), 200);
   await page.goto(`${plain}/staff`);
   await page.locator('form[action="/staff/logout"] button').click();
+  // Signing out of Samvirke ends the sign-in at the provider too (RP-initiated logout): the
+  // provider asks, then sends the browser back to Samvirke's front page.
+  await page.waitForURL((url) => url.origin === provider.issuer);
+  await page.click('button[name=logout][value=yes]');
   await page.waitForURL(`${plain}/`);
   await page.goto(`${plain}/staff`);
   assert.equal(new URL(page.url()).pathname, '/staff/login', 'signed out');
+  // The provider asks for the log-in again: its session ended too.
+  await page.click('#oidc-login');
+  await page.waitForURL((url) => url.origin === provider.issuer);
+  assert.ok(new URL(page.url()).pathname.startsWith('/interaction/'), page.url());
+  assert.equal(await page.locator('input[name=login]').count(), 1, 'the provider asks who it is again');
   await context.close();
 });
 

@@ -15,6 +15,8 @@ export async function startServer(args, { listen = '127.0.0.1:0', serveArgs = []
   const base = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start: ${log}`)), 60000);
     server.stderr.on('data', (d) => {
+      // SAMVIRKE_SERVER_LOG=1 shows the servers' log lines while a test runs (for debugging).
+      if (process.env.SAMVIRKE_SERVER_LOG) process.stderr.write(d);
       log += d;
       const m = log.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
       if (m) {

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS staff_session (
     csrf TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
-    last_seen_at BIGINT
+    last_seen_at BIGINT,
+    id_token TEXT
 );
 CREATE TABLE IF NOT EXISTS api_token (
     token_hash TEXT PRIMARY KEY,
@@ -63,6 +64,12 @@ pub(crate) const MIGRATION_2: &str = "
 ALTER TABLE api_token ADD COLUMN expires_at BIGINT;
 UPDATE api_token SET expires_at = created_at + 31536000000000;
 ALTER TABLE staff_session ADD COLUMN last_seen_at BIGINT;
+";
+
+/// Schema version 4 over version 3: a session opened by the identity provider keeps the ID
+/// token it was opened with, so that signing out also ends the sign-in at the provider.
+pub(crate) const MIGRATION_4: &str = "
+ALTER TABLE staff_session ADD COLUMN id_token TEXT;
 ";
 
 /// What a staff member may do.
@@ -376,13 +383,34 @@ impl Store {
         Ok(found)
     }
 
-    /// Ends a session.
-    pub fn session_delete(&mut self, token_hash: &str) -> Result<(), StoreError> {
+    /// Keeps the ID token a session was opened with (signed in by the identity provider).
+    pub fn session_set_id_token(
+        &mut self,
+        token_hash: &str,
+        id_token: &str,
+    ) -> Result<(), StoreError> {
+        self.backend.account_execute(
+            "UPDATE staff_session SET id_token = $1 WHERE token_hash = $2",
+            &[t(id_token), t(token_hash)],
+        )?;
+        Ok(())
+    }
+
+    /// Ends a session: the ID token it was opened with, if the identity provider opened it.
+    pub fn session_delete(&mut self, token_hash: &str) -> Result<Option<String>, StoreError> {
+        let rows = self.backend.account_query(
+            "SELECT id_token FROM staff_session WHERE token_hash = $1",
+            &[t(token_hash)],
+        )?;
         self.backend.account_execute(
             "DELETE FROM staff_session WHERE token_hash = $1",
             &[t(token_hash)],
         )?;
-        Ok(())
+        Ok(rows
+            .first()
+            .and_then(|r| r.first())
+            .map(text)
+            .filter(|token| !token.is_empty()))
     }
 
     /// Records a new API token for `email` (by the hash of the token), working until `expires_at`.

@@ -212,6 +212,7 @@ fn a_version_1_database_is_upgraded_when_opened() {
     const DOWNGRADE: &str = "
         ALTER TABLE api_token DROP COLUMN expires_at;
         ALTER TABLE staff_session DROP COLUMN last_seen_at;
+        ALTER TABLE staff_session DROP COLUMN id_token;
         UPDATE samvirke_meta SET value = '1' WHERE key = 'schema_version';
         INSERT INTO api_token (token_hash, email, name, created_at) VALUES ('abcdef0123', 'a@b.dk', 'ci', 1000);
         DROP TABLE register_number;
@@ -436,6 +437,35 @@ fn identity_provider_sign_ins_are_taken_once_and_expire() {
         assert_eq!(
             store.oidc_login_take("s3", t(3 * minute), 10).unwrap(),
             None
+        );
+    });
+}
+
+/// A session the identity provider opened gives back its ID token when it ends (for signing
+/// out at the provider); a password session gives none.
+#[test]
+fn a_session_ends_with_the_id_token_it_was_opened_with() {
+    on_both(|open| {
+        let mut store = open();
+        let far = t(3_600_000_000);
+        store
+            .session_create("h-provider", "anna@dragoer.dk", "c1", t(0), far)
+            .unwrap();
+        store
+            .session_create("h-password", "anna@dragoer.dk", "c2", t(0), far)
+            .unwrap();
+        store
+            .session_set_id_token("h-provider", "eyJ.the.token")
+            .unwrap();
+        assert_eq!(
+            store.session_delete("h-provider").unwrap().as_deref(),
+            Some("eyJ.the.token")
+        );
+        assert_eq!(store.session_delete("h-password").unwrap(), None);
+        assert_eq!(
+            store.session_delete("h-provider").unwrap(),
+            None,
+            "ended once"
         );
     });
 }

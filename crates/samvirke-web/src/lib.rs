@@ -619,23 +619,44 @@ pub(crate) use samvirke_store::clock::{now, today};
 /// framed, no plugins, no `<base>`.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-/// The headers every response carries (a handler may set its own instead): the policy above,
-/// no framing for browsers that predate `frame-ancestors`, no content sniffing, and the address
+/// The policy of a server whose staff sign in with an identity provider at `provider` (an
+/// origin, `https://login.example.dk`): the sign-out form may also lead there, to end the
+/// sign-in at the provider (browsers apply `form-action` to the redirects after a form too).
+pub fn content_security_policy(provider: Option<&str>) -> String {
+    match provider {
+        Some(origin) => CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origin}"),
+        ),
+        None => CONTENT_SECURITY_POLICY.to_string(),
+    }
+}
+
+/// The headers every response carries (a handler may set its own instead): the policy, no
+/// framing for browsers that predate `frame-ancestors`, no content sniffing, and the address
 /// of a page sent only to this site.
-fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+fn security_headers<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    policy: &str,
+) -> Router<S> {
     use axum::http::{HeaderName, HeaderValue, header};
     use tower_http::set_header::SetResponseHeaderLayer;
-    let headers: [(HeaderName, &'static str); 4] = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "same-origin"),
+    let policy = HeaderValue::from_str(policy)
+        .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    let headers: [(HeaderName, HeaderValue); 4] = [
+        (header::CONTENT_SECURITY_POLICY, policy),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
     ];
     headers.into_iter().fold(router, |r, (name, value)| {
-        r.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ))
+        r.layer(SetResponseHeaderLayer::if_not_present(name, value))
     })
 }
 
@@ -668,7 +689,15 @@ async fn hsts(
 /// The whole application: pages, API, health, with limits and request tracing.
 pub fn app(state: Arc<AppState>) -> Router {
     let with_hsts = state.clone();
-    security_headers(app_routes(state)).layer(axum::middleware::from_fn_with_state(with_hsts, hsts))
+    let policy = content_security_policy(
+        state
+            .oidc
+            .as_ref()
+            .and_then(|oidc| oidc.provider_origin())
+            .as_deref(),
+    );
+    security_headers(app_routes(state), &policy)
+        .layer(axum::middleware::from_fn_with_state(with_hsts, hsts))
 }
 
 /// The application without the security headers.

@@ -291,14 +291,26 @@ async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
     if !auth::same_secret(&staff.csrf, form.get("csrf")) {
         return csrf_refused();
     }
-    if let Some(hash) = staff.session_hash.clone()
-        && let Err(e) = state
+    let id_token = match staff.session_hash.clone() {
+        Some(hash) => match state
             .with_store(move |store| Ok(store.session_delete(&hash)?))
             .await
-    {
-        return PageError(e).into_response();
-    }
-    let mut response = see_other("/");
+        {
+            Ok(id_token) => id_token,
+            Err(e) => return PageError(e).into_response(),
+        },
+        None => None,
+    };
+    // A session the identity provider opened ends there too, and the provider sends the
+    // browser back to the front page.
+    let away = match (&state.oidc, id_token) {
+        (Some(oidc), Some(id_token)) => super::oidc::end_session_url(oidc, id_token).await,
+        _ => None,
+    };
+    let mut response = match away {
+        Some(url) => see_other(&url),
+        None => see_other("/"),
+    };
     set_cookie(
         &mut response,
         &format!(

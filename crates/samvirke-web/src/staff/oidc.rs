@@ -24,13 +24,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::html;
-use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata,
-};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdToken};
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl,
-    Nonce, OAuth2TokenResponse as _, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    TokenResponse as _, UserInfoClaims, UserInfoError,
+    LogoutRequest, Nonce, OAuth2TokenResponse as _, PkceCodeChallenge, PkceCodeVerifier,
+    PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope, TokenResponse as _,
+    UserInfoClaims, UserInfoError,
 };
 
 use super::{public_page, see_other};
@@ -133,7 +132,7 @@ type Client = openidconnect::Client<
 /// The configured provider, its metadata as last read, and the cap on calls to it.
 pub struct Oidc {
     config: OidcConfig,
-    metadata: Mutex<Option<(Instant, CoreProviderMetadata)>>,
+    metadata: Mutex<Option<(Instant, ProviderMetadataWithLogout)>>,
     calls: bounded::Limit,
     agent: ureq::Agent,
 }
@@ -159,6 +158,14 @@ impl Oidc {
             calls: bounded::Limit::new("identity provider", OIDC_CALLS_CONCURRENT_MAX),
             agent,
         }
+    }
+
+    /// The origin of the provider's issuer URL (`https://login.example.dk`), which the pages'
+    /// policy lets the sign-out form lead to.
+    pub fn provider_origin(&self) -> Option<String> {
+        let issuer = IssuerUrl::new(self.config.issuer.clone()).ok()?;
+        let origin = issuer.url().origin();
+        origin.is_tuple().then(|| origin.ascii_serialization())
     }
 
     /// The provider's name, for the login page.
@@ -189,7 +196,7 @@ impl Oidc {
 
     /// The provider's metadata and keys: as kept, or read again when older than
     /// [`METADATA_KEPT`] (blocking: run it on a blocking thread).
-    fn metadata(&self) -> Result<CoreProviderMetadata, Failure> {
+    fn metadata(&self) -> Result<ProviderMetadataWithLogout, Failure> {
         if let Ok(kept) = self.metadata.lock()
             && let Some((at, metadata)) = kept.as_ref()
             && at.elapsed() < METADATA_KEPT
@@ -198,12 +205,44 @@ impl Oidc {
         }
         let issuer = IssuerUrl::new(self.config.issuer.clone())
             .map_err(|e| Failure::Unreachable(e.to_string()))?;
-        let metadata = CoreProviderMetadata::discover(&issuer, &|r| self.call(r))
+        let metadata = ProviderMetadataWithLogout::discover(&issuer, &|r| self.call(r))
             .map_err(|e| Failure::Unreachable(error_chain(&e)))?;
         if let Ok(mut kept) = self.metadata.lock() {
             *kept = Some((Instant::now(), metadata.clone()));
         }
         Ok(metadata)
+    }
+
+    /// Where to send the browser to end the sign-in at the provider too (OpenID Connect
+    /// RP-Initiated Logout: the ID token as the hint, back to the front page afterwards), when
+    /// the provider has such an endpoint. Blocking (it may read the metadata).
+    fn end_session_url(&self, id_token: &str) -> Result<Option<String>, Failure> {
+        let metadata = self.metadata()?;
+        let Some(endpoint) = metadata.additional_metadata().end_session_endpoint.clone() else {
+            return Ok(None);
+        };
+        let hint: CoreIdToken = id_token
+            .parse()
+            .map_err(|e: serde_json::Error| Failure::Unreachable(e.to_string()))?;
+        let back = PostLogoutRedirectUrl::new(format!(
+            "{}/",
+            self.config.public_url.trim_end_matches('/')
+        ))
+        .map_err(|e| Failure::Unreachable(e.to_string()))?;
+        let url = LogoutRequest::from(endpoint)
+            .set_id_token_hint(&hint)
+            .set_client_id(ClientId::new(self.config.client_id.clone()))
+            .set_post_logout_redirect_uri(back)
+            .http_get_url();
+        // The pages' policy lets the sign-out form lead to the issuer's origin only.
+        if Some(url.origin().ascii_serialization()) != self.provider_origin() {
+            tracing::warn!(
+                endpoint = %url.origin().ascii_serialization(),
+                "the provider's end-session endpoint is not at its issuer's origin; signed out of Samvirke only"
+            );
+            return Ok(None);
+        }
+        Ok(Some(url.to_string()))
     }
 
     /// Forgets the metadata (the next sign-in reads it again).
@@ -213,7 +252,7 @@ impl Oidc {
         }
     }
 
-    fn client(&self, metadata: CoreProviderMetadata) -> Result<Client, Failure> {
+    fn client(&self, metadata: ProviderMetadataWithLogout) -> Result<Client, Failure> {
         let redirect = RedirectUrl::new(self.config.redirect_url())
             .map_err(|e| Failure::Unreachable(e.to_string()))?;
         Ok(CoreClient::from_provider_metadata(
@@ -222,6 +261,31 @@ impl Oidc {
             self.config.client_secret.clone().map(ClientSecret::new),
         )
         .set_redirect_uri(redirect))
+    }
+}
+
+/// Where a signed-out browser goes to end its sign-in at the provider too: `None` when the
+/// provider has no end-session endpoint or cannot be reached (the session at Samvirke is ended
+/// either way; the failure is logged).
+pub(super) async fn end_session_url(oidc: &Arc<Oidc>, id_token: String) -> Option<String> {
+    let provider = oidc.clone();
+    match oidc
+        .calls
+        .run(move || Ok(provider.end_session_url(&id_token)))
+        .await
+    {
+        Ok(Ok(url)) => url,
+        Ok(Err(failure)) => {
+            tracing::warn!(
+                ?failure,
+                "could not end the sign-in at the identity provider"
+            );
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not end the sign-in at the identity provider");
+            None
+        }
     }
 }
 
@@ -435,7 +499,7 @@ async fn finish(
         .calls
         .run(move || Ok(exchange(&provider, code, pending.verifier, &nonce)))
         .await?;
-    let name = verified?;
+    let (name, id_token) = verified?;
     let email = name.trim().to_lowercase();
     let who = email.clone();
     let token = state
@@ -443,7 +507,9 @@ async fn finish(
             let Some(user) = store.user(&email)?.filter(|u| !u.disabled) else {
                 return Ok(None);
             };
-            Ok(Some(super::login::open_session(store, &user.email, now())?))
+            let token = super::login::open_session(store, &user.email, now())?;
+            store.session_set_id_token(&auth::token_hash(&token), &id_token)?;
+            Ok(Some(token))
         })
         .await?;
     match token {
@@ -455,9 +521,15 @@ async fn finish(
     }
 }
 
-/// Exchanges the code (with the PKCE verifier) and checks the ID token; the configured claim's
-/// value. Blocking: runs on a blocking thread under the cap on calls to the provider.
-fn exchange(oidc: &Oidc, code: String, verifier: String, nonce: &str) -> Result<String, Failure> {
+/// Exchanges the code (with the PKCE verifier) and checks the ID token: the configured claim's
+/// value and the ID token (kept with the session, for signing out at the provider). Blocking:
+/// runs on a blocking thread under the cap on calls to the provider.
+fn exchange(
+    oidc: &Oidc,
+    code: String,
+    verifier: String,
+    nonce: &str,
+) -> Result<(String, String), Failure> {
     let client = oidc.client(oidc.metadata()?)?;
     let request = client
         .exchange_code(AuthorizationCode::new(code))
@@ -493,7 +565,7 @@ fn exchange(oidc: &Oidc, code: String, verifier: String, nonce: &str) -> Result<
         other => claim_of(&id_token.to_string(), other),
     };
     if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
-        return Ok(value);
+        return Ok((value, id_token.to_string()));
     }
     // Providers that keep the ID token small (OpenID Connect's default for a code flow) give
     // the person's claims at the userinfo endpoint instead: asked with the access token, and
@@ -526,6 +598,7 @@ fn exchange(oidc: &Oidc, code: String, verifier: String, nonce: &str) -> Result<
     };
     value
         .filter(|v| !v.trim().is_empty())
+        .map(|v| (v, id_token.to_string()))
         .ok_or(Failure::NoClaim)
 }
 

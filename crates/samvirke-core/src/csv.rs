@@ -37,42 +37,53 @@ pub fn rows<'t>(text: &'t str, columns: &[&str]) -> Result<Vec<(usize, Vec<&'t s
         .collect())
 }
 
-/// A population file, `municipality,population`: one whole number of residents per party,
-/// each party once. Every bad row is an error with its line.
-pub fn population(text: &str) -> Result<Vec<KeyShare>, Vec<RowError>> {
-    let lines = rows(text, &["municipality", "population"]).map_err(|e| vec![(1, e)])?;
-    let mut counts: Vec<KeyShare> = Vec::new();
+/// Each data row of a small CSV with exactly `columns`, read by `row`: every row read, or every
+/// bad row with its line (the header's problem as line 1).
+pub fn read_rows<T>(
+    text: &str,
+    columns: &[&str],
+    mut row: impl FnMut(&[&str]) -> Result<T, String>,
+) -> Result<Vec<T>, Vec<RowError>> {
+    let lines = rows(text, columns).map_err(|e| vec![(1, e)])?;
+    let mut out = Vec::new();
     let mut errors = Vec::new();
     for (line, fields) in lines {
-        let count = (|| -> Result<KeyShare, String> {
-            let [m, n] = fields.as_slice() else {
-                return Err(format!(
-                    "expected 2 fields (municipality,population), found {}",
-                    fields.len()
-                ));
-            };
-            let party = PartyId::parse(m).map_err(|e| format!("municipality: {e}"))?;
-            let parts = n
-                .replace('_', "")
-                .parse::<u64>()
-                .map_err(|_| format!("population \"{n}\" is not a whole number of residents"))?;
-            if counts.iter().any(|c| c.party == party) {
-                return Err(format!(
-                    "{party} appears twice; give one number per municipality"
-                ));
-            }
-            Ok(KeyShare { party, parts })
-        })();
-        match count {
-            Ok(c) => counts.push(c),
+        match row(&fields) {
+            Ok(r) => out.push(r),
             Err(message) => errors.push((line, message)),
         }
     }
     if errors.is_empty() {
-        Ok(counts)
+        Ok(out)
     } else {
         Err(errors)
     }
+}
+
+/// A population file, `municipality,population`: one whole number of residents per party,
+/// each party once. Every bad row is an error with its line.
+pub fn population(text: &str) -> Result<Vec<KeyShare>, Vec<RowError>> {
+    let mut seen: Vec<PartyId> = Vec::new();
+    read_rows(text, &["municipality", "population"], |fields| {
+        let [m, n] = fields else {
+            return Err(format!(
+                "expected 2 fields (municipality,population), found {}",
+                fields.len()
+            ));
+        };
+        let party = PartyId::parse(m).map_err(|e| format!("municipality: {e}"))?;
+        let parts = n
+            .replace('_', "")
+            .parse::<u64>()
+            .map_err(|_| format!("population \"{n}\" is not a whole number of residents"))?;
+        if seen.contains(&party) {
+            return Err(format!(
+                "{party} appears twice; give one number per municipality"
+            ));
+        }
+        seen.push(party.clone());
+        Ok(KeyShare { party, parts })
+    })
 }
 
 #[cfg(test)]

@@ -32,39 +32,25 @@ pub struct UsageRow {
 /// Reads a usage file, `sub_agreement,municipality,date,units` (units at most two decimals, a
 /// decimal point): every bad row is an error with its line, all at once.
 pub fn usage_rows(text: &str) -> Result<Vec<UsageRow>, Vec<samvirke_core::csv::RowError>> {
-    let lines = samvirke_core::csv::rows(text, &["sub_agreement", "municipality", "date", "units"])
-        .map_err(|e| vec![(1, e)])?;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (line, fields) in lines {
-        let row = (|| -> Result<UsageRow, String> {
-            let [sub, m, d, u] = fields.as_slice() else {
-                return Err(format!("expected 4 fields, found {}", fields.len()));
-            };
-            let sub_agreement = sub
-                .parse::<u32>()
-                .map_err(|_| format!("sub_agreement \"{sub}\" is not a number"))?;
-            let party = PartyId::parse(m).map_err(|e| format!("municipality: {e}"))?;
-            let date = Date::parse(d).map_err(|e| format!("date: {e}"))?;
-            let hundredths = crate::money::parse_hundredths(u.as_bytes(), b'.')
-                .map_err(|e| format!("units \"{u}\" {e}"))?;
-            Ok(UsageRow {
-                sub_agreement,
-                party,
-                date,
-                hundredths,
-            })
-        })();
-        match row {
-            Ok(r) => rows.push(r),
-            Err(e) => errors.push((line, e)),
-        }
-    }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    }
+    let columns = ["sub_agreement", "municipality", "date", "units"];
+    samvirke_core::csv::read_rows(text, &columns, |fields| {
+        let [sub, m, d, u] = fields else {
+            return Err(format!("expected 4 fields, found {}", fields.len()));
+        };
+        let sub_agreement = sub
+            .parse::<u32>()
+            .map_err(|_| format!("sub_agreement \"{sub}\" is not a number"))?;
+        let party = PartyId::parse(m).map_err(|e| format!("municipality: {e}"))?;
+        let date = Date::parse(d).map_err(|e| format!("date: {e}"))?;
+        let hundredths = crate::money::parse_hundredths(u.as_bytes(), b'.')
+            .map_err(|e| format!("units \"{u}\" {e}"))?;
+        Ok(UsageRow {
+            sub_agreement,
+            party,
+            date,
+            hundredths,
+        })
+    })
 }
 
 /// Why a settlement cannot be made.

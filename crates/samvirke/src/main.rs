@@ -16,6 +16,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::cli_error::CliError;
 
+/// jemalloc rather than glibc's allocator: under a server's load glibc's per-thread arenas keep
+/// what each save frees and memory creeps up while the live heap does not; jemalloc gives the
+/// pages back (see `bench/web/load`).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Samvirke: the system of record for inter-municipal cooperation in Denmark, Sweden and Norway.
 ///
 /// Keep cooperations as agreement files (TOML), import them into a journal that never forgets,

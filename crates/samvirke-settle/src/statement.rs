@@ -592,16 +592,11 @@ fn apply_bounds(
             .filter(|p| p.fixed.is_none())
             .filter_map(|p| p.cap.filter(|c| p.current > *c).map(|c| p.current - c))
             .sum();
-        let any_under = all
-            .iter()
-            .any(|p| p.fixed.is_none() && p.floor.is_some_and(|f| p.current < f));
-        let any_over = all
-            .iter()
-            .any(|p| p.fixed.is_none() && p.cap.is_some_and(|c| p.current > c));
-        if !any_under && !any_over {
+        // A payer below its floor or above its cap always leaves a gap of at least one øre.
+        if under_gap == 0 && over_gap == 0 {
             return Ok((current(&all), lines, steps));
         }
-        let raise = any_under && under_gap >= over_gap;
+        let raise = under_gap > 0 && under_gap >= over_gap;
         let what = if raise {
             "raised to its floor"
         } else {

@@ -310,32 +310,24 @@ impl Store {
     /// kept one's hash (another database, or one restored from a backup).
     fn present(&mut self) -> Result<Projection, StoreError> {
         let (head, head_hash) = self.backend.head()?;
-        if let Some((mut projection, hash)) = self.latest.take() {
-            if projection.head == head && hash == head_hash {
-                self.latest = Some((projection.clone(), hash));
-                return Ok(projection);
+        let (mut projection, mut hash) = match self.latest.take() {
+            Some((kept, hash)) if kept.head == head && hash == head_hash => {
+                self.latest = Some((kept.clone(), hash));
+                return Ok(kept);
             }
-            if projection.head < head {
-                let events = self.backend.read_events(projection.head)?;
-                if events.first().is_some_and(|e| e.prev_hash == hash) {
-                    let last_hash = events.last().map(|e| e.hash.clone()).unwrap_or(hash);
-                    for event in events {
-                        self.apply(&mut projection, event)?;
-                    }
-                    self.latest = Some((projection.clone(), last_hash));
-                    return Ok(projection);
-                }
-            }
+            Some(kept) if kept.0.head < head => kept,
+            _ => (Projection::default(), event::GENESIS_HASH.to_string()),
+        };
+        let mut events = self.backend.read_events(projection.head)?;
+        if events.first().is_some_and(|e| e.prev_hash != hash) {
+            projection = Projection::default();
+            events = self.backend.read_events(0)?;
         }
-        let events = self.backend.read_events(0)?;
-        let last_hash = events
-            .last()
-            .map_or_else(|| event::GENESIS_HASH.to_string(), |e| e.hash.clone());
-        let mut projection = Projection::default();
         for event in events {
+            hash.clone_from(&event.hash);
             self.apply(&mut projection, event)?;
         }
-        self.latest = Some((projection.clone(), last_hash));
+        self.latest = Some((projection.clone(), hash));
         Ok(projection)
     }
 

@@ -304,7 +304,7 @@ async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
     // A session the identity provider opened ends there too, and the provider sends the
     // browser back to the front page.
     let away = match (&state.oidc, id_token) {
-        (Some(oidc), Some(id_token)) => super::oidc::end_session_url(oidc, id_token).await,
+        (Some(oidc), Some(id_token)) => super::oidc::sign_out_at_provider(oidc, id_token).await,
         _ => None,
     };
     let mut response = match away {

@@ -267,7 +267,7 @@ impl Oidc {
 /// Where a signed-out browser goes to end its sign-in at the provider too: `None` when the
 /// provider has no end-session endpoint or cannot be reached (the session at Samvirke is ended
 /// either way; the failure is logged).
-pub(super) async fn end_session_url(oidc: &Arc<Oidc>, id_token: String) -> Option<String> {
+pub(super) async fn sign_out_at_provider(oidc: &Arc<Oidc>, id_token: String) -> Option<String> {
     let provider = oidc.clone();
     match oidc
         .calls

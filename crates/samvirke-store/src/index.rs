@@ -24,14 +24,49 @@ CREATE TABLE IF NOT EXISTS journal_fact (
 );
 CREATE INDEX IF NOT EXISTS journal_fact_version ON journal_fact (cooperation, version, seq);
 CREATE INDEX IF NOT EXISTS journal_fact_key ON journal_fact (cooperation, fact_key, seq);
+CREATE TABLE IF NOT EXISTS journal_version (
+    cooperation TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    public_n BIGINT,
+    members_n BIGINT,
+    PRIMARY KEY (cooperation, version)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS journal_version_public ON journal_version (cooperation, public_n);
+CREATE UNIQUE INDEX IF NOT EXISTS journal_version_members ON journal_version (cooperation, members_n);
 ";
 
 /// Schema version 3 over version 2: the index above, created by [`SCHEMA`] and filled on open.
 pub(crate) const MIGRATION_3: &str =
     "-- journal_fact is created by the schema and filled when the database is opened";
 
+/// Schema version 5 over version 4: the versions of each cooperation numbered in order
+/// (`journal_version`), created by [`SCHEMA`] and filled when the database is opened, so that a
+/// history page is read by its numbers instead of counting every version before it.
+pub(crate) const MIGRATION_5: &str =
+    "-- journal_version is created by the schema and filled when the database is opened";
+
 /// The statement that writes one row (`$1`-style parameters, as both backends take them).
 pub(crate) const INSERT: &str = "INSERT INTO journal_fact (seq, cooperation, fact_key, class, version) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING";
+
+/// The statement that numbers one version of one cooperation (`$1` cooperation, `$2` version,
+/// `$3` 1 when it holds a public event, `$4` 1 when it holds a public or settlement event): each
+/// number is one more than the cooperation's last, read by index in the appending transaction.
+pub(crate) const VERSION_INSERT: &str = "INSERT INTO journal_version (cooperation, version, public_n, members_n)
+    SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT),
+        CASE WHEN CAST($3 AS BIGINT) = 1 THEN COALESCE((SELECT MAX(public_n) FROM journal_version WHERE cooperation = CAST($1 AS TEXT)), 0) + 1 END,
+        CASE WHEN CAST($4 AS BIGINT) = 1 THEN COALESCE((SELECT MAX(members_n) FROM journal_version WHERE cooperation = CAST($1 AS TEXT)), 0) + 1 END
+    ON CONFLICT (cooperation, version) DO NOTHING";
+
+/// Numbers every version of every cooperation from the index rows, for a database whose
+/// numbers are missing or behind (run after deleting them, in one transaction).
+const VERSION_REBUILD: &str = "INSERT INTO journal_version (cooperation, version, public_n, members_n)
+    SELECT cooperation, version,
+        CASE WHEN has_public = 1 THEN SUM(has_public) OVER (PARTITION BY cooperation ORDER BY version) END,
+        CASE WHEN has_members = 1 THEN SUM(has_members) OVER (PARTITION BY cooperation ORDER BY version) END
+    FROM (SELECT cooperation, version,
+            MAX(CASE WHEN class = 'public' THEN 1 ELSE 0 END) AS has_public,
+            MAX(CASE WHEN class IN ('public', 'settlement') THEN 1 ELSE 0 END) AS has_members
+          FROM journal_fact GROUP BY cooperation, version) v";
 
 /// Rows written per transaction when an older database is brought up to date.
 const FILL_BATCH_ROWS: usize = 5_000;
@@ -87,6 +122,15 @@ impl Shown {
     fn param(self) -> SqlValue {
         SqlValue::Int(i64::from(self.settlements))
     }
+
+    /// The column of `journal_version` that numbers the versions this history shows.
+    fn number_column(self) -> &'static str {
+        if self.settlements {
+            "members_n"
+        } else {
+            "public_n"
+        }
+    }
 }
 
 /// The index row of `event`: its cooperation, fact key and class.
@@ -115,6 +159,24 @@ pub(crate) fn rows_of(location: &str, events: &[Event]) -> Result<Vec<Row>, Stor
             Ok((event.seq as i64, cooperation, key, class, version))
         })
         .collect()
+}
+
+/// The parameters of [`VERSION_INSERT`] for the index rows of one commit: per cooperation, its
+/// version and whether the commit holds a public event and a public or settlement one.
+pub(crate) fn version_rows(rows: &[Row]) -> Vec<(String, i64, i64, i64)> {
+    let mut out: Vec<(String, i64, i64, i64)> = Vec::new();
+    for (_, cooperation, _, class, version) in rows {
+        let public = i64::from(*class == Class::Public.as_str());
+        let members = i64::from(*class != Class::Private.as_str());
+        match out.iter_mut().find(|(c, v, _, _)| c == cooperation && v == version) {
+            Some((_, _, p, m)) => {
+                *p = (*p).max(public);
+                *m = (*m).max(members);
+            }
+            None => out.push((cooperation.clone(), *version, public, members)),
+        }
+    }
+    out
 }
 
 /// A sequence number, count or offset as a parameter (beyond `i64::MAX` is `i64::MAX`).
@@ -199,9 +261,22 @@ impl Store {
     /// version, as [`Store::commit`] writes them.
     pub(crate) fn fill_index(&mut self) -> Result<(), StoreError> {
         let indexed = self.index_count("SELECT MAX(seq) FROM journal_fact", &[])?;
-        if indexed >= self.head()? {
-            return Ok(());
+        if indexed < self.head()? {
+            self.fill_facts(indexed)?;
         }
+        let numbered = self.index_count("SELECT MAX(version) FROM journal_version", &[])?;
+        let versions = self.index_count("SELECT MAX(version) FROM journal_fact", &[])?;
+        if numbered < versions {
+            self.backend.account_batch(&[
+                ("DELETE FROM journal_version", Vec::new()),
+                (VERSION_REBUILD, Vec::new()),
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Writes the index rows of the events after `indexed`.
+    fn fill_facts(&mut self, indexed: u64) -> Result<(), StoreError> {
         let location = self.location().to_string();
         let events = self.backend.read_events(indexed)?;
         let mut commits: Vec<&[Event]> = Vec::new();
@@ -239,20 +314,18 @@ impl Store {
         Ok(())
     }
 
-    /// How many versions (commits) of `cooperation` a history shows.
+    /// How many versions (commits) of `cooperation` a history shows: the last one's number, read
+    /// by index.
     pub fn version_count(
         &mut self,
         cooperation: &CooperationId,
         shown: Shown,
     ) -> Result<u64, StoreError> {
         let sql = format!(
-            "SELECT COUNT(DISTINCT f.version) FROM journal_fact f WHERE f.cooperation = $1 AND {}",
-            Shown::condition(2)
+            "SELECT MAX({0}) FROM journal_version WHERE cooperation = $1",
+            shown.number_column()
         );
-        self.index_count(
-            &sql,
-            &[SqlValue::Text(cooperation.to_string()), shown.param()],
-        )
+        self.index_count(&sql, &[SqlValue::Text(cooperation.to_string())])
     }
 
     /// The events of the versions `offset..offset + limit` of `cooperation`, counted from the
@@ -264,12 +337,19 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<Event>, StoreError> {
+        // The versions numbered (count - offset - limit, count - offset]: read by their numbers,
+        // so a page far back costs what a page at the front does.
+        let newest = self
+            .version_count(cooperation, shown)?
+            .saturating_sub(offset);
+        let oldest = newest.saturating_sub(limit);
         let condition = Shown::condition(2);
+        let column = shown.number_column();
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
              WHERE f.cooperation = $1 AND {condition} AND f.version IN (
-                 SELECT DISTINCT f.version FROM journal_fact f WHERE f.cooperation = $1 AND {condition}
-                 ORDER BY f.version DESC LIMIT $3 OFFSET $4)
+                 SELECT v.version FROM journal_version v
+                 WHERE v.cooperation = $1 AND v.{column} > $3 AND v.{column} <= $4)
              ORDER BY f.seq LIMIT $5"
         );
         self.index_events(
@@ -277,8 +357,8 @@ impl Store {
             &[
                 SqlValue::Text(cooperation.to_string()),
                 shown.param(),
-                number(limit),
-                number(offset),
+                number(oldest),
+                number(newest),
                 SqlValue::Int(EVENTS_PER_READ_MAX as i64),
             ],
         )

@@ -54,7 +54,7 @@ pub use sqlite_backend::SqliteBackend;
 pub const CLI_ACTOR: &str = "samvirke-cli";
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// What takes a database from each older schema version to the next: `(n, statements)` brings
 /// version `n - 1` to `n`. They run in the set-up transaction, so a database is upgraded wholly
@@ -64,6 +64,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (2, register::MIGRATION_2),
     (3, index::MIGRATION_3),
     (4, accounts::MIGRATION_4),
+    (5, index::MIGRATION_5),
 ];
 
 /// What can go wrong in the store. Messages are for users: they name the database and the fix.

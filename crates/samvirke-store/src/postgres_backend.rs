@@ -284,10 +284,14 @@ impl Backend for PostgresBackend {
             .map_err(&err)?;
         }
         let index = tx.prepare(crate::index::INSERT).map_err(&err)?;
-        for (seq, cooperation, key, class, version) in
-            crate::index::rows_of(&self.location, events)?
-        {
-            tx.execute(&index, &[&seq, &cooperation, &key, &class, &version])
+        let rows = crate::index::rows_of(&self.location, events)?;
+        for (seq, cooperation, key, class, version) in &rows {
+            tx.execute(&index, &[seq, cooperation, key, class, version])
+                .map_err(&err)?;
+        }
+        let number = tx.prepare(crate::index::VERSION_INSERT).map_err(&err)?;
+        for (cooperation, version, public, members) in crate::index::version_rows(&rows) {
+            tx.execute(&number, &[&cooperation, &version, &public, &members])
                 .map_err(&err)?;
         }
         failpoint("append-before-commit");

@@ -214,10 +214,18 @@ impl Backend for SqliteBackend {
             let mut index = tx
                 .prepare_cached(&crate::index::INSERT.replace('$', "?"))
                 .map_err(err)?;
-            for (seq, cooperation, key, class, version) in crate::index::rows_of(&location, events)?
-            {
+            let rows = crate::index::rows_of(&location, events)?;
+            for (seq, cooperation, key, class, version) in &rows {
                 index
                     .execute(params![seq, cooperation, key, class, version])
+                    .map_err(err)?;
+            }
+            let mut number = tx
+                .prepare_cached(&crate::index::VERSION_INSERT.replace('$', "?"))
+                .map_err(err)?;
+            for (cooperation, version, public, members) in crate::index::version_rows(&rows) {
+                number
+                    .execute(params![cooperation, version, public, members])
                     .map_err(err)?;
             }
         }

@@ -7,13 +7,12 @@
 //! per-core sums are merged by id and allocated. Memory stays small whatever the file size. Any bad
 //! row fails the whole run with its file, line and column.
 //!
-//! The one module of the crate that indexes slices directly (the crate denies
-//! `clippy::indexing_slicing` elsewhere): the parser's indices are bounded by construction (a
-//! field lies within the line found in the block read, a table index is masked to the table's
-//! size), and this is the loop the benchmark against DuckDB (`bench/settle/run`) measures. Its
-//! guard is the fuzz target `activity_csv` (`fuzz/`), which runs these paths with 64-byte blocks
-//! and compares one thread's answer with three threads', cut at other bytes.
-#![allow(clippy::indexing_slicing)]
+//! No slice is indexed directly (the crate denies `clippy::indexing_slicing`): the parser's
+//! ranges lie within the line found in the block read and table indices are masked to the
+//! table's size, so the checked reads ([`span`], [`byte_is`], `get`) never miss; they keep an
+//! impossible index from being a panic. The fuzz target `activity_csv` (`fuzz/`) runs these
+//! paths with 64-byte blocks and compares one thread's answer with three threads', cut at other
+//! bytes; `bench/settle/run` measures the loop against DuckDB.
 
 use std::fs::File;
 use std::io::IsTerminal as _;
@@ -86,13 +85,11 @@ struct Layout {
 }
 
 fn at(file: &str, text: &[u8], offset: usize, message: String) -> AdhocError {
-    let offset = offset.min(text.len());
-    let line_start = memchr::memrchr(b'\n', &text[..offset]).map_or(0, |i| i + 1);
-    let line = memchr::memchr_iter(b'\n', &text[..line_start]).count() as u64 + 1;
-    let column = String::from_utf8_lossy(&text[line_start..offset])
-        .chars()
-        .count() as u64
-        + 1;
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let (earlier, this_line) = before.split_at(line_start.min(before.len()));
+    let line = memchr::memchr_iter(b'\n', earlier).count() as u64 + 1;
+    let column = String::from_utf8_lossy(this_line).chars().count() as u64 + 1;
     AdhocError::At {
         file: file.to_string(),
         line,
@@ -103,13 +100,12 @@ fn at(file: &str, text: &[u8], offset: usize, message: String) -> AdhocError {
 
 /// Reads the header: strips a byte-order mark, detects `,` or `;`, checks the column names.
 fn header(file: &str, text: &[u8], expected: &[&str]) -> Result<Layout, AdhocError> {
-    let start = if text.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
+    let (start, rest) = match text.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, text),
     };
-    let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |i| start + i);
-    let line = &text[start..end];
+    let end = memchr::memchr(b'\n', rest).map_or(text.len(), |i| start + i);
+    let line = rest.get(..end - start).unwrap_or(rest);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.is_empty() {
         return Err(AdhocError::Whole(format!(
@@ -153,21 +149,18 @@ fn trim(field: &[u8]) -> &[u8] {
         .iter()
         .rposition(|b| *b != b' ' && *b != b'\t')
         .map_or(start, |i| i + 1);
-    &field[start..end]
+    field.get(start..end).unwrap_or_default()
 }
 
 /// Checks `YYYY-MM-DD` and that the day exists. The digit and dash checks look at eight bytes at once.
 #[inline]
 fn check_date(field: &[u8]) -> Result<(), &'static str> {
     const NOT_A_DATE: &str = "is not a date; write YYYY-MM-DD, e.g. 2024-03-31";
-    let Ok(bytes) = <&[u8; 10]>::try_from(field) else {
+    let Ok(&[y0, y1, y2, y3, dash1, m0, m1, dash2, t0, t1]) = <&[u8; 10]>::try_from(field) else {
         return Err(NOT_A_DATE);
     };
-    let (head, tail) = bytes.split_at(8);
-    let mut head_bytes = [0u8; 8];
-    head_bytes.copy_from_slice(head);
     // "YYYY-MM-" as a little-endian word: digits in bytes 0–3 and 5–6, dashes in bytes 4 and 7.
-    let word = u64::from_le_bytes(head_bytes);
+    let word = u64::from_le_bytes([y0, y1, y2, y3, dash1, m0, m1, dash2]);
     const DIGITS: u64 = 0x00FF_FF00_FFFF_FFFF;
     const DASHES: u64 = 0x2D00_002D_0000_0000;
     let digits = word & DIGITS;
@@ -176,25 +169,24 @@ fn check_date(field: &[u8]) -> Result<(), &'static str> {
     let below_ten = (digits + (0x0606_0606_0606_0606 & DIGITS)) & (0xF0F0_F0F0_F0F0_F0F0 & DIGITS)
         == 0x3030_3030_3030_3030 & DIGITS;
     let dashes = word & !DIGITS == DASHES;
-    let (d1, d2) = (tail[0].wrapping_sub(b'0'), tail[1].wrapping_sub(b'0'));
+    let (d1, d2) = (t0.wrapping_sub(b'0'), t1.wrapping_sub(b'0'));
     if !(high_nibbles_are_3 && below_ten && dashes && d1 < 10 && d2 < 10) {
         return Err(NOT_A_DATE);
     }
-    let month = u32::from(bytes[5] - b'0') * 10 + u32::from(bytes[6] - b'0');
+    let month = u32::from(m0 - b'0') * 10 + u32::from(m1 - b'0');
     let day = u32::from(d1) * 10 + u32::from(d2);
     if !(1..=12).contains(&month)
         || day == 0
-        || (day > 28 && day > samvirke_core::time::days_in_month(year_of(bytes) as i32, month))
+        || (day > 28
+            && day > samvirke_core::time::days_in_month(year_of([y0, y1, y2, y3]) as i32, month))
     {
         return Err("is not a real date (no such month or day)");
     }
     Ok(())
 }
 
-fn year_of(bytes: &[u8; 10]) -> u32 {
-    bytes[..4]
-        .iter()
-        .fold(0, |y, b| y * 10 + u32::from(b - b'0'))
+fn year_of(digits: [u8; 4]) -> u32 {
+    digits.iter().fold(0, |y, b| y * 10 + u32::from(b - b'0'))
 }
 
 /// Open addressing for packed keys: linear probing in a power-of-two table kept at most half full.
@@ -224,7 +216,7 @@ impl KeyTable {
         let mask = self.keys.len() - 1;
         let mut idx = self.home(*key);
         loop {
-            let k = self.keys[idx];
+            let k = *self.keys.get(idx)?;
             if k == *key {
                 return self.values.get(idx);
             }
@@ -248,14 +240,18 @@ impl KeyTable {
                 }
             }
         }
+        // The table is never full (at most half), so the probe ends at an empty slot; every
+        // index is masked to the table's power-of-two size.
         let mask = self.keys.len() - 1;
-        let mut idx = self.home(key);
-        while self.keys[idx] != 0 {
+        let mut idx = self.home(key) & mask;
+        while self.keys.get(idx).is_some_and(|k| *k != 0) {
             idx = (idx + 1) & mask;
         }
-        self.keys[idx] = key;
-        self.values[idx] = value;
-        self.len += 1;
+        if let (Some(k), Some(v)) = (self.keys.get_mut(idx), self.values.get_mut(idx)) {
+            *k = key;
+            *v = value;
+            self.len += 1;
+        }
     }
 }
 
@@ -284,20 +280,24 @@ impl Interner {
     /// The number of the id `text[start..end]`.
     #[inline]
     fn get(&mut self, text: &[u8], start: usize, end: usize) -> u32 {
-        let len = end - start;
+        let key = text.get(start..end).unwrap_or_default();
+        let len = key.len();
         if len <= 15 {
-            let packed = match text.get(start..start + 16) {
+            let window = text
+                .get(start..start + 16)
+                .and_then(|w| <[u8; 16]>::try_from(w).ok());
+            let packed = match window {
                 // One unaligned load of 16 bytes, the bytes past the id masked off.
-                Some(window) => {
-                    let mut bytes = [0u8; 16];
-                    bytes.copy_from_slice(window);
+                Some(bytes) => {
                     u128::from_le_bytes(bytes)
                         & (u128::MAX >> (128 - 8 * len as u32).min(127))
                         & if len == 0 { 0 } else { u128::MAX }
                 }
                 None => {
                     let mut bytes = [0u8; 16];
-                    bytes[..len].copy_from_slice(&text[start..end]);
+                    if let Some(head) = bytes.get_mut(..len) {
+                        head.copy_from_slice(key);
+                    }
                     u128::from_le_bytes(bytes)
                 }
             } | ((len as u128) << 120);
@@ -305,11 +305,10 @@ impl Interner {
                 return *idx;
             }
             let idx = self.names.len() as u32;
-            self.names.push(text[start..end].into());
+            self.names.push(key.into());
             self.small.insert(packed, idx);
             return idx;
         }
-        let key = &text[start..end];
         if let Some(idx) = self.large.get(key) {
             return *idx;
         }
@@ -341,9 +340,8 @@ struct Partial {
     municipalities: Interner,
     /// sums[agreement][municipality] = Σ units + 1 (0: no row for the pair).
     sums: Vec<Vec<u64>>,
-    /// PARTITIONS buffers of FLUSH_RECORDS packed records each, and how many each holds.
-    buffers: Vec<u64>,
-    buffered: Vec<u16>,
+    /// PARTITIONS buffers of up to FLUSH_RECORDS packed records each.
+    buffers: Vec<Vec<u64>>,
     rows: u64,
 }
 
@@ -353,41 +351,46 @@ impl Partial {
         let packable = agreement < (1 << AGREEMENT_BITS)
             && municipality < (1 << MUNICIPALITY_BITS)
             && units < (1 << UNITS_BITS);
-        if !packable {
-            return self.apply(agreement, municipality, units);
-        }
         if self.buffers.is_empty() {
-            self.buffers = vec![0; PARTITIONS * FLUSH_RECORDS];
-            self.buffered = vec![0; PARTITIONS];
+            self.buffers = (0..PARTITIONS)
+                .map(|_| Vec::with_capacity(FLUSH_RECORDS))
+                .collect();
         }
         let partition = agreement as usize % PARTITIONS;
-        let record = (u64::from(agreement) << (MUNICIPALITY_BITS + UNITS_BITS))
-            | (u64::from(municipality) << UNITS_BITS)
-            | units;
-        let count = self.buffered[partition] as usize;
-        self.buffers[partition * FLUSH_RECORDS + count] = record;
-        self.buffered[partition] = (count + 1) as u16;
-        if count + 1 == FLUSH_RECORDS {
+        let buffer = match self.buffers.get_mut(partition) {
+            Some(buffer) if packable => buffer,
+            _ => return self.apply(agreement, municipality, units),
+        };
+        buffer.push(
+            (u64::from(agreement) << (MUNICIPALITY_BITS + UNITS_BITS))
+                | (u64::from(municipality) << UNITS_BITS)
+                | units,
+        );
+        if buffer.len() >= FLUSH_RECORDS {
             self.flush(partition)?;
         }
         Ok(())
     }
 
     fn flush(&mut self, partition: usize) -> Result<(), Overflow> {
-        let count = self.buffered[partition] as usize;
-        self.buffered[partition] = 0;
-        let start = partition * FLUSH_RECORDS;
-        for idx in start..start + count {
-            let record = self.buffers[idx];
+        let Some(buffer) = self.buffers.get_mut(partition) else {
+            return Ok(());
+        };
+        let mut records = std::mem::take(buffer);
+        for record in &records {
             let agreement = (record >> (MUNICIPALITY_BITS + UNITS_BITS)) as u32;
             let municipality = ((record >> UNITS_BITS) & ((1 << MUNICIPALITY_BITS) - 1)) as u32;
             self.apply(agreement, municipality, record & ((1 << UNITS_BITS) - 1))?;
+        }
+        records.clear();
+        if let Some(buffer) = self.buffers.get_mut(partition) {
+            *buffer = records;
         }
         Ok(())
     }
 
     fn flush_all(&mut self) -> Result<(), Overflow> {
-        for partition in 0..self.buffered.len() {
+        for partition in 0..self.buffers.len() {
             self.flush(partition)?;
         }
         Ok(())
@@ -399,15 +402,21 @@ impl Partial {
         if a >= self.sums.len() {
             self.sums.resize_with(a + 1, Vec::new);
         }
-        let row = &mut self.sums[a];
-        if m >= row.len() {
-            row.resize(m + 1, 0);
-        }
-        let slot = &mut row[m];
-        *slot = (*slot).max(1).checked_add(units).ok_or(Overflow {
+        let slot = self.sums.get_mut(a).and_then(|row| {
+            if m >= row.len() {
+                row.resize(m + 1, 0);
+            }
+            row.get_mut(m)
+        });
+        let overflow = Overflow {
+            agreement,
+            municipality,
+        };
+        let slot = slot.ok_or(Overflow {
             agreement,
             municipality,
         })?;
+        *slot = (*slot).max(1).checked_add(units).ok_or(overflow)?;
         Ok(())
     }
 }
@@ -447,13 +456,27 @@ fn field_error(
     )
 }
 
+/// `text[range]`, or nothing when the range is not inside `text`. The parser's ranges lie within
+/// the line it found in the block it read, so this never shortens a field; it keeps an
+/// impossible range from being a panic.
+#[inline(always)]
+fn span(text: &[u8], range: Range<usize>) -> &[u8] {
+    text.get(range).unwrap_or_default()
+}
+
+/// Whether byte `at` of `text` is one of `bytes`.
+#[inline(always)]
+fn byte_is(text: &[u8], at: usize, bytes: &[u8]) -> bool {
+    text.get(at).is_some_and(|b| bytes.contains(b))
+}
+
 /// Field bounds after trimming spaces and tabs, as absolute offsets.
 #[inline]
 fn trim_range(text: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
-    while start < end && matches!(text[start], b' ' | b'\t') {
+    while start < end && byte_is(text, start, b" \t") {
         start += 1;
     }
-    while end > start && matches!(text[end - 1], b' ' | b'\t') {
+    while end > start && byte_is(text, end - 1, b" \t") {
         end -= 1;
     }
     (start, end)
@@ -489,8 +512,8 @@ struct Source<'a> {
 fn read_fill(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
     use std::os::unix::fs::FileExt as _;
     let mut filled = 0;
-    while filled < buf.len() {
-        match file.read_at(&mut buf[filled..], at + filled as u64) {
+    while let Some(rest) = buf.get_mut(filled..).filter(|rest| !rest.is_empty()) {
+        match file.read_at(rest, at + filled as u64) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -536,16 +559,18 @@ fn parse_piece(
             }
             buf.resize(buf.len() * 2, 0);
         }
-        let n = read_fill(src.file, &mut buf[filled..], read_at).map_err(|e| Located {
-            offset: read_at,
-            message: format!("cannot read the file: {e}"),
-        })?;
+        let n = read_fill(src.file, buf.get_mut(filled..).unwrap_or_default(), read_at).map_err(
+            |e| Located {
+                offset: read_at,
+                message: format!("cannot read the file: {e}"),
+            },
+        )?;
         read_at += n as u64;
         filled += n;
         src.done_bytes.fetch_add(n as u64, Ordering::Relaxed);
         let eof = read_at >= src.len;
         let block = Block {
-            text: &buf[..filled],
+            text: span(buf, 0..filled),
             base,
             delimiter: src.delimiter,
         };
@@ -569,7 +594,7 @@ fn parse_piece(
                 pos = next;
                 continue;
             }
-            let end = match memchr::memchr(b'\n', &block.text[pos..]) {
+            let end = match memchr::memchr(b'\n', span(block.text, pos..filled)) {
                 Some(i) => pos + i,
                 None if eof => filled,
                 None => break,
@@ -579,11 +604,11 @@ fn parse_piece(
                 count: 0,
                 fourth: 0,
             };
-            for idx in memchr::memchr_iter(src.delimiter, &block.text[pos..end]) {
-                match delims.count {
-                    0..=2 => delims.at[delims.count] = pos + idx,
-                    3 => delims.fourth = pos + idx,
-                    _ => {}
+            for idx in memchr::memchr_iter(src.delimiter, span(block.text, pos..end)) {
+                match delims.at.get_mut(delims.count) {
+                    Some(at) => *at = pos + idx,
+                    None if delims.count == 3 => delims.fourth = pos + idx,
+                    None => {}
                 }
                 delims.count += 1;
             }
@@ -645,8 +670,7 @@ fn fast_id(text: &[u8], at: usize, delimiter: u8) -> Option<(u128, usize)> {
     if first_marked(eq_mask(lo, b'\n'), eq_mask(hi, b'\n')) < len {
         return None;
     }
-    let (first, last) = (text[at], text[at + len - 1]);
-    if matches!(first, b' ' | b'\t' | b'"') || matches!(last, b' ' | b'\t') {
+    if byte_is(text, at, b" \t\"") || byte_is(text, at + len - 1, b" \t") {
         return None;
     }
     let word = (u128::from(hi) << 64) | u128::from(lo);
@@ -664,19 +688,19 @@ fn fast_hundredths(units: &[u8], decimal: u8) -> Option<u64> {
         return None;
     }
     let mut value = 0u64;
-    let mut idx = 0;
-    while idx < units.len() {
-        let digit = units[idx].wrapping_sub(b'0');
+    let mut rest = units;
+    while let Some((first, after)) = rest.split_first() {
+        let digit = first.wrapping_sub(b'0');
         if digit > 9 {
             break;
         }
         value = value * 10 + u64::from(digit);
-        idx += 1;
+        rest = after;
     }
-    if idx == 0 {
+    if rest.len() == units.len() {
         return None;
     }
-    match &units[idx..] {
+    match rest {
         [] => Some(value * 100),
         [d, a] if *d == decimal && a.is_ascii_digit() => {
             Some(value * 100 + u64::from(a - b'0') * 10)
@@ -713,10 +737,13 @@ fn fast_line(
     let municipality_start = start + agreement_len + 1;
     let agreement = partial
         .agreements
-        .get_packed(agreement_key, &text[start..start + agreement_len]);
+        .get_packed(agreement_key, span(text, start..start + agreement_len));
     let municipality = partial.municipalities.get_packed(
         municipality_key,
-        &text[municipality_start..municipality_start + municipality_len],
+        span(
+            text,
+            municipality_start..municipality_start + municipality_len,
+        ),
     );
     if partial.add(agreement, municipality, hundredths).is_err() {
         return Err(loc(block, units_start, "the units of this agreement and municipality add up to more than can be counted; check the file".to_string()));
@@ -744,7 +771,7 @@ fn fast_fields(text: &[u8], delimiter: u8, start: usize, piece_end: usize) -> Op
     let (municipality_key, municipality_len) = fast_id(text, municipality_start, delimiter)?;
     let date_start = municipality_start + municipality_len + 1;
     if text.get(date_start + 10) != Some(&delimiter)
-        || check_date(&text[date_start..date_start + 10]).is_err()
+        || check_date(span(text, date_start..date_start + 10)).is_err()
     {
         return None;
     }
@@ -758,7 +785,7 @@ fn fast_fields(text: &[u8], delimiter: u8, start: usize, piece_end: usize) -> Op
         return None;
     }
     let decimal = if delimiter == b';' { b',' } else { b'.' };
-    let hundredths = fast_hundredths(&text[units_start..units_start + units_len], decimal)?;
+    let hundredths = fast_hundredths(span(text, units_start..units_start + units_len), decimal)?;
     Some(FastFields {
         agreement_key,
         agreement_len,
@@ -780,7 +807,7 @@ fn parse_line(
     delims: &Delimiters,
 ) -> Result<(), Located> {
     let text = block.text;
-    let end = if end > start && text[end - 1] == b'\r' {
+    let end = if end > start && byte_is(text, end - 1, b"\r") {
         end - 1
     } else {
         end
@@ -824,23 +851,20 @@ fn parse_line(
             "municipality is empty; every row needs a municipality id".to_string(),
         ));
     }
-    if text[agreement_start] == b'"' || text[municipality_start] == b'"' {
-        let offset = if text[agreement_start] == b'"' {
-            start
-        } else {
-            a + 1
-        };
+    let agreement_quoted = byte_is(text, agreement_start, b"\"");
+    if agreement_quoted || byte_is(text, municipality_start, b"\"") {
+        let offset = if agreement_quoted { start } else { a + 1 };
         return Err(loc(
             block,
             offset,
             "quoted fields are not supported; write the id without quotes".to_string(),
         ));
     }
-    let date = &text[date_start..date_end];
+    let date = span(text, date_start..date_end);
     if let Err(problem) = check_date(date) {
         return Err(field_error(block, b + 1, "date", date, problem));
     }
-    let units = &text[units_start..units_end];
+    let units = span(text, units_start..units_end);
     let hundredths =
         match parse_hundredths(units, if block.delimiter == b';' { b',' } else { b'.' }) {
             Ok(v) => v,
@@ -884,11 +908,11 @@ fn locate(path: &Path, name: &str, located: Located) -> AdhocError {
         let mut at = 0u64;
         while at < located.offset {
             let want = ((located.offset - at) as usize).min(buf.len());
-            let n = read_fill(&file, &mut buf[..want], at)?;
+            let n = read_fill(&file, buf.get_mut(..want).unwrap_or_default(), at)?;
             if n == 0 {
                 break;
             }
-            for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+            for i in memchr::memchr_iter(b'\n', span(&buf, 0..n)) {
                 line += 1;
                 line_start = at + i as u64 + 1;
             }
@@ -901,9 +925,9 @@ fn locate(path: &Path, name: &str, located: Located) -> AdhocError {
             .ok()
             .and_then(|f| {
                 let mut prefix = vec![0u8; (located.offset - line_start).min(1 << 20) as usize];
-                read_fill(&f, &mut prefix, line_start)
-                    .ok()
-                    .map(|n| String::from_utf8_lossy(&prefix[..n]).chars().count() as u64 + 1)
+                read_fill(&f, &mut prefix, line_start).ok().map(|n| {
+                    String::from_utf8_lossy(span(&prefix, 0..n)).chars().count() as u64 + 1
+                })
             })
             .unwrap_or(1),
         Err(_) => 1,
@@ -922,8 +946,9 @@ fn parse_costs(file: &str, text: &[u8]) -> Result<Vec<(Vec<u8>, u64)>, AdhocErro
     let mut costs: FxHashMap<Vec<u8>, (u64, usize)> = FxHashMap::default();
     let mut pos = layout.body_start;
     while pos < text.len() {
-        let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
-        let line = &text[pos..end];
+        let rest = span(text, pos..text.len());
+        let end = memchr::memchr(b'\n', rest).map_or(text.len(), |i| pos + i);
+        let line = span(text, pos..end);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if !line.is_empty() {
             let Some(split) = memchr::memchr(layout.delimiter, line) else {
@@ -934,7 +959,8 @@ fn parse_costs(file: &str, text: &[u8]) -> Result<Vec<(Vec<u8>, u64)>, AdhocErro
                     "expected 2 fields (agreement, cost), found 1".to_string(),
                 ));
             };
-            let (agreement, cost) = (trim(&line[..split]), trim(&line[split + 1..]));
+            let (agreement, cost) = line.split_at(split);
+            let (agreement, cost) = (trim(agreement), trim(cost.get(1..).unwrap_or_default()));
             if memchr::memchr(layout.delimiter, cost).is_some() {
                 return Err(at(
                     file,
@@ -1189,18 +1215,9 @@ fn unify<'t>(lists: &[Vec<&'t [u8]>]) -> (Vec<&'t [u8]>, Vec<Vec<u32>>) {
 
 /// Writes a count of hundredths as `123.45` without allocating.
 fn push_hundredths(out: &mut Vec<u8>, value: u64) {
-    let mut digits = [0u8; 20];
-    let mut whole = value / 100;
-    let mut idx = digits.len();
-    loop {
-        idx -= 1;
-        digits[idx] = b'0' + (whole % 10) as u8;
-        whole /= 10;
-        if whole == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[idx..]);
+    use std::io::Write as _;
+    // Writing to a vector cannot fail.
+    let _ = write!(out, "{}", value / 100);
     let cents = (value % 100) as u8;
     out.extend_from_slice(&[b'.', b'0' + cents / 10, b'0' + cents % 10]);
 }
@@ -1229,7 +1246,9 @@ fn settle_partials(
         .map(|map| {
             let mut rows = vec![u32::MAX; agreements.len()];
             for (local, global) in map.iter().enumerate() {
-                rows[*global as usize] = local as u32;
+                if let Some(row) = rows.get_mut(*global as usize) {
+                    *row = local as u32;
+                }
             }
             rows
         })
@@ -1238,7 +1257,8 @@ fn settle_partials(
         costs
             .binary_search_by(|(k, _)| k.as_slice().cmp(a))
             .ok()
-            .map(|i| costs[i].1)
+            .and_then(|i| costs.get(i))
+            .map(|(_, cost)| *cost)
     };
     let missing_cost: Vec<&[u8]> = agreements
         .iter()
@@ -1335,6 +1355,14 @@ struct Settled<'t> {
 }
 
 impl<'t> Merge<'_, 't> {
+    /// The id of merged municipality `m` (every number `unify` gives is in the list).
+    fn municipality(&self, m: u32) -> &'t [u8] {
+        self.municipalities
+            .get(m as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
     /// Sums, allocates and writes the agreements `names`, the first of which has global number `first`.
     fn settle(&self, first: usize, names: &[&'t [u8]]) -> Result<Settled<'t>, AdhocError> {
         let mut settled = Settled {
@@ -1348,34 +1376,51 @@ impl<'t> Merge<'_, 't> {
         for (offset, agreement) in names.iter().enumerate() {
             let g = first + offset;
             touched.clear();
-            for (p, partial) in self.partials.iter().enumerate() {
-                let Some(row) = partial.sums.get(self.local_rows[p][g] as usize) else {
+            let locals = self.partials.iter().zip(self.local_rows);
+            for ((partial, rows), map) in locals.zip(self.municipality_maps) {
+                let Some(row) = rows.get(g).and_then(|r| partial.sums.get(*r as usize)) else {
                     continue;
                 };
-                for (local_m, slot) in row.iter().enumerate() {
+                // A partial's row is indexed by its own municipality numbers, which `map` takes
+                // to the merged ones (every one of them is in the merged list).
+                for (slot, global_m) in row.iter().zip(map) {
                     if *slot == 0 {
                         continue;
                     }
-                    let global_m = self.municipality_maps[p][local_m] as usize;
-                    if acc[global_m] == 0 {
-                        touched.push(global_m as u32);
-                        acc[global_m] = 1;
+                    let sum = acc.get_mut(*global_m as usize).ok_or_else(|| {
+                        AdhocError::Whole(format!(
+                            "agreement \"{}\": a municipality is missing from the merged list; nothing was written; please report this",
+                            String::from_utf8_lossy(agreement)
+                        ))
+                    })?;
+                    if *sum == 0 {
+                        touched.push(*global_m);
+                        *sum = 1;
                     }
-                    acc[global_m] = acc[global_m].checked_add(slot - 1).ok_or_else(|| {
-                        AdhocError::Whole(format!("the units of agreement \"{}\" and municipality \"{}\" add up to more than can be counted; check the file", String::from_utf8_lossy(agreement), String::from_utf8_lossy(self.municipalities[global_m])))
+                    *sum = sum.checked_add(slot - 1).ok_or_else(|| {
+                        AdhocError::Whole(format!("the units of agreement \"{}\" and municipality \"{}\" add up to more than can be counted; check the file", String::from_utf8_lossy(agreement), String::from_utf8_lossy(self.municipality(*global_m))))
                     })?;
                 }
             }
             // Many municipalities: one pass over the dense sums is cheaper than sorting.
             if touched.len() * 8 > acc.len() {
                 touched.clear();
-                touched.extend((0..acc.len() as u32).filter(|m| acc[*m as usize] != 0));
+                touched.extend(
+                    acc.iter()
+                        .enumerate()
+                        .filter(|(_, sum)| **sum != 0)
+                        .map(|(m, _)| m as u32),
+                );
             } else {
                 touched.sort_unstable();
             }
             weights.clear();
-            weights.extend(touched.iter().map(|m| acc[*m as usize] - 1));
-            touched.iter().for_each(|m| acc[*m as usize] = 0);
+            for m in &touched {
+                if let Some(sum) = acc.get_mut(*m as usize) {
+                    weights.push(sum.saturating_sub(1));
+                    *sum = 0;
+                }
+            }
             let Some(cost) = (self.cost_of)(agreement) else {
                 continue;
             };
@@ -1393,7 +1438,7 @@ impl<'t> Merge<'_, 't> {
                 let out = &mut settled.out;
                 push_csv_field(out, agreement);
                 out.push(b',');
-                push_csv_field(out, self.municipalities[*m as usize]);
+                push_csv_field(out, self.municipality(*m));
                 out.push(b',');
                 push_hundredths(out, share.weight);
                 out.push(b',');

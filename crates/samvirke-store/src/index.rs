@@ -168,7 +168,10 @@ pub(crate) fn version_rows(rows: &[Row]) -> Vec<(String, i64, i64, i64)> {
     for (_, cooperation, _, class, version) in rows {
         let public = i64::from(*class == Class::Public.as_str());
         let members = i64::from(*class != Class::Private.as_str());
-        match out.iter_mut().find(|(c, v, _, _)| c == cooperation && v == version) {
+        match out
+            .iter_mut()
+            .find(|(c, v, _, _)| c == cooperation && v == version)
+        {
             Some((_, _, p, m)) => {
                 *p = (*p).max(public);
                 *m = (*m).max(members);

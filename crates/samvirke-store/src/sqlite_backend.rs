@@ -8,6 +8,10 @@ use crate::{Backend, Event, GENESIS_HASH, SCHEMA_VERSION, SqlValue, StoreError, 
 
 const BUSY_TIMEOUT_MS: u64 = 10_000;
 const MMAP_BYTES_MAX: i64 = 1 << 30;
+/// The page cache of one connection, in KiB (SQLite's `cache_size` takes KiB as a negative
+/// number). Reads go through the memory map, so the cache holds mostly pages being written and
+/// those still in the write-ahead log.
+const PAGE_CACHE_KIB: i64 = 512;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS samvirke_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,6 +58,8 @@ impl SqliteBackend {
             .map_err(db_err)?;
         // Read the journal through a memory map rather than one pread per page.
         conn.pragma_update(None, "mmap_size", MMAP_BYTES_MAX)
+            .map_err(db_err)?;
+        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)
             .map_err(db_err)?;
         let mut backend = SqliteBackend { conn, location };
         backend.migrate()?;

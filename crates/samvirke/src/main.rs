@@ -16,9 +16,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::cli_error::CliError;
 
-/// jemalloc rather than glibc's allocator: under a server's load glibc's per-thread arenas keep
-/// what each save frees and memory creeps up while the live heap does not; jemalloc gives the
-/// pages back (see `bench/web/load`).
+/// jemalloc rather than glibc's allocator, for the bundled SQLite too (the crate's unprefixed
+/// `malloc`): under a server's load glibc's per-thread arenas keep what each save frees and
+/// memory creeps up while the live heap does not; jemalloc gives the pages back (see
+/// `bench/web/load`).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

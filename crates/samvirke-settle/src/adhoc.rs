@@ -328,6 +328,7 @@ const MUNICIPALITY_BITS: u32 = 20;
 const UNITS_BITS: u32 = 22;
 
 /// The sum of units is beyond what can be counted (only with absurd inputs).
+#[derive(Clone, Copy)]
 struct Overflow {
     agreement: u32,
     municipality: u32,
@@ -408,14 +409,12 @@ impl Partial {
             }
             row.get_mut(m)
         });
+        // The row and slot exist once resized; the error is only for the sum.
         let overflow = Overflow {
             agreement,
             municipality,
         };
-        let slot = slot.ok_or(Overflow {
-            agreement,
-            municipality,
-        })?;
+        let slot = slot.ok_or(overflow)?;
         *slot = (*slot).max(1).checked_add(units).ok_or(overflow)?;
         Ok(())
     }

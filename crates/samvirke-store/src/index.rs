@@ -331,20 +331,20 @@ impl Store {
         self.index_count(&sql, &[SqlValue::Text(cooperation.to_string())])
     }
 
-    /// The events of the versions `offset..offset + limit` of `cooperation`, counted from the
-    /// newest, oldest first (at most [`EVENTS_PER_READ_MAX`]).
+    /// How many versions `cooperation`'s history shows, and the events of the versions
+    /// `offset..offset + limit` of them, counted from the newest, oldest first (at most
+    /// [`EVENTS_PER_READ_MAX`]). The page is counted from that count, so the two agree.
     pub fn version_page(
         &mut self,
         cooperation: &CooperationId,
         shown: Shown,
         offset: u64,
         limit: u64,
-    ) -> Result<Vec<Event>, StoreError> {
+    ) -> Result<(u64, Vec<Event>), StoreError> {
         // The versions numbered (count - offset - limit, count - offset]: read by their numbers,
         // so a page far back costs what a page at the front does.
-        let newest = self
-            .version_count(cooperation, shown)?
-            .saturating_sub(offset);
+        let count = self.version_count(cooperation, shown)?;
+        let newest = count.saturating_sub(offset);
         let oldest = newest.saturating_sub(limit);
         let condition = Shown::condition(2);
         let column = shown.number_column();
@@ -355,7 +355,7 @@ impl Store {
                  WHERE v.cooperation = $1 AND v.{column} > $3 AND v.{column} <= $4)
              ORDER BY f.seq LIMIT $5"
         );
-        self.index_events(
+        let events = self.index_events(
             &sql,
             &[
                 SqlValue::Text(cooperation.to_string()),
@@ -364,7 +364,8 @@ impl Store {
                 number(newest),
                 SqlValue::Int(EVENTS_PER_READ_MAX as i64),
             ],
-        )
+        )?;
+        Ok((count, events))
     }
 
     /// How many events of `cooperation` a history shows.

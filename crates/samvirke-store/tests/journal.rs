@@ -338,8 +338,9 @@ fn the_index_by_cooperation_answers_as_a_replay_of_the_journal_does() {
                     .collect();
                 assert_eq!(listed, own);
                 // The newest two versions, then the rest: together every event, in order.
-                let newest = store.version_page(id, shown, 0, 2).unwrap();
-                let older = store.version_page(id, shown, 2, 1000).unwrap();
+                let (count, newest) = store.version_page(id, shown, 0, 2).unwrap();
+                assert_eq!(count, commits, "{id}: the page's count");
+                let (_, older) = store.version_page(id, shown, 2, 1000).unwrap();
                 let paged: Vec<u64> = older.iter().chain(&newest).map(|e| e.seq).collect();
                 assert_eq!(paged, own);
                 // Page by page, from the newest, at three page sizes: each version once.
@@ -347,7 +348,7 @@ fn the_index_by_cooperation_answers_as_a_replay_of_the_journal_does() {
                     let mut pages = Vec::new();
                     let mut offset = 0;
                     while offset < commits + 2 {
-                        pages.push(store.version_page(id, shown, offset, size).unwrap());
+                        pages.push(store.version_page(id, shown, offset, size).unwrap().1);
                         offset += size;
                     }
                     let paged: Vec<u64> = pages.iter().rev().flatten().map(|e| e.seq).collect();

@@ -369,9 +369,7 @@ async fn history_page(
     let offset = ((page_number - 1) * VERSIONS_PER_PAGE) as u64;
     let coop = id.clone();
     let read = read(&state, move |store| {
-        let total = store.version_count(&coop, shown_events)?;
-        let events = store.version_page(&coop, shown_events, offset, VERSIONS_PER_PAGE as u64)?;
-        Ok((total, events))
+        Ok(store.version_page(&coop, shown_events, offset, VERSIONS_PER_PAGE as u64)?)
     })
     .await?;
     let total = usize::try_from(read.count).unwrap_or(usize::MAX);

@@ -136,7 +136,12 @@ pub trait Backend: Send {
     /// The last event's sequence number and hash (0 and [`GENESIS_HASH`] when empty).
     fn head(&mut self) -> Result<(u64, String), StoreError>;
     /// All events with `seq > after`, in order.
-    fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError>;
+    fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError> {
+        self.read_range(after, u64::MAX)
+    }
+    /// The events with `after < seq <= through`, in order (one indexed range read: what lies
+    /// beyond `through` is not read).
+    fn read_range(&mut self, after: u64, through: u64) -> Result<Vec<Event>, StoreError>;
     /// The event `seq`, if there is one (one indexed read).
     fn read_event(&mut self, seq: u64) -> Result<Option<Event>, StoreError>;
     /// Appends `events` in one transaction if the head is still `expected_head`; otherwise
@@ -297,11 +302,15 @@ impl Store {
         Ok(self.backend.head()?.0)
     }
 
-    /// The state as known at `as_known_on` (every event when `None`).
+    /// The state as known at `as_known_on` (every event when `None`): the events up to the last
+    /// one recorded by then ([`Store::seq_known_on`]), so nothing recorded later is read.
     pub fn projection(&mut self, as_known_on: Option<Timestamp>) -> Result<Projection, StoreError> {
         match as_known_on {
             None => self.present(),
-            Some(k) => self.project(|event| event.recorded_at <= k),
+            Some(k) => {
+                let seq = self.seq_known_on(k)?;
+                self.projection_through(seq)
+            }
         }
     }
 
@@ -385,18 +394,16 @@ impl Store {
     }
 
     /// The state right after event `seq` (the state a form opened at that head was built from).
+    /// A form is usually saved on the head it was opened at: then this is the kept projection of
+    /// the present and reads no event, so a save does not cost more as the journal grows. An
+    /// older `seq` is replayed from the first event through `seq` (nothing after it is read); a
+    /// `seq` beyond the head gives the projection at the head, whose `head` tells the caller so.
     pub fn projection_through(&mut self, seq: u64) -> Result<Projection, StoreError> {
-        self.project(|event| event.seq <= seq)
-    }
-
-    /// Applies events in order while `take` says so.
-    fn project(&mut self, take: impl Fn(&Event) -> bool) -> Result<Projection, StoreError> {
-        let events = self.backend.read_events(0)?;
+        if self.head()? <= seq {
+            return self.present();
+        }
         let mut projection = Projection::default();
-        for event in events {
-            if !take(&event) {
-                break;
-            }
+        for event in self.backend.read_range(0, seq)? {
             self.apply(&mut projection, event)?;
         }
         Ok(projection)

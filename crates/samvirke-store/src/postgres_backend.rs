@@ -229,10 +229,11 @@ impl Backend for PostgresBackend {
         }))
     }
 
-    fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError> {
+    fn read_range(&mut self, after: u64, through: u64) -> Result<Vec<Event>, StoreError> {
         let err = Self::err(&self.location);
+        let (after, through) = (as_seq(after), as_seq(through));
         let rows = connected(&mut self.client, &self.url, &self.location)?
-            .query("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > $1 ORDER BY seq", &[&(after as i64)])
+            .query("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > $1 AND seq <= $2 ORDER BY seq", &[&after, &through])
             .map_err(&err)?;
         rows.iter()
             .map(|row| row_to_event(&self.location, row))
@@ -410,4 +411,10 @@ mod tests {
             "postgres://postgres@127.0.0.1/test"
         );
     }
+}
+
+/// A sequence number as the `BIGINT` column holds it (those beyond `i64::MAX` read as the
+/// largest, which no journal reaches).
+fn as_seq(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
 }

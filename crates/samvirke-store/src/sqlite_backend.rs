@@ -158,13 +158,13 @@ impl Backend for SqliteBackend {
         Ok(head.unwrap_or((0, GENESIS_HASH.to_string())))
     }
 
-    fn read_events(&mut self, after: u64) -> Result<Vec<Event>, StoreError> {
+    fn read_range(&mut self, after: u64, through: u64) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > ?1 ORDER BY seq")
+            .prepare_cached("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > ?1 AND seq <= ?2 ORDER BY seq")
             .map_err(|e| sqlite_error(&self.location, &e))?;
         let rows = stmt
-            .query_map(params![after as i64], row_to_event)
+            .query_map(params![as_seq(after), as_seq(through)], row_to_event)
             .map_err(|e| sqlite_error(&self.location, &e))?;
         rows.collect::<rusqlite::Result<Vec<Event>>>()
             .map_err(|e| sqlite_error(&self.location, &e))
@@ -356,4 +356,10 @@ fn to_sqlite(value: &SqlValue) -> rusqlite::types::Value {
         SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
         SqlValue::Null => rusqlite::types::Value::Null,
     }
+}
+
+/// A sequence number as the `INTEGER` column holds it (those beyond `i64::MAX` read as the
+/// largest, which no journal reaches).
+fn as_seq(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
 }

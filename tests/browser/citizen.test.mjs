@@ -46,6 +46,30 @@ test('a citizen finds who handles rehabilitation for a Dragør resident before a
   await page.close();
 });
 
+test('a Dragør resident is told that Tårnby performs § 86 training but that they go to Dragør, and how to reach it', async () => {
+  // Main agreement 2.3 (shared/seeds/002): Dragør residents may be served in Dragør although Tårnby
+  // performs the task; the contact block of Dragør's page gives the channels.
+  const context = await browser.newContext({ viewport: { width: 320, height: 900 }, locale: 'da-DK' });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31`);
+  assert.equal(await page.locator('#answer-heading').textContent(), 'Tårnby behandler den');
+  const where = page.locator('section.contact');
+  assert.equal(await where.locator('#contact-heading').textContent(), 'Hvor henvender du dig');
+  assert.match(await where.textContent(), /Henvend dig til Dragør, din egen kommune: det siger aftalen, selv om det er Tårnby, der udfører opgaven\./);
+  assert.match(await where.textContent(), /Borgmestersekretariatet/);
+  assert.equal(await where.locator('a[href^="tel:"]').getAttribute('href'), 'tel:32890100');
+  assert.match(await where.textContent(), /Digital Post\s*Digital Post til Borgmestersekretariatet/);
+  assert.match(await page.locator('dl.summary').textContent(), /Indsigt i dine personoplysninger\s*Tårnby/);
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help}`), []);
+  await page.screenshot({ path: `${SHOTS}/answer-contact-320-da-DK.png`, fullPage: true });
+  // After the take-back Dragør performs it itself: the same place, for another reason.
+  await page.goto(`${BASE}/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-09-01`);
+  assert.match(await page.locator('section.contact').textContent(), /Henvend dig til Dragør, din egen kommune: den udfører selv opgaven\./);
+  await context.close();
+});
+
 test('the form works with the keyboard only', async () => {
   const page = await browser.newPage();
   await page.goto(`${BASE}/`);

@@ -509,10 +509,10 @@ pub fn route(
     decided_on: Date,
 ) -> Result<Routing, ResolveError> {
     let answer: Answer = registry.who(municipality, service, decided_on, None)?;
-    let handled_by = if kind.is_complaint() {
-        answer.complaints_to
-    } else {
-        answer.access_requests_to
+    let handled_by = match kind {
+        CaseKind::Complaint => answer.complaints_to,
+        CaseKind::DocumentAccess => answer.documents_access_to,
+        CaseKind::GdprAccess => answer.data_access_to,
     };
     let handling_municipality = MunicipalityId::parse(&handled_by.id, None)
         .ok()

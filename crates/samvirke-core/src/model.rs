@@ -286,6 +286,18 @@ slug_enum!(
     }
 );
 
+slug_enum!(
+    /// Where a resident goes for a service: the place of contact, which need not be the performer
+    /// (Dragør–Tårnby's main agreement 2.3: a Dragør resident may receive the service in Dragør
+    /// although Tårnby performs it).
+    ContactPlace {
+        /// The resident's own municipality (bopælskommunen).
+        Residence = "residence",
+        /// The performing party.
+        Performer = "performer",
+    }
+);
+
 /// Names of a service in the four languages; at least one is set.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -607,9 +619,11 @@ pub struct SubAgreement {
     pub note: Option<String>,
 }
 
-/// Who performs a service for whom in a period, and who handles complaints and access requests.
+/// Who performs a service for whom in a period, where the resident goes, and who handles
+/// complaints, requests for access to documents and data-subject access requests.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(from = "DelegationRecord")]
 pub struct Delegation {
     /// The service.
     pub service: ServiceId,
@@ -626,12 +640,125 @@ pub struct Delegation {
     /// The clause, in the agreement's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clause: Option<String>,
+    /// Where the resident goes, when the agreement says (otherwise the performer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactPlace>,
     /// The body that handles complaints, when the agreement names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complaints_to: Option<PartyId>,
-    /// The body that handles access requests, when the agreement names one.
+    /// The body that handles requests for access to documents (aktindsigt, allmänna handlingar,
+    /// innsyn), when the agreement names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_requests_to: Option<PartyId>,
+    pub documents_access_to: Option<PartyId>,
+    /// The body that handles data-subject access requests (GDPR article 15), when the agreement
+    /// names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_access_to: Option<PartyId>,
+    /// A note: what the source says and does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A delegation as JSON and the journal hold it, the earlier `access_requests_to` included: it
+/// named one body for both kinds of access request, and is read as naming it for each.
+#[derive(Deserialize)]
+struct DelegationRecord {
+    service: ServiceId,
+    performer: PartyId,
+    #[serde(rename = "for")]
+    for_municipalities: Vec<MunicipalityId>,
+    valid: Interval,
+    #[serde(default)]
+    sub_agreement: Option<u32>,
+    #[serde(default)]
+    clause: Option<String>,
+    #[serde(default)]
+    contact: Option<ContactPlace>,
+    #[serde(default)]
+    complaints_to: Option<PartyId>,
+    #[serde(default)]
+    documents_access_to: Option<PartyId>,
+    #[serde(default)]
+    data_access_to: Option<PartyId>,
+    #[serde(default)]
+    access_requests_to: Option<PartyId>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+impl From<DelegationRecord> for Delegation {
+    fn from(r: DelegationRecord) -> Delegation {
+        Delegation {
+            service: r.service,
+            performer: r.performer,
+            for_municipalities: r.for_municipalities,
+            valid: r.valid,
+            sub_agreement: r.sub_agreement,
+            clause: r.clause,
+            contact: r.contact,
+            complaints_to: r.complaints_to,
+            documents_access_to: r
+                .documents_access_to
+                .or_else(|| r.access_requests_to.clone()),
+            data_access_to: r.data_access_to.or(r.access_requests_to),
+            note: r.note,
+        }
+    }
+}
+
+/// How residents reach a unit of a party (a municipality's office or an organisation): the
+/// channels the source gives, for some of the cooperation's services or all of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    /// Unique within the cooperation (a slug).
+    pub id: String,
+    /// Whose unit it is.
+    pub party: PartyId,
+    /// The unit, as it names itself ("Borgmestersekretariatet").
+    pub unit: String,
+    /// The services it is the contact for (empty: every service of the cooperation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceId>,
+    /// Postal address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Where to go in person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visiting_address: Option<String>,
+    /// Telephone, as the source writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// E-mail address (not for sensitive personal data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Web page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web: Option<String>,
+    /// Secure digital mail (Digital Post, säker digital post, Digipost/eDialog): to whom, or
+    /// the address of the form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digital_mail: Option<String>,
+    /// Opening hours, as the source writes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<String>,
+    /// When these channels apply (absent: as long as the cooperation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Interval>,
+    /// Where the channels are published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A note: what the source says and does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Contact {
+    /// Whether it is the contact for `service` on `on`.
+    pub fn serves(&self, service: &ServiceId, on: Date) -> bool {
+        (self.services.is_empty() || self.services.contains(service))
+            && self.valid.is_none_or(|v| v.contains(on))
+    }
 }
 
 impl Delegation {
@@ -1570,6 +1697,9 @@ pub struct CooperationDoc {
     /// Staff transfers.
     #[serde(default)]
     pub staff_transfers: Vec<StaffTransfer>,
+    /// How residents reach the parties' units.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
     /// Candidate areas.
     #[serde(default)]
     pub candidate_areas: Vec<CandidateArea>,
@@ -1644,6 +1774,13 @@ pub enum Fact {
         cooperation: CooperationId,
         /// The decision.
         decision: Decision,
+    },
+    /// How residents reach a unit of a party.
+    Contact {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The contact.
+        contact: Contact,
     },
     /// A staff transfer.
     StaffTransfer {
@@ -1883,6 +2020,7 @@ impl Fact {
             | Fact::TakeBack { cooperation, .. }
             | Fact::Decision { cooperation, .. }
             | Fact::StaffTransfer { cooperation, .. }
+            | Fact::Contact { cooperation, .. }
             | Fact::CandidateArea { cooperation, .. }
             | Fact::Mapping { cooperation, .. }
             | Fact::Evaluation { cooperation, .. }
@@ -1951,6 +2089,7 @@ impl Fact {
             Fact::StaffTransfer { staff_transfer, .. } => {
                 format!("{coop}/staff-transfer/{}", staff_transfer.key_suffix())
             }
+            Fact::Contact { contact, .. } => format!("{coop}/contact/{}", contact.id),
             Fact::CandidateArea { candidate_area, .. } => {
                 format!("{coop}/candidate-area/{}", candidate_area.id)
             }
@@ -2001,6 +2140,7 @@ impl CooperationDoc {
             take_backs: Vec::new(),
             decisions: Vec::new(),
             staff_transfers: Vec::new(),
+            contacts: Vec::new(),
             candidate_areas: Vec::new(),
             obligations: Vec::new(),
             payment_agreements: Vec::new(),
@@ -2047,6 +2187,10 @@ impl CooperationDoc {
         out.extend(self.staff_transfers.iter().map(|s| Fact::StaffTransfer {
             cooperation: coop.clone(),
             staff_transfer: s.clone(),
+        }));
+        out.extend(self.contacts.iter().map(|c| Fact::Contact {
+            cooperation: coop.clone(),
+            contact: c.clone(),
         }));
         out.extend(self.obligations.iter().map(|o| Fact::Obligation {
             cooperation: coop.clone(),
@@ -2112,6 +2256,7 @@ impl CooperationDoc {
                 Fact::StaffTransfer { staff_transfer, .. } => {
                     doc.staff_transfers.push(staff_transfer.clone())
                 }
+                Fact::Contact { contact, .. } => doc.contacts.push(contact.clone()),
                 Fact::Obligation { obligation, .. } => doc.obligations.push(obligation.clone()),
                 Fact::CandidateArea { candidate_area, .. } => {
                     doc.candidate_areas.push(candidate_area.clone())
@@ -2147,6 +2292,7 @@ impl CooperationDoc {
         self.take_backs.sort_by_key(|t| (t.effective, t.by));
         self.decisions.sort_by(|a, b| a.id.cmp(&b.id));
         self.staff_transfers.sort_by_key(StaffTransfer::key_suffix);
+        self.contacts.sort_by(|a, b| a.id.cmp(&b.id));
         self.candidate_areas.sort_by(|a, b| a.id.cmp(&b.id));
         self.obligations.sort_by(|a, b| a.id.cmp(&b.id));
         self.evaluations

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::ids::{MunicipalityId, PartyId, ServiceId};
-use crate::model::{CooperationDoc, Delegation};
+use crate::model::{Contact, ContactPlace, CooperationDoc, Delegation};
 use crate::municipalities::MunicipalityRegister;
 use crate::registry::{RecordInfo, Registry, ResolveError};
 use crate::time::{Date, Interval, Timestamp};
@@ -29,6 +29,23 @@ pub struct Body {
     pub name: String,
     /// Whether the agreement names this body (`false`: it is the performer, by default).
     pub stated_in_agreement: bool,
+}
+
+/// Where the resident goes for the service, and how to reach it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WhereToGo {
+    /// The party's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// `residence`: the resident's own municipality; `performer`: the performing party.
+    pub place: ContactPlace,
+    /// Whether the agreement says so (`false`: the performer, by default).
+    pub stated_in_agreement: bool,
+    /// The units to contact, with their channels, as the cooperation records them (empty when it
+    /// records none).
+    pub contacts: Vec<Contact>,
 }
 
 /// A validity interval as JSON: `from`, `to` (exclusive, as stored) and `last_day` (inclusive).
@@ -95,9 +112,16 @@ pub struct Answer {
     pub as_known_on: Option<Timestamp>,
     /// Who performs the service.
     pub responsible: Named,
+    /// Where the resident goes, and how to reach it.
+    pub contact: WhereToGo,
     /// Where complaints go.
     pub complaints_to: Body,
-    /// Where access requests go.
+    /// Where requests for access to documents go (aktindsigt, allmänna handlingar, innsyn).
+    pub documents_access_to: Body,
+    /// Where data-subject access requests go (GDPR article 15).
+    pub data_access_to: Body,
+    /// Deprecated: the same as `documents_access_to`, for clients written before the two kinds of
+    /// access request were told apart.
     pub access_requests_to: Body,
     /// The proof chain, from cooperation to delegation.
     pub basis: Vec<BasisStep>,
@@ -154,6 +178,51 @@ fn body(
     }
 }
 
+/// Whether `a` and `b` are the same party on `on` (a municipality by the code it had that day).
+fn same_party(a: &PartyId, b: &PartyId, on: Date) -> bool {
+    a == b || id_on(a, on) == id_on(b, on)
+}
+
+/// The contacts of `party` for `service` on `on` in `docs`, each once.
+fn contacts_in<'d>(
+    docs: impl IntoIterator<Item = &'d CooperationDoc>,
+    party: &PartyId,
+    service: &ServiceId,
+    on: Date,
+) -> Vec<Contact> {
+    let mut out: Vec<Contact> = Vec::new();
+    for doc in docs {
+        for c in &doc.contacts {
+            if same_party(&c.party, party, on) && c.serves(service, on) && !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Where a resident of `m` goes under delegation `d` of `doc`.
+fn where_to_go(
+    doc: &CooperationDoc,
+    d: &Delegation,
+    m: MunicipalityId,
+    service: &ServiceId,
+    on: Date,
+) -> WhereToGo {
+    let place = d.contact.unwrap_or(ContactPlace::Performer);
+    let party = match place {
+        ContactPlace::Residence => PartyId::Municipality(m),
+        ContactPlace::Performer => d.performer.clone(),
+    };
+    WhereToGo {
+        id: id_on(&party, on),
+        name: party_name(Some(doc), &party, on),
+        place,
+        stated_in_agreement: d.contact.is_some(),
+        contacts: contacts_in([doc], &party, service, on),
+    }
+}
+
 impl Registry {
     /// Answers who performs `service` for residents of `municipality` on `on`. `as_known_on` is only
     /// echoed in the answer: the caller built this registry from the facts known at that time.
@@ -199,7 +268,16 @@ impl Registry {
             on,
             as_known_on,
             responsible: named(None, &self_party, on),
+            contact: WhereToGo {
+                id: id_on(&self_party, on),
+                name: party_name(None, &self_party, on),
+                place: ContactPlace::Residence,
+                stated_in_agreement: false,
+                contacts: Vec::new(),
+            },
             complaints_to: body(None, None, &self_party, on),
+            documents_access_to: body(None, None, &self_party, on),
+            data_access_to: body(None, None, &self_party, on),
             access_requests_to: body(None, None, &self_party, on),
             basis: Vec::new(),
         };
@@ -228,12 +306,22 @@ impl Registry {
                 answer.service.name =
                     definition_in(doc, &service_id).unwrap_or(answer.service.name);
                 answer.responsible = named(Some(doc), &d.performer, on);
+                answer.contact = where_to_go(doc, d, m, &service_id, on);
                 answer.complaints_to = body(Some(doc), d.complaints_to.as_ref(), &d.performer, on);
-                answer.access_requests_to =
-                    body(Some(doc), d.access_requests_to.as_ref(), &d.performer, on);
+                answer.documents_access_to =
+                    body(Some(doc), d.documents_access_to.as_ref(), &d.performer, on);
+                answer.data_access_to =
+                    body(Some(doc), d.data_access_to.as_ref(), &d.performer, on);
+                answer.access_requests_to = answer.documents_access_to.clone();
                 answer.basis = self.proof_chain(doc, d, on);
             }
             None => {
+                // Its own units, as the cooperations it has had this service in record them.
+                let docs = self
+                    .delegations_for(m, service_idx)
+                    .into_iter()
+                    .map(|r| self.delegation(r).0);
+                answer.contact.contacts = contacts_in(docs, &self_party, &service_id, on);
                 answer.basis = self.own_performer_chain(m, &service_id, service_idx, on);
             }
         }

@@ -177,10 +177,14 @@ pub struct StatuteCited {
 pub struct Responsibility {
     /// Who decides and performs.
     pub responsible: Named,
+    /// Where the resident goes.
+    pub contact: Named,
     /// Where complaints go.
     pub complaints_to: Body,
-    /// Where access requests go.
-    pub access_requests_to: Body,
+    /// Where requests for access to documents go.
+    pub documents_access_to: Body,
+    /// Where data-subject access requests go.
+    pub data_access_to: Body,
 }
 
 /// A municipality and service whose responsible body the scenario changes.
@@ -1037,8 +1041,11 @@ fn apply_change(
                 valid,
                 sub_agreement: Some(1),
                 clause: None,
+                contact: None,
                 complaints_to: None,
-                access_requests_to: None,
+                documents_access_to: None,
+                data_access_to: None,
+                note: None,
             });
             if let (Some(key), Some(currency)) = (key, currency) {
                 let payers: Vec<PartyId> = match key {
@@ -1296,8 +1303,13 @@ fn decisions(
 fn responsibility(a: &crate::resolver::Answer) -> Responsibility {
     Responsibility {
         responsible: a.responsible.clone(),
+        contact: Named {
+            id: a.contact.id.clone(),
+            name: a.contact.name.clone(),
+        },
         complaints_to: a.complaints_to.clone(),
-        access_requests_to: a.access_requests_to.clone(),
+        documents_access_to: a.documents_access_to.clone(),
+        data_access_to: a.data_access_to.clone(),
     }
 }
 

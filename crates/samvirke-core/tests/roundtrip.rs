@@ -79,6 +79,9 @@ prop_compose! {
         prioritised_count in proptest::option::of(3u32..40),
         moved_on in date(),
         verdicts in proptest::collection::vec(proptest::sample::select(Verdict::ALL.to_vec()), 2),
+        contact_place in proptest::option::of(proptest::sample::select(ContactPlace::ALL.to_vec())),
+        channels in proptest::collection::vec(proptest::option::of(text()), 7),
+        contact_valid in proptest::option::of(interval()),
     ) -> CooperationDoc {
         let members: Vec<MunicipalityId> = DK_CODES[..n_parties].iter().map(|c| municipality(*c)).collect();
         let performer = PartyId::Municipality(members[0]);
@@ -102,9 +105,27 @@ prop_compose! {
         for (idx, (service_name, clause, valid, note)) in services.into_iter().enumerate() {
             let service = ServiceId::parse(&format!("svc-{idx}")).unwrap();
             doc.services.push(Service { id: service.clone(), names: Names { da: Some(service_name), ..Names::default() }, legal_basis: vec![format!("DK:SEL §{idx}")], public_code: None });
-            doc.sub_agreements.push(SubAgreement { number: numbers[idx], title: format!("Delaftale {}", numbers[idx]), services: vec![service.clone()], valid, revisions: Vec::new(), note });
-            doc.delegations.push(Delegation { service, performer: performer.clone(), for_municipalities: members[1..].to_vec(), valid, sub_agreement: Some(numbers[idx]), clause, complaints_to: Some(performer.clone()), access_requests_to: None });
+            doc.sub_agreements.push(SubAgreement { number: numbers[idx], title: format!("Delaftale {}", numbers[idx]), services: vec![service.clone()], valid, revisions: Vec::new(), note: note.clone() });
+            doc.delegations.push(Delegation { service, performer: performer.clone(), for_municipalities: members[1..].to_vec(), valid, sub_agreement: Some(numbers[idx]), clause, contact: contact_place, complaints_to: Some(performer.clone()), documents_access_to: None, data_access_to: Some(performer.clone()), note });
         }
+        // One channel at least, as the reader requires.
+        let channel = |i: usize| channels[i].clone();
+        doc.contacts.push(Contact {
+            id: "unit".into(),
+            party: PartyId::Municipality(members[1]),
+            unit: doc.cooperation.name.clone(),
+            services: doc.services.iter().take(1).map(|s| s.id.clone()).collect(),
+            address: channel(0),
+            visiting_address: channel(1),
+            phone: Some(channel(2).unwrap_or_else(|| "32 89 01 00".into())),
+            email: channel(3),
+            web: channel(4),
+            digital_mail: channel(5),
+            opening_hours: channel(6),
+            valid: contact_valid,
+            source: channel(0),
+            note: channel(1),
+        });
         if let Some(counts) = referendum {
             doc.decisions.push(Decision { id: "afstemning".into(), kind: DecisionKind::Referendum, date: None, body: Some(performer.clone()), subject: "s".into(), referendum: Some(counts), note: None });
         }

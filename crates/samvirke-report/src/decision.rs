@@ -429,8 +429,8 @@ pub fn document(registry: &Registry, rep: &Report, lang: Lang) -> Document {
                         c.after.responsible.name.clone(),
                         arrow(&c.before.complaints_to.name, &c.after.complaints_to.name),
                         arrow(
-                            &c.before.access_requests_to.name,
-                            &c.after.access_requests_to.name,
+                            &c.before.documents_access_to.name,
+                            &c.after.documents_access_to.name,
                         ),
                     ]
                 })

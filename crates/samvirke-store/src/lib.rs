@@ -129,6 +129,12 @@ pub enum StoreError {
     },
 }
 
+/// A sequence number as the journal's integer column holds it (SQLite `INTEGER`, PostgreSQL
+/// `BIGINT`): those beyond `i64::MAX` read as the largest, which no journal reaches.
+pub(crate) fn as_seq(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
 /// Where the journal is read and written. Implemented for SQLite and PostgreSQL.
 pub trait Backend: Send {
     /// A description for messages (the path or the URL without password).

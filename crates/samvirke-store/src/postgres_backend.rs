@@ -5,7 +5,9 @@
 use postgres::{Client, NoTls};
 use samvirke_core::Timestamp;
 
-use crate::{Backend, Event, GENESIS_HASH, SCHEMA_VERSION, SqlValue, StoreError, failpoint};
+use crate::{
+    Backend, Event, GENESIS_HASH, SCHEMA_VERSION, SqlValue, StoreError, as_seq, failpoint,
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS samvirke_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -411,10 +413,4 @@ mod tests {
             "postgres://postgres@127.0.0.1/test"
         );
     }
-}
-
-/// A sequence number as the `BIGINT` column holds it (those beyond `i64::MAX` read as the
-/// largest, which no journal reaches).
-fn as_seq(seq: u64) -> i64 {
-    i64::try_from(seq).unwrap_or(i64::MAX)
 }

@@ -4,7 +4,9 @@
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use samvirke_core::Timestamp;
 
-use crate::{Backend, Event, GENESIS_HASH, SCHEMA_VERSION, SqlValue, StoreError, failpoint};
+use crate::{
+    Backend, Event, GENESIS_HASH, SCHEMA_VERSION, SqlValue, StoreError, as_seq, failpoint,
+};
 
 const BUSY_TIMEOUT_MS: u64 = 10_000;
 const MMAP_BYTES_MAX: i64 = 1 << 30;
@@ -356,10 +358,4 @@ fn to_sqlite(value: &SqlValue) -> rusqlite::types::Value {
         SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
         SqlValue::Null => rusqlite::types::Value::Null,
     }
-}
-
-/// A sequence number as the `INTEGER` column holds it (those beyond `i64::MAX` read as the
-/// largest, which no journal reaches).
-fn as_seq(seq: u64) -> i64 {
-    i64::try_from(seq).unwrap_or(i64::MAX)
 }

@@ -179,6 +179,12 @@ both!(health_and_who_api, |app| {
     assert_eq!(status, 200);
     assert_eq!(answer["responsible"]["id"], "DK-0185");
     assert_eq!(answer["complaints_to"]["id"], "DK-0185");
+    assert_eq!(answer["documents_access_to"]["id"], "DK-0185");
+    assert_eq!(answer["data_access_to"]["id"], "DK-0185");
+    // Where to go: Dragør, the resident's own municipality (main agreement 2.3), by telephone.
+    assert_eq!(answer["contact"]["id"], "DK-0155");
+    assert_eq!(answer["contact"]["place"], "residence");
+    assert_eq!(answer["contact"]["contacts"][0]["phone"], "32 89 01 00");
     assert_eq!(answer["basis"][3]["step"], "delegation");
     let (_, after) =
         app.json("/api/v1/who?municipality=DK-155&service=genoptraening-sel86&on=2021-09-01");

@@ -172,6 +172,8 @@ both!(seed_facts, |env| {
     assert_eq!(answer["responsible"]["name"], "Tårnby");
     assert_eq!(answer["complaints_to"]["id"], "DK-0185");
     assert_eq!(answer["access_requests_to"]["id"], "DK-0185");
+    assert_eq!(answer["documents_access_to"]["id"], "DK-0185");
+    assert_eq!(answer["data_access_to"]["id"], "DK-0185");
     let steps: Vec<&str> = answer["basis"]
         .as_array()
         .unwrap()
@@ -630,6 +632,174 @@ both!(every_validation_error_names_file_and_line, |env| {
         ),
         "statsu",
         "unknown field in [cooperation]; did you mean `status`?",
+    );
+});
+
+// Where the resident goes, separate from who performs: Dragør–Tårnby's main agreement 2.3 (a
+// Dragør resident may be served in Dragør although Tårnby performs the task), with the contact
+// block of Dragør's page (shared/seeds/002, "Kontakt"), and the two kinds of access request.
+both!(the_answer_says_where_to_go_and_how_to_reach_it, |env| {
+    env.import_examples();
+    // 2021-08-31: Tårnby performs § 86 training; the resident goes to Dragør (2.3, marked as an
+    // assumption in the example's note), whose Borgmestersekretariatet is reached by telephone
+    // and Digital Post.
+    let a = env.who_json(&["DK-0155", "genoptraening-sel86", "--on", "2021-08-31"]);
+    assert_eq!(a["responsible"]["id"], "DK-0185");
+    let contact = &a["contact"];
+    assert_eq!(contact["id"], "DK-0155");
+    assert_eq!(contact["place"], "residence");
+    assert_eq!(contact["stated_in_agreement"], true);
+    assert_eq!(contact["contacts"][0]["unit"], "Borgmestersekretariatet");
+    assert_eq!(contact["contacts"][0]["phone"], "32 89 01 00");
+    assert_eq!(
+        contact["contacts"][0]["digital_mail"],
+        "Digital Post til Borgmestersekretariatet"
+    );
+    assert_eq!(contact["contacts"].as_array().unwrap().len(), 1);
+    // Natur og miljø: Tårnby performs it and the agreement names no other place; Tårnby has no
+    // contact recorded, so the list is empty rather than someone else's.
+    let a = env.who_json(&["DK-0155", "natur-miljoe", "--on", "2024-01-01"]);
+    assert_eq!(a["contact"]["id"], "DK-0185");
+    assert_eq!(a["contact"]["place"], "performer");
+    assert_eq!(a["contact"]["stated_in_agreement"], false);
+    assert_eq!(a["contact"]["contacts"].as_array().unwrap().len(), 0);
+    // From 2021-09-01 Dragør performs the task itself, and its contact is still found.
+    let a = env.who_json(&["DK-0155", "genoptraening-sel86", "--on", "2021-09-01"]);
+    assert_eq!(a["responsible"]["id"], "DK-0155");
+    assert_eq!(a["contact"]["id"], "DK-0155");
+    assert_eq!(a["contact"]["stated_in_agreement"], false);
+    assert_eq!(a["contact"]["contacts"][0]["phone"], "32 89 01 00");
+    // In words, in Danish: where to go, why, and the channels by their Danish names.
+    let danish = env.ok(&[
+        "--lang",
+        "da",
+        "who",
+        "DK-0155",
+        "genoptraening-sel86",
+        "--on",
+        "2021-08-31",
+    ]);
+    assert!(
+        danish.contains("Henvend dig til Dragør (DK-0155), din egen kommune: det siger aftalen, selv om det er Tårnby, der udfører opgaven.")
+            && danish.contains("Borgmestersekretariatet: Telefon 32 89 01 00; Digital Post Digital Post til Borgmestersekretariatet")
+            && danish.contains("Indsigt i dine personoplysninger: Tårnby (DK-0185)"),
+        "{danish}"
+    );
+    let english = env.ok(&[
+        "who",
+        "DK-0155",
+        "genoptraening-sel86",
+        "--on",
+        "2021-08-31",
+    ]);
+    assert!(
+        english.contains("Where to go:     Dragør (DK-0155), the resident's own municipality, as the agreement says")
+            && english.contains("Borgmestersekretariatet: telephone 32 89 01 00"),
+        "{english}"
+    );
+    // Export writes the contacts, the place and the notes; importing the export records nothing.
+    let exported = env.ok(&["export", "dragoer-taarnby"]);
+    assert!(
+        exported.contains("[[contact]]\nid = \"dragoer-borgmestersekretariatet\"")
+            && exported.contains("contact = \"residence\"")
+            && exported.contains("Hovedaftalen 2.3"),
+        "{exported}"
+    );
+    env.write("again.toml", &exported);
+    assert!(
+        env.ok(&["import", "again.toml"])
+            .contains("Nothing to record")
+    );
+    // The earlier `access_requests_to` still reads, as the body for both kinds of request.
+    let earlier = BASE
+        .replace("id = \"test-cooperation\"", "id = \"earlier-access\"")
+        .replace("for = [\"DK-0155\"]", "for = [\"DK-0101\"]")
+        .replace("[[party]]\nid = \"DK-0155\"", "[[party]]\nid = \"DK-0101\"")
+        + "access_requests_to = \"DK-0101\"\n";
+    env.write("earlier.toml", &earlier);
+    env.ok(&["import", "earlier.toml"]);
+    let a = env.who_json(&["DK-0101", "svc", "--on", "2024-01-01"]);
+    for key in [
+        "documents_access_to",
+        "data_access_to",
+        "access_requests_to",
+    ] {
+        assert_eq!(a[key]["id"], "DK-0101", "{key}");
+        assert_eq!(a[key]["stated_in_agreement"], true, "{key}");
+    }
+    let exported = env.ok(&["export", "earlier-access"]);
+    assert!(
+        exported.contains("documents_access_to = \"DK-0101\"\ndata_access_to = \"DK-0101\"")
+            && !exported.contains("access_requests_to"),
+        "{exported}"
+    );
+});
+
+both!(contact_errors_name_their_place, |env| {
+    let contact = |body: &str| {
+        format!(
+            "{BASE}\n[[contact]]\nid = \"unit\"\nparty = \"DK-0155\"\nunit = \"Borgmestersekretariatet\"\n{body}"
+        )
+    };
+    assert!(
+        env.ok(&[
+            "check",
+            env.write("ok.toml", &contact("phone = \"32 89 01 00\"\n"))
+                .to_str()
+                .unwrap()
+        ])
+        .contains("1 file OK")
+    );
+    assert_rejected(
+        env,
+        &contact("opening_hours = \"9-15\"\n"),
+        "unit = \"Borgmestersekretariatet\"",
+        "gives no way to reach the unit",
+    );
+    assert_rejected(
+        env,
+        &contact("phone = \" \"\n"),
+        "phone = \" \"",
+        "`phone` is empty",
+    );
+    assert_rejected(
+        env,
+        &contact("phone = \"1\"\nto = 2020-01-01\n"),
+        "to = 2020-01-01",
+        "has no `from`",
+    );
+    assert_rejected(
+        env,
+        &contact("phone = \"1\"\nservices = [\"svx\"]\n"),
+        "services = [\"svx\"]",
+        "svx",
+    );
+    assert_rejected(
+        env,
+        &contact("phone = \"1\"\n").replace("party = \"DK-0155\"", "party = \"DK-0101\""),
+        "party = \"DK-0101\"",
+        "not a party to the cooperation",
+    );
+    assert_rejected(
+        env,
+        &format!(
+            "{}\n[[contact]]\nid = \"unit\" # again\nparty = \"DK-0185\"\nunit = \"Rådhuset\"\nphone = \"2\"\n",
+            contact("phone = \"1\"\n")
+        ),
+        "# again",
+        "used twice",
+    );
+    assert_rejected(
+        env,
+        &format!("{BASE}contact = \"home\"\n"),
+        "contact = \"home\"",
+        "\"home\" is not one of: residence, performer",
+    );
+    assert_rejected(
+        env,
+        &format!("{BASE}documents_access_to = \"DK-0185\"\naccess_requests_to = \"DK-0185\"\n"),
+        "access_requests_to",
+        "is the earlier name for both",
     );
 });
 

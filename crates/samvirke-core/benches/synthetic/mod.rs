@@ -80,8 +80,11 @@ pub fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
                         valid,
                         sub_agreement: None,
                         clause: None,
+                        contact: None,
                         complaints_to: None,
-                        access_requests_to: None,
+                        documents_access_to: None,
+                        data_access_to: None,
+                        note: None,
                     });
                     match to {
                         Some(t) => from = t,

@@ -501,6 +501,7 @@ pub struct Origins {
     pub(crate) take_back: Vec<usize>,
     pub(crate) decision: Vec<usize>,
     pub(crate) staff_transfer: Vec<usize>,
+    pub(crate) contact: Vec<usize>,
     pub(crate) candidate_area: Vec<usize>,
     pub(crate) evaluation: Vec<usize>,
     pub(crate) scenario: Vec<usize>,
@@ -592,6 +593,7 @@ pub(crate) fn read_document(
         &mut o.staff_transfer,
         read_staff_transfer,
     );
+    let contacts = read_all(r, &mut top, "contact", &mut o.contact, read_contact);
     let obligations = read_all(
         r,
         &mut top,
@@ -638,6 +640,7 @@ pub(crate) fn read_document(
             "take_back",
             "decision",
             "staff_transfer",
+            "contact",
             "candidate_area",
             "obligation",
             "payment_agreement",
@@ -661,6 +664,7 @@ pub(crate) fn read_document(
             take_backs,
             decisions,
             staff_transfers,
+            contacts,
             candidate_areas,
             obligations,
             payment_agreements,
@@ -1290,8 +1294,33 @@ fn read_delegation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Delegation> {
         .integer(&mut t, "sub_agreement", false, 0..100_000, "1")
         .map(|n| n as u32);
     let clause = r.opt_str(&mut t, "clause");
+    let contact = r.parsed(
+        &mut t,
+        "contact",
+        "\"residence\"",
+        false,
+        enum_value(ContactPlace::parse, ContactPlace::choices()),
+    );
     let complaints_to = r.parsed(&mut t, "complaints_to", "\"DK-0185\"", false, party);
-    let access_requests_to = r.parsed(&mut t, "access_requests_to", "\"DK-0185\"", false, party);
+    let mut documents_access_to =
+        r.parsed(&mut t, "documents_access_to", "\"DK-0185\"", false, party);
+    let mut data_access_to = r.parsed(&mut t, "data_access_to", "\"DK-0185\"", false, party);
+    // The earlier name, for one body handling both kinds of access request.
+    if let Some(both) = r.parsed(&mut t, "access_requests_to", "\"DK-0185\"", false, party) {
+        if documents_access_to.is_some() || data_access_to.is_some() {
+            let field = t.field("access_requests_to");
+            let span = r.spans.of(&field);
+            r.error(
+                &span,
+                &field,
+                "is the earlier name for both `documents_access_to` and `data_access_to`; write only those two".to_string(),
+            );
+        } else {
+            documents_access_to = Some(both.clone());
+            data_access_to = Some(both);
+        }
+    }
+    let note = r.opt_str(&mut t, "note");
     r.finish(
         t,
         &[
@@ -1302,8 +1331,12 @@ fn read_delegation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Delegation> {
             "to",
             "sub_agreement",
             "clause",
+            "contact",
             "complaints_to",
+            "documents_access_to",
+            "data_access_to",
             "access_requests_to",
+            "note",
         ],
     );
     Some(Delegation {
@@ -1313,8 +1346,84 @@ fn read_delegation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Delegation> {
         valid: valid?,
         sub_agreement,
         clause,
+        contact,
         complaints_to,
-        access_requests_to,
+        documents_access_to,
+        data_access_to,
+        note,
+    })
+}
+
+fn read_contact(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Contact> {
+    let id = r.parsed(
+        &mut t,
+        "id",
+        "\"dragoer-borgmestersekretariatet\"",
+        true,
+        local_id,
+    );
+    let party = r.parsed(&mut t, "party", "\"DK-0155\"", true, party);
+    let unit = r.req_str(&mut t, "unit", "\"Borgmestersekretariatet\"");
+    let services = r.list(&mut t, "services", "\"genoptraening-sel86\"", service_id);
+    let address = r.opt_str(&mut t, "address");
+    let visiting_address = r.opt_str(&mut t, "visiting_address");
+    let phone = r.opt_str(&mut t, "phone");
+    let email = r.opt_str(&mut t, "email");
+    let web = r.opt_str(&mut t, "web");
+    let digital_mail = r.opt_str(&mut t, "digital_mail");
+    let opening_hours = r.opt_str(&mut t, "opening_hours");
+    let has_from = t.table.contains_key("from");
+    let has_to = t.table.contains_key("to");
+    let valid = if has_from {
+        interval(r, &mut t, "from", "to", true)
+    } else {
+        if has_to {
+            let field = t.field("to");
+            r.date(&mut t, "to", false);
+            let span = r.spans.of(&field);
+            r.error(
+                &span,
+                &field,
+                "has no `from`; write the first day these channels apply as `from = 2021-09-01`, or leave both out".to_string(),
+            );
+        }
+        None
+    };
+    let source = r.opt_str(&mut t, "source");
+    let note = r.opt_str(&mut t, "note");
+    let known = [
+        "id",
+        "party",
+        "unit",
+        "services",
+        "address",
+        "visiting_address",
+        "phone",
+        "email",
+        "web",
+        "digital_mail",
+        "opening_hours",
+        "from",
+        "to",
+        "source",
+        "note",
+    ];
+    r.finish(t, &known);
+    Some(Contact {
+        id: id?,
+        party: party?,
+        unit: unit?,
+        services,
+        address,
+        visiting_address,
+        phone,
+        email,
+        web,
+        digital_mail,
+        opening_hours,
+        valid,
+        source,
+        note,
     })
 }
 

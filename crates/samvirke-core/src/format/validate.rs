@@ -256,7 +256,8 @@ impl Checker<'_> {
             }
             for (key, body) in [
                 ("complaints_to", &d.complaints_to),
-                ("access_requests_to", &d.access_requests_to),
+                ("documents_access_to", &d.documents_access_to),
+                ("data_access_to", &d.data_access_to),
             ] {
                 if let Some(body) = body {
                     self.check_known_body(&format!("{base}.{key}"), body);
@@ -630,6 +631,46 @@ impl Checker<'_> {
             self.check_party(&format!("{base}.from"), &s.from, role::SENDING);
             self.check_party(&format!("{base}.to"), &s.to, role::RECEIVING);
         }
+        let mut seen = BTreeSet::new();
+        for (i, c) in doc.contacts.iter().enumerate() {
+            let base = format!("contact[{}]", self.origins.contact[i]);
+            if !seen.insert(c.id.clone()) {
+                self.error(
+                    &format!("{base}.id"),
+                    said!("diag-contact-twice", id = c.id.as_str()),
+                    format!("contact id \"{}\" is used twice; ids must differ", c.id),
+                );
+            }
+            self.check_party(&format!("{base}.party"), &c.party, role::CONTACT);
+            let channels = [
+                ("phone", &c.phone),
+                ("email", &c.email),
+                ("web", &c.web),
+                ("digital_mail", &c.digital_mail),
+                ("address", &c.address),
+                ("visiting_address", &c.visiting_address),
+                ("opening_hours", &c.opening_hours),
+            ];
+            for (key, value) in channels {
+                if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+                    self.error(
+                        &format!("{base}.{key}"),
+                        said!("diag-contact-channel-empty", field = key),
+                        format!("`{key}` is empty; leave it out or write how to reach the unit"),
+                    );
+                }
+            }
+            if channels[..6].iter().all(|(_, v)| v.is_none()) {
+                self.error(
+                    &format!("{base}.unit"),
+                    said!("diag-contact-unreachable", unit = c.unit.as_str()),
+                    format!("the contact \"{}\" gives no way to reach the unit; write at least one of `phone`, `email`, `web`, `digital_mail`, `address` or `visiting_address`", c.unit),
+                );
+            }
+            for (j, service) in c.services.iter().enumerate() {
+                self.check_service(&format!("{base}.services[{j}]"), service);
+            }
+        }
         let criteria = crate::mapping::criteria(doc.mapping.as_ref());
         let mut seen = BTreeSet::new();
         for (i, c) in doc.candidate_areas.iter().enumerate() {
@@ -825,6 +866,7 @@ mod role {
     pub(super) const PAYEE: Role = ("diag-role-payee", "payee");
     pub(super) const EVALUATING: Role = ("diag-role-evaluating", "evaluating party");
     pub(super) const VOTER: Role = ("diag-role-voter", "voter");
+    pub(super) const CONTACT: Role = ("diag-role-contact", "party whose unit residents contact");
 }
 
 /// `[1 January, 1 January of the next year)`.

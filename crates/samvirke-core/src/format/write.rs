@@ -238,12 +238,19 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
             o.line("sub_agreement", n.to_string());
         }
         o.opt_str("clause", &d.clause);
-        if let Some(p) = &d.complaints_to {
-            o.str("complaints_to", &p.to_string());
+        if let Some(c) = d.contact {
+            o.str("contact", c.as_str());
         }
-        if let Some(p) = &d.access_requests_to {
-            o.str("access_requests_to", &p.to_string());
+        for (key, body) in [
+            ("complaints_to", &d.complaints_to),
+            ("documents_access_to", &d.documents_access_to),
+            ("data_access_to", &d.data_access_to),
+        ] {
+            if let Some(p) = body {
+                o.str(key, &p.to_string());
+            }
         }
+        o.opt_str("note", &d.note);
     }
     for t in &doc.take_backs {
         o.header("[[take_back]]");
@@ -302,6 +309,27 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.line("approx_count", s.approx_count.to_string());
         o.opt_date("date", s.date);
         o.opt_str("note", &s.note);
+    }
+    for c in &doc.contacts {
+        o.header("[[contact]]");
+        o.str("id", &c.id);
+        o.str("party", &c.party.to_string());
+        o.str("unit", &c.unit);
+        if !c.services.is_empty() {
+            o.line("services", list(&c.services, |s| quote(s.as_str())));
+        }
+        o.opt_str("address", &c.address);
+        o.opt_str("visiting_address", &c.visiting_address);
+        o.opt_str("phone", &c.phone);
+        o.opt_str("email", &c.email);
+        o.opt_str("web", &c.web);
+        o.opt_str("digital_mail", &c.digital_mail);
+        o.opt_str("opening_hours", &c.opening_hours);
+        if let Some(v) = &c.valid {
+            o.interval(v);
+        }
+        o.opt_str("source", &c.source);
+        o.opt_str("note", &c.note);
     }
     for c in &doc.candidate_areas {
         o.header("[[candidate_area]]");

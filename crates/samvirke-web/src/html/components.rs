@@ -3,7 +3,7 @@
 //! words, the deadline list, the timeline, messages and the page of an error.
 
 use maud::{Markup, html};
-use samvirke_core::model::{CooperationDoc, Language, LegalForm, Names};
+use samvirke_core::model::{Contact, CooperationDoc, Language, LegalForm, Names};
 use samvirke_core::{Date, MunicipalityId, MunicipalityRegister, PartyId, Registry, ServiceId};
 
 use super::{lang, time, tr, tra};
@@ -190,6 +190,51 @@ pub(crate) fn year_bars(
                 }
             }
             figcaption { (caption) }
+        }
+    }
+}
+
+/// A unit's channels as a description list: telephone (a `tel:` link), secure digital mail,
+/// e-mail (a `mailto:` link), web page, visiting and postal address, opening hours; only those
+/// recorded.
+pub(crate) fn contact_channels(unit: &Contact) -> Markup {
+    let link_or_text = |text: &str| {
+        if text.starts_with("https://") || text.starts_with("http://") {
+            html! { a href=(text) { (text) } }
+        } else {
+            html! { (text) }
+        }
+    };
+    html! {
+        dl.channels {
+            @if let Some(phone) = &unit.phone {
+                dt { (tr("channel-phone")) }
+                dd { a href={ "tel:" (phone.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect::<String>()) } { (phone) } }
+            }
+            @if let Some(mail) = &unit.digital_mail {
+                dt { (tr("channel-digital-mail")) }
+                dd { (link_or_text(mail)) }
+            }
+            @if let Some(email) = &unit.email {
+                dt { (tr("channel-email")) }
+                dd { a href={ "mailto:" (email) } { (email) } }
+            }
+            @if let Some(web) = &unit.web {
+                dt { (tr("channel-web")) }
+                dd { (link_or_text(web)) }
+            }
+            @if let Some(address) = &unit.visiting_address {
+                dt { (tr("channel-visiting-address")) }
+                dd { (address) }
+            }
+            @if let Some(address) = &unit.address {
+                dt { (tr("channel-address")) }
+                dd { (address) }
+            }
+            @if let Some(hours) = &unit.opening_hours {
+                dt { (tr("channel-opening-hours")) }
+                dd { (hours) }
+            }
         }
     }
 }

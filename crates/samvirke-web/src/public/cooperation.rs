@@ -1,5 +1,6 @@
 //! `/cooperations/{id}`: a cooperation's parties, main-agreement versions, sub-agreements with
-//! their status, decisions with referendum counts, candidate areas, deadlines and timeline; and
+//! their status, where residents go and how to reach the parties' units, decisions with
+//! referendum counts, candidate areas, deadlines and timeline; and
 //! its calendar feed `/cooperations/{id}/deadlines.ics`.
 
 use std::sync::Arc;
@@ -172,6 +173,7 @@ pub(crate) async fn cooperation_page(
             }
             p { a href={ "/cooperations/" (c.id) "/report/" (this_year - 1) } { (tra("report-link", &[("year", &(this_year - 1).to_string())])) } }
         }
+        (contacts(doc, registry))
         @if !doc.decisions.is_empty() {
             h2 { (tr("decisions")) }
             ul {
@@ -229,6 +231,47 @@ pub(crate) async fn cooperation_page(
         p { a href={ "/cooperations/" (c.id) "/history" } { (tr("history-link")) } }
     };
     Ok(Html(page(&c.name, body).into_string()))
+}
+
+/// Where residents go when it is not the performer (each such delegation, in the agreement's
+/// words), and the units the cooperation records with their channels.
+fn contacts(doc: &CooperationDoc, registry: &samvirke_core::Registry) -> Markup {
+    let language = doc.cooperation.language;
+    let elsewhere: Vec<_> = doc
+        .delegations
+        .iter()
+        .filter(|d| d.contact == Some(samvirke_core::model::ContactPlace::Residence))
+        .collect();
+    if doc.contacts.is_empty() && elsewhere.is_empty() {
+        return html! {};
+    }
+    html! {
+        h2 #contact { (tr("contact-heading")) }
+        @if !elsewhere.is_empty() {
+            ul {
+                @for d in &elsewhere {
+                    li {
+                        (trm("contact-residence-line", &[
+                            ("service", components::service(registry, &d.service)),
+                            ("performer", party_link(doc, &d.performer)),
+                            ("period", html! { (day(d.valid.from())) " – " (d.valid.last_day().map_or_else(|| tr("open-ended"), day)) }),
+                        ]))
+                        @if let Some(note) = &d.note { " " span.muted { (in_language(note, language)) } }
+                    }
+                }
+            }
+        }
+        @for unit in &doc.contacts {
+            div.contact-unit {
+                p {
+                    strong { (unit.unit) } ", " (party_link(doc, &unit.party))
+                    @if !unit.services.is_empty() { " – " (services(registry, &unit.services)) }
+                }
+                (components::contact_channels(unit))
+                @if let Some(note) = &unit.note { p.muted { (in_language(note, language)) } }
+            }
+        }
+    }
 }
 
 /// When each municipality last evaluated the agreement and must next, the newest evaluation, and

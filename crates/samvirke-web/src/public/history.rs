@@ -216,6 +216,10 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
             "change-staff-transfer",
             &[("from", party(&s.from)), ("to", party(&s.to))],
         ),
+        Fact::Contact { contact: c, .. } => trm(
+            "change-contact",
+            &[("unit", html! { (c.unit) }), ("party", party(&c.party))],
+        ),
         Fact::CandidateArea { candidate_area, .. } => trm(
             "change-area",
             &[("area", in_language(&candidate_area.area, language))],
@@ -274,6 +278,7 @@ fn validity(fact: &Fact) -> Option<Interval> {
         Fact::SubAgreement { sub_agreement, .. } => Some(sub_agreement.valid),
         Fact::Delegation { delegation, .. } => Some(delegation.valid),
         Fact::Obligation { obligation, .. } => Some(obligation.valid),
+        Fact::Contact { contact, .. } => contact.valid,
         Fact::PaymentAgreement {
             payment_agreement, ..
         } => Some(payment_agreement.valid),

@@ -1,5 +1,6 @@
 //! `/` and `/who`: the citizen's question (where do I live, what is my case about, on which day)
-//! and the answer in words: who handles it, where to complain and to ask for documents, a notice
+//! and the answer in words: who handles it, where to go and how to reach it, where to complain
+//! and to ask for documents or for one's personal data, a notice
 //! when the responsible municipality changes within a year or changed within the last one, and the
 //! proof chain folded into a disclosure.
 
@@ -9,7 +10,8 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{Markup, html};
 use samvirke_core::laws;
-use samvirke_core::resolver::{Answer, Body};
+use samvirke_core::model::ContactPlace;
+use samvirke_core::resolver::{Answer, Body, WhereToGo};
 use samvirke_core::statutory::Certainty;
 use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister, ServiceId};
 
@@ -117,6 +119,37 @@ fn body_line(label: &str, body: &Body) -> Markup {
             (body.name)
             @if !body.stated_in_agreement {
                 " " span.muted { "(" (tr("body-default")) ")" }
+            }
+        }
+    }
+}
+
+/// Where the resident goes: the place, why there, and each unit's channels as recorded.
+fn contact_html(a: &Answer) -> Markup {
+    let c: &WhereToGo = &a.contact;
+    let place = html! { strong { (c.name) } };
+    let performer = html! { (a.responsible.name) };
+    let why = match (c.place, c.stated_in_agreement) {
+        (ContactPlace::Residence, true) => trm(
+            "answer-contact-residence",
+            &[("place", place), ("performer", performer)],
+        ),
+        (ContactPlace::Residence, false) => trm("answer-contact-own", &[("place", place)]),
+        (ContactPlace::Performer, true) => trm("answer-contact-performer", &[("place", place)]),
+        (ContactPlace::Performer, false) => trm("answer-contact-default", &[("place", place)]),
+    };
+    html! {
+        section.contact aria-labelledby="contact-heading" {
+            h3 #contact-heading { (tr("answer-contact-heading")) }
+            p { (why) }
+            @for unit in &c.contacts {
+                div.contact-unit {
+                    p { strong { (unit.unit) } }
+                    (components::contact_channels(unit))
+                }
+            }
+            @if c.contacts.is_empty() {
+                p.muted { (tr("answer-contact-none")) }
             }
         }
     }
@@ -234,9 +267,11 @@ fn answer_html(snapshot: &Snapshot, a: &Answer) -> Markup {
                 ]))
             }
             @if let Some(notice) = change_notice(snapshot, a) { (notice) }
+            (contact_html(a))
             dl.summary {
                 (body_line(&tr("answer-complaints"), &a.complaints_to))
-                (body_line(&tr("answer-access"), &a.access_requests_to))
+                (body_line(&tr("answer-access"), &a.documents_access_to))
+                (body_line(&tr("answer-data-access"), &a.data_access_to))
                 @if !a.legal_basis.is_empty() {
                     dt { (tr("answer-law")) }
                     dd { (law_line(&a.legal_basis)) }

@@ -407,9 +407,19 @@ pub fn render(registry: &Registry, rep: &Report, lang: Lang) -> String {
                 &c.after.complaints_to.name,
             ),
             (
+                "scenario-citizen-contact",
+                &c.before.contact.name,
+                &c.after.contact.name,
+            ),
+            (
                 "scenario-citizen-access",
-                &c.before.access_requests_to.name,
-                &c.after.access_requests_to.name,
+                &c.before.documents_access_to.name,
+                &c.after.documents_access_to.name,
+            ),
+            (
+                "scenario-citizen-data-access",
+                &c.before.data_access_to.name,
+                &c.after.data_access_to.name,
             ),
         ] {
             let _ = writeln!(

@@ -5,7 +5,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use samvirke_core::resolver::{Answer, BasisStep, Body};
+use samvirke_core::model::{Contact, ContactPlace};
+use samvirke_core::resolver::{Answer, BasisStep, Body, WhereToGo};
 use samvirke_core::{Country, Date, MunicipalityId, Registry, ResolveError, Timestamp};
 
 use samvirke_i18n::{self as i18n, Lang};
@@ -125,6 +126,61 @@ fn body_text(label: &str, body: &Body) -> String {
     format!("  {label:<17}{} ({}), {how}\n", body.name, body.id)
 }
 
+/// Where to go, and each unit's channels, one per line.
+fn contact_text(c: &WhereToGo) -> String {
+    let how = match (c.place, c.stated_in_agreement) {
+        (ContactPlace::Residence, true) => "the resident's own municipality, as the agreement says",
+        (ContactPlace::Residence, false) => "the resident's own municipality, which performs it",
+        (ContactPlace::Performer, true) => "the performer, as the agreement says",
+        (ContactPlace::Performer, false) => "the performer; the agreement names no other place",
+    };
+    let mut out = format!("  {:<17}{} ({}), {how}\n", "Where to go:", c.name, c.id);
+    for unit in &c.contacts {
+        let _ = writeln!(
+            out,
+            "  {:<17}{}{}",
+            "",
+            unit.unit,
+            channels_text(unit, &CHANNEL_LABELS_EN)
+        );
+    }
+    out
+}
+
+/// The channel labels of the English text answer.
+const CHANNEL_LABELS_EN: [&str; 7] = [
+    "telephone",
+    "secure digital mail",
+    "e-mail",
+    "web",
+    "visiting address",
+    "postal address",
+    "opening hours",
+];
+
+/// A unit's channels after its name: `: label value; label value` (nothing when it has none).
+fn channels_text(unit: &Contact, labels: &[impl AsRef<str>; 7]) -> String {
+    let values = [
+        &unit.phone,
+        &unit.digital_mail,
+        &unit.email,
+        &unit.web,
+        &unit.visiting_address,
+        &unit.address,
+        &unit.opening_hours,
+    ];
+    let parts: Vec<String> = labels
+        .iter()
+        .zip(values)
+        .filter_map(|(label, value)| value.as_ref().map(|v| format!("{} {v}", label.as_ref())))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", parts.join("; "))
+    }
+}
+
 fn step_text(idx: usize, step: &BasisStep) -> String {
     let mut out = format!("  {}. {}\n", idx + 1, step.text);
     let mut details = Vec::new();
@@ -167,8 +223,10 @@ pub fn render_text(a: &Answer) -> String {
     if !a.legal_basis.is_empty() {
         let _ = writeln!(out, "  {:<17}{}", "Legal basis:", a.legal_basis.join("; "));
     }
+    out.push_str(&contact_text(&a.contact));
     out.push_str(&body_text("Complaints:", &a.complaints_to));
-    out.push_str(&body_text("Access requests:", &a.access_requests_to));
+    out.push_str(&body_text("Documents:", &a.documents_access_to));
+    out.push_str(&body_text("Personal data:", &a.data_access_to));
     out.push_str("Basis:\n");
     for (idx, step) in a.basis.iter().enumerate() {
         out.push_str(&step_text(idx, step));
@@ -219,9 +277,42 @@ pub fn render_in(registry: &Registry, a: &Answer, lang: Lang) -> String {
             .collect();
         line(&mut out, "answer-law", &laws.join("; "));
     }
+    let c = &a.contact;
+    let place = format!("{} ({})", c.name, c.id);
+    let why = match (c.place, c.stated_in_agreement) {
+        (ContactPlace::Residence, true) => i18n::message(
+            lang,
+            "answer-contact-residence",
+            &[("place", &place), ("performer", &a.responsible.name)],
+        ),
+        (ContactPlace::Residence, false) => {
+            i18n::message(lang, "answer-contact-own", &[("place", &place)])
+        }
+        (ContactPlace::Performer, true) => {
+            i18n::message(lang, "answer-contact-performer", &[("place", &place)])
+        }
+        (ContactPlace::Performer, false) => {
+            i18n::message(lang, "answer-contact-default", &[("place", &place)])
+        }
+    };
+    line(&mut out, "answer-contact-heading", &why);
+    let labels = [
+        "channel-phone",
+        "channel-digital-mail",
+        "channel-email",
+        "channel-web",
+        "channel-visiting-address",
+        "channel-address",
+        "channel-opening-hours",
+    ]
+    .map(|key| i18n::t(lang, key));
+    for unit in &c.contacts {
+        let _ = writeln!(out, "    {}{}", unit.unit, channels_text(unit, &labels));
+    }
     for (key, body) in [
         ("answer-complaints", &a.complaints_to),
-        ("answer-access", &a.access_requests_to),
+        ("answer-access", &a.documents_access_to),
+        ("answer-data-access", &a.data_access_to),
     ] {
         let mut value = format!("{} ({})", body.name, body.id);
         if !body.stated_in_agreement {

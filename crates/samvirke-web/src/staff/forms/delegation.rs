@@ -1,8 +1,9 @@
 //! `delegation-N` and `delegation-new`: who performs a service for whose residents, from when
-//! to when (the last day in force), under which sub-agreement and clause, and who handles
-//! complaints and access requests.
+//! to when (the last day in force), under which sub-agreement and clause, where the resident
+//! goes, who handles complaints, requests for access to documents and data-subject access
+//! requests, and a note.
 
-use samvirke_core::model::{CooperationDoc, Delegation};
+use samvirke_core::model::{ContactPlace, CooperationDoc, Delegation};
 use samvirke_core::{CooperationId, Registry, ServiceId};
 
 use super::{
@@ -63,12 +64,32 @@ impl StaffForm for DelegationForm {
             )
             .hint(tr("hint-body-default")),
             field(
-                "access_requests_to",
+                "documents_access_to",
                 "field-access-to",
                 Input::Select(party_options(doc)),
                 false,
             )
             .hint(tr("hint-body-default")),
+            field(
+                "data_access_to",
+                "field-data-access-to",
+                Input::Select(party_options(doc)),
+                false,
+            )
+            .hint(tr("hint-body-default")),
+            field(
+                "contact",
+                "field-contact",
+                Input::Select(
+                    ContactPlace::ALL
+                        .iter()
+                        .map(|c| (c.as_str().to_string(), tr(&format!("contact-place-{c}"))))
+                        .collect(),
+                ),
+                false,
+            )
+            .hint(tr("hint-contact")),
+            field("note", "field-note", Input::Area, false),
         ]
     }
 
@@ -99,13 +120,22 @@ impl StaffForm for DelegationForm {
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
         );
+        for (key, body) in [
+            ("documents_access_to", &d.documents_access_to),
+            ("data_access_to", &d.data_access_to),
+        ] {
+            data.set(
+                key,
+                body.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+            );
+        }
         data.set(
-            "access_requests_to",
-            d.access_requests_to
-                .as_ref()
-                .map(|p| p.to_string())
+            "contact",
+            d.contact
+                .map(|c| c.as_str().to_string())
                 .unwrap_or_default(),
         );
+        data.set("note", d.note.clone().unwrap_or_default());
         Ok(data)
     }
 
@@ -130,7 +160,15 @@ impl StaffForm for DelegationForm {
                 .ok(),
         };
         let complaints_to = p.party(data, "complaints_to", false);
-        let access_requests_to = p.party(data, "access_requests_to", false);
+        let documents_access_to = p.party(data, "documents_access_to", false);
+        let data_access_to = p.party(data, "data_access_to", false);
+        let contact = match data.get("contact").trim() {
+            "" => None,
+            v => ContactPlace::parse(v)
+                .ok_or(())
+                .map_err(|()| p.labelled("contact", "required-choice"))
+                .ok(),
+        };
         p.finish()?;
         let (Some(service), Some(performer), Some(valid)) = (service, performer, valid) else {
             return Err(WebError::Internal("form fields checked above".to_string()));
@@ -148,8 +186,11 @@ impl StaffForm for DelegationForm {
             valid,
             sub_agreement,
             clause: some_text(data.get("clause")),
+            contact,
             complaints_to,
-            access_requests_to,
+            documents_access_to,
+            data_access_to,
+            note: some_text(data.get("note")),
         });
         doc.canonicalise();
         Ok(doc)

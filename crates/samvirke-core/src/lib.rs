@@ -27,6 +27,7 @@ pub mod model;
 pub mod municipalities;
 #[cfg(feature = "openapi")]
 mod openapi;
+pub mod partial_date;
 pub mod registry;
 pub mod reminders;
 pub mod report;
@@ -39,5 +40,6 @@ pub mod words;
 pub use diagnostic::Diagnostic;
 pub use ids::{CooperationId, Country, MunicipalityId, OrganisationId, PartyId, ServiceId};
 pub use municipalities::MunicipalityRegister;
+pub use partial_date::PartialDate;
 pub use registry::{RecordedFact, Registry, ResolveError};
 pub use time::{Date, Interval, Timestamp};

@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{CooperationId, Country, MunicipalityId, OrganisationId, PartyId, ServiceId};
+use crate::partial_date::PartialDate;
 use crate::time::{Date, Interval};
 
 macro_rules! slug_enum {
@@ -869,9 +870,9 @@ pub struct Decision {
     pub id: String,
     /// Kind.
     pub kind: DecisionKind,
-    /// When, if known.
+    /// When, as precisely as the source says (a day, a month, a year, …), if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<Date>,
+    pub date: Option<PartialDate>,
     /// The deciding body (a municipality or organisation), if one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<PartyId>,
@@ -881,6 +882,54 @@ pub struct Decision {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referendum: Option<ReferendumCounts>,
     /// Notes, e.g. what the source leaves open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+slug_enum!(
+    /// What kind of event, other than a decision, a source reports.
+    EventKind {
+        /// A seminar or workshop (Marker's seminar at Inspiria).
+        Seminar = "seminar",
+        /// A joint meeting of boards, committees or managers (Västra Mälardalen's first joint
+        /// KSau meeting).
+        Meeting = "meeting",
+        /// A letter (to a minister, to the other parties).
+        Letter = "letter",
+        /// A government inquiry or other public investigation.
+        Inquiry = "inquiry",
+        /// A review of the cooperation (Dragør–Tårnby's serviceeftersyn in autumn 2019).
+        Review = "review",
+        /// A step the parties plan ("Utover i 2018 vil vi …").
+        Plan = "plan",
+        /// Anything else the source dates.
+        Other = "other",
+    }
+);
+
+/// An event that is not a decision: a seminar, a joint meeting, a letter, an inquiry, a review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Occurrence {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// Kind.
+    pub kind: EventKind,
+    /// When, as precisely as the source says, if it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PartialDate>,
+    /// What happened, in the source's words.
+    pub subject: String,
+    /// The parties that took part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<PartyId>,
+    /// Where the source says it happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// Where it is reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A note: what the source says and does not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -1700,6 +1749,9 @@ pub struct CooperationDoc {
     /// How residents reach the parties' units.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<Contact>,
+    /// Events that are not decisions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Occurrence>,
     /// Candidate areas.
     #[serde(default)]
     pub candidate_areas: Vec<CandidateArea>,
@@ -1774,6 +1826,13 @@ pub enum Fact {
         cooperation: CooperationId,
         /// The decision.
         decision: Decision,
+    },
+    /// An event that is not a decision.
+    Event {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The event.
+        event: Occurrence,
     },
     /// How residents reach a unit of a party.
     Contact {
@@ -2021,6 +2080,7 @@ impl Fact {
             | Fact::Decision { cooperation, .. }
             | Fact::StaffTransfer { cooperation, .. }
             | Fact::Contact { cooperation, .. }
+            | Fact::Event { cooperation, .. }
             | Fact::CandidateArea { cooperation, .. }
             | Fact::Mapping { cooperation, .. }
             | Fact::Evaluation { cooperation, .. }
@@ -2090,6 +2150,7 @@ impl Fact {
                 format!("{coop}/staff-transfer/{}", staff_transfer.key_suffix())
             }
             Fact::Contact { contact, .. } => format!("{coop}/contact/{}", contact.id),
+            Fact::Event { event, .. } => format!("{coop}/event/{}", event.id),
             Fact::CandidateArea { candidate_area, .. } => {
                 format!("{coop}/candidate-area/{}", candidate_area.id)
             }
@@ -2141,6 +2202,7 @@ impl CooperationDoc {
             decisions: Vec::new(),
             staff_transfers: Vec::new(),
             contacts: Vec::new(),
+            events: Vec::new(),
             candidate_areas: Vec::new(),
             obligations: Vec::new(),
             payment_agreements: Vec::new(),
@@ -2191,6 +2253,10 @@ impl CooperationDoc {
         out.extend(self.contacts.iter().map(|c| Fact::Contact {
             cooperation: coop.clone(),
             contact: c.clone(),
+        }));
+        out.extend(self.events.iter().map(|e| Fact::Event {
+            cooperation: coop.clone(),
+            event: e.clone(),
         }));
         out.extend(self.obligations.iter().map(|o| Fact::Obligation {
             cooperation: coop.clone(),
@@ -2257,6 +2323,7 @@ impl CooperationDoc {
                     doc.staff_transfers.push(staff_transfer.clone())
                 }
                 Fact::Contact { contact, .. } => doc.contacts.push(contact.clone()),
+                Fact::Event { event, .. } => doc.events.push(event.clone()),
                 Fact::Obligation { obligation, .. } => doc.obligations.push(obligation.clone()),
                 Fact::CandidateArea { candidate_area, .. } => {
                     doc.candidate_areas.push(candidate_area.clone())
@@ -2293,6 +2360,7 @@ impl CooperationDoc {
         self.decisions.sort_by(|a, b| a.id.cmp(&b.id));
         self.staff_transfers.sort_by_key(StaffTransfer::key_suffix);
         self.contacts.sort_by(|a, b| a.id.cmp(&b.id));
+        self.events.sort_by(|a, b| a.id.cmp(&b.id));
         self.candidate_areas.sort_by(|a, b| a.id.cmp(&b.id));
         self.obligations.sort_by(|a, b| a.id.cmp(&b.id));
         self.evaluations

@@ -17,6 +17,7 @@ use crate::diagnostic::{Arg, Said};
 use crate::due::notice_deadline;
 use crate::ids::{CooperationId, MunicipalityId, PartyId, ServiceId};
 use crate::model::*;
+use crate::partial_date::PartialDate;
 use crate::registry::Registry;
 use crate::resolver::{Body, Named};
 use crate::said;
@@ -1451,7 +1452,7 @@ pub fn adopting_decision(
     Decision {
         id,
         kind: DecisionKind::CouncilAdoption,
-        date: Some(on),
+        date: Some(PartialDate::Day(on)),
         body,
         subject: scenario.name.clone(),
         referendum: None,
@@ -1511,7 +1512,10 @@ pub fn adoption(outcome: &Outcome, decision: Decision) -> Vec<CooperationDoc> {
             .find(|s| s.id == outcome.scenario.id)
         {
             s.adopted = Some(ScenarioAdoption {
-                on: decision.date.unwrap_or(outcome.scenario.prepared),
+                on: decision
+                    .date
+                    .and_then(PartialDate::day)
+                    .unwrap_or(outcome.scenario.prepared),
                 decision: decision.id.clone(),
             });
         }
@@ -1523,7 +1527,10 @@ pub fn adoption(outcome: &Outcome, decision: Decision) -> Vec<CooperationDoc> {
                 a.status = CandidateStatus::Decided;
                 a.transitions.push(Transition {
                     to: CandidateStatus::Decided,
-                    on: decision.date.unwrap_or(outcome.scenario.prepared),
+                    on: decision
+                        .date
+                        .and_then(PartialDate::day)
+                        .unwrap_or(outcome.scenario.prepared),
                     reason: outcome.scenario.name.clone(),
                 });
             }

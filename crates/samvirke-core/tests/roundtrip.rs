@@ -7,7 +7,7 @@ use samvirke_core::due::DueRule;
 use samvirke_core::format::{parse_file, write_toml};
 use samvirke_core::ids::{CooperationId, Country, MunicipalityId, PartyId, ServiceId};
 use samvirke_core::model::*;
-use samvirke_core::{Date, Interval};
+use samvirke_core::{Date, Interval, PartialDate};
 
 const DK_CODES: [u16; 8] = [155, 183, 185, 187, 253, 259, 269, 336];
 
@@ -31,6 +31,26 @@ fn interval() -> impl Strategy<Value = Interval> {
         )
         .unwrap()
     })
+}
+
+/// A date of any precision the format writes.
+fn partial_date() -> impl Strategy<Value = PartialDate> {
+    use samvirke_core::partial_date::{Season, YearPart};
+    let year = 1990i32..2040;
+    prop_oneof![
+        date().prop_map(PartialDate::Day),
+        (year.clone(), 1u32..=12).prop_map(|(year, month)| PartialDate::Month { year, month }),
+        (year.clone(), proptest::sample::select(Season::ALL.to_vec()))
+            .prop_map(|(year, season)| PartialDate::Season { year, season }),
+        (year.clone(), 1u8..=2).prop_map(|(year, half)| PartialDate::Half { year, half }),
+        (
+            year.clone(),
+            proptest::sample::select(vec![YearPart::Early, YearPart::Late])
+        )
+            .prop_map(|(year, part)| PartialDate::Part { year, part }),
+        year.prop_map(PartialDate::Year),
+        (1u32..=12, 1u32..=28).prop_map(|(month, day)| PartialDate::DayOfMonth { month, day }),
+    ]
 }
 
 fn municipality(code: u16) -> MunicipalityId {
@@ -82,6 +102,7 @@ prop_compose! {
         contact_place in proptest::option::of(proptest::sample::select(ContactPlace::ALL.to_vec())),
         channels in proptest::collection::vec(proptest::option::of(text()), 7),
         contact_valid in proptest::option::of(interval()),
+        event_dates in proptest::collection::vec(proptest::option::of(partial_date()), 0..4),
     ) -> CooperationDoc {
         let members: Vec<MunicipalityId> = DK_CODES[..n_parties].iter().map(|c| municipality(*c)).collect();
         let performer = PartyId::Municipality(members[0]);
@@ -126,8 +147,21 @@ prop_compose! {
             source: channel(0),
             note: channel(1),
         });
+        let event_dates_first = event_dates.first().copied().flatten();
+        for (i, date) in event_dates.into_iter().enumerate() {
+            doc.events.push(Occurrence {
+                id: format!("event-{i}"),
+                kind: EventKind::ALL[i % EventKind::ALL.len()],
+                date,
+                subject: doc.cooperation.name.clone(),
+                participants: vec![performer.clone()],
+                place: channel(i % 7),
+                source: None,
+                note: channel((i + 1) % 7),
+            });
+        }
         if let Some(counts) = referendum {
-            doc.decisions.push(Decision { id: "afstemning".into(), kind: DecisionKind::Referendum, date: None, body: Some(performer.clone()), subject: "s".into(), referendum: Some(counts), note: None });
+            doc.decisions.push(Decision { id: "afstemning".into(), kind: DecisionKind::Referendum, date: event_dates_first, body: Some(performer.clone()), subject: "s".into(), referendum: Some(counts), note: None });
         }
         doc.obligations.push(Obligation {
             id: "wheel".into(),

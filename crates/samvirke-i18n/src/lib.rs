@@ -396,6 +396,55 @@ pub fn month(lang: Lang, year: i32, month: u8) -> String {
     )
 }
 
+/// A date as precise as its source, as the language writes it: 31.08.2021 (a day), september
+/// 2016, efteråret 2019, første halvår 2019, starten af 2017, 2016, 8. september (a day without a
+/// year) in Danish.
+pub fn partial_date(lang: Lang, date: samvirke_core::PartialDate) -> String {
+    use samvirke_core::PartialDate as P;
+    use samvirke_core::partial_date::YearPart;
+    match date {
+        P::Day(d) => self::date(lang, d),
+        P::Month { year, month } => self::month(lang, year, u8::try_from(month).unwrap_or(1)),
+        P::Season { year, season } => message(
+            lang,
+            &format!("season-{}", season.as_str()),
+            &[
+                ("year", &year.to_string()),
+                ("next", &(year + 1).to_string()),
+            ],
+        ),
+        P::Half { year, half } => message(
+            lang,
+            if half == 1 {
+                "half-first"
+            } else {
+                "half-second"
+            },
+            &[("year", &year.to_string())],
+        ),
+        P::Part { year, part } => message(
+            lang,
+            match part {
+                YearPart::Early => "year-early",
+                YearPart::Late => "year-late",
+            },
+            &[("year", &year.to_string())],
+        ),
+        P::Year(year) => year.to_string(),
+        P::DayOfMonth { month, day } => message(
+            lang,
+            "day-without-year",
+            &[
+                ("day", &day.to_string()),
+                (
+                    "month",
+                    &t(lang, &format!("month-name-{}", month.clamp(1, 12))),
+                ),
+            ],
+        ),
+    }
+}
+
 /// A record time as the language writes it, in Nordic civil time: 01.09.2021 kl. 14.05 (da),
 /// 2021-09-01 kl. 14.05 (sv), 01.09.2021 kl. 14:05 (nb), 2021-09-01 14:05 (en).
 pub fn datetime(lang: Lang, at: samvirke_core::Timestamp) -> String {

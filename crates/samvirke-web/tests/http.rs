@@ -1840,6 +1840,120 @@ both!(openapi_document_covers_every_api_route, |app| {
     );
 });
 
+// The timeline of Västra Mälardalen (shared/seeds/003) mixes a day, a month, a year, "early
+// 2017" and undated events; Marker's (004) has a day without a year. Each is shown as precisely as
+// the page says it, in the reader's language, sorted by the first day it may mean.
+both!(
+    timelines_show_dates_of_every_precision_in_four_languages,
+    |app| {
+        let page = |lang: &str, path: &str| {
+            let mut response = app
+                .agent
+                .get(&format!("{}{path}", app.base))
+                .header("accept-language", lang)
+                .call()
+                .unwrap();
+            response.body_mut().read_to_string().unwrap()
+        };
+        let timeline = |html: &str| -> Vec<String> {
+            let start = html.find("<ol class=\"timeline\">").expect("a timeline");
+            let end = start + html[start..].find("</ol>").unwrap();
+            html[start..end]
+                .split("<li>")
+                .skip(1)
+                .map(|li| {
+                    // The date part: the text before the first ": ", tags removed.
+                    let text: String = li
+                        .split('<')
+                        .map(|part| part.split_once('>').map_or(part, |(_, t)| t))
+                        .collect();
+                    text.split(": ").next().unwrap_or_default().to_string()
+                })
+                .collect()
+        };
+        for (lang, expected) in [
+            (
+                "sv",
+                [
+                    "2016",
+                    "2016",
+                    "2016-08-31",
+                    "september 2016",
+                    "början av 2017",
+                    "datum okänt",
+                    "datum okänt",
+                ],
+            ),
+            (
+                "da",
+                [
+                    "2016",
+                    "2016",
+                    "31.08.2016",
+                    "september 2016",
+                    "starten af 2017",
+                    "dato ukendt",
+                    "dato ukendt",
+                ],
+            ),
+            (
+                "nb",
+                [
+                    "2016",
+                    "2016",
+                    "31.08.2016",
+                    "september 2016",
+                    "starten av 2017",
+                    "dato ukjent",
+                    "dato ukjent",
+                ],
+            ),
+            (
+                "en",
+                [
+                    "2016",
+                    "2016",
+                    "2016-08-31",
+                    "September 2016",
+                    "early 2017",
+                    "date not known",
+                    "date not known",
+                ],
+            ),
+        ] {
+            let html = page(lang, "/cooperations/vastra-malardalen");
+            assert_eq!(timeline(&html), expected, "{lang}");
+        }
+        let sv = page("sv", "/cooperations/vastra-malardalen");
+        assert!(
+            sv.contains("<time datetime=\"2016-09\">september 2016</time>")
+                && sv.contains("gemensamt möte: Det första gemensamma KSau-sammanträdet"),
+            "{sv}"
+        );
+        for (lang, shown) in [
+            ("da", "8. september (årstal ikke oplyst)"),
+            ("sv", "8 september (årtal anges inte)"),
+            ("nb", "8. september (årstall ikke oppgitt)"),
+            ("en", "8 September (year not given)"),
+        ] {
+            let html = page(lang, "/cooperations/marker-ostfold-kartlegging");
+            let dates = timeline(&html);
+            assert_eq!(
+                dates.last().map(String::as_str),
+                Some(shown),
+                "{lang}: {dates:?}"
+            );
+            assert!(html.contains("<time datetime=\"09-08\">"), "{lang}");
+        }
+        let dragoer = page("da", "/cooperations/dragoer-taarnby");
+        assert!(
+            timeline(&dragoer).iter().any(|d| d == "efteråret 2019"),
+            "{:?}",
+            timeline(&dragoer)
+        );
+    }
+);
+
 both!(the_legal_basis_is_written_in_the_page_language, |app| {
     let page = |lang: &str, path: &str| {
         let mut response = app

@@ -735,6 +735,86 @@ both!(the_answer_says_where_to_go_and_how_to_reach_it, |env| {
     );
 });
 
+// Events that are not decisions, dated as precisely as the pages date them (shared/seeds/003,
+// Västra Mälardalen; 004, Marker; 002, Dragør–Tårnby): written back as they were read, and every
+// wrong date placed at its line with the forms that are allowed.
+both!(events_keep_the_precision_of_their_dates, |env| {
+    // Wrong dates first, on the empty database (nothing may be written).
+    // A decision known only to the month.
+    let month = format!(
+        "{BASE}\n[[decision]]\nid = \"d\"\nkind = \"board_decision\"\ndate = \"2016-09\"\nsubject = \"s\"\n"
+    );
+    assert!(
+        env.ok(&["check", env.write("month.toml", &month).to_str().unwrap()])
+            .contains("1 file OK")
+    );
+    let event = |body: &str| {
+        format!("{BASE}\n[[event]]\nid = \"e\"\nkind = \"seminar\"\nsubject = \"s\"\n{body}")
+    };
+    for (text, needle, expected) in [
+        (
+            event("date = \"2016-fall\"\n"),
+            "2016-fall",
+            "\"2016-fall\" is not a date; write a day (2016-08-31), a month (2016-09), a season (2019-autumn",
+        ),
+        (event("date = \"--02-30\"\n"), "--02-30", "is not a date"),
+        (
+            event("date = 2016\n"),
+            "date = 2016",
+            "one in quotes, found integer; write e.g. `date = \"2016-09\" or date = \"2016\"`",
+        ),
+        (
+            event("").replace("seminar", "party"),
+            "kind = \"party\"",
+            "\"party\" is not one of: seminar, meeting, letter, inquiry, review, plan, other",
+        ),
+        (
+            event("participants = [\"DK-0101\"]\n"),
+            "participants",
+            "not a party to the cooperation",
+        ),
+        (
+            format!(
+                "{}\n[[event]]\nid = \"e\" # again\nkind = \"letter\"\nsubject = \"t\"\n",
+                event("")
+            ),
+            "# again",
+            "used twice",
+        ),
+        (
+            month.replace("\"2016-09\"", "\"2016-13\""),
+            "2016-13",
+            "is not a date",
+        ),
+    ] {
+        assert_rejected(env, &text, needle, expected);
+    }
+    env.import_examples();
+    let exported = env.ok(&["export", "vastra-malardalen"]);
+    for line in [
+        // "I september 2016 hölls det första gemensamma KSau-sammanträdet"
+        "date = \"2016-09\"\nsubject = \"Det första gemensamma KSau-sammanträdet",
+        // "I början av 2017 tillsatte regeringen en utredning"
+        "kind = \"inquiry\"\ndate = \"2017-early\"",
+        // "Under Almedalsveckan 2016"
+        "id = \"almedalsveckan-2016\"\nkind = \"meeting\"\ndate = \"2016\"",
+        // "Den 31 augusti 2016 undertecknades en avsiktsförklaring": a day stays a TOML date
+        "date = 2016-08-31",
+    ] {
+        assert!(exported.contains(line), "{line} not in:\n{exported}");
+    }
+    // "I et seminar på Inspiria den 8. september": the day without a year.
+    let marker = env.ok(&["export", "marker-ostfold-kartlegging"]);
+    assert!(marker.contains("date = \"--09-08\""), "{marker}");
+    let dragoer = env.ok(&["export", "dragoer-taarnby"]);
+    assert!(dragoer.contains("date = \"2019-autumn\""), "{dragoer}");
+    env.write("again.toml", &exported);
+    assert!(
+        env.ok(&["import", "again.toml"])
+            .contains("Nothing to record")
+    );
+});
+
 both!(contact_errors_name_their_place, |env| {
     let contact = |body: &str| {
         format!(

@@ -17,6 +17,7 @@ use crate::identifiers;
 use crate::ids::{CooperationId, Country, MunicipalityId, OrganisationId, PartyId, ServiceId};
 use crate::model::*;
 use crate::municipalities::MunicipalityRegister;
+use crate::partial_date::PartialDate;
 use crate::time::{Date, Interval};
 
 /// The format version this build reads and writes.
@@ -221,6 +222,33 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// A date as precise as its source: a TOML date for a day, or a string (`"2016-09"`,
+    /// `"2019-autumn"`, `"2016"`, `"--09-08"`, …; see [`PartialDate`]).
+    fn partial_date(&mut self, t: &mut Tbl<'_, '_>, key: &str) -> Option<PartialDate> {
+        let value = self.value(t, key)?;
+        if let DeValue::String(s) = value.get_ref() {
+            return match PartialDate::parse(s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    let field = t.field(key);
+                    self.error(&value.span(), &field, e.to_string());
+                    None
+                }
+            };
+        }
+        if !matches!(value.get_ref(), DeValue::Datetime(_)) {
+            let field = t.field(key);
+            self.type_error(
+                value,
+                &field,
+                "a date (2016-08-31) or, less precise, one in quotes",
+                &format!("{key} = \"2016-09\" or {key} = \"2016\""),
+            );
+            return None;
+        }
+        self.date(t, key, false).map(PartialDate::Day)
     }
 
     fn integer(
@@ -502,6 +530,7 @@ pub struct Origins {
     pub(crate) decision: Vec<usize>,
     pub(crate) staff_transfer: Vec<usize>,
     pub(crate) contact: Vec<usize>,
+    pub(crate) event: Vec<usize>,
     pub(crate) candidate_area: Vec<usize>,
     pub(crate) evaluation: Vec<usize>,
     pub(crate) scenario: Vec<usize>,
@@ -594,6 +623,7 @@ pub(crate) fn read_document(
         read_staff_transfer,
     );
     let contacts = read_all(r, &mut top, "contact", &mut o.contact, read_contact);
+    let events = read_all(r, &mut top, "event", &mut o.event, read_event);
     let obligations = read_all(
         r,
         &mut top,
@@ -641,6 +671,7 @@ pub(crate) fn read_document(
             "decision",
             "staff_transfer",
             "contact",
+            "event",
             "candidate_area",
             "obligation",
             "payment_agreement",
@@ -665,6 +696,7 @@ pub(crate) fn read_document(
             decisions,
             staff_transfers,
             contacts,
+            events,
             candidate_areas,
             obligations,
             payment_agreements,
@@ -1354,6 +1386,50 @@ fn read_delegation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Delegation> {
     })
 }
 
+fn read_event(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Occurrence> {
+    let id = r.parsed(&mut t, "id", "\"seminar-inspiria\"", true, local_id);
+    let kind = r.parsed(
+        &mut t,
+        "kind",
+        "\"seminar\"",
+        true,
+        enum_value(EventKind::parse, EventKind::choices()),
+    );
+    let date = r.partial_date(&mut t, "date");
+    let subject = r.req_str(
+        &mut t,
+        "subject",
+        "\"Seminar for the five management teams\"",
+    );
+    let participants = r.list(&mut t, "participants", "\"NO-3122\"", party);
+    let place = r.opt_str(&mut t, "place");
+    let source = r.opt_str(&mut t, "source");
+    let note = r.opt_str(&mut t, "note");
+    r.finish(
+        t,
+        &[
+            "id",
+            "kind",
+            "date",
+            "subject",
+            "participants",
+            "place",
+            "source",
+            "note",
+        ],
+    );
+    Some(Occurrence {
+        id: id?,
+        kind: kind?,
+        date,
+        subject: subject?,
+        participants,
+        place,
+        source,
+        note,
+    })
+}
+
 fn read_contact(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Contact> {
     let id = r.parsed(
         &mut t,
@@ -1467,7 +1543,7 @@ fn read_decision(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Decision> {
         true,
         enum_value(DecisionKind::parse, DecisionKind::choices()),
     );
-    let date = r.date(&mut t, "date", false);
+    let date = r.partial_date(&mut t, "date");
     let body = r.parsed(&mut t, "body", "\"DK-0155\"", false, party);
     let subject = r.req_str(&mut t, "subject", "\"Adopted the revised main agreement\"");
     let note = r.opt_str(&mut t, "note");

@@ -632,6 +632,20 @@ impl Checker<'_> {
             self.check_party(&format!("{base}.to"), &s.to, role::RECEIVING);
         }
         let mut seen = BTreeSet::new();
+        for (i, e) in doc.events.iter().enumerate() {
+            let base = format!("event[{}]", self.origins.event[i]);
+            if !seen.insert(e.id.clone()) {
+                self.error(
+                    &format!("{base}.id"),
+                    said!("diag-event-twice", id = e.id.as_str()),
+                    format!("event id \"{}\" is used twice; ids must differ", e.id),
+                );
+            }
+            for (j, p) in e.participants.iter().enumerate() {
+                self.check_party(&format!("{base}.participants[{j}]"), p, role::PARTICIPANT);
+            }
+        }
+        let mut seen = BTreeSet::new();
         for (i, c) in doc.contacts.iter().enumerate() {
             let base = format!("contact[{}]", self.origins.contact[i]);
             if !seen.insert(c.id.clone()) {

@@ -7,6 +7,7 @@ use crate::calendar::Shift;
 use crate::due::DueRule;
 use crate::ids::PartyId;
 use crate::model::*;
+use crate::partial_date::PartialDate;
 use crate::time::{Date, Interval};
 
 use super::FORMAT_VERSION;
@@ -56,6 +57,14 @@ impl Out {
     fn opt_date(&mut self, key: &str, value: Option<Date>) {
         if let Some(v) = value {
             self.date(key, v);
+        }
+    }
+    /// A day as a TOML date; anything less precise as a string (`"2016-09"`).
+    fn opt_partial_date(&mut self, key: &str, value: Option<PartialDate>) {
+        match value {
+            Some(PartialDate::Day(d)) => self.date(key, d),
+            Some(other) => self.str(key, &other.to_string()),
+            None => {}
         }
     }
     fn interval(&mut self, value: &Interval) {
@@ -276,7 +285,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.header("[[decision]]");
         o.str("id", &d.id);
         o.str("kind", d.kind.as_str());
-        o.opt_date("date", d.date);
+        o.opt_partial_date("date", d.date);
         if let Some(b) = &d.body {
             o.str("body", &b.to_string());
         }
@@ -309,6 +318,17 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.line("approx_count", s.approx_count.to_string());
         o.opt_date("date", s.date);
         o.opt_str("note", &s.note);
+    }
+    for e in &doc.events {
+        o.header("[[event]]");
+        o.str("id", &e.id);
+        o.str("kind", e.kind.as_str());
+        o.opt_partial_date("date", e.date);
+        o.str("subject", &e.subject);
+        o.parties("participants", &e.participants);
+        o.opt_str("place", &e.place);
+        o.opt_str("source", &e.source);
+        o.opt_str("note", &e.note);
     }
     for c in &doc.contacts {
         o.header("[[contact]]");

@@ -4,9 +4,11 @@
 
 use maud::{Markup, html};
 use samvirke_core::model::{Contact, CooperationDoc, Language, LegalForm, Names};
-use samvirke_core::{Date, MunicipalityId, MunicipalityRegister, PartyId, Registry, ServiceId};
+use samvirke_core::{
+    Date, MunicipalityId, MunicipalityRegister, PartialDate, PartyId, Registry, ServiceId,
+};
 
-use super::{lang, time, tr, tra};
+use super::{lang, partial_time, tr, tra};
 
 /// A municipality's name from the register (its code when the register has none).
 pub(crate) fn municipality_name(id: MunicipalityId) -> String {
@@ -105,15 +107,31 @@ pub(crate) fn until(to: Option<Date>) -> String {
     )
 }
 
-/// A timeline of dated events, oldest first (nothing when there is nothing to show).
-pub(crate) fn timeline(mut events: Vec<(Date, Markup)>) -> Markup {
-    events.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.0.cmp(&b.1.0)));
+/// A timeline of events, oldest first, each dated as precisely as its source (a day, a month,
+/// a season, a year; mixed precision sorts by the first day each may mean), the undated last
+/// (nothing when there is nothing to show).
+pub(crate) fn timeline(mut events: Vec<(Option<PartialDate>, Markup)>) -> Markup {
+    events.sort_by(|a, b| {
+        match (a.0, b.0) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.1.0.cmp(&b.1.0))
+    });
     html! {
         @if !events.is_empty() {
             h2 { (tr("timeline")) }
             ol.timeline {
                 @for (d, text) in &events {
-                    li { (time(*d)) ": " (text) }
+                    li {
+                        @match d {
+                            Some(d) => (partial_time(*d)),
+                            None => (tr("date-unknown")),
+                        }
+                        ": " (text)
+                    }
                 }
             }
         }

@@ -78,6 +78,21 @@ pub(crate) fn time(d: Date) -> Markup {
     html! { time datetime=(d.to_string()) { (day(d)) } }
 }
 
+/// A date as precise as its source (a day, a month, a season, a year, a day without a year), in
+/// the page's language; a `<time>` element where HTML has a form for that precision.
+pub(crate) fn partial_time(d: samvirke_core::PartialDate) -> Markup {
+    use samvirke_core::PartialDate as P;
+    let text = i18n::partial_date(lang(), d);
+    match d {
+        P::Day(day) => time(day),
+        P::Month { .. } | P::Year(_) => html! { time datetime=(d.to_string()) { (text) } },
+        P::DayOfMonth { month, day } => {
+            html! { time datetime=(format!("{month:02}-{day:02}")) { (text) } }
+        }
+        P::Season { .. } | P::Half { .. } | P::Part { .. } => html! { (text) },
+    }
+}
+
 /// Runs the rest of the request with its language and address known to every page function.
 pub(crate) async fn with_language(
     axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,

@@ -10,12 +10,12 @@ use axum::response::{Html, Response};
 use maud::{Markup, html};
 use samvirke_core::deadlines::Filter;
 use samvirke_core::model::{CooperationDoc, DecisionKind};
-use samvirke_core::{Date, PartyId};
+use samvirke_core::{PartialDate, PartyId};
 
 use super::{PageError, deadlines, evaluation, snapshot};
 use crate::html::components::{self, in_language, party_link, services};
 use crate::html::layout::page;
-use crate::html::{day, lang, time, tr, tra, trm};
+use crate::html::{day, lang, partial_time, time, tr, tra, trm};
 use crate::i18n;
 use crate::{AppState, today};
 
@@ -28,7 +28,7 @@ fn sub_status(valid: &samvirke_core::Interval) -> String {
     }
 }
 
-fn timeline(doc: &CooperationDoc) -> Vec<(Date, Markup)> {
+fn timeline(doc: &CooperationDoc) -> Vec<(Option<PartialDate>, Markup)> {
     let language = doc.cooperation.language;
     let service_names = |ids: &[samvirke_core::ServiceId]| {
         ids.iter()
@@ -41,11 +41,11 @@ fn timeline(doc: &CooperationDoc) -> Vec<(Date, Markup)> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let mut out: Vec<(Date, Markup)> = Vec::new();
+    let mut out: Vec<(Option<PartialDate>, Markup)> = Vec::new();
     for v in &doc.main_agreement {
         if let Some(d) = v.counts_from() {
             out.push((
-                d,
+                Some(d.into()),
                 html! { (tra("tl-main-version", &[("number", &v.number.to_string())])) },
             ));
         }
@@ -53,7 +53,7 @@ fn timeline(doc: &CooperationDoc) -> Vec<(Date, Markup)> {
     for s in &doc.sub_agreements {
         for r in &s.revisions {
             out.push((
-                r.effective,
+                Some(r.effective.into()),
                 trm(
                     "tl-sub-revised",
                     &[
@@ -66,7 +66,7 @@ fn timeline(doc: &CooperationDoc) -> Vec<(Date, Markup)> {
     }
     for t in &doc.take_backs {
         out.push((
-            t.effective,
+            Some(t.effective.into()),
             trm(
                 "tl-take-back",
                 &[
@@ -75,6 +75,31 @@ fn timeline(doc: &CooperationDoc) -> Vec<(Date, Markup)> {
                     ("from", party_link(doc, &t.from)),
                 ],
             ),
+        ));
+    }
+    for d in &doc.decisions {
+        if let Some(date) = d.date {
+            out.push((
+                Some(date),
+                html! { (tr(&format!("decision-{}", d.kind.as_str()))) ": " (in_language(&d.subject, language)) },
+            ));
+        }
+    }
+    for e in &doc.events {
+        out.push((
+            e.date,
+            html! {
+                (tr(&format!("event-{}", e.kind.as_str()))) ": " (in_language(&e.subject, language))
+                @if let Some(place) = &e.place { " (" (in_language(place, language)) ")" }
+                @if !e.participants.is_empty() {
+                    " – "
+                    @for (i, p) in e.participants.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (party_link(doc, p))
+                    }
+                }
+                @if let Some(note) = &e.note { " " span.muted { (in_language(note, language)) } }
+            },
         ));
     }
     out
@@ -180,7 +205,7 @@ pub(crate) async fn cooperation_page(
                 @for d in &doc.decisions {
                     li {
                         (tr(&format!("decision-{}", d.kind.as_str())))
-                        " (" @match d.date { Some(date) => (time(date)), None => (tr("date-unknown")) } "): "
+                        " (" @match d.date { Some(date) => (partial_time(date)), None => (tr("date-unknown")) } "): "
                         (in_language(&d.subject, language))
                         @if let (DecisionKind::Referendum, Some(r)) = (d.kind, &d.referendum) {
                             " – "

@@ -216,6 +216,10 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
             "change-staff-transfer",
             &[("from", party(&s.from)), ("to", party(&s.to))],
         ),
+        Fact::Event { event, .. } => trm(
+            "change-event",
+            &[("subject", in_language(&event.subject, language))],
+        ),
         Fact::Contact { contact: c, .. } => trm(
             "change-contact",
             &[("unit", html! { (c.unit) }), ("party", party(&c.party))],

@@ -62,7 +62,7 @@ pub(crate) async fn municipality_page(
     let shows = |d: &CooperationDoc| super::settlement::shows(d, reader.as_ref());
     let mut performs = Vec::new();
     let mut performed = Vec::new();
-    let mut events: Vec<(Date, Markup)> = Vec::new();
+    let mut events: Vec<(Option<samvirke_core::PartialDate>, Markup)> = Vec::new();
     for d in &member_of {
         for del in &d.delegations {
             let involved = del.performer == me || del.for_municipalities.contains(&id);
@@ -72,7 +72,7 @@ pub(crate) async fn municipality_page(
             let service = components::service(registry, &del.service);
             let by = party_link(d, &del.performer);
             events.push((
-                del.valid.from(),
+                Some(del.valid.from().into()),
                 trm(
                     "tl-starts",
                     &[
@@ -84,7 +84,7 @@ pub(crate) async fn municipality_page(
             ));
             if let Some(to) = del.valid.to() {
                 events.push((
-                    to,
+                    Some(to.into()),
                     trm(
                         "tl-ends",
                         &[

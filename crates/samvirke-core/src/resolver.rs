@@ -48,6 +48,21 @@ pub struct WhereToGo {
     pub contacts: Vec<Contact>,
 }
 
+impl WhereToGo {
+    /// Why the resident goes there, as a word the pages and the command line name their sentence
+    /// by (`answer-contact-{reason}`): `residence` (the agreement sends them to their own
+    /// municipality), `own` (their municipality performs the service itself), `performer` (the
+    /// agreement names the performer) or `default` (it names no other place).
+    pub fn reason(&self) -> &'static str {
+        match (self.place, self.stated_in_agreement) {
+            (ContactPlace::Residence, true) => "residence",
+            (ContactPlace::Residence, false) => "own",
+            (ContactPlace::Performer, true) => "performer",
+            (ContactPlace::Performer, false) => "default",
+        }
+    }
+}
+
 /// A validity interval as JSON: `from`, `to` (exclusive, as stored) and `last_day` (inclusive).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -10,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{Markup, html};
 use samvirke_core::laws;
-use samvirke_core::model::ContactPlace;
 use samvirke_core::resolver::{Answer, Body, WhereToGo};
 use samvirke_core::statutory::Certainty;
 use samvirke_core::{Country, Date, MunicipalityId, MunicipalityRegister, ServiceId};
@@ -129,15 +128,10 @@ fn contact_html(a: &Answer) -> Markup {
     let c: &WhereToGo = &a.contact;
     let place = html! { strong { (c.name) } };
     let performer = html! { (a.responsible.name) };
-    let why = match (c.place, c.stated_in_agreement) {
-        (ContactPlace::Residence, true) => trm(
-            "answer-contact-residence",
-            &[("place", place), ("performer", performer)],
-        ),
-        (ContactPlace::Residence, false) => trm("answer-contact-own", &[("place", place)]),
-        (ContactPlace::Performer, true) => trm("answer-contact-performer", &[("place", place)]),
-        (ContactPlace::Performer, false) => trm("answer-contact-default", &[("place", place)]),
-    };
+    let why = trm(
+        &format!("answer-contact-{}", c.reason()),
+        &[("place", place), ("performer", performer)],
+    );
     html! {
         section.contact aria-labelledby="contact-heading" {
             h3 #contact-heading { (tr("answer-contact-heading")) }

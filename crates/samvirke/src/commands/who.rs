@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use samvirke_core::model::{Contact, ContactPlace};
+use samvirke_core::model::Contact;
 use samvirke_core::resolver::{Answer, BasisStep, Body, WhereToGo};
 use samvirke_core::{Country, Date, MunicipalityId, Registry, ResolveError, Timestamp};
 
@@ -128,11 +128,11 @@ fn body_text(label: &str, body: &Body) -> String {
 
 /// Where to go, and each unit's channels, one per line.
 fn contact_text(c: &WhereToGo) -> String {
-    let how = match (c.place, c.stated_in_agreement) {
-        (ContactPlace::Residence, true) => "the resident's own municipality, as the agreement says",
-        (ContactPlace::Residence, false) => "the resident's own municipality, which performs it",
-        (ContactPlace::Performer, true) => "the performer, as the agreement says",
-        (ContactPlace::Performer, false) => "the performer; the agreement names no other place",
+    let how = match c.reason() {
+        "residence" => "the resident's own municipality, as the agreement says",
+        "own" => "the resident's own municipality, which performs it",
+        "performer" => "the performer, as the agreement says",
+        _ => "the performer; the agreement names no other place",
     };
     let mut out = format!("  {:<17}{} ({}), {how}\n", "Where to go:", c.name, c.id);
     for unit in &c.contacts {
@@ -279,22 +279,11 @@ pub fn render_in(registry: &Registry, a: &Answer, lang: Lang) -> String {
     }
     let c = &a.contact;
     let place = format!("{} ({})", c.name, c.id);
-    let why = match (c.place, c.stated_in_agreement) {
-        (ContactPlace::Residence, true) => i18n::message(
-            lang,
-            "answer-contact-residence",
-            &[("place", &place), ("performer", &a.responsible.name)],
-        ),
-        (ContactPlace::Residence, false) => {
-            i18n::message(lang, "answer-contact-own", &[("place", &place)])
-        }
-        (ContactPlace::Performer, true) => {
-            i18n::message(lang, "answer-contact-performer", &[("place", &place)])
-        }
-        (ContactPlace::Performer, false) => {
-            i18n::message(lang, "answer-contact-default", &[("place", &place)])
-        }
-    };
+    let why = i18n::message(
+        lang,
+        &format!("answer-contact-{}", c.reason()),
+        &[("place", &place), ("performer", &a.responsible.name)],
+    );
     line(&mut out, "answer-contact-heading", &why);
     let labels = [
         "channel-phone",

@@ -89,6 +89,11 @@ impl From<u32> for Arg {
         Arg::Text(n.to_string())
     }
 }
+impl From<u64> for Arg {
+    fn from(n: u64) -> Arg {
+        Arg::Text(n.to_string())
+    }
+}
 impl From<i32> for Arg {
     fn from(n: i32) -> Arg {
         Arg::Text(n.to_string())

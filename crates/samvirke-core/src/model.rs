@@ -615,6 +615,10 @@ pub struct SubAgreement {
     /// Revisions, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revisions: Vec<Revision>,
+    /// Only the number is known, not the content: shown as such, never used to answer who
+    /// performs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub placeholder: bool,
     /// Notes, e.g. where the source is ambiguous.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -926,6 +930,197 @@ pub struct Occurrence {
     /// Where the source says it happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
+    /// Where it is reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A note: what the source says and does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+slug_enum!(
+    /// What kind of document an agreement rests on.
+    DocumentKind {
+        /// The main agreement itself (hovedaftale).
+        MainAgreement = "main_agreement",
+        /// A sub-agreement's text (delaftale).
+        SubAgreement = "sub_agreement",
+        /// A payment agreement's text (betalingsaftale).
+        PaymentAgreement = "payment_agreement",
+        /// General delegation guidelines (Dragør–Tårnby's "Generelle retningslinjer for
+        /// delegation").
+        DelegationGuidelines = "delegation_guidelines",
+        /// How complaints and access requests are handled ("Forretningsgang for
+        /// klagebehandling").
+        ComplaintProcedure = "complaint_procedure",
+        /// Payment principles (betalingsprincipper).
+        PaymentPrinciples = "payment_principles",
+        /// A summary memo of changes (sammenfattende notat).
+        SummaryMemo = "summary_memo",
+        /// A letter of intent (avsiktsförklaring).
+        LetterOfIntent = "letter_of_intent",
+        /// A plan for the cooperation.
+        Plan = "plan",
+        /// Any other document.
+        Other = "other",
+    }
+);
+
+/// A document an agreement rests on: its title, kind, date, what it frames, and where a copy is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgreementDocument {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// Kind.
+    pub kind: DocumentKind,
+    /// Title as the source writes it.
+    pub title: String,
+    /// Its date, as precisely as the source says, if it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PartialDate>,
+    /// The main-agreement version it frames, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_agreement: Option<u32>,
+    /// The sub-agreements it frames.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_agreements: Vec<u32>,
+    /// The clauses it frames or elaborates, by number (`"3.2"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clauses: Vec<String>,
+    /// Where it is published (`https://…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// A copy kept with the agreement file, by path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The SHA-256 of that copy, 64 hexadecimal digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Where it is reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A note: what the source says and does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+slug_enum!(
+    /// What a clause of an agreement is about.
+    ClauseSubject {
+        /// Why the parties cooperate.
+        Purpose = "purpose",
+        /// How the work is organised (delegation, contractor model).
+        Model = "model",
+        /// What the resident meets (one point of entry, where to go).
+        Citizen = "citizen",
+        /// The service level ("Tårnby's level unless agreed otherwise").
+        ServiceLevel = "service_level",
+        /// Who pays what.
+        Payment = "payment",
+        /// The cost principle.
+        CostPrinciple = "cost_principle",
+        /// How savings from efficiency are shared.
+        SavingsSharing = "savings_sharing",
+        /// Information between the parties.
+        Information = "information",
+        /// Reporting and the yearly wheel.
+        Reporting = "reporting",
+        /// Access to data and systems.
+        DataAccess = "data_access",
+        /// Term, renewal and notice.
+        Term = "term",
+        /// Anything else.
+        Other = "other",
+    }
+);
+
+/// A numbered clause of an agreement with its subject, so that an answer or a bill can cite it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Clause {
+    /// Its number as the agreement writes it (`"3.4"`).
+    pub number: String,
+    /// The main-agreement version it belongs to, if the file records versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_agreement: Option<u32>,
+    /// What it is about.
+    pub subject: ClauseSubject,
+    /// Its text.
+    pub text: String,
+    /// The services it is limited to; empty: every task of the agreement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceId>,
+    /// A note: what the source says and does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Clause {
+    /// The stable part of the journal key: version (if any) and number.
+    pub fn key_suffix(&self) -> String {
+        match self.main_agreement {
+            Some(v) => format!("v{v}/{}", self.number),
+            None => self.number.clone(),
+        }
+    }
+
+    /// Whether the clause covers `service` (a clause without services covers every task).
+    pub fn covers(&self, service: &ServiceId) -> bool {
+        self.services.is_empty() || self.services.contains(service)
+    }
+}
+
+/// A person in a role: the chair of a cooperation, a party's mayor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleHolder {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// The person's name.
+    pub person: String,
+    /// The role, in the cooperation's language ("formand for samarbejdet", "borgmester").
+    pub role: String,
+    /// The party whose role it is (Greve's mayor); none: a role in the cooperation itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<PartyId>,
+    /// Held from, as precisely as the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<PartialDate>,
+    /// Held until (last known), as precisely as the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<PartialDate>,
+    /// Whether the name may be shown to the public (an elected office the source names), or
+    /// only to staff.
+    pub public: bool,
+    /// Where it is reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A note: what the source says and does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A figure the source gives for the cooperation as a whole, or a count without the names
+/// (Västra Mälardalen's 14 prioritised areas, six of them named).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Figure {
+    /// Slug id within the cooperation.
+    pub id: String,
+    /// What is counted, in the source's words ("borgere i de fire kommuner tilsammen").
+    pub subject: String,
+    /// The number.
+    pub value: u64,
+    /// Whether the source gives it as approximate ("omkring 150.000").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
+    /// The candidate areas among those counted that the source names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub named: Vec<String>,
+    /// When it held, as precisely as the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PartialDate>,
     /// Where it is reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -1752,6 +1947,18 @@ pub struct CooperationDoc {
     /// Events that are not decisions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<Occurrence>,
+    /// Documents the agreement rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<AgreementDocument>,
+    /// Numbered clauses of the agreement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clauses: Vec<Clause>,
+    /// People in roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleHolder>,
+    /// Figures and counts of the cooperation as a whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<Figure>,
     /// Candidate areas.
     #[serde(default)]
     pub candidate_areas: Vec<CandidateArea>,
@@ -1833,6 +2040,34 @@ pub enum Fact {
         cooperation: CooperationId,
         /// The event.
         event: Occurrence,
+    },
+    /// A document the agreement rests on.
+    Document {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The document.
+        document: AgreementDocument,
+    },
+    /// A numbered clause of the agreement.
+    Clause {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The clause.
+        clause: Clause,
+    },
+    /// A person in a role.
+    Role {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The role and its holder.
+        role: RoleHolder,
+    },
+    /// A figure of the cooperation as a whole.
+    Figure {
+        /// Owning cooperation.
+        cooperation: CooperationId,
+        /// The figure.
+        figure: Figure,
     },
     /// How residents reach a unit of a party.
     Contact {
@@ -2081,6 +2316,10 @@ impl Fact {
             | Fact::StaffTransfer { cooperation, .. }
             | Fact::Contact { cooperation, .. }
             | Fact::Event { cooperation, .. }
+            | Fact::Document { cooperation, .. }
+            | Fact::Clause { cooperation, .. }
+            | Fact::Role { cooperation, .. }
+            | Fact::Figure { cooperation, .. }
             | Fact::CandidateArea { cooperation, .. }
             | Fact::Mapping { cooperation, .. }
             | Fact::Evaluation { cooperation, .. }
@@ -2151,6 +2390,10 @@ impl Fact {
             }
             Fact::Contact { contact, .. } => format!("{coop}/contact/{}", contact.id),
             Fact::Event { event, .. } => format!("{coop}/event/{}", event.id),
+            Fact::Document { document, .. } => format!("{coop}/document/{}", document.id),
+            Fact::Clause { clause, .. } => format!("{coop}/clause/{}", clause.key_suffix()),
+            Fact::Role { role, .. } => format!("{coop}/role/{}", role.id),
+            Fact::Figure { figure, .. } => format!("{coop}/figure/{}", figure.id),
             Fact::CandidateArea { candidate_area, .. } => {
                 format!("{coop}/candidate-area/{}", candidate_area.id)
             }
@@ -2203,6 +2446,10 @@ impl CooperationDoc {
             staff_transfers: Vec::new(),
             contacts: Vec::new(),
             events: Vec::new(),
+            documents: Vec::new(),
+            clauses: Vec::new(),
+            roles: Vec::new(),
+            figures: Vec::new(),
             candidate_areas: Vec::new(),
             obligations: Vec::new(),
             payment_agreements: Vec::new(),
@@ -2257,6 +2504,22 @@ impl CooperationDoc {
         out.extend(self.events.iter().map(|e| Fact::Event {
             cooperation: coop.clone(),
             event: e.clone(),
+        }));
+        out.extend(self.documents.iter().map(|d| Fact::Document {
+            cooperation: coop.clone(),
+            document: d.clone(),
+        }));
+        out.extend(self.clauses.iter().map(|c| Fact::Clause {
+            cooperation: coop.clone(),
+            clause: c.clone(),
+        }));
+        out.extend(self.roles.iter().map(|r| Fact::Role {
+            cooperation: coop.clone(),
+            role: r.clone(),
+        }));
+        out.extend(self.figures.iter().map(|f| Fact::Figure {
+            cooperation: coop.clone(),
+            figure: f.clone(),
         }));
         out.extend(self.obligations.iter().map(|o| Fact::Obligation {
             cooperation: coop.clone(),
@@ -2324,6 +2587,10 @@ impl CooperationDoc {
                 }
                 Fact::Contact { contact, .. } => doc.contacts.push(contact.clone()),
                 Fact::Event { event, .. } => doc.events.push(event.clone()),
+                Fact::Document { document, .. } => doc.documents.push(document.clone()),
+                Fact::Clause { clause, .. } => doc.clauses.push(clause.clone()),
+                Fact::Role { role, .. } => doc.roles.push(role.clone()),
+                Fact::Figure { figure, .. } => doc.figures.push(figure.clone()),
                 Fact::Obligation { obligation, .. } => doc.obligations.push(obligation.clone()),
                 Fact::CandidateArea { candidate_area, .. } => {
                     doc.candidate_areas.push(candidate_area.clone())
@@ -2361,6 +2628,13 @@ impl CooperationDoc {
         self.staff_transfers.sort_by_key(StaffTransfer::key_suffix);
         self.contacts.sort_by(|a, b| a.id.cmp(&b.id));
         self.events.sort_by(|a, b| a.id.cmp(&b.id));
+        self.documents.sort_by(|a, b| a.id.cmp(&b.id));
+        self.clauses.sort_by(|a, b| {
+            (a.main_agreement, clause_order(&a.number))
+                .cmp(&(b.main_agreement, clause_order(&b.number)))
+        });
+        self.roles.sort_by(|a, b| a.id.cmp(&b.id));
+        self.figures.sort_by(|a, b| a.id.cmp(&b.id));
         self.candidate_areas.sort_by(|a, b| a.id.cmp(&b.id));
         self.obligations.sort_by(|a, b| a.id.cmp(&b.id));
         self.evaluations
@@ -2389,4 +2663,16 @@ impl CooperationDoc {
                 .map_or_else(|| o.to_string(), |org| org.name.clone()),
         }
     }
+}
+
+/// A clause number as numbers, so that 3.10 sorts after 3.9 (parts that are not numbers sort
+/// after those that are, by text).
+pub fn clause_order(number: &str) -> Vec<(u64, String)> {
+    number
+        .split('.')
+        .map(|part| match part.parse::<u64>() {
+            Ok(n) => (n, String::new()),
+            Err(_) => (u64::MAX, part.to_string()),
+        })
+        .collect()
 }

@@ -1033,6 +1033,7 @@ fn apply_change(
                 services: vec![service_id.clone()],
                 valid,
                 revisions: Vec::new(),
+                placeholder: false,
                 note: None,
             });
             new.delegations.push(Delegation {

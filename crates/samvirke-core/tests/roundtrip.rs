@@ -103,6 +103,10 @@ prop_compose! {
         channels in proptest::collection::vec(proptest::option::of(text()), 7),
         contact_valid in proptest::option::of(interval()),
         event_dates in proptest::collection::vec(proptest::option::of(partial_date()), 0..4),
+        placeholder in any::<bool>(),
+        clause_numbers in proptest::collection::btree_set((1u32..20, 1u32..20), 0..4),
+        role_dates in proptest::collection::vec((proptest::option::of(partial_date()), any::<bool>()), 0..3),
+        figure in proptest::option::of((0u64..10_000_000, any::<bool>(), proptest::option::of(partial_date()))),
     ) -> CooperationDoc {
         let members: Vec<MunicipalityId> = DK_CODES[..n_parties].iter().map(|c| municipality(*c)).collect();
         let performer = PartyId::Municipality(members[0]);
@@ -126,7 +130,7 @@ prop_compose! {
         for (idx, (service_name, clause, valid, note)) in services.into_iter().enumerate() {
             let service = ServiceId::parse(&format!("svc-{idx}")).unwrap();
             doc.services.push(Service { id: service.clone(), names: Names { da: Some(service_name), ..Names::default() }, legal_basis: vec![format!("DK:SEL §{idx}")], public_code: None });
-            doc.sub_agreements.push(SubAgreement { number: numbers[idx], title: format!("Delaftale {}", numbers[idx]), services: vec![service.clone()], valid, revisions: Vec::new(), note: note.clone() });
+            doc.sub_agreements.push(SubAgreement { number: numbers[idx], title: format!("Delaftale {}", numbers[idx]), services: vec![service.clone()], valid, revisions: Vec::new(), placeholder: false, note: note.clone() });
             doc.delegations.push(Delegation { service, performer: performer.clone(), for_municipalities: members[1..].to_vec(), valid, sub_agreement: Some(numbers[idx]), clause, contact: contact_place, complaints_to: Some(performer.clone()), documents_access_to: None, data_access_to: Some(performer.clone()), note });
         }
         // One channel at least, as the reader requires.
@@ -147,6 +151,52 @@ prop_compose! {
             source: channel(0),
             note: channel(1),
         });
+        if placeholder {
+            let number = numbers.iter().max().copied().unwrap_or(0) + 1;
+            doc.sub_agreements.push(SubAgreement { number, title: format!("Delaftale {number}"), services: Vec::new(), valid: Interval::starting(Date::from_ymd(2007, 1, 1).unwrap()), revisions: Vec::new(), placeholder: true, note: channel(2) });
+        }
+        for (i, (major, minor)) in clause_numbers.iter().enumerate() {
+            doc.clauses.push(Clause {
+                number: format!("{major}.{minor}"),
+                main_agreement: None,
+                subject: ClauseSubject::ALL[i % ClauseSubject::ALL.len()],
+                text: doc.cooperation.name.clone(),
+                services: doc.services.iter().skip(i % 2).take(1).map(|s| s.id.clone()).collect(),
+                note: channel(i % 7),
+            });
+        }
+        for (i, date) in event_dates.iter().enumerate() {
+            doc.documents.push(AgreementDocument {
+                id: format!("doc-{i}"),
+                kind: DocumentKind::ALL[i % DocumentKind::ALL.len()],
+                title: doc.cooperation.name.clone(),
+                date: *date,
+                main_agreement: None,
+                sub_agreements: doc.sub_agreements.iter().skip(i).map(|s| s.number).collect(),
+                clauses: doc.clauses.iter().take(i).map(|c| c.number.clone()).collect(),
+                url: (i % 2 == 0).then(|| format!("https://example.org/{i}.pdf")),
+                file: (i % 2 == 1).then(|| format!("docs/{i}.pdf")),
+                sha256: (i == 1).then(|| "ab".repeat(32)),
+                source: channel(3),
+                note: channel(4),
+            });
+        }
+        for (i, (from, public)) in role_dates.into_iter().enumerate() {
+            doc.roles.push(RoleHolder {
+                id: format!("role-{i}"),
+                person: doc.cooperation.name.clone(),
+                role: "formand".into(),
+                party: (i % 2 == 0).then(|| performer.clone()),
+                from,
+                to: None,
+                public,
+                source: channel(5),
+                note: channel(6),
+            });
+        }
+        if let Some((value, approximate, date)) = figure {
+            doc.figures.push(Figure { id: "borgere".into(), subject: "borgere".into(), value, approximate, named: Vec::new(), date, source: channel(0), note: channel(1) });
+        }
         let event_dates_first = event_dates.first().copied().flatten();
         for (i, date) in event_dates.into_iter().enumerate() {
             doc.events.push(Occurrence {

@@ -531,6 +531,10 @@ pub struct Origins {
     pub(crate) staff_transfer: Vec<usize>,
     pub(crate) contact: Vec<usize>,
     pub(crate) event: Vec<usize>,
+    pub(crate) document: Vec<usize>,
+    pub(crate) clause: Vec<usize>,
+    pub(crate) role: Vec<usize>,
+    pub(crate) figure: Vec<usize>,
     pub(crate) candidate_area: Vec<usize>,
     pub(crate) evaluation: Vec<usize>,
     pub(crate) scenario: Vec<usize>,
@@ -624,6 +628,16 @@ pub(crate) fn read_document(
     );
     let contacts = read_all(r, &mut top, "contact", &mut o.contact, read_contact);
     let events = read_all(r, &mut top, "event", &mut o.event, read_event);
+    let documents = read_all(
+        r,
+        &mut top,
+        "document",
+        &mut o.document,
+        read_agreement_document,
+    );
+    let clauses = read_all(r, &mut top, "clause", &mut o.clause, read_clause);
+    let roles = read_all(r, &mut top, "role", &mut o.role, read_role);
+    let figures = read_all(r, &mut top, "figure", &mut o.figure, read_figure);
     let obligations = read_all(
         r,
         &mut top,
@@ -672,6 +686,10 @@ pub(crate) fn read_document(
             "staff_transfer",
             "contact",
             "event",
+            "document",
+            "clause",
+            "role",
+            "figure",
             "candidate_area",
             "obligation",
             "payment_agreement",
@@ -697,6 +715,10 @@ pub(crate) fn read_document(
             staff_transfers,
             contacts,
             events,
+            documents,
+            clauses,
+            roles,
+            figures,
             candidate_areas,
             obligations,
             payment_agreements,
@@ -1282,6 +1304,7 @@ fn read_sub_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<SubAgreement
     let title = r.req_str(&mut t, "title", "\"Genoptræning\"");
     let services = r.list(&mut t, "services", "\"genoptraening-sel86\"", service_id);
     let valid = interval(r, &mut t, "from", "to", true);
+    let placeholder = r.boolean(&mut t, "placeholder").unwrap_or(false);
     let note = r.opt_str(&mut t, "note");
     let mut revisions = Vec::new();
     for mut rt in r.tables(&mut t, "revision") {
@@ -1295,7 +1318,14 @@ fn read_sub_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<SubAgreement
     r.finish(
         t,
         &[
-            "number", "title", "services", "from", "to", "note", "revision",
+            "number",
+            "title",
+            "services",
+            "from",
+            "to",
+            "placeholder",
+            "note",
+            "revision",
         ],
     );
     Some(SubAgreement {
@@ -1304,6 +1334,7 @@ fn read_sub_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<SubAgreement
         services,
         valid: valid?,
         revisions,
+        placeholder,
         note,
     })
 }
@@ -1425,6 +1456,223 @@ fn read_event(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Occurrence> {
         subject: subject?,
         participants,
         place,
+        source,
+        note,
+    })
+}
+
+fn read_agreement_document(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<AgreementDocument> {
+    let id = r.parsed(
+        &mut t,
+        "id",
+        "\"forretningsgang-klagebehandling\"",
+        true,
+        local_id,
+    );
+    let kind = r.parsed(
+        &mut t,
+        "kind",
+        "\"complaint_procedure\"",
+        true,
+        enum_value(DocumentKind::parse, DocumentKind::choices()),
+    );
+    let title = r.req_str(&mut t, "title", "\"Forretningsgang for klagebehandling\"");
+    let date = r.partial_date(&mut t, "date");
+    let main_agreement = r
+        .integer(&mut t, "main_agreement", false, 1..100_000, "2")
+        .map(|n| n as u32);
+    let sub_agreements = r.int_list(&mut t, "sub_agreements");
+    let clauses = r.list(&mut t, "clauses", "\"3.2\"", clause_number);
+    let url = r.parsed(
+        &mut t,
+        "url",
+        "\"https://www.dragoer.dk/…\"",
+        false,
+        web_address,
+    );
+    let file = r.opt_str(&mut t, "file");
+    let sha256 = r.parsed(&mut t, "sha256", "\"9f86d0…\" (64 digits)", false, sha256);
+    let source = r.opt_str(&mut t, "source");
+    let note = r.opt_str(&mut t, "note");
+    r.finish(
+        t,
+        &[
+            "id",
+            "kind",
+            "title",
+            "date",
+            "main_agreement",
+            "sub_agreements",
+            "clauses",
+            "url",
+            "file",
+            "sha256",
+            "source",
+            "note",
+        ],
+    );
+    Some(AgreementDocument {
+        id: id?,
+        kind: kind?,
+        title: title?,
+        date,
+        main_agreement,
+        sub_agreements,
+        clauses,
+        url,
+        file,
+        sha256,
+        source,
+        note,
+    })
+}
+
+/// A clause number: numbers separated by dots (`"3.4"`, `"2"`, `"4.2.1"`).
+fn clause_number(text: &str) -> Result<String, String> {
+    let ok = !text.is_empty()
+        && text.split('.').all(|part| {
+            !part.is_empty() && part.len() <= 4 && part.bytes().all(|b| b.is_ascii_digit())
+        });
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "\"{text}\" is not a clause number; write numbers separated by dots, e.g. \"3.4\""
+        ))
+    }
+}
+
+/// An address on the web: `https://` or `http://` and a host.
+fn web_address(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !text.chars().any(char::is_whitespace) => {
+            Ok(text.to_string())
+        }
+        _ => Err(format!(
+            "\"{text}\" is not a web address; write it with https://, e.g. \"https://www.dragoer.dk/\""
+        )),
+    }
+}
+
+/// A SHA-256 digest: 64 hexadecimal digits, kept in lower case.
+fn sha256(text: &str) -> Result<String, String> {
+    if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(text.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "\"{text}\" is not a SHA-256 digest; it must be 64 hexadecimal digits (sha256sum prints it)"
+        ))
+    }
+}
+
+fn read_clause(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Clause> {
+    let number = r.parsed(&mut t, "number", "\"3.4\"", true, clause_number);
+    let main_agreement = r
+        .integer(&mut t, "main_agreement", false, 1..100_000, "2")
+        .map(|n| n as u32);
+    let subject = r.parsed(
+        &mut t,
+        "subject",
+        "\"savings_sharing\"",
+        true,
+        enum_value(ClauseSubject::parse, ClauseSubject::choices()),
+    );
+    let text = r.req_str(&mut t, "text", "\"Den delegerende kommune betaler …\"");
+    let services = r.list(&mut t, "services", "\"genoptraening-sel86\"", service_id);
+    let note = r.opt_str(&mut t, "note");
+    r.finish(
+        t,
+        &[
+            "number",
+            "main_agreement",
+            "subject",
+            "text",
+            "services",
+            "note",
+        ],
+    );
+    Some(Clause {
+        number: number?,
+        main_agreement,
+        subject: subject?,
+        text: text?,
+        services,
+        note,
+    })
+}
+
+fn read_role(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<RoleHolder> {
+    let id = r.parsed(&mut t, "id", "\"formand\"", true, local_id);
+    let person = r.req_str(&mut t, "person", "\"Hans Barlach\"");
+    let role = r.req_str(&mut t, "role", "\"formand for samarbejdet\"");
+    let party = r.parsed(&mut t, "party", "\"DK-0253\"", false, party);
+    let from = r.partial_date(&mut t, "from");
+    let to = r.partial_date(&mut t, "to");
+    if !t.table.contains_key("public") {
+        r.missing(
+            &t,
+            "public",
+            "true` (an elected office the source names), or `public = false",
+        );
+    }
+    let public = r.boolean(&mut t, "public");
+    let source = r.opt_str(&mut t, "source");
+    let note = r.opt_str(&mut t, "note");
+    r.finish(
+        t,
+        &[
+            "id", "person", "role", "party", "from", "to", "public", "source", "note",
+        ],
+    );
+    Some(RoleHolder {
+        id: id?,
+        person: person?,
+        role: role?,
+        party,
+        from,
+        to,
+        public: public?,
+        source,
+        note,
+    })
+}
+
+fn read_figure(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Figure> {
+    let id = r.parsed(&mut t, "id", "\"borgere\"", true, local_id);
+    let subject = r.req_str(
+        &mut t,
+        "subject",
+        "\"borgere i de fire kommuner tilsammen\"",
+    );
+    let value = r.integer(&mut t, "value", true, 0..i64::MAX, "150000");
+    let approximate = r.boolean(&mut t, "approximate").unwrap_or(false);
+    let named = r.list(&mut t, "named", "\"gemensam-rekrytering\"", local_id);
+    let date = r.partial_date(&mut t, "date");
+    let source = r.opt_str(&mut t, "source");
+    let note = r.opt_str(&mut t, "note");
+    r.finish(
+        t,
+        &[
+            "id",
+            "subject",
+            "value",
+            "approximate",
+            "named",
+            "date",
+            "source",
+            "note",
+        ],
+    );
+    Some(Figure {
+        id: id?,
+        subject: subject?,
+        value: value? as u64,
+        approximate,
+        named,
+        date,
         source,
         note,
     })

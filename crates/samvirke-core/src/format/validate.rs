@@ -222,8 +222,10 @@ impl Checker<'_> {
                     ),
                 );
             }
-            if sub.services.is_empty() {
-                self.error(&format!("{base}.services"), said!("diag-sub-no-service", number = sub.number), format!("sub-agreement {} covers no service; list them, e.g. services = [\"genoptraening-sel86\"]", sub.number));
+            if sub.placeholder && !sub.services.is_empty() {
+                self.error(&format!("{base}.services"), said!("diag-sub-placeholder-services", number = sub.number), format!("sub-agreement {} is a placeholder (only its number is known) but lists services; remove `placeholder = true` or the services", sub.number));
+            } else if sub.services.is_empty() && !sub.placeholder {
+                self.error(&format!("{base}.services"), said!("diag-sub-no-service", number = sub.number), format!("sub-agreement {} covers no service; list them, e.g. services = [\"genoptraening-sel86\"], or write `placeholder = true` if only its number is known", sub.number));
             }
             for (j, service) in sub.services.iter().enumerate() {
                 self.check_service(&format!("{base}.services[{j}]"), service);
@@ -266,6 +268,7 @@ impl Checker<'_> {
             if let Some(number) = d.sub_agreement {
                 match doc.sub_agreements.iter().find(|s| s.number == number) {
                     None => self.error(&format!("{base}.sub_agreement"), said!("diag-sub-missing", number = number), format!("sub-agreement {number} does not exist in this file; add a [[sub_agreement]] with number = {number} or fix the number")),
+                    Some(sub) if sub.placeholder => self.error(&format!("{base}.sub_agreement"), said!("diag-sub-placeholder-used", number = number), format!("sub-agreement {number} is a placeholder (only its number is known), so no delegation can rest on it; record its content first or point to another sub-agreement")),
                     Some(sub) => {
                         if !sub.services.contains(&d.service) {
                             self.error(&format!("{base}.service"), said!("diag-service-not-in-sub", service = &d.service, number = number, services = Arg::Services(sub.services.clone())), format!("\"{}\" is not among the services of sub-agreement {number} ({}); add it there or point to the right sub-agreement", d.service, sub.services.iter().map(ServiceId::as_str).collect::<Vec<_>>().join(", ")));
@@ -610,6 +613,153 @@ impl Checker<'_> {
         }
     }
 
+    fn check_documents(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, d) in doc.documents.iter().enumerate() {
+            let base = format!("document[{}]", self.origins.document[i]);
+            if !seen.insert(d.id.clone()) {
+                self.error(
+                    &format!("{base}.id"),
+                    said!("diag-document-twice", id = d.id.as_str()),
+                    format!("document id \"{}\" is used twice; ids must differ", d.id),
+                );
+            }
+            if let Some(v) = d.main_agreement {
+                self.check_main_version(&format!("{base}.main_agreement"), v);
+            }
+            for (j, n) in d.sub_agreements.iter().enumerate() {
+                if !doc.sub_agreements.iter().any(|s| s.number == *n) {
+                    self.error(
+                        &format!("{base}.sub_agreements[{j}]"),
+                        said!("diag-sub-missing", number = *n),
+                        format!("sub-agreement {n} does not exist in this file"),
+                    );
+                }
+            }
+            for (j, number) in d.clauses.iter().enumerate() {
+                if !doc.clauses.iter().any(|c| &c.number == number) {
+                    self.error(
+                        &format!("{base}.clauses[{j}]"),
+                        said!("diag-clause-missing", number = number.as_str()),
+                        format!("clause {number} is not recorded; add a [[clause]] with number = \"{number}\" or fix the number"),
+                    );
+                }
+            }
+            if d.sha256.is_some() && d.file.is_none() {
+                self.error(
+                    &format!("{base}.sha256"),
+                    said!("diag-document-digest-without-file"),
+                    "a SHA-256 is the digest of a copy; add `file = \"…\"` naming the copy, or remove `sha256`".to_string(),
+                );
+            }
+        }
+    }
+
+    fn check_main_version(&mut self, path: &str, version: u32) {
+        if !self.doc.main_agreement.iter().any(|m| m.number == version) {
+            self.error(
+                path,
+                said!("diag-main-version-missing", version = version),
+                format!("main agreement version {version} is not recorded; add a [[main_agreement]] with version = {version} or fix the number"),
+            );
+        }
+    }
+
+    fn check_clauses(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, c) in doc.clauses.iter().enumerate() {
+            let base = format!("clause[{}]", self.origins.clause[i]);
+            if !seen.insert((c.main_agreement, c.number.clone())) {
+                self.error(
+                    &format!("{base}.number"),
+                    said!("diag-clause-twice", number = c.number.as_str()),
+                    format!("clause {} appears twice in the same agreement version; each number is used once", c.number),
+                );
+            }
+            if let Some(v) = c.main_agreement {
+                self.check_main_version(&format!("{base}.main_agreement"), v);
+            }
+            for (j, service) in c.services.iter().enumerate() {
+                self.check_service(&format!("{base}.services[{j}]"), service);
+            }
+        }
+    }
+
+    fn check_roles(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, r) in doc.roles.iter().enumerate() {
+            let base = format!("role[{}]", self.origins.role[i]);
+            if !seen.insert(r.id.clone()) {
+                self.error(
+                    &format!("{base}.id"),
+                    said!("diag-role-twice", id = r.id.as_str()),
+                    format!("role id \"{}\" is used twice; ids must differ", r.id),
+                );
+            }
+            if let Some(p) = &r.party {
+                self.check_party(&format!("{base}.party"), p, role::ROLE_OF);
+            }
+            if let (Some(from), Some(to)) = (r.from, r.to)
+                && let (Some((from_first, _)), Some((_, to_last))) = (from.bounds(), to.bounds())
+                && to_last < from_first
+            {
+                self.error(
+                    &format!("{base}.to"),
+                    said!(
+                        "diag-role-ends-before",
+                        from = from.to_string(),
+                        to = to.to_string()
+                    ),
+                    format!(
+                        "the role ends ({to}) before it begins ({from}); swap or fix the dates"
+                    ),
+                );
+            }
+        }
+    }
+
+    fn check_figures(&mut self) {
+        let doc = self.doc;
+        let mut seen = BTreeSet::new();
+        for (i, f) in doc.figures.iter().enumerate() {
+            let base = format!("figure[{}]", self.origins.figure[i]);
+            if !seen.insert(f.id.clone()) {
+                self.error(
+                    &format!("{base}.id"),
+                    said!("diag-figure-twice", id = f.id.as_str()),
+                    format!("figure id \"{}\" is used twice; ids must differ", f.id),
+                );
+            }
+            for (j, area) in f.named.iter().enumerate() {
+                if !doc.candidate_areas.iter().any(|a| &a.id == area) {
+                    self.error(
+                        &format!("{base}.named[{j}]"),
+                        said!("diag-figure-named-missing", id = area.as_str()),
+                        format!("\"{area}\" is not a candidate area of this file; name the id of a [[candidate_area]]"),
+                    );
+                }
+            }
+            if f.named.len() as u64 > f.value {
+                self.error(
+                    &format!("{base}.named"),
+                    said!(
+                        "diag-figure-named-too-many",
+                        named = f.named.len() as u64,
+                        value = f.value
+                    ),
+                    format!(
+                        "{} are named but the figure is {}; the named are among those counted",
+                        f.named.len(),
+                        f.value
+                    ),
+                );
+            }
+        }
+    }
+
     fn check_others(&mut self) {
         let doc = self.doc;
         let mut seen = BTreeSet::new();
@@ -645,6 +795,10 @@ impl Checker<'_> {
                 self.check_party(&format!("{base}.participants[{j}]"), p, role::PARTICIPANT);
             }
         }
+        self.check_documents();
+        self.check_clauses();
+        self.check_roles();
+        self.check_figures();
         let mut seen = BTreeSet::new();
         for (i, c) in doc.contacts.iter().enumerate() {
             let base = format!("contact[{}]", self.origins.contact[i]);
@@ -881,6 +1035,7 @@ mod role {
     pub(super) const EVALUATING: Role = ("diag-role-evaluating", "evaluating party");
     pub(super) const VOTER: Role = ("diag-role-voter", "voter");
     pub(super) const CONTACT: Role = ("diag-role-contact", "party whose unit residents contact");
+    pub(super) const ROLE_OF: Role = ("diag-role-role-of", "party whose role it is");
 }
 
 /// `[1 January, 1 January of the next year)`.

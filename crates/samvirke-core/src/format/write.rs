@@ -227,6 +227,9 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.str("title", &s.title);
         o.line("services", list(&s.services, |s| quote(s.as_str())));
         o.interval(&s.valid);
+        if s.placeholder {
+            o.line("placeholder", "true".to_string());
+        }
         o.opt_str("note", &s.note);
         for r in &s.revisions {
             o.header("[[sub_agreement.revision]]");
@@ -329,6 +332,69 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.opt_str("place", &e.place);
         o.opt_str("source", &e.source);
         o.opt_str("note", &e.note);
+    }
+    for d in &doc.documents {
+        o.header("[[document]]");
+        o.str("id", &d.id);
+        o.str("kind", d.kind.as_str());
+        o.str("title", &d.title);
+        o.opt_partial_date("date", d.date);
+        if let Some(v) = d.main_agreement {
+            o.line("main_agreement", v.to_string());
+        }
+        if !d.sub_agreements.is_empty() {
+            o.line("sub_agreements", list(&d.sub_agreements, u32::to_string));
+        }
+        if !d.clauses.is_empty() {
+            o.line("clauses", list(&d.clauses, |c| quote(c)));
+        }
+        o.opt_str("url", &d.url);
+        o.opt_str("file", &d.file);
+        o.opt_str("sha256", &d.sha256);
+        o.opt_str("source", &d.source);
+        o.opt_str("note", &d.note);
+    }
+    for c in &doc.clauses {
+        o.header("[[clause]]");
+        o.str("number", &c.number);
+        if let Some(v) = c.main_agreement {
+            o.line("main_agreement", v.to_string());
+        }
+        o.str("subject", c.subject.as_str());
+        o.str("text", &c.text);
+        if !c.services.is_empty() {
+            o.line("services", list(&c.services, |s| quote(s.as_str())));
+        }
+        o.opt_str("note", &c.note);
+    }
+    for r in &doc.roles {
+        o.header("[[role]]");
+        o.str("id", &r.id);
+        o.str("person", &r.person);
+        o.str("role", &r.role);
+        if let Some(p) = &r.party {
+            o.str("party", &p.to_string());
+        }
+        o.opt_partial_date("from", r.from);
+        o.opt_partial_date("to", r.to);
+        o.line("public", r.public.to_string());
+        o.opt_str("source", &r.source);
+        o.opt_str("note", &r.note);
+    }
+    for f in &doc.figures {
+        o.header("[[figure]]");
+        o.str("id", &f.id);
+        o.str("subject", &f.subject);
+        o.line("value", f.value.to_string());
+        if f.approximate {
+            o.line("approximate", "true".to_string());
+        }
+        if !f.named.is_empty() {
+            o.line("named", list(&f.named, |n| quote(n)));
+        }
+        o.opt_partial_date("date", f.date);
+        o.opt_str("source", &f.source);
+        o.opt_str("note", &f.note);
     }
     for c in &doc.contacts {
         o.header("[[contact]]");

@@ -1,6 +1,8 @@
-//! `/cooperations/{id}`: a cooperation's parties, main-agreement versions, sub-agreements with
-//! their status, where residents go and how to reach the parties' units, decisions with
-//! referendum counts, candidate areas, deadlines and timeline; and
+//! `/cooperations/{id}`: a cooperation's figures, parties with organisation numbers,
+//! organisations, people in roles, staff transfers, main-agreement versions, sub-agreements with
+//! their status (placeholders as such), clauses, payment agreements and their principles,
+//! documents, where residents go and how to reach the parties' units, decisions with referendum
+//! counts, candidate areas with expected gains, deadlines and timeline; and
 //! its calendar feed `/cooperations/{id}/deadlines.ics`.
 
 use std::sync::Arc;
@@ -85,6 +87,23 @@ fn timeline(doc: &CooperationDoc) -> Vec<(Option<PartialDate>, Markup)> {
             ));
         }
     }
+    for d in &doc.documents {
+        if let Some(date) = d.date {
+            out.push((
+                Some(date),
+                trm(
+                    "tl-document",
+                    &[
+                        (
+                            "kind",
+                            html! { (tr(&format!("document-{}", d.kind.as_str()))) },
+                        ),
+                        ("title", in_language(&d.title, language)),
+                    ],
+                ),
+            ));
+        }
+    }
     for e in &doc.events {
         out.push((
             e.date,
@@ -139,6 +158,7 @@ pub(crate) async fn cooperation_page(
             (tr(&format!("status-{}", c.status.as_str())))
         }
         @if let Some(purpose) = &c.purpose { p { (in_language(purpose, language)) } }
+        (figures(doc))
         h2 { (tr("parties")) }
         ul {
             @for p in &c.parties {
@@ -148,6 +168,7 @@ pub(crate) async fn cooperation_page(
                     .fold(Vec::new(), |mut acc, s| { if !acc.contains(&s) { acc.push(s); } acc });
                 li {
                     (party_link(doc, &p.id))
+                    @if let Some(n) = &p.org_number { " " span.muted { "(" (tra("org-number", &[("number", n)])) ")" } }
                     @if !performs.is_empty() {
                         " – " (trm("performs", &[("services", services(registry, &performs))]))
                     } @else if !p.roles.is_empty() {
@@ -160,6 +181,9 @@ pub(crate) async fn cooperation_page(
                 }
             }
         }
+        (organisations(doc))
+        (roles(doc))
+        (staff_transfers(doc))
         @if !doc.main_agreement.is_empty() {
             h2 { (tr("main-agreement")) }
             ol {
@@ -187,7 +211,9 @@ pub(crate) async fn cooperation_page(
                         tr {
                             th scope="row" { (s.number) }
                             td data-label=(tr("col-title")) { (in_language(&s.title, language)) }
-                            td data-label=(tr("col-services")) { (services(registry, &s.services)) }
+                            td data-label=(tr("col-services")) {
+                                @if s.placeholder { em { (tr("sub-placeholder")) } } @else { (services(registry, &s.services)) }
+                            }
                             td data-label=(tr("col-status")) {
                                 (sub_status(&s.valid))
                                 @for r in &s.revisions { "; " (tra("status-revised", &[("date", &day(r.effective))])) }
@@ -198,6 +224,10 @@ pub(crate) async fn cooperation_page(
             }
             p { a href={ "/cooperations/" (c.id) "/report/" (this_year - 1) } { (tra("report-link", &[("year", &(this_year - 1).to_string())])) } }
         }
+        (sub_agreement_count(doc))
+        (clauses(doc, registry))
+        (payments(doc))
+        (documents(doc))
         (contacts(doc, registry))
         @if !doc.decisions.is_empty() {
             h2 { (tr("decisions")) }
@@ -228,7 +258,18 @@ pub(crate) async fn cooperation_page(
             h2 { (tr("areas")) }
             ul {
                 @for a in &doc.candidate_areas {
-                    li { (in_language(&a.area, language)) " – " (tr(&format!("area-status-{}", a.status.as_str()))) }
+                    li {
+                        (in_language(&a.area, language)) " – " (tr(&format!("area-status-{}", a.status.as_str())))
+                        @if !a.expected_gains.is_empty() {
+                            br;
+                            span.muted { (tr("expected-gains")) ": " }
+                            @for (i, g) in a.expected_gains.iter().enumerate() {
+                                @if i > 0 { "; " }
+                                (in_language(g, language))
+                            }
+                        }
+                        @if let Some(note) = &a.note { " " span.muted { (in_language(note, language)) } }
+                    }
                 }
             }
             p { a href={ "/cooperations/" (c.id) "/mapping" } { (tr("mapping-link")) } }
@@ -256,6 +297,248 @@ pub(crate) async fn cooperation_page(
         p { a href={ "/cooperations/" (c.id) "/history" } { (tr("history-link")) } }
     };
     Ok(Html(page(&c.name, body).into_string()))
+}
+
+/// Figures of the cooperation as a whole and counts without names ("about 150,000 residents",
+/// "14 areas, 6 of them named").
+fn figures(doc: &CooperationDoc) -> Markup {
+    if doc.figures.is_empty() {
+        return html! {};
+    }
+    let language = doc.cooperation.language;
+    html! {
+        h2 #figures { (tr("figures-heading")) }
+        ul {
+            @for f in &doc.figures {
+                @let value = i18n::integer(lang(), f.value);
+                li {
+                    strong { @if f.approximate { (tra("figure-approximate", &[("value", &value)])) } @else { (value) } }
+                    " " (in_language(&f.subject, language))
+                    @if let Some(d) = f.date { " (" (partial_time(d)) ")" }
+                    @if !f.named.is_empty() {
+                        br;
+                        (tra("figure-named", &[("count", &f.named.len().to_string())])) ": "
+                        @for (i, id) in f.named.iter().enumerate() {
+                            @if i > 0 { "; " }
+                            @match doc.candidate_areas.iter().find(|a| &a.id == id) {
+                                Some(a) => (in_language(&a.area, language)),
+                                None => (id),
+                            }
+                        }
+                    }
+                    @if let Some(source) = &f.source { br; span.muted { (tr("source")) ": " (in_language(source, language)) } }
+                    @if let Some(note) = &f.note { " " span.muted { (in_language(note, language)) } }
+                }
+            }
+        }
+    }
+}
+
+/// Organisations that are parties or bodies, with their kind and organisation number.
+fn organisations(doc: &CooperationDoc) -> Markup {
+    let orgs = &doc.cooperation.organisations;
+    if orgs.is_empty() {
+        return html! {};
+    }
+    let language = doc.cooperation.language;
+    html! {
+        h2 #organisations { (tr("organisations-heading")) }
+        ul {
+            @for o in orgs {
+                li {
+                    (o.name)
+                    @if let Some(kind) = &o.kind { " – " (in_language(kind, language)) }
+                    @if let Some(n) = &o.org_number { " " span.muted { "(" (tra("org-number", &[("number", n)])) ")" } }
+                }
+            }
+        }
+    }
+}
+
+/// People in roles. A name the file does not mark public is not shown; the role is.
+fn roles(doc: &CooperationDoc) -> Markup {
+    if doc.roles.is_empty() {
+        return html! {};
+    }
+    let language = doc.cooperation.language;
+    html! {
+        h2 #roles { (tr("roles-heading")) }
+        ul {
+            @for r in &doc.roles {
+                li {
+                    @if r.public { strong { (r.person) } } @else { em { (tr("role-name-not-public")) } }
+                    " – " (in_language(&r.role, language))
+                    @if let Some(p) = &r.party { " (" (party_link(doc, p)) ")" }
+                    @match (r.from, r.to) {
+                        (Some(from), Some(to)) => { ", " (trm("held-from-to", &[("from", partial_time(from)), ("to", partial_time(to))])) }
+                        (Some(from), None) => { ", " (trm("held-from", &[("from", partial_time(from))])) }
+                        (None, Some(to)) => { ", " (trm("held-to", &[("to", partial_time(to))])) }
+                        (None, None) => {}
+                    }
+                    @if let Some(note) = &r.note { " " span.muted { (in_language(note, language)) } }
+                }
+            }
+        }
+    }
+}
+
+/// Staff who moved between the parties, about how many, and when.
+fn staff_transfers(doc: &CooperationDoc) -> Markup {
+    if doc.staff_transfers.is_empty() {
+        return html! {};
+    }
+    let language = doc.cooperation.language;
+    html! {
+        h2 #staff { (tr("staff-transfers-heading")) }
+        ul {
+            @for t in &doc.staff_transfers {
+                li {
+                    (trm("staff-transfer-line", &[
+                        ("count", html! { (i18n::integer(lang(), u64::from(t.approx_count))) }),
+                        ("from", party_link(doc, &t.from)),
+                        ("to", party_link(doc, &t.to)),
+                    ]))
+                    @if let Some(d) = t.date { " (" (time(d)) ")" }
+                    @if let Some(note) = &t.note { " " span.muted { (in_language(note, language)) } }
+                }
+            }
+        }
+    }
+}
+
+/// How many sub-agreements the file knows, how many only by number, and how many have a payment
+/// agreement: the "eight sub-agreements, six with payment agreements" of a source.
+fn sub_agreement_count(doc: &CooperationDoc) -> Markup {
+    let placeholders = doc.sub_agreements.iter().filter(|s| s.placeholder).count();
+    if placeholders == 0 {
+        return html! {};
+    }
+    let with_payment = doc
+        .sub_agreements
+        .iter()
+        .filter(|s| {
+            doc.payment_agreements
+                .iter()
+                .any(|p| p.sub_agreement == s.number)
+        })
+        .count();
+    html! {
+        p {
+            (tra("sub-count", &[
+                ("count", &doc.sub_agreements.len().to_string()),
+                ("placeholders", &placeholders.to_string()),
+                ("with_payment", &with_payment.to_string()),
+            ]))
+        }
+    }
+}
+
+/// The agreement's numbered clauses by version, with their subject and the tasks they cover.
+fn clauses(doc: &CooperationDoc, registry: &samvirke_core::Registry) -> Markup {
+    if doc.clauses.is_empty() {
+        return html! {};
+    }
+    let language = doc.cooperation.language;
+    html! {
+        h2 #clauses { (tr("clauses-heading")) }
+        dl.clauses {
+            @for c in &doc.clauses {
+                dt {
+                    @if let Some(v) = c.main_agreement { (tra("main-version", &[("number", &v.to_string())])) ", " }
+                    (tra("clause-number", &[("number", &c.number)]))
+                    " – " (tr(&format!("clause-{}", c.subject.as_str())))
+                }
+                dd {
+                    (in_language(&c.text, language))
+                    br;
+                    span.muted {
+                        @if c.services.is_empty() { (tr("clause-every-task")) } @else { (trm("clause-tasks", &[("services", services(registry, &c.services))])) }
+                    }
+                    @if let Some(note) = &c.note { " " span.muted { (in_language(note, language)) } }
+                }
+            }
+        }
+    }
+}
+
+/// Who pays whom under each payment agreement, and on which principle.
+fn payments(doc: &CooperationDoc) -> Markup {
+    if doc.payment_agreements.is_empty() {
+        return html! {};
+    }
+    let language = doc.cooperation.language;
+    html! {
+        h2 #payment { (tr("payments-heading")) }
+        ul {
+            @for p in &doc.payment_agreements {
+                li {
+                    (trm("payment-line", &[
+                        ("number", html! { (p.sub_agreement) }),
+                        ("payers", html! {
+                            @for (i, payer) in p.payers.iter().enumerate() { @if i > 0 { ", " } (party_link(doc, payer)) }
+                        }),
+                        ("payee", party_link(doc, &p.payee)),
+                        ("period", html! { (day(p.valid.from())) " – " (p.valid.last_day().map_or_else(|| tr("open-ended"), day)) }),
+                    ]))
+                    br;
+                    span.muted { (tr("payment-principle")) ": " } (in_language(&p.principle, language))
+                }
+            }
+        }
+    }
+}
+
+/// The documents the agreement rests on: kind, title, date, what each frames, and where a copy is.
+fn documents(doc: &CooperationDoc) -> Markup {
+    if doc.documents.is_empty() {
+        return html! {};
+    }
+    let language = doc.cooperation.language;
+    html! {
+        h2 #documents { (tr("documents-heading")) }
+        ul {
+            @for d in &doc.documents {
+                li {
+                    @match &d.url {
+                        Some(url) => { a href=(url) { (in_language(&d.title, language)) } }
+                        None => { strong { (in_language(&d.title, language)) } }
+                    }
+                    " – " (tr(&format!("document-{}", d.kind.as_str())))
+                    @if let Some(date) = d.date { ", " (partial_time(date)) }
+                    @let frames = frames(d);
+                    @if !frames.is_empty() { br; span.muted { (tr("document-frames")) ": " } (frames) }
+                    @if let Some(file) = &d.file {
+                        br; span.muted { (tr("document-copy")) ": " } code { (file) }
+                        @if let Some(digest) = &d.sha256 { " " span.muted { "SHA-256 " code title=(digest) { (digest[..12]) "…" } } }
+                    }
+                    @if d.url.is_none() && d.file.is_none() { br; span.muted { (tr("document-no-copy")) } }
+                    @if let Some(note) = &d.note { br; span.muted { (in_language(note, language)) } }
+                }
+            }
+        }
+    }
+}
+
+/// What a document frames, in words ("main agreement, version 2; sub-agreements 3, 4; clause 3.2").
+fn frames(d: &samvirke_core::model::AgreementDocument) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = d.main_agreement {
+        parts.push(tra("main-version", &[("number", &v.to_string())]));
+    }
+    if !d.sub_agreements.is_empty() {
+        let numbers: Vec<String> = d.sub_agreements.iter().map(u32::to_string).collect();
+        parts.push(tra(
+            "document-frames-subs",
+            &[
+                ("count", &numbers.len().to_string()),
+                ("numbers", &numbers.join(", ")),
+            ],
+        ));
+    }
+    for c in &d.clauses {
+        parts.push(tra("clause-number", &[("number", c)]));
+    }
+    parts.join("; ")
 }
 
 /// Where residents go when it is not the performer (each such delegation, in the agreement's

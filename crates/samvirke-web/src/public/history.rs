@@ -220,6 +220,42 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
             "change-event",
             &[("subject", in_language(&event.subject, language))],
         ),
+        Fact::Document { document: d, .. } => trm(
+            "change-document",
+            &[
+                (
+                    "kind",
+                    html! { (tr(&format!("document-{}", d.kind.as_str()))) },
+                ),
+                ("title", in_language(&d.title, language)),
+            ],
+        ),
+        Fact::Clause { clause: c, .. } => trm(
+            "change-clause",
+            &[
+                ("number", html! { (c.number) }),
+                (
+                    "subject",
+                    html! { (tr(&format!("clause-{}", c.subject.as_str()))) },
+                ),
+            ],
+        ),
+        // A name the file does not publish is left out of the public history too.
+        Fact::Role { role: r, .. } if r.public => trm(
+            "change-role",
+            &[
+                ("role", in_language(&r.role, language)),
+                ("person", html! { (r.person) }),
+            ],
+        ),
+        Fact::Role { role: r, .. } => trm(
+            "change-role-unnamed",
+            &[("role", in_language(&r.role, language))],
+        ),
+        Fact::Figure { figure: f, .. } => trm(
+            "change-figure",
+            &[("subject", in_language(&f.subject, language))],
+        ),
         Fact::Contact { contact: c, .. } => trm(
             "change-contact",
             &[("unit", html! { (c.unit) }), ("party", party(&c.party))],

@@ -35,8 +35,16 @@ impl StaffForm for SubAgreementForm {
                 "services",
                 "col-services",
                 Input::Checks(service_options(doc, registry)),
-                true,
-            ),
+                false,
+            )
+            .hint(tr("hint-sub-services")),
+            field(
+                "placeholder",
+                "field-placeholder",
+                Input::Checks(vec![("yes".to_string(), tr("field-placeholder-yes"))]),
+                false,
+            )
+            .hint(tr("hint-placeholder")),
             field("from", "field-from", Input::Date, true),
             field("last_day", "field-last-day", Input::Date, false).hint(tr("hint-last-day")),
             field("note", "field-note", Input::Area, false),
@@ -65,6 +73,9 @@ impl StaffForm for SubAgreementForm {
                 }
                 data.set("from", date_value(Some(s.valid.from())));
                 data.set("last_day", last_day_value(Some(s.valid)));
+                if s.placeholder {
+                    data.push("placeholder", "yes".to_string());
+                }
                 data.set("note", s.note.clone().unwrap_or_default());
             }
         }
@@ -80,7 +91,16 @@ impl StaffForm for SubAgreementForm {
     ) -> Result<CooperationDoc, WebError> {
         let number = p.number(data, "number");
         let title = p.required(data, "title").to_string();
-        let services = p.services(data, "services");
+        let placeholder = data.all("placeholder").contains(&"yes");
+        let services = if placeholder {
+            let ticked = data.all("services");
+            if !ticked.is_empty() {
+                p.labelled("services", "error-placeholder-services");
+            }
+            Vec::new()
+        } else {
+            p.services(data, "services")
+        };
         let valid = p.validity(data, "from", "last_day", true);
         p.finish()?;
         let (Some(number), Some(valid)) = (number, valid) else {
@@ -98,6 +118,7 @@ impl StaffForm for SubAgreementForm {
                 valid,
                 // Revisions are not on the form: an edit keeps them.
                 revisions: old.map(|s| s.revisions.clone()).unwrap_or_default(),
+                placeholder,
                 note: some_text(data.get("note")),
             },
         )?;

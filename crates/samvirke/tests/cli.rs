@@ -815,6 +815,188 @@ both!(events_keep_the_precision_of_their_dates, |env| {
     );
 });
 
+// What the pages publish beyond delegations: documents (shared/seeds/002 lines 21, 25, 27, 93-101),
+// the revised main agreement's clauses (002 lines 45-75), sub-agreements known only by number
+// (002 lines 29-31, 93, 97), people in roles (001 line 18) and figures (001 line 16; 003 line 25).
+// Each wrong record is placed at its line; the examples are written back as read.
+both!(
+    documents_clauses_roles_and_figures_keep_what_the_pages_say,
+    |env| {
+        let with = |body: &str| format!("{BASE}\n{body}");
+        let document = "[[document]]\nid = \"klager\"\nkind = \"complaint_procedure\"\ntitle = \"Forretningsgang for klagebehandling\"\n";
+        let clause = "[[clause]]\nnumber = \"3.4\"\nsubject = \"savings_sharing\"\ntext = \"Dragør får andel i besparelsen.\"\n";
+        let role =
+            "[[role]]\nid = \"formand\"\nperson = \"Hans Barlach (K)\"\nrole = \"formand\"\n";
+        let figure = "[[figure]]\nid = \"borgere\"\nsubject = \"borgere\"\n";
+        for text in [
+        with(&format!("{document}sub_agreements = [1]\nurl = \"https://www.dragoer.dk/klager.pdf\"\ndate = \"2019-autumn\"\n")),
+        with(&format!("{clause}\n{document}clauses = [\"3.4\"]\nfile = \"docs/klager.pdf\"\nsha256 = \"{}\"\n", "AB".repeat(32))),
+        with(&format!("{role}public = true\nparty = \"DK-0185\"\nfrom = \"2018\"\nto = 2021-12-31\n")),
+        with(&format!("{figure}value = 150_000\napproximate = true\n")),
+        BASE.replace("from = 2007-01-01\n\n[[delegation]]", "from = 2007-01-01\n\n[[sub_agreement]]\nnumber = 7\ntitle = \"Delaftale 7\"\nplaceholder = true\nfrom = 2007-01-01\n\n[[delegation]]"),
+    ] {
+        let file = env.write("ok.toml", &text);
+        assert!(
+            env.ok(&["check", file.to_str().unwrap()]).contains("1 file OK"),
+            "{text}"
+        );
+    }
+        let placeholder = BASE.replace(
+            "services = [\"svc\"]\nfrom = 2007-01-01\n\n[[delegation]]",
+            "services = [\"svc\"]\nplaceholder = true\nfrom = 2007-01-01\n\n[[delegation]]",
+        );
+        for (text, needle, expected) in [
+            (
+                with(&document.replace("complaint_procedure", "memo")),
+                "kind = \"memo\"",
+                "\"memo\" is not one of: main_agreement, sub_agreement, payment_agreement, delegation_guidelines, complaint_procedure, payment_principles, summary_memo, letter_of_intent, plan, other",
+            ),
+            (
+                with(&format!("{document}url = \"www.dragoer.dk\"\n")),
+                "www.dragoer.dk",
+                "is not a web address; write it with https://",
+            ),
+            (
+                with(&format!("{document}file = \"k.pdf\"\nsha256 = \"abc\"\n")),
+                "\"abc\"",
+                "is not a SHA-256 digest; it must be 64 hexadecimal digits",
+            ),
+            (
+                with(&format!("{document}sha256 = \"{}\"\n", "0".repeat(64))),
+                "sha256",
+                "add `file = \"…\"` naming the copy",
+            ),
+            (
+                with(&format!("{document}sub_agreements = [9]\n")),
+                "sub_agreements = [9]",
+                "sub-agreement 9 does not exist",
+            ),
+            (
+                with(&format!("{document}clauses = [\"3.9\"]\n")),
+                "clauses = [\"3.9\"]",
+                "clause 3.9 is not recorded",
+            ),
+            (
+                with(&format!("{document}main_agreement = 2\n")),
+                "main_agreement = 2",
+                "main agreement version 2 is not recorded",
+            ),
+            (
+                with(&clause.replace("\"3.4\"", "\"§ 3\"")),
+                "§ 3",
+                "is not a clause number; write numbers separated by dots",
+            ),
+            (
+                with(&format!(
+                    "{clause}\n{}",
+                    clause.replace("3.4\"", "3.4\" # again")
+                )),
+                "# again",
+                "clause 3.4 appears twice",
+            ),
+            (
+                with(&format!("{clause}services = [\"svd\"]\n")),
+                "[\"svd\"]",
+                "unknown service \"svd\"",
+            ),
+            (
+                with(role),
+                "[[role]]",
+                "missing; [role[0]] needs `public = true` (an elected office the source names), or `public = false`",
+            ),
+            (
+                with(&format!("{role}public = \"yes\"\n")),
+                "\"yes\"",
+                "true or false",
+            ),
+            (
+                with(&format!("{role}public = true\nparty = \"DK-0101\"\n")),
+                "DK-0101",
+                "not a party to the cooperation",
+            ),
+            (
+                with(&format!(
+                    "{role}public = true\nfrom = 2021-01-01\nto = \"2019\" # early\n"
+                )),
+                "# early",
+                "the role ends (2019) before it begins (2021-01-01)",
+            ),
+            (
+                with(figure),
+                "[[figure]]",
+                "missing; [figure[0]] needs `value = 150000`",
+            ),
+            (
+                with(&format!("{figure}value = -3\n")),
+                "-3",
+                "is out of range",
+            ),
+            (
+                with(&format!("{figure}value = 14\nnamed = [\"vand\"]\n")),
+                "[\"vand\"]",
+                "\"vand\" is not a candidate area of this file",
+            ),
+            (
+                placeholder,
+                "services = [\"svc\"]",
+                "is a placeholder (only its number is known) but lists services",
+            ),
+            (
+                BASE.replace("services = [\"svc\"]\nfrom", "placeholder = true\nfrom"),
+                "sub_agreement = 1",
+                "is a placeholder (only its number is known), so no delegation can rest on it",
+            ),
+        ] {
+            assert_rejected(env, &text, needle, expected);
+        }
+        env.import_examples();
+        let dragoer = env.ok(&["export", "dragoer-taarnby"]);
+        for line in [
+            // "de 8 delaftaler" (line 97): 6 and 7 are known only by number.
+            "[[sub_agreement]]\nnumber = 6\ntitle = \"Delaftale 6\"\nfrom = 2007-01-01\nplaceholder = true",
+            "[[sub_agreement]]\nnumber = 7\ntitle = \"Delaftale 7\"\nfrom = 2007-01-01\nplaceholder = true",
+            // Line 67: 3.4 covers every task (no `services`).
+            "[[clause]]\nnumber = \"3.4\"\nmain_agreement = 2\nsubject = \"savings_sharing\"\ntext = \"I tilfælde af effektiviseringer",
+            // Line 61: Tårnby's service level unless agreed otherwise.
+            "number = \"3.1\"\nmain_agreement = 2\nsubject = \"service_level\"",
+            // Lines 21, 25, 27 and 93: the four documents.
+            "[[document]]\nid = \"sammenfattende-notat-2019\"\nkind = \"summary_memo\"",
+            "[[document]]\nid = \"retningslinjer-delegation\"\nkind = \"delegation_guidelines\"\ntitle = \"Generelle retningslinjer for delegation\"\nsub_agreements = [3, 4, 5, 6, 7, 8]",
+            "[[document]]\nid = \"forretningsgang-klagebehandling\"\nkind = \"complaint_procedure\"\ntitle = \"Forretningsgang for klagebehandling\"\nsub_agreements = [1, 2, 3, 4, 5, 6, 7, 8]",
+            "kind = \"payment_principles\"\ntitle = \"Betalingsprincipper\"\nsub_agreements = [3, 4, 5, 6, 7, 8]\nclauses = [\"3.2\", \"3.3\", \"3.4\"]",
+        ] {
+            assert!(dragoer.contains(line), "{line} not in:\n{dragoer}");
+        }
+        assert!(!dragoer.contains("services = []"), "{dragoer}");
+        let syd = env.ok(&["export", "koebenhavn-syd"]);
+        for line in [
+            // Line 18: "formand for København Syd samarbejdet, Greve-borgmester Hans Barlach (K)".
+            "[[role]]\nid = \"formand\"\nperson = \"Hans Barlach (K)\"\nrole = \"formand for København Syd-samarbejdet\"\npublic = true",
+            "[[role]]\nid = \"borgmester-greve\"\nperson = \"Hans Barlach (K)\"\nrole = \"borgmester\"\nparty = \"DK-0253\"\npublic = true",
+            // Line 16: "omkring 150.000 borgere".
+            "[[figure]]\nid = \"borgere\"\nsubject = \"borgere i de fire kommuner tilsammen\"\nvalue = 150000\napproximate = true",
+        ] {
+            assert!(syd.contains(line), "{line} not in:\n{syd}");
+        }
+        let vm = env.ok(&["export", "vastra-malardalen"]);
+        for line in [
+            // Line 25: "14 områden som prioriterats av politiken. Där ingår bland annat:" six.
+            "value = 14\nnamed = [\"gemensam-rekryteringsenhet\", \"strategi-naringsliv-besoksnaring\", \"utbildning-efter-grundskolan\", \"gemensam-va-organisation\", \"samordna-hemtjanst\", \"samordna-socialtjanst\"]",
+            // Line 46: the letter of intent of 31 August 2016.
+            "[[document]]\nid = \"avsiktsforklaring\"\nkind = \"letter_of_intent\"\ntitle = \"Avsiktsförklaring om fördjupad samverkan\"\ndate = 2016-08-31",
+        ] {
+            assert!(vm.contains(line), "{line} not in:\n{vm}");
+        }
+        for (name, text) in [("d.toml", &dragoer), ("s.toml", &syd), ("v.toml", &vm)] {
+            env.write(name, text);
+        }
+        assert!(
+            env.ok(&["import", "d.toml", "s.toml", "v.toml"])
+                .contains("Nothing to record")
+        );
+    }
+);
+
 both!(contact_errors_name_their_place, |env| {
     let contact = |body: &str| {
         format!(

@@ -225,7 +225,10 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.header("[[sub_agreement]]");
         o.line("number", s.number.to_string());
         o.str("title", &s.title);
-        o.line("services", list(&s.services, |s| quote(s.as_str())));
+        // A placeholder has no services; the line would say nothing.
+        if !(s.placeholder && s.services.is_empty()) {
+            o.line("services", list(&s.services, |s| quote(s.as_str())));
+        }
         o.interval(&s.valid);
         if s.placeholder {
             o.line("placeholder", "true".to_string());

@@ -439,22 +439,29 @@ fn clauses(doc: &CooperationDoc, registry: &samvirke_core::Registry) -> Markup {
         return html! {};
     }
     let language = doc.cooperation.language;
+    // The clauses arrive sorted by version, then number: group them by version.
+    let mut versions: Vec<(Option<u32>, Vec<&samvirke_core::model::Clause>)> = Vec::new();
+    for c in &doc.clauses {
+        match versions.last_mut() {
+            Some((v, group)) if *v == c.main_agreement => group.push(c),
+            _ => versions.push((c.main_agreement, vec![c])),
+        }
+    }
     html! {
         h2 #clauses { (tr("clauses-heading")) }
-        dl.clauses {
-            @for c in &doc.clauses {
-                dt {
-                    @if let Some(v) = c.main_agreement { (tra("main-version", &[("number", &v.to_string())])) ", " }
-                    (tra("clause-number", &[("number", &c.number)]))
-                    " – " (tr(&format!("clause-{}", c.subject.as_str())))
-                }
-                dd {
-                    (in_language(&c.text, language))
-                    br;
-                    span.muted {
-                        @if c.services.is_empty() { (tr("clause-every-task")) } @else { (trm("clause-tasks", &[("services", services(registry, &c.services))])) }
+        p { (tr("clauses-intro")) }
+        @for (version, group) in versions {
+            @if let Some(v) = version { h3 { (tra("clauses-version", &[("number", &v.to_string())])) } }
+            dl.clauses {
+                @for c in group {
+                    dt { (tra("clause-number", &[("number", &c.number)])) " – " (tr(&format!("clause-{}", c.subject.as_str()))) }
+                    dd {
+                        (in_language(&c.text, language))
+                        @if !c.services.is_empty() {
+                            br; span.muted { (trm("clause-tasks", &[("services", services(registry, &c.services))])) }
+                        }
+                        @if let Some(note) = &c.note { br; span.muted { (in_language(note, language)) } }
                     }
-                    @if let Some(note) = &c.note { " " span.muted { (in_language(note, language)) } }
                 }
             }
         }
@@ -503,7 +510,8 @@ fn documents(doc: &CooperationDoc) -> Markup {
                         Some(url) => { a href=(url) { (in_language(&d.title, language)) } }
                         None => { strong { (in_language(&d.title, language)) } }
                     }
-                    " – " (tr(&format!("document-{}", d.kind.as_str())))
+                    @let kind = tr(&format!("document-{}", d.kind.as_str()));
+                    @if kind.to_lowercase() != d.title.to_lowercase() { " – " (kind) }
                     @if let Some(date) = d.date { ", " (partial_time(date)) }
                     @let frames = frames(d);
                     @if !frames.is_empty() { br; span.muted { (tr("document-frames")) ": " } (frames) }
@@ -523,7 +531,7 @@ fn documents(doc: &CooperationDoc) -> Markup {
 fn frames(d: &samvirke_core::model::AgreementDocument) -> String {
     let mut parts = Vec::new();
     if let Some(v) = d.main_agreement {
-        parts.push(tra("main-version", &[("number", &v.to_string())]));
+        parts.push(tra("tl-main-version", &[("number", &v.to_string())]));
     }
     if !d.sub_agreements.is_empty() {
         let numbers: Vec<String> = d.sub_agreements.iter().map(u32::to_string).collect();

@@ -467,7 +467,6 @@ document-frames-subs = { $count ->
 }
 document-copy = Kopi
 document-no-copy = Hverken link eller kopi er registreret.
-tl-document = { $kind }: { $title }
 change-document = Dokument ({ $kind }): { $title }
 change-clause = Punkt { $number } ({ $subject })
 change-role = { $role }: { $person }

@@ -467,7 +467,6 @@ document-frames-subs = { $count ->
 }
 document-copy = Copy
 document-no-copy = Neither a link nor a copy is recorded.
-tl-document = { $kind }: { $title }
 change-document = Document ({ $kind }): { $title }
 change-clause = Clause { $number } ({ $subject })
 change-role = { $role }: { $person }

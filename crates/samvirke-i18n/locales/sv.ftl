@@ -467,7 +467,6 @@ document-frames-subs = { $count ->
 }
 document-copy = Kopia
 document-no-copy = Varken länk eller kopia är registrerad.
-tl-document = { $kind }: { $title }
 change-document = Dokument ({ $kind }): { $title }
 change-clause = Punkt { $number } ({ $subject })
 change-role = { $role }: { $person }

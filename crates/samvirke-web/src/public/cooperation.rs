@@ -87,23 +87,6 @@ fn timeline(doc: &CooperationDoc) -> Vec<(Option<PartialDate>, Markup)> {
             ));
         }
     }
-    for d in &doc.documents {
-        if let Some(date) = d.date {
-            out.push((
-                Some(date),
-                trm(
-                    "tl-document",
-                    &[
-                        (
-                            "kind",
-                            html! { (tr(&format!("document-{}", d.kind.as_str()))) },
-                        ),
-                        ("title", in_language(&d.title, language)),
-                    ],
-                ),
-            ));
-        }
-    }
     for e in &doc.events {
         out.push((
             e.date,

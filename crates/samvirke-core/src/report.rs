@@ -550,7 +550,8 @@ impl Registry {
         let parts = doc
             .sub_agreements
             .iter()
-            .filter(|s| s.valid.overlaps(&span))
+            // A placeholder is known only by its number: there is nothing to report on.
+            .filter(|s| s.valid.overlaps(&span) && !s.placeholder)
             .map(|sub| {
                 let delegations: Vec<_> = doc
                     .delegations
@@ -770,6 +771,7 @@ impl Registry {
         let parts = doc
             .sub_agreements
             .iter()
+            .filter(|sub| !sub.placeholder)
             .map(|sub| {
                 let mut years: Vec<i32> = runs
                     .iter()

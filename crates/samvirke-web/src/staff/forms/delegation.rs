@@ -52,7 +52,19 @@ impl StaffForm for DelegationForm {
             field(
                 "sub_agreement",
                 "field-sub-agreement",
-                Input::Select(sub_options(doc)),
+                // A placeholder (only its number known) cannot carry a delegation.
+                Input::Select(
+                    sub_options(doc)
+                        .into_iter()
+                        .filter(|(n, _)| {
+                            !doc.is_some_and(|d| {
+                                d.sub_agreements
+                                    .iter()
+                                    .any(|s| s.placeholder && s.number.to_string() == *n)
+                            })
+                        })
+                        .collect(),
+                ),
                 false,
             ),
             field("clause", "field-clause", Input::Text, false).hint(tr("hint-clause")),

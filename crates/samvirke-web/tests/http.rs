@@ -5209,7 +5209,7 @@ both!(
         // Every free-text field of every example (names, purposes, notes, titles, clauses, summaries,
         // justifications, …) ends with markup; the import's reason has it too.
         let free_text = regex::Regex::new(
-        r#"(?m)^(\s*(?:note|title|justification|name|clause|principle|subject|summary|purpose|results|question|outlook|description|role)\s*=\s*"[^"\n]*)("\s*)$"#,
+        r#"(?m)^(\s*(?:note|title|justification|name|clause|principle|subject|summary|purpose|results|question|outlook|description|role|text|person)\s*=\s*"([^"\n]*))("\s*)$"#,
     )
     .unwrap();
         let mut store = Store::open(&app.db).unwrap();
@@ -5219,8 +5219,19 @@ both!(
         for entry in std::fs::read_dir(EXAMPLES).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            marked_fields += free_text.find_iter(&text).count();
-            let marked = free_text.replace_all(&text, format!("${{1}}{MARKUP}${{2}}"));
+            // A clause's `subject` is one of a fixed list, not free text.
+            let is_free = |c: &regex::Captures| {
+                !(c[1].trim_start().starts_with("subject")
+                    && samvirke_core::model::ClauseSubject::parse(&c[2]).is_some())
+            };
+            marked_fields += free_text.captures_iter(&text).filter(is_free).count();
+            let marked = free_text.replace_all(&text, |c: &regex::Captures| {
+                if is_free(c) {
+                    format!("{}{MARKUP}{}", &c[1], &c[3])
+                } else {
+                    c[0].to_string()
+                }
+            });
             let parsed = parse_file(&path.display().to_string(), &marked)
                 .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
             changes.extend(Store::diff(

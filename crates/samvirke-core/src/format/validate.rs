@@ -629,13 +629,7 @@ impl Checker<'_> {
                 self.check_main_version(&format!("{base}.main_agreement"), v);
             }
             for (j, n) in d.sub_agreements.iter().enumerate() {
-                if !doc.sub_agreements.iter().any(|s| s.number == *n) {
-                    self.error(
-                        &format!("{base}.sub_agreements[{j}]"),
-                        said!("diag-sub-missing", number = *n),
-                        format!("sub-agreement {n} does not exist in this file"),
-                    );
-                }
+                self.check_sub_number(&format!("{base}.sub_agreements[{j}]"), *n);
             }
             for (j, number) in d.clauses.iter().enumerate() {
                 if !doc.clauses.iter().any(|c| &c.number == number) {
@@ -653,6 +647,17 @@ impl Checker<'_> {
                     "a SHA-256 is the digest of a copy; add `file = \"…\"` naming the copy, or remove `sha256`".to_string(),
                 );
             }
+        }
+    }
+
+    /// A reference to sub-agreement `number`, which must be in the file.
+    fn check_sub_number(&mut self, path: &str, number: u32) {
+        if !self.doc.sub_agreements.iter().any(|s| s.number == number) {
+            self.error(
+                path,
+                said!("diag-sub-missing", number = number),
+                format!("sub-agreement {number} does not exist in this file"),
+            );
         }
     }
 
@@ -863,14 +868,8 @@ impl Checker<'_> {
         for (i, e) in doc.evaluations.iter().enumerate() {
             let base = format!("evaluation[{}]", self.origins.evaluation[i]);
             self.check_party(&format!("{base}.party"), &e.party, role::EVALUATING);
-            if let Some(n) = e.sub_agreement
-                && !doc.sub_agreements.iter().any(|s| s.number == n)
-            {
-                self.error(
-                    &format!("{base}.sub_agreement"),
-                    said!("diag-sub-missing", number = n),
-                    format!("sub-agreement {n} does not exist in this file"),
-                );
+            if let Some(n) = e.sub_agreement {
+                self.check_sub_number(&format!("{base}.sub_agreement"), n);
             }
             if e.reasons.trim().is_empty() {
                 self.error(
@@ -911,14 +910,8 @@ impl Checker<'_> {
             for (j, owner) in ob.owners.iter().enumerate() {
                 self.check_party(&format!("{base}.owners[{j}]"), owner, role::OWNER);
             }
-            if let Some(n) = ob.sub_agreement
-                && !doc.sub_agreements.iter().any(|s| s.number == n)
-            {
-                self.error(
-                    &format!("{base}.sub_agreement"),
-                    said!("diag-sub-missing", number = n),
-                    format!("sub-agreement {n} does not exist in this file"),
-                );
+            if let Some(n) = ob.sub_agreement {
+                self.check_sub_number(&format!("{base}.sub_agreement"), n);
             }
         }
         for (i, p) in doc.payment_agreements.iter().enumerate() {

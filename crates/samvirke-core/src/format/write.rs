@@ -67,6 +67,11 @@ impl Out {
             None => {}
         }
     }
+    fn opt_number(&mut self, key: &str, value: Option<u32>) {
+        if let Some(n) = value {
+            self.line(key, n.to_string());
+        }
+    }
     fn interval(&mut self, value: &Interval) {
         self.date("from", value.from());
         self.opt_date("to", value.to());
@@ -249,9 +254,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
             list(&d.for_municipalities, |m| quote(&m.to_string())),
         );
         o.interval(&d.valid);
-        if let Some(n) = d.sub_agreement {
-            o.line("sub_agreement", n.to_string());
-        }
+        o.opt_number("sub_agreement", d.sub_agreement);
         o.opt_str("clause", &d.clause);
         if let Some(c) = d.contact {
             o.str("contact", c.as_str());
@@ -342,9 +345,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.str("kind", d.kind.as_str());
         o.str("title", &d.title);
         o.opt_partial_date("date", d.date);
-        if let Some(v) = d.main_agreement {
-            o.line("main_agreement", v.to_string());
-        }
+        o.opt_number("main_agreement", d.main_agreement);
         if !d.sub_agreements.is_empty() {
             o.line("sub_agreements", list(&d.sub_agreements, u32::to_string));
         }
@@ -360,9 +361,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
     for c in &doc.clauses {
         o.header("[[clause]]");
         o.str("number", &c.number);
-        if let Some(v) = c.main_agreement {
-            o.line("main_agreement", v.to_string());
-        }
+        o.opt_number("main_agreement", c.main_agreement);
         o.str("subject", c.subject.as_str());
         o.str("text", &c.text);
         if !c.services.is_empty() {
@@ -488,9 +487,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.header("[[evaluation]]");
         o.str("party", &e.party.to_string());
         o.date("on", e.on);
-        if let Some(n) = e.sub_agreement {
-            o.line("sub_agreement", n.to_string());
-        }
+        o.opt_number("sub_agreement", e.sub_agreement);
         o.str("delivers", e.delivers.as_str());
         o.str("value_for_money", e.value_for_money.as_str());
         o.str("reasons", &e.reasons);
@@ -520,9 +517,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.line("title", names_table(&ob.title));
         o.parties("owners", &ob.owners);
         o.opt_str("role", &ob.role);
-        if let Some(n) = ob.sub_agreement {
-            o.line("sub_agreement", n.to_string());
-        }
+        o.opt_number("sub_agreement", ob.sub_agreement);
         let due = match ob.due {
             DueRule::FixedDay { month, day } => {
                 format!("{{ kind = \"fixed_day\", month = {month}, day = {day} }}")

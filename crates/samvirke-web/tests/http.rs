@@ -1981,7 +1981,7 @@ both!(
                     "8 delaftaler kendes, heraf 2 kun ved nummer; 6 har en betalingsaftale.",
                     "Kun nummeret kendes; indholdet er ukendt",
                     "Hovedaftalen, version 2",
-                    "punkt 3.4 – Deling af besparelser",
+                    "Punkt 3.4 – Deling af besparelser",
                     "Generelle retningslinjer for delegation – retningslinjer for delegation",
                     "Rammer for: delaftale 3, 4, 5, 6, 7, 8",
                     "Hverken link eller kopi er registreret.",
@@ -1993,7 +1993,7 @@ both!(
                     "8 delavtal är kända, varav 2 bara till numret; 6 har ett betalningsavtal.",
                     "Bara numret är känt; innehållet är okänt",
                     "Huvudavtalet, version 2",
-                    "punkt 3.4 – Delning av besparingar",
+                    "Punkt 3.4 – Delning av besparingar",
                     "Generelle retningslinjer for delegation – riktlinjer för delegering",
                     "Ramar för: delavtal 3, 4, 5, 6, 7, 8",
                     "Varken länk eller kopia är registrerad.",
@@ -2005,7 +2005,7 @@ both!(
                     "8 delavtaler er kjent, av dem 2 bare ved nummer; 6 har en betalingsavtale.",
                     "Bare nummeret er kjent; innholdet er ukjent",
                     "Hovedavtalen, versjon 2",
-                    "punkt 3.4 – Deling av innsparinger",
+                    "Punkt 3.4 – Deling av innsparinger",
                     "Generelle retningslinjer for delegation – retningslinjer for delegering",
                     "Rammer for: delavtale 3, 4, 5, 6, 7, 8",
                     "Verken lenke eller kopi er registrert.",
@@ -2017,7 +2017,7 @@ both!(
                     "8 sub-agreements are known, 2 of them only by number; 6 have a payment agreement.",
                     "Only the number is known; the content is not",
                     "The main agreement, version 2",
-                    "clause 3.4 – Sharing of savings",
+                    "Clause 3.4 – Sharing of savings",
                     "Generelle retningslinjer for delegation – delegation guidelines",
                     "Frames: sub-agreements 3, 4, 5, 6, 7, 8",
                     "Neither a link nor a copy is recorded.",
@@ -2031,6 +2031,11 @@ both!(
         }
         // A text in Danish on a Swedish page is marked as Danish.
         let sv = app.page("sv", "/cooperations/dragoer-taarnby");
+        // Every payment agreement has the same principle: it is said once.
+        let principle =
+            "Princip för alla betalningsavtal: <span lang=\"da\">Den delegerende kommune betaler";
+        assert_eq!(sv.matches(principle).count(), 1, "{sv}");
+        assert_eq!(sv.matches("Den delegerende kommune betaler den beregnede årlige omkostning ved opgavens udførelse (3.2)").count(), 1);
         assert!(
             sv.contains("<span lang=\"da\">Den delegerende kommune betaler den beregnede årlige omkostning ved opgavens udførelse.</span>"),
             "{sv}"

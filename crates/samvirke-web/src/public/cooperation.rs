@@ -437,7 +437,7 @@ fn clauses(doc: &CooperationDoc, registry: &samvirke_core::Registry) -> Markup {
             @if let Some(v) = version { h3 { (tra("clauses-version", &[("number", &v.to_string())])) } }
             dl.clauses {
                 @for c in group {
-                    dt { (tra("clause-number", &[("number", &c.number)])) " – " (tr(&format!("clause-{}", c.subject.as_str()))) }
+                    dt { (tra("clause-heading", &[("number", &c.number)])) " – " (tr(&format!("clause-{}", c.subject.as_str()))) }
                     dd {
                         (in_language(&c.text, language))
                         @if !c.services.is_empty() {
@@ -453,12 +453,15 @@ fn clauses(doc: &CooperationDoc, registry: &samvirke_core::Registry) -> Markup {
 
 /// Who pays whom under each payment agreement, and on which principle.
 fn payments(doc: &CooperationDoc) -> Markup {
-    if doc.payment_agreements.is_empty() {
+    let Some(first) = doc.payment_agreements.first().map(|p| &p.principle) else {
         return html! {};
-    }
+    };
     let language = doc.cooperation.language;
+    // One principle for every payment agreement (Dragør–Tårnby's 3.2–3.4) is said once.
+    let shared = doc.payment_agreements.iter().all(|p| &p.principle == first);
     html! {
         h2 #payment { (tr("payments-heading")) }
+        @if shared { p { (tr("payment-principle-all")) ": " (in_language(first, language)) } }
         ul {
             @for p in &doc.payment_agreements {
                 li {
@@ -470,8 +473,10 @@ fn payments(doc: &CooperationDoc) -> Markup {
                         ("payee", party_link(doc, &p.payee)),
                         ("period", html! { (day(p.valid.from())) " – " (p.valid.last_day().map_or_else(|| tr("open-ended"), day)) }),
                     ]))
-                    br;
-                    span.muted { (tr("payment-principle")) ": " } (in_language(&p.principle, language))
+                    @if !shared {
+                        br;
+                        span.muted { (tr("payment-principle")) ": " } (in_language(&p.principle, language))
+                    }
                 }
             }
         }

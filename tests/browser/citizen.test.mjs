@@ -60,6 +60,10 @@ test('a Dragør resident is told that Tårnby performs § 86 training but that t
   assert.equal(await where.locator('a[href^="tel:"]').getAttribute('href'), 'tel:32890100');
   assert.match(await where.textContent(), /Digital Post\s*Digital Post til Borgmestersekretariatet/);
   assert.match(await page.locator('dl.summary').textContent(), /Indsigt i dine personoplysninger\s*Tårnby/);
+  // The clauses the answer rests on, 2.3 among them, in the agreement's words.
+  const clauses = page.locator('section.clauses');
+  assert.equal(await clauses.locator('h3').textContent(), 'Det siger aftalen');
+  assert.match(await clauses.textContent(), /Punkt 2\.3 – Borgeren\s*Hensynet til borgeren betyder/);
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
   assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help}`), []);

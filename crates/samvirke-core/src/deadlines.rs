@@ -772,6 +772,7 @@ mod tests {
             term: None,
             sources: Vec::new(),
             settlements: Default::default(),
+            note: None,
         })
     }
 

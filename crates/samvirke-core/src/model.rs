@@ -386,6 +386,9 @@ pub struct Organisation {
     /// What kind of body it is, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A party to a cooperation.
@@ -410,6 +413,9 @@ pub struct Party {
     /// How the party sends and receives e-invoices, and where it is paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoicing: Option<Invoicing>,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A party's e-invoicing details (`[party.invoicing]`): its Peppol endpoint, VAT number, postal
@@ -535,6 +541,9 @@ pub struct Cooperation {
     /// Who may see its settlements.
     #[serde(default, skip_serializing_if = "SettlementAccess::is_public")]
     pub settlements: SettlementAccess,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A service (task) and its legal basis.
@@ -551,6 +560,9 @@ pub struct Service {
     /// KOSTRA function (NO) or another public code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_code: Option<String>,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// An adoption of an agreement version by one party.
@@ -580,6 +592,9 @@ pub struct MainAgreementVersion {
     pub adopted: Vec<Adoption>,
     /// What changed in this version.
     pub summary: String,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl MainAgreementVersion {
@@ -793,6 +808,9 @@ pub struct TakeBack {
     pub sub_agreements_revised: Vec<u32>,
     /// What happened, in words.
     pub summary: String,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Counts of a referendum; validated so that `valid = yes + no` and `cast ≥ valid`.
@@ -1071,13 +1089,32 @@ impl Clause {
     }
 }
 
+impl ClauseSubject {
+    /// What a citizen's answer cites: how the tasks are solved, the citizen, the service level
+    /// and access to data.
+    pub const ANSWER: &'static [ClauseSubject] = &[
+        ClauseSubject::Model,
+        ClauseSubject::Citizen,
+        ClauseSubject::ServiceLevel,
+        ClauseSubject::DataAccess,
+    ];
+    /// What a settlement cites: payment, the cost principle and the sharing of savings.
+    pub const SETTLEMENT: &'static [ClauseSubject] = &[
+        ClauseSubject::Payment,
+        ClauseSubject::CostPrinciple,
+        ClauseSubject::SavingsSharing,
+    ];
+}
+
 /// A person in a role: the chair of a cooperation, a party's mayor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleHolder {
     /// Slug id within the cooperation.
     pub id: String,
-    /// The person's name.
+    /// The person's name; left out of what anyone may read when `public` is false (see
+    /// [`RoleHolder::for_public`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub person: String,
     /// The role, in the cooperation's language ("formand for samarbejdet", "borgmester").
     pub role: String,
@@ -1099,6 +1136,19 @@ pub struct RoleHolder {
     /// A note: what the source says and does not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl RoleHolder {
+    /// The role as anyone may read it: without the person's name unless the name is public.
+    pub fn for_public(&self) -> std::borrow::Cow<'_, RoleHolder> {
+        if self.public {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        std::borrow::Cow::Owned(RoleHolder {
+            person: String::new(),
+            ..self.clone()
+        })
+    }
 }
 
 /// A figure the source gives for the cooperation as a whole, or a count without the names
@@ -1320,6 +1370,9 @@ pub struct Evaluation {
     /// What the evaluation rests on (fact sheets, settlements, reports), in words or links.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 slug_enum!(
@@ -1492,6 +1545,9 @@ pub struct Scenario {
     /// Whether the public may read it (its page, decision paper and JSON); staff always can.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub published: bool,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One proposed change.
@@ -1636,6 +1692,9 @@ pub struct Obligation {
     /// The clause that sets it, in the agreement's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clause: Option<String>,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A payer's share in a key: parts (any whole numbers; `{ A = 1, B = 3 }` is 25 % / 75 %).
@@ -1768,6 +1827,9 @@ pub struct PaymentAgreement {
     /// Days the payee has to answer a dispute (30 when not given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispute_days: Option<u32>,
+    /// A note: what the source says and does not say, or an assumption made in recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// How VAT applies to a payment agreement's payments.
@@ -2303,6 +2365,44 @@ pub struct IssuedInvoice {
 }
 
 impl Fact {
+    /// Whether anyone may read the fact at all: not a scenario its editors have not published.
+    pub fn is_published(&self) -> bool {
+        !matches!(self, Fact::Scenario { scenario, .. } if !scenario.published)
+    }
+
+    /// The fact as anyone may read it: a role without its person's name unless it is public; a
+    /// scenario not published with its id and dates only (what it proposes stays with its
+    /// editors until they publish it).
+    pub fn for_public(&self) -> std::borrow::Cow<'_, Fact> {
+        match self {
+            Fact::Role { cooperation, role } if !role.public => {
+                std::borrow::Cow::Owned(Fact::Role {
+                    cooperation: cooperation.clone(),
+                    role: role.for_public().into_owned(),
+                })
+            }
+            Fact::Scenario {
+                cooperation,
+                scenario,
+            } if !scenario.published => std::borrow::Cow::Owned(Fact::Scenario {
+                cooperation: cooperation.clone(),
+                scenario: Scenario {
+                    id: scenario.id.clone(),
+                    name: String::new(),
+                    prepared: scenario.prepared,
+                    known_on: scenario.known_on,
+                    description: None,
+                    changes: Vec::new(),
+                    staff: Vec::new(),
+                    adopted: scenario.adopted.clone(),
+                    published: false,
+                    note: None,
+                },
+            }),
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
     /// The cooperation the fact belongs to.
     pub fn cooperation(&self) -> &CooperationId {
         match self {
@@ -2433,6 +2533,54 @@ impl Fact {
 }
 
 impl CooperationDoc {
+    /// The document as anyone may read it: the names of people in roles that are not public and
+    /// the scenarios not published left out (staff, and a write's `If-Match`, see the whole
+    /// document).
+    pub fn for_public(&self) -> std::borrow::Cow<'_, CooperationDoc> {
+        if self.roles.iter().all(|r| r.public) && self.scenarios.iter().all(|s| s.published) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut doc = self.clone();
+        for role in &mut doc.roles {
+            if let std::borrow::Cow::Owned(public) = role.for_public() {
+                *role = public;
+            }
+        }
+        // A scenario its editors have not published is theirs until they do.
+        doc.scenarios.retain(|s| s.published);
+        std::borrow::Cow::Owned(doc)
+    }
+
+    /// The main-agreement version in force on `on`: the latest that counts from that day or
+    /// before (the latest-numbered of those counting from the same day).
+    pub fn main_agreement_on(&self, on: Date) -> Option<&MainAgreementVersion> {
+        self.main_agreement
+            .iter()
+            .filter(|v| v.counts_from().is_some_and(|f| f <= on))
+            .max_by_key(|v| (v.counts_from(), v.number))
+    }
+
+    /// The clauses in force on `on` about one of `subjects` that cover one of `services`, in the
+    /// order of their numbers: those of the main-agreement version in force, and those the file
+    /// ties to no version.
+    pub fn clauses_on(
+        &self,
+        on: Date,
+        services: &[&ServiceId],
+        subjects: &[ClauseSubject],
+    ) -> Vec<&Clause> {
+        let version = self.main_agreement_on(on).map(|v| v.number);
+        let mut out: Vec<&Clause> = self
+            .clauses
+            .iter()
+            .filter(|c| c.main_agreement.is_none() || c.main_agreement == version)
+            .filter(|c| subjects.contains(&c.subject))
+            .filter(|c| services.iter().any(|s| c.covers(s)))
+            .collect();
+        out.sort_by_cached_key(|c| clause_order(&c.number));
+        out
+    }
+
     /// A cooperation with its header only: no services, agreements or delegations yet.
     pub fn new(cooperation: Cooperation) -> CooperationDoc {
         CooperationDoc {

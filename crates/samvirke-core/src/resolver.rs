@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::ids::{MunicipalityId, PartyId, ServiceId};
-use crate::model::{Contact, ContactPlace, CooperationDoc, Delegation};
+use crate::model::{Clause, ClauseSubject, Contact, ContactPlace, CooperationDoc, Delegation};
 use crate::municipalities::MunicipalityRegister;
 use crate::registry::{RecordInfo, Registry, ResolveError};
 use crate::time::{Date, Interval, Timestamp};
@@ -140,6 +140,10 @@ pub struct Answer {
     pub access_requests_to: Body,
     /// The proof chain, from cooperation to delegation.
     pub basis: Vec<BasisStep>,
+    /// The clauses of the agreement in force that bear on the answer (how the tasks are solved,
+    /// the citizen, the service level, access to data) and cover the service, in number order;
+    /// empty when the cooperation records none, or the municipality performs the service itself.
+    pub clauses: Vec<Clause>,
 }
 
 fn party_name(doc: Option<&CooperationDoc>, party: &PartyId, on: Date) -> String {
@@ -295,6 +299,7 @@ impl Registry {
             data_access_to: body(None, None, &self_party, on),
             access_requests_to: body(None, None, &self_party, on),
             basis: Vec::new(),
+            clauses: Vec::new(),
         };
         match self.performer_index(m, service_idx, on) {
             Some((first, true)) => {
@@ -329,6 +334,11 @@ impl Registry {
                     body(Some(doc), d.data_access_to.as_ref(), &d.performer, on);
                 answer.access_requests_to = answer.documents_access_to.clone();
                 answer.basis = self.proof_chain(doc, d, on);
+                answer.clauses = doc
+                    .clauses_on(on, &[&service_id], ClauseSubject::ANSWER)
+                    .into_iter()
+                    .cloned()
+                    .collect();
             }
             None => {
                 // Its own units, as the cooperations it has had this service in record them.
@@ -361,11 +371,7 @@ impl Registry {
                 ("status", c.status.as_str().to_string()),
             ],
         }];
-        let version = doc
-            .main_agreement
-            .iter()
-            .filter(|v| v.counts_from().is_some_and(|f| f <= on))
-            .max_by_key(|v| (v.counts_from(), v.number));
+        let version = doc.main_agreement_on(on);
         if let Some(v) = version {
             let from = v.counts_from().unwrap_or(on);
             let how = if v.effective.is_some() {

@@ -645,6 +645,7 @@ fn apply_change(
                 sub_agreements_ended: ended,
                 sub_agreements_revised: revised,
                 summary: name.to_string(),
+                note: None,
             });
             Ok(())
         }
@@ -907,6 +908,7 @@ fn apply_change(
                 left: None,
                 org_number: None,
                 invoicing: None,
+                note: None,
             });
             Ok(())
         }
@@ -1012,6 +1014,7 @@ fn apply_change(
                         left: None,
                         org_number: None,
                         invoicing: None,
+                        note: None,
                     })
                     .collect(),
                 organisations: Vec::new(),
@@ -1019,6 +1022,7 @@ fn apply_change(
                 sources: Vec::new(),
                 // As open about its money as the cooperation it was mapped in.
                 settlements: doc.cooperation.settlements,
+                note: None,
             };
             let mut new = CooperationDoc::new(cooperation);
             new.services.push(Service {
@@ -1026,6 +1030,7 @@ fn apply_change(
                 names,
                 legal_basis: Vec::new(),
                 public_code: None,
+                note: None,
             });
             new.sub_agreements.push(SubAgreement {
                 number: 1,
@@ -1077,6 +1082,7 @@ fn apply_change(
                     vat: None,
                     payment_days: None,
                     dispute_days: None,
+                    note: None,
                 });
             }
             new.canonicalise();

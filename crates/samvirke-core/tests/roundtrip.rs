@@ -120,16 +120,18 @@ prop_compose! {
                 language: Language::Da,
                 purpose,
                 valid,
-                parties: members.iter().map(|m| Party { id: PartyId::Municipality(*m), roles: Vec::new(), joined: None, left: None, org_number: None, invoicing: None }).collect(),
+                parties: members.iter().map(|m| Party { id: PartyId::Municipality(*m), roles: Vec::new(), joined: None, left: None, org_number: None, invoicing: None, note: channels[2].clone() }).collect(),
                 organisations: Vec::new(),
                 term: None,
                 sources: Vec::new(),
                 // Both settings, so that both round-trip.
                 settlements: if n_parties % 2 == 0 { SettlementAccess::Members } else { SettlementAccess::Public },
+                // Every record takes a note; the cooperation's and its parties' and services' too.
+                note: channels[1].clone(),
             });
         for (idx, (service_name, clause, valid, note)) in services.into_iter().enumerate() {
             let service = ServiceId::parse(&format!("svc-{idx}")).unwrap();
-            doc.services.push(Service { id: service.clone(), names: Names { da: Some(service_name), ..Names::default() }, legal_basis: vec![format!("DK:SEL §{idx}")], public_code: None });
+            doc.services.push(Service { id: service.clone(), names: Names { da: Some(service_name), ..Names::default() }, legal_basis: vec![format!("DK:SEL §{idx}")], public_code: None, note: note.clone() });
             doc.sub_agreements.push(SubAgreement { number: numbers[idx], title: format!("Delaftale {}", numbers[idx]), services: vec![service.clone()], valid, revisions: Vec::new(), placeholder: false, note: note.clone() });
             doc.delegations.push(Delegation { service, performer: performer.clone(), for_municipalities: members[1..].to_vec(), valid, sub_agreement: Some(numbers[idx]), clause, contact: contact_place, complaints_to: Some(performer.clone()), documents_access_to: None, data_access_to: Some(performer.clone()), note });
         }
@@ -223,6 +225,7 @@ prop_compose! {
             shift,
             valid: Interval::starting(samvirke_core::Date::from_ymd(2020, 1, 1).unwrap()),
             clause: None,
+            note: channels[3].clone(),
         });
         // The moves that lead to `status`, one day apart.
         use CandidateStatus::*;
@@ -274,6 +277,7 @@ prop_compose! {
             value_for_money: verdicts[1],
             reasons: justification.clone(),
             evidence: vec![justification.clone()],
+            note: channels[4].clone(),
         });
         doc.mapping = Some(Mapping {
             criteria: vec![

@@ -112,6 +112,21 @@ fn amount_id(amount: Amount) -> &'static str {
     }
 }
 
+/// Clauses by number and subject: "punkt 3.2 (Betaling), punkt 3.4 (Deling af besparelser)".
+pub fn clause_list(lang: Lang, clauses: &[samvirke_core::model::Clause]) -> String {
+    clauses
+        .iter()
+        .map(|c| {
+            format!(
+                "{} ({})",
+                i18n::message(lang, "clause-number", &[("number", &c.number)]),
+                i18n::t(lang, &format!("clause-{}", c.subject.as_str()))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The statement: per payment agreement what it costs, and per payer its key, share, aconto
 /// instalments, savings credit, actual share and true-up.
 pub fn statement(doc: &CooperationDoc, s: &Statement, lang: Lang) -> Document {
@@ -136,6 +151,9 @@ pub fn statement(doc: &CooperationDoc, s: &Statement, lang: Lang) -> Document {
         ];
         if a.savings_minor > 0 {
             terms.push((t("settle-savings"), money(a.savings_minor)));
+        }
+        if !a.clauses.is_empty() {
+            terms.push((t("settle-clauses"), clause_list(lang, &a.clauses)));
         }
         blocks.push(Block::Terms(terms));
         // The savings column only where the year has savings.

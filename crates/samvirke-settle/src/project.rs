@@ -95,6 +95,7 @@ pub fn settle(doc: &CooperationDoc, project: &Project) -> Result<Vec<ProjectYear
         vat: None,
         payment_days: None,
         dispute_days: None,
+        note: None,
     });
     let mut out = Vec::new();
     for y in &project.years {

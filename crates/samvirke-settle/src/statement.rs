@@ -136,6 +136,10 @@ pub struct AgreementSettlement {
     pub steps: Vec<Step>,
     /// Per payer.
     pub payers: Vec<PayerLine>,
+    /// The clauses of the agreement the settlement rests on (payment, the cost principle, the
+    /// sharing of savings) that cover the sub-agreement's services, in force when the payment
+    /// agreement's part of the year begins; empty when the cooperation records none.
+    pub clauses: Vec<samvirke_core::model::Clause>,
 }
 
 /// The settlement of a cooperation for a year.
@@ -883,12 +887,25 @@ pub fn settle_year(
                 },
             });
         }
-        let title = doc
+        let sub = doc
             .sub_agreements
             .iter()
-            .find(|s| s.number == p.sub_agreement)
-            .map(|s| s.title.clone())
-            .unwrap_or_default();
+            .find(|s| s.number == p.sub_agreement);
+        let title = sub.map(|s| s.title.clone()).unwrap_or_default();
+        let services: Vec<&samvirke_core::ServiceId> =
+            sub.map(|s| s.services.iter().collect()).unwrap_or_default();
+        let begins = samvirke_core::Date::from_ymd(year, 1, 1)
+            .map_err(|e| SettleError(format!("year {year}: {e}")))?
+            .max(p.valid.from());
+        let clauses = doc
+            .clauses_on(
+                begins,
+                &services,
+                samvirke_core::model::ClauseSubject::SETTLEMENT,
+            )
+            .into_iter()
+            .cloned()
+            .collect();
         agreements.push(AgreementSettlement {
             sub_agreement: p.sub_agreement,
             title,
@@ -903,6 +920,7 @@ pub fn settle_year(
             key_inputs,
             steps,
             payers,
+            clauses,
         });
     }
     if agreements.is_empty() {

@@ -30,6 +30,21 @@ pub enum Change {
 }
 
 impl Change {
+    /// The change as anyone may read it: a role put without its person's name unless the name is
+    /// public ([`Fact::for_public`]).
+    pub fn for_public(&self) -> std::borrow::Cow<'_, Change> {
+        match self {
+            Change::Put { fact, supersedes } => match fact.for_public() {
+                std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(self),
+                std::borrow::Cow::Owned(public) => std::borrow::Cow::Owned(Change::Put {
+                    fact: Box::new(public),
+                    supersedes: *supersedes,
+                }),
+            },
+            Change::Retract { .. } => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
     /// The key of the fact changed.
     pub fn key(&self) -> String {
         match self {

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS journal_fact (
 );
 CREATE INDEX IF NOT EXISTS journal_fact_version ON journal_fact (cooperation, version, seq);
 CREATE INDEX IF NOT EXISTS journal_fact_key ON journal_fact (cooperation, fact_key, seq);
+CREATE INDEX IF NOT EXISTS journal_fact_class ON journal_fact (class, seq);
 CREATE TABLE IF NOT EXISTS journal_version (
     cooperation TEXT NOT NULL,
     version BIGINT NOT NULL,
@@ -411,6 +412,26 @@ impl Store {
         let mut params = range_params(cooperation, shown, after, through);
         params.extend([number(limit.min(EVENTS_PER_READ_MAX)), number(offset)]);
         self.index_events(&sql, &params)
+    }
+
+    /// The events anyone may read (class `public`: no settlement run, e-invoice or dispute) after
+    /// event `after`, oldest first, at most `limit` (capped at [`EVENTS_PER_READ_MAX`]): the
+    /// public change feed. One range read of the `(class, seq)` index, whatever the journal's
+    /// length.
+    pub fn public_events_after(
+        &mut self,
+        after: u64,
+        limit: u64,
+    ) -> Result<Vec<Event>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
+             WHERE f.class = 'public' AND f.seq > $1
+             ORDER BY f.seq LIMIT $2"
+        );
+        self.index_events(
+            &sql,
+            &[number(after), number(limit.min(EVENTS_PER_READ_MAX))],
+        )
     }
 
     /// The last event of `cooperation` a history shows at or before event `seq`, if any.

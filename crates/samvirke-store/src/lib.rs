@@ -308,6 +308,13 @@ impl Store {
         Ok(self.backend.head()?.0)
     }
 
+    /// When the last event was recorded (`None` while the journal is empty): when the registry
+    /// last changed.
+    pub fn last_recorded_at(&mut self) -> Result<Option<Timestamp>, StoreError> {
+        let head = self.head()?;
+        Ok(self.backend.read_event(head)?.map(|e| e.recorded_at))
+    }
+
     /// The state as known at `as_known_on` (every event when `None`): the events up to the last
     /// one recorded by then ([`Store::seq_known_on`]), so nothing recorded later is read.
     pub fn projection(&mut self, as_known_on: Option<Timestamp>) -> Result<Projection, StoreError> {

@@ -92,6 +92,8 @@ pub struct AppState {
     passwords: bounded::Limit,
     /// Typeset PDFs by their document and date.
     pdfs: bounded::Cache<(samvirke_report::Document, Date), axum::body::Bytes>,
+    /// The open-data files, compressed, by journal head and name (`api::bulk`).
+    bulk: bounded::Cache<(u64, &'static str), axum::body::Bytes>,
     /// The identity provider staff sign in with, if one is configured.
     pub(crate) oidc: Option<Arc<staff::oidc::Oidc>>,
     /// Whether staff may sign in with an e-mail address and password (on unless switched off).
@@ -266,6 +268,11 @@ impl AppState {
             searches: bounded::Limit::new("search", public::search::SEARCH_CONCURRENT_MAX),
             past: bounded::Cache::new("as_known_on", PAST_REGISTRIES_MAX, PAST_CONCURRENT_MAX),
             pdfs: bounded::Cache::new("pdf", PDF_CACHE_MAX, PDF_CONCURRENT_MAX),
+            bulk: bounded::Cache::new(
+                "bulk",
+                api::bulk::BULK_CACHE_MAX,
+                api::bulk::BULK_CONCURRENT_MAX,
+            ),
             passwords: bounded::Limit::new("password check", PASSWORD_CHECKS_CONCURRENT_MAX),
             oidc: None,
             password_login: true,
@@ -443,7 +450,7 @@ impl AppState {
                 actor_municipality,
                 reason: event.reason,
                 key: payload.change.key(),
-                change: serde_json::to_value(&payload.change)
+                change: serde_json::to_value(payload.change.for_public().as_ref())
                     .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?,
             });
         }

@@ -5389,3 +5389,415 @@ both!(
         );
     }
 );
+
+// A person in a role whose name is not public (issue 15): the pages and every JSON anyone may
+// read leave the name out; staff reading with their token see it, so that what they send back
+// keeps it; a document sent back without it is refused and nothing is written.
+both!(a_name_that_is_not_public_is_read_only_by_staff, |app| {
+    use samvirke_core::model::{Fact, RoleHolder};
+    add_user(app, "sekretariat@greve.dk", Role::Editor, &["DK-0253"]);
+    let token = api_token(app, "sekretariat@greve.dk");
+    let name = "Mette Testesen";
+    put_fact(
+        app,
+        Fact::Role {
+            cooperation: samvirke_core::CooperationId::parse("koebenhavn-syd").unwrap(),
+            role: RoleHolder {
+                id: "sekretariatschef".to_string(),
+                person: name.to_string(),
+                role: "sekretariatschef".to_string(),
+                party: None,
+                from: None,
+                to: None,
+                public: false,
+                source: None,
+                note: None,
+            },
+        },
+    );
+    let get = |path: &str, token: Option<&str>| {
+        let mut request = app.agent.get(&format!("{}{path}", app.base));
+        if let Some(t) = token {
+            request = request.header("authorization", &format!("Bearer {t}"));
+        }
+        let mut response = request.call().unwrap();
+        let header = |h: &str| {
+            response
+                .headers()
+                .get(h)
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default()
+        };
+        let (cache, etag) = (header("cache-control"), header("etag"));
+        let status = response.status().as_u16();
+        (
+            status,
+            response.body_mut().read_to_string().unwrap(),
+            cache,
+            etag,
+        )
+    };
+    let doc_path = "/api/v1/cooperations/koebenhavn-syd";
+    let (status, anyone, cache, anyone_etag) = get(doc_path, None);
+    assert_eq!(status, 200);
+    assert!(!anyone.contains(name), "{anyone}");
+    assert!(anyone.contains("sekretariatschef"), "{anyone}");
+    assert_eq!(cache, "no-cache");
+    let (status, staff, cache, staff_etag) = get(doc_path, Some(&token));
+    assert_eq!(status, 200);
+    assert!(staff.contains(name), "{staff}");
+    assert_eq!(cache, "private, no-store");
+    assert_ne!(anyone_etag, staff_etag);
+    let (_, export, _, _) = get("/api/v1/export", None);
+    assert!(!export.contains(name) && export.contains("sekretariatschef"));
+    let (_, export, _, _) = get("/api/v1/export", Some(&token));
+    assert!(export.contains(name));
+    for path in [
+        "/api/v1/cooperations/koebenhavn-syd/history?limit=1000",
+        "/cooperations/koebenhavn-syd",
+        "/cooperations/koebenhavn-syd/history",
+    ] {
+        let (status, body, _, _) = get(path, Some(&token));
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains(name), "{path}: {body}");
+    }
+    assert!(
+        app.page("da", "/cooperations/koebenhavn-syd")
+            .contains("Navnet offentliggøres ikke")
+    );
+    // What anyone read, sent back by staff: with its own ETag, 412 (the document differs from the
+    // stored one); with the stored ETag, refused for the missing name; nothing is written.
+    let put = |etag: &str| {
+        let body = serde_json::json!({
+            "reason": "Sendt tilbage",
+            "cooperation": serde_json::from_str::<serde_json::Value>(&anyone).unwrap(),
+        })
+        .to_string();
+        let mut response = app
+            .agent
+            .put(&format!("{}{doc_path}", app.base))
+            .header("authorization", &format!("Bearer {token}"))
+            .header("if-match", etag)
+            .header("accept-language", "da")
+            .send(body.as_bytes())
+            .unwrap();
+        (
+            response.status().as_u16(),
+            response.body_mut().read_to_string().unwrap(),
+        )
+    };
+    assert_eq!(put(&anyone_etag).0, 412);
+    let (status, problem) = put(&staff_etag);
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem.contains("\"field\":\"role[2].person\"")
+            && problem.contains("read it with your API token before you send it back"),
+        "{problem}"
+    );
+    let (_, after, _, etag) = get(doc_path, Some(&token));
+    assert!(after.contains(name));
+    assert_eq!(etag, staff_etag);
+});
+
+// The basis of an answer and of a bill cites the clauses of the main agreement in force: a Dragør
+// resident's answer cites 2.1 (Tårnby as contractor), 2.2 and 2.3 (the service may be received in
+// Dragør), 3.1 (Tårnby's service level) and 4.3 (data access) of the revised main agreement
+// (shared/seeds/002 lines 45-75); before it was adopted (19 December 2019) there is none to cite.
+// A settlement cites 3.2 (payment) and 3.4 (savings), not the citizen's clause.
+both!(answers_and_bills_cite_the_clauses_they_rest_on, |app| {
+    let cited = |answer: &serde_json::Value| -> Vec<String> {
+        answer["clauses"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{answer}"))
+            .iter()
+            .map(|c| c["number"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, answer) =
+        app.json("/api/v1/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31");
+    assert_eq!(status, 200);
+    assert_eq!(cited(&answer), ["2.1", "2.2", "2.3", "3.1", "4.3"]);
+    let (_, before) =
+        app.json("/api/v1/who?municipality=DK-0155&service=genoptraening-sel86&on=2019-06-30");
+    assert_eq!(cited(&before), Vec::<String>::new());
+    // Taken back on 1 September 2021: Dragør performs it itself, no agreement to cite.
+    let (_, own) =
+        app.json("/api/v1/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-09-01");
+    assert_eq!(cited(&own), Vec::<String>::new());
+    let page = app.page(
+        "sv",
+        "/who?municipality=DK-0155&service=genoptraening-sel86&on=2021-08-31",
+    );
+    for part in [
+        "<h3 id=\"answer-clauses-heading\">Det här säger avtalet</h3>",
+        "<dt>Punkt 2.3 – Invånaren</dt>",
+        "<span lang=\"da\">Hensynet til borgeren betyder",
+    ] {
+        assert!(page.contains(part), "{part} not in {page}");
+    }
+    // The settlement fixture with the revised main agreement and three of its clauses.
+    let with_clauses = format!(
+        "{SETTLE_DRAGOER}\n[[main_agreement]]\nversion = 2\neffective = 2019-12-19\nsummary = \"Revideret hovedaftale\"\n\n\
+         [[clause]]\nnumber = \"2.3\"\nmain_agreement = 2\nsubject = \"citizen\"\ntext = \"Borgeren kan modtage ydelsen i bopælskommunen.\"\n\n\
+         [[clause]]\nnumber = \"3.4\"\nmain_agreement = 2\nsubject = \"savings_sharing\"\ntext = \"Dragør får andel i besparelsen.\"\n\n\
+         [[clause]]\nnumber = \"3.2\"\nmain_agreement = 2\nsubject = \"payment\"\ntext = \"Den delegerende kommune betaler den beregnede årlige omkostning.\"\n"
+    );
+    import_text(app, "settle-dragoer.toml", &with_clauses);
+    let path = "/cooperations/dragoer-taarnby-settle/settlement/2025";
+    wait_for(app, &format!("{path}.json"), |b| {
+        b.contains("\"number\":\"3.2\"")
+    });
+    let (status, statement) = app.json(&format!("{path}.json"));
+    assert_eq!(status, 200, "{statement}");
+    assert_eq!(cited(&statement["agreements"][0]), ["3.2", "3.4"]);
+    let page = app.page("da", path);
+    assert!(
+        page.contains("Aftalens grundlag")
+            && page.contains("punkt 3.2 (Betaling), punkt 3.4 (Deling af besparelser)")
+            && !page.contains("punkt 2.3"),
+        "{page}"
+    );
+});
+
+// The change feed (issue 16): applied from `after=0` a page at a time, it gives the registry
+// `GET /api/v1/export` gives, a withdrawn fact included as withdrawn and a name that is not
+// public left out on both; the same `after` gives the same items; a bad `after` or `limit` is a
+// 400 problem naming the field.
+both!(the_change_feed_applied_from_zero_is_the_export, |app| {
+    use samvirke_core::model::{Fact, RoleHolder};
+    use samvirke_core::registry::{RecordedFact, Registry};
+    let role = |id: &str, public: bool| Fact::Role {
+        cooperation: samvirke_core::CooperationId::parse("koebenhavn-syd").unwrap(),
+        role: RoleHolder {
+            id: id.to_string(),
+            person: format!("Navn {id}"),
+            role: "sekretær".to_string(),
+            party: None,
+            from: None,
+            to: None,
+            public,
+            source: None,
+            note: None,
+        },
+    };
+    put_fact(app, role("skjult", false));
+    put_fact(app, role("midlertidig", true));
+    // Withdrawn again: the feed says so, and the registry has it no more.
+    let mut store = Store::open(&app.db).unwrap();
+    let projection = store.projection(None).unwrap();
+    let withdrawn = projection.facts["koebenhavn-syd/role/midlertidig"].seq;
+    let head = store
+        .commit(
+            projection.head,
+            "test",
+            "trukket tilbage",
+            vec![samvirke_store::Change::Retract {
+                key: "koebenhavn-syd/role/midlertidig".to_string(),
+                supersedes: withdrawn,
+            }],
+            Timestamp::from_micros(1_800_000_000_000_001),
+        )
+        .unwrap()
+        .last()
+        .unwrap()
+        .seq;
+    drop(store);
+    wait_for_head(app, head);
+
+    let mut facts = std::collections::BTreeMap::new();
+    let (mut after, mut seen, mut retracts) = (0, 0, 0);
+    loop {
+        let (status, page) = app.json(&format!("/api/v1/changes?after={after}&limit=7"));
+        assert_eq!(status, 200, "{page}");
+        let items = page["items"].as_array().unwrap();
+        for item in items {
+            let seq = item["seq"].as_u64().unwrap();
+            assert!(seq > after, "{item}");
+            let key = item["key"].as_str().unwrap().to_string();
+            match item["op"].as_str().unwrap() {
+                "put" => {
+                    let fact: Fact = serde_json::from_value(item["fact"].clone()).unwrap();
+                    assert_eq!(fact.key(), key);
+                    facts.insert(
+                        key,
+                        RecordedFact {
+                            fact,
+                            seq,
+                            recorded_at: serde_json::from_value(item["recorded_at"].clone())
+                                .unwrap(),
+                        },
+                    );
+                }
+                "retract" => {
+                    if let Some(held) = facts.remove(&key) {
+                        assert_eq!(item["supersedes"].as_u64(), Some(held.seq));
+                        retracts += 1;
+                    }
+                }
+                other => panic!("op {other}"),
+            }
+            after = seq;
+            seen += 1;
+        }
+        assert_eq!(page["next_after"].as_u64(), Some(after));
+        if items.len() < 7 {
+            assert_eq!(page["journal_head"].as_u64(), Some(head));
+            break;
+        }
+    }
+    assert!(
+        seen > 100 && retracts == 1,
+        "{seen} items, {retracts} retractions"
+    );
+    let replayed =
+        serde_json::to_value(Registry::build(facts.into_values().collect()).cooperations())
+            .unwrap();
+    let (_, export) = app.json("/api/v1/export");
+    assert_eq!(replayed, export["cooperations"]);
+    let (_, _, feed) = app.get("/api/v1/changes?limit=1000");
+    assert!(
+        feed.contains("\"id\":\"skjult\"") && !feed.contains("Navn skjult"),
+        "a name that is not public stays out of the feed"
+    );
+    // The same page twice: the same body.
+    let (_, _, first) = app.get("/api/v1/changes?after=3&limit=5");
+    let (_, _, again) = app.get("/api/v1/changes?after=3&limit=5");
+    assert_eq!(first, again);
+    for (query, field) in [
+        ("after=-1", "after"),
+        ("after=abc", "after"),
+        ("after=", "after"),
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("limit=ten", "limit"),
+    ] {
+        let (status, problem) = app.json(&format!("/api/v1/changes?{query}"));
+        assert_eq!(status, 400, "{query}: {problem}");
+        assert_eq!(problem["field"], field, "{query}: {problem}");
+    }
+});
+
+// Open data (issue 16): each file is the registry compressed, for now or as known at a past
+// moment, under its licence; the DCAT-AP description lists them; the page says it all in the
+// reader's language; a wrong file or moment is a problem naming it.
+both!(open_data_files_are_the_registry_with_their_licence, |app| {
+    use std::io::Read as _;
+    let download = |path: &str| -> (u16, String, Vec<u8>) {
+        let mut response = app
+            .agent
+            .get(&format!("{}{path}", app.base))
+            .call()
+            .unwrap();
+        let status = response.status().as_u16();
+        let link = response
+            .headers()
+            .get("link")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let mut bytes = Vec::new();
+        response
+            .body_mut()
+            .as_reader()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        (status, link, bytes)
+    };
+    let gunzip = |bytes: &[u8]| {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let (status, link, bytes) = download("/api/v1/bulk/delegations.csv.gz");
+    assert_eq!(status, 200);
+    assert_eq!(
+        link,
+        "<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\""
+    );
+    let delegations = gunzip(&bytes);
+    assert!(delegations.starts_with("cooperation,service,service_name,performer,performer_name,for,from,to,last_day,sub_agreement\n"), "{delegations}");
+    assert!(
+        delegations.contains("dragoer-taarnby,genoptraening-sel86,Vedligeholdende træning og genoptræning efter tab af færdigheder (serviceloven § 86),DK-0185,Tårnby,DK-0155,2007-01-01,2021-09-01,2021-08-31,1\n"),
+        "{delegations}"
+    );
+    let memberships = gunzip(&download("/api/v1/bulk/memberships.csv.gz").2);
+    assert!(
+        memberships.contains("\nDK-0155,Dragør,dragoer-taarnby,"),
+        "{memberships}"
+    );
+    let parties = gunzip(&download("/api/v1/bulk/parties.csv.gz").2);
+    assert!(
+        parties.contains("\nvastra-malardalen,SE-1984,Arboga,member;signatory,,,212000-2122\n"),
+        "{parties}"
+    );
+    let cooperations = gunzip(&download("/api/v1/bulk/cooperations.csv.gz").2);
+    assert_eq!(cooperations.lines().count(), 6, "{cooperations}");
+    // The JSON file is the export; a change recorded later is not in the file as known before it.
+    let (_, export) = app.json("/api/v1/export");
+    let registry: serde_json::Value =
+        serde_json::from_str(&gunzip(&download("/api/v1/bulk/registry.json.gz").2)).unwrap();
+    assert_eq!(registry, export["cooperations"]);
+    put_fact(
+        app,
+        samvirke_core::model::Fact::Figure {
+            cooperation: samvirke_core::CooperationId::parse("dragoer-taarnby").unwrap(),
+            figure: samvirke_core::model::Figure {
+                id: "borgere".to_string(),
+                subject: "borgere i Dragør".to_string(),
+                value: 14_000,
+                approximate: true,
+                named: Vec::new(),
+                date: None,
+                source: None,
+                note: None,
+            },
+        },
+    );
+    let now = gunzip(&download("/api/v1/bulk/registry.json.gz").2);
+    let before =
+        gunzip(&download("/api/v1/bulk/registry.json.gz?as_known_on=2025-01-01T00:00:00Z").2);
+    assert!(now.contains("borgere i Dragør") && !before.contains("borgere i Dragør"));
+    let (status, problem) = app.json("/api/v1/bulk/everything.zip");
+    assert_eq!(status, 404);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("delegations.csv.gz"),
+        "{problem}"
+    );
+    let (status, problem) = app.json("/api/v1/bulk/parties.csv.gz?as_known_on=yesterday");
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (400, Some("as_known_on")),
+        "{problem}"
+    );
+    let (status, dcat) = app.json("/api/v1/bulk/dcat.jsonld");
+    assert_eq!(status, 200);
+    assert_eq!(dcat["@type"], "dcat:Dataset");
+    assert_eq!(
+        dcat["dct:license"]["@id"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+    assert_eq!(dcat["dcat:distribution"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        dcat["dcat:distribution"][3]["dcat:downloadURL"]["@id"],
+        "/api/v1/bulk/delegations.csv.gz"
+    );
+    assert!(
+        dcat["dct:modified"]["@value"]
+            .as_str()
+            .unwrap()
+            .starts_with("2027-01-15")
+    );
+    let page = app.page("sv", "/open-data");
+    for part in [
+        "<h1>Öppna data</h1>",
+        "href=\"/api/v1/bulk/delegations.csv.gz\" download>Vem utför vilka uppgifter för vem</a>",
+        "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "href=\"/api/v1/bulk/dcat.jsonld\"",
+    ] {
+        assert!(page.contains(part), "{part} not in {page}");
+    }
+});

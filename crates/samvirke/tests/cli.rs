@@ -828,9 +828,19 @@ both!(
         let role =
             "[[role]]\nid = \"formand\"\nperson = \"Hans Barlach (K)\"\nrole = \"formand\"\n";
         let figure = "[[figure]]\nid = \"borgere\"\nsubject = \"borgere\"\n";
+        // A copy beside the agreement file, and its digest as `sha256sum` prints it (any case).
+        let copy = b"Forretningsgang for klagebehandling, aktindsigt og GDPR indsigt";
+        env.write("klager.pdf", std::str::from_utf8(copy).unwrap());
+        let digest: String = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(copy)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
         for text in [
         with(&format!("{document}sub_agreements = [1]\nurl = \"https://www.dragoer.dk/klager.pdf\"\ndate = \"2019-autumn\"\n")),
-        with(&format!("{clause}\n{document}clauses = [\"3.4\"]\nfile = \"docs/klager.pdf\"\nsha256 = \"{}\"\n", "AB".repeat(32))),
+        with(&format!("{clause}\n{document}clauses = [\"3.4\"]\nfile = \"klager.pdf\"\nsha256 = \"{}\"\n", digest.to_uppercase())),
         with(&format!("{role}public = true\nparty = \"DK-0185\"\nfrom = \"2018\"\nto = 2021-12-31\n")),
         with(&format!("{figure}value = 150_000\napproximate = true\n")),
         BASE.replace("from = 2007-01-01\n\n[[delegation]]", "from = 2007-01-01\n\n[[sub_agreement]]\nnumber = 7\ntitle = \"Delaftale 7\"\nplaceholder = true\nfrom = 2007-01-01\n\n[[delegation]]"),
@@ -841,6 +851,11 @@ both!(
             "{text}"
         );
     }
+        let changed = format!(
+            "has SHA-256 {digest}, not {}: the file has changed since the digest was written",
+            "0".repeat(64)
+        );
+        let without = format!("has no SHA-256 beside it; add sha256 = \"{digest}\"");
         let placeholder = BASE.replace(
             "services = [\"svc\"]\nfrom = 2007-01-01\n\n[[delegation]]",
             "services = [\"svc\"]\nplaceholder = true\nfrom = 2007-01-01\n\n[[delegation]]",
@@ -860,6 +875,26 @@ both!(
                 with(&format!("{document}file = \"k.pdf\"\nsha256 = \"abc\"\n")),
                 "\"abc\"",
                 "is not a SHA-256 digest; it must be 64 hexadecimal digits",
+            ),
+            (
+                with(&format!(
+                    "{document}file = \"klager.pdf\"\nsha256 = \"{}\"\n",
+                    "0".repeat(64)
+                )),
+                "sha256",
+                changed.as_str(),
+            ),
+            (
+                with(&format!("{document}file = \"klager.pdf\"\n")),
+                "file = ",
+                without.as_str(),
+            ),
+            (
+                with(&format!(
+                    "{document}file = \"mangler.pdf\"\nsha256 = \"{digest}\"\n"
+                )),
+                "mangler.pdf",
+                "cannot read the document's copy",
             ),
             (
                 with(&format!("{document}sha256 = \"{}\"\n", "0".repeat(64))),

@@ -113,12 +113,14 @@ pub fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
                             left: None,
                             org_number: None,
                             invoicing: None,
+                            note: None,
                         })
                         .collect(),
                     organisations: Vec::new(),
                     term: None,
                     sources: Vec::new(),
                     settlements: Default::default(),
+                    note: None,
                 };
                 let service = Service {
                     id: service_id.clone(),
@@ -128,6 +130,7 @@ pub fn synthetic(rng: &mut Rng) -> (Vec<CooperationDoc>, Vec<MunicipalityId>) {
                     },
                     legal_basis: Vec::new(),
                     public_code: None,
+                    note: None,
                 };
                 docs.push(CooperationDoc {
                     services: vec![service],

@@ -44,7 +44,45 @@ pub struct PopulationFile {
     from: crate::time::Date,
 }
 
+/// A document's copy on disk (`[[document]] file`), still to be read and compared with its
+/// SHA-256 by the caller (core does no I/O).
+#[derive(Clone, Debug)]
+pub struct DocumentFile {
+    /// The file as written in the agreement file (relative to it).
+    pub path: String,
+    /// The SHA-256 the agreement file gives, in lower-case hex, if it gives one.
+    pub sha256: Option<String>,
+    /// Where `file` was written, for messages.
+    pub place: Diagnostic,
+    /// Where `sha256` was written (else where `file` was), for a digest that does not match.
+    pub digest_place: Diagnostic,
+}
+
 impl ParsedFile {
+    /// The documents of this file that name a copy on disk.
+    pub fn document_files(&self) -> Vec<DocumentFile> {
+        self.file_order
+            .documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                let file = d.file.as_ref()?;
+                let base = format!("document[{}]", self.origins.document[i]);
+                let place = |field: &str| {
+                    let path = format!("{base}.{field}");
+                    self.map
+                        .diagnostic(&self.spans.of(&path), &path, String::new())
+                };
+                Some(DocumentFile {
+                    path: file.clone(),
+                    sha256: d.sha256.as_ref().map(|s| s.to_ascii_lowercase()),
+                    place: place("file"),
+                    digest_place: place(if d.sha256.is_some() { "sha256" } else { "file" }),
+                })
+            })
+            .collect()
+    }
+
     /// Where each delegation of this file was written, for [`check_performers`].
     pub fn placed_delegations(&self) -> Vec<PlacedDelegation<'_>> {
         self.file_order

@@ -788,6 +788,7 @@ fn read_cooperation(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Cooperation
     let term = r
         .sub_table(&mut t, "term", false, "")
         .and_then(|tt| read_term(r, tt));
+    let note = r.opt_str(&mut t, "note");
     r.finish(
         t,
         &[
@@ -803,6 +804,7 @@ fn read_cooperation(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Cooperation
             "sources",
             "settlements",
             "term",
+            "note",
         ],
     );
     Some(Cooperation {
@@ -819,6 +821,7 @@ fn read_cooperation(r: &mut Reader, top: &mut Tbl<'_, '_>) -> Option<Cooperation
         term,
         sources,
         settlements: settlements?,
+        note,
     })
 }
 
@@ -880,13 +883,15 @@ fn read_organisation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Organisation>
         None => r.opt_str(&mut t, "org_number"),
     };
     let kind = r.opt_str(&mut t, "kind");
-    r.finish(t, &["id", "name", "country", "org_number", "kind"]);
+    let note = r.opt_str(&mut t, "note");
+    r.finish(t, &["id", "name", "country", "org_number", "kind", "note"]);
     Some(Organisation {
         id: id?,
         name: name?,
         country: country?,
         org_number,
         kind,
+        note,
     })
 }
 
@@ -926,9 +931,18 @@ fn read_party(r: &mut Reader, mut t: Tbl<'_, '_>, organisations: &[Organisation]
             "missing; a party with [party.invoicing] needs its legal identifier, `org_number = \"…\"` (a CVR number in Denmark, an organisation number in Sweden and Norway)".to_string(),
         );
     }
+    let note = r.opt_str(&mut t, "note");
     r.finish(
         t,
-        &["id", "roles", "joined", "left", "org_number", "invoicing"],
+        &[
+            "id",
+            "roles",
+            "joined",
+            "left",
+            "org_number",
+            "invoicing",
+            "note",
+        ],
     );
     Some(Party {
         id: id?,
@@ -937,6 +951,7 @@ fn read_party(r: &mut Reader, mut t: Tbl<'_, '_>, organisations: &[Organisation]
         left,
         org_number,
         invoicing,
+        note,
     })
 }
 
@@ -1111,12 +1126,14 @@ fn read_service(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Service> {
         check_legal_basis(s)
     });
     let public_code = r.opt_str(&mut t, "public_code");
-    r.finish(t, &["id", "name", "legal_basis", "public_code"]);
+    let note = r.opt_str(&mut t, "note");
+    r.finish(t, &["id", "name", "legal_basis", "public_code", "note"]);
     Some(Service {
         id: id?,
         names: names?,
         legal_basis,
         public_code,
+        note,
     })
 }
 
@@ -1176,6 +1193,7 @@ fn read_obligation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Obligation> {
     });
     let valid = interval(r, &mut t, "from", "to", true);
     let clause = r.opt_str(&mut t, "clause");
+    let note = r.opt_str(&mut t, "note");
     r.finish(
         t,
         &[
@@ -1189,6 +1207,7 @@ fn read_obligation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Obligation> {
             "from",
             "to",
             "clause",
+            "note",
         ],
     );
     Some(Obligation {
@@ -1201,6 +1220,7 @@ fn read_obligation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Obligation> {
         shift: shift.unwrap_or_default(),
         valid: valid?,
         clause,
+        note,
     })
 }
 
@@ -1289,13 +1309,25 @@ fn read_main_version(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<MainAgreement
             adopted.push(Adoption { party, date });
         }
     }
-    r.finish(t, &["version", "title", "effective", "summary", "adopted"]);
+    let note = r.opt_str(&mut t, "note");
+    r.finish(
+        t,
+        &[
+            "version",
+            "title",
+            "effective",
+            "summary",
+            "adopted",
+            "note",
+        ],
+    );
     Some(MainAgreementVersion {
         number: number? as u32,
         title,
         effective,
         adopted,
         summary: summary?,
+        note,
     })
 }
 
@@ -1606,7 +1638,13 @@ fn read_clause(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Clause> {
 
 fn read_role(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<RoleHolder> {
     let id = r.parsed(&mut t, "id", "\"formand\"", true, local_id);
-    let person = r.req_str(&mut t, "person", "\"Hans Barlach\"");
+    let person = r.parsed(&mut t, "person", "\"Hans Barlach\"", true, |s| {
+        if s.trim().is_empty() {
+            Err("is empty; write the person's name, e.g. `person = \"Hans Barlach\"` (a document read without signing in leaves out the names that are not public: read it with your API token before you send it back)".to_string())
+        } else {
+            Ok(s.to_string())
+        }
+    });
     let role = r.req_str(&mut t, "role", "\"formand for samarbejdet\"");
     let party = r.parsed(&mut t, "party", "\"DK-0253\"", false, party);
     let from = r.partial_date(&mut t, "from");
@@ -1759,6 +1797,7 @@ fn read_take_back(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<TakeBack> {
     let sub_agreements_ended = r.int_list(&mut t, "sub_agreements_ended");
     let sub_agreements_revised = r.int_list(&mut t, "sub_agreements_revised");
     let summary = r.req_str(&mut t, "summary", "\"Dragør takes back ...\"");
+    let note = r.opt_str(&mut t, "note");
     r.finish(
         t,
         &[
@@ -1769,6 +1808,7 @@ fn read_take_back(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<TakeBack> {
             "sub_agreements_ended",
             "sub_agreements_revised",
             "summary",
+            "note",
         ],
     );
     Some(TakeBack {
@@ -1779,6 +1819,7 @@ fn read_take_back(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<TakeBack> {
         sub_agreements_ended,
         sub_agreements_revised,
         summary: summary?,
+        note,
     })
 }
 
@@ -2135,6 +2176,7 @@ fn read_evaluation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Evaluation> {
     let evidence = r.list(&mut t, "evidence", "\"Faktaark 2025\"", |s| {
         Ok(s.to_string())
     });
+    let note = r.opt_str(&mut t, "note");
     r.finish(
         t,
         &[
@@ -2145,6 +2187,7 @@ fn read_evaluation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Evaluation> {
             "value_for_money",
             "reasons",
             "evidence",
+            "note",
         ],
     );
     Some(Evaluation {
@@ -2155,6 +2198,7 @@ fn read_evaluation(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Evaluation> {
         value_for_money: value_for_money?,
         reasons: reasons?,
         evidence,
+        note,
     })
 }
 
@@ -2298,6 +2342,7 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
     let dispute_days = r
         .integer(&mut t, "dispute_days", false, 1..366, "30")
         .map(|n| n as u32);
+    let note = r.opt_str(&mut t, "note");
     r.finish(
         t,
         &[
@@ -2318,6 +2363,7 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
             "vat_percent",
             "payment_days",
             "dispute_days",
+            "note",
         ],
     );
     Some(PaymentAgreement {
@@ -2336,6 +2382,7 @@ fn read_payment_agreement(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<PaymentA
         vat,
         payment_days,
         dispute_days,
+        note,
     })
 }
 
@@ -2770,6 +2817,7 @@ fn read_scenario(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Scenario> {
         }
         None => None,
     };
+    let note = r.opt_str(&mut t, "note");
     r.finish(
         t,
         &[
@@ -2782,6 +2830,7 @@ fn read_scenario(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Scenario> {
             "change",
             "staff",
             "adopted",
+            "note",
         ],
     );
     Some(Scenario {
@@ -2794,6 +2843,7 @@ fn read_scenario(r: &mut Reader, mut t: Tbl<'_, '_>) -> Option<Scenario> {
         staff,
         adopted,
         published,
+        note,
     })
 }
 

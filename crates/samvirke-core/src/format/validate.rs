@@ -704,6 +704,16 @@ impl Checker<'_> {
                     format!("role id \"{}\" is used twice; ids must differ", r.id),
                 );
             }
+            if r.person.trim().is_empty() {
+                self.error(
+                    &format!("{base}.person"),
+                    said!("diag-role-person-missing", id = r.id.as_str()),
+                    format!(
+                        "role \"{}\" has no person; write the name in `person` (a document read without signing in leaves out names that are not public: read it with your API token before sending it back)",
+                        r.id
+                    ),
+                );
+            }
             if let Some(p) = &r.party {
                 self.check_party(&format!("{base}.party"), p, role::ROLE_OF);
             }

@@ -130,6 +130,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
     if !c.settlements.is_public() {
         o.str("settlements", c.settlements.as_str());
     }
+    o.opt_str("note", &c.note);
     if let Some(term) = &c.term {
         o.header("[cooperation.term]");
         o.date("start", term.start);
@@ -156,6 +157,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.str("country", org.country.code());
         o.opt_str("org_number", &org.org_number);
         o.opt_str("kind", &org.kind);
+        o.opt_str("note", &org.note);
     }
     for party in &c.parties {
         o.header("[[party]]");
@@ -166,6 +168,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.opt_date("joined", party.joined);
         o.opt_date("left", party.left);
         o.opt_str("org_number", &party.org_number);
+        o.opt_str("note", &party.note);
         if let Some(inv) = &party.invoicing {
             o.header("[party.invoicing]");
             o.opt_str("endpoint", &inv.endpoint);
@@ -213,6 +216,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
             o.line("legal_basis", list(&s.legal_basis, |s| quote(s)));
         }
         o.opt_str("public_code", &s.public_code);
+        o.opt_str("note", &s.note);
     }
     for v in &doc.main_agreement {
         o.header("[[main_agreement]]");
@@ -220,6 +224,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         o.opt_str("title", &v.title);
         o.opt_date("effective", v.effective);
         o.str("summary", &v.summary);
+        o.opt_str("note", &v.note);
         for a in &v.adopted {
             o.header("[[main_agreement.adopted]]");
             o.str("party", &a.party.to_string());
@@ -289,6 +294,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
             );
         }
         o.str("summary", &t.summary);
+        o.opt_str("note", &t.note);
     }
     for d in &doc.decisions {
         o.header("[[decision]]");
@@ -494,6 +500,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         if !e.evidence.is_empty() {
             o.line("evidence", list(&e.evidence, |s| quote(s)));
         }
+        o.opt_str("note", &e.note);
     }
     if let Some(m) = &doc.mapping {
         o.header("[mapping]");
@@ -544,6 +551,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
         );
         o.interval(&ob.valid);
         o.opt_str("clause", &ob.clause);
+        o.opt_str("note", &ob.note);
     }
     for p in &doc.payment_agreements {
         o.header("[[payment_agreement]]");
@@ -591,6 +599,7 @@ pub fn write_toml(doc: &CooperationDoc) -> String {
                 );
             }
         }
+        o.opt_str("note", &p.note);
         if let Some(key) = &p.key {
             write_key(&mut o, "payment_agreement.key", key);
         }
@@ -723,6 +732,7 @@ fn write_scenario(o: &mut Out, sc: &Scenario) {
     if sc.published {
         o.line("published", "true".to_string());
     }
+    o.opt_str("note", &sc.note);
     if let Some(a) = &sc.adopted {
         o.header("[scenario.adopted]");
         o.date("on", a.on);

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, and `/health`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -14,6 +15,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::{AppState, WebError, date_field, municipality_field, resolve_error, today};
 
+pub(crate) mod bulk;
+mod changes;
 mod resources;
 
 /// `Query<T>` whose rejection is a problem document naming the query, like every other API error.
@@ -89,6 +92,9 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
         .route("/api/v1/cases", get(resources::cases))
         .route("/api/v1/cases/{id}", get(resources::case))
         .route("/api/v1/export", get(export))
+        .route("/api/v1/changes", get(changes::changes))
+        .route("/api/v1/bulk/dcat.jsonld", get(bulk::dcat))
+        .route("/api/v1/bulk/{file}", get(bulk::file))
         .route("/api/v1/openapi.json", get(openapi))
         .layer(axum::middleware::from_fn(etag))
         .route("/health", get(health))
@@ -236,8 +242,10 @@ impl<T> Paged<T> {
 pub(crate) struct Export<'a> {
     /// The journal event the export reflects.
     journal_head: u64,
-    /// Every cooperation, as its agreement file holds it.
-    cooperations: &'a [CooperationDoc],
+    /// Every cooperation, as its agreement file holds it; without the names of people in roles
+    /// that are not public unless the request is signed in (an API token or a staff session).
+    #[schema(value_type = Vec<CooperationDoc>)]
+    cooperations: &'a [Cow<'a, CooperationDoc>],
 }
 
 /// The whole registry as JSON: every cooperation's document, and the journal head it reflects.
@@ -246,23 +254,75 @@ pub(crate) struct Export<'a> {
         (status = 200, description = "Every cooperation", body = Export, headers(("ETag" = String, description = "The version"))),
         (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
     ))]
-async fn export(State(state): State<Arc<AppState>>) -> Result<Response, WebError> {
+async fn export(
+    State(state): State<Arc<AppState>>,
+    headers: header::HeaderMap,
+) -> Result<Response, WebError> {
+    let reader = Reader::of(&state, &headers).await?;
     let snapshot = state.snapshot()?;
+    let cooperations: Vec<Cow<'_, CooperationDoc>> = snapshot
+        .registry
+        .cooperations()
+        .iter()
+        .map(|doc| reader.doc(doc))
+        .collect();
     let body = Export {
         journal_head: snapshot.head,
-        cooperations: snapshot.registry.cooperations(),
+        cooperations: &cooperations,
     };
     Ok((
-        [
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"samvirke-registry.json\"",
-            ),
-        ],
+        reader.headers(),
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"samvirke-registry.json\"",
+        )],
         Json(body),
     )
         .into_response())
+}
+
+/// Who reads a document: anyone, or a signed-in account (an API token or a staff session).
+/// Those who may change a cooperation (its editors, administrators) read the whole of it: the
+/// names of people in roles that are not public and the scenarios not published; everyone else
+/// reads it as the public does.
+enum Reader {
+    Anyone,
+    Staff(Box<crate::auth::Staff>),
+}
+
+impl Reader {
+    /// The reader of a request. Only a request that sends a token or a session cookie costs a
+    /// look-up.
+    async fn of(state: &Arc<AppState>, headers: &header::HeaderMap) -> Result<Reader, WebError> {
+        Ok(match crate::staff::staff_of(state, headers).await? {
+            Some(staff) => Reader::Staff(Box::new(staff)),
+            None => Reader::Anyone,
+        })
+    }
+
+    /// `doc` as this reader may see it.
+    fn doc<'a>(&self, doc: &'a CooperationDoc) -> Cow<'a, CooperationDoc> {
+        match self {
+            Reader::Staff(staff) if staff.can_edit(doc) => Cow::Borrowed(doc),
+            _ => doc.for_public(),
+        }
+    }
+
+    /// The headers of the answer: open to every origin; what staff read is kept out of shared
+    /// caches, and a cache tells the two apart.
+    fn headers(&self) -> [(header::HeaderName, &'static str); 3] {
+        [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::VARY, "Authorization, Cookie"),
+            (
+                header::CACHE_CONTROL,
+                match self {
+                    Reader::Anyone => "no-cache",
+                    Reader::Staff(_) => "private, no-store",
+                },
+            ),
+        ]
+    }
 }
 
 /// An RFC 9457 problem document.
@@ -591,6 +651,8 @@ async fn cooperations(
 
 /// One cooperation as its agreement file holds it: parties, agreements, delegations, take-backs,
 /// decisions, payment agreements. Its ETag is the version to send in `If-Match` when changing it.
+/// Read without signing in, it leaves out the names of people in roles that are not public; read
+/// it with the API token you will write with, so that its ETag matches and no name is lost.
 #[utoipa::path(get, path = "/api/v1/cooperations/{id}", tag = "registry",
     params(("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby")),
     responses(
@@ -601,15 +663,17 @@ async fn cooperations(
 async fn cooperation(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
+    headers: header::HeaderMap,
 ) -> Result<Response, WebError> {
     let id = CooperationId::parse(&id).map_err(|e| WebError::NotFound(e.to_string()))?;
+    let reader = Reader::of(&state, &headers).await?;
     let snapshot = state.snapshot()?;
     let doc: &CooperationDoc = snapshot.registry.cooperation(&id).ok_or_else(|| {
         WebError::NotFound(format!(
             "no cooperation \"{id}\"; GET /api/v1/cooperations lists them"
         ))
     })?;
-    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(doc)).into_response())
+    Ok((reader.headers(), Json(reader.doc(doc))).into_response())
 }
 
 /// A service as a cooperation defines it.
@@ -680,7 +744,8 @@ pub(crate) struct HistoryItem {
     pub(crate) change: serde_json::Value,
 }
 
-/// Every journal event about a cooperation, oldest first: who changed what, when and why.
+/// Every journal event about a cooperation, oldest first: who changed what, when and why. The
+/// names of people in roles that are not public are left out, for every reader.
 #[utoipa::path(get, path = "/api/v1/cooperations/{id}/history", tag = "registry",
     params(("id" = String, Path, description = "The cooperation's id", example = "dragoer-taarnby"), Page),
     responses(
@@ -892,7 +957,7 @@ async fn written(
         description = "Who performs which task for whose residents, under which agreement, on any date; and the agreements themselves. Reads are public (CORS allowed); writes need an API token (`samvirke user token`). Errors are RFC 9457 problem documents.",
         license(name = "MIT OR Apache-2.0"),
     ),
-    paths(health, who, municipalities, cooperations, cooperation, services, history, export, replace, create, openapi, resources::deadlines, resources::report, resources::mapping, resources::evaluation, resources::settlement, resources::invoices, resources::disputes, resources::dispute, resources::projects, resources::scenarios, resources::scenario, resources::cases, resources::case),
+    paths(health, who, municipalities, cooperations, cooperation, services, history, export, changes::changes, bulk::file, bulk::dcat, replace, create, openapi, resources::deadlines, resources::report, resources::mapping, resources::evaluation, resources::settlement, resources::invoices, resources::disputes, resources::dispute, resources::projects, resources::scenarios, resources::scenario, resources::cases, resources::case),
     modifiers(&TokenSecurity),
     tags(
         (name = "registry", description = "Public reads"),

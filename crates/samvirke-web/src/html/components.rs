@@ -49,6 +49,23 @@ pub(crate) fn in_language(text: &str, language: Language) -> Markup {
     }
 }
 
+/// One clause of an agreement as a `dt`/`dd` pair: "Punkt 3.4 – Deling af besparelser", its
+/// text (marked with the agreement's language), `more`, and its note.
+pub(crate) fn clause_entry(
+    c: &samvirke_core::model::Clause,
+    language: Language,
+    more: Markup,
+) -> Markup {
+    html! {
+        dt { (tra("clause-heading", &[("number", &c.number)])) " – " (tr(&format!("clause-{}", c.subject.as_str()))) }
+        dd {
+            (in_language(&c.text, language))
+            (more)
+            @if let Some(note) = &c.note { br; span.muted { (in_language(note, language)) } }
+        }
+    }
+}
+
 /// A name from an agreement file in the page's language where the file gives it, otherwise in
 /// the language it is written in, marked as such.
 pub(crate) fn localized(names: &Names) -> Markup {

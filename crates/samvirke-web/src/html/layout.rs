@@ -131,6 +131,7 @@ fn frame(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                             p { (tr("footer-data")) }
                             ul {
                                 li { a href="/matrix" { (tr("footer-matrix")) } }
+                                li { a href="/open-data" { (tr("open-data-title")) } }
                                 li { a href="/api/v1/cooperations" { (tr("footer-api")) } }
                             }
                         }

@@ -141,6 +141,7 @@ pub(crate) async fn cooperation_page(
             (tr(&format!("status-{}", c.status.as_str())))
         }
         @if let Some(purpose) = &c.purpose { p { (in_language(purpose, language)) } }
+        @if let Some(note) = &c.note { p.muted { (tr("cooperation-note")) ": " (in_language(note, language)) } }
         (figures(doc))
         h2 { (tr("parties")) }
         ul {
@@ -437,14 +438,11 @@ fn clauses(doc: &CooperationDoc, registry: &samvirke_core::Registry) -> Markup {
             @if let Some(v) = version { h3 { (tra("clauses-version", &[("number", &v.to_string())])) } }
             dl.clauses {
                 @for c in group {
-                    dt { (tra("clause-heading", &[("number", &c.number)])) " – " (tr(&format!("clause-{}", c.subject.as_str()))) }
-                    dd {
-                        (in_language(&c.text, language))
+                    (components::clause_entry(c, language, html! {
                         @if !c.services.is_empty() {
                             br; span.muted { (trm("clause-tasks", &[("services", services(registry, &c.services))])) }
                         }
-                        @if let Some(note) = &c.note { br; span.muted { (in_language(note, language)) } }
-                    }
+                    }))
                 }
             }
         }

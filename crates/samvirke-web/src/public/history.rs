@@ -270,6 +270,9 @@ fn subject(registry: &Registry, doc: Option<&CooperationDoc>, fact: &Fact) -> Ma
             "change-project",
             &[("name", in_language(&project.name, language))],
         ),
+        Fact::Scenario { scenario, .. } if !scenario.published => {
+            html! { (tr("change-scenario-unpublished")) }
+        }
         Fact::Scenario { scenario, .. } => trm(
             "change-scenario",
             &[("name", in_language(&scenario.name, language))],
@@ -524,6 +527,9 @@ async fn diff_page(
     if to > head || (old.is_none() && new.is_none()) {
         return Err(WebError::NotFound(String::new()).into());
     }
+    // The file as anyone may read it: no name that is not public, no scenario not published.
+    let public = |doc: Option<CooperationDoc>| doc.map(|d| d.for_public().into_owned());
+    let (old, new) = (public(old), public(new));
     let coop = id.clone();
     let read = read(&state, move |store| {
         let count = store.event_count_between(&coop, shown_events, (from, to))?;

@@ -14,6 +14,7 @@
 //! | `/cooperations/{id}/scenarios`, `…/scenarios/{scenario}` (and `.pdf`), `…/scenarios/compare` | [`scenario`] |
 //! | `/municipalities/{id}`, `/municipalities/{id}/deadlines.ics` | [`municipality`] |
 //! | `/matrix`, `/matrix.csv` | [`matrix`] |
+//! | `/open-data` | [`open_data`] |
 //! | `/about/accessibility`, `/about/privacy`, `/about/contact` | [`about`] |
 //! | `/lang/{code}`, 404 | here |
 
@@ -25,6 +26,7 @@ pub(crate) mod history;
 mod mapping;
 mod matrix;
 mod municipality;
+mod open_data;
 mod projects;
 mod report;
 pub(crate) mod scenario;
@@ -51,6 +53,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/", get(who::front))
         .route("/who", get(who::who_page))
         .route("/search", get(search::search_page))
+        .route("/open-data", get(open_data::open_data_page))
         .route("/lang/{code}", get(switch_language))
         .route("/cooperations/{id}", get(cooperation::cooperation_page))
         .route(

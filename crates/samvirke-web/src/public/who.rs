@@ -245,6 +245,30 @@ fn complain_html(a: &Answer) -> Option<Markup> {
     })
 }
 
+/// The clauses of the agreement that bear on the answer (Dragør–Tårnby's 2.3: a Dragør resident
+/// may receive the service in Dragør although Tårnby performs it), in the agreement's language.
+fn clauses_html(snapshot: &Snapshot, a: &Answer) -> Markup {
+    let language = a
+        .basis
+        .iter()
+        .find(|s| s.step == "cooperation")
+        .and_then(|s| s.id.as_deref())
+        .and_then(|id| samvirke_core::CooperationId::parse(id).ok())
+        .and_then(|id| snapshot.registry.cooperation(&id))
+        .map(|doc| doc.cooperation.language);
+    let Some(language) = language.filter(|_| !a.clauses.is_empty()) else {
+        return html! {};
+    };
+    html! {
+        section.clauses aria-labelledby="answer-clauses-heading" {
+            h3 #answer-clauses-heading { (tr("answer-clauses-heading")) }
+            dl.clauses {
+                @for c in &a.clauses { (components::clause_entry(c, language, html! {})) }
+            }
+        }
+    }
+}
+
 fn answer_html(snapshot: &Snapshot, a: &Answer) -> Markup {
     let service_name = ServiceId::parse(&a.service.id)
         .map(|id| components::service_text(&snapshot.registry, &id))
@@ -272,6 +296,7 @@ fn answer_html(snapshot: &Snapshot, a: &Answer) -> Markup {
                 }
             }
             @if let Some(complain) = complain_html(a) { (complain) }
+            (clauses_html(snapshot, a))
             @for note in &a.municipality_notes {
                 p { (tr("answer-note")) ": " (note) }
             }

@@ -61,6 +61,7 @@ fn read_and_parse(
         match parse_file(&path.display().to_string(), &text) {
             Ok(mut p) => {
                 problems.extend(load_population_files(path, &mut p)?);
+                problems.extend(check_document_files(path, &p));
                 parsed.push(p);
             }
             Err(errors) => problems.extend(errors),
@@ -106,6 +107,58 @@ fn load_population_files(
         }
     }
     Ok(problems)
+}
+
+/// Reads the copy of each document a parsed agreement file names (relative to it) and compares
+/// it with the SHA-256 the file gives: a copy that cannot be read, a digest that does not match,
+/// or a copy without its digest is a problem at the line that says so.
+fn check_document_files(agreement_file: &Path, parsed: &ParsedFile) -> Vec<Diagnostic> {
+    use sha2::{Digest, Sha256};
+    let dir = agreement_file.parent().unwrap_or(Path::new("."));
+    let mut problems = Vec::new();
+    for file in parsed.document_files() {
+        let path = dir.join(&file.path);
+        let say = |place: &Diagnostic, message: String| {
+            let mut d = place.clone();
+            d.message = message;
+            d
+        };
+        let digest = match std::fs::File::open(&path).and_then(|mut f| {
+            let mut hasher = Sha256::new();
+            std::io::copy(&mut f, &mut hasher)?;
+            Ok(hasher.finalize())
+        }) {
+            Ok(d) => d.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            Err(e) => {
+                problems.push(say(
+                    &file.place,
+                    format!(
+                        "cannot read the document's copy {}: {e}; `file` is relative to the agreement file",
+                        path.display()
+                    ),
+                ));
+                continue;
+            }
+        };
+        match &file.sha256 {
+            Some(given) if *given == digest => {}
+            Some(given) => problems.push(say(
+                &file.digest_place,
+                format!(
+                    "the copy {} has SHA-256 {digest}, not {given}: the file has changed since the digest was written; check the copy, then write sha256 = \"{digest}\"",
+                    path.display()
+                ),
+            )),
+            None => problems.push(say(
+                &file.digest_place,
+                format!(
+                    "the copy {} has no SHA-256 beside it; add sha256 = \"{digest}\", so that a changed copy is noticed",
+                    path.display()
+                ),
+            )),
+        }
+    }
+    problems
 }
 
 fn stored_others<'p>(

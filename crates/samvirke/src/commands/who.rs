@@ -227,6 +227,12 @@ pub fn render_text(a: &Answer) -> String {
     out.push_str(&body_text("Complaints:", &a.complaints_to));
     out.push_str(&body_text("Documents:", &a.documents_access_to));
     out.push_str(&body_text("Personal data:", &a.data_access_to));
+    if !a.clauses.is_empty() {
+        out.push_str("Clauses:\n");
+        for c in &a.clauses {
+            let _ = writeln!(out, "  {} ({}): {}", c.number, c.subject.as_str(), c.text);
+        }
+    }
     out.push_str("Basis:\n");
     for (idx, step) in a.basis.iter().enumerate() {
         out.push_str(&step_text(idx, step));
@@ -308,6 +314,18 @@ pub fn render_in(registry: &Registry, a: &Answer, lang: Lang) -> String {
             let _ = write!(value, " – {}", i18n::t(lang, "body-default"));
         }
         line(&mut out, key, &value);
+    }
+    if !a.clauses.is_empty() {
+        let _ = writeln!(out, "{}:", i18n::t(lang, "answer-clauses-heading"));
+        for c in &a.clauses {
+            let _ = writeln!(
+                out,
+                "  {} – {}: {}",
+                i18n::message(lang, "clause-heading", &[("number", &c.number)]),
+                i18n::t(lang, &format!("clause-{}", c.subject.as_str())),
+                c.text
+            );
+        }
     }
     let _ = writeln!(out, "{}:", i18n::t(lang, "answer-why"));
     for (idx, step) in a.basis.iter().enumerate() {

@@ -236,12 +236,14 @@ impl Details {
                             left: None,
                             org_number: None,
                             invoicing: None,
+                            note: None,
                         })
                         .collect(),
                     organisations: Vec::new(),
                     term: None,
                     sources: Vec::new(),
                     settlements: SettlementAccess::Public,
+                    note: None,
                 })
             }
         };

@@ -172,6 +172,7 @@ impl StaffForm for EvaluateForm {
             value_for_money,
             reasons,
             evidence,
+            note: None,
         });
         doc.canonicalise();
         Ok(doc)

@@ -84,6 +84,7 @@ impl StaffForm for MainVersionForm {
                 // Adoptions are not on the form: an edit keeps them.
                 adopted: old.map(|v| v.adopted.clone()).unwrap_or_default(),
                 summary,
+                note: old.and_then(|v| v.note.clone()),
             },
         )?;
         doc.canonicalise();

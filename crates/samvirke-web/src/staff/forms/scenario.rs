@@ -534,6 +534,12 @@ impl StaffForm for ScenarioForm {
             staff,
             adopted: None,
             published: data.all("published").contains(&"yes"),
+            // The note is not on the form: an edit keeps it.
+            note: doc
+                .scenarios
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.note.clone()),
         };
         match doc.scenarios.iter_mut().find(|s| s.id == id) {
             Some(s) => *s = scenario,

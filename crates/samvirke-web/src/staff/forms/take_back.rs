@@ -224,6 +224,7 @@ impl StaffForm for TakeBackForm {
             sub_agreements_ended: ended,
             sub_agreements_revised: revised,
             summary,
+            note: None,
         });
         doc.canonicalise();
         Ok(doc)

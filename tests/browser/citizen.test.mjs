@@ -188,6 +188,7 @@ const PAGES = [
   ['mapping', '/cooperations/marker-ostfold-kartlegging/mapping'],
   ['municipality', '/municipalities/DK-0155?on=2020-06-01'],
   ['matrix', '/matrix'],
+  ['open-data', '/open-data'],
   ['search', '/search?q=Dragor'],
   ['accessibility-statement', '/about/accessibility'],
   ['privacy', '/about/privacy'],

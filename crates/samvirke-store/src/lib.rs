@@ -46,7 +46,7 @@ use samvirke_core::{CooperationId, Timestamp};
 
 pub use event::{Change, Event, GENESIS_HASH, NewEvent, Payload, event_hash};
 pub use index::{EVENTS_PER_READ_MAX, Shown};
-pub use postgres_backend::PostgresBackend;
+pub use postgres_backend::{JOURNAL_CHANNEL, JournalListener, PostgresBackend};
 pub use sqlite_backend::SqliteBackend;
 
 /// The actor the command line writes to the journal when it knows no other name (no

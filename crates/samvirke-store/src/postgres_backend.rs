@@ -45,6 +45,55 @@ pub struct PostgresBackend {
 /// The open connection of `client`, connecting again to `url` when it was lost (the server was
 /// restarted, say): a request during an outage gets [`StoreError::Unavailable`], the first one
 /// after it a new connection.
+/// The channel a commit to the journal is announced on, with the new head as its payload.
+pub const JOURNAL_CHANNEL: &str = "samvirke_journal";
+
+/// A connection of its own that listens for commits to the journal of a PostgreSQL database,
+/// made by any process: servers swap in a fresh registry when one arrives.
+pub struct JournalListener {
+    client: Client,
+    location: String,
+}
+
+impl JournalListener {
+    /// Listens on `url`'s database.
+    pub fn connect(url: &str) -> Result<JournalListener, StoreError> {
+        let location = redact(url);
+        let unavailable = |e: postgres::Error| StoreError::Unavailable {
+            location: location.clone(),
+            message: e.to_string(),
+        };
+        let mut client = Client::connect(url, NoTls).map_err(unavailable)?;
+        client
+            .batch_execute(&format!("LISTEN {JOURNAL_CHANNEL}"))
+            .map_err(unavailable)?;
+        Ok(JournalListener { client, location })
+    }
+
+    /// Waits at most `timeout` for commits: the highest head announced (and any announced
+    /// meanwhile), or `None` when none came. An error means the connection is gone.
+    pub fn wait(&mut self, timeout: std::time::Duration) -> Result<Option<u64>, StoreError> {
+        use postgres::fallible_iterator::FallibleIterator as _;
+        let location = self.location.clone();
+        let gone = |e: postgres::Error| StoreError::Unavailable {
+            location: location.clone(),
+            message: e.to_string(),
+        };
+        let mut notifications = self.client.notifications();
+        let first = notifications.timeout_iter(timeout).next().map_err(gone)?;
+        let Some(first) = first else {
+            return Ok(None);
+        };
+        let mut head = first.payload().parse::<u64>().unwrap_or(0);
+        // Those that arrived meanwhile, without waiting again.
+        let mut pending = notifications.iter();
+        while let Some(more) = pending.next().map_err(gone)? {
+            head = head.max(more.payload().parse::<u64>().unwrap_or(0));
+        }
+        Ok(Some(head))
+    }
+}
+
 fn connected<'c>(
     client: &'c mut Option<Client>,
     url: &str,
@@ -297,6 +346,14 @@ impl Backend for PostgresBackend {
             tx.execute(&number, &[&cooperation, &version, &public, &members])
                 .map_err(&err)?;
         }
+        // Every server listening on this database learns of the commit when it happens
+        // (`JournalListener`), instead of at its next look at the head.
+        let head = events.last().map_or(expected_head, |e| e.seq);
+        tx.execute(
+            "SELECT pg_notify($1, $2)",
+            &[&JOURNAL_CHANNEL, &head.to_string()],
+        )
+        .map_err(&err)?;
         failpoint("append-before-commit");
         tx.commit().map_err(&err)
     }

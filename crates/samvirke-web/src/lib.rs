@@ -98,7 +98,17 @@ pub struct AppState {
     pub(crate) oidc: Option<Arc<staff::oidc::Oidc>>,
     /// Whether staff may sign in with an e-mail address and password (on unless switched off).
     pub password_login: bool,
+    /// The PostgreSQL database whose commits `serve` listens for (`None` for SQLite: it looks
+    /// for a new head every `SNAPSHOT_REFRESH_MS`).
+    listen_url: Option<String>,
 }
+
+/// How often a server that listens for commits looks for a new head by itself.
+const LISTEN_FALLBACK_MS: u64 = 5_000;
+/// How long the commit listener waits before it looks again whether the server is stopping.
+const LISTEN_WAIT_MS: u64 = 500;
+/// How long it waits before it connects again when its connection is lost.
+const LISTEN_RETRY_MS: u64 = 1_000;
 
 /// How many password checks run at once at most (argon2id takes about 19 MiB and a core for
 /// tens of milliseconds each); they hold no database lock.
@@ -276,6 +286,8 @@ impl AppState {
             passwords: bounded::Limit::new("password check", PASSWORD_CHECKS_CONCURRENT_MAX),
             oidc: None,
             password_login: true,
+            listen_url: (db.starts_with("postgres://") || db.starts_with("postgresql://"))
+                .then(|| db.to_string()),
         }))
     }
 
@@ -754,7 +766,13 @@ pub async fn serve(
     // and then, off the async threads, and swap in a fresh snapshot when there is one.
     let refresher_state = state.clone();
     let refresher = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_millis(SNAPSHOT_REFRESH_MS));
+        // With the commit listener the look is only a fallback (a lost announcement).
+        let every = if refresher_state.listen_url.is_some() {
+            LISTEN_FALLBACK_MS
+        } else {
+            SNAPSHOT_REFRESH_MS
+        };
+        let mut tick = tokio::time::interval(Duration::from_millis(every));
         loop {
             tick.tick().await;
             let state = refresher_state.clone();
@@ -767,6 +785,14 @@ pub async fn serve(
             }
         }
     });
+    // On PostgreSQL a commit by any process is announced (`JournalListener`): the snapshot is
+    // swapped as soon as one arrives, so a write through another server shows here at once.
+    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let listener_thread = state.listen_url.clone().map(|url| {
+        let state = state.clone();
+        let stopping = stopping.clone();
+        std::thread::spawn(move || listen_for_commits(&state, &url, &stopping))
+    });
     let last_reference = state.clone();
     let result = axum::serve(
         listener,
@@ -776,9 +802,47 @@ pub async fn serve(
     .await;
     refresher.abort();
     let _ = refresher.await;
+    stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(thread) = listener_thread {
+        let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+    }
     // The store may hold a PostgreSQL client, which must not be dropped on an async thread.
     let _ = tokio::task::spawn_blocking(move || drop(last_reference)).await;
     result
+}
+
+/// Listens for commits to the journal of the PostgreSQL database at `url` and rebuilds the
+/// snapshot after each, until `stopping` is set (looked at every `LISTEN_WAIT_MS`). A lost
+/// connection is logged and made again after `LISTEN_RETRY_MS`; meanwhile the periodic refresh
+/// still finds new heads.
+fn listen_for_commits(state: &AppState, url: &str, stopping: &std::sync::atomic::AtomicBool) {
+    use std::sync::atomic::Ordering;
+    let mut listener = None;
+    while !stopping.load(Ordering::Relaxed) {
+        let Some(current) = listener.as_mut() else {
+            match samvirke_store::JournalListener::connect(url) {
+                Ok(l) => listener = Some(l),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for journal commits; looking for them every {SNAPSHOT_REFRESH_MS} ms");
+                    std::thread::sleep(Duration::from_millis(LISTEN_RETRY_MS));
+                }
+            }
+            continue;
+        };
+        match current.wait(Duration::from_millis(LISTEN_WAIT_MS)) {
+            Ok(None) => {}
+            Ok(Some(head)) => {
+                if let Err(e) = state.refresh() {
+                    tracing::warn!(error = %e, head, "could not refresh the registry snapshot after a commit");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "lost the connection that listens for journal commits");
+                listener = None;
+                std::thread::sleep(Duration::from_millis(LISTEN_RETRY_MS));
+            }
+        }
+    }
 }
 
 /// Resolves when the process gets Ctrl-C or SIGTERM.

@@ -124,21 +124,33 @@ fn postgres_app() -> App {
 }
 
 impl App {
-    fn get(&self, path: &str) -> (u16, String, String) {
+    /// The status, a header's value (empty when absent) and the body's bytes of `GET path`.
+    fn fetch(&self, path: &str, header: &str) -> (u16, String, Vec<u8>) {
+        use std::io::Read as _;
         let mut response = self
             .agent
             .get(&format!("{}{path}", self.base))
             .call()
             .unwrap();
         let status = response.status().as_u16();
-        let content_type = response
+        let value = response
             .headers()
-            .get("content-type")
+            .get(header)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        let body = response.body_mut().read_to_string().unwrap();
-        (status, content_type, body)
+        let mut body = Vec::new();
+        response
+            .body_mut()
+            .as_reader()
+            .read_to_end(&mut body)
+            .unwrap();
+        (status, value, body)
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let (status, content_type, body) = self.fetch(path, "content-type");
+        (status, content_type, String::from_utf8(body).unwrap())
     }
 
     /// The body of a page asked for in `lang` (`Accept-Language`).
@@ -5465,6 +5477,18 @@ both!(a_name_that_is_not_public_is_read_only_by_staff, |app| {
         app.page("da", "/cooperations/koebenhavn-syd")
             .contains("Navnet offentliggøres ikke")
     );
+    // The comparison of two versions writes the agreement file as anyone may read it.
+    let (_, health) = app.json("/health");
+    let diff = format!(
+        "/cooperations/koebenhavn-syd/diff?from=1&to={}",
+        health["journal_head"]
+    );
+    let (status, page, _, _) = get(&diff, None);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("sekretariatschef") && !page.contains(name),
+        "{page}"
+    );
     // What anyone read, sent back by staff: with its own ETag, 412 (the document differs from the
     // stored one); with the stored ETag, refused for the missing name; nothing is written.
     let put = |etag: &str| {
@@ -5682,26 +5706,7 @@ both!(the_change_feed_applied_from_zero_is_the_export, |app| {
 // reader's language; a wrong file or moment is a problem naming it.
 both!(open_data_files_are_the_registry_with_their_licence, |app| {
     use std::io::Read as _;
-    let download = |path: &str| -> (u16, String, Vec<u8>) {
-        let mut response = app
-            .agent
-            .get(&format!("{}{path}", app.base))
-            .call()
-            .unwrap();
-        let status = response.status().as_u16();
-        let link = response
-            .headers()
-            .get("link")
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        let mut bytes = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .read_to_end(&mut bytes)
-            .unwrap();
-        (status, link, bytes)
-    };
+    let download = |path: &str| app.fetch(path, "link");
     let gunzip = |bytes: &[u8]| {
         let mut text = String::new();
         flate2::read::GzDecoder::new(bytes)
@@ -5800,4 +5805,61 @@ both!(open_data_files_are_the_registry_with_their_licence, |app| {
     ] {
         assert!(page.contains(part), "{part} not in {page}");
     }
+});
+
+// A scenario its editors have not published (Vestegn's "Gladsaxe træder ind") is read whole by
+// them and by no one else: not in the cooperation's JSON or the export, not in the history's
+// words or its JSON, not in the comparison of versions, the change feed or the open-data files.
+both!(a_scenario_not_published_stays_with_its_editors, |app| {
+    import_text(app, "vestegn.toml", VESTEGN);
+    wait_for(app, "/api/v1/cooperations/vestegn-genoptraening", |b| {
+        b.contains("glostrup-hjemtager")
+    });
+    add_user(app, "plan@glostrup.dk", Role::Editor, &["DK-0161"]);
+    let token = api_token(app, "plan@glostrup.dk");
+    let hidden = "Gladsaxe træder ind";
+    let (_, health) = app.json("/health");
+    let head = health["journal_head"].as_u64().unwrap();
+    for path in [
+        "/api/v1/cooperations/vestegn-genoptraening".to_string(),
+        "/api/v1/export".to_string(),
+        "/api/v1/cooperations/vestegn-genoptraening/history?limit=1000".to_string(),
+        "/cooperations/vestegn-genoptraening/history".to_string(),
+        format!("/cooperations/vestegn-genoptraening/diff?from=1&to={head}"),
+        "/api/v1/changes?limit=1000".to_string(),
+    ] {
+        let (status, _, body) = app.get(&path);
+        assert_eq!(status, 200, "{path}: {body}");
+        assert!(
+            !body.contains(hidden),
+            "{path} shows the unpublished scenario"
+        );
+    }
+    let (_, _, registry) = app.fetch("/api/v1/bulk/registry.json.gz", "link");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&registry[..]), &mut text)
+        .unwrap();
+    assert!(text.contains("glostrup-hjemtager") && !text.contains(hidden));
+    let history = app.page("da", "/cooperations/vestegn-genoptraening/history");
+    assert!(
+        history.contains("Et scenarie, der endnu ikke er offentliggjort"),
+        "{history}"
+    );
+    // Its editors read it whole.
+    let mut response = app
+        .agent
+        .get(&format!(
+            "{}/api/v1/cooperations/vestegn-genoptraening",
+            app.base
+        ))
+        .header("authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert!(
+        response
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains(hidden)
+    );
 });

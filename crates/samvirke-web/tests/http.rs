@@ -5683,10 +5683,17 @@ both!(the_change_feed_applied_from_zero_is_the_export, |app| {
         feed.contains("\"id\":\"skjult\"") && !feed.contains("Navn skjult"),
         "a name that is not public stays out of the feed"
     );
-    // The same page twice: the same body.
-    let (_, _, first) = app.get("/api/v1/changes?after=3&limit=5");
+    // The same page twice: the same body, and 304 for the ETag it was sent with.
+    let (_, etag, first) = app.fetch("/api/v1/changes?after=3&limit=5", "etag");
     let (_, _, again) = app.get("/api/v1/changes?after=3&limit=5");
-    assert_eq!(first, again);
+    assert_eq!(String::from_utf8(first).unwrap(), again);
+    let unchanged = app
+        .agent
+        .get(&format!("{}/api/v1/changes?after=3&limit=5", app.base))
+        .header("if-none-match", &etag)
+        .call()
+        .unwrap();
+    assert_eq!(unchanged.status().as_u16(), 304);
     for (query, field) in [
         ("after=-1", "after"),
         ("after=abc", "after"),

@@ -413,7 +413,12 @@ impl Store {
     /// `seq` beyond the head gives the projection at the head, whose `head` tells the caller so.
     pub fn projection_through(&mut self, seq: u64) -> Result<Projection, StoreError> {
         if self.head()? <= seq {
-            return self.present();
+            let present = self.present()?;
+            // Another writer may have committed between the two reads of the head: then the
+            // present is past `seq`, and the state through `seq` is replayed below.
+            if present.head <= seq {
+                return Ok(present);
+            }
         }
         let mut projection = Projection::default();
         for event in self.backend.read_range(0, seq)? {

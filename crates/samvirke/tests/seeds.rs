@@ -7,9 +7,12 @@
 //!
 //! Every failing row of a table is reported at once, with its seed line.
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "../../../tests/support/serve.rs"]
+mod serve;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/cooperations");
 
@@ -56,25 +59,7 @@ impl Registry {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let mut server = Command::new(env!("CARGO_BIN_EXE_samvirke"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("SAMVIRKE_DB", &db)
-            .env("SAMVIRKE_LOG", "warn")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("the server said where it serves")
-                .unwrap();
-            if let Some(rest) = line.split("serving http://").nth(1) {
-                break rest.split('/').next().unwrap().to_string();
-            }
-        };
-        // Keep reading its log, so that it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let (server, address) = serve::start(env!("CARGO_BIN_EXE_samvirke"), &db);
         Registry {
             _dir: dir,
             db,

@@ -6,10 +6,12 @@
 
 #[path = "../../../tests/support/pg.rs"]
 mod pg;
+#[path = "../../../tests/support/serve.rs"]
+mod serve;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/cooperations");
@@ -42,24 +44,7 @@ struct Server {
 
 impl Server {
     fn start(db: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_samvirke"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("SAMVIRKE_DB", db)
-            .env("SAMVIRKE_LOG", "warn")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("the server says where it serves")
-                .unwrap();
-            if let Some(rest) = line.split("serving http://").nth(1) {
-                break rest.split('/').next().unwrap().to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
+        let (child, address) = serve::start(env!("CARGO_BIN_EXE_samvirke"), db);
         Server { child, address }
     }
 

@@ -167,10 +167,6 @@ fn row(out: &mut String, cells: &[&str]) {
     let _ = writeln!(out, "{}", line.join(","));
 }
 
-fn party_name(doc: &CooperationDoc, party: &PartyId) -> String {
-    doc.party_name(party)
-}
-
 /// The uncompressed contents of file `name`.
 fn contents(name: &str, registry: &Registry) -> Result<Vec<u8>, WebError> {
     let docs = public_docs(registry);
@@ -241,7 +237,7 @@ fn contents(name: &str, registry: &Registry) -> Result<Vec<u8>, WebError> {
                         &[
                             d.cooperation.id.as_str(),
                             &p.id.to_string(),
-                            &party_name(d, &p.id),
+                            &d.party_name(&p.id),
                             &roles.join(";"),
                             &p.joined.map(|j| j.to_string()).unwrap_or_default(),
                             &p.left.map(|l| l.to_string()).unwrap_or_default(),
@@ -287,7 +283,7 @@ fn contents(name: &str, registry: &Registry) -> Result<Vec<u8>, WebError> {
                             g.service.as_str(),
                             &service_name,
                             &g.performer.to_string(),
-                            &party_name(d, &g.performer),
+                            &d.party_name(&g.performer),
                             &for_list.join(";"),
                             &g.valid.from().to_string(),
                             &g.valid.to().map(|t| t.to_string()).unwrap_or_default(),
@@ -318,7 +314,7 @@ fn contents(name: &str, registry: &Registry) -> Result<Vec<u8>, WebError> {
                             &mut out,
                             &[
                                 &m.to_string(),
-                                &party_name(d, &p.id),
+                                &d.party_name(&p.id),
                                 d.cooperation.id.as_str(),
                                 &d.cooperation.name,
                             ],

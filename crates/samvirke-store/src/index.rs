@@ -414,6 +414,34 @@ impl Store {
         self.index_events(&sql, &params)
     }
 
+    /// The events of `cooperation` after event `after` that changed one of `keys`, oldest
+    /// first, at most [`EVENTS_PER_READ_MAX`]: who else changed the facts a form changes. Read
+    /// by the `(cooperation, fact_key, seq)` index, whatever the journal's length.
+    pub fn key_events_after(
+        &mut self,
+        cooperation: &CooperationId,
+        keys: &[String],
+        after: u64,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in keys.chunks(500) {
+            let placeholders: Vec<String> = (3..chunk.len() + 3).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
+                 WHERE f.cooperation = $1 AND f.seq > $2 AND f.fact_key IN ({})
+                 ORDER BY f.seq LIMIT {EVENTS_PER_READ_MAX}",
+                placeholders.join(", ")
+            );
+            let mut params = vec![SqlValue::Text(cooperation.to_string()), number(after)];
+            params.extend(chunk.iter().map(|k| SqlValue::Text(k.clone())));
+            out.extend(self.index_events(&sql, &params)?);
+        }
+        out.sort_by_key(|e| e.seq);
+        out.dedup_by_key(|e| e.seq);
+        out.truncate(EVENTS_PER_READ_MAX as usize);
+        Ok(out)
+    }
+
     /// The events anyone may read (class `public`: no settlement run, e-invoice or dispute) after
     /// event `after`, oldest first, at most `limit` (capped at [`EVENTS_PER_READ_MAX`]): the
     /// public change feed. One range read of the `(class, seq)` index, whatever the journal's
@@ -489,10 +517,35 @@ impl Store {
                  GROUP BY f.fact_key)
              ORDER BY j.seq"
         );
-        let events = self.index_events(
+        self.state_of(
             &sql,
             &[SqlValue::Text(cooperation.to_string()), number(seq)],
-        )?;
+        )
+    }
+
+    /// The facts of every cooperation right after event `seq`, by key, read the same way: for
+    /// each key the last event through `seq` from the index over record order, and only those
+    /// events parsed (no event is replayed, and no superseded version is read).
+    pub(crate) fn state_through(
+        &mut self,
+        seq: u64,
+    ) -> Result<BTreeMap<String, RecordedFact>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM journal j WHERE j.seq IN (
+                 SELECT MAX(f.seq) FROM journal_fact f WHERE f.seq <= $1
+                 GROUP BY f.cooperation, f.fact_key)
+             ORDER BY j.seq"
+        );
+        self.state_of(&sql, &[number(seq)])
+    }
+
+    /// The facts the events `sql` reads put (a retraction withdraws its key), by key.
+    fn state_of(
+        &mut self,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<BTreeMap<String, RecordedFact>, StoreError> {
+        let events = self.index_events(sql, params)?;
         let location = self.location().to_string();
         let mut facts = BTreeMap::new();
         for event in events {

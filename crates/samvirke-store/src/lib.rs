@@ -30,6 +30,7 @@
 )]
 
 pub mod accounts;
+mod checkpoint;
 pub mod clock;
 mod event;
 mod index;
@@ -37,6 +38,7 @@ mod postgres_backend;
 pub mod register;
 pub mod secrets;
 mod sqlite_backend;
+mod subjects;
 
 use std::collections::BTreeMap;
 
@@ -44,6 +46,7 @@ use samvirke_core::model::Fact;
 use samvirke_core::registry::{RecordedFact, Registry};
 use samvirke_core::{CooperationId, Timestamp};
 
+pub use checkpoint::{CHECKPOINT_EVERY_EVENTS, CHECKPOINT_FORMAT, CheckpointUse};
 pub use event::{Change, Event, GENESIS_HASH, NewEvent, Payload, event_hash};
 pub use index::{EVENTS_PER_READ_MAX, Shown};
 pub use postgres_backend::{JOURNAL_CHANNEL, JournalListener, PostgresBackend};
@@ -54,7 +57,7 @@ pub use sqlite_backend::SqliteBackend;
 pub const CLI_ACTOR: &str = "samvirke-cli";
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// What takes a database from each older schema version to the next: `(n, statements)` brings
 /// version `n - 1` to `n`. They run in the set-up transaction, so a database is upgraded wholly
@@ -65,6 +68,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (3, index::MIGRATION_3),
     (4, accounts::MIGRATION_4),
     (5, index::MIGRATION_5),
+    (6, checkpoint::MIGRATION_6),
 ];
 
 /// What can go wrong in the store. Messages are for users: they name the database and the fix.
@@ -237,6 +241,8 @@ pub struct Store {
     /// them is seen to follow that hash (otherwise the journal is not the one it was built from,
     /// and it is rebuilt from the first event).
     latest: Option<(Projection, String)>,
+    /// How the first projection of the present was built (from the checkpoint or not, and why).
+    checkpoint_use: Option<CheckpointUse>,
 }
 
 impl Store {
@@ -252,8 +258,10 @@ impl Store {
         let mut store = Store {
             backend,
             latest: None,
+            checkpoint_use: None,
         };
         store.fill_index()?;
+        store.fill_subjects()?;
         Ok(store)
     }
 
@@ -262,6 +270,7 @@ impl Store {
         Store {
             backend,
             latest: None,
+            checkpoint_use: None,
         }
     }
 
@@ -339,7 +348,21 @@ impl Store {
                 return Ok(kept);
             }
             Some(kept) if kept.0.head < head => kept,
-            _ => (Projection::default(), event::GENESIS_HASH.to_string()),
+            Some(_) => (Projection::default(), event::GENESIS_HASH.to_string()),
+            // The first projection of this store: from the checkpoint when it checks out.
+            None => match self.read_checkpoint(head)? {
+                Ok((projection, hash)) => {
+                    self.checkpoint_use = Some(CheckpointUse::Used {
+                        head: projection.head,
+                        applied: head - projection.head,
+                    });
+                    (projection, hash)
+                }
+                Err(refused) => {
+                    self.checkpoint_use = Some(refused);
+                    (Projection::default(), event::GENESIS_HASH.to_string())
+                }
+            },
         };
         let mut events = self.backend.read_events(projection.head)?;
         if events.first().is_some_and(|e| e.prev_hash != hash) {
@@ -354,13 +377,13 @@ impl Store {
         Ok(projection)
     }
 
-    /// The registry scenario `scenario` of `cooperation` is worked out on: as known at the end of
-    /// its `known_on` day; else, once adopted, as known just before the adoption was recorded (so
-    /// its paper still reads as it did when it was decided); else `None`, the registry as it is.
+    /// The registry scenario `scenario` is worked out on: as known at the end of its `known_on`
+    /// day; else, once adopted, as known just before its current version was recorded at
+    /// `recorded_at` (so its paper still reads as it did when it was decided); else `None`, the
+    /// registry as it is.
     pub fn scenario_base(
         &mut self,
-        current: &Projection,
-        cooperation: &CooperationId,
+        recorded_at: Option<Timestamp>,
         scenario: &samvirke_core::model::Scenario,
     ) -> Result<Option<Registry>, StoreError> {
         if let Some(day) = scenario.known_on {
@@ -369,18 +392,12 @@ impl Store {
                     .registry(),
             ));
         }
-        if scenario.adopted.is_none() {
-            return Ok(None);
-        }
-        let key = format!("{cooperation}/scenario/{}", scenario.id);
-        match current.facts.get(&key) {
-            Some(recorded) => Ok(Some(
-                self.projection(Some(Timestamp::from_micros(
-                    recorded.recorded_at.micros() - 1,
-                )))?
-                .registry(),
+        match (&scenario.adopted, recorded_at) {
+            (Some(_), Some(recorded_at)) => Ok(Some(
+                self.projection(Some(Timestamp::from_micros(recorded_at.micros() - 1)))?
+                    .registry(),
             )),
-            None => Ok(None),
+            _ => Ok(None),
         }
     }
 
@@ -409,17 +426,31 @@ impl Store {
     /// The state right after event `seq` (the state a form opened at that head was built from).
     /// A form is usually saved on the head it was opened at: then this is the kept projection of
     /// the present and reads no event, so a save does not cost more as the journal grows. An
-    /// older `seq` is replayed from the first event through `seq` (nothing after it is read); a
-    /// `seq` beyond the head gives the projection at the head, whose `head` tells the caller so.
+    /// older `seq`, or any `seq` on a store that keeps no projection yet, is read by index: for
+    /// each fact the last event through `seq` ([`Store::state_through`], no replay); a `seq`
+    /// beyond the head gives the projection at the head, whose `head` tells the caller so.
     pub fn projection_through(&mut self, seq: u64) -> Result<Projection, StoreError> {
-        if self.head()? <= seq {
+        let head = self.head()?;
+        if self.latest.is_some() && head <= seq {
             let present = self.present()?;
             // Another writer may have committed between the two reads of the head: then the
-            // present is past `seq`, and the state through `seq` is replayed below.
+            // present is past `seq`, and the state through `seq` is read below.
             if present.head <= seq {
                 return Ok(present);
             }
         }
+        // A store that keeps no projection (a reader) reads the state by index and keeps none.
+        let through = seq.min(head);
+        Ok(Projection {
+            facts: self.state_through(through)?,
+            head: through,
+        })
+    }
+
+    /// The state right after event `seq` replayed from the first event: what
+    /// [`Store::projection_through`] reads by index instead (kept for the tests that compare
+    /// the two).
+    pub fn replay_through(&mut self, seq: u64) -> Result<Projection, StoreError> {
         let mut projection = Projection::default();
         for event in self.backend.read_range(0, seq)? {
             self.apply(&mut projection, event)?;

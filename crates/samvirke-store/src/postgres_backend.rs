@@ -205,6 +205,8 @@ impl PostgresBackend {
             .map_err(&err)?;
         tx.batch_execute(SCHEMA).map_err(&err)?;
         tx.batch_execute(crate::index::SCHEMA).map_err(&err)?;
+        tx.batch_execute(crate::checkpoint::SCHEMA).map_err(&err)?;
+        tx.batch_execute(crate::subjects::SCHEMA).map_err(&err)?;
         tx.batch_execute(crate::accounts::SCHEMA).map_err(&err)?;
         tx.batch_execute(crate::register::SCHEMA).map_err(&err)?;
         let found = tx
@@ -344,6 +346,13 @@ impl Backend for PostgresBackend {
         let number = tx.prepare(crate::index::VERSION_INSERT).map_err(&err)?;
         for (cooperation, version, public, members) in crate::index::version_rows(&rows) {
             tx.execute(&number, &[&cooperation, &version, &public, &members])
+                .map_err(&err)?;
+        }
+        let subject = tx.prepare(crate::subjects::INSERT).map_err(&err)?;
+        for (service, municipality, cooperation) in
+            crate::subjects::rows_of(&self.location, events)?
+        {
+            tx.execute(&subject, &[&service, &municipality, &cooperation])
                 .map_err(&err)?;
         }
         // Every server listening on this database learns of the commit when it happens

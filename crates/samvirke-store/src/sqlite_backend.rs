@@ -78,8 +78,10 @@ impl SqliteBackend {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| sqlite_error(&self.location, &e))?;
         tx.execute_batch(&format!(
-            "{SCHEMA}{}{}{}",
+            "{SCHEMA}{}{}{}{}{}",
             crate::index::SCHEMA,
+            crate::checkpoint::SCHEMA,
+            crate::subjects::SCHEMA,
             crate::accounts::SCHEMA,
             crate::register::SCHEMA
         ))
@@ -234,6 +236,15 @@ impl Backend for SqliteBackend {
             for (cooperation, version, public, members) in crate::index::version_rows(&rows) {
                 number
                     .execute(params![cooperation, version, public, members])
+                    .map_err(err)?;
+            }
+            let mut subject = tx
+                .prepare_cached(&crate::subjects::INSERT.replace('$', "?"))
+                .map_err(err)?;
+            for (service, municipality, cooperation) in crate::subjects::rows_of(&location, events)?
+            {
+                subject
+                    .execute(params![service, municipality, cooperation])
                     .map_err(err)?;
             }
         }

@@ -215,10 +215,8 @@ pub(crate) fn save(
         let current_doc = doc_in(&current, cooperation);
         if !moved.is_empty() {
             let theirs = store
-                .events()?
+                .key_events_after(cooperation, &moved, base)?
                 .into_iter()
-                .filter(|e| e.seq > base)
-                .filter(|e| e.payload().is_ok_and(|p| moved.contains(&p.change.key())))
                 .map(|e| (e.seq, e.recorded_at, e.actor, e.reason))
                 .collect();
             let base_text = file_text(base_doc.as_ref());

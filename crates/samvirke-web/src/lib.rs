@@ -69,11 +69,16 @@ pub struct Snapshot {
 
 /// Shared state: the store and the current snapshot.
 pub struct AppState {
-    /// The connection every write, login and short read uses.
+    /// The connection every write and login uses (writes to one journal go one at a time in
+    /// the database anyway; here they do not wait for reads).
     store: Mutex<Store>,
-    /// A second connection for long reads (the whole journal, a past registry), so that they do
-    /// not hold up writes and logins.
-    reader: Mutex<Store>,
+    /// Connections for reads (history, past registries, pages of the change feed), at most
+    /// [`READERS_MAX`], opened when first needed: reads wait neither for one another nor for
+    /// writes.
+    readers: r2d2::Pool<StoreManager>,
+    /// The connection that keeps the snapshot fresh and writes the projection's checkpoint, so
+    /// that a rebuild holds up neither writes nor reads.
+    refresher: Mutex<Refresher>,
     snapshot: RwLock<Arc<Snapshot>>,
     /// Mark cookies `Secure` on every response (the site is served over HTTPS by a proxy).
     pub secure_cookies: bool,
@@ -105,6 +110,40 @@ pub struct AppState {
 
 /// How often a server that listens for commits looks for a new head by itself.
 const LISTEN_FALLBACK_MS: u64 = 5_000;
+/// How many reader connections a server keeps at most.
+const READERS_MAX: u32 = 4;
+/// How long a read waits for a free reader connection before it is answered 503.
+const READER_WAIT_S: u64 = 10;
+
+/// Opens the journal for the reader pool; a connection that broke is made again by the store
+/// itself on its next call, so the pool never tests one.
+struct StoreManager {
+    location: String,
+}
+
+impl r2d2::ManageConnection for StoreManager {
+    type Connection = Store;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<Store, StoreError> {
+        Store::open(&self.location)
+    }
+
+    fn is_valid(&self, store: &mut Store) -> Result<(), StoreError> {
+        store.head().map(|_| ())
+    }
+
+    fn has_broken(&self, _: &mut Store) -> bool {
+        false
+    }
+}
+
+/// The refresher's connection and the journal head at which it last looked at the checkpoint.
+struct Refresher {
+    store: Store,
+    checkpoint_looked_at: u64,
+}
+
 /// How long the commit listener waits before it looks again whether the server is stopping.
 const LISTEN_WAIT_MS: u64 = 500;
 /// How long it waits before it connects again when its connection is lost.
@@ -260,16 +299,43 @@ impl AppState {
     /// The same, with cookies always marked `Secure` when `secure_cookies` is set (behind a proxy
     /// that serves the site over HTTPS).
     pub fn open_with(db: &str, secure_cookies: bool) -> Result<Arc<AppState>, WebError> {
-        let mut store = Store::open(db)?;
-        let reader = Store::open(db)?;
-        let projection = store.projection(None)?;
+        let store = Store::open(db)?;
+        let mut refresher = Store::open(db)?;
+        let started = std::time::Instant::now();
+        let projection = refresher.projection(None)?;
         let snapshot = Snapshot {
             head: projection.head,
             registry: projection.registry(),
         };
+        drop(projection);
+        log_start(refresher.checkpoint_use(), snapshot.head, started.elapsed());
+        // A checkpoint that was refused, or none while the journal is long, is written now, so
+        // that the next start does not replay the journal again.
+        let due = match refresher.checkpoint_use() {
+            Some(samvirke_store::CheckpointUse::Refused { .. }) => snapshot.head > 0,
+            Some(samvirke_store::CheckpointUse::Used { applied, .. }) => {
+                *applied >= samvirke_store::CHECKPOINT_EVERY_EVENTS
+            }
+            _ => snapshot.head >= samvirke_store::CHECKPOINT_EVERY_EVENTS,
+        };
+        if due {
+            write_checkpoint(&mut refresher);
+        }
+        let readers = r2d2::Pool::builder()
+            .max_size(READERS_MAX)
+            .min_idle(Some(0))
+            .test_on_check_out(false)
+            .connection_timeout(Duration::from_secs(READER_WAIT_S))
+            .build_unchecked(StoreManager {
+                location: db.to_string(),
+            });
         Ok(Arc::new(AppState {
             store: Mutex::new(store),
-            reader: Mutex::new(reader),
+            readers,
+            refresher: Mutex::new(Refresher {
+                checkpoint_looked_at: snapshot.head,
+                store: refresher,
+            }),
             snapshot: RwLock::new(Arc::new(snapshot)),
             secure_cookies,
             site: Arc::new(Site::default()),
@@ -399,27 +465,37 @@ impl AppState {
         Ok(())
     }
 
-    /// Rebuilds the snapshot if the journal has moved (another process may write to it).
+    /// Rebuilds the snapshot if the journal has moved (this or another process wrote to it),
+    /// on the refresher's own connection: the events since the last rebuild are applied to the
+    /// projection it keeps. Once the journal is [`samvirke_store::CHECKPOINT_EVERY_EVENTS`] past
+    /// the checkpoint, a new one is written.
     pub fn refresh(&self) -> Result<(), WebError> {
-        let mut store = self
-            .store
+        let mut refresher = self
+            .refresher
             .lock()
-            .map_err(|_| WebError::Internal("store lock poisoned".to_string()))?;
+            .map_err(|_| WebError::Internal("refresher lock poisoned".to_string()))?;
+        let store = &mut refresher.store;
         let head = store.head()?;
-        let current_head = self.snapshot()?.head;
-        if current_head == head {
-            return Ok(());
+        if self.snapshot()?.head != head {
+            let projection = store.projection(None)?;
+            let fresh = Arc::new(Snapshot {
+                head: projection.head,
+                registry: projection.registry(),
+            });
+            *self
+                .snapshot
+                .write()
+                .map_err(|_| WebError::Internal("snapshot lock poisoned".to_string()))? = fresh;
+            tracing::info!(head, "registry snapshot rebuilt");
         }
-        let projection = store.projection(None)?;
-        let fresh = Arc::new(Snapshot {
-            head: projection.head,
-            registry: projection.registry(),
-        });
-        *self
-            .snapshot
-            .write()
-            .map_err(|_| WebError::Internal("snapshot lock poisoned".to_string()))? = fresh;
-        tracing::info!(head, "registry snapshot rebuilt");
+        let every = samvirke_store::CHECKPOINT_EVERY_EVENTS;
+        if head >= refresher.checkpoint_looked_at + every {
+            refresher.checkpoint_looked_at = head;
+            let at = refresher.store.checkpoint_head()?.unwrap_or(0);
+            if head >= at + every {
+                write_checkpoint(&mut refresher.store);
+            }
+        }
         Ok(())
     }
 
@@ -471,6 +547,11 @@ impl AppState {
 
     /// Who performs `service` for `municipality` on `on`, as known at `as_known_on` (or now): the
     /// resolver's answer or its error, for the API and the pages to word each in their own way.
+    /// The present is answered from the snapshot in memory. A past moment is answered from the
+    /// few cooperations that could answer, each read by index as it was known then
+    /// (`Store::registry_answering`: a cost that grows with their own histories, not with the
+    /// journal); only an unknown service, whose suggestions come from every service, needs the
+    /// whole registry as known then.
     pub(crate) async fn who(
         self: &Arc<Self>,
         municipality: MunicipalityId,
@@ -478,17 +559,39 @@ impl AppState {
         on: Date,
         as_known_on: Option<Timestamp>,
     ) -> Result<Result<samvirke_core::resolver::Answer, ResolveError>, WebError> {
-        let known = match as_known_on {
-            Some(k) => self.registry_as_known_on(k).await?,
+        let snapshot = self.snapshot()?;
+        let Some(known_on) = as_known_on else {
             // The current registry is in memory: a lookup takes well under a microsecond.
-            None => {
-                return Ok(self
-                    .snapshot()?
-                    .registry
-                    .who(municipality, &service, on, None));
-            }
+            return Ok(snapshot.registry.who(municipality, &service, on, None));
         };
-        Ok(known.registry.who(municipality, &service, on, as_known_on))
+        let asked = service.clone();
+        let head = snapshot.head;
+        let answering = self
+            .with_reader(move |store| {
+                let seq = store.seq_known_on(known_on)?;
+                if seq == head {
+                    return Ok(None);
+                }
+                Ok(Some(store.registry_answering(
+                    municipality,
+                    &asked,
+                    on,
+                    seq,
+                )?))
+            })
+            .await?;
+        Ok(match answering {
+            None => snapshot
+                .registry
+                .who(municipality, &service, on, as_known_on),
+            Some(Some(registry)) => registry.who(municipality, &service, on, as_known_on),
+            Some(None) => self.registry_as_known_on(known_on).await?.registry.who(
+                municipality,
+                &service,
+                on,
+                as_known_on,
+            ),
+        })
     }
 
     /// The registry scenario `scenario` of `cooperation` starts from, if not the current one
@@ -498,16 +601,19 @@ impl AppState {
         cooperation: &samvirke_core::CooperationId,
         scenario: &samvirke_core::model::Scenario,
     ) -> Result<Option<Registry>, WebError> {
-        let mut store = self.reader()?;
-        let current = store.projection(None)?;
-        Ok(store.scenario_base(&current, cooperation, scenario)?)
+        let recorded_at = self
+            .snapshot()?
+            .registry
+            .record_of(&format!("{cooperation}/scenario/{}", scenario.id))
+            .map(|r| r.recorded_at);
+        Ok(self.reader()?.scenario_base(recorded_at, scenario)?)
     }
 
-    /// The connection for long reads (whole-journal replays), which do not hold up writes.
-    fn reader(&self) -> Result<std::sync::MutexGuard<'_, Store>, WebError> {
-        self.reader
-            .lock()
-            .map_err(|_| WebError::Internal("reader lock poisoned".to_string()))
+    /// A reader connection from the pool (503 when none is free within [`READER_WAIT_S`]).
+    fn reader(&self) -> Result<r2d2::PooledConnection<StoreManager>, WebError> {
+        self.readers.get().map_err(|e| {
+            WebError::Unavailable(format!("no connection to the journal for reading: {e}"))
+        })
     }
 
     /// The registry as it was known at `as_known_on`: the journal head known then is found by a
@@ -520,7 +626,7 @@ impl AppState {
         as_known_on: Timestamp,
     ) -> Result<Arc<Snapshot>, WebError> {
         let seq = self
-            .with_store(move |store| Ok(store.seq_known_on(as_known_on)?))
+            .with_reader(move |store| Ok(store.seq_known_on(as_known_on)?))
             .await?;
         let snapshot = self.snapshot()?;
         if seq == snapshot.head {
@@ -536,6 +642,49 @@ impl AppState {
                 }))
             })
             .await
+    }
+}
+
+/// Says in the log how the registry was loaded at start: from the checkpoint or from every event.
+fn log_start(used: Option<&samvirke_store::CheckpointUse>, head: u64, took: Duration) {
+    use samvirke_store::CheckpointUse;
+    let ms = took.as_millis() as u64;
+    match used {
+        Some(CheckpointUse::Used {
+            head: checkpoint,
+            applied,
+        }) => tracing::info!(
+            head,
+            checkpoint,
+            applied,
+            ms,
+            "registry loaded from the checkpoint and the events after it"
+        ),
+        Some(CheckpointUse::Refused { reason }) => tracing::warn!(
+            head,
+            ms,
+            %reason,
+            "the projection checkpoint was not used; the registry was rebuilt from every event and a new checkpoint is written"
+        ),
+        _ => tracing::info!(
+            head,
+            ms,
+            "registry loaded from every event (no checkpoint yet)"
+        ),
+    }
+}
+
+/// Writes the projection's checkpoint, logging the outcome: a failure only means the next start
+/// applies more events.
+fn write_checkpoint(store: &mut Store) {
+    let started = std::time::Instant::now();
+    match store.write_checkpoint() {
+        Ok(head) => tracing::info!(
+            head,
+            ms = started.elapsed().as_millis() as u64,
+            "projection checkpoint written"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not write the projection checkpoint"),
     }
 }
 

@@ -241,7 +241,11 @@ fn work_out(
     id: &CooperationId,
     found: &Scenario,
 ) -> Result<Report, CliError> {
-    let older = store.scenario_base(projection, id, found)?;
+    let recorded_at = projection
+        .facts
+        .get(&format!("{id}/scenario/{}", found.id))
+        .map(|f| f.recorded_at);
+    let older = store.scenario_base(recorded_at, found)?;
     let on = older.as_ref().unwrap_or(registry);
     let outcome = scenario::evaluate(on, id, found)
         .map_err(|problems| problems_error(id, &found.id, problems))?;

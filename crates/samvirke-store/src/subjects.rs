@@ -1,0 +1,218 @@
+//! The journal's index by subject: which cooperations have ever defined a service, and which
+//! have ever delegated a service for a municipality. Written in the same transaction as the
+//! events and never deleted from (a cooperation that once delegated a service for a
+//! municipality may still answer for a past moment), so that "who performs this service for
+//! this municipality, as known then" is answered from the few cooperations concerned, read by
+//! index as they were known then ([`Store::registry_answering`]), instead of from the whole
+//! registry replayed to that moment.
+
+use std::collections::BTreeSet;
+
+use samvirke_core::model::Fact;
+use samvirke_core::registry::RecordedFact;
+use samvirke_core::{CooperationId, MunicipalityId, MunicipalityRegister, Registry};
+
+use crate::{Change, Event, SqlValue, Store, StoreError};
+
+/// The table, created with the journal (both backends take this SQL as it is). A service
+/// definition has the empty municipality.
+pub(crate) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS journal_subject (
+    service TEXT NOT NULL,
+    municipality TEXT NOT NULL,
+    cooperation TEXT NOT NULL,
+    PRIMARY KEY (service, municipality, cooperation)
+);
+";
+
+/// The statement that writes one row (`$1`-style parameters, as both backends take them).
+pub(crate) const INSERT: &str = "INSERT INTO journal_subject (service, municipality, cooperation) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+
+/// The key in `samvirke_meta` that says the table holds the rows of every event before it was
+/// created (a database written before schema version 6 gets them when it is opened).
+const FILLED: &str = "journal_subject_filled";
+
+/// A row: service, municipality (empty for a definition), cooperation.
+pub(crate) type Row = (String, String, String);
+
+/// The rows of `events`: one per service a put defines, and one per municipality a put
+/// delegates a service for.
+pub(crate) fn rows_of(location: &str, events: &[Event]) -> Result<BTreeSet<Row>, StoreError> {
+    let mut rows = BTreeSet::new();
+    for event in events {
+        let payload = event.payload().map_err(|message| StoreError::BadPayload {
+            location: location.to_string(),
+            seq: event.seq,
+            message,
+        })?;
+        let Change::Put { fact, .. } = payload.change else {
+            continue;
+        };
+        match *fact {
+            Fact::Service {
+                cooperation,
+                service,
+            } => {
+                rows.insert((
+                    service.id.to_string(),
+                    String::new(),
+                    cooperation.to_string(),
+                ));
+            }
+            Fact::Delegation {
+                cooperation,
+                delegation,
+            } => {
+                for m in &delegation.for_municipalities {
+                    rows.insert((
+                        delegation.service.to_string(),
+                        m.to_string(),
+                        cooperation.to_string(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(rows)
+}
+
+/// The municipality ids a delegation may name for residents of `municipality` on `on`: the id,
+/// the id it resolves to that day, and every id in the renumbering lineage of either (the
+/// registry counts a delegation for any of them).
+fn lineage_ids(municipality: MunicipalityId, on: samvirke_core::Date) -> BTreeSet<String> {
+    let register = MunicipalityRegister::embedded();
+    let mut ids = vec![municipality];
+    if let Ok(resolved) = register.resolve(municipality, on) {
+        ids.push(resolved.id());
+    }
+    let mut out = BTreeSet::new();
+    for id in ids {
+        out.insert(id.to_string());
+        out.extend(register.lineage(id).iter().map(|v| v.id.to_string()));
+    }
+    out
+}
+
+impl Store {
+    /// Writes the rows of every event, once, for a database whose table was created empty on an
+    /// older journal.
+    pub(crate) fn fill_subjects(&mut self) -> Result<(), StoreError> {
+        let filled = self.backend.account_query(
+            "SELECT value FROM samvirke_meta WHERE key = $1",
+            &[SqlValue::Text(FILLED.to_string())],
+        )?;
+        if !filled.is_empty() {
+            return Ok(());
+        }
+        let location = self.location().to_string();
+        let events = self.backend.read_events(0)?;
+        let mut statements: Vec<(&str, Vec<SqlValue>)> = rows_of(&location, &events)?
+            .into_iter()
+            .map(|(service, municipality, cooperation)| {
+                (
+                    INSERT,
+                    vec![
+                        SqlValue::Text(service),
+                        SqlValue::Text(municipality),
+                        SqlValue::Text(cooperation),
+                    ],
+                )
+            })
+            .collect();
+        statements.push((
+            "INSERT INTO samvirke_meta (key, value) VALUES ($1, '1') ON CONFLICT (key) DO NOTHING",
+            vec![SqlValue::Text(FILLED.to_string())],
+        ));
+        self.backend.account_batch(&statements)
+    }
+
+    /// The registry of the cooperations that could answer who performs `service` for residents
+    /// of `municipality` on `on`, as known right after event `seq`: every cooperation that has
+    /// ever delegated the service for the municipality (or an id of its lineage), and the first
+    /// in id order that defines the service then (the whole registry takes the service's name
+    /// and legal basis from it). Each is read by index as it was then
+    /// ([`Store::cooperation_state_through`]), so the cost grows with those cooperations' own
+    /// histories, not with the journal. `None` when no cooperation defines the service then:
+    /// the answer (an unknown service, with suggestions from every service) needs the whole
+    /// registry.
+    pub fn registry_answering(
+        &mut self,
+        municipality: MunicipalityId,
+        service: &str,
+        on: samvirke_core::Date,
+        seq: u64,
+    ) -> Result<Option<Registry>, StoreError> {
+        let ids: Vec<String> = lineage_ids(municipality, on).into_iter().collect();
+        let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT DISTINCT cooperation FROM journal_subject WHERE service = $1 AND municipality IN ({})",
+            placeholders.join(", ")
+        );
+        let mut params = vec![SqlValue::Text(service.to_string())];
+        params.extend(ids.into_iter().map(SqlValue::Text));
+        let mut cooperations: BTreeSet<String> = self.subject_cooperations(&sql, &params)?;
+        let definers = self.subject_cooperations(
+            "SELECT cooperation FROM journal_subject WHERE service = $1 AND municipality = ''",
+            &[SqlValue::Text(service.to_string())],
+        )?;
+        let mut facts: Vec<RecordedFact> = Vec::new();
+        let mut defined = false;
+        // The definers in id order, as the registry orders its cooperations, until one defines
+        // the service at `seq` (usually the first).
+        for cooperation in &definers {
+            let is_candidate = cooperations.remove(cooperation);
+            let state = self.state_of_cooperation(cooperation, seq)?;
+            // As the registry sees it: a cooperation without its header is not in the registry.
+            let facts_then: Vec<Fact> = state.iter().map(|f| f.fact.clone()).collect();
+            let defines = samvirke_core::model::CooperationDoc::from_facts(&facts_then)
+                .is_some_and(|doc| doc.services.iter().any(|s| s.id.as_str() == service));
+            if defines || is_candidate {
+                facts.extend(state);
+            }
+            if defines {
+                defined = true;
+                break;
+            }
+        }
+        if !defined {
+            return Ok(None);
+        }
+        for cooperation in &cooperations {
+            facts.extend(self.state_of_cooperation(cooperation, seq)?);
+        }
+        Ok(Some(Registry::build(facts)))
+    }
+
+    /// The cooperation ids a query on the subject index gives, in id order.
+    fn subject_cooperations(
+        &mut self,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<BTreeSet<String>, StoreError> {
+        Ok(self
+            .backend
+            .account_query(sql, params)?
+            .into_iter()
+            .filter_map(|row| match row.into_iter().next() {
+                Some(SqlValue::Text(t)) => Some(t),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// The facts of one cooperation (named by its text id) right after event `seq`.
+    fn state_of_cooperation(
+        &mut self,
+        cooperation: &str,
+        seq: u64,
+    ) -> Result<Vec<RecordedFact>, StoreError> {
+        let Ok(id) = CooperationId::parse(cooperation) else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .cooperation_state_through(&id, seq)?
+            .into_values()
+            .collect())
+    }
+}

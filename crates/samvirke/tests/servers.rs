@@ -2,7 +2,8 @@
 //! read back through the other two as soon as it is committed (they learn of every commit by
 //! `LISTEN`/`NOTIFY`, and look for one by themselves only every few seconds), concurrent writes
 //! through all three lose nothing, and a server killed in the middle of a request leaves the
-//! others working.
+//! others working. And a server starts from the projection's checkpoint when it checks out, and
+//! from every event (writing a new checkpoint) when it does not.
 
 #[path = "../../../tests/support/pg.rs"]
 mod pg;
@@ -249,4 +250,66 @@ fn three_servers_on_one_database_see_each_others_writes_at_once() {
         std::thread::sleep(Duration::from_millis(2));
     }
     assert!(samvirke(&db, &["db", "verify"]).contains("intact"));
+}
+
+/// Runs `statement` on the database behind samvirke's back.
+fn raw(db: &str, statement: &str) {
+    if db.starts_with("postgres://") {
+        postgres::Client::connect(db, postgres::NoTls)
+            .unwrap()
+            .batch_execute(statement)
+            .unwrap();
+    } else {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .execute_batch(statement)
+            .unwrap();
+    }
+}
+
+/// `samvirke db checkpoint`, a damaged checkpoint, and a server started on it: the damage is
+/// found, said in the log, every event replayed, the same registry served, and a new checkpoint
+/// written that the next start uses.
+#[test]
+fn a_server_starts_from_the_checkpoint_and_never_from_a_damaged_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("journal.db").to_string_lossy().to_string();
+    let database = pg::TestDatabase::create();
+    for db in [sqlite.as_str(), database.url()] {
+        samvirke(db, &["import", EXAMPLES]);
+        let first = samvirke(db, &["db", "checkpoint"]);
+        assert!(first.contains("There was no checkpoint yet."), "{first}");
+        assert!(first.contains("is at event"), "{first}");
+        let again = samvirke(db, &["db", "checkpoint"]);
+        assert!(again.contains("checks out (0 events after it"), "{again}");
+
+        raw(
+            db,
+            "UPDATE projection_checkpoint SET body = replace(body, 'Tårnby', 'Taarnby')",
+        );
+        let (child, address, log) = serve::start_logged(env!("CARGO_BIN_EXE_samvirke"), db, "info");
+        let server = Server { child, address };
+        let said = log.lock().unwrap().join("\n");
+        assert!(said.contains("was not used"), "{said}");
+        assert!(said.contains("digest does not match"), "{said}");
+        let (status, _, body) = server.request("GET", "/api/v1/export", &[], "");
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            body.contains("Tårnby") && !body.contains("Taarnby"),
+            "{body}"
+        );
+        drop(server);
+
+        // The server wrote a new one at start, which checks out.
+        let after = samvirke(db, &["db", "checkpoint"]);
+        assert!(after.contains("checks out"), "{after}");
+        let (child, address, log) = serve::start_logged(env!("CARGO_BIN_EXE_samvirke"), db, "info");
+        let server = Server { child, address };
+        let said = log.lock().unwrap().join("\n");
+        assert!(
+            said.contains("registry loaded from the checkpoint"),
+            "{said}"
+        );
+        drop(server);
+    }
 }

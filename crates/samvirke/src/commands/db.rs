@@ -1,9 +1,9 @@
-//! `samvirke db`: verify the journal, list its events.
+//! `samvirke db`: verify the journal, list its events, write the projection's checkpoint.
 
 use std::io::Write as _;
 
 use clap::Subcommand;
-use samvirke_store::Verification;
+use samvirke_store::{CheckpointUse, Verification};
 
 use super::{open_store, print_json};
 use crate::cli_error::CliError;
@@ -13,6 +13,10 @@ use crate::cli_error::CliError;
 pub enum DbCommand {
     /// Recompute the hash chain of the journal and report the first broken event (exit 1).
     Verify,
+    /// Write the projection's checkpoint now, from which servers and commands start instead of
+    /// replaying every event (a server writes one by itself every 1,000 events); says whether the
+    /// one there was used, or why not.
+    Checkpoint,
     /// Show the journal's events: sequence, record time, actor, reason, change.
     Log {
         /// Print JSON (one object per event, with the full payload).
@@ -42,6 +46,29 @@ pub fn run(db: &str, command: DbCommand) -> Result<(), CliError> {
                 store.location()
             ))),
         },
+        DbCommand::Checkpoint => {
+            let projection = store.projection(None)?;
+            let mut out = std::io::stdout().lock();
+            match store.checkpoint_use() {
+                Some(CheckpointUse::Used { head, applied }) => writeln!(
+                    out,
+                    "The checkpoint at event {head} checks out ({applied} events after it were applied)."
+                )?,
+                Some(CheckpointUse::Refused { reason }) => writeln!(
+                    out,
+                    "The checkpoint there was not used: {reason}. Every event was replayed instead."
+                )?,
+                _ => writeln!(out, "There was no checkpoint yet.")?,
+            }
+            let written = store.write_checkpoint()?;
+            writeln!(
+                out,
+                "The checkpoint in {} is at event {written} ({} facts).",
+                store.location(),
+                projection.facts.len()
+            )?;
+            Ok(())
+        }
         DbCommand::Log { json, key } => {
             let events = store.events()?;
             let mut rows = Vec::new();

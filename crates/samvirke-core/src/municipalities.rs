@@ -225,7 +225,12 @@ pub struct MunicipalityRegister {
     old_slots: Vec<(u32, u32)>,
     changes_by_new: Vec<CodeChange>,
     new_slots: Vec<(u32, u32)>,
+    /// Each known id's lineage, worked out when the register is built.
+    spans: BTreeMap<MunicipalityId, Box<[LineageSpan]>>,
 }
+
+/// One id of a lineage with the first day it was in force and the day it ended (`None`: open).
+pub type LineageSpan = (MunicipalityId, Option<Date>, Option<Date>);
 
 /// A defect in the embedded data files (caught by the crate's tests).
 #[derive(Debug, thiserror::Error)]
@@ -409,7 +414,7 @@ impl MunicipalityRegister {
         }
         let (changes_by_old, old_slots) = index_changes(&changes, |c| c.old);
         let (changes_by_new, new_slots) = index_changes(&changes, |c| c.new);
-        Ok(MunicipalityRegister {
+        let mut register = MunicipalityRegister {
             versions: flat,
             slots,
             changes,
@@ -417,7 +422,37 @@ impl MunicipalityRegister {
             old_slots,
             changes_by_new,
             new_slots,
-        })
+            spans: BTreeMap::new(),
+        };
+        let ids: std::collections::BTreeSet<MunicipalityId> =
+            register.versions.iter().map(|v| v.id).collect();
+        register.spans = ids
+            .into_iter()
+            .map(|id| {
+                let spans = register
+                    .lineage(id)
+                    .iter()
+                    .map(|v| (v.id, v.from, v.to))
+                    .collect();
+                (id, spans)
+            })
+            .collect();
+        Ok(register)
+    }
+
+    /// The lineage of `id` ([`MunicipalityRegister::lineage`]) as ids with their first and last
+    /// days, worked out once when the register is built (a registry build asks for it for every
+    /// member of every delegation); `None` for an id the register does not know.
+    pub fn lineage_spans(&self, id: MunicipalityId) -> Option<&[LineageSpan]> {
+        self.spans.get(&id).map(|s| &s[..])
+    }
+
+    /// The first id of the lineage of `id` (the id itself when it has none): one id for every
+    /// code a municipality has had through renumberings.
+    pub fn lineage_root(&self, id: MunicipalityId) -> MunicipalityId {
+        self.lineage_spans(id)
+            .and_then(|s| s.first())
+            .map_or(id, |s| s.0)
     }
 
     /// The changes in which `id` is the old code.

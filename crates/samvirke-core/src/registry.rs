@@ -48,6 +48,15 @@ pub struct DelegationRef {
 /// One code of a municipality's renumbering lineage, with the days it was in force.
 type Lineage = (MunicipalityId, Option<Date>, Option<Date>);
 
+/// The lineage of `m` through renumberings, each id with its days; the id alone when the
+/// register does not know it.
+fn lineage_of(register: &MunicipalityRegister, m: MunicipalityId) -> Vec<Lineage> {
+    match register.lineage_spans(m) {
+        Some(spans) if !spans.is_empty() => spans.to_vec(),
+        _ => vec![(m, None, None)],
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct IndexEntry {
     from: i32,
@@ -73,12 +82,17 @@ pub struct Registry {
 impl Registry {
     /// Builds the registry from the current facts (at most one per key).
     pub fn build(facts: Vec<RecordedFact>) -> Registry {
+        Registry::build_keyed(facts.into_iter().map(|f| (f.fact.key(), f)).collect())
+    }
+
+    /// The same, from facts with their keys already worked out (a projection holds them by key).
+    pub fn build_keyed(facts: Vec<(String, RecordedFact)>) -> Registry {
         let mut by_coop: BTreeMap<CooperationId, Vec<Fact>> = BTreeMap::new();
         let mut records = FxHashMap::default();
         let mut statuses = FxHashMap::default();
         let mut extras: FxHashMap<CooperationId, Vec<Fact>> = FxHashMap::default();
         let mut disputed = std::collections::BTreeSet::new();
-        for recorded in facts {
+        for (key, recorded) in facts {
             if let Fact::Dispute { cooperation, .. } = &recorded.fact {
                 disputed.insert(cooperation.clone());
             }
@@ -99,7 +113,7 @@ impl Registry {
                 );
             }
             records.insert(
-                recorded.fact.key(),
+                key,
                 RecordInfo {
                     event: recorded.seq,
                     recorded_at: recorded.recorded_at,
@@ -177,14 +191,9 @@ impl Registry {
                     delegation: del_idx as u32,
                 };
                 for m in &d.for_municipalities {
-                    let lineage = lineage_cache.entry(*m).or_insert_with(|| {
-                        let versions = register.lineage(*m);
-                        if versions.is_empty() {
-                            vec![(*m, None, None)]
-                        } else {
-                            versions.iter().map(|v| (v.id, v.from, v.to)).collect()
-                        }
-                    });
+                    let lineage = lineage_cache
+                        .entry(*m)
+                        .or_insert_with(|| lineage_of(register, *m));
                     for (id, from, to) in lineage.iter() {
                         let version_interval = Interval::new(from.unwrap_or(d.valid.from()), *to);
                         let Some(valid) =

@@ -92,6 +92,14 @@ struct Entry {
     fact: Fact,
 }
 
+/// One fact of a checkpoint's content, as written (borrowed from the projection).
+#[derive(Serialize)]
+struct EntryRef<'p> {
+    seq: u64,
+    recorded_at: i64,
+    fact: &'p Fact,
+}
+
 /// The digest of a checkpoint: SHA-256 over its format, event, hash and content.
 fn digest(format: i64, head: u64, head_hash: &str, body: &str) -> String {
     let mut hasher = Sha256::new();
@@ -182,7 +190,7 @@ impl Store {
         }
         Ok(Ok((
             Projection {
-                facts,
+                facts: std::sync::Arc::new(facts),
                 head: row.head,
             },
             row.head_hash,
@@ -247,13 +255,13 @@ impl Store {
             return Ok(projection.head);
         };
         let head_hash = head_hash.clone();
-        let entries: Vec<Entry> = projection
+        let entries: Vec<EntryRef<'_>> = projection
             .facts
-            .into_values()
-            .map(|recorded| Entry {
+            .values()
+            .map(|recorded| EntryRef {
                 seq: recorded.seq,
                 recorded_at: recorded.recorded_at.micros(),
-                fact: recorded.fact,
+                fact: &recorded.fact,
             })
             .collect();
         let body = serde_json::to_string(&entries).map_err(|e| StoreError::Database {

@@ -212,8 +212,10 @@ pub enum Verification {
 /// Facts as the journal projects them at some record time, with the head they were read at.
 #[derive(Debug, Clone, Default)]
 pub struct Projection {
-    /// Current facts by key, with the event that last put each.
-    pub facts: BTreeMap<String, RecordedFact>,
+    /// Current facts by key, with the event that last put each. Shared: a copy of a projection
+    /// costs a reference count, and the store's kept projection copies the map only when it
+    /// applies events while a caller still holds the map (`Arc::make_mut`).
+    pub facts: std::sync::Arc<BTreeMap<String, RecordedFact>>,
     /// Sequence number of the last event applied.
     pub head: u64,
 }
@@ -221,7 +223,12 @@ pub struct Projection {
 impl Projection {
     /// The registry built from these facts.
     pub fn registry(&self) -> Registry {
-        Registry::build(self.facts.values().cloned().collect())
+        Registry::build_keyed(
+            self.facts
+                .iter()
+                .map(|(key, fact)| (key.clone(), fact.clone()))
+                .collect(),
+        )
     }
 
     /// The facts of one cooperation.
@@ -442,7 +449,7 @@ impl Store {
         // A store that keeps no projection (a reader) reads the state by index and keeps none.
         let through = seq.min(head);
         Ok(Projection {
-            facts: self.state_through(through)?,
+            facts: std::sync::Arc::new(self.state_through(through)?),
             head: through,
         })
     }
@@ -467,7 +474,7 @@ impl Store {
         })?;
         match payload.change {
             Change::Put { fact, .. } => {
-                projection.facts.insert(
+                std::sync::Arc::make_mut(&mut projection.facts).insert(
                     fact.key(),
                     RecordedFact {
                         fact: *fact,
@@ -477,7 +484,7 @@ impl Store {
                 );
             }
             Change::Retract { key, .. } => {
-                projection.facts.remove(&key);
+                std::sync::Arc::make_mut(&mut projection.facts).remove(&key);
             }
         }
         projection.head = event.seq;
@@ -698,7 +705,7 @@ mod tests {
         // The kept projection claims an earlier head of another journal, with a stray fact.
         let mut stray = real.clone();
         stray.head = 1;
-        stray.facts.insert(
+        std::sync::Arc::make_mut(&mut stray.facts).insert(
             "stray".to_string(),
             real.facts.values().next().unwrap().clone(),
         );

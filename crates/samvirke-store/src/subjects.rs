@@ -89,7 +89,13 @@ fn lineage_ids(municipality: MunicipalityId, on: samvirke_core::Date) -> BTreeSe
     let mut out = BTreeSet::new();
     for id in ids {
         out.insert(id.to_string());
-        out.extend(register.lineage(id).iter().map(|v| v.id.to_string()));
+        out.extend(
+            register
+                .lineage_spans(id)
+                .into_iter()
+                .flatten()
+                .map(|s| s.0.to_string()),
+        );
     }
     out
 }

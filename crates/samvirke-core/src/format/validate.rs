@@ -1085,7 +1085,7 @@ pub fn check_performers(delegations: &[PlacedDelegation<'_>]) -> Vec<PerformerCo
     let mut groups: BTreeMap<(&ServiceId, MunicipalityId), Vec<usize>> = BTreeMap::new();
     for (idx, placed) in delegations.iter().enumerate() {
         for m in &placed.delegation.for_municipalities {
-            let lineage_root = register.lineage(*m).first().map_or(*m, |v| v.id);
+            let lineage_root = register.lineage_root(*m);
             groups
                 .entry((&placed.delegation.service, lineage_root))
                 .or_default()

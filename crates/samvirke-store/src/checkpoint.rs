@@ -250,6 +250,9 @@ impl Store {
     /// Writes the projection at the journal's head as the checkpoint, unless one at the same or a
     /// later event that checks out is there already; returns the event the checkpoint is at.
     pub fn write_checkpoint(&mut self) -> Result<u64, StoreError> {
+        // Written every CHECKPOINT_EVERY_EVENTS events: also when the planner's statistics
+        // are looked at, so that they follow the journal's growth.
+        self.backend.refresh_statistics()?;
         let projection = self.present()?;
         let Some((_, head_hash)) = self.latest.as_ref() else {
             return Ok(projection.head);

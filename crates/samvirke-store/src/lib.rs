@@ -179,6 +179,13 @@ pub trait Backend: Send {
         statements: &[(&str, Vec<SqlValue>)],
         query: Option<(&str, Vec<SqlValue>)>,
     ) -> Result<Vec<Vec<SqlValue>>, StoreError>;
+    /// Brings the query planner's statistics of the journal's tables up to date where they
+    /// changed much since they were last gathered (PostgreSQL plans a range read of the index
+    /// as a scan of everything after it when it believes the table is small). SQLite plans by
+    /// its indexes alone: nothing to do.
+    fn refresh_statistics(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// A value passed to or read from the account tables: the two column types they use.
@@ -269,6 +276,7 @@ impl Store {
         };
         store.fill_index()?;
         store.fill_subjects()?;
+        store.backend.refresh_statistics()?;
         Ok(store)
     }
 
@@ -410,24 +418,17 @@ impl Store {
 
     /// The last event recorded at or before `as_known_on` (0 when none was): the journal head as
     /// it was known then. Record time never goes backwards along the journal (`commit` sees to
-    /// it), so this is a binary search of at most about 2·log₂(head) indexed reads, whatever the
-    /// journal's length.
+    /// it, and record times are written as text that sorts in time order), so this is one read
+    /// of the `(recorded_at, seq)` index, whatever the journal's length.
     pub fn seq_known_on(&mut self, as_known_on: Timestamp) -> Result<u64, StoreError> {
-        // Invariant: event `low` is known (or `low` is 0), events after `high` are not.
-        let (mut low, mut high) = (0, self.head()?);
-        while low < high {
-            let middle = low + (high - low).div_ceil(2);
-            let known = self
-                .backend
-                .read_event(middle)?
-                .is_some_and(|event| event.recorded_at <= as_known_on);
-            if known {
-                low = middle;
-            } else {
-                high = middle - 1;
-            }
-        }
-        Ok(low)
+        let rows = self.backend.account_query(
+            "SELECT seq FROM journal WHERE recorded_at <= $1 ORDER BY recorded_at DESC, seq DESC LIMIT 1",
+            &[SqlValue::Text(as_known_on.to_string())],
+        )?;
+        Ok(match rows.first().and_then(|row| row.first()) {
+            Some(SqlValue::Int(seq)) => (*seq).max(0) as u64,
+            _ => 0,
+        })
     }
 
     /// The state right after event `seq` (the state a form opened at that head was built from).

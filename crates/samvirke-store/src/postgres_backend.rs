@@ -405,6 +405,21 @@ impl Backend for PostgresBackend {
         Ok(rows)
     }
 
+    fn refresh_statistics(&mut self) -> Result<(), StoreError> {
+        let err = Self::err(&self.location);
+        let client = connected(&mut self.client, &self.url, &self.location)?;
+        let tables: Vec<&str> = STATISTICS_TABLES.to_vec();
+        let stale = client.query(STALE_STATISTICS, &[&tables]).map_err(&err)?;
+        for row in stale {
+            let table: String = row.try_get(0).map_err(&err)?;
+            // The names come from the list above, never from input.
+            client
+                .batch_execute(&format!("ANALYZE {table}"))
+                .map_err(&err)?;
+        }
+        Ok(())
+    }
+
     fn account_query(
         &mut self,
         sql: &str,
@@ -420,6 +435,21 @@ impl Backend for PostgresBackend {
         rows_to_values(&rows, &err)
     }
 }
+
+/// The tables the journal is read by, whose statistics the planner needs.
+const STATISTICS_TABLES: [&str; 5] = [
+    "journal",
+    "journal_fact",
+    "journal_version",
+    "journal_subject",
+    "projection_checkpoint",
+];
+
+/// Those of [`STATISTICS_TABLES`] never analysed, or changed by more than a tenth (and 1,000
+/// rows) since: PostgreSQL's own autovacuum threshold, for a server where it is off or behind.
+const STALE_STATISTICS: &str = "SELECT relname::text FROM pg_stat_user_tables
+    WHERE relname = ANY($1) AND schemaname = current_schema()
+      AND n_mod_since_analyze > 1000 + n_live_tup / 10";
 
 /// Rows as values (BIGINT and INTEGER as numbers, anything else as text).
 fn rows_to_values(

@@ -149,19 +149,28 @@ impl Store {
         on: samvirke_core::Date,
         seq: u64,
     ) -> Result<Option<Registry>, StoreError> {
-        let ids: Vec<String> = lineage_ids(municipality, on).into_iter().collect();
+        // One read for both: the cooperations naming the municipality (any of its lineage)
+        // for the service, and those defining it (the rows with no municipality).
+        let mut ids: Vec<String> = lineage_ids(municipality, on).into_iter().collect();
+        ids.push(String::new());
         let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
         let sql = format!(
-            "SELECT DISTINCT cooperation FROM journal_subject WHERE service = $1 AND municipality IN ({})",
+            "SELECT DISTINCT cooperation, municipality FROM journal_subject WHERE service = $1 AND municipality IN ({})",
             placeholders.join(", ")
         );
         let mut params = vec![SqlValue::Text(service.to_string())];
         params.extend(ids.into_iter().map(SqlValue::Text));
-        let mut cooperations: BTreeSet<String> = self.subject_cooperations(&sql, &params)?;
-        let definers = self.subject_cooperations(
-            "SELECT cooperation FROM journal_subject WHERE service = $1 AND municipality = ''",
-            &[SqlValue::Text(service.to_string())],
-        )?;
+        let mut cooperations: BTreeSet<String> = BTreeSet::new();
+        let mut definers: BTreeSet<String> = BTreeSet::new();
+        for row in self.backend.account_query(&sql, &params)? {
+            if let [SqlValue::Text(cooperation), SqlValue::Text(m)] = row.as_slice() {
+                if m.is_empty() {
+                    definers.insert(cooperation.clone());
+                } else {
+                    cooperations.insert(cooperation.clone());
+                }
+            }
+        }
         let mut facts: Vec<RecordedFact> = Vec::new();
         let mut defined = false;
         // The definers in id order, as the registry orders its cooperations, until one defines
@@ -184,27 +193,9 @@ impl Store {
         if !defined {
             return Ok(None);
         }
-        for cooperation in &cooperations {
-            facts.extend(self.state_of_cooperation(cooperation, seq)?);
-        }
+        let others: Vec<&str> = cooperations.iter().map(String::as_str).collect();
+        facts.extend(self.cooperations_state_through(&others, seq)?.into_values());
         Ok(Some(Registry::build(facts)))
-    }
-
-    /// The cooperation ids a query on the subject index gives, in id order.
-    fn subject_cooperations(
-        &mut self,
-        sql: &str,
-        params: &[SqlValue],
-    ) -> Result<BTreeSet<String>, StoreError> {
-        Ok(self
-            .backend
-            .account_query(sql, params)?
-            .into_iter()
-            .filter_map(|row| match row.into_iter().next() {
-                Some(SqlValue::Text(t)) => Some(t),
-                _ => None,
-            })
-            .collect())
     }
 
     /// The facts of one cooperation (named by its text id) right after event `seq`.

@@ -617,7 +617,7 @@ impl AppState {
     }
 
     /// The registry as it was known at `as_known_on`: the journal head known then is found by a
-    /// binary search over record time (`Store::seq_known_on`, a few indexed reads); the current
+    /// read of the index over record time (`Store::seq_known_on`, one indexed read); the current
     /// snapshot when nothing was recorded since, else a registry built up to that head on the
     /// reader connection, kept in a cache of [`PAST_REGISTRIES_MAX`] and built at most
     /// [`PAST_CONCURRENT_MAX`] at a time.

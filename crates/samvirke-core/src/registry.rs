@@ -82,12 +82,18 @@ pub struct Registry {
 impl Registry {
     /// Builds the registry from the current facts (at most one per key).
     pub fn build(facts: Vec<RecordedFact>) -> Registry {
-        Registry::build_keyed(facts.into_iter().map(|f| (f.fact.key(), f)).collect())
+        let keyed: Vec<(String, RecordedFact)> =
+            facts.into_iter().map(|f| (f.fact.key(), f)).collect();
+        Registry::build_keyed(keyed.iter().map(|(key, fact)| (key.as_str(), fact)))
     }
 
-    /// The same, from facts with their keys already worked out (a projection holds them by key).
-    pub fn build_keyed(facts: Vec<(String, RecordedFact)>) -> Registry {
-        let mut by_coop: BTreeMap<CooperationId, Vec<Fact>> = BTreeMap::new();
+    /// The same, from facts with their keys already worked out (a projection holds them by key),
+    /// borrowed: each fact is copied once, into its cooperation's document, not first into a
+    /// list of its own (a save rebuilds the registry, so this is most of a save's cost).
+    pub fn build_keyed<'f>(
+        facts: impl IntoIterator<Item = (&'f str, &'f RecordedFact)>,
+    ) -> Registry {
+        let mut by_coop: BTreeMap<&CooperationId, Vec<&Fact>> = BTreeMap::new();
         let mut records = FxHashMap::default();
         let mut statuses = FxHashMap::default();
         let mut extras: FxHashMap<CooperationId, Vec<Fact>> = FxHashMap::default();
@@ -113,19 +119,19 @@ impl Registry {
                 );
             }
             records.insert(
-                key,
+                key.to_string(),
                 RecordInfo {
                     event: recorded.seq,
                     recorded_at: recorded.recorded_at,
                 },
             );
             by_coop
-                .entry(recorded.fact.cooperation().clone())
+                .entry(recorded.fact.cooperation())
                 .or_default()
-                .push(recorded.fact);
+                .push(&recorded.fact);
         }
         let docs = by_coop
-            .values()
+            .into_values()
             .filter_map(CooperationDoc::from_facts)
             .collect();
         let mut registry = Registry::from_docs(docs, records);

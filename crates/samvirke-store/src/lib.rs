@@ -230,12 +230,7 @@ pub struct Projection {
 impl Projection {
     /// The registry built from these facts.
     pub fn registry(&self) -> Registry {
-        Registry::build_keyed(
-            self.facts
-                .iter()
-                .map(|(key, fact)| (key.clone(), fact.clone()))
-                .collect(),
-        )
+        Registry::build_keyed(self.facts.iter().map(|(key, fact)| (key.as_str(), fact)))
     }
 
     /// The facts of one cooperation.

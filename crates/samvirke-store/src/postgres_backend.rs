@@ -2,6 +2,7 @@
 //! SQLite; the write lock is `LOCK TABLE journal IN EXCLUSIVE MODE` inside the append transaction
 //! (readers are not blocked), and the primary key on `seq` is a second guard.
 
+use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 use samvirke_core::Timestamp;
 
@@ -272,7 +273,7 @@ impl Backend for PostgresBackend {
     fn head(&mut self) -> Result<(u64, String), StoreError> {
         let err = Self::err(&self.location);
         let row = connected(&mut self.client, &self.url, &self.location)?
-            .query_opt(
+            .query_typed_opt(
                 "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
                 &[],
             )
@@ -286,7 +287,7 @@ impl Backend for PostgresBackend {
         let err = Self::err(&self.location);
         let (after, through) = (as_seq(after), as_seq(through));
         let rows = connected(&mut self.client, &self.url, &self.location)?
-            .query("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > $1 AND seq <= $2 ORDER BY seq", &[&after, &through])
+            .query_typed("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq > $1 AND seq <= $2 ORDER BY seq", &[(&after, Type::INT8), (&through, Type::INT8)])
             .map_err(&err)?;
         rows.iter()
             .map(|row| row_to_event(&self.location, row))
@@ -296,7 +297,7 @@ impl Backend for PostgresBackend {
     fn read_event(&mut self, seq: u64) -> Result<Option<Event>, StoreError> {
         let err = Self::err(&self.location);
         let row = connected(&mut self.client, &self.url, &self.location)?
-            .query_opt("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq = $1", &[&(seq as i64)])
+            .query_typed_opt("SELECT seq, recorded_at, actor, reason, payload, prev_hash, hash FROM journal WHERE seq = $1", &[(&as_seq(seq), Type::INT8)])
             .map_err(&err)?;
         row.map(|row| row_to_event(&self.location, &row))
             .transpose()
@@ -310,7 +311,7 @@ impl Backend for PostgresBackend {
         tx.batch_execute("LOCK TABLE journal IN EXCLUSIVE MODE")
             .map_err(&err)?;
         let actual: i64 = tx
-            .query_one("SELECT COALESCE(MAX(seq), 0) FROM journal", &[])
+            .query_typed_one("SELECT COALESCE(MAX(seq), 0) FROM journal", &[])
             .map_err(&err)?
             .get(0);
         if actual as u64 != expected_head {
@@ -370,10 +371,8 @@ impl Backend for PostgresBackend {
     fn account_execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
         let err = Self::err(&self.location);
         let values = to_postgres(params);
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            values.iter().map(|v| v.as_ref()).collect();
         connected(&mut self.client, &self.url, &self.location)?
-            .execute(sql, &refs)
+            .execute_typed(sql, &typed(&values))
             .map_err(&err)
     }
 
@@ -388,16 +387,12 @@ impl Backend for PostgresBackend {
             .map_err(&err)?;
         for (sql, params) in statements {
             let values = to_postgres(params);
-            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                values.iter().map(|v| v.as_ref()).collect();
-            tx.execute(*sql, &refs).map_err(&err)?;
+            tx.execute_typed(sql, &typed(&values)).map_err(&err)?;
         }
         let rows = match query {
             Some((sql, params)) => {
                 let values = to_postgres(&params);
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                    values.iter().map(|v| v.as_ref()).collect();
-                rows_to_values(&tx.query(sql, &refs).map_err(&err)?, &err)?
+                rows_to_values(&tx.query_typed(sql, &typed(&values)).map_err(&err)?, &err)?
             }
             None => Vec::new(),
         };
@@ -427,10 +422,8 @@ impl Backend for PostgresBackend {
     ) -> Result<Vec<Vec<SqlValue>>, StoreError> {
         let err = Self::err(&self.location);
         let values = to_postgres(params);
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            values.iter().map(|v| v.as_ref()).collect();
         let rows = connected(&mut self.client, &self.url, &self.location)?
-            .query(sql, &refs)
+            .query_typed(sql, &typed(&values))
             .map_err(&err)?;
         rows_to_values(&rows, &err)
     }
@@ -481,16 +474,27 @@ fn rows_to_values(
         .collect()
 }
 
-fn to_postgres(params: &[SqlValue]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
+/// Parameters with their PostgreSQL types (`BIGINT`, `TEXT`): a statement so typed is parsed,
+/// bound and run in one round trip (`query_typed`), where one typed by the server takes three
+/// (prepare, execute, close); a read as known then is several statements.
+fn to_postgres(params: &[SqlValue]) -> Vec<(Box<dyn ToSql + Sync>, Type)> {
     params
         .iter()
-        .map(|p| -> Box<dyn postgres::types::ToSql + Sync> {
+        .map(|p| -> (Box<dyn ToSql + Sync>, Type) {
             match p {
-                SqlValue::Int(v) => Box::new(*v),
-                SqlValue::Text(t) => Box::new(t.clone()),
-                SqlValue::Null => Box::new(Option::<String>::None),
+                SqlValue::Int(v) => (Box::new(*v), Type::INT8),
+                SqlValue::Text(t) => (Box::new(t.clone()), Type::TEXT),
+                SqlValue::Null => (Box::new(Option::<String>::None), Type::TEXT),
             }
         })
+        .collect()
+}
+
+/// [`to_postgres`]'s values as `query_typed` takes them.
+fn typed(values: &[(Box<dyn ToSql + Sync>, Type)]) -> Vec<(&(dyn ToSql + Sync), Type)> {
+    values
+        .iter()
+        .map(|(v, t)| (v.as_ref(), t.clone()))
         .collect()
 }
 

@@ -421,7 +421,7 @@ impl Store {
     ) -> Result<Vec<Event>, StoreError> {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
-             WHERE f.cooperation = $1 AND {} AND f.seq > $3 AND f.seq <= $4
+             WHERE f.cooperation = $1 AND {} AND f.seq > $3 AND f.seq <= $4 AND j.seq > $3 AND j.seq <= $4
              ORDER BY f.seq LIMIT $5 OFFSET $6",
             Shown::condition(2)
         );
@@ -444,7 +444,7 @@ impl Store {
             let placeholders: Vec<String> = (3..chunk.len() + 3).map(|n| format!("${n}")).collect();
             let sql = format!(
                 "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
-                 WHERE f.cooperation = $1 AND f.seq > $2 AND f.fact_key IN ({})
+                 WHERE f.cooperation = $1 AND f.seq > $2 AND j.seq > $2 AND f.fact_key IN ({})
                  ORDER BY f.seq LIMIT {EVENTS_PER_READ_MAX}",
                 placeholders.join(", ")
             );
@@ -461,7 +461,9 @@ impl Store {
     /// The events anyone may read (class `public`: no settlement run, e-invoice or dispute) after
     /// event `after`, oldest first, at most `limit` (capped at [`EVENTS_PER_READ_MAX`]): the
     /// public change feed. One range read of the `(class, seq)` index, whatever the journal's
-    /// length.
+    /// length. The bound is stated on both tables (PostgreSQL carries an equality across a join,
+    /// not a range): else a merge join could read the journal from its first event up to `after`
+    /// for every page, and the feed slowed as it went (9,460 items/s over a million events).
     pub fn public_events_after(
         &mut self,
         after: u64,
@@ -469,7 +471,7 @@ impl Store {
     ) -> Result<Vec<Event>, StoreError> {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
-             WHERE f.class = 'public' AND f.seq > $1
+             WHERE f.class = 'public' AND f.seq > $1 AND j.seq > $1
              ORDER BY f.seq LIMIT $2"
         );
         self.index_events(
@@ -487,7 +489,7 @@ impl Store {
     ) -> Result<Option<Event>, StoreError> {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM journal_fact f JOIN journal j ON j.seq = f.seq
-             WHERE f.cooperation = $1 AND {} AND f.seq <= $3
+             WHERE f.cooperation = $1 AND {} AND f.seq <= $3 AND j.seq <= $3
              ORDER BY f.seq DESC LIMIT 1",
             Shown::condition(2)
         );

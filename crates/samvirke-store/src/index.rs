@@ -208,7 +208,7 @@ fn range_params(
 const EVENT_COLUMNS: &str =
     "j.seq, j.recorded_at, j.actor, j.reason, j.payload, j.prev_hash, j.hash";
 
-fn int(location: &str, value: Option<&SqlValue>) -> Result<i64, StoreError> {
+pub(crate) fn int(location: &str, value: Option<&SqlValue>) -> Result<i64, StoreError> {
     match value {
         Some(SqlValue::Int(n)) => Ok(*n),
         Some(SqlValue::Null) => Ok(0),
@@ -529,21 +529,12 @@ impl Store {
         cooperation: &CooperationId,
         seq: u64,
     ) -> Result<BTreeMap<String, RecordedFact>, StoreError> {
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM journal j WHERE j.seq IN (
-                 SELECT MAX(f.seq) FROM journal_fact f WHERE f.cooperation = $1 AND f.seq <= $2
-                 GROUP BY f.fact_key)
-             ORDER BY j.seq"
-        );
-        self.state_of(
-            &sql,
-            &[SqlValue::Text(cooperation.to_string()), number(seq)],
-        )
+        self.cooperations_state_through(&[cooperation.as_str()], seq)
     }
 
-    /// The facts of several cooperations (named by their text ids) right after event `seq`,
-    /// read as [`Store::cooperation_state_through`] reads one, in one query per 500 of them
-    /// (a round trip to the database per cooperation is what an answer as known then cost).
+    /// The facts of several cooperations (named by their text ids) right after event `seq`, as
+    /// [`Store::cooperation_state_through`] gives one, in one query per 500 of them (a round
+    /// trip to the database per cooperation is what an answer as known then cost).
     pub(crate) fn cooperations_state_through(
         &mut self,
         cooperations: &[&str],

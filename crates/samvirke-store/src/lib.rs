@@ -420,10 +420,11 @@ impl Store {
             "SELECT seq FROM journal WHERE recorded_at <= $1 ORDER BY recorded_at DESC, seq DESC LIMIT 1",
             &[SqlValue::Text(as_known_on.to_string())],
         )?;
-        Ok(match rows.first().and_then(|row| row.first()) {
-            Some(SqlValue::Int(seq)) => (*seq).max(0) as u64,
-            _ => 0,
-        })
+        // No row: nothing was recorded by then.
+        match rows.first() {
+            None => Ok(0),
+            Some(row) => Ok(index::int(self.location(), row.first())?.max(0) as u64),
+        }
     }
 
     /// The state right after event `seq` (the state a form opened at that head was built from).

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use samvirke_core::model::Fact;
 use samvirke_core::registry::RecordedFact;
-use samvirke_core::{CooperationId, MunicipalityId, MunicipalityRegister, Registry};
+use samvirke_core::{MunicipalityId, MunicipalityRegister, Registry};
 
 use crate::{Change, Event, SqlValue, Store, StoreError};
 
@@ -177,11 +177,14 @@ impl Store {
         // the service at `seq` (usually the first).
         for cooperation in &definers {
             let is_candidate = cooperations.remove(cooperation);
-            let state = self.state_of_cooperation(cooperation, seq)?;
+            let state: Vec<RecordedFact> = self
+                .cooperations_state_through(&[cooperation.as_str()], seq)?
+                .into_values()
+                .collect();
             // As the registry sees it: a cooperation without its header is not in the registry.
-            let facts_then: Vec<Fact> = state.iter().map(|f| f.fact.clone()).collect();
-            let defines = samvirke_core::model::CooperationDoc::from_facts(&facts_then)
-                .is_some_and(|doc| doc.services.iter().any(|s| s.id.as_str() == service));
+            let defines =
+                samvirke_core::model::CooperationDoc::from_facts(state.iter().map(|f| &f.fact))
+                    .is_some_and(|doc| doc.services.iter().any(|s| s.id.as_str() == service));
             if defines || is_candidate {
                 facts.extend(state);
             }
@@ -196,20 +199,5 @@ impl Store {
         let others: Vec<&str> = cooperations.iter().map(String::as_str).collect();
         facts.extend(self.cooperations_state_through(&others, seq)?.into_values());
         Ok(Some(Registry::build(facts)))
-    }
-
-    /// The facts of one cooperation (named by its text id) right after event `seq`.
-    fn state_of_cooperation(
-        &mut self,
-        cooperation: &str,
-        seq: u64,
-    ) -> Result<Vec<RecordedFact>, StoreError> {
-        let Ok(id) = CooperationId::parse(cooperation) else {
-            return Ok(Vec::new());
-        };
-        Ok(self
-            .cooperation_state_through(&id, seq)?
-            .into_values()
-            .collect())
     }
 }

@@ -51,6 +51,7 @@ pub use event::{Change, Event, GENESIS_HASH, NewEvent, Payload, event_hash};
 pub use index::{EVENTS_PER_READ_MAX, Shown};
 pub use postgres_backend::{JOURNAL_CHANNEL, JournalListener, PostgresBackend};
 pub use sqlite_backend::SqliteBackend;
+pub use subjects::Answering;
 
 /// The actor the command line writes to the journal when it knows no other name (no
 /// `SAMVIRKE_ACTOR`, `--actor` or login name); pages say "the command line" for it.
@@ -417,7 +418,7 @@ impl Store {
     /// of the `(recorded_at, seq)` index, whatever the journal's length.
     pub fn seq_known_on(&mut self, as_known_on: Timestamp) -> Result<u64, StoreError> {
         let rows = self.backend.account_query(
-            "SELECT seq FROM journal WHERE recorded_at <= $1 ORDER BY recorded_at DESC, seq DESC LIMIT 1",
+            subjects::KNOWN_ON,
             &[SqlValue::Text(as_known_on.to_string())],
         )?;
         // No row: nothing was recorded by then.

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use samvirke_core::model::Fact;
 use samvirke_core::registry::RecordedFact;
-use samvirke_core::{MunicipalityId, MunicipalityRegister, Registry};
+use samvirke_core::{MunicipalityId, MunicipalityRegister, Registry, Timestamp};
 
 use crate::{Change, Event, SqlValue, Store, StoreError};
 
@@ -133,37 +133,54 @@ impl Store {
         self.backend.account_batch(&statements)
     }
 
-    /// The registry of the cooperations that could answer who performs `service` for residents
-    /// of `municipality` on `on`, as known right after event `seq`: every cooperation that has
-    /// ever delegated the service for the municipality (or an id of its lineage), and the first
-    /// in id order that defines the service then (the whole registry takes the service's name
-    /// and legal basis from it). Each is read by index as it was then
-    /// ([`Store::cooperation_state_through`]), so the cost grows with those cooperations' own
-    /// histories, not with the journal. `None` when no cooperation defines the service then:
-    /// the answer (an unknown service, with suggestions from every service) needs the whole
-    /// registry.
+    /// Who could answer who performs `service` for residents of `municipality` on `on`, as
+    /// known at `as_known_on`, for a reader whose present registry is at event `head`: the
+    /// journal head known then ([`Store::seq_known_on`]) and, unless that is `head`, the
+    /// registry of the cooperations that could answer, as known then: every cooperation that
+    /// has ever delegated the service for the municipality (or an id of its lineage), and the
+    /// first in id order that defines the service then (the whole registry takes the service's
+    /// name and legal basis from it). Each is read by index as it was then
+    /// ([`Store::cooperation_state_through`]), so the cost grows with the number of those
+    /// cooperations' facts, neither with their histories nor with the journal: two statements
+    /// (the head known then with the subject rows, then the facts of the first definer and the
+    /// candidates), a third only when the first definer did not define the service then.
     pub fn registry_answering(
         &mut self,
         municipality: MunicipalityId,
         service: &str,
         on: samvirke_core::Date,
-        seq: u64,
-    ) -> Result<Option<Registry>, StoreError> {
-        // One read for both: the cooperations naming the municipality (any of its lineage)
-        // for the service, and those defining it (the rows with no municipality).
+        as_known_on: Timestamp,
+        head: u64,
+    ) -> Result<Answering, StoreError> {
+        // One read for all three: the head known then, the cooperations naming the
+        // municipality (any of its lineage) for the service, and those defining it (the rows
+        // with no municipality). The head comes on every row, and on a row of its own (no
+        // cooperation) when there is no subject row.
         let mut ids: Vec<String> = lineage_ids(municipality, on).into_iter().collect();
         ids.push(String::new());
-        let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+        let placeholders: Vec<String> = (3..ids.len() + 3).map(|n| format!("${n}")).collect();
         let sql = format!(
-            "SELECT DISTINCT cooperation, municipality FROM journal_subject WHERE service = $1 AND municipality IN ({})",
+            "SELECT k.seq, s.cooperation, s.municipality
+             FROM (SELECT COALESCE(({KNOWN_ON}), 0) AS seq) k
+             LEFT JOIN journal_subject s ON s.service = $2 AND s.municipality IN ({})",
             placeholders.join(", ")
         );
-        let mut params = vec![SqlValue::Text(service.to_string())];
+        let mut params = vec![
+            SqlValue::Text(as_known_on.to_string()),
+            SqlValue::Text(service.to_string()),
+        ];
         params.extend(ids.into_iter().map(SqlValue::Text));
+        let rows = self.backend.account_query(&sql, &params)?;
+        let location = self.location().to_string();
+        let seq =
+            crate::index::int(&location, rows.first().and_then(|row| row.first()))?.max(0) as u64;
+        if seq == head {
+            return Ok(Answering::Present);
+        }
         let mut cooperations: BTreeSet<String> = BTreeSet::new();
         let mut definers: BTreeSet<String> = BTreeSet::new();
-        for row in self.backend.account_query(&sql, &params)? {
-            if let [SqlValue::Text(cooperation), SqlValue::Text(m)] = row.as_slice() {
+        for row in &rows {
+            if let [_, SqlValue::Text(cooperation), SqlValue::Text(m)] = row.as_slice() {
                 if m.is_empty() {
                     definers.insert(cooperation.clone());
                 } else {
@@ -171,33 +188,78 @@ impl Store {
                 }
             }
         }
-        let mut facts: Vec<RecordedFact> = Vec::new();
-        let mut defined = false;
         // The definers in id order, as the registry orders its cooperations, until one defines
-        // the service at `seq` (usually the first).
-        for cooperation in &definers {
-            let is_candidate = cooperations.remove(cooperation);
+        // the service at `seq`: usually the first, read with the candidates.
+        let mut definers = definers.into_iter();
+        let Some(first) = definers.next() else {
+            return Ok(Answering::Whole(seq));
+        };
+        let mut read: Vec<&str> = vec![first.as_str()];
+        read.extend(
+            cooperations
+                .iter()
+                .map(String::as_str)
+                .filter(|c| *c != first),
+        );
+        let mut facts: Vec<RecordedFact> = self
+            .cooperations_state_through(&read, seq)?
+            .into_values()
+            .collect();
+        let mut defined = defines(&facts, &first, service);
+        if !defined && !cooperations.contains(&first) {
+            facts.retain(|f| f.fact.cooperation().as_str() != first);
+        }
+        for cooperation in definers {
+            if defined {
+                break;
+            }
+            if cooperations.contains(&cooperation) {
+                // A candidate: its facts were read with the first.
+                defined = defines(&facts, &cooperation, service);
+                continue;
+            }
             let state: Vec<RecordedFact> = self
                 .cooperations_state_through(&[cooperation.as_str()], seq)?
                 .into_values()
                 .collect();
-            // As the registry sees it: a cooperation without its header is not in the registry.
-            let defines =
-                samvirke_core::model::CooperationDoc::from_facts(state.iter().map(|f| &f.fact))
-                    .is_some_and(|doc| doc.services.iter().any(|s| s.id.as_str() == service));
-            if defines || is_candidate {
+            if defines(&state, &cooperation, service) {
                 facts.extend(state);
-            }
-            if defines {
                 defined = true;
-                break;
             }
         }
         if !defined {
-            return Ok(None);
+            return Ok(Answering::Whole(seq));
         }
-        let others: Vec<&str> = cooperations.iter().map(String::as_str).collect();
-        facts.extend(self.cooperations_state_through(&others, seq)?.into_values());
-        Ok(Some(Registry::build(facts)))
+        Ok(Answering::Registry(Box::new(Registry::build(facts))))
     }
+}
+
+/// The head known at a record time `$1`, as [`Store::seq_known_on`] reads it (no row when
+/// nothing was recorded by then).
+pub(crate) const KNOWN_ON: &str =
+    "SELECT seq FROM journal WHERE recorded_at <= $1 ORDER BY recorded_at DESC, seq DESC LIMIT 1";
+
+/// Whether `cooperation`, as its facts among `facts` have it, defines `service`, as the
+/// registry sees it: a cooperation without its header is not in the registry.
+fn defines(facts: &[RecordedFact], cooperation: &str, service: &str) -> bool {
+    samvirke_core::model::CooperationDoc::from_facts(
+        facts
+            .iter()
+            .filter(|f| f.fact.cooperation().as_str() == cooperation)
+            .map(|f| &f.fact),
+    )
+    .is_some_and(|doc| doc.services.iter().any(|s| s.id.as_str() == service))
+}
+
+/// Who answers a question as known at a moment ([`Store::registry_answering`]).
+#[derive(Debug)]
+pub enum Answering {
+    /// Nothing was recorded after the reader's present by then: its registry answers.
+    Present,
+    /// The registry of the cooperations that could answer, as known then.
+    Registry(Box<Registry>),
+    /// No cooperation defined the service then: the answer (an unknown service, with
+    /// suggestions from every service) needs the whole registry as known right after this
+    /// event.
+    Whole(u64),
 }

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use samvirke_core::format::parse_file;
 use samvirke_core::model::Fact;
 use samvirke_core::{CooperationId, Timestamp};
-use samvirke_store::{CheckpointUse, Projection, Store};
+use samvirke_store::{Answering, CheckpointUse, Projection, Store};
 
 const EXAMPLES: [(&str, &str); 5] = [
     (
@@ -140,22 +140,33 @@ proptest! {
                 "state through event {}", seq
             );
         }
-        // Who performs each service for each municipality of the examples, as known after a
-        // few events: from the cooperations that could answer, as from the whole registry.
-        for seq in [head / 3, head * 2 / 3, head] {
+        // Who performs each service for each municipality of the examples, as known at a few
+        // moments (before the first commit, within, at the last): from the cooperations that
+        // could answer, as from the whole registry as then known; for a reader at the head, and
+        // for one that holds no present (so that the head known then is read too).
+        let last = steps.len() as i64 - 1;
+        for moment in [t(-1), t(last / 3), t(last * 2 / 3), t(last)] {
+            let seq = store.seq_known_on(moment).unwrap();
             let whole = store.replay_through(seq).unwrap().registry();
-            for (municipality, service, on) in questions(&examples) {
+            for ((municipality, service, on), present) in questions(&examples)
+                .into_iter()
+                .flat_map(|q| [(q.clone(), head), (q, u64::MAX)])
+            {
                 let expected = whole.who(municipality, &service, on, None);
-                match store.registry_answering(municipality, &service, on, seq).unwrap() {
-                    Some(answering) => prop_assert_eq!(
+                match store.registry_answering(municipality, &service, on, moment, present).unwrap() {
+                    Answering::Present => prop_assert_eq!(seq, present, "{}", moment),
+                    Answering::Registry(answering) => prop_assert_eq!(
                         format!("{:?}", answering.who(municipality, &service, on, None)),
                         format!("{expected:?}"),
                         "{} {} {} after event {}", municipality, service, on, seq
                     ),
-                    None => prop_assert!(
-                        matches!(expected, Err(samvirke_core::ResolveError::UnknownService { .. })),
-                        "{} {} {} after event {}: {:?}", municipality, service, on, seq, expected
-                    ),
+                    Answering::Whole(whole_seq) => {
+                        prop_assert_eq!(whole_seq, seq);
+                        prop_assert!(
+                            matches!(expected, Err(samvirke_core::ResolveError::UnknownService { .. })),
+                            "{} {} {} after event {}: {:?}", municipality, service, on, seq, expected
+                        )
+                    }
                 }
             }
         }

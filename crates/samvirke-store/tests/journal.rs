@@ -160,6 +160,38 @@ fn as_known_on_sees_only_what_was_recorded_by_then() {
     });
 }
 
+/// PostgreSQL keeps each read prepared on its connection. When another connection changes a
+/// table under it so that the read's rows change type (here the journal's sequence numbers
+/// narrowed: "cached plan must not change result type"), the read is prepared again and still
+/// answers, as do the state reads by index.
+#[test]
+fn a_prepared_read_is_prepared_again_when_its_table_changes_under_it() {
+    let database = pg::TestDatabase::create();
+    let mut store = Store::open(database.url()).unwrap();
+    let p = store.projection(None).unwrap();
+    store
+        .commit(
+            p.head,
+            "test",
+            "initial",
+            Store::diff(&p, &coop(), &facts()),
+            t(0),
+        )
+        .unwrap();
+    let head = store.head().unwrap();
+    let state = store.cooperation_state_through(&coop(), head).unwrap();
+    assert_eq!(store.seq_known_on(t(10)).unwrap(), head);
+    let mut other = postgres::Client::connect(database.url(), postgres::NoTls).unwrap();
+    other
+        .batch_execute("ALTER TABLE journal ALTER COLUMN seq TYPE INTEGER")
+        .unwrap();
+    assert_eq!(store.seq_known_on(t(10)).unwrap(), head);
+    assert_eq!(
+        store.cooperation_state_through(&coop(), head).unwrap(),
+        state
+    );
+}
+
 #[test]
 fn record_time_never_goes_backwards() {
     on_both(|open| {

@@ -47,7 +47,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use samvirke_core::{Date, MunicipalityId, Registry, ResolveError, Timestamp};
-use samvirke_store::{Store, StoreError};
+use samvirke_store::{Answering, Store, StoreError};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -522,6 +522,23 @@ impl AppState {
         store: &mut Store,
         events: Vec<samvirke_store::Event>,
     ) -> Result<Vec<api::HistoryItem>, WebError> {
+        Self::history_entries(store, events)?
+            .into_iter()
+            .map(|(mut item, change)| {
+                item.change = serde_json::to_value(&change)
+                    .map_err(|e| WebError::Internal(format!("event {}: {e}", item.seq)))?;
+                Ok(item)
+            })
+            .collect()
+    }
+
+    /// The items [`AppState::history_items`] gives, each with its change as the public sees it,
+    /// parsed once (the item's `change` is left empty): the history page words the change
+    /// itself, where the API writes it as JSON.
+    pub(crate) fn history_entries(
+        store: &mut Store,
+        events: Vec<samvirke_store::Event>,
+    ) -> Result<Vec<(api::HistoryItem, samvirke_store::Change)>, WebError> {
         let mut staff = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(events.len());
         for event in events {
@@ -530,7 +547,7 @@ impl AppState {
                 .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?;
             let (actor, actor_role, actor_municipality) =
                 public_actor(store, &mut staff, event.actor)?;
-            out.push(api::HistoryItem {
+            let item = api::HistoryItem {
                 seq: event.seq,
                 recorded_at: event.recorded_at,
                 actor,
@@ -538,9 +555,14 @@ impl AppState {
                 actor_municipality,
                 reason: event.reason,
                 key: payload.change.key(),
-                change: serde_json::to_value(payload.change.for_public().as_ref())
-                    .map_err(|e| WebError::Internal(format!("event {}: {e}", event.seq)))?,
-            });
+                change: serde_json::Value::Null,
+            };
+            // The public form when it differs, else the change itself (no copy).
+            let public = match payload.change.for_public() {
+                std::borrow::Cow::Owned(public) => Some(public),
+                std::borrow::Cow::Borrowed(_) => None,
+            };
+            out.push((item, public.unwrap_or(payload.change)));
         }
         Ok(out)
     }
@@ -549,9 +571,9 @@ impl AppState {
     /// resolver's answer or its error, for the API and the pages to word each in their own way.
     /// The present is answered from the snapshot in memory. A past moment is answered from the
     /// few cooperations that could answer, each read by index as it was known then
-    /// (`Store::registry_answering`: a cost that grows with their own histories, not with the
-    /// journal); only an unknown service, whose suggestions come from every service, needs the
-    /// whole registry as known then.
+    /// (`Store::registry_answering`: a cost that grows with the number of their facts, neither
+    /// with their histories nor with the journal); only an unknown service, whose suggestions
+    /// come from every service, needs the whole registry as known then.
     pub(crate) async fn who(
         self: &Arc<Self>,
         municipality: MunicipalityId,
@@ -568,24 +590,15 @@ impl AppState {
         let head = snapshot.head;
         let answering = self
             .with_reader(move |store| {
-                let seq = store.seq_known_on(known_on)?;
-                if seq == head {
-                    return Ok(None);
-                }
-                Ok(Some(store.registry_answering(
-                    municipality,
-                    &asked,
-                    on,
-                    seq,
-                )?))
+                Ok(store.registry_answering(municipality, &asked, on, known_on, head)?)
             })
             .await?;
         Ok(match answering {
-            None => snapshot
+            Answering::Present => snapshot
                 .registry
                 .who(municipality, &service, on, as_known_on),
-            Some(Some(registry)) => registry.who(municipality, &service, on, as_known_on),
-            Some(None) => self.registry_as_known_on(known_on).await?.registry.who(
+            Answering::Registry(registry) => registry.who(municipality, &service, on, as_known_on),
+            Answering::Whole(seq) => self.registry_through(seq).await?.registry.who(
                 municipality,
                 &service,
                 on,
@@ -617,10 +630,8 @@ impl AppState {
     }
 
     /// The registry as it was known at `as_known_on`: the journal head known then is found by a
-    /// read of the index over record time (`Store::seq_known_on`, one indexed read); the current
-    /// snapshot when nothing was recorded since, else a registry built up to that head on the
-    /// reader connection, kept in a cache of [`PAST_REGISTRIES_MAX`] and built at most
-    /// [`PAST_CONCURRENT_MAX`] at a time.
+    /// read of the index over record time (`Store::seq_known_on`, one indexed read), and the
+    /// registry right after it is [`AppState::registry_through`].
     pub(crate) async fn registry_as_known_on(
         self: &Arc<Self>,
         as_known_on: Timestamp,
@@ -628,6 +639,13 @@ impl AppState {
         let seq = self
             .with_reader(move |store| Ok(store.seq_known_on(as_known_on)?))
             .await?;
+        self.registry_through(seq).await
+    }
+
+    /// The registry right after event `seq`: the current snapshot when that is its head, else
+    /// one built by index on a reader connection, kept in a cache of [`PAST_REGISTRIES_MAX`]
+    /// and built at most [`PAST_CONCURRENT_MAX`] at a time.
+    async fn registry_through(self: &Arc<Self>, seq: u64) -> Result<Arc<Snapshot>, WebError> {
         let snapshot = self.snapshot()?;
         if seq == snapshot.head {
             return Ok(snapshot);

@@ -63,7 +63,7 @@ struct Version {
 struct Read {
     /// A count the reader asked for with the events (versions or events in all).
     count: u64,
-    items: Vec<crate::api::HistoryItem>,
+    items: Vec<(crate::api::HistoryItem, Change)>,
     /// The fact each superseded event put, by its sequence number.
     replaced: HashMap<u64, Fact>,
 }
@@ -78,10 +78,13 @@ async fn read(
     state
         .with_reader(move |store| {
             let (count, events) = pick(store)?;
-            let items = AppState::history_items(store, events)?;
+            let items = AppState::history_entries(store, events)?;
             let superseded: Vec<u64> = items
                 .iter()
-                .filter_map(|i| i.change.get("supersedes").and_then(|s| s.as_u64()))
+                .filter_map(|(_, change)| match change {
+                    Change::Put { supersedes, .. } => *supersedes,
+                    Change::Retract { supersedes, .. } => Some(*supersedes),
+                })
                 .collect();
             let mut replaced = HashMap::new();
             for event in store.events_by_seq(&superseded)? {
@@ -104,9 +107,7 @@ async fn read(
 /// The versions the events of `read` make, oldest first: each event with the fact it replaced.
 fn versions(read: Read) -> Result<Vec<Version>, WebError> {
     let mut out: Vec<Version> = Vec::new();
-    for item in read.items {
-        let change: Change = serde_json::from_value(item.change)
-            .map_err(|e| WebError::Internal(format!("event {}: {e}", item.seq)))?;
+    for (item, change) in read.items {
         let superseded = match &change {
             Change::Put { supersedes, .. } => *supersedes,
             Change::Retract { supersedes, .. } => Some(*supersedes),

@@ -189,6 +189,12 @@ pub trait Backend: Send {
     }
 }
 
+/// How many statements a connection keeps prepared at most, on either backend (the reads the
+/// store makes have a few dozen texts, one per number of values in an `IN` list); PostgreSQL's
+/// are all closed when there are more and prepared again as they come, SQLite's least recently
+/// used is closed.
+pub(crate) const PREPARED_MAX: usize = 256;
+
 /// A value passed to or read from the account tables: the two column types they use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SqlValue {

@@ -9,7 +9,8 @@ use postgres::{Client, NoTls, Statement};
 use samvirke_core::Timestamp;
 
 use crate::{
-    Backend, Event, GENESIS_HASH, SCHEMA_VERSION, SqlValue, StoreError, as_seq, failpoint,
+    Backend, Event, GENESIS_HASH, PREPARED_MAX, SCHEMA_VERSION, SqlValue, StoreError, as_seq,
+    failpoint,
 };
 
 const SCHEMA: &str = "
@@ -50,11 +51,6 @@ pub struct PostgresBackend {
     /// again. Planning was a third of PostgreSQL's time in an answer as known then.
     prepared: HashMap<(String, Vec<Type>), Statement>,
 }
-
-/// How many statements a connection keeps prepared at most (the reads the store makes have a
-/// few dozen texts, one per number of values in an `IN` list); when it is full they are all
-/// closed and prepared again as they come.
-const PREPARED_MAX: usize = 256;
 
 /// The channel a commit to the journal is announced on, with the new head as its payload.
 pub const JOURNAL_CHANNEL: &str = "samvirke_journal";

@@ -61,6 +61,9 @@ impl SqliteBackend {
             .map_err(db_err)?;
         conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)
             .map_err(db_err)?;
+        // rusqlite keeps 16 by default: fewer than the reads of a history page and an answer as
+        // known then, which differ by the number of values in their `IN` lists.
+        conn.set_prepared_statement_cache_capacity(crate::PREPARED_MAX);
         let mut backend = SqliteBackend { conn, location };
         backend.migrate()?;
         Ok(backend)

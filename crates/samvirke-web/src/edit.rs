@@ -122,6 +122,10 @@ pub(crate) struct Saving<'a> {
     pub(crate) lang: Lang,
     /// The record time.
     pub(crate) now: Timestamp,
+    /// The server's registry snapshot, if it has one: when it is at the head the change is
+    /// checked against, its cooperations are the others the change is checked with (else that
+    /// registry is built from the journal's facts, as long again as the rest of a save).
+    pub(crate) present: Option<&'a crate::Snapshot>,
 }
 
 /// Saves the document `edit` makes from the cooperation as it was at `saving.base` (`None` when
@@ -139,6 +143,7 @@ pub(crate) fn save(
         base,
         lang,
         now,
+        present,
     } = saving;
     let say = |key: &str, args: &[(&str, &str)]| i18n::message(lang, key, args);
     let reason = reason.trim();
@@ -265,7 +270,14 @@ pub(crate) fn save(
                 field: "cooperation",
                 detail: say("edit-header-removed", &[]),
             })?;
-        let registry = current.registry();
+        let built;
+        let registry = match present.filter(|p| p.head == current.head) {
+            Some(present) => &present.registry,
+            None => {
+                built = current.registry();
+                &built
+            }
+        };
         let others: Vec<&CooperationDoc> = registry
             .cooperations()
             .iter()

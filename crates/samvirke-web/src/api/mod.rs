@@ -855,6 +855,7 @@ async fn replace(
         .ok_or_else(|| WebError::PreconditionRequired(format!("send If-Match with the ETag of GET /api/v1/cooperations/{id}, so that a change made meanwhile is not overwritten")))?;
     let write = parse_write(&body)?;
     let coop = id.clone();
+    let present = state.snapshot()?;
     let outcome = state
         .with_store(move |store| {
             let projection = store.projection(None)?;
@@ -865,7 +866,7 @@ async fn replace(
             if !if_match.split(',').any(|t| t.trim() == tag || t.trim() == "*") {
                 return Err(WebError::PreconditionFailed(format!("cooperation \"{coop}\" has changed since you read it (its ETag is now {tag}); GET it again, apply your change to that version and send it with the new ETag")));
             }
-            crate::edit::save(store, crate::edit::Saving { staff: &staff, reason: &write.reason, base: projection.head, lang: samvirke_i18n::Lang::En, now: crate::now() }, &coop, |_| Ok(write.cooperation))
+            crate::edit::save(store, crate::edit::Saving { staff: &staff, reason: &write.reason, base: projection.head, lang: samvirke_i18n::Lang::En, now: crate::now(), present: Some(&present) }, &coop, |_| Ok(write.cooperation))
         })
         .await?;
     written(&state, &id, outcome, StatusCode::OK).await
@@ -892,13 +893,14 @@ async fn create(
     let write = parse_write(&body)?;
     let id = write.cooperation.cooperation.id.clone();
     let coop = id.clone();
+    let present = state.snapshot()?;
     let outcome = state
         .with_store(move |store| {
             let projection = store.projection(None)?;
             if crate::edit::doc_in(&projection, &coop).is_some() {
                 return Err(WebError::Conflict(format!("cooperation \"{coop}\" exists; change it with PUT /api/v1/cooperations/{coop} and If-Match")));
             }
-            crate::edit::save(store, crate::edit::Saving { staff: &staff, reason: &write.reason, base: projection.head, lang: samvirke_i18n::Lang::En, now: crate::now() }, &coop, |_| Ok(write.cooperation))
+            crate::edit::save(store, crate::edit::Saving { staff: &staff, reason: &write.reason, base: projection.head, lang: samvirke_i18n::Lang::En, now: crate::now(), present: Some(&present) }, &coop, |_| Ok(write.cooperation))
         })
         .await?;
     let mut response = written(&state, &id, outcome, StatusCode::CREATED).await?;

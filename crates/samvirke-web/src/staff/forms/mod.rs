@@ -708,6 +708,8 @@ async fn edit_save(
     let saving_lang = crate::html::lang();
     // The form reads amounts and says its problems in the page's language on the store's thread too.
     let page_context = crate::html::ctx();
+    // None only when the lock was poisoned: then the save builds the registry it checks with.
+    let present = state.snapshot().ok();
     let outcome = state
         .with_store(move |store| {
             let Some((_, form)) = parse_target(&saving_id, &form_name) else {
@@ -722,6 +724,7 @@ async fn edit_save(
                         base,
                         lang: saving_lang,
                         now: now(),
+                        present: present.as_deref(),
                     },
                     &saving_coop,
                     |doc| form.apply(&saving_coop, doc, &saving_data, &labels),

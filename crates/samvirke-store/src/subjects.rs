@@ -153,16 +153,22 @@ impl Store {
         head: u64,
     ) -> Result<Answering, StoreError> {
         // One read for all three: the head known then, the cooperations naming the
-        // municipality (any of its lineage) for the service, and those defining it (the rows
-        // with no municipality). The head comes on every row, and on a row of its own (no
-        // cooperation) when there is no subject row.
-        let mut ids: Vec<String> = lineage_ids(municipality, on).into_iter().collect();
-        ids.push(String::new());
+        // municipality (any of its lineage) for the service, and the first in id order of those
+        // defining it (the row with no municipality; a service defined by many cooperations
+        // has hundreds, and the first usually answers). The head comes on every row, and on a
+        // row of its own (no cooperation) when there is no subject row.
+        let ids: Vec<String> = lineage_ids(municipality, on).into_iter().collect();
         let placeholders: Vec<String> = (3..ids.len() + 3).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT k.seq, s.cooperation, s.municipality
              FROM (SELECT COALESCE(({KNOWN_ON}), 0) AS seq) k
-             LEFT JOIN journal_subject s ON s.service = $2 AND s.municipality IN ({})",
+             LEFT JOIN (
+                 SELECT cooperation, municipality FROM journal_subject
+                 WHERE service = $2 AND municipality IN ({})
+               UNION ALL
+                 SELECT MIN(cooperation), '' FROM journal_subject
+                 WHERE service = $2 AND municipality = ''
+             ) s ON s.cooperation IS NOT NULL",
             placeholders.join(", ")
         );
         let mut params = vec![
@@ -178,20 +184,23 @@ impl Store {
             return Ok(Answering::Present);
         }
         let mut cooperations: BTreeSet<String> = BTreeSet::new();
-        let mut definers: BTreeSet<String> = BTreeSet::new();
-        for row in &rows {
-            if let [_, SqlValue::Text(cooperation), SqlValue::Text(m)] = row.as_slice() {
+        let mut first = None;
+        for row in rows {
+            // The head's own row has no cooperation (NULL).
+            let mut columns = row.into_iter().skip(1);
+            if let (Some(SqlValue::Text(cooperation)), Some(SqlValue::Text(m))) =
+                (columns.next(), columns.next())
+            {
                 if m.is_empty() {
-                    definers.insert(cooperation.clone());
+                    first = Some(cooperation);
                 } else {
-                    cooperations.insert(cooperation.clone());
+                    cooperations.insert(cooperation);
                 }
             }
         }
         // The definers in id order, as the registry orders its cooperations, until one defines
         // the service at `seq`: usually the first, read with the candidates.
-        let mut definers = definers.into_iter();
-        let Some(first) = definers.next() else {
+        let Some(first) = first else {
             return Ok(Answering::Whole(seq));
         };
         let mut read: Vec<&str> = vec![first.as_str()];
@@ -209,22 +218,38 @@ impl Store {
         if !defined && !cooperations.contains(&first) {
             facts.retain(|f| f.fact.cooperation().as_str() != first);
         }
-        for cooperation in definers {
-            if defined {
-                break;
-            }
-            if cooperations.contains(&cooperation) {
-                // A candidate: its facts were read with the first.
-                defined = defines(&facts, &cooperation, service);
-                continue;
-            }
-            let state: Vec<RecordedFact> = self
-                .cooperations_state_through(&[cooperation.as_str()], seq)?
-                .into_values()
-                .collect();
-            if defines(&state, &cooperation, service) {
-                facts.extend(state);
-                defined = true;
+        if !defined {
+            // The first did not define it then (it was defined later, or withdrawn): the other
+            // definers, read only now.
+            let definers = self.backend.account_query(
+                "SELECT cooperation FROM journal_subject
+                 WHERE service = $1 AND municipality = '' AND cooperation > $2
+                 ORDER BY cooperation",
+                &[
+                    SqlValue::Text(service.to_string()),
+                    SqlValue::Text(first.clone()),
+                ],
+            )?;
+            for row in definers {
+                let Some(SqlValue::Text(cooperation)) = row.into_iter().next() else {
+                    continue;
+                };
+                if cooperations.contains(&cooperation) {
+                    // A candidate: its facts were read with the first.
+                    defined = defines(&facts, &cooperation, service);
+                } else {
+                    let state: Vec<RecordedFact> = self
+                        .cooperations_state_through(&[cooperation.as_str()], seq)?
+                        .into_values()
+                        .collect();
+                    if defines(&state, &cooperation, service) {
+                        facts.extend(state);
+                        defined = true;
+                    }
+                }
+                if defined {
+                    break;
+                }
             }
         }
         if !defined {

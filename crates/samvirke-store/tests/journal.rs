@@ -6,7 +6,7 @@ mod pg;
 use samvirke_core::format::parse_file;
 use samvirke_core::model::Fact;
 use samvirke_core::{CooperationId, Timestamp};
-use samvirke_store::{Change, Store, StoreError, Verification};
+use samvirke_store::{Change, Event, Store, StoreError, Verification};
 
 const DRAGOER: &str = include_str!("../../../examples/cooperations/dragoer-taarnby.toml");
 
@@ -23,6 +23,15 @@ fn coop() -> CooperationId {
 
 fn t(micros: i64) -> Timestamp {
     Timestamp::from_micros(1_700_000_000_000_000 + micros)
+}
+
+/// Records `facts` (of the Dragør–Tårnby cooperation) on top of the store's head at `at`, by
+/// "test" for `reason`: the events written.
+fn record(store: &mut Store, reason: &str, facts: &[Fact], at: Timestamp) -> Vec<Event> {
+    let p = store.projection(None).unwrap();
+    store
+        .commit(p.head, "test", reason, Store::diff(&p, &coop(), facts), at)
+        .unwrap()
 }
 
 /// Runs `check` against a fresh SQLite file and a fresh PostgreSQL database.
@@ -121,26 +130,8 @@ fn as_known_on_sees_only_what_was_recorded_by_then() {
         let mut store = open();
         let mut before_take_back = facts();
         before_take_back.retain(|f| !matches!(f, Fact::TakeBack { .. }));
-        let p = store.projection(None).unwrap();
-        store
-            .commit(
-                p.head,
-                "test",
-                "initial",
-                Store::diff(&p, &coop(), &before_take_back),
-                t(0),
-            )
-            .unwrap();
-        let p = store.projection(None).unwrap();
-        store
-            .commit(
-                p.head,
-                "test",
-                "take-back recorded",
-                Store::diff(&p, &coop(), &facts()),
-                t(1_000),
-            )
-            .unwrap();
+        record(&mut store, "initial", &before_take_back, t(0));
+        record(&mut store, "take-back recorded", &facts(), t(1_000));
         let then = store.projection(Some(t(500))).unwrap();
         assert!(!then.facts.keys().any(|k| k.contains("take-back")));
         let now = store.projection(None).unwrap();
@@ -168,16 +159,7 @@ fn as_known_on_sees_only_what_was_recorded_by_then() {
 fn a_prepared_read_is_prepared_again_when_its_table_changes_under_it() {
     let database = pg::TestDatabase::create();
     let mut store = Store::open(database.url()).unwrap();
-    let p = store.projection(None).unwrap();
-    store
-        .commit(
-            p.head,
-            "test",
-            "initial",
-            Store::diff(&p, &coop(), &facts()),
-            t(0),
-        )
-        .unwrap();
+    record(&mut store, "initial", &facts(), t(0));
     let head = store.head().unwrap();
     let state = store.cooperation_state_through(&coop(), head).unwrap();
     assert_eq!(store.seq_known_on(t(10)).unwrap(), head);
@@ -196,28 +178,10 @@ fn a_prepared_read_is_prepared_again_when_its_table_changes_under_it() {
 fn record_time_never_goes_backwards() {
     on_both(|open| {
         let mut store = open();
-        let p = store.projection(None).unwrap();
         let mut first_half = facts();
         first_half.truncate(3);
-        store
-            .commit(
-                p.head,
-                "test",
-                "a",
-                Store::diff(&p, &coop(), &first_half),
-                t(1_000),
-            )
-            .unwrap();
-        let p = store.projection(None).unwrap();
-        let written = store
-            .commit(
-                p.head,
-                "test",
-                "b (clock went back)",
-                Store::diff(&p, &coop(), &facts()),
-                t(0),
-            )
-            .unwrap();
+        record(&mut store, "a", &first_half, t(1_000));
+        let written = record(&mut store, "b (clock went back)", &facts(), t(0));
         assert!(written.iter().all(|e| e.recorded_at > t(1_000)));
     });
 }
